@@ -1,0 +1,189 @@
+/* kp-test-server.c: helpers shared by the tests
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "kp-test-server.h"
+
+struct _KpTestServer
+{
+  SoupServer *server;
+  guint       status;
+  char       *content_type;
+  char       *body;
+  char       *last_path;
+  char       *last_authorization;
+  char       *last_content_type;
+  char       *last_body;
+  guint       n_requests;
+};
+
+void
+kp_test_async_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  KpTestAsync *async = user_data;
+
+  g_assert_null (async->result);
+  async->result = g_object_ref (result);
+}
+
+static gboolean
+on_timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+GAsyncResult *
+kp_test_async_wait (KpTestAsync *async)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (30, on_timeout_cb, &timed_out);
+
+  while (async->result == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (timed_out)
+    g_error ("timed out waiting for an async result");
+  g_source_remove (id);
+
+  return g_steal_pointer (&async->result);
+}
+
+GBytes *
+kp_test_http_send (SoupSession  *session,
+                   SoupMessage  *msg,
+                   GError      **out_error)
+{
+  KpTestAsync async = { NULL };
+  g_autoptr (GAsyncResult) result = NULL;
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    kp_test_async_cb, &async);
+  result = kp_test_async_wait (&async);
+  return soup_session_send_and_read_finish (session, result, out_error);
+}
+
+SoupSession *
+kp_test_session_new (void)
+{
+  return soup_session_new_with_options ("timeout", 20, NULL);
+}
+
+static void
+server_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  KpTestServer *self = user_data;
+  SoupMessageHeaders *req_headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *req_body = soup_server_message_get_request_body (msg);
+  g_autoptr (GBytes) bytes = soup_message_body_flatten (req_body);
+
+  self->n_requests++;
+  g_free (self->last_path);
+  self->last_path = g_strdup (path);
+  g_free (self->last_authorization);
+  self->last_authorization = g_strdup (soup_message_headers_get_one (req_headers, "Authorization"));
+  g_free (self->last_content_type);
+  self->last_content_type = g_strdup (soup_message_headers_get_one (req_headers, "Content-Type"));
+  g_free (self->last_body);
+  self->last_body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+  soup_server_message_set_status (msg, self->status, NULL);
+  soup_server_message_set_response (msg, self->content_type, SOUP_MEMORY_COPY,
+                                    self->body, strlen (self->body));
+}
+
+KpTestServer *
+kp_test_server_new (void)
+{
+  KpTestServer *self = g_new0 (KpTestServer, 1);
+  g_autoptr (GError) error = NULL;
+
+  self->server = soup_server_new (NULL, NULL);
+  self->status = 200;
+  self->content_type = g_strdup ("application/json;charset=UTF-8");
+  self->body = g_strdup ("{}");
+  soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
+  soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  return self;
+}
+
+void
+kp_test_server_free (KpTestServer *self)
+{
+  soup_server_disconnect (self->server);
+  g_object_unref (self->server);
+  g_free (self->content_type);
+  g_free (self->body);
+  g_free (self->last_path);
+  g_free (self->last_authorization);
+  g_free (self->last_content_type);
+  g_free (self->last_body);
+  g_free (self);
+}
+
+char *
+kp_test_server_dup_url (KpTestServer *self)
+{
+  GSList *uris = soup_server_get_uris (self->server);
+  g_autofree char *str = g_uri_to_string (uris->data);
+
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* Drop the trailing '/' so a path can be appended. */
+  if (g_str_has_suffix (str, "/"))
+    str[strlen (str) - 1] = '\0';
+  return g_steal_pointer (&str);
+}
+
+void
+kp_test_server_set_reply (KpTestServer *self,
+                          guint         status,
+                          const char   *content_type,
+                          const char   *body)
+{
+  self->status = status;
+  g_free (self->content_type);
+  self->content_type = g_strdup (content_type);
+  g_free (self->body);
+  self->body = g_strdup (body);
+}
+
+const char *
+kp_test_server_get_last_path (KpTestServer *self)
+{
+  return self->last_path;
+}
+
+const char *
+kp_test_server_get_last_authorization (KpTestServer *self)
+{
+  return self->last_authorization;
+}
+
+const char *
+kp_test_server_get_last_content_type (KpTestServer *self)
+{
+  return self->last_content_type;
+}
+
+const char *
+kp_test_server_get_last_body (KpTestServer *self)
+{
+  return self->last_body;
+}
+
+guint
+kp_test_server_get_n_requests (KpTestServer *self)
+{
+  return self->n_requests;
+}
