@@ -231,7 +231,7 @@ send_cb (GObject      *source,
     }
 
   status = soup_message_get_status (data->message);
-  g_debug ("%s → HTTP %u in %" G_GINT64_FORMAT " ms", call_names[data->kind], status,
+  g_debug ("%s -> HTTP %u in %" G_GINT64_FORMAT " ms", call_names[data->kind], status,
            (g_get_monotonic_time () - data->started_us) / 1000);
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
@@ -313,7 +313,7 @@ kp_client_call (KpClient            *self,
 
   g_signal_connect (data->message, "wrote-body", G_CALLBACK (on_wrote_body_cb), data);
 
-  g_debug ("%s (%s dialect) → %s", call_names[kind], kp_dialect_to_string (self->dialect),
+  g_debug ("%s (%s dialect) -> %s", call_names[kind], kp_dialect_to_string (self->dialect),
            call_path (self->dialect, kind));
   soup_session_send_and_read_async (self->session, data->message, G_PRIORITY_DEFAULT,
                                     cancellable, send_cb, g_steal_pointer (&task));
