@@ -1,0 +1,615 @@
+/* kp-application.c
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kp-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <net/if.h>
+#include <arpa/inet.h>
+
+#include "kp-application.h"
+#include "kp-sandbox.h"
+#include "kp-window.h"
+
+struct _KpApplication
+{
+  AdwApplication      parent_instance;
+
+  GSettings          *settings;
+  KpSandbox          *sandbox;
+  KpClient           *client;
+  KpApprovalListener *listener;
+  KpJournal          *journal;
+  KpCheckout         *checkout;
+
+  /* Command-line overrides; NULL means "use the setting". */
+  char               *opt_api_base;
+  char               *opt_dialect;
+  char               *opt_cid;
+  char               *opt_secret_key_file;
+  char               *opt_callback_listen;
+  char               *opt_callback_base;
+  char               *opt_relay;
+  char               *opt_journal;
+  char               *opt_terminal_id;
+  gboolean            opt_sandbox;
+
+  char               *journal_path;
+  char               *callback_base;
+  char               *setup_error;
+  gboolean            test_mode;
+  gboolean            services_started;
+};
+
+G_DEFINE_FINAL_TYPE (KpApplication, kp_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_CHECKOUT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const GOptionEntry option_entries[] = {
+  { "api-base", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("KakaoPay API address (scheme, host and port); no embedded sandbox"), N_("URL") },
+  { "dialect", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("KakaoPay API dialect: online or legacy"), N_("DIALECT") },
+  { "cid", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Merchant code (CID)"), N_("CID") },
+  { "secret-key-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Read the secret key from this file"), N_("PATH") },
+  { "callback-listen", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Address and port of the approval listener"), N_("HOST:PORT") },
+  { "callback-base", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Base URL the customer’s phone uses to reach the listener"), N_("URL") },
+  { "relay", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Callback relay URL"), N_("URL") },
+  { "journal", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Sales journal file"), N_("PATH") },
+  { "terminal-id", 0, 0, G_OPTION_ARG_STRING, NULL, N_("This terminal’s id"), N_("ID") },
+  { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Use the embedded KakaoPay sandbox (test mode)"), NULL },
+  { "export-journal", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Write the journal as CSV to PATH and exit"), N_("PATH") },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
+  { NULL }
+};
+
+static char *
+default_journal_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "kakaopay-pos", "journal.sqlite3", NULL);
+}
+
+static char *
+lookup_string (GVariantDict *options,
+               const char   *name)
+{
+  const char *value = NULL;
+
+  if (g_variant_dict_lookup (options, name, "&s", &value))
+    return g_strdup (value);
+  if (g_variant_dict_lookup (options, name, "^&ay", &value))
+    return g_strdup (value);
+  return NULL;
+}
+
+static int
+export_journal (KpApplication *self,
+                const char    *csv_path)
+{
+  g_autoptr (KpJournal) journal = NULL;
+  g_autoptr (GError) error = NULL;
+
+  journal = kp_journal_open_sync (self->journal_path, &error);
+  if (journal == NULL || !kp_journal_export_csv_sync (journal, csv_path, &error))
+    {
+      /* Translators: %s is the reason */
+      g_printerr (_("Could not export the journal: %s\n"), error->message);
+      return 1;
+    }
+  return 0;
+}
+
+static int
+kp_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  KpApplication *self = KP_APPLICATION (app);
+  g_autofree char *export_path = NULL;
+  KpDialect dialect;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("kakaopay-pos %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  self->opt_api_base = lookup_string (options, "api-base");
+  self->opt_dialect = lookup_string (options, "dialect");
+  self->opt_cid = lookup_string (options, "cid");
+  self->opt_secret_key_file = lookup_string (options, "secret-key-file");
+  self->opt_callback_listen = lookup_string (options, "callback-listen");
+  self->opt_callback_base = lookup_string (options, "callback-base");
+  self->opt_relay = lookup_string (options, "relay");
+  self->opt_journal = lookup_string (options, "journal");
+  self->opt_terminal_id = lookup_string (options, "terminal-id");
+  self->opt_sandbox = g_variant_dict_contains (options, "sandbox");
+  self->journal_path = self->opt_journal != NULL ? g_strdup (self->opt_journal)
+                                                 : default_journal_path ();
+
+  if (self->opt_dialect != NULL && !kp_dialect_from_string (self->opt_dialect, &dialect))
+    {
+      g_printerr (_("Unknown dialect “%s”: use online or legacy.\n"), self->opt_dialect);
+      return 2;
+    }
+
+  export_path = lookup_string (options, "export-journal");
+  if (export_path != NULL)
+    return export_journal (self, export_path);
+
+  return G_APPLICATION_CLASS (kp_application_parent_class)->handle_local_options (app, options);
+}
+
+static void
+set_setup_error (KpApplication *self,
+                 const char    *message)
+{
+  g_warning ("%s", message);
+  if (self->setup_error == NULL)
+    self->setup_error = g_strdup (message);
+}
+
+/* The first non-loopback IPv4 address: what a phone on the shop's network reaches. */
+static char *
+lan_address (void)
+{
+  struct ifaddrs *list = NULL;
+  char *found = NULL;
+
+  if (getifaddrs (&list) != 0)
+    return NULL;
+  for (struct ifaddrs *ifa = list; ifa != NULL && found == NULL; ifa = ifa->ifa_next)
+    {
+      char text[INET_ADDRSTRLEN];
+
+      if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET ||
+          (ifa->ifa_flags & IFF_LOOPBACK) || !(ifa->ifa_flags & IFF_UP))
+        continue;
+      if (inet_ntop (AF_INET, &((struct sockaddr_in *) ifa->ifa_addr)->sin_addr, text,
+                     sizeof text) != NULL)
+        found = g_strdup (text);
+    }
+  freeifaddrs (list);
+  return found;
+}
+
+static char *
+read_secret_key (const char  *path,
+                 GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, &local_error))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   /* Translators: %s is the reason */
+                   _("Could not read the secret key file: %s"), local_error->message);
+      return NULL;
+    }
+  g_strstrip (contents);
+  if (*contents == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("The secret key file is empty."));
+      return NULL;
+    }
+  return g_steal_pointer (&contents);
+}
+
+static void
+journal_opened_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (KpApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *terminal_id = NULL;
+  g_autofree char *partner_user_id = NULL;
+  g_autofree char *cid = NULL;
+
+  self->journal = kp_journal_open_finish (result, &error);
+  if (self->journal == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: the journal file's path, then the reason */
+      message = g_strdup_printf (_("Cannot open the sales journal %s: %s. Sales are disabled."),
+                                 self->journal_path, error->message);
+      set_setup_error (self, message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
+      return;
+    }
+
+  cid = self->opt_cid != NULL ? g_strdup (self->opt_cid)
+                              : g_settings_get_string (self->settings, "cid");
+  terminal_id = self->opt_terminal_id != NULL ? g_strdup (self->opt_terminal_id)
+                                              : g_settings_get_string (self->settings, "terminal-id");
+  partner_user_id = g_settings_get_string (self->settings, "partner-user-id");
+
+  self->checkout = kp_checkout_new (self->client, self->journal, self->listener);
+  kp_checkout_set_merchant (self->checkout, cid, terminal_id, partner_user_id);
+  kp_checkout_set_callback_base (self->checkout, self->callback_base);
+  kp_checkout_set_timing (self->checkout, g_settings_get_uint (self->settings, "poll-interval"),
+                          g_settings_get_uint (self->settings, "tid-lifetime"));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
+}
+
+static void
+start_listener (KpApplication *self)
+{
+  g_autofree char *listen = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *setting_base = NULL;
+  g_autoptr (GError) error = NULL;
+  guint16 port = 0;
+
+  listen = self->opt_callback_listen != NULL ? g_strdup (self->opt_callback_listen)
+                                             : g_settings_get_string (self->settings,
+                                                                      "callback-listen");
+  if (*listen == '\0')
+    {
+      g_free (listen);
+      listen = g_strdup (self->test_mode ? "127.0.0.1:0" : "0.0.0.0:8790");
+    }
+
+  self->listener = kp_approval_listener_new ();
+  if (!kp_parse_host_port (listen, &host, &port, &error) ||
+      !kp_approval_listener_listen (self->listener, host, port, &error))
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: the address, then the reason */
+      message = g_strdup_printf (_("The approval listener cannot use %s: %s"), listen,
+                                 error->message);
+      set_setup_error (self, message);
+      return;
+    }
+
+  setting_base = g_settings_get_string (self->settings, "callback-base");
+  if (self->opt_callback_base != NULL)
+    self->callback_base = g_strdup (self->opt_callback_base);
+  else if (*setting_base != '\0')
+    self->callback_base = g_steal_pointer (&setting_base);
+  else
+    {
+      g_autofree char *url = kp_approval_listener_dup_url (self->listener);
+      g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+      g_autofree char *lan = NULL;
+      const char *uri_host = g_uri_get_host (uri);
+
+      if (g_strcmp0 (uri_host, "0.0.0.0") == 0 || g_strcmp0 (uri_host, "::") == 0)
+        lan = lan_address ();
+      self->callback_base = g_strdup_printf ("http://%s:%d", lan != NULL ? lan : uri_host,
+                                             g_uri_get_port (uri));
+    }
+  g_debug ("approval listener on %s, callbacks via %s", listen, self->callback_base);
+}
+
+static void
+start_services (KpApplication *self)
+{
+  g_autofree char *secret_key = NULL;
+  g_autofree char *dialect_name = NULL;
+  g_autofree char *api_base = NULL;
+  g_autoptr (GError) error = NULL;
+  KpDialect dialect = KP_DIALECT_ONLINE;
+
+  if (self->services_started)
+    return;
+  self->services_started = TRUE;
+
+  dialect_name = self->opt_dialect != NULL ? g_strdup (self->opt_dialect)
+                                           : g_settings_get_string (self->settings, "dialect");
+  kp_dialect_from_string (dialect_name, &dialect);
+
+  if (self->opt_secret_key_file != NULL)
+    {
+      secret_key = read_secret_key (self->opt_secret_key_file, &error);
+      if (secret_key == NULL)
+        set_setup_error (self, error->message);
+    }
+
+  api_base = self->opt_api_base != NULL ? g_strdup (self->opt_api_base)
+                                        : g_settings_get_string (self->settings, "api-base");
+
+  /* No credentials (or asked for): the embedded sandbox, in-process on loopback. */
+  self->test_mode = self->opt_sandbox ||
+                    (self->opt_api_base == NULL && self->opt_secret_key_file == NULL);
+  if (self->test_mode)
+    {
+      g_autofree char *sandbox_key = kp_random_hex (20);
+
+      self->sandbox = kp_sandbox_new (sandbox_key);
+      kp_sandbox_set_tid_ttl (self->sandbox, g_settings_get_uint (self->settings, "tid-lifetime"));
+      g_clear_error (&error);
+      if (!kp_sandbox_listen (self->sandbox, "127.0.0.1", 0, &error))
+        {
+          g_autofree char *message = NULL;
+
+          message = g_strdup_printf (_("The test sandbox could not start: %s"), error->message);
+          set_setup_error (self, message);
+        }
+      g_free (api_base);
+      api_base = kp_sandbox_dup_base_url (self->sandbox);
+      g_free (secret_key);
+      secret_key = g_steal_pointer (&sandbox_key);
+    }
+
+  self->client = kp_client_new (*api_base != '\0' ? api_base : NULL, dialect, secret_key);
+  if (secret_key != NULL)
+    memset (secret_key, 0, strlen (secret_key));
+
+  start_listener (self);
+  kp_journal_open_async (self->journal_path, NULL, journal_opened_cb, g_object_ref (self));
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  adw_show_about_window (window,
+                         "application-name", _("KakaoPay POS"),
+                         "application-icon", APPLICATION_ID,
+                         "version", PACKAGE_VERSION,
+                         "copyright", "© 2026 The KakaoPay POS authors",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "developer-name", _("The KakaoPay POS authors"),
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", quit_activated },
+  { "about", about_activated },
+};
+
+static gboolean
+on_sigterm_cb (gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+kp_application_startup (GApplication *app)
+{
+  KpApplication *self = KP_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *charge_accels[] = { "<Control>Return", "<Control>KP_Enter", NULL };
+  static const char *cancel_accels[] = { "Escape", NULL };
+
+  G_APPLICATION_CLASS (kp_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
+                                   self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.charge", charge_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.cancel-payment",
+                                         cancel_accels);
+  g_unix_signal_add (SIGTERM, on_sigterm_cb, self);
+  g_unix_signal_add (SIGINT, on_sigterm_cb, self);
+}
+
+static void
+kp_application_activate (GApplication *app)
+{
+  KpApplication *self = KP_APPLICATION (app);
+  GtkWindow *window;
+
+  start_services (self);
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    window = GTK_WINDOW (kp_window_new (self));
+  gtk_window_present (window);
+}
+
+static void
+kp_application_shutdown (GApplication *app)
+{
+  KpApplication *self = KP_APPLICATION (app);
+
+  /* Whatever is in flight stays journaled as it is; the next start resolves it. */
+  g_clear_object (&self->checkout);
+
+  G_APPLICATION_CLASS (kp_application_parent_class)->shutdown (app);
+}
+
+static void
+kp_application_dispose (GObject *object)
+{
+  KpApplication *self = KP_APPLICATION (object);
+
+  g_clear_object (&self->checkout);
+  g_clear_object (&self->journal);
+  g_clear_object (&self->listener);
+  g_clear_object (&self->client);
+  g_clear_object (&self->sandbox);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (kp_application_parent_class)->dispose (object);
+}
+
+static void
+kp_application_finalize (GObject *object)
+{
+  KpApplication *self = KP_APPLICATION (object);
+
+  g_free (self->opt_api_base);
+  g_free (self->opt_dialect);
+  g_free (self->opt_cid);
+  g_free (self->opt_secret_key_file);
+  g_free (self->opt_callback_listen);
+  g_free (self->opt_callback_base);
+  g_free (self->opt_relay);
+  g_free (self->opt_journal);
+  g_free (self->opt_terminal_id);
+  g_free (self->journal_path);
+  g_free (self->callback_base);
+  g_free (self->setup_error);
+
+  G_OBJECT_CLASS (kp_application_parent_class)->finalize (object);
+}
+
+static void
+kp_application_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  KpApplication *self = KP_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_CHECKOUT:
+      g_value_set_object (value, self->checkout);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kp_application_class_init (KpApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = kp_application_dispose;
+  object_class->finalize = kp_application_finalize;
+  object_class->get_property = kp_application_get_property;
+  app_class->handle_local_options = kp_application_handle_local_options;
+  app_class->startup = kp_application_startup;
+  app_class->activate = kp_application_activate;
+  app_class->shutdown = kp_application_shutdown;
+
+  properties[PROP_CHECKOUT] =
+    g_param_spec_object ("checkout", NULL, NULL, KP_TYPE_CHECKOUT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+kp_application_init (KpApplication *self)
+{
+  self->settings = g_settings_new (SCHEMA_ID);
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("A KakaoPay point of sale for the shop counter."));
+}
+
+KpApplication *
+kp_application_new (void)
+{
+  /* NON_UNIQUE: the process started is the one that runs (tests start several). */
+  return g_object_new (KP_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/io/github/kppos/KakaoPayPos",
+                       NULL);
+}
+
+GSettings *
+kp_application_get_settings (KpApplication *self)
+{
+  return self->settings;
+}
+
+KpClient *
+kp_application_get_client (KpApplication *self)
+{
+  return self->client;
+}
+
+KpJournal *
+kp_application_get_journal (KpApplication *self)
+{
+  return self->journal;
+}
+
+/**
+ * kp_application_get_checkout:
+ *
+ * Returns: (nullable): the checkout, once the journal is open
+ */
+KpCheckout *
+kp_application_get_checkout (KpApplication *self)
+{
+  return self->checkout;
+}
+
+KpApprovalListener *
+kp_application_get_listener (KpApplication *self)
+{
+  return self->listener;
+}
+
+gboolean
+kp_application_is_test_mode (KpApplication *self)
+{
+  return self->test_mode;
+}
+
+const char *
+kp_application_get_journal_path (KpApplication *self)
+{
+  return self->journal_path;
+}
+
+const char *
+kp_application_get_callback_base (KpApplication *self)
+{
+  return self->callback_base;
+}
+
+/**
+ * kp_application_get_setup_error:
+ *
+ * Returns: (nullable): why the terminal cannot take payments, translated
+ */
+const char *
+kp_application_get_setup_error (KpApplication *self)
+{
+  return self->setup_error;
+}
+
+/**
+ * kp_application_get_sandbox:
+ *
+ * Returns: (nullable) (type KpSandbox): the embedded sandbox in test mode
+ */
+gpointer
+kp_application_get_sandbox (KpApplication *self)
+{
+  return self->sandbox;
+}

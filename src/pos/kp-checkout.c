@@ -1,0 +1,818 @@
+/* kp-checkout.c
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kp-checkout"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "kp-checkout.h"
+#include "kp-sale-monitor.h"
+
+/* One payment at a time on this terminal, from Charge to its end:
+ *
+ *   journal READY_SENT → ready → journal AWAITING_CUSTOMER (tid) → QR shown
+ *   → first outcome from listener / poller / expiry
+ *   → journal APPROVING (pg_token) → approve → journal APPROVED
+ *
+ * Every journal write happens before the network call that depends on it. A call
+ * whose outcome is unknown is never repeated blindly: the order API is asked first. */
+struct _KpCheckout
+{
+  GObject             parent_instance;
+
+  KpClient           *client;
+  KpJournal          *journal;
+  KpApprovalListener *listener;
+  KpSaleMonitor      *monitor;
+  GCancellable       *cancellable;
+
+  char               *cid;
+  char               *terminal_id;
+  char               *partner_user_id;
+  char               *callback_base;
+  guint               poll_interval_ms;
+  guint               tid_lifetime_s;
+
+  KpCheckoutStage     stage;
+  KpJournalSale      *sale;
+  KpReadyReply       *ready_reply;
+  gboolean            abort_requested;
+  guint               retry_id;
+};
+
+G_DEFINE_FINAL_TYPE (KpCheckout, kp_checkout, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_STAGE_CHANGED,
+  SIGNAL_READY,
+  SIGNAL_STATUS_CHANGED,
+  SIGNAL_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void check_order (KpCheckout *self);
+
+const char *
+kp_checkout_result_to_string (KpCheckoutResult result)
+{
+  static const char * const names[] = {
+    "approved", "ready-failed", "cancelled", "failed", "expired", "aborted", "approve-failed",
+  };
+
+  g_return_val_if_fail (result <= KP_CHECKOUT_APPROVE_FAILED, NULL);
+  return names[result];
+}
+
+static void
+set_stage (KpCheckout      *self,
+           KpCheckoutStage  stage)
+{
+  if (self->stage == stage)
+    return;
+  self->stage = stage;
+  g_signal_emit (self, signals[SIGNAL_STAGE_CHANGED], 0, stage);
+}
+
+static void
+replace_sale (KpCheckout    *self,
+              KpJournalSale *sale)
+{
+  g_clear_pointer (&self->sale, kp_journal_sale_free);
+  self->sale = sale;
+}
+
+static void
+finish (KpCheckout       *self,
+        KpCheckoutResult  result,
+        const GError     *error)
+{
+  g_autoptr (KpCheckout) keep = g_object_ref (self);
+
+  g_debug ("%s ends: %s", self->sale != NULL ? self->sale->partner_order_id : "sale",
+           kp_checkout_result_to_string (result));
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->monitor != NULL)
+    {
+      kp_sale_monitor_stop (self->monitor);
+      g_clear_object (&self->monitor);
+    }
+  else if (self->listener != NULL && self->sale != NULL)
+    kp_approval_listener_forget (self->listener, self->sale->partner_order_id);
+  g_clear_pointer (&self->ready_reply, kp_ready_reply_free);
+  self->abort_requested = FALSE;
+  set_stage (self, KP_CHECKOUT_STAGE_IDLE);
+  g_signal_emit (self, signals[SIGNAL_FINISHED], 0, result, self->sale, error);
+}
+
+/* Journal writes: each carries the state it moves to and what follows on success. */
+
+typedef void (*AfterWrite) (KpCheckout *self);
+
+typedef struct
+{
+  KpCheckout       *self;
+  AfterWrite        after;
+  KpCheckoutResult  result;   /* for a final write */
+  gboolean          final;
+  GError           *error;    /* what ended the sale, reported with the result */
+} WriteData;
+
+static void
+write_data_free (WriteData *data)
+{
+  g_clear_object (&data->self);
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WriteData, write_data_free)
+
+static void
+transition_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr (WriteData) data = user_data;
+  KpCheckout *self = data->self;
+  g_autoptr (GError) error = NULL;
+  KpJournalSale *sale;
+
+  sale = kp_journal_transition_finish (KP_JOURNAL (source), result, &error);
+  if (sale == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* Without the record, the next step must not happen. */
+      g_warning ("Could not write the journal: %s", error->message);
+      finish (self, data->final ? data->result : KP_CHECKOUT_READY_FAILED, error);
+      return;
+    }
+
+  replace_sale (self, sale);
+  if (data->final)
+    finish (self, data->result, data->error);
+  else if (data->after != NULL)
+    data->after (self);
+}
+
+static void
+write_transition (KpCheckout      *self,
+                  KpSaleState      to,
+                  KpJournalUpdate *update,
+                  AfterWrite       after)
+{
+  WriteData *data = g_new0 (WriteData, 1);
+
+  data->self = g_object_ref (self);
+  data->after = after;
+  kp_journal_transition_async (self->journal, self->sale->partner_order_id, self->sale->state,
+                               to, update, self->cancellable, transition_cb, data);
+}
+
+static void
+write_final (KpCheckout       *self,
+             KpSaleState       to,
+             KpJournalUpdate  *update,
+             KpCheckoutResult  result,
+             const GError     *error)
+{
+  WriteData *data = g_new0 (WriteData, 1);
+
+  data->self = g_object_ref (self);
+  data->final = TRUE;
+  data->result = result;
+  data->error = error != NULL ? g_error_copy (error) : NULL;
+  if (error != NULL && update->detail == NULL)
+    update->detail = g_strdup (error->message);
+  kp_journal_transition_async (self->journal, self->sale->partner_order_id, self->sale->state,
+                               to, update, self->cancellable, transition_cb, data);
+}
+
+static char *
+card_info_to_json (const KpCardInfo *info)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+  g_autoptr (JsonGenerator) generator = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  struct { const char *name; const char *value; } fields[] = {
+    { "kakaopay_purchase_corp", info->kakaopay_purchase_corp },
+    { "kakaopay_purchase_corp_code", info->kakaopay_purchase_corp_code },
+    { "kakaopay_issuer_corp", info->kakaopay_issuer_corp },
+    { "kakaopay_issuer_corp_code", info->kakaopay_issuer_corp_code },
+    { "bin", info->bin },
+    { "card_type", info->card_type },
+    { "install_month", info->install_month },
+    { "approved_id", info->approved_id },
+    { "card_mid", info->card_mid },
+    { "interest_free_install", info->interest_free_install },
+    { "installment_type", info->installment_type },
+    { "card_item_code", info->card_item_code },
+  };
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      if (fields[i].value == NULL)
+        continue;
+      json_builder_set_member_name (builder, fields[i].name);
+      json_builder_add_string_value (builder, fields[i].value);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  generator = json_generator_new ();
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* Approved: by our approve's reply, or as the order API reports it. */
+static void
+approved_from_reply (KpCheckout           *self,
+                     const KpApproveReply *reply)
+{
+  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
+
+  update->aid = g_strdup (reply->aid);
+  update->payment_method_type = g_strdup (reply->payment_method_type);
+  if (reply->card_info != NULL)
+    update->card_info_json = card_info_to_json (reply->card_info);
+  update->approved_at = reply->approved_at != NULL ? g_date_time_ref (reply->approved_at)
+                                                   : g_date_time_new_now_local ();
+  write_final (self, KP_SALE_STATE_APPROVED, update, KP_CHECKOUT_APPROVED, NULL);
+}
+
+static void
+approved_from_order (KpCheckout         *self,
+                     const KpOrderReply *reply)
+{
+  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
+
+  for (guint i = 0; reply->payment_action_details != NULL &&
+                    i < reply->payment_action_details->len; i++)
+    {
+      KpPaymentAction *action = g_ptr_array_index (reply->payment_action_details, i);
+
+      if (g_strcmp0 (action->payment_action_type, "PAYMENT") == 0)
+        {
+          update->aid = g_strdup (action->aid);
+          if (action->approved_at != NULL)
+            update->approved_at = g_date_time_ref (action->approved_at);
+          break;
+        }
+    }
+  update->payment_method_type = g_strdup (reply->payment_method_type);
+  if (update->approved_at == NULL)
+    update->approved_at = reply->approved_at != NULL ? g_date_time_ref (reply->approved_at)
+                                                     : g_date_time_new_now_local ();
+  update->detail = g_strdup ("order: SUCCESS_PAYMENT");
+  write_final (self, KP_SALE_STATE_APPROVED, update, KP_CHECKOUT_APPROVED, NULL);
+}
+
+static void send_approve (KpCheckout *self);
+
+static void
+approve_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (KpCheckout) self = user_data;
+  g_autoptr (KpApproveReply) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpJournalUpdate) update = NULL;
+
+  reply = kp_client_approve_finish (KP_CLIENT (source), result, &error);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (reply != NULL)
+    {
+      approved_from_reply (self, reply);
+      return;
+    }
+
+  /* Already approved, or no usable answer: KakaoPay's order API says what is true. */
+  if (kp_api_error_get_code (error) == KP_CODE_ALREADY_APPROVED ||
+      kp_api_error_is_outcome_unknown (error))
+    {
+      g_debug ("approve for %s: %s; checking the order", self->sale->partner_order_id,
+               error->message);
+      check_order (self);
+      return;
+    }
+
+  update = kp_journal_update_new ();
+  if (kp_api_error_get_code (error) == KP_CODE_EXPIRED)
+    write_final (self, KP_SALE_STATE_EXPIRED, update, KP_CHECKOUT_EXPIRED, error);
+  else
+    write_final (self, KP_SALE_STATE_APPROVE_FAILED, update, KP_CHECKOUT_APPROVE_FAILED, error);
+}
+
+static void
+send_approve (KpCheckout *self)
+{
+  g_autoptr (KpApproveRequest) request = kp_approve_request_new ();
+
+  set_stage (self, KP_CHECKOUT_STAGE_APPROVING);
+  request->cid = g_strdup (self->sale->cid);
+  request->tid = g_strdup (self->sale->tid);
+  request->partner_order_id = g_strdup (self->sale->partner_order_id);
+  request->partner_user_id = g_strdup (self->sale->partner_user_id);
+  request->pg_token = g_strdup (self->sale->pg_token);
+  request->total_amount = self->sale->total_amount;
+  kp_client_approve_async (self->client, request, self->cancellable, approve_cb,
+                           g_object_ref (self));
+}
+
+static gboolean
+retry_order_cb (gpointer user_data)
+{
+  KpCheckout *self = user_data;
+
+  self->retry_id = 0;
+  check_order (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+order_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr (KpCheckout) self = user_data;
+  g_autoptr (KpOrderReply) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
+
+  reply = kp_client_order_finish (KP_CLIENT (source), result, &error);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (reply == NULL)
+    {
+      /* Still no answer: the sale stays APPROVING in the journal; ask again. */
+      g_debug ("order for %s failed: %s", self->sale->partner_order_id, error->message);
+      self->retry_id = g_timeout_add (MAX (self->poll_interval_ms, 500), retry_order_cb, self);
+      return;
+    }
+
+  switch (reply->status)
+    {
+    case KP_STATUS_SUCCESS_PAYMENT:
+    case KP_STATUS_PART_CANCEL_PAYMENT:
+    case KP_STATUS_CANCEL_PAYMENT:
+      approved_from_order (self, reply);
+      break;
+    case KP_STATUS_AUTH_PASSWORD:
+      /* KakaoPay has not approved it: approve was not processed, send it again. */
+      if (self->sale->state == KP_SALE_STATE_APPROVING && self->sale->pg_token != NULL)
+        send_approve (self);
+      else
+        self->retry_id = g_timeout_add (self->poll_interval_ms, retry_order_cb, self);
+      break;
+    case KP_STATUS_FAIL_PAYMENT:
+    case KP_STATUS_FAIL_AUTH_PASSWORD:
+      update->detail = g_strdup_printf ("order: %s", reply->status_string);
+      write_final (self, self->sale->state == KP_SALE_STATE_APPROVING
+                           ? KP_SALE_STATE_APPROVE_FAILED : KP_SALE_STATE_FAILED,
+                   update, KP_CHECKOUT_APPROVE_FAILED, NULL);
+      break;
+    case KP_STATUS_QUIT_PAYMENT:
+      update->detail = g_strdup ("order: QUIT_PAYMENT");
+      write_final (self, KP_SALE_STATE_EXPIRED, update, KP_CHECKOUT_EXPIRED, NULL);
+      break;
+    default:
+      self->retry_id = g_timeout_add (self->poll_interval_ms, retry_order_cb, self);
+      break;
+    }
+}
+
+static void
+check_order (KpCheckout *self)
+{
+  g_autoptr (KpOrderRequest) request = kp_order_request_new ();
+
+  request->cid = g_strdup (self->sale->cid);
+  request->tid = g_strdup (self->sale->tid);
+  kp_client_order_async (self->client, request, self->cancellable, order_cb,
+                         g_object_ref (self));
+}
+
+static void
+on_monitor_status_changed_cb (KpSaleMonitor *monitor,
+                              int            status,
+                              KpCheckout    *self)
+{
+  g_signal_emit (self, signals[SIGNAL_STATUS_CHANGED], 0, status);
+}
+
+static void
+on_monitor_outcome_cb (KpSaleMonitor *monitor,
+                       int            outcome,
+                       const char    *pg_token,
+                       KpCheckout    *self)
+{
+  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
+
+  if (self->stage != KP_CHECKOUT_STAGE_WAITING)
+    return;
+
+  switch (outcome)
+    {
+    case KP_SALE_OUTCOME_AUTHORIZED:
+      update->pg_token = g_strdup (pg_token);
+      set_stage (self, KP_CHECKOUT_STAGE_APPROVING);
+      write_transition (self, KP_SALE_STATE_APPROVING, update, send_approve);
+      break;
+    case KP_SALE_OUTCOME_PAID:
+      set_stage (self, KP_CHECKOUT_STAGE_APPROVING);
+      check_order (self);
+      break;
+    case KP_SALE_OUTCOME_CANCELLED:
+      write_final (self, KP_SALE_STATE_CANCELLED_BY_CUSTOMER, update, KP_CHECKOUT_CANCELLED, NULL);
+      break;
+    case KP_SALE_OUTCOME_FAILED:
+      write_final (self, KP_SALE_STATE_FAILED, update, KP_CHECKOUT_FAILED, NULL);
+      break;
+    case KP_SALE_OUTCOME_EXPIRED:
+    default:
+      write_final (self, KP_SALE_STATE_EXPIRED, update, KP_CHECKOUT_EXPIRED, NULL);
+      break;
+    }
+}
+
+static void
+abort_waiting (KpCheckout *self)
+{
+  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
+
+  if (self->monitor != NULL)
+    kp_sale_monitor_stop (self->monitor);
+  update->detail = g_strdup ("cancelled by the cashier");
+  write_final (self, KP_SALE_STATE_ABORTED_BY_CASHIER, update, KP_CHECKOUT_ABORTED, NULL);
+}
+
+/* The tid is in the journal: show the QR and start watching. */
+static void
+awaiting_written (KpCheckout *self)
+{
+  set_stage (self, KP_CHECKOUT_STAGE_WAITING);
+
+  if (self->abort_requested)
+    {
+      abort_waiting (self);
+      return;
+    }
+
+  self->monitor = kp_sale_monitor_new (self->client, self->listener, self->sale->cid,
+                                       self->sale->partner_order_id, self->sale->nonce,
+                                       self->sale->tid, self->sale->expires_at,
+                                       self->poll_interval_ms);
+  g_signal_connect_object (self->monitor, "status-changed",
+                           G_CALLBACK (on_monitor_status_changed_cb), self, 0);
+  g_signal_connect_object (self->monitor, "outcome",
+                           G_CALLBACK (on_monitor_outcome_cb), self, 0);
+  g_signal_emit (self, signals[SIGNAL_READY], 0, self->sale, self->ready_reply);
+  kp_sale_monitor_start (self->monitor);
+}
+
+static void
+ready_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr (KpCheckout) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
+  KpReadyReply *reply;
+
+  reply = kp_client_ready_finish (KP_CLIENT (source), result, &error);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      kp_ready_reply_free (reply);
+      return;
+    }
+
+  if (reply == NULL)
+    {
+      /* Also when the outcome is unknown: without a tid no QR was shown, so nobody
+       * can pay it, and ready is never sent twice for one order. */
+      write_final (self, KP_SALE_STATE_READY_FAILED, update, KP_CHECKOUT_READY_FAILED, error);
+      return;
+    }
+
+  self->ready_reply = reply;
+  update->tid = g_strdup (reply->tid);
+  update->expires_at = g_date_time_add_seconds (self->sale->created_at, self->tid_lifetime_s);
+  write_transition (self, KP_SALE_STATE_AWAITING_CUSTOMER, update, awaiting_written);
+}
+
+static void
+created_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (KpCheckout) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpReadyRequest) request = kp_ready_request_new ();
+  KpJournalSale *sale;
+  const char *order_id;
+
+  sale = kp_journal_create_sale_finish (KP_JOURNAL (source), result, &error);
+  if (sale == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_warning ("Could not record the sale: %s", error->message);
+      finish (self, KP_CHECKOUT_READY_FAILED, error);
+      return;
+    }
+  replace_sale (self, sale);
+  order_id = sale->partner_order_id;
+
+  if (self->listener != NULL)
+    kp_approval_listener_expect (self->listener, order_id, sale->nonce);
+
+  request->cid = g_strdup (sale->cid);
+  request->partner_order_id = g_strdup (order_id);
+  request->partner_user_id = g_strdup (sale->partner_user_id);
+  request->item_name = g_strdup (sale->item_name);
+  request->quantity = sale->quantity;
+  request->total_amount = sale->total_amount;
+  request->tax_free_amount = sale->tax_free_amount;
+  request->vat_amount = sale->vat_amount;
+  request->approval_url = kp_callback_url (self->callback_base, KP_CALLBACK_APPROVE, order_id,
+                                           sale->nonce);
+  request->cancel_url = kp_callback_url (self->callback_base, KP_CALLBACK_CANCEL, order_id,
+                                         sale->nonce);
+  request->fail_url = kp_callback_url (self->callback_base, KP_CALLBACK_FAIL, order_id,
+                                       sale->nonce);
+  kp_client_ready_async (self->client, request, self->cancellable, ready_cb, g_object_ref (self));
+}
+
+static void
+kp_checkout_dispose (GObject *object)
+{
+  KpCheckout *self = KP_CHECKOUT (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->monitor != NULL)
+    kp_sale_monitor_stop (self->monitor);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->listener);
+  g_clear_object (&self->journal);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (kp_checkout_parent_class)->dispose (object);
+}
+
+static void
+kp_checkout_finalize (GObject *object)
+{
+  KpCheckout *self = KP_CHECKOUT (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->sale, kp_journal_sale_free);
+  g_clear_pointer (&self->ready_reply, kp_ready_reply_free);
+  g_free (self->cid);
+  g_free (self->terminal_id);
+  g_free (self->partner_user_id);
+  g_free (self->callback_base);
+
+  G_OBJECT_CLASS (kp_checkout_parent_class)->finalize (object);
+}
+
+static void
+kp_checkout_class_init (KpCheckoutClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = kp_checkout_dispose;
+  object_class->finalize = kp_checkout_finalize;
+
+  signals[SIGNAL_STAGE_CHANGED] =
+    g_signal_new ("stage-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+
+  /**
+   * KpCheckout::ready:
+   * @sale: (type gpointer): the journaled #KpJournalSale, with its tid
+   * @reply: (type gpointer): KakaoPay's #KpReadyReply (the page URLs)
+   *
+   * The payment is open and journaled: show its QR code.
+   */
+  signals[SIGNAL_READY] =
+    g_signal_new ("ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_POINTER);
+
+  signals[SIGNAL_STATUS_CHANGED] =
+    g_signal_new ("status-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+
+  /**
+   * KpCheckout::finished:
+   * @result: the #KpCheckoutResult
+   * @sale: (type gpointer) (nullable): the sale as journaled
+   * @error: (type gpointer) (nullable): the #GError that ended it, if any
+   */
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_POINTER, G_TYPE_POINTER);
+}
+
+static void
+kp_checkout_init (KpCheckout *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->cid = g_strdup ("TC0ONETIME");
+  self->terminal_id = g_strdup ("T1");
+  self->partner_user_id = g_strdup ("T1");
+  self->callback_base = g_strdup ("http://127.0.0.1");
+  self->poll_interval_ms = 2000;
+  self->tid_lifetime_s = 900;
+}
+
+/**
+ * kp_checkout_new:
+ * @listener: (nullable): receives the customer's redirects on this terminal
+ */
+KpCheckout *
+kp_checkout_new (KpClient           *client,
+                 KpJournal          *journal,
+                 KpApprovalListener *listener)
+{
+  KpCheckout *self;
+
+  g_return_val_if_fail (KP_IS_CLIENT (client), NULL);
+  g_return_val_if_fail (KP_IS_JOURNAL (journal), NULL);
+
+  self = g_object_new (KP_TYPE_CHECKOUT, NULL);
+  self->client = g_object_ref (client);
+  self->journal = g_object_ref (journal);
+  self->listener = listener != NULL ? g_object_ref (listener) : NULL;
+  return self;
+}
+
+void
+kp_checkout_set_merchant (KpCheckout *self,
+                          const char *cid,
+                          const char *terminal_id,
+                          const char *partner_user_id)
+{
+  g_return_if_fail (KP_IS_CHECKOUT (self));
+
+  g_free (self->cid);
+  self->cid = g_strdup (cid);
+  g_free (self->terminal_id);
+  self->terminal_id = g_strdup (terminal_id);
+  g_free (self->partner_user_id);
+  self->partner_user_id = g_strdup (partner_user_id != NULL && *partner_user_id != '\0'
+                                      ? partner_user_id : terminal_id);
+}
+
+void
+kp_checkout_set_callback_base (KpCheckout *self,
+                               const char *callback_base)
+{
+  g_return_if_fail (KP_IS_CHECKOUT (self));
+
+  g_free (self->callback_base);
+  self->callback_base = g_strdup (callback_base);
+}
+
+void
+kp_checkout_set_timing (KpCheckout *self,
+                        guint       poll_interval_ms,
+                        guint       tid_lifetime_s)
+{
+  g_return_if_fail (KP_IS_CHECKOUT (self));
+
+  self->poll_interval_ms = poll_interval_ms;
+  self->tid_lifetime_s = tid_lifetime_s;
+}
+
+/**
+ * kp_checkout_charge:
+ * @sale: the cart as a new sale (lines, totals, item_name, quantity)
+ *
+ * Starts a payment. Only one runs at a time on a terminal.
+ *
+ * Returns: %FALSE with @error set when a payment is already in progress
+ */
+gboolean
+kp_checkout_charge (KpCheckout              *self,
+                    const KpJournalNewSale  *sale,
+                    GError                 **error)
+{
+  g_autoptr (KpJournalNewSale) copy = NULL;
+  g_autofree char *nonce = NULL;
+
+  g_return_val_if_fail (KP_IS_CHECKOUT (self), FALSE);
+  g_return_val_if_fail (sale != NULL, FALSE);
+
+  if (self->stage != KP_CHECKOUT_STAGE_IDLE)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+                           _("A payment is already in progress on this terminal."));
+      return FALSE;
+    }
+
+  copy = kp_journal_new_sale_copy (sale);
+  g_free (copy->terminal_id);
+  copy->terminal_id = g_strdup (self->terminal_id);
+  g_free (copy->partner_user_id);
+  copy->partner_user_id = g_strdup (self->partner_user_id);
+  g_free (copy->cid);
+  copy->cid = g_strdup (self->cid);
+  g_free (copy->dialect);
+  copy->dialect = g_strdup (kp_dialect_to_string (kp_client_get_dialect (self->client)));
+  g_free (copy->nonce);
+  copy->nonce = kp_random_hex (16);
+
+  g_clear_pointer (&self->sale, kp_journal_sale_free);
+  self->abort_requested = FALSE;
+  set_stage (self, KP_CHECKOUT_STAGE_STARTING);
+  kp_journal_create_sale_async (self->journal, copy, self->cancellable, created_cb,
+                                g_object_ref (self));
+  return TRUE;
+}
+
+/**
+ * kp_checkout_abort:
+ *
+ * The cashier gives up waiting. While ready is in flight the abort happens as soon as
+ * its answer is journaled; once approve was sent it is too late.
+ *
+ * Returns: %TRUE if the payment will end as aborted
+ */
+gboolean
+kp_checkout_abort (KpCheckout *self)
+{
+  g_return_val_if_fail (KP_IS_CHECKOUT (self), FALSE);
+
+  switch (self->stage)
+    {
+    case KP_CHECKOUT_STAGE_STARTING:
+      self->abort_requested = TRUE;
+      return TRUE;
+    case KP_CHECKOUT_STAGE_WAITING:
+      if (self->monitor != NULL && kp_sale_monitor_is_decided (self->monitor))
+        return FALSE;
+      if (self->sale == NULL || self->sale->state != KP_SALE_STATE_AWAITING_CUSTOMER)
+        {
+          self->abort_requested = TRUE;
+          return TRUE;
+        }
+      abort_waiting (self);
+      return TRUE;
+    case KP_CHECKOUT_STAGE_APPROVING:
+    case KP_CHECKOUT_STAGE_IDLE:
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * kp_checkout_deliver:
+ *
+ * Hands in a redirect received another way (the relay).
+ */
+void
+kp_checkout_deliver (KpCheckout     *self,
+                     KpCallbackKind  kind,
+                     const char     *pg_token)
+{
+  g_return_if_fail (KP_IS_CHECKOUT (self));
+
+  if (self->monitor != NULL)
+    kp_sale_monitor_deliver (self->monitor, kind, pg_token);
+}
+
+KpCheckoutStage
+kp_checkout_get_stage (KpCheckout *self)
+{
+  g_return_val_if_fail (KP_IS_CHECKOUT (self), KP_CHECKOUT_STAGE_IDLE);
+
+  return self->stage;
+}
+
+/**
+ * kp_checkout_get_sale:
+ *
+ * Returns: (nullable): the current (or last) sale as journaled
+ */
+const KpJournalSale *
+kp_checkout_get_sale (KpCheckout *self)
+{
+  g_return_val_if_fail (KP_IS_CHECKOUT (self), NULL);
+
+  return self->sale;
+}

@@ -1,0 +1,912 @@
+/* kp-window.c
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kp-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "kp-cart-line.h"
+#include "kp-checkout.h"
+#include "kp-money.h"
+#include "kp-qr-paintable.h"
+#include "kp-resources.h"
+#include "kp-window.h"
+
+struct _KpWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template children */
+  GtkButton            *add_button;
+  GtkLabel             *countdown_label;
+  GtkButton            *cancel_button;
+  GtkButton            *charge_button;
+  GtkLabel             *charge_label;
+  GtkSpinner           *charge_spinner;
+  GtkLabel             *checkout_amount_label;
+  GtkLabel             *checkout_summary_label;
+  GtkLabel             *done_amount_label;
+  GtkLabel             *done_details_label;
+  AdwStatusPage        *done_page;
+  GtkLabel             *entry_error_label;
+  GtkEntry             *amount_entry;
+  GtkEntry             *item_entry;
+  GtkColumnView        *lines_view;
+  GtkLabel             *message_label;
+  GtkButton            *new_sale_button;
+  GtkLinkButton        *payment_link;
+  GtkPicture           *qr_picture;
+  GtkEntry             *quantity_entry;
+  GtkLabel             *setup_error_label;
+  GtkStack             *stack;
+  GtkLabel             *status_label;
+  GtkLabel             *supply_label;
+  GtkCheckButton       *tax_free_check;
+  GtkLabel             *tax_free_label;
+  GtkLabel             *test_mode_banner;
+  AdwToastOverlay      *toast_overlay;
+  GtkLabel             *total_label;
+  GtkLabel             *vat_label;
+
+  /* Owned */
+  KpCart               *cart;
+  GtkSingleSelection   *selection;
+  KpQrPaintable        *qr;
+  GDateTime            *expires_at;
+  guint                 countdown_id;
+
+  /* Borrowed */
+  KpApplication        *application;
+  KpCheckout           *checkout;
+};
+
+G_DEFINE_FINAL_TYPE (KpWindow, kp_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+focus_item_entry (KpWindow *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->item_entry));
+}
+
+static void
+show_entry_error (KpWindow     *self,
+                  const char   *message,
+                  GtkWidget    *field)
+{
+  gtk_label_set_text (self->entry_error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->entry_error_label), message != NULL);
+  if (field != NULL)
+    gtk_widget_grab_focus (field);
+}
+
+static void
+show_message (KpWindow   *self,
+              const char *message)
+{
+  gtk_label_set_text (self->message_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+}
+
+static void
+toast (KpWindow   *self,
+       const char *text)
+{
+  AdwToast *t = adw_toast_new (text);
+
+  adw_toast_set_timeout (t, 4);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
+static void
+set_money_label (GtkLabel *label,
+                 gint64    amount)
+{
+  g_autofree char *text = kp_money_format (amount);
+
+  gtk_label_set_text (label, text);
+}
+
+static void
+update_actions (KpWindow *self)
+{
+  KpCheckoutStage stage = self->checkout != NULL ? kp_checkout_get_stage (self->checkout)
+                                                 : KP_CHECKOUT_STAGE_IDLE;
+  gboolean idle = stage == KP_CHECKOUT_STAGE_IDLE;
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  gboolean on_cart = g_strcmp0 (page, "cart") == 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.charge",
+                                 self->checkout != NULL && idle && on_cart &&
+                                 kp_cart_get_n_lines (self->cart) > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-line", idle && on_cart);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-line", idle && on_cart);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-payment",
+                                 stage == KP_CHECKOUT_STAGE_STARTING ||
+                                 stage == KP_CHECKOUT_STAGE_WAITING);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-sale",
+                                 g_strcmp0 (page, "done") == 0);
+}
+
+static void
+update_totals (KpWindow *self)
+{
+  g_autofree char *total = kp_money_format (kp_cart_get_total (self->cart));
+  g_autofree char *charge = NULL;
+
+  gtk_label_set_text (self->total_label, total);
+  set_money_label (self->vat_label, kp_cart_get_vat (self->cart));
+  set_money_label (self->tax_free_label, kp_cart_get_tax_free (self->cart));
+  set_money_label (self->supply_label, kp_cart_get_supply (self->cart));
+  /* Translators: the Charge button; %s is the total, e.g. ₩12,300 */
+  charge = g_strdup_printf (_("Charge %s"), total);
+  gtk_label_set_text (self->charge_label, charge);
+  update_actions (self);
+}
+
+static void
+on_cart_changed_cb (KpWindow *self)
+{
+  update_totals (self);
+}
+
+/* Cart columns */
+
+static char *
+money_or_empty (gpointer unused,
+                gint64   amount)
+{
+  return kp_money_format (amount);
+}
+
+static char *
+plain_amount (gpointer unused,
+              gint64   amount)
+{
+  return kp_money_format_plain (amount);
+}
+
+static char *
+plain_number (gpointer unused,
+              gint64   number)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, number);
+}
+
+static void
+setup_label_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), GPOINTER_TO_INT (user_data) ? 1.0 : 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_expression (GtkListItem   *item,
+                 GtkWidget     *widget,
+                 const char    *widget_property,
+                 const char    *line_property,
+                 GCallback      transform)
+{
+  GtkExpression *expression;
+  GtkExpressionWatch *watch;
+
+  expression = gtk_property_expression_new (KP_TYPE_CART_LINE, NULL, line_property);
+  if (transform != NULL)
+    expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, &expression, transform,
+                                              NULL, NULL);
+  watch = gtk_expression_bind (expression, widget, widget_property,
+                               gtk_list_item_get_item (item));
+  g_object_set_data_full (G_OBJECT (item), "kp-watch", gtk_expression_watch_ref (watch),
+                          (GDestroyNotify) gtk_expression_watch_unwatch);
+}
+
+static void
+bind_name_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  bind_expression (item, gtk_list_item_get_child (item), "label", "name", NULL);
+}
+
+static void
+bind_amount_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  bind_expression (item, gtk_list_item_get_child (item), "label", "amount",
+                   G_CALLBACK (money_or_empty));
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  g_object_set_data (G_OBJECT (item), "kp-watch", NULL);
+}
+
+/* Quantity and unit price are edited in place; a refused value puts the old one back. */
+static void
+on_cell_editing_cb (GtkEditableLabel *label,
+                    GParamSpec       *pspec,
+                    GtkListItem      *item)
+{
+  KpWindow *self = g_object_get_data (G_OBJECT (label), "kp-window");
+  const char *field = g_object_get_data (G_OBJECT (label), "kp-field");
+  g_autoptr (GError) error = NULL;
+  KpCartLine *line = gtk_list_item_get_item (item);
+  guint position = gtk_list_item_get_position (item);
+  gint64 value = 0;
+  gboolean ok;
+
+  if (gtk_editable_label_get_editing (label) || line == NULL)
+    return;
+
+  if (g_str_equal (field, "quantity"))
+    ok = kp_cart_parse_quantity (gtk_editable_get_text (GTK_EDITABLE (label)), &value, &error) &&
+         kp_cart_set_line_quantity (self->cart, position, value, &error);
+  else
+    ok = kp_cart_parse_amount (gtk_editable_get_text (GTK_EDITABLE (label)), &value, &error) &&
+         kp_cart_set_line_unit_price (self->cart, position, value, &error);
+
+  if (!ok)
+    {
+      g_autofree char *old = g_str_equal (field, "quantity")
+                               ? plain_number (NULL, kp_cart_line_get_quantity (line))
+                               : plain_amount (NULL, kp_cart_line_get_unit_price (line));
+
+      gtk_editable_set_text (GTK_EDITABLE (label), old);
+      show_entry_error (self, error->message, NULL);
+    }
+  else
+    show_entry_error (self, NULL, NULL);
+}
+
+static void
+setup_editable_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   gpointer                  user_data)
+{
+  GtkWidget *label = gtk_editable_label_new ("");
+  KpWindow *self = g_object_get_data (G_OBJECT (factory), "kp-window");
+
+  gtk_editable_set_alignment (GTK_EDITABLE (label), 1.0);
+  g_object_set_data (G_OBJECT (label), "kp-window", self);
+  g_object_set_data (G_OBJECT (label), "kp-field", user_data);
+  g_signal_connect (label, "notify::editing", G_CALLBACK (on_cell_editing_cb), item);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_quantity_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  gpointer                  user_data)
+{
+  bind_expression (item, gtk_list_item_get_child (item), "text", "quantity",
+                   G_CALLBACK (plain_number));
+}
+
+static void
+bind_unit_price_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *item,
+                    gpointer                  user_data)
+{
+  bind_expression (item, gtk_list_item_get_child (item), "text", "unit-price",
+                   G_CALLBACK (plain_amount));
+}
+
+static void
+add_column (KpWindow   *self,
+            const char *title,
+            GCallback   setup,
+            gpointer    setup_data,
+            GCallback   bind,
+            gboolean    expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *column;
+
+  g_object_set_data (G_OBJECT (factory), "kp-window", self);
+  g_signal_connect (factory, "setup", setup, setup_data);
+  g_signal_connect (factory, "bind", bind, NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), NULL);
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_append_column (self->lines_view, column);
+  g_object_unref (column);
+}
+
+/* Adding a line */
+
+static void
+reset_entries (KpWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->item_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->quantity_entry), "1");
+  gtk_editable_set_text (GTK_EDITABLE (self->amount_entry), "");
+  gtk_check_button_set_active (self->tax_free_check, FALSE);
+}
+
+static void
+add_line (KpWindow *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->item_entry))));
+  const char *quantity_text = gtk_editable_get_text (GTK_EDITABLE (self->quantity_entry));
+  const char *amount_text = gtk_editable_get_text (GTK_EDITABLE (self->amount_entry));
+  g_autoptr (GError) error = NULL;
+  gint64 quantity = 0, amount = 0;
+
+  if (*name == '\0')
+    {
+      show_entry_error (self, _("Type or scan the item’s name first."),
+                        GTK_WIDGET (self->item_entry));
+      return;
+    }
+  if (!kp_cart_parse_quantity (quantity_text, &quantity, &error))
+    {
+      show_entry_error (self, error->message, GTK_WIDGET (self->quantity_entry));
+      return;
+    }
+  if (!kp_cart_parse_amount (amount_text, &amount, &error))
+    {
+      show_entry_error (self, error->message, GTK_WIDGET (self->amount_entry));
+      return;
+    }
+  if (!kp_cart_add_line (self->cart, name, quantity, amount,
+                         gtk_check_button_get_active (self->tax_free_check), &error))
+    {
+      show_entry_error (self, error->message, GTK_WIDGET (self->item_entry));
+      return;
+    }
+
+  show_entry_error (self, NULL, NULL);
+  show_message (self, NULL);
+  reset_entries (self);
+  focus_item_entry (self);
+}
+
+static void
+on_entry_activate_cb (KpWindow *self,
+                      GtkEntry *entry)
+{
+  const char *amount_text = gtk_editable_get_text (GTK_EDITABLE (self->amount_entry));
+
+  /* A scanner types the name and Enter: go on to the price rather than complain. */
+  if (entry != self->amount_entry && *amount_text == '\0' &&
+      *gtk_editable_get_text (GTK_EDITABLE (self->item_entry)) != '\0')
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (entry == self->item_entry ? self->quantity_entry
+                                                                   : self->amount_entry));
+      return;
+    }
+  add_line (self);
+}
+
+static void
+add_line_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  add_line (KP_WINDOW (widget));
+}
+
+static void
+remove_line_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+  guint position = gtk_single_selection_get_selected (self->selection);
+  g_autoptr (GError) error = NULL;
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+  if (!kp_cart_remove_line (self->cart, position, &error))
+    show_entry_error (self, error->message, NULL);
+}
+
+/* Charging */
+
+static const char *
+status_text (KpStatus status)
+{
+  switch (status)
+    {
+    case KP_STATUS_READY:
+      return _("Waiting for the customer to scan the code");
+    case KP_STATUS_SEND_TMS:
+      return _("Payment request sent to the customer’s KakaoTalk");
+    case KP_STATUS_OPEN_PAYMENT:
+      return _("Customer opened the payment page");
+    case KP_STATUS_SELECT_METHOD:
+      return _("Customer chose a payment method — waiting for password");
+    case KP_STATUS_ARS_WAITING:
+      return _("Waiting for phone authentication");
+    case KP_STATUS_AUTH_PASSWORD:
+      return _("Customer approved — completing the payment");
+    default:
+      return NULL;
+    }
+}
+
+static void
+stop_countdown (KpWindow *self)
+{
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  g_clear_pointer (&self->expires_at, g_date_time_unref);
+}
+
+static gboolean
+countdown_cb (gpointer user_data)
+{
+  KpWindow *self = user_data;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  GTimeSpan left = self->expires_at != NULL ? g_date_time_difference (self->expires_at, now) : 0;
+  g_autofree char *text = NULL;
+  gint64 seconds = MAX (0, left / G_USEC_PER_SEC);
+
+  /* Translators: time left to pay, minutes:seconds */
+  text = g_strdup_printf (_("Expires in %d:%02d"), (int) (seconds / 60), (int) (seconds % 60));
+  gtk_label_set_text (self->countdown_label, text);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_charging (KpWindow *self,
+              gboolean  charging)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->charge_spinner), charging);
+  gtk_spinner_set_spinning (self->charge_spinner, charging);
+}
+
+static void
+show_page (KpWindow   *self,
+           const char *name)
+{
+  gtk_stack_set_visible_child_name (self->stack, name);
+  update_actions (self);
+}
+
+static KpJournalNewSale *
+sale_from_cart (KpWindow *self)
+{
+  KpJournalNewSale *sale = kp_journal_new_sale_new ();
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cart));
+
+  sale->item_name = kp_cart_dup_item_name (self->cart);
+  sale->quantity = kp_cart_get_quantity (self->cart);
+  sale->total_amount = kp_cart_get_total (self->cart);
+  sale->tax_free_amount = kp_cart_get_tax_free (self->cart);
+  sale->vat_amount = kp_cart_get_vat (self->cart);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (KpCartLine) line = g_list_model_get_item (G_LIST_MODEL (self->cart), i);
+
+      kp_journal_new_sale_add_line (sale, kp_cart_line_get_name (line),
+                                    kp_cart_line_get_quantity (line),
+                                    kp_cart_line_get_unit_price (line),
+                                    kp_cart_line_get_tax_free (line));
+    }
+  return sale;
+}
+
+static void
+charge_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+  g_autoptr (KpJournalNewSale) sale = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->checkout == NULL || kp_checkout_get_stage (self->checkout) != KP_CHECKOUT_STAGE_IDLE)
+    return;
+  if (kp_cart_get_n_lines (self->cart) == 0)
+    {
+      show_entry_error (self, _("Add an item before charging."), GTK_WIDGET (self->item_entry));
+      return;
+    }
+
+  sale = sale_from_cart (self);
+  kp_cart_freeze (self->cart);
+  if (!kp_checkout_charge (self->checkout, sale, &error))
+    {
+      kp_cart_thaw (self->cart);
+      show_entry_error (self, error->message, NULL);
+      return;
+    }
+  show_entry_error (self, NULL, NULL);
+  show_message (self, NULL);
+  set_charging (self, TRUE);
+  update_actions (self);
+}
+
+static void
+cancel_payment_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+
+  if (self->checkout != NULL && kp_checkout_abort (self->checkout))
+    gtk_label_set_text (self->status_label, _("Cancelling…"));
+}
+
+static void
+new_sale_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+
+  kp_cart_thaw (self->cart);
+  kp_cart_clear (self->cart, NULL);
+  reset_entries (self);
+  show_message (self, NULL);
+  show_page (self, "cart");
+  focus_item_entry (self);
+}
+
+static void
+on_checkout_ready_cb (KpCheckout          *checkout,
+                      const KpJournalSale *sale,
+                      const KpReadyReply  *reply,
+                      KpWindow            *self)
+{
+  g_autofree char *target = g_settings_get_string (kp_application_get_settings (self->application),
+                                                   "qr-target");
+  const char *url = g_str_equal (target, "mobile") ? reply->next_redirect_mobile_url
+                                                   : reply->next_redirect_pc_url;
+  g_autofree char *amount = kp_money_format (sale->total_amount);
+  g_autofree char *summary = NULL;
+
+  if (url == NULL)
+    url = reply->next_redirect_pc_url != NULL ? reply->next_redirect_pc_url
+                                              : reply->next_redirect_mobile_url;
+  kp_qr_paintable_set_text (self->qr, url);
+  gtk_label_set_text (self->checkout_amount_label, amount);
+  /* Translators: item summary, then the order number */
+  summary = g_strdup_printf (_("%s · order %s"), sale->item_name, sale->partner_order_id);
+  gtk_label_set_text (self->checkout_summary_label, summary);
+  gtk_label_set_text (self->status_label, status_text (KP_STATUS_READY));
+
+  gtk_link_button_set_uri (self->payment_link, url);
+  gtk_widget_set_visible (GTK_WIDGET (self->payment_link),
+                          kp_application_is_test_mode (self->application));
+
+  stop_countdown (self);
+  self->expires_at = g_date_time_ref (sale->expires_at);
+  countdown_cb (self);
+  self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
+
+  set_charging (self, FALSE);
+  show_page (self, "checkout");
+  gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+}
+
+static void
+on_checkout_status_changed_cb (KpCheckout *checkout,
+                               int         status,
+                               KpWindow   *self)
+{
+  const char *text = status_text (status);
+
+  if (text != NULL)
+    gtk_label_set_text (self->status_label, text);
+}
+
+static void
+on_checkout_stage_changed_cb (KpCheckout *checkout,
+                              int         stage,
+                              KpWindow   *self)
+{
+  if (stage == KP_CHECKOUT_STAGE_APPROVING)
+    gtk_label_set_text (self->status_label, _("Customer approved — completing the payment"));
+  update_actions (self);
+}
+
+static char *
+describe_method (const KpJournalSale *sale)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *card;
+  const char *issuer = NULL;
+  const char *months = NULL;
+  gint64 installment = 0;
+
+  if (g_strcmp0 (sale->payment_method_type, "CARD") != 0)
+    return g_strdup (g_strcmp0 (sale->payment_method_type, "MONEY") == 0
+                       ? _("KakaoPay Money") : sale->payment_method_type);
+
+  parser = json_parser_new ();
+  if (sale->card_info_json == NULL ||
+      !json_parser_load_from_data (parser, sale->card_info_json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return g_strdup (_("Card"));
+
+  card = json_node_get_object (json_parser_get_root (parser));
+  issuer = json_object_get_string_member_with_default (card, "kakaopay_issuer_corp", NULL);
+  months = json_object_get_string_member_with_default (card, "install_month", "00");
+  g_ascii_string_to_signed (months, 10, 0, 99, &installment, NULL);
+
+  if (installment <= 1)
+    /* Translators: card payment; %s is the card issuer */
+    return g_strdup_printf (_("Card · %s · paid in full"), issuer != NULL ? issuer : _("card"));
+  /* Translators: card payment; %s is the issuer, %d the number of monthly installments */
+  return g_strdup_printf (ngettext ("Card · %s · %d month installment",
+                                    "Card · %s · %d month installments", installment),
+                          issuer != NULL ? issuer : _("card"), (int) installment);
+}
+
+static void
+show_done (KpWindow            *self,
+           const KpJournalSale *sale)
+{
+  g_autofree char *amount = kp_money_format (sale->total_amount);
+  g_autofree char *method = describe_method (sale);
+  g_autofree char *when = NULL;
+  g_autofree char *details = NULL;
+
+  if (sale->approved_at != NULL)
+    {
+      g_autoptr (GDateTime) local = g_date_time_to_local (sale->approved_at);
+
+      when = g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+    }
+  gtk_label_set_text (self->done_amount_label, amount);
+  /* Translators: the completed payment: method, time, KakaoPay's payment id (tid) and
+   * approval id (aid), order number */
+  details = g_strdup_printf (_("%s\nApproved %s\nTID %s\nAID %s\nOrder %s"), method,
+                             when != NULL ? when : "", sale->tid, sale->aid,
+                             sale->partner_order_id);
+  gtk_label_set_text (self->done_details_label, details);
+  show_page (self, "done");
+  gtk_widget_grab_focus (GTK_WIDGET (self->new_sale_button));
+}
+
+static void
+on_checkout_finished_cb (KpCheckout          *checkout,
+                         int                  result,
+                         const KpJournalSale *sale,
+                         const GError        *error,
+                         KpWindow            *self)
+{
+  g_autofree char *message = NULL;
+
+  stop_countdown (self);
+  set_charging (self, FALSE);
+  kp_qr_paintable_set_text (self->qr, NULL);
+
+  if (result == KP_CHECKOUT_APPROVED)
+    {
+      show_done (self, sale);
+      return;
+    }
+
+  switch (result)
+    {
+    case KP_CHECKOUT_CANCELLED:
+      message = g_strdup (_("The customer cancelled the payment. The cart is unchanged: charge again or change it."));
+      break;
+    case KP_CHECKOUT_FAILED:
+      message = g_strdup (_("The customer’s payment failed (password or payment method). The cart is unchanged: charge again."));
+      break;
+    case KP_CHECKOUT_EXPIRED:
+      message = g_strdup (_("The payment expired before the customer finished. The cart is unchanged: charge again."));
+      break;
+    case KP_CHECKOUT_ABORTED:
+      message = g_strdup (_("Payment cancelled at the counter. The cart is unchanged."));
+      break;
+    case KP_CHECKOUT_APPROVE_FAILED:
+      /* Translators: %s is KakaoPay's reason */
+      message = g_strdup_printf (_("KakaoPay declined the payment: %s The cart is unchanged."),
+                                 error != NULL ? error->message : "");
+      break;
+    case KP_CHECKOUT_READY_FAILED:
+    default:
+      /* Translators: %s is why the payment could not start */
+      message = g_strdup_printf (_("The payment could not start: %s The cart is unchanged."),
+                                 error != NULL ? error->message : "");
+      break;
+    }
+
+  kp_cart_thaw (self->cart);
+  show_message (self, message);
+  toast (self, message);
+  show_page (self, "cart");
+  focus_item_entry (self);
+}
+
+static void
+on_checkout_available_cb (KpWindow *self)
+{
+  KpCheckout *checkout = kp_application_get_checkout (self->application);
+  const char *setup_error = kp_application_get_setup_error (self->application);
+
+  if (setup_error != NULL)
+    {
+      gtk_label_set_text (self->setup_error_label, setup_error);
+      gtk_widget_set_visible (GTK_WIDGET (self->setup_error_label), TRUE);
+    }
+
+  if (checkout == NULL || checkout == self->checkout)
+    return;
+
+  self->checkout = checkout;
+  g_signal_connect_object (checkout, "ready", G_CALLBACK (on_checkout_ready_cb), self, 0);
+  g_signal_connect_object (checkout, "status-changed",
+                           G_CALLBACK (on_checkout_status_changed_cb), self, 0);
+  g_signal_connect_object (checkout, "stage-changed",
+                           G_CALLBACK (on_checkout_stage_changed_cb), self, 0);
+  g_signal_connect_object (checkout, "finished", G_CALLBACK (on_checkout_finished_cb), self, 0);
+  update_actions (self);
+}
+
+static void
+kp_window_dispose (GObject *object)
+{
+  KpWindow *self = KP_WINDOW (object);
+
+  stop_countdown (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_WINDOW);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->cart);
+  g_clear_object (&self->qr);
+
+  G_OBJECT_CLASS (kp_window_parent_class)->dispose (object);
+}
+
+static void
+kp_window_class_init (KpWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kp_window_dispose;
+
+  /* Referencing the bundle keeps the linker from dropping it out of the static library
+   * (its constructor registers it). */
+  g_assert (kp_get_resource () != NULL);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/kppos/KakaoPayPos/kp-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, add_button);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, amount_entry);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_button);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_amount_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_summary_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_amount_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_details_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_page);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, entry_error_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, item_entry);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, lines_view);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, new_sale_button);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, payment_link);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, qr_picture);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, quantity_entry);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, setup_error_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, supply_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, tax_free_check);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, tax_free_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, test_mode_banner);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, total_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, vat_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activate_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.add-line", NULL, add_line_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-line", NULL, remove_line_action);
+  gtk_widget_class_install_action (widget_class, "win.charge", NULL, charge_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-payment", NULL,
+                                   cancel_payment_action);
+  gtk_widget_class_install_action (widget_class, "win.new-sale", NULL, new_sale_action);
+}
+
+static void
+kp_window_init (KpWindow *self)
+{
+  GtkEventController *shortcuts;
+
+  g_type_ensure (KP_TYPE_QR_PAINTABLE);
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cart = kp_cart_new ();
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->cart)));
+  gtk_single_selection_set_autoselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->lines_view, GTK_SELECTION_MODEL (self->selection));
+  add_column (self, _("Item"), G_CALLBACK (setup_label_cb), GINT_TO_POINTER (FALSE),
+              G_CALLBACK (bind_name_cb), TRUE);
+  add_column (self, _("Qty"), G_CALLBACK (setup_editable_cb), (gpointer) "quantity",
+              G_CALLBACK (bind_quantity_cb), FALSE);
+  add_column (self, _("Unit price"), G_CALLBACK (setup_editable_cb), (gpointer) "unit-price",
+              G_CALLBACK (bind_unit_price_cb), FALSE);
+  add_column (self, _("Amount"), G_CALLBACK (setup_label_cb), GINT_TO_POINTER (TRUE),
+              G_CALLBACK (bind_amount_cb), FALSE);
+
+  /* Delete removes the selected line while the cart list has the focus. */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
+                                                          gtk_named_action_new ("win.remove-line")));
+  gtk_widget_add_controller (GTK_WIDGET (self->lines_view), shortcuts);
+
+  self->qr = kp_qr_paintable_new ();
+  gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (self->qr));
+
+  g_signal_connect_object (self->cart, "items-changed", G_CALLBACK (on_cart_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->cart, "notify::total", G_CALLBACK (on_cart_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  update_totals (self);
+}
+
+KpWindow *
+kp_window_new (KpApplication *application)
+{
+  KpWindow *self = g_object_new (KP_TYPE_WINDOW, "application", application, NULL);
+
+  self->application = application;
+  if (kp_application_is_test_mode (application))
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->test_mode_banner), TRUE);
+      gtk_window_set_title (GTK_WINDOW (self), _("KakaoPay POS — TEST MODE"));
+    }
+  g_signal_connect_object (application, "notify::checkout",
+                           G_CALLBACK (on_checkout_available_cb), self, G_CONNECT_SWAPPED);
+  on_checkout_available_cb (self);
+  focus_item_entry (self);
+  return self;
+}
+
+KpCart *
+kp_window_get_cart (KpWindow *self)
+{
+  return self->cart;
+}
+
+const char *
+kp_window_get_page (KpWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/**
+ * kp_window_get_qr_text:
+ *
+ * Returns: (nullable): what the QR code on screen encodes
+ */
+const char *
+kp_window_get_qr_text (KpWindow *self)
+{
+  return kp_qr_paintable_get_text (self->qr);
+}
+
+const char *
+kp_window_get_message (KpWindow *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->message_label))
+           ? gtk_label_get_text (self->message_label) : NULL;
+}
+
+const char *
+kp_window_get_status_text (KpWindow *self)
+{
+  return gtk_label_get_text (self->status_label);
+}
