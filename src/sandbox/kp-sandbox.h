@@ -111,4 +111,15 @@ char        *kp_sandbox_customer_act       (KpSandbox         *self,
 
 const char  *kp_sandbox_endpoint_to_string (KpSandboxEndpoint  endpoint);
 
+/* CIDs besides TC0ONETIME, and the request log's elements. */
+void              kp_sandbox_add_cid            (KpSandbox              *self,
+                                                 const char             *cid);
+
+KpSandboxRequest *kp_sandbox_request_copy       (const KpSandboxRequest *request);
+void              kp_sandbox_request_free       (KpSandboxRequest       *request);
+
+const char       *kp_sandbox_fault_to_string    (KpSandboxFault          fault);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpSandboxRequest, kp_sandbox_request_free)
+
 G_END_DECLS
