@@ -469,11 +469,23 @@ set_charging (KpWindow *self,
   gtk_spinner_set_spinning (self->charge_spinner, charging);
 }
 
+/* Only the page on screen is visible, so assistive technologies (and the UI tests)
+ * never read the pages behind it. */
 static void
 show_page (KpWindow   *self,
            const char *name)
 {
-  gtk_stack_set_visible_child_name (self->stack, name);
+  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, name);
+
+  gtk_widget_set_visible (page, TRUE);
+  gtk_stack_set_visible_child (self->stack, page);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (child != page)
+        gtk_widget_set_visible (child, FALSE);
+    }
   update_actions (self);
 }
 
@@ -850,6 +862,7 @@ kp_window_init (KpWindow *self)
   self->qr = kp_qr_paintable_new ();
   gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (self->qr));
 
+  show_page (self, "cart");
   g_signal_connect_object (self->cart, "items-changed", G_CALLBACK (on_cart_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->cart, "notify::total", G_CALLBACK (on_cart_changed_cb), self,

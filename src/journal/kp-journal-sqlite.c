@@ -1,0 +1,154 @@
+/* kp-journal-sqlite.c
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kp-journal"
+
+#include "config.h"
+
+#include "kp-journal-private.h"
+
+/* Always returns FALSE, so callers can "return _kp_journal_set_sqlite_error (…)". */
+gboolean
+_kp_journal_set_sqlite_error (GError     **error,
+                              sqlite3     *db,
+                              const char  *what)
+{
+  g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_FAILED,
+               "%s: %s (SQLite error %d)",
+               what,
+               db != NULL ? sqlite3_errmsg (db) : "out of memory",
+               db != NULL ? sqlite3_extended_errcode (db) : SQLITE_NOMEM);
+  return FALSE;
+}
+
+sqlite3_stmt *
+_kp_journal_prepare (sqlite3     *db,
+                     const char  *sql,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      _kp_journal_set_sqlite_error (error, db, "Could not prepare a journal query");
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+
+  return stmt;
+}
+
+/* For constant SQL without parameters (schema steps, pragmas, BEGIN/COMMIT). */
+gboolean
+_kp_journal_exec (sqlite3     *db,
+                  const char  *sql,
+                  GError     **error)
+{
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return _kp_journal_set_sqlite_error (error, db, "Journal statement failed");
+
+  return TRUE;
+}
+
+/* Runs a statement that returns no rows, leaving it reset for reuse. */
+gboolean
+_kp_journal_step_done (sqlite3       *db,
+                       sqlite3_stmt  *stmt,
+                       const char    *what,
+                       GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      _kp_journal_set_sqlite_error (error, db, what);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+void
+_kp_journal_bind_text (sqlite3_stmt *stmt,
+                       int           index,
+                       const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+/* IMMEDIATE takes the write lock at once, so the reads that decide a write
+ * (the compare of compare-and-set, the next sequence number) cannot be
+ * overtaken by another connection. */
+gboolean
+_kp_journal_begin (sqlite3  *db,
+                   GError  **error)
+{
+  if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return _kp_journal_set_sqlite_error (error, db, "Could not start a journal transaction");
+
+  return TRUE;
+}
+
+/* On failure the transaction is rolled back: nothing of it is kept. */
+gboolean
+_kp_journal_commit (sqlite3  *db,
+                    GError  **error)
+{
+  if (sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      _kp_journal_set_sqlite_error (error, db, "Could not commit to the journal");
+      _kp_journal_rollback (db);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+_kp_journal_rollback (sqlite3 *db)
+{
+  /* SQLite may already have rolled back by itself (e.g. on SQLITE_FULL). */
+  if (sqlite3_get_autocommit (db))
+    return;
+
+  if (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+    g_warning ("Could not roll back a journal transaction: %s", sqlite3_errmsg (db));
+}
+
+/* "2026-11-25T10:15:00+09:00": local time, whole seconds, always a numeric
+ * offset (never "Z"), so every stored and exported time looks the same and
+ * its first ten characters are the local date. */
+char *
+_kp_journal_format_time (GDateTime *datetime)
+{
+  g_autoptr (GDateTime) local = NULL;
+
+  if (datetime == NULL)
+    return NULL;
+
+  local = g_date_time_to_local (datetime);
+  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+GDateTime *
+_kp_journal_parse_time (const char *text)
+{
+  GDateTime *datetime;
+
+  if (text == NULL)
+    return NULL;
+
+  datetime = g_date_time_new_from_iso8601 (text, NULL);
+  if (datetime == NULL)
+    g_warning ("Journal holds an unreadable time “%s”", text);
+
+  return datetime;
+}

@@ -1,0 +1,141 @@
+/* kp-journal.h
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "kp-journal-sale.h"
+#include "kp-sale-state.h"
+
+G_BEGIN_DECLS
+
+#define KP_JOURNAL_ERROR (kp_journal_error_quark ())
+
+/**
+ * KpJournalError:
+ * @KP_JOURNAL_ERROR_FAILED: SQLite failed; the message carries sqlite3_errmsg()
+ * @KP_JOURNAL_ERROR_TOO_NEW: the file was written by a newer schema; it was not touched
+ * @KP_JOURNAL_ERROR_NOT_FOUND: no sale has that partner_order_id
+ * @KP_JOURNAL_ERROR_STATE_CONFLICT: the sale is not in the state the caller expected;
+ *   nothing was written
+ * @KP_JOURNAL_ERROR_BAD_TRANSITION: the transition is not allowed
+ *   (see kp_sale_state_can_transition()); nothing was written
+ * @KP_JOURNAL_ERROR_INVALID: the input is inconsistent (missing field, totals that do
+ *   not match the lines, a refund that shrinks, …); nothing was written
+ */
+typedef enum
+{
+  KP_JOURNAL_ERROR_FAILED,
+  KP_JOURNAL_ERROR_TOO_NEW,
+  KP_JOURNAL_ERROR_NOT_FOUND,
+  KP_JOURNAL_ERROR_STATE_CONFLICT,
+  KP_JOURNAL_ERROR_BAD_TRANSITION,
+  KP_JOURNAL_ERROR_INVALID,
+} KpJournalError;
+
+/* The user_version this code migrates files to. */
+#define KP_JOURNAL_SCHEMA_VERSION 2
+
+/**
+ * KpJournalClockFunc:
+ * @user_data: the data given to kp_journal_set_clock()
+ *
+ * Called from a worker thread, with the journal's lock held.
+ *
+ * Returns: (transfer full): the current time
+ */
+typedef GDateTime *(*KpJournalClockFunc) (gpointer user_data);
+
+#define KP_TYPE_JOURNAL (kp_journal_get_type ())
+
+G_DECLARE_FINAL_TYPE (KpJournal, kp_journal, KP, JOURNAL, GObject)
+
+GQuark         kp_journal_error_quark              (void);
+
+KpJournal     *kp_journal_open_sync                (const char             *path,
+                                                    GError                **error);
+void           kp_journal_open_async               (const char             *path,
+                                                    GCancellable           *cancellable,
+                                                    GAsyncReadyCallback     callback,
+                                                    gpointer                user_data);
+KpJournal     *kp_journal_open_finish              (GAsyncResult           *result,
+                                                    GError                **error);
+
+const char    *kp_journal_get_path                 (KpJournal              *self);
+void           kp_journal_set_clock                (KpJournal              *self,
+                                                    KpJournalClockFunc      now_func,
+                                                    gpointer                user_data);
+
+void           kp_journal_create_sale_async        (KpJournal              *self,
+                                                    const KpJournalNewSale *sale,
+                                                    GCancellable           *cancellable,
+                                                    GAsyncReadyCallback     callback,
+                                                    gpointer                user_data);
+KpJournalSale *kp_journal_create_sale_finish       (KpJournal              *self,
+                                                    GAsyncResult           *result,
+                                                    GError                **error);
+
+void           kp_journal_transition_async         (KpJournal              *self,
+                                                    const char             *partner_order_id,
+                                                    KpSaleState             from,
+                                                    KpSaleState             to,
+                                                    const KpJournalUpdate  *update,
+                                                    GCancellable           *cancellable,
+                                                    GAsyncReadyCallback     callback,
+                                                    gpointer                user_data);
+KpJournalSale *kp_journal_transition_finish        (KpJournal              *self,
+                                                    GAsyncResult           *result,
+                                                    GError                **error);
+
+void           kp_journal_get_sale_async           (KpJournal              *self,
+                                                    const char             *partner_order_id,
+                                                    GCancellable           *cancellable,
+                                                    GAsyncReadyCallback     callback,
+                                                    gpointer                user_data);
+KpJournalSale *kp_journal_get_sale_finish          (KpJournal              *self,
+                                                    GAsyncResult           *result,
+                                                    GError                **error);
+
+void           kp_journal_list_in_flight_async     (KpJournal              *self,
+                                                    GCancellable           *cancellable,
+                                                    GAsyncReadyCallback     callback,
+                                                    gpointer                user_data);
+GPtrArray     *kp_journal_list_in_flight_finish    (KpJournal              *self,
+                                                    GAsyncResult           *result,
+                                                    GError                **error);
+
+void           kp_journal_list_sales_async         (KpJournal              *self,
+                                                    const GDate            *day,
+                                                    GCancellable           *cancellable,
+                                                    GAsyncReadyCallback     callback,
+                                                    gpointer                user_data);
+GPtrArray     *kp_journal_list_sales_finish        (KpJournal              *self,
+                                                    GAsyncResult           *result,
+                                                    GError                **error);
+
+void           kp_journal_list_transitions_async   (KpJournal              *self,
+                                                    const char             *partner_order_id,
+                                                    GCancellable           *cancellable,
+                                                    GAsyncReadyCallback     callback,
+                                                    gpointer                user_data);
+GPtrArray     *kp_journal_list_transitions_finish  (KpJournal              *self,
+                                                    GAsyncResult           *result,
+                                                    GError                **error);
+
+gboolean       kp_journal_export_csv_sync          (KpJournal              *self,
+                                                    const char             *csv_path,
+                                                    GError                **error);
+void           kp_journal_export_csv_async         (KpJournal              *self,
+                                                    const char             *csv_path,
+                                                    GCancellable           *cancellable,
+                                                    GAsyncReadyCallback     callback,
+                                                    gpointer                user_data);
+gboolean       kp_journal_export_csv_finish        (KpJournal              *self,
+                                                    GAsyncResult           *result,
+                                                    GError                **error);
+
+G_END_DECLS

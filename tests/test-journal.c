@@ -1,0 +1,2035 @@
+/* test-journal.c
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "kp-journal.h"
+#include "kp-journal-private.h"
+
+/* Real SQLite files under the per-test directories of
+ * G_TEST_OPTION_ISOLATE_DIRS, in TZ=Asia/Seoul (set in main), with the
+ * journal's clock under the test's control. */
+
+typedef struct
+{
+  char      *path;
+  KpJournal *journal;
+
+  GMutex     clock_mutex;
+  GDateTime *now;
+} Fixture;
+
+static GThread *test_thread;
+
+/* Helpers */
+
+static GDateTime *
+parse_time (const char *iso)
+{
+  GDateTime *datetime = g_date_time_new_from_iso8601 (iso, NULL);
+
+  g_assert_nonnull (datetime);
+  return datetime;
+}
+
+static GDateTime *
+fixture_clock (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&fixture->clock_mutex);
+
+  /* The clock runs in the journal's worker threads. */
+  g_assert_true (g_thread_self () != test_thread);
+
+  return g_date_time_ref (fixture->now);
+}
+
+static void
+fixture_set_now (Fixture    *fixture,
+                 const char *iso)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&fixture->clock_mutex);
+
+  g_clear_pointer (&fixture->now, g_date_time_unref);
+  fixture->now = parse_time (iso);
+}
+
+static void
+assert_finalized (KpJournal *journal)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  /* A worker thread drops its GTask, and the task's reference to the
+   * journal, just after handing the result to the main context: let it. */
+  while (g_atomic_int_get (&G_OBJECT (journal)->ref_count) > 1 &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+
+  g_assert_finalize_object (journal);
+}
+
+static KpJournal *
+open_journal (Fixture *fixture)
+{
+  g_autoptr (GError) error = NULL;
+  KpJournal *journal;
+
+  journal = kp_journal_open_sync (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (KP_IS_JOURNAL (journal));
+  kp_journal_set_clock (journal, fixture_clock, fixture);
+
+  return journal;
+}
+
+static void
+reopen_journal (Fixture *fixture)
+{
+  assert_finalized (g_steal_pointer (&fixture->journal));
+  fixture->journal = open_journal (fixture);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_mutex_init (&fixture->clock_mutex);
+  fixture->now = parse_time ("2026-11-25T10:00:00+09:00");
+  /* A folder that does not exist yet: the journal creates it. */
+  fixture->path = g_build_filename (g_get_user_data_dir (), "kakaopay-pos", "journal.db", NULL);
+  fixture->journal = open_journal (fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->journal != NULL)
+    assert_finalized (g_steal_pointer (&fixture->journal));
+  g_clear_pointer (&fixture->path, g_free);
+  g_clear_pointer (&fixture->now, g_date_time_unref);
+  g_mutex_clear (&fixture->clock_mutex);
+}
+
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  /* Results come back on the caller's thread and main context. */
+  g_assert_true (g_thread_self () == test_thread);
+  g_assert_null (*out);
+  *out = g_object_ref (result);
+}
+
+static void
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static KpJournalSale *
+create_sale (KpJournal              *journal,
+             const KpJournalNewSale *input,
+             GError                **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kp_journal_create_sale_async (journal, input, NULL, store_result_cb, &result);
+  wait_for (&result);
+  return kp_journal_create_sale_finish (journal, result, error);
+}
+
+static KpJournalSale *
+move_sale (KpJournal              *journal,
+           const char             *partner_order_id,
+           KpSaleState             from,
+           KpSaleState             to,
+           const KpJournalUpdate  *update,
+           GError                **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kp_journal_transition_async (journal, partner_order_id, from, to, update, NULL,
+                               store_result_cb, &result);
+  wait_for (&result);
+  return kp_journal_transition_finish (journal, result, error);
+}
+
+static KpJournalSale *
+get_sale (KpJournal   *journal,
+          const char  *partner_order_id,
+          GError     **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kp_journal_get_sale_async (journal, partner_order_id, NULL, store_result_cb, &result);
+  wait_for (&result);
+  return kp_journal_get_sale_finish (journal, result, error);
+}
+
+static GPtrArray *
+list_in_flight (KpJournal *journal)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *sales;
+
+  kp_journal_list_in_flight_async (journal, NULL, store_result_cb, &result);
+  wait_for (&result);
+  sales = kp_journal_list_in_flight_finish (journal, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sales);
+
+  return sales;
+}
+
+static GPtrArray *
+list_sales (KpJournal   *journal,
+            const GDate *day)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *sales;
+
+  kp_journal_list_sales_async (journal, day, NULL, store_result_cb, &result);
+  wait_for (&result);
+  sales = kp_journal_list_sales_finish (journal, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sales);
+
+  return sales;
+}
+
+static GPtrArray *
+list_transitions (KpJournal   *journal,
+                  const char  *partner_order_id,
+                  GError     **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kp_journal_list_transitions_async (journal, partner_order_id, NULL, store_result_cb, &result);
+  wait_for (&result);
+  return kp_journal_list_transitions_finish (journal, result, error);
+}
+
+static KpJournalNewSale *
+new_sale_for (const char *terminal_id,
+              const char *item_name,
+              gint64      price)
+{
+  KpJournalNewSale *sale = kp_journal_new_sale_new ();
+
+  sale->terminal_id = g_strdup (terminal_id);
+  sale->partner_user_id = g_strdup ("counter-1");
+  sale->cid = g_strdup ("TC0ONETIME");
+  sale->dialect = g_strdup ("online");
+  sale->item_name = g_strdup (item_name);
+  sale->nonce = g_strdup ("00ff00ff00ff00ff00ff00ff00ff00ff");
+  kp_journal_new_sale_add_line (sale, item_name, 1, price, FALSE);
+  sale->quantity = 1;
+  sale->total_amount = price;
+  sale->tax_free_amount = 0;
+  sale->vat_amount = price / 11;
+
+  return sale;
+}
+
+/* Two coffees and a tax-free water, as the cart would give them. */
+static KpJournalNewSale *
+new_cart_sale (void)
+{
+  KpJournalNewSale *sale = kp_journal_new_sale_new ();
+
+  sale->terminal_id = g_strdup ("T1");
+  sale->partner_user_id = g_strdup ("counter-1");
+  sale->cid = g_strdup ("TC0ONETIME");
+  sale->dialect = g_strdup ("legacy");
+  sale->item_name = g_strdup ("아메리카노 외 1건");
+  sale->nonce = g_strdup ("9f86d081884c7d659a2feaa0c55ad015");
+  kp_journal_new_sale_add_line (sale, "아메리카노", 2, 4500, FALSE);
+  kp_journal_new_sale_add_line (sale, "생수", 1, 1000, TRUE);
+  sale->quantity = 3;
+  sale->total_amount = 10000;
+  sale->tax_free_amount = 1000;
+  sale->vat_amount = 818;
+
+  return sale;
+}
+
+static KpJournalSale *
+create_simple_sale (Fixture *fixture)
+{
+  g_autoptr (KpJournalNewSale) input = new_sale_for ("T1", "Latte", 5000);
+  g_autoptr (GError) error = NULL;
+  KpJournalSale *sale;
+
+  sale = create_sale (fixture->journal, input, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sale);
+
+  return sale;
+}
+
+static char *
+format_time (GDateTime *datetime)
+{
+  g_assert_nonnull (datetime);
+  return g_date_time_format (datetime, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+static void
+assert_time (GDateTime  *datetime,
+             const char *expected)
+{
+  g_autofree char *text = format_time (datetime);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* A second, independent connection, as another process would have. */
+static sqlite3 *
+open_raw (const char *path,
+          int         flags)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, flags, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, KP_JOURNAL_BUSY_TIMEOUT_MS);
+  return db;
+}
+
+static char *
+raw_query_text (sqlite3    *db,
+                const char *sql,
+                const char *param)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (param != NULL)
+    sqlite3_bind_text (stmt, 1, param, -1, SQLITE_TRANSIENT);
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+
+  return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+}
+
+static void
+raw_exec (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+static char *
+journal_query (KpJournal  *journal,
+               const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  char *text;
+
+  text = _kp_journal_query_text (journal, sql, &error);
+  g_assert_no_error (error);
+
+  return text;
+}
+
+static guint
+count_transitions (Fixture    *fixture,
+                   const char *partner_order_id)
+{
+  g_autoptr (GPtrArray) transitions = NULL;
+  g_autoptr (GError) error = NULL;
+
+  transitions = list_transitions (fixture->journal, partner_order_id, &error);
+  g_assert_no_error (error);
+
+  return transitions->len;
+}
+
+static GBytes *
+read_file (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+
+  return g_bytes_new_take (contents, length);
+}
+
+/* Tests */
+
+static void
+test_state_names (void)
+{
+  static const char * const names[] = {
+    "READY_SENT", "AWAITING_CUSTOMER", "APPROVING", "APPROVED", "READY_FAILED",
+    "CANCELLED_BY_CUSTOMER", "FAILED", "EXPIRED", "ABORTED_BY_CASHIER", "APPROVE_FAILED",
+    "PARTIALLY_REFUNDED", "REFUNDED",
+  };
+  KpSaleState state;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (names) == KP_SALE_STATE_LAST);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_assert_cmpstr (kp_sale_state_to_string (i + 1), ==, names[i]);
+      g_assert_true (kp_sale_state_from_string (names[i], &state));
+      g_assert_cmpint (state, ==, i + 1);
+    }
+
+  g_assert_null (kp_sale_state_to_string (KP_SALE_STATE_NONE));
+  g_assert_null (kp_sale_state_to_string (KP_SALE_STATE_LAST + 1));
+  g_assert_false (kp_sale_state_from_string ("approved", NULL));
+  g_assert_false (kp_sale_state_from_string ("", NULL));
+  g_assert_false (kp_sale_state_from_string (NULL, NULL));
+
+  for (KpSaleState s = KP_SALE_STATE_NONE; s <= KP_SALE_STATE_LAST; s++)
+    g_assert_cmpint (kp_sale_state_is_in_flight (s), ==,
+                     s == KP_SALE_STATE_READY_SENT || s == KP_SALE_STATE_AWAITING_CUSTOMER ||
+                     s == KP_SALE_STATE_APPROVING);
+}
+
+static void
+test_create (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr (KpJournalNewSale) input = new_cart_sale ();
+  g_autoptr (KpJournalSale) created = NULL;
+  g_autoptr (KpJournalSale) sale = NULL;
+  g_autoptr (GError) error = NULL;
+  const KpJournalLine *line;
+
+  created = create_sale (fixture->journal, input, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (created->partner_order_id, ==, "T1-20261125-0001");
+
+  sale = get_sale (fixture->journal, "T1-20261125-0001", &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sale->id, ==, created->id);
+  g_assert_cmpstr (sale->partner_order_id, ==, "T1-20261125-0001");
+  g_assert_cmpstr (sale->partner_user_id, ==, "counter-1");
+  g_assert_cmpstr (sale->terminal_id, ==, "T1");
+  g_assert_cmpstr (sale->cid, ==, "TC0ONETIME");
+  g_assert_cmpstr (sale->dialect, ==, "legacy");
+  g_assert_cmpint (sale->state, ==, KP_SALE_STATE_READY_SENT);
+  g_assert_cmpstr (sale->item_name, ==, "아메리카노 외 1건");
+  g_assert_cmpint (sale->quantity, ==, 3);
+  g_assert_cmpint (sale->total_amount, ==, 10000);
+  g_assert_cmpint (sale->tax_free_amount, ==, 1000);
+  g_assert_cmpint (sale->vat_amount, ==, 818);
+  g_assert_cmpstr (sale->nonce, ==, "9f86d081884c7d659a2feaa0c55ad015");
+  g_assert_null (sale->tid);
+  g_assert_null (sale->aid);
+  g_assert_null (sale->pg_token);
+  g_assert_null (sale->payment_method_type);
+  g_assert_null (sale->card_info_json);
+  g_assert_null (sale->approved_at);
+  g_assert_null (sale->expires_at);
+  g_assert_cmpint (sale->refunded_amount, ==, 0);
+  assert_time (sale->created_at, "2026-11-25T10:00:00+09:00");
+  assert_time (sale->updated_at, "2026-11-25T10:00:00+09:00");
+
+  g_assert_cmpuint (sale->lines->len, ==, 2);
+  line = g_ptr_array_index (sale->lines, 0);
+  g_assert_cmpuint (line->position, ==, 0);
+  g_assert_cmpstr (line->name, ==, "아메리카노");
+  g_assert_cmpint (line->quantity, ==, 2);
+  g_assert_cmpint (line->unit_price, ==, 4500);
+  g_assert_false (line->tax_free);
+  g_assert_cmpint (line->amount, ==, 9000);
+  line = g_ptr_array_index (sale->lines, 1);
+  g_assert_cmpuint (line->position, ==, 1);
+  g_assert_cmpstr (line->name, ==, "생수");
+  g_assert_cmpint (line->quantity, ==, 1);
+  g_assert_cmpint (line->unit_price, ==, 1000);
+  g_assert_true (line->tax_free);
+  g_assert_cmpint (line->amount, ==, 1000);
+
+  /* The stored text, exactly. */
+  {
+    g_autofree char *created_at = journal_query (fixture->journal,
+                                                 "SELECT created_at FROM sales");
+
+    g_assert_cmpstr (created_at, ==, "2026-11-25T10:00:00+09:00");
+  }
+
+  /* The copy is deep. */
+  {
+    g_autoptr (KpJournalSale) copy = kp_journal_sale_copy (sale);
+
+    g_assert_true (copy->item_name != sale->item_name);
+    g_assert_cmpstr (copy->item_name, ==, sale->item_name);
+    g_assert_cmpuint (copy->lines->len, ==, 2);
+    g_assert_true (g_ptr_array_index (copy->lines, 1) != g_ptr_array_index (sale->lines, 1));
+  }
+
+  g_clear_pointer (&sale, kp_journal_sale_free);
+  sale = get_sale (fixture->journal, "T1-20261125-0002", &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND);
+  g_assert_null (sale);
+}
+
+static void
+test_pragmas (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *wal_path = g_strconcat (fixture->path, "-wal", NULL);
+  g_autofree char *mode = NULL;
+  g_autofree char *synchronous = NULL;
+  g_autofree char *foreign_keys = NULL;
+  g_autofree char *busy_timeout = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *raw_mode = NULL;
+  sqlite3 *db;
+
+  mode = journal_query (fixture->journal, "PRAGMA journal_mode");
+  synchronous = journal_query (fixture->journal, "PRAGMA synchronous");
+  foreign_keys = journal_query (fixture->journal, "PRAGMA foreign_keys");
+  busy_timeout = journal_query (fixture->journal, "PRAGMA busy_timeout");
+  version = journal_query (fixture->journal, "PRAGMA user_version");
+
+  g_assert_cmpstr (mode, ==, "wal");
+  g_assert_cmpstr (synchronous, ==, "2");
+  g_assert_cmpstr (foreign_keys, ==, "1");
+  g_assert_cmpint (g_ascii_strtoll (busy_timeout, NULL, 10), >, 0);
+  g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, KP_JOURNAL_SCHEMA_VERSION);
+  g_assert_cmpstr (kp_journal_get_path (fixture->journal), ==, fixture->path);
+
+  /* WAL is a property of the file: another connection sees it too. */
+  db = open_raw (fixture->path, SQLITE_OPEN_READONLY);
+  raw_mode = raw_query_text (db, "PRAGMA journal_mode", NULL);
+  g_assert_cmpstr (raw_mode, ==, "wal");
+  sqlite3_close (db);
+  g_assert_true (g_file_test (wal_path, G_FILE_TEST_EXISTS));
+}
+
+/* Independent of kp-sale-state.c: the transitions the brief allows. */
+static const struct
+{
+  KpSaleState from;
+  KpSaleState to;
+} allowed_moves[] = {
+  { KP_SALE_STATE_READY_SENT, KP_SALE_STATE_AWAITING_CUSTOMER },
+  { KP_SALE_STATE_READY_SENT, KP_SALE_STATE_READY_FAILED },
+  { KP_SALE_STATE_READY_SENT, KP_SALE_STATE_CANCELLED_BY_CUSTOMER },
+  { KP_SALE_STATE_READY_SENT, KP_SALE_STATE_FAILED },
+  { KP_SALE_STATE_READY_SENT, KP_SALE_STATE_EXPIRED },
+  { KP_SALE_STATE_READY_SENT, KP_SALE_STATE_ABORTED_BY_CASHIER },
+  { KP_SALE_STATE_READY_SENT, KP_SALE_STATE_APPROVED },
+  { KP_SALE_STATE_AWAITING_CUSTOMER, KP_SALE_STATE_APPROVING },
+  { KP_SALE_STATE_AWAITING_CUSTOMER, KP_SALE_STATE_CANCELLED_BY_CUSTOMER },
+  { KP_SALE_STATE_AWAITING_CUSTOMER, KP_SALE_STATE_FAILED },
+  { KP_SALE_STATE_AWAITING_CUSTOMER, KP_SALE_STATE_EXPIRED },
+  { KP_SALE_STATE_AWAITING_CUSTOMER, KP_SALE_STATE_ABORTED_BY_CASHIER },
+  { KP_SALE_STATE_AWAITING_CUSTOMER, KP_SALE_STATE_APPROVED },
+  { KP_SALE_STATE_APPROVING, KP_SALE_STATE_APPROVED },
+  { KP_SALE_STATE_APPROVING, KP_SALE_STATE_APPROVE_FAILED },
+  { KP_SALE_STATE_APPROVING, KP_SALE_STATE_EXPIRED },
+  { KP_SALE_STATE_APPROVING, KP_SALE_STATE_FAILED },
+  { KP_SALE_STATE_ABORTED_BY_CASHIER, KP_SALE_STATE_APPROVING },
+  { KP_SALE_STATE_ABORTED_BY_CASHIER, KP_SALE_STATE_APPROVED },
+  { KP_SALE_STATE_APPROVED, KP_SALE_STATE_PARTIALLY_REFUNDED },
+  { KP_SALE_STATE_APPROVED, KP_SALE_STATE_REFUNDED },
+  { KP_SALE_STATE_PARTIALLY_REFUNDED, KP_SALE_STATE_PARTIALLY_REFUNDED },
+  { KP_SALE_STATE_PARTIALLY_REFUNDED, KP_SALE_STATE_REFUNDED },
+};
+
+static gboolean
+move_is_allowed (KpSaleState from,
+                 KpSaleState to)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (allowed_moves); i++)
+    {
+      if (allowed_moves[i].from == from && allowed_moves[i].to == to)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* A way to reach each state from READY_SENT, through allowed moves only. */
+static const KpSaleState *
+path_to (KpSaleState state)
+{
+  static const KpSaleState paths[][5] = {
+    [KP_SALE_STATE_READY_SENT] = { 0 },
+    [KP_SALE_STATE_AWAITING_CUSTOMER] = { KP_SALE_STATE_AWAITING_CUSTOMER },
+    [KP_SALE_STATE_APPROVING] = { KP_SALE_STATE_AWAITING_CUSTOMER, KP_SALE_STATE_APPROVING },
+    [KP_SALE_STATE_APPROVED] = { KP_SALE_STATE_AWAITING_CUSTOMER, KP_SALE_STATE_APPROVING,
+                                 KP_SALE_STATE_APPROVED },
+    [KP_SALE_STATE_READY_FAILED] = { KP_SALE_STATE_READY_FAILED },
+    [KP_SALE_STATE_CANCELLED_BY_CUSTOMER] = { KP_SALE_STATE_AWAITING_CUSTOMER,
+                                              KP_SALE_STATE_CANCELLED_BY_CUSTOMER },
+    [KP_SALE_STATE_FAILED] = { KP_SALE_STATE_FAILED },
+    [KP_SALE_STATE_EXPIRED] = { KP_SALE_STATE_AWAITING_CUSTOMER, KP_SALE_STATE_EXPIRED },
+    [KP_SALE_STATE_ABORTED_BY_CASHIER] = { KP_SALE_STATE_AWAITING_CUSTOMER,
+                                           KP_SALE_STATE_ABORTED_BY_CASHIER },
+    [KP_SALE_STATE_APPROVE_FAILED] = { KP_SALE_STATE_AWAITING_CUSTOMER, KP_SALE_STATE_APPROVING,
+                                       KP_SALE_STATE_APPROVE_FAILED },
+    [KP_SALE_STATE_PARTIALLY_REFUNDED] = { KP_SALE_STATE_AWAITING_CUSTOMER,
+                                           KP_SALE_STATE_APPROVING, KP_SALE_STATE_APPROVED,
+                                           KP_SALE_STATE_PARTIALLY_REFUNDED },
+    [KP_SALE_STATE_REFUNDED] = { KP_SALE_STATE_AWAITING_CUSTOMER, KP_SALE_STATE_APPROVING,
+                                 KP_SALE_STATE_APPROVED, KP_SALE_STATE_REFUNDED },
+  };
+
+  return paths[state];
+}
+
+/* The update a move needs: a partial refund must say how much. */
+static KpJournalUpdate *
+update_for (const KpJournalSale *sale,
+            KpSaleState          to)
+{
+  KpJournalUpdate *update = kp_journal_update_new ();
+
+  if (to == KP_SALE_STATE_PARTIALLY_REFUNDED)
+    update->refunded_amount = sale->refunded_amount + 1000;
+
+  return update;
+}
+
+static KpJournalSale *
+drive_to (Fixture     *fixture,
+          KpSaleState  target)
+{
+  const KpSaleState *path = path_to (target);
+  KpJournalSale *sale = create_simple_sale (fixture);
+
+  for (guint i = 0; path[i] != KP_SALE_STATE_NONE; i++)
+    {
+      g_autoptr (KpJournalUpdate) update = update_for (sale, path[i]);
+      g_autoptr (GError) error = NULL;
+      KpJournalSale *moved;
+
+      g_assert_true (move_is_allowed (sale->state, path[i]));
+      moved = move_sale (fixture->journal, sale->partner_order_id, sale->state, path[i],
+                         update, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (moved->state, ==, path[i]);
+      kp_journal_sale_free (sale);
+      sale = moved;
+    }
+
+  g_assert_cmpint (sale->state, ==, target);
+  return sale;
+}
+
+static void
+test_transition_table (void)
+{
+  for (KpSaleState from = KP_SALE_STATE_NONE; from <= KP_SALE_STATE_LAST + 1; from++)
+    {
+      for (KpSaleState to = KP_SALE_STATE_NONE; to <= KP_SALE_STATE_LAST + 1; to++)
+        g_assert_cmpint (kp_sale_state_can_transition (from, to), ==, move_is_allowed (from, to));
+    }
+}
+
+/* Every pair of states: the allowed moves succeed and are journaled, the
+ * others fail with BAD_TRANSITION and leave the sale as it was. */
+static void
+test_transitions_all (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  guint n_allowed = 0;
+  guint n_refused = 0;
+
+  for (KpSaleState from = KP_SALE_STATE_READY_SENT; from <= KP_SALE_STATE_LAST; from++)
+    {
+      for (KpSaleState to = KP_SALE_STATE_READY_SENT; to <= KP_SALE_STATE_LAST; to++)
+        {
+          g_autoptr (KpJournalSale) sale = drive_to (fixture, from);
+          g_autoptr (KpJournalSale) moved = NULL;
+          g_autoptr (KpJournalSale) stored = NULL;
+          g_autoptr (KpJournalUpdate) update = update_for (sale, to);
+          g_autoptr (GError) error = NULL;
+          guint n_before = count_transitions (fixture, sale->partner_order_id);
+
+          moved = move_sale (fixture->journal, sale->partner_order_id, from, to, update, &error);
+          stored = get_sale (fixture->journal, sale->partner_order_id, NULL);
+
+          if (move_is_allowed (from, to))
+            {
+              g_assert_no_error (error);
+              g_assert_cmpint (moved->state, ==, to);
+              g_assert_cmpint (stored->state, ==, to);
+              g_assert_cmpuint (count_transitions (fixture, sale->partner_order_id), ==,
+                                n_before + 1);
+              n_allowed++;
+            }
+          else
+            {
+              g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_BAD_TRANSITION);
+              g_assert_null (moved);
+              g_assert_cmpint (stored->state, ==, from);
+              g_assert_cmpint (stored->refunded_amount, ==, sale->refunded_amount);
+              g_assert_cmpuint (count_transitions (fixture, sale->partner_order_id), ==,
+                                n_before);
+              n_refused++;
+            }
+        }
+    }
+
+  g_assert_cmpuint (n_allowed, ==, G_N_ELEMENTS (allowed_moves));
+  g_assert_cmpuint (n_allowed + n_refused, ==, KP_SALE_STATE_LAST * KP_SALE_STATE_LAST);
+
+  /* NONE is no state to move to or from. */
+  {
+    g_autoptr (KpJournalSale) sale = create_simple_sale (fixture);
+    g_autoptr (KpJournalSale) moved = NULL;
+    g_autoptr (GError) error = NULL;
+
+    moved = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_READY_SENT,
+                       KP_SALE_STATE_NONE, NULL, &error);
+    g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_BAD_TRANSITION);
+    g_assert_null (moved);
+  }
+}
+
+static void
+test_transition_conflict (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr (KpJournalSale) sale = create_simple_sale (fixture);
+  g_autoptr (KpJournalSale) moved = NULL;
+  g_autoptr (KpJournalSale) stored = NULL;
+  g_autoptr (KpJournalSale) again = NULL;
+  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
+  g_autoptr (KpJournalUpdate) late = kp_journal_update_new ();
+  g_autoptr (GError) error = NULL;
+
+  update->tid = g_strdup ("T1234567890123456789");
+  fixture_set_now (fixture, "2026-11-25T10:00:05+09:00");
+  moved = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_READY_SENT,
+                     KP_SALE_STATE_AWAITING_CUSTOMER, update, &error);
+  g_assert_no_error (error);
+
+  /* A late or duplicate reply expects a state the sale has left. */
+  late->tid = g_strdup ("TXXXXXXXXXXXXXXXXXXX");
+  late->detail = g_strdup ("duplicate");
+  fixture_set_now (fixture, "2026-11-25T10:09:00+09:00");
+  again = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_READY_SENT,
+                     KP_SALE_STATE_AWAITING_CUSTOMER, late, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_STATE_CONFLICT);
+  g_assert_null (again);
+  g_clear_error (&error);
+
+  again = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_READY_SENT,
+                     KP_SALE_STATE_FAILED, late, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_STATE_CONFLICT);
+  g_assert_null (again);
+  g_clear_error (&error);
+
+  stored = get_sale (fixture->journal, sale->partner_order_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->state, ==, KP_SALE_STATE_AWAITING_CUSTOMER);
+  g_assert_cmpstr (stored->tid, ==, "T1234567890123456789");
+  assert_time (stored->updated_at, "2026-11-25T10:00:05+09:00");
+  g_assert_cmpuint (count_transitions (fixture, sale->partner_order_id), ==, 2);
+
+  /* An unknown sale. */
+  again = move_sale (fixture->journal, "T1-20261125-9999", KP_SALE_STATE_READY_SENT,
+                     KP_SALE_STATE_AWAITING_CUSTOMER, NULL, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND);
+  g_assert_null (again);
+}
+
+static void
+test_transition_history (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr (KpJournalSale) sale = create_simple_sale (fixture);
+  g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (GError) error = NULL;
+  static const struct
+  {
+    KpSaleState  to;
+    const char  *at;
+    const char  *detail;
+  } steps[] = {
+    { KP_SALE_STATE_AWAITING_CUSTOMER, "2026-11-25T10:00:01+09:00", "tid T1234" },
+    { KP_SALE_STATE_ABORTED_BY_CASHIER, "2026-11-25T10:03:00+09:00", NULL },
+    { KP_SALE_STATE_APPROVING, "2026-11-25T10:04:10+09:00", "late approval, \"pg_token\"\n" },
+    { KP_SALE_STATE_APPROVED, "2026-11-25T10:04:11+09:00", "SUCCESS_PAYMENT 결제 완료" },
+    { KP_SALE_STATE_PARTIALLY_REFUNDED, "2026-11-26T09:00:00+09:00", "refund 1000" },
+    { KP_SALE_STATE_PARTIALLY_REFUNDED, "2026-11-26T09:30:00+09:00", "refund 1000 more" },
+    { KP_SALE_STATE_REFUNDED, "2026-11-27T12:00:00+09:00", "" },
+  };
+  KpSaleState state = KP_SALE_STATE_READY_SENT;
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
+      g_autoptr (KpJournalSale) moved = NULL;
+
+      update->detail = g_strdup (steps[i].detail);
+      if (steps[i].to == KP_SALE_STATE_PARTIALLY_REFUNDED)
+        update->refunded_amount = 1000 * (i - 3);
+      fixture_set_now (fixture, steps[i].at);
+      moved = move_sale (fixture->journal, sale->partner_order_id, state, steps[i].to, update,
+                         &error);
+      g_assert_no_error (error);
+      state = steps[i].to;
+    }
+
+  history = list_transitions (fixture->journal, sale->partner_order_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, G_N_ELEMENTS (steps) + 1);
+
+  {
+    const KpJournalTransition *first = g_ptr_array_index (history, 0);
+
+    g_assert_cmpint (first->from_state, ==, KP_SALE_STATE_NONE);
+    g_assert_cmpint (first->to_state, ==, KP_SALE_STATE_READY_SENT);
+    assert_time (first->at, "2026-11-25T10:00:00+09:00");
+    g_assert_null (first->detail);
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      const KpJournalTransition *previous = g_ptr_array_index (history, i);
+      const KpJournalTransition *item = g_ptr_array_index (history, i + 1);
+
+      g_assert_cmpint (item->id, >, previous->id);
+      g_assert_cmpint (item->from_state, ==, previous->to_state);
+      g_assert_cmpint (item->to_state, ==, steps[i].to);
+      assert_time (item->at, steps[i].at);
+      /* An empty detail is stored as none. */
+      if (steps[i].detail == NULL || *steps[i].detail == '\0')
+        g_assert_null (item->detail);
+      else
+        g_assert_cmpstr (item->detail, ==, steps[i].detail);
+    }
+
+  {
+    g_autoptr (KpJournalSale) stored = get_sale (fixture->journal, sale->partner_order_id, NULL);
+
+    g_assert_cmpint (stored->state, ==, KP_SALE_STATE_REFUNDED);
+    g_assert_cmpint (stored->refunded_amount, ==, stored->total_amount);
+    assert_time (stored->approved_at, "2026-11-25T10:04:11+09:00");
+    assert_time (stored->updated_at, "2026-11-27T12:00:00+09:00");
+  }
+
+  g_clear_pointer (&history, g_ptr_array_unref);
+  history = list_transitions (fixture->journal, "T9-20261125-0001", &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND);
+  g_assert_null (history);
+}
+
+static void
+test_transition_fields (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr (KpJournalSale) sale = create_simple_sale (fixture);
+  g_autoptr (KpJournalSale) moved = NULL;
+  g_autoptr (KpJournalUpdate) ready = kp_journal_update_new ();
+  g_autoptr (KpJournalUpdate) token = kp_journal_update_new ();
+  g_autoptr (KpJournalUpdate) approve = kp_journal_update_new ();
+  g_autoptr (KpJournalUpdate) bad = kp_journal_update_new ();
+  g_autoptr (GError) error = NULL;
+  const char *card_info = "{\"issuer_corp\":\"신한카드\",\"install_month\":\"00\","
+                          "\"card_type\":\"신용\"}";
+
+  /* Times given in another zone are stored in the local one (KST here). */
+  ready->tid = g_strdup ("T1234567890123456789");
+  ready->expires_at = parse_time ("2026-11-25T01:15:00Z");
+  moved = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_READY_SENT,
+                     KP_SALE_STATE_AWAITING_CUSTOMER, ready, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (moved->tid, ==, "T1234567890123456789");
+  assert_time (moved->expires_at, "2026-11-25T10:15:00+09:00");
+  g_clear_pointer (&moved, kp_journal_sale_free);
+
+  token->pg_token = g_strdup ("pgtoken0123");
+  moved = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_AWAITING_CUSTOMER,
+                     KP_SALE_STATE_APPROVING, token, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (moved->pg_token, ==, "pgtoken0123");
+  /* Fields not in the update keep their value. */
+  g_assert_cmpstr (moved->tid, ==, "T1234567890123456789");
+  g_clear_pointer (&moved, kp_journal_sale_free);
+
+  /* Refused updates write nothing. */
+  bad->card_info_json = g_strdup ("{not json");
+  moved = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_APPROVING,
+                     KP_SALE_STATE_APPROVED, bad, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_INVALID);
+  g_assert_null (moved);
+  g_clear_error (&error);
+  g_clear_pointer (&bad->card_info_json, g_free);
+  bad->refunded_amount = 100;
+  moved = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_APPROVING,
+                     KP_SALE_STATE_APPROVED, bad, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_INVALID);
+  g_assert_null (moved);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_transitions (fixture, sale->partner_order_id), ==, 3);
+
+  approve->aid = g_strdup ("A5678901234567890123");
+  approve->payment_method_type = g_strdup ("CARD");
+  approve->card_info_json = g_strdup (card_info);
+  fixture_set_now (fixture, "2026-11-25T10:02:00+09:00");
+  moved = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_APPROVING,
+                     KP_SALE_STATE_APPROVED, approve, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (moved->aid, ==, "A5678901234567890123");
+  g_assert_cmpstr (moved->payment_method_type, ==, "CARD");
+  g_assert_cmpstr (moved->card_info_json, ==, card_info);
+  /* No approved_at from KakaoPay: the journal's clock stands in. */
+  assert_time (moved->approved_at, "2026-11-25T10:02:00+09:00");
+  g_assert_cmpstr (moved->pg_token, ==, "pgtoken0123");
+  g_clear_pointer (&moved, kp_journal_sale_free);
+
+  /* Refunds: must grow, stay below the total for a partial one, equal it for a full one. */
+  {
+    static const gint64 bad_partials[] = { 0, 5000, 6000 };
+    g_autoptr (KpJournalUpdate) refund = kp_journal_update_new ();
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad_partials); i++)
+      {
+        refund->refunded_amount = bad_partials[i];
+        moved = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_APPROVED,
+                           KP_SALE_STATE_PARTIALLY_REFUNDED, refund, &error);
+        g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_INVALID);
+        g_assert_null (moved);
+        g_clear_error (&error);
+      }
+
+    refund->refunded_amount = KP_JOURNAL_UNCHANGED;
+    moved = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_APPROVED,
+                       KP_SALE_STATE_PARTIALLY_REFUNDED, refund, &error);
+    g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_INVALID);
+    g_clear_error (&error);
+
+    refund->refunded_amount = 2000;
+    moved = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_APPROVED,
+                       KP_SALE_STATE_PARTIALLY_REFUNDED, refund, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (moved->refunded_amount, ==, 2000);
+    g_clear_pointer (&moved, kp_journal_sale_free);
+
+    refund->refunded_amount = 1500;
+    moved = move_sale (fixture->journal, sale->partner_order_id,
+                       KP_SALE_STATE_PARTIALLY_REFUNDED, KP_SALE_STATE_PARTIALLY_REFUNDED,
+                       refund, &error);
+    g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_INVALID);
+    g_clear_error (&error);
+
+    refund->refunded_amount = 4999;
+    moved = move_sale (fixture->journal, sale->partner_order_id,
+                       KP_SALE_STATE_PARTIALLY_REFUNDED, KP_SALE_STATE_REFUNDED, refund, &error);
+    g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_INVALID);
+    g_clear_error (&error);
+
+    refund->refunded_amount = 5000;
+    moved = move_sale (fixture->journal, sale->partner_order_id,
+                       KP_SALE_STATE_PARTIALLY_REFUNDED, KP_SALE_STATE_REFUNDED, refund, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (moved->refunded_amount, ==, 5000);
+    g_assert_cmpint (moved->state, ==, KP_SALE_STATE_REFUNDED);
+    /* approved_at is kept through refunds. */
+    assert_time (moved->approved_at, "2026-11-25T10:02:00+09:00");
+  }
+}
+
+static void
+test_order_ids (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  static const char * const expected[] = {
+    "T1-20261125-0001", "T1-20261125-0002",
+    "T1-20261125-0003", "T1-20261125-0004",
+    "T1-20261125-0005", "T1-20261125-0006",
+  };
+  guint n = 0;
+
+  /* Two sales in each of three openings of the same file. */
+  for (guint opening = 0; opening < 3; opening++)
+    {
+      if (opening > 0)
+        reopen_journal (fixture);
+
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autoptr (KpJournalSale) sale = create_simple_sale (fixture);
+
+          g_assert_cmpstr (sale->partner_order_id, ==, expected[n++]);
+          g_assert_true (g_hash_table_add (seen, g_strdup (sale->partner_order_id)));
+        }
+    }
+
+  /* Each terminal has its own sequence. */
+  {
+    g_autoptr (KpJournalNewSale) input = new_sale_for ("T2", "Tea", 3000);
+    g_autoptr (KpJournalSale) sale = create_sale (fixture->journal, input, NULL);
+
+    g_assert_cmpstr (sale->partner_order_id, ==, "T2-20261125-0001");
+    g_assert_true (g_hash_table_add (seen, g_strdup (sale->partner_order_id)));
+  }
+
+  /* A new local day starts a new sequence; the date is the local one even
+   * when the clock answers in UTC (15:30Z is 00:30 the next day in Seoul). */
+  {
+    static const char * const times[] = {
+      "2026-11-26T00:00:01+09:00", "2026-11-25T15:30:00Z", "2026-11-26T23:59:59+09:00",
+    };
+    static const char * const ids[] = {
+      "T1-20261126-0001", "T1-20261126-0002", "T1-20261126-0003",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+      {
+        g_autoptr (KpJournalSale) sale = NULL;
+
+        fixture_set_now (fixture, times[i]);
+        sale = create_simple_sale (fixture);
+        g_assert_cmpstr (sale->partner_order_id, ==, ids[i]);
+        g_assert_true (g_hash_table_add (seen, g_strdup (sale->partner_order_id)));
+        if (i == 1)
+          assert_time (sale->created_at, "2026-11-26T00:30:00+09:00");
+      }
+  }
+
+  /* Rows removed by hand do not make their numbers free again. */
+  {
+    g_autoptr (KpJournalSale) sale = NULL;
+    sqlite3 *db = open_raw (fixture->path, SQLITE_OPEN_READWRITE);
+
+    raw_exec (db, "PRAGMA foreign_keys = ON");
+    raw_exec (db, "DELETE FROM sales WHERE created_at LIKE '2026-11-26%'");
+    sqlite3_close (db);
+    reopen_journal (fixture);
+
+    sale = create_simple_sale (fixture);
+    g_assert_cmpstr (sale->partner_order_id, ==, "T1-20261126-0004");
+    g_assert_true (g_hash_table_add (seen, g_strdup (sale->partner_order_id)));
+  }
+
+  /* A sequence wound back by hand skips the numbers still in use. */
+  {
+    g_autoptr (KpJournalSale) sale = NULL;
+    sqlite3 *db = open_raw (fixture->path, SQLITE_OPEN_READWRITE);
+
+    raw_exec (db, "UPDATE order_sequences SET last = 3 WHERE day = '20261126'");
+    sqlite3_close (db);
+
+    g_test_expect_message ("kp-journal", G_LOG_LEVEL_WARNING, "*T1-20261126-0004*taken*");
+    sale = create_simple_sale (fixture);
+    g_test_assert_expected_messages ();
+    g_assert_cmpstr (sale->partner_order_id, ==, "T1-20261126-0005");
+    g_assert_true (g_hash_table_add (seen, g_strdup (sale->partner_order_id)));
+  }
+
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 6 + 1 + 3 + 2);
+}
+
+/* What a crash leaves: the files as they are on disk while the journal is
+ * still open (main file and WAL, never checkpointed or closed). */
+static void
+test_durability (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr (KpJournalSale) sale = create_simple_sale (fixture);
+  g_autoptr (KpJournalSale) moved = NULL;
+  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *tid = NULL;
+  g_autofree char *count = NULL;
+  sqlite3 *db;
+
+  /* Right after _finish, another connection sees the sale. */
+  db = open_raw (fixture->path, SQLITE_OPEN_READONLY);
+  state = raw_query_text (db, "SELECT state FROM sales WHERE partner_order_id = ?1",
+                          sale->partner_order_id);
+  g_assert_cmpstr (state, ==, "READY_SENT");
+  sqlite3_close (db);
+
+  update->tid = g_strdup ("T1234567890123456789");
+  moved = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_READY_SENT,
+                     KP_SALE_STATE_AWAITING_CUSTOMER, update, &error);
+  g_assert_no_error (error);
+
+  db = open_raw (fixture->path, SQLITE_OPEN_READONLY);
+  g_clear_pointer (&state, g_free);
+  state = raw_query_text (db, "SELECT state FROM sales WHERE partner_order_id = ?1",
+                          sale->partner_order_id);
+  tid = raw_query_text (db, "SELECT tid FROM sales WHERE partner_order_id = ?1",
+                        sale->partner_order_id);
+  count = raw_query_text (db, "SELECT count(*) FROM transitions", NULL);
+  g_assert_cmpstr (state, ==, "AWAITING_CUSTOMER");
+  g_assert_cmpstr (tid, ==, "T1234567890123456789");
+  g_assert_cmpstr (count, ==, "2");
+  sqlite3_close (db);
+
+  /* Copy the files of the open journal elsewhere and open the copy. */
+  {
+    g_autofree char *crash_dir = g_build_filename (g_get_user_cache_dir (), "crash", NULL);
+    g_autofree char *crash_path = g_build_filename (crash_dir, "journal.db", NULL);
+    g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
+    g_autofree char *crash_wal = g_strconcat (crash_path, "-wal", NULL);
+    g_autoptr (GBytes) main_bytes = read_file (fixture->path);
+    g_autoptr (GBytes) wal_bytes = read_file (wal);
+    g_autoptr (KpJournal) copy = NULL;
+    g_autoptr (KpJournalSale) found = NULL;
+
+    g_assert_cmpuint (g_bytes_get_size (wal_bytes), >, 0);
+    g_assert_cmpint (g_mkdir_with_parents (crash_dir, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (crash_path, g_bytes_get_data (main_bytes, NULL),
+                                        g_bytes_get_size (main_bytes), NULL));
+    g_assert_true (g_file_set_contents (crash_wal, g_bytes_get_data (wal_bytes, NULL),
+                                        g_bytes_get_size (wal_bytes), NULL));
+
+    copy = kp_journal_open_sync (crash_path, &error);
+    g_assert_no_error (error);
+    found = get_sale (copy, sale->partner_order_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (found->state, ==, KP_SALE_STATE_AWAITING_CUSTOMER);
+    g_assert_cmpstr (found->tid, ==, "T1234567890123456789");
+    g_assert_cmpuint (found->lines->len, ==, 1);
+    assert_finalized (g_steal_pointer (&copy));
+  }
+}
+
+static void
+test_in_flight (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr (GPtrArray) sales = NULL;
+  g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  static const struct
+  {
+    KpSaleState  state;
+    const char  *expires_at;
+    gboolean     listed;
+  } cases[] = {
+    { KP_SALE_STATE_READY_SENT, NULL, TRUE },
+    { KP_SALE_STATE_AWAITING_CUSTOMER, "2026-11-25T10:15:00+09:00", TRUE },
+    { KP_SALE_STATE_APPROVING, "2026-11-25T10:15:00+09:00", TRUE },
+    { KP_SALE_STATE_APPROVED, "2026-11-25T10:15:00+09:00", FALSE },
+    /* Aborted by the cashier: listed while the tid lives. */
+    { KP_SALE_STATE_ABORTED_BY_CASHIER, "2026-11-25T10:15:00+09:00", TRUE },
+    { KP_SALE_STATE_ABORTED_BY_CASHIER, "2026-11-25T09:59:00+09:00", FALSE },
+    { KP_SALE_STATE_ABORTED_BY_CASHIER, NULL, FALSE },
+    { KP_SALE_STATE_EXPIRED, "2026-11-25T10:15:00+09:00", FALSE },
+    { KP_SALE_STATE_FAILED, NULL, FALSE },
+    { KP_SALE_STATE_READY_FAILED, NULL, FALSE },
+    { KP_SALE_STATE_CANCELLED_BY_CUSTOMER, "2026-11-25T10:15:00+09:00", FALSE },
+  };
+  static const KpSaleState abort_at_once[] = { KP_SALE_STATE_ABORTED_BY_CASHIER, 0 };
+  guint n_listed = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (KpJournalSale) sale = create_simple_sale (fixture);
+      KpSaleState state = KP_SALE_STATE_READY_SENT;
+      const KpSaleState *path = path_to (cases[i].state);
+
+      /* ABORTED_BY_CASHIER without a tid: straight from READY_SENT. */
+      if (cases[i].state == KP_SALE_STATE_ABORTED_BY_CASHIER && cases[i].expires_at == NULL)
+        path = abort_at_once;
+
+      for (guint j = 0; path[j] != KP_SALE_STATE_NONE; j++)
+        {
+          g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
+          g_autoptr (KpJournalSale) moved = NULL;
+          g_autoptr (GError) error = NULL;
+
+          if (path[j] == KP_SALE_STATE_AWAITING_CUSTOMER && cases[i].expires_at != NULL)
+            {
+              update->tid = g_strdup_printf ("T%019u", i);
+              update->expires_at = parse_time (cases[i].expires_at);
+            }
+          moved = move_sale (fixture->journal, sale->partner_order_id, state, path[j], update,
+                             &error);
+          g_assert_no_error (error);
+          state = path[j];
+        }
+
+      if (cases[i].listed)
+        {
+          g_ptr_array_add (ids, g_strdup (sale->partner_order_id));
+          n_listed++;
+        }
+    }
+
+  sales = list_in_flight (fixture->journal);
+  g_assert_cmpuint (sales->len, ==, n_listed);
+  for (guint i = 0; i < sales->len; i++)
+    {
+      const KpJournalSale *sale = g_ptr_array_index (sales, i);
+
+      g_assert_cmpstr (sale->partner_order_id, ==, g_ptr_array_index (ids, i));
+      g_assert_cmpuint (sale->lines->len, ==, 1);
+    }
+
+  /* Once the tid expired, the aborted sale is settled. */
+  fixture_set_now (fixture, "2026-11-25T10:15:00+09:00");
+  g_clear_pointer (&sales, g_ptr_array_unref);
+  sales = list_in_flight (fixture->journal);
+  g_assert_cmpuint (sales->len, ==, n_listed - 1);
+  for (guint i = 0; i < sales->len; i++)
+    {
+      const KpJournalSale *sale = g_ptr_array_index (sales, i);
+
+      g_assert_true (kp_sale_state_is_in_flight (sale->state));
+    }
+}
+
+static void
+test_list_sales (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr (GPtrArray) all = NULL;
+  g_autoptr (GPtrArray) first_day = NULL;
+  g_autoptr (GPtrArray) second_day = NULL;
+  g_autoptr (GPtrArray) no_day = NULL;
+  g_autoptr (KpJournalSale) a = NULL;
+  g_autoptr (KpJournalSale) b = NULL;
+  g_autoptr (KpJournalSale) c = NULL;
+  GDate day;
+
+  fixture_set_now (fixture, "2026-11-25T23:59:59+09:00");
+  a = create_simple_sale (fixture);
+  fixture_set_now (fixture, "2026-11-26T00:00:00+09:00");
+  b = create_simple_sale (fixture);
+  c = create_simple_sale (fixture);
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 25, G_DATE_NOVEMBER, 2026);
+  first_day = list_sales (fixture->journal, &day);
+  g_date_set_dmy (&day, 26, G_DATE_NOVEMBER, 2026);
+  second_day = list_sales (fixture->journal, &day);
+  g_date_set_dmy (&day, 27, G_DATE_NOVEMBER, 2026);
+  no_day = list_sales (fixture->journal, &day);
+  all = list_sales (fixture->journal, NULL);
+
+  g_assert_cmpuint (first_day->len, ==, 1);
+  g_assert_cmpstr (((KpJournalSale *) g_ptr_array_index (first_day, 0))->partner_order_id, ==,
+                   a->partner_order_id);
+  g_assert_cmpuint (second_day->len, ==, 2);
+  g_assert_cmpstr (((KpJournalSale *) g_ptr_array_index (second_day, 0))->partner_order_id, ==,
+                   b->partner_order_id);
+  g_assert_cmpstr (((KpJournalSale *) g_ptr_array_index (second_day, 1))->partner_order_id, ==,
+                   c->partner_order_id);
+  g_assert_cmpuint (no_day->len, ==, 0);
+  g_assert_cmpuint (all->len, ==, 3);
+}
+
+static KpJournalSale *
+create_named_sale (Fixture    *fixture,
+                   const char *item_name,
+                   gint64      price)
+{
+  g_autoptr (KpJournalNewSale) input = new_sale_for ("T1", item_name, price);
+  g_autoptr (GError) error = NULL;
+  KpJournalSale *sale;
+
+  sale = create_sale (fixture->journal, input, &error);
+  g_assert_no_error (error);
+
+  return sale;
+}
+
+static void
+approve (Fixture       *fixture,
+         KpJournalSale *sale,
+         const char    *approved_at)
+{
+  g_autoptr (KpJournalUpdate) ready = kp_journal_update_new ();
+  g_autoptr (KpJournalUpdate) token = kp_journal_update_new ();
+  g_autoptr (KpJournalUpdate) approved = kp_journal_update_new ();
+  g_autoptr (KpJournalSale) a = NULL;
+  g_autoptr (KpJournalSale) b = NULL;
+  g_autoptr (KpJournalSale) c = NULL;
+
+  ready->tid = g_strdup_printf ("T%019" G_GINT64_FORMAT, sale->id);
+  token->pg_token = g_strdup ("pg");
+  approved->aid = g_strdup_printf ("A%019" G_GINT64_FORMAT, sale->id);
+  approved->payment_method_type = g_strdup (sale->id % 2 ? "MONEY" : "CARD");
+  approved->approved_at = parse_time (approved_at);
+
+  a = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_READY_SENT,
+                 KP_SALE_STATE_AWAITING_CUSTOMER, ready, NULL);
+  b = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_AWAITING_CUSTOMER,
+                 KP_SALE_STATE_APPROVING, token, NULL);
+  c = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_APPROVING,
+                 KP_SALE_STATE_APPROVED, approved, NULL);
+  g_assert_nonnull (c);
+}
+
+static void
+test_csv (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "exports", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "journal.csv", NULL);
+  g_autoptr (GBytes) contents = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) listing = NULL;
+  g_autoptr (KpJournalSale) comma = NULL;
+  g_autoptr (KpJournalSale) quote = NULL;
+  g_autoptr (KpJournalSale) newline = NULL;
+  g_autoptr (KpJournalSale) korean = NULL;
+  g_autoptr (KpJournalSale) crlf = NULL;
+  const char *expected =
+    "partner_order_id,tid,aid,state,item_name,quantity,total_amount,tax_free_amount,"
+    "vat_amount,payment_method_type,created_at,approved_at,refunded_amount\r\n"
+    "T1-20261125-0001,,,READY_SENT,\"Coffee, large\",1,5500,0,500,,"
+    "2026-11-25T10:00:00+09:00,,0\r\n"
+    "T1-20261125-0002,T0000000000000000002,A0000000000000000002,APPROVED,"
+    "\"12\"\" pizza\",1,22000,0,2000,CARD,2026-11-25T10:01:00+09:00,"
+    "2026-11-25T10:03:30+09:00,0\r\n"
+    "T1-20261125-0003,T0000000000000000003,A0000000000000000003,PARTIALLY_REFUNDED,"
+    "\"Line one\nLine two\",1,3000,0,272,MONEY,2026-11-25T10:02:00+09:00,"
+    "2026-11-25T10:04:00+09:00,1000\r\n"
+    "T1-20261125-0004,T0000000000000000004,A0000000000000000004,REFUNDED,"
+    "아메리카노 외 1건,1,4500,0,409,CARD,2026-11-25T10:02:00+09:00,"
+    "2026-11-25T10:05:00+09:00,4500\r\n"
+    "T1-20261125-0005,,,READY_SENT,\"He said \"\"hi\"\",\r\nthen left\",1,1000,0,90,,"
+    "2026-11-25T10:02:00+09:00,,0\r\n";
+
+  comma = create_named_sale (fixture, "Coffee, large", 5500);
+  fixture_set_now (fixture, "2026-11-25T10:01:00+09:00");
+  quote = create_named_sale (fixture, "12\" pizza", 22000);
+  fixture_set_now (fixture, "2026-11-25T10:02:00+09:00");
+  newline = create_named_sale (fixture, "Line one\nLine two", 3000);
+  korean = create_named_sale (fixture, "아메리카노 외 1건", 4500);
+  crlf = create_named_sale (fixture, "He said \"hi\",\r\nthen left", 1000);
+
+  /* approved_at from KakaoPay in UTC is exported with the local offset. */
+  approve (fixture, quote, "2026-11-25T01:03:30Z");
+  approve (fixture, newline, "2026-11-25T10:04:00+09:00");
+  approve (fixture, korean, "2026-11-25T10:05:00+09:00");
+  {
+    g_autoptr (KpJournalUpdate) refund = kp_journal_update_new ();
+    g_autoptr (KpJournalSale) a = NULL;
+    g_autoptr (KpJournalSale) b = NULL;
+
+    refund->refunded_amount = 1000;
+    a = move_sale (fixture->journal, newline->partner_order_id, KP_SALE_STATE_APPROVED,
+                   KP_SALE_STATE_PARTIALLY_REFUNDED, refund, &error);
+    g_assert_no_error (error);
+    b = move_sale (fixture->journal, korean->partner_order_id, KP_SALE_STATE_APPROVED,
+                   KP_SALE_STATE_REFUNDED, NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  /* An older export is replaced. */
+  g_assert_true (g_file_set_contents (csv_path, "old", -1, NULL));
+
+  g_assert_true (kp_journal_export_csv_sync (fixture->journal, csv_path, &error));
+  g_assert_no_error (error);
+
+  contents = read_file (csv_path);
+  g_assert_cmpmem (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
+                   expected, strlen (expected));
+  g_assert_true (g_utf8_validate (g_bytes_get_data (contents, NULL),
+                                  g_bytes_get_size (contents), NULL));
+
+  /* Written through a temporary file that was renamed: nothing else left. */
+  listing = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_dir_read_name (listing), ==, "journal.csv");
+  g_assert_null (g_dir_read_name (listing));
+
+  /* The same through the async variant. */
+  {
+    g_autofree char *async_path = g_build_filename (dir, "async.csv", NULL);
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autoptr (GBytes) async_contents = NULL;
+
+    kp_journal_export_csv_async (fixture->journal, async_path, NULL, store_result_cb, &result);
+    wait_for (&result);
+    g_assert_true (kp_journal_export_csv_finish (fixture->journal, result, &error));
+    g_assert_no_error (error);
+    async_contents = read_file (async_path);
+    g_assert_true (g_bytes_equal (async_contents, contents));
+  }
+
+  /* A folder that does not exist: an error, no file. */
+  {
+    g_autofree char *missing = g_build_filename (dir, "missing", "journal.csv", NULL);
+
+    g_assert_false (kp_journal_export_csv_sync (fixture->journal, missing, &error));
+    g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+    g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  }
+}
+
+static void
+test_csv_empty (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *csv_path = g_build_filename (g_get_user_data_dir (), "empty.csv", NULL);
+  g_autoptr (GBytes) contents = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *expected =
+    "partner_order_id,tid,aid,state,item_name,quantity,total_amount,tax_free_amount,"
+    "vat_amount,payment_method_type,created_at,approved_at,refunded_amount\r\n";
+
+  g_assert_true (kp_journal_export_csv_sync (fixture->journal, csv_path, &error));
+  g_assert_no_error (error);
+  contents = read_file (csv_path);
+  g_assert_cmpmem (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
+                   expected, strlen (expected));
+}
+
+static void
+test_csv_field (void)
+{
+  static const struct
+  {
+    const char *in;
+    const char *out;
+  } cases[] = {
+    { "plain", "plain" },
+    { "", "" },
+    { "a,b", "\"a,b\"" },
+    { "say \"x\"", "\"say \"\"x\"\"\"" },
+    { "\"", "\"\"\"\"" },
+    { "a\nb", "\"a\nb\"" },
+    { "a\rb", "\"a\rb\"" },
+    { "김밥 한 줄", "김밥 한 줄" },
+    { " spaced ", " spaced " },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GString) csv = g_string_new (NULL);
+
+      _kp_journal_csv_append_field (csv, cases[i].in);
+      g_assert_cmpstr (csv->str, ==, cases[i].out);
+    }
+}
+
+/* A v1 file with data, made with the shipped v1 step, is migrated in place. */
+static void
+test_migration (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "v1.db", NULL);
+  g_autoptr (GBytes) v1 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpJournal) journal = NULL;
+  g_autoptr (KpJournalSale) sale = NULL;
+  g_autoptr (KpJournalSale) next = NULL;
+  g_autoptr (KpJournalNewSale) input = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (GPtrArray) day_sales = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *created_day = NULL;
+  g_autofree char *index = NULL;
+  GDate day;
+  sqlite3 *db;
+
+  v1 = _kp_journal_schema_get_step (1, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  db = open_raw (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  raw_exec (db, g_bytes_get_data (v1, NULL));
+  raw_exec (db, "PRAGMA user_version = 1");
+  raw_exec (db,
+            "INSERT INTO sales (id, partner_order_id, partner_user_id, terminal_id, cid, "
+            "dialect, state, item_name, quantity, total_amount, tax_free_amount, vat_amount, "
+            "tid, aid, nonce, payment_method_type, created_at, updated_at, approved_at, "
+            "refunded_amount) VALUES "
+            "(1, 'T1-20261125-0007', 'counter-1', 'T1', 'TC0ONETIME', 'online', 'APPROVED', "
+            "'김밥 외 1건', 2, 6000, 0, 545, 'T0000000000000000001', 'A0000000000000000001', "
+            "'abcdef', 'MONEY', '2026-11-25T09:00:00+09:00', '2026-11-25T09:01:00+09:00', "
+            "'2026-11-25T09:01:00+09:00', 0), "
+            "(2, 'T1-20261124-0001', 'counter-1', 'T1', 'TC0ONETIME', 'legacy', 'EXPIRED', "
+            "'라면', 1, 4000, 0, 363, NULL, NULL, '01', NULL, "
+            "'2026-11-24T20:00:00+09:00', '2026-11-24T20:15:00+09:00', NULL, 0)");
+  raw_exec (db,
+            "INSERT INTO sale_lines VALUES (1, 0, '김밥', 1, 3500, 0, 3500), "
+            "(1, 1, '떡볶이', 1, 2500, 0, 2500), (2, 0, '라면', 1, 4000, 0, 4000)");
+  raw_exec (db,
+            "INSERT INTO transitions (sale_id, from_state, to_state, at, detail) VALUES "
+            "(1, NULL, 'READY_SENT', '2026-11-25T09:00:00+09:00', NULL), "
+            "(1, 'READY_SENT', 'APPROVED', '2026-11-25T09:01:00+09:00', 'reconciled'), "
+            "(2, NULL, 'READY_SENT', '2026-11-24T20:00:00+09:00', NULL)");
+  raw_exec (db, "INSERT INTO order_sequences VALUES ('T1', '20261125', 7), "
+                "('T1', '20261124', 1)");
+  sqlite3_close (db);
+
+  journal = kp_journal_open_sync (path, &error);
+  g_assert_no_error (error);
+
+  version = _kp_journal_query_text (journal, "PRAGMA user_version", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (version, ==, "2");
+  created_day = _kp_journal_query_text (journal,
+                                        "SELECT group_concat (created_day, ' ') FROM "
+                                        "(SELECT created_day FROM sales ORDER BY id)",
+                                        &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (created_day, ==, "2026-11-25 2026-11-24");
+  index = _kp_journal_query_text (journal,
+                                  "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+                                  "AND name IN ('sales_by_day', 'sales_by_state')",
+                                  &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (index, ==, "2");
+
+  /* Nothing was lost. */
+  sale = get_sale (journal, "T1-20261125-0007", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sale->state, ==, KP_SALE_STATE_APPROVED);
+  g_assert_cmpstr (sale->item_name, ==, "김밥 외 1건");
+  g_assert_cmpstr (sale->aid, ==, "A0000000000000000001");
+  g_assert_cmpint (sale->total_amount, ==, 6000);
+  g_assert_cmpuint (sale->lines->len, ==, 2);
+  g_assert_cmpstr (((KpJournalLine *) g_ptr_array_index (sale->lines, 1))->name, ==, "떡볶이");
+  assert_time (sale->approved_at, "2026-11-25T09:01:00+09:00");
+  history = list_transitions (journal, "T1-20261125-0007", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, ==, 2);
+  g_assert_cmpstr (((KpJournalTransition *) g_ptr_array_index (history, 1))->detail, ==,
+                   "reconciled");
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 24, G_DATE_NOVEMBER, 2026);
+  day_sales = list_sales (journal, &day);
+  g_assert_cmpuint (day_sales->len, ==, 1);
+  g_assert_cmpstr (((KpJournalSale *) g_ptr_array_index (day_sales, 0))->partner_order_id, ==,
+                   "T1-20261124-0001");
+
+  /* The sequence carries on after the migration. */
+  {
+    g_autoptr (GDateTime) now = parse_time ("2026-11-25T12:00:00+09:00");
+    Fixture clock = { .now = now };
+
+    g_mutex_init (&clock.clock_mutex);
+    kp_journal_set_clock (journal, fixture_clock, &clock);
+    input = new_sale_for ("T1", "Soda", 2000);
+    next = create_sale (journal, input, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (next->partner_order_id, ==, "T1-20261125-0008");
+    kp_journal_set_clock (journal, NULL, NULL);
+    g_mutex_clear (&clock.clock_mutex);
+  }
+
+  assert_finalized (g_steal_pointer (&journal));
+
+  /* Opening again changes nothing. */
+  journal = kp_journal_open_sync (path, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&day_sales, g_ptr_array_unref);
+  day_sales = list_sales (journal, NULL);
+  g_assert_cmpuint (day_sales->len, ==, 3);
+  assert_finalized (g_steal_pointer (&journal));
+}
+
+/* Each step is one transaction: a step that fails leaves the file as the
+ * previous step left it. */
+static void
+test_migration_atomic (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "v1-broken.db", NULL);
+  g_autoptr (GBytes) v1 = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpJournal) journal = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *columns = NULL;
+  g_autofree char *rows = NULL;
+  sqlite3 *db;
+
+  v1 = _kp_journal_schema_get_step (1, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  db = open_raw (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  raw_exec (db, g_bytes_get_data (v1, NULL));
+  raw_exec (db, "PRAGMA user_version = 1");
+  /* Takes the name step 2 gives its index, so step 2 fails half-way. */
+  raw_exec (db, "CREATE TABLE sales_by_state (x)");
+  raw_exec (db,
+            "INSERT INTO sales (partner_order_id, partner_user_id, terminal_id, cid, dialect, "
+            "state, item_name, quantity, total_amount, tax_free_amount, vat_amount, nonce, "
+            "created_at, updated_at) VALUES ('T1-20261125-0001', 'u', 'T1', 'TC0ONETIME', "
+            "'online', 'READY_SENT', 'x', 1, 100, 0, 9, 'ab', '2026-11-25T09:00:00+09:00', "
+            "'2026-11-25T09:00:00+09:00')");
+  sqlite3_close (db);
+
+  journal = kp_journal_open_sync (path, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "sales_by_state"));
+  g_assert_null (journal);
+
+  db = open_raw (path, SQLITE_OPEN_READONLY);
+  version = raw_query_text (db, "PRAGMA user_version", NULL);
+  columns = raw_query_text (db, "SELECT count(*) FROM pragma_table_info ('sales') "
+                                "WHERE name = 'created_day'", NULL);
+  rows = raw_query_text (db, "SELECT count(*) FROM sales", NULL);
+  sqlite3_close (db);
+  g_assert_cmpstr (version, ==, "1");
+  g_assert_cmpstr (columns, ==, "0");
+  g_assert_cmpstr (rows, ==, "1");
+}
+
+static void
+test_too_new (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "future.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) after = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpJournal) journal = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  sqlite3 *db;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  db = open_raw (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  raw_exec (db, "CREATE TABLE sales (everything_changed TEXT)");
+  raw_exec (db, "INSERT INTO sales VALUES ('keep me')");
+  raw_exec (db, "PRAGMA user_version = 99");
+  sqlite3_close (db);
+  before = read_file (path);
+
+  journal = kp_journal_open_sync (path, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_TOO_NEW);
+  g_assert_null (journal);
+  g_clear_error (&error);
+
+  kp_journal_open_async (path, NULL, store_result_cb, &result);
+  wait_for (&result);
+  journal = kp_journal_open_finish (result, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_TOO_NEW);
+  g_assert_null (journal);
+
+  after = read_file (path);
+  g_assert_true (g_bytes_equal (before, after));
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_not_a_database (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "notes.txt", NULL);
+  g_autofree char *text = g_strnfill (4096, 'x');
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpJournal) journal = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+
+  journal = kp_journal_open_sync (path, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_FAILED);
+  /* The message carries SQLite's own. */
+  g_assert_nonnull (strstr (error->message, "file is not a database"));
+  g_assert_null (journal);
+}
+
+static void
+test_open_async (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "a", "b", "journal.db",
+                                            NULL);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpJournal) journal = NULL;
+  g_autofree char *property = NULL;
+
+  kp_journal_open_async (path, NULL, store_result_cb, &result);
+  wait_for (&result);
+  journal = kp_journal_open_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_true (KP_IS_JOURNAL (journal));
+  g_assert_cmpstr (kp_journal_get_path (journal), ==, path);
+  g_object_get (journal, "path", &property, NULL);
+  g_assert_cmpstr (property, ==, path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  g_clear_object (&result);
+  assert_finalized (g_steal_pointer (&journal));
+}
+
+/* ":memory:" works too, for tests of other components. */
+static void
+test_memory (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpJournal) journal = NULL;
+  g_autoptr (KpJournalNewSale) input = new_cart_sale ();
+  g_autoptr (KpJournalSale) created = NULL;
+  g_autoptr (KpJournalSale) found = NULL;
+
+  journal = kp_journal_open_sync (":memory:", &error);
+  g_assert_no_error (error);
+
+  created = create_sale (journal, input, &error);
+  g_assert_no_error (error);
+  found = get_sale (journal, created->partner_order_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (found->id, ==, created->id);
+  g_assert_cmpuint (found->lines->len, ==, 2);
+
+  assert_finalized (g_steal_pointer (&journal));
+}
+
+static void
+test_invalid_input (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (GPtrArray) sales = NULL;
+  g_autoptr (KpJournalSale) valid = NULL;
+
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autoptr (KpJournalNewSale) input = new_cart_sale ();
+      g_autoptr (KpJournalSale) sale = NULL;
+      g_autoptr (GError) error = NULL;
+
+      switch (i)
+        {
+        case 0:
+          g_clear_pointer (&input->terminal_id, g_free);
+          break;
+
+        case 1:
+          g_free (input->terminal_id);
+          input->terminal_id = g_strdup ("T 1");
+          break;
+
+        case 2:
+          g_free (input->dialect);
+          input->dialect = g_strdup ("v2");
+          break;
+
+        case 3:
+          g_free (input->nonce);
+          input->nonce = g_strdup ("not-hex");
+          break;
+
+        case 4:
+          input->total_amount = 9999;
+          break;
+
+        case 5:
+          input->tax_free_amount = 0;
+          break;
+
+        case 6:
+          input->quantity = 2;
+          break;
+
+        case 7:
+          input->vat_amount = 9001;
+          break;
+
+        case 8:
+          g_free (input->item_name);
+          input->item_name = g_strdup ("\xff\xfe");
+          break;
+
+        case 9:
+          g_clear_pointer (&input->cid, g_free);
+          break;
+
+        case 10:
+          ((KpJournalLine *) g_ptr_array_index (input->lines, 0))->quantity = 0;
+          break;
+
+        case 11:
+          input->tax_free_amount = 20000;
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+
+      sale = create_sale (fixture->journal, input, &error);
+      g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_INVALID);
+      g_assert_null (sale);
+    }
+
+  /* Nothing was written and no order number was used up. */
+  sales = list_sales (fixture->journal, NULL);
+  g_assert_cmpuint (sales->len, ==, 0);
+  valid = create_simple_sale (fixture);
+  g_assert_cmpstr (valid->partner_order_id, ==, "T1-20261125-0001");
+}
+
+static void
+test_cancelled (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (KpJournalNewSale) input = new_cart_sale ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpJournalSale) sale = NULL;
+  g_autoptr (GPtrArray) sales = NULL;
+
+  g_cancellable_cancel (cancellable);
+  kp_journal_create_sale_async (fixture->journal, input, cancellable, store_result_cb, &result);
+  wait_for (&result);
+  sale = kp_journal_create_sale_finish (fixture->journal, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (sale);
+
+  sales = list_sales (fixture->journal, NULL);
+  g_assert_cmpuint (sales->len, ==, 0);
+}
+
+/* A callback runs on the main context that was the thread default when the
+ * operation started. */
+static void
+test_main_context (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (KpJournalSale) sale = create_simple_sale (fixture);
+  g_autoptr (KpJournalSale) found = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_main_context_push_thread_default (context);
+  kp_journal_get_sale_async (fixture->journal, sale->partner_order_id, NULL, store_result_cb,
+                             &result);
+  /* The default context never sees it. */
+  g_usleep (G_USEC_PER_SEC / 20);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
+
+  found = kp_journal_get_sale_finish (fixture->journal, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found->partner_order_id, ==, sale->partner_order_id);
+}
+
+#define N_CONCURRENT 50
+
+typedef struct
+{
+  KpJournal *journal;
+  GPtrArray *sales;
+  GPtrArray *errors;
+  guint      pending;
+} Batch;
+
+static void
+batch_create_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Batch *batch = user_data;
+  GError *error = NULL;
+  KpJournalSale *sale;
+
+  g_assert_true (g_thread_self () == test_thread);
+  sale = kp_journal_create_sale_finish (batch->journal, result, &error);
+  if (sale != NULL)
+    g_ptr_array_add (batch->sales, sale);
+  else
+    g_ptr_array_add (batch->errors, error);
+  batch->pending--;
+}
+
+static void
+batch_transition_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Batch *batch = user_data;
+  GError *error = NULL;
+  KpJournalSale *sale;
+
+  g_assert_true (g_thread_self () == test_thread);
+  sale = kp_journal_transition_finish (batch->journal, result, &error);
+  if (sale != NULL)
+    g_ptr_array_add (batch->sales, sale);
+  else
+    g_ptr_array_add (batch->errors, error);
+  batch->pending--;
+}
+
+static void
+test_concurrent (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr (GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) tids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) created = NULL;
+  g_autoptr (GPtrArray) stored = NULL;
+  Batch batch = { fixture->journal, NULL, NULL, 0 };
+
+  batch.sales = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_sale_free);
+  batch.errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+
+  /* All queued at once, none awaited. */
+  for (guint i = 0; i < N_CONCURRENT; i++)
+    {
+      g_autoptr (KpJournalNewSale) input = new_cart_sale ();
+
+      kp_journal_create_sale_async (fixture->journal, input, NULL, batch_create_cb, &batch);
+      batch.pending++;
+    }
+  while (batch.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (batch.errors->len, ==, 0);
+  g_assert_cmpuint (batch.sales->len, ==, N_CONCURRENT);
+  for (guint i = 0; i < batch.sales->len; i++)
+    {
+      const KpJournalSale *sale = g_ptr_array_index (batch.sales, i);
+
+      g_assert_true (g_hash_table_add (ids, sale->partner_order_id));
+      g_assert_cmpuint (sale->lines->len, ==, 2);
+    }
+  for (guint i = 1; i <= N_CONCURRENT; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("T1-20261125-%04u", i);
+
+      g_assert_true (g_hash_table_contains (ids, id));
+    }
+  created = g_steal_pointer (&batch.sales);
+  batch.sales = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_sale_free);
+
+  /* Two racing replies per sale: compare-and-set lets exactly one win. */
+  for (guint i = 0; i < created->len; i++)
+    {
+      const KpJournalSale *sale = g_ptr_array_index (created, i);
+
+      for (guint j = 0; j < 2; j++)
+        {
+          g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
+
+          update->tid = g_strdup_printf ("T%02u%017u", j, i);
+          kp_journal_transition_async (fixture->journal, sale->partner_order_id,
+                                       KP_SALE_STATE_READY_SENT,
+                                       KP_SALE_STATE_AWAITING_CUSTOMER, update, NULL,
+                                       batch_transition_cb, &batch);
+          batch.pending++;
+        }
+    }
+  while (batch.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (batch.sales->len, ==, N_CONCURRENT);
+  g_assert_cmpuint (batch.errors->len, ==, N_CONCURRENT);
+  for (guint i = 0; i < batch.errors->len; i++)
+    g_assert_error ((GError *) g_ptr_array_index (batch.errors, i), KP_JOURNAL_ERROR,
+                    KP_JOURNAL_ERROR_STATE_CONFLICT);
+
+  /* What each winner saw is what is stored, with one transition each. */
+  for (guint i = 0; i < batch.sales->len; i++)
+    {
+      const KpJournalSale *sale = g_ptr_array_index (batch.sales, i);
+      g_autoptr (KpJournalSale) now = get_sale (fixture->journal, sale->partner_order_id, NULL);
+
+      g_assert_cmpint (now->state, ==, KP_SALE_STATE_AWAITING_CUSTOMER);
+      g_assert_cmpstr (now->tid, ==, sale->tid);
+      g_assert_cmpuint (count_transitions (fixture, sale->partner_order_id), ==, 2);
+      g_assert_true (g_hash_table_add (tids, g_strdup (now->tid)));
+    }
+  g_assert_cmpuint (g_hash_table_size (tids), ==, N_CONCURRENT);
+
+  stored = list_sales (fixture->journal, NULL);
+  g_assert_cmpuint (stored->len, ==, N_CONCURRENT);
+
+  g_ptr_array_unref (batch.sales);
+  g_ptr_array_unref (batch.errors);
+}
+
+static void
+test_records (void)
+{
+  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
+  g_autoptr (KpJournalUpdate) update_copy = NULL;
+  g_autoptr (KpJournalNewSale) input = new_cart_sale ();
+  g_autoptr (KpJournalNewSale) input_copy = NULL;
+  g_autoptr (KpJournalLine) line = kp_journal_line_new ("x", 3, 700, TRUE);
+
+  g_assert_cmpint (update->refunded_amount, ==, KP_JOURNAL_UNCHANGED);
+  update->tid = g_strdup ("T1");
+  update->approved_at = parse_time ("2026-11-25T10:00:00+09:00");
+  update_copy = kp_journal_update_copy (update);
+  g_assert_cmpstr (update_copy->tid, ==, "T1");
+  g_assert_true (update_copy->tid != update->tid);
+  g_assert_true (g_date_time_equal (update_copy->approved_at, update->approved_at));
+
+  input_copy = kp_journal_new_sale_copy (input);
+  g_assert_cmpuint (input_copy->lines->len, ==, 2);
+  g_assert_cmpuint (((KpJournalLine *) g_ptr_array_index (input_copy->lines, 1))->position, ==,
+                    1);
+  g_assert_cmpstr (input_copy->item_name, ==, input->item_name);
+
+  g_assert_cmpint (line->amount, ==, 2100);
+  g_assert_true (line->tax_free);
+
+  g_assert_true (G_TYPE_IS_BOXED (KP_TYPE_JOURNAL_SALE));
+  g_assert_true (G_TYPE_IS_BOXED (KP_TYPE_JOURNAL_TRANSITION));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* Every expected time in this file is in Korea's offset. */
+  g_setenv ("TZ", "Asia/Seoul", TRUE);
+  test_thread = g_thread_self ();
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(name, func) \
+  g_test_add ("/kp/journal/" name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  g_test_add_func ("/kp/journal/state-names", test_state_names);
+  g_test_add_func ("/kp/journal/transition-table", test_transition_table);
+  g_test_add_func ("/kp/journal/records", test_records);
+  g_test_add_func ("/kp/journal/csv-field", test_csv_field);
+  ADD ("create", test_create);
+  ADD ("pragmas", test_pragmas);
+  ADD ("transitions-all", test_transitions_all);
+  ADD ("transition-conflict", test_transition_conflict);
+  ADD ("transition-history", test_transition_history);
+  ADD ("transition-fields", test_transition_fields);
+  ADD ("order-ids", test_order_ids);
+  ADD ("durability", test_durability);
+  ADD ("in-flight", test_in_flight);
+  ADD ("list-sales", test_list_sales);
+  ADD ("csv", test_csv);
+  ADD ("csv-empty", test_csv_empty);
+  ADD ("invalid-input", test_invalid_input);
+  ADD ("cancelled", test_cancelled);
+  ADD ("main-context", test_main_context);
+  ADD ("concurrent", test_concurrent);
+  g_test_add_func ("/kp/journal/migration", test_migration);
+  g_test_add_func ("/kp/journal/migration-atomic", test_migration_atomic);
+  g_test_add_func ("/kp/journal/too-new", test_too_new);
+  g_test_add_func ("/kp/journal/not-a-database", test_not_a_database);
+  g_test_add_func ("/kp/journal/open-async", test_open_async);
+  g_test_add_func ("/kp/journal/memory", test_memory);
+
+#undef ADD
+
+  return g_test_run ();
+}

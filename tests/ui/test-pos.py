@@ -1,0 +1,279 @@
+#!/usr/bin/python3
+# test-pos.py: the cashier's sale, end to end, under Xvfb.
+#
+# Each case starts kakaopay-pos on its embedded sandbox with a fresh journal, types
+# like a cashier (xdotool), decodes the QR code from a screenshot (zbarimg), plays the
+# customer's phone over HTTP (payment page, then the redirect back to the terminal),
+# and checks the screen (AT-SPI) and the journal (SQLite file and CSV export).
+#
+# Copyright 2026 The KakaoPay POS authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import re
+import sys
+import urllib.parse
+
+from kpui import Pos, Tap, customer, http, wait_until
+
+CSV_HEADER = ['partner_order_id', 'tid', 'aid', 'state', 'item_name', 'quantity',
+              'total_amount', 'tax_free_amount', 'vat_amount', 'payment_method_type',
+              'created_at', 'approved_at', 'refunded_amount']
+ISO_OFFSET = re.compile(r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)$')
+
+
+def ring_up(pos):
+    pos.add_line('Americano', 2, '4,500')
+    pos.add_line('Cookie', 1, '1500')
+    pos.wait_text('₩10,500')
+
+
+def charge(pos):
+    pos.key('ctrl+Return')
+    url = pos.qr()
+    sale = pos.wait_state('AWAITING_CUSTOMER')
+    return url, sale
+
+
+def check_csv(pos, expected_states):
+    rows = pos.export_csv()
+    assert rows[0] == CSV_HEADER, rows[0]
+    assert [r[3] for r in rows[1:]] == expected_states, rows
+    for row in rows[1:]:
+        assert ISO_OFFSET.match(row[10]), row[10]
+        assert row[12] == '0'
+        assert row[6].isdigit() and row[8].isdigit()
+    return rows
+
+
+def full_sale(dialect, method):
+    pos = Pos(['--dialect', dialect])
+    try:
+        assert pos.focused() == ('text', 'Item name'), pos.focused()
+        ring_up(pos)
+        # Focus came back to the item field after each line.
+        assert pos.focused() == ('text', 'Item name'), pos.focused()
+        url, sale = charge(pos)
+
+        # The QR is KakaoPay's pc page, and the tid was journaled before it showed.
+        assert '/pc/' in url or url.endswith('/info'), url
+        assert sale['tid'] and len(sale['tid']) == 20
+        assert sale['item_name'] == 'Americano and 1 more', sale['item_name']
+        assert sale['quantity'] == 3 and sale['total_amount'] == 10500
+        assert sale['vat_amount'] == 955 and sale['tax_free_amount'] == 0
+        assert pos.has_text('₩10,500')
+        assert pos.has_text('Waiting for the customer')
+
+        location, status, body = customer(url, 'pay', method)
+        assert status == 200, status
+        assert '결제가 완료되었습니다' in body and 'return to the counter' in body
+        assert 'pg_token=' in location and '/kakaopay/approve/' in location
+
+        pos.wait_text('Payment Approved')
+        sale = pos.wait_state('APPROVED')
+        assert sale['aid'].startswith('A') and len(sale['aid']) == 20
+        assert sale['payment_method_type'] == method
+        assert sale['approved_at']
+        assert pos.transitions(sale['partner_order_id']) == [
+            'READY_SENT', 'AWAITING_CUSTOMER', 'APPROVING', 'APPROVED']
+        assert pos.has_text(sale['aid'])
+        if method == 'CARD':
+            assert pos.has_text('Card ·'), pos.texts()
+        else:
+            assert pos.has_text('KakaoPay Money')
+
+        # The phone reloading the approval page after the sale ended: gone.
+        status, _, _ = http(location)
+        assert status == 410, status
+
+        # Enter starts the next sale: empty cart, focus on the item field.
+        pos.key('Return')
+        pos.wait_text('Charge ₩0')
+        assert pos.focused() == ('text', 'Item name'), pos.focused()
+
+        rows = check_csv(pos, ['APPROVED'])
+        assert rows[1][0] == sale['partner_order_id'] and rows[1][2] == sale['aid']
+        assert rows[1][9] == method and ISO_OFFSET.match(rows[1][11])
+    finally:
+        pos.cleanup()
+
+
+def test_sale_online_money():
+    full_sale('online', 'MONEY')
+
+
+def test_sale_legacy_card():
+    full_sale('legacy', 'CARD')
+
+
+def test_qr_mobile_target():
+    pos = Pos(settings={'qr-target': "'mobile'"})
+    try:
+        pos.add_line('Latte', 1, '5000')
+        url, sale = charge(pos)
+        assert '/mobile-web/' in url, url
+        status, _, body = http(url)
+        assert status == 200 and '5,000' in body
+    finally:
+        pos.cleanup()
+
+
+def ended_back_to_cart(action, state, message):
+    pos = Pos()
+    try:
+        ring_up(pos)
+        url, sale = charge(pos)
+        location, status, body = customer(url, action)
+        assert status == 200, status
+        pos.wait_text(message)
+        pos.wait_state(state)
+        # Back at the cart, unchanged, focus on the item field.
+        assert pos.has_text('Charge ₩10,500') and pos.has_text('Americano')
+        assert pos.focused() == ('text', 'Item name'), pos.focused()
+        check_csv(pos, [state])
+        # The cashier charges again: a new order, approved this time.
+        url2, sale2 = charge(pos)
+        assert sale2['partner_order_id'] != sale['partner_order_id']
+        customer(url2, 'pay')
+        pos.wait_state('APPROVED')
+    finally:
+        pos.cleanup()
+
+
+def test_customer_cancels():
+    ended_back_to_cart('cancel', 'CANCELLED_BY_CUSTOMER', 'The customer cancelled')
+
+
+def test_customer_fails():
+    ended_back_to_cart('fail', 'FAILED', 'payment failed')
+
+
+def test_cashier_cancels():
+    pos = Pos()
+    try:
+        ring_up(pos)
+        url, sale = charge(pos)
+        pos.key('Escape')
+        pos.wait_text('Payment cancelled at the counter')
+        pos.wait_state('ABORTED_BY_CASHIER')
+        assert pos.has_text('Charge ₩10,500')
+        # The customer's link no longer works at the terminal.
+        status, headers, body = http(url, {'action': 'pay', 'method': 'MONEY'})
+        if status == 303:
+            status, _, _ = http(headers['Location'])
+            assert status == 410, status
+        assert pos.sales()[-1]['state'] == 'ABORTED_BY_CASHIER'
+    finally:
+        pos.cleanup()
+
+
+def test_expiry():
+    # A 10-second payment lifetime, on the terminal and in its sandbox alike.
+    pos = Pos(settings={'tid-lifetime': 'uint32 10', 'poll-interval': 'uint32 500'})
+    try:
+        pos.add_line('Tea', 1, '3000')
+        url, sale = charge(pos)
+        pos.wait_text('Expires in 0:')
+        pos.wait_text('The payment expired', timeout=30)
+        pos.wait_state('EXPIRED')
+        assert pos.has_text('Charge ₩3,000')
+        check_csv(pos, ['EXPIRED'])
+    finally:
+        pos.cleanup()
+
+
+def test_ready_error():
+    # A CID KakaoPay does not know: ready is refused, the cart stays.
+    pos = Pos(['--cid', 'C000000000'])
+    try:
+        ring_up(pos)
+        pos.key('ctrl+Return')
+        pos.wait_text('could not start')
+        assert pos.has_text('CID'), pos.texts()
+        pos.wait_state('READY_FAILED')
+        assert pos.has_text('Charge ₩10,500')
+        assert pos.focused() == ('text', 'Item name'), pos.focused()
+        check_csv(pos, ['READY_FAILED'])
+    finally:
+        pos.cleanup()
+
+
+def test_forged_and_duplicate_callbacks():
+    pos = Pos()
+    try:
+        pos.add_line('Bagel', 1, '3500')
+        url, sale = charge(pos)
+        order = sale['partner_order_id']
+
+        # Pay on the page but keep the redirect: first try forgeries.
+        status, headers, _ = http(url)
+        status, headers, _ = http(url, {'action': 'pay', 'method': 'MONEY'})
+        assert status == 303
+        real = headers['Location']
+        parts = urllib.parse.urlsplit(real)
+        base = '%s://%s' % (parts.scheme, parts.netloc)
+        forged = [
+            '%s/kakaopay/approve/%s?n=%s&pg_token=%s' % (base, order, '0' * 32, 'f' * 20),
+            '%s/kakaopay/approve/%s?pg_token=%s' % (base, order, 'f' * 20),
+            '%s/kakaopay/cancel/%s?n=%s' % (base, order, '1' * 32),
+            '%s/kakaopay/approve/T9-20000101-0001?%s' % (base, parts.query),
+        ]
+        for link in forged:
+            status, _, _ = http(link)
+            assert status == 404, (link, status)
+        assert pos.sales()[-1]['state'] == 'AWAITING_CUSTOMER'
+        assert pos.has_text('Scan with your phone')
+
+        # The real one, twice (a reload): one approval.
+        status, _, _ = http(real)
+        assert status == 200
+        http(real)
+        pos.wait_state('APPROVED')
+        assert pos.transitions(order).count('APPROVING') == 1
+        status, _, _ = http(real)
+        assert status == 410
+    finally:
+        pos.cleanup()
+
+
+def test_bad_input_refused():
+    pos = Pos()
+    try:
+        pos.add_line('Water', 1, '1200')
+        pos.wait_text('Charge ₩1,200')
+        cases = [('Soda', '1', '0'), ('Soda', '0', '1000'), ('Soda', '1', '12a'),
+                 ('Soda', '1', '-5'), ('Soda', '1', '10,000,001'), ('X' * 101, '1', '100')]
+        pos.clear_fields()
+        for name, quantity, price in cases:
+            pos.type(name)
+            pos.key('Tab')
+            pos.type(quantity)
+            pos.key('Tab')
+            pos.type(price)
+            pos.key('Return')
+            error = wait_until('an input error', pos.error_text)
+            assert error, (name, quantity, price)
+            # Nothing added, nothing lost, and what was typed is still there to fix.
+            assert pos.has_text('Charge ₩1,200'), (name, price, pos.texts())
+            assert pos.has_text('Water')
+            pos.clear_fields()
+        # A good line clears the error.
+        pos.add_line('Soda', 2, '1,000')
+        pos.wait_text('Charge ₩3,200')
+        assert pos.error_text() is None
+    finally:
+        pos.cleanup()
+
+
+if __name__ == '__main__':
+    sys.exit(Tap([
+        test_sale_online_money,
+        test_sale_legacy_card,
+        test_qr_mobile_target,
+        test_customer_cancels,
+        test_customer_fails,
+        test_cashier_cancels,
+        test_expiry,
+        test_ready_error,
+        test_forged_and_duplicate_callbacks,
+        test_bad_input_refused,
+    ]).run(sys.argv[1] if len(sys.argv) > 1 else None))
