@@ -151,6 +151,10 @@ kp_application_handle_local_options (GApplication *app,
       return 2;
     }
 
+  /* No credentials (or asked for): the embedded sandbox, in-process on loopback. */
+  self->test_mode = self->opt_sandbox ||
+                    (self->opt_api_base == NULL && self->opt_secret_key_file == NULL);
+
   export_path = lookup_string (options, "export-journal");
   if (export_path != NULL)
     return export_journal (self, export_path);
@@ -332,9 +336,6 @@ start_services (KpApplication *self)
   api_base = self->opt_api_base != NULL ? g_strdup (self->opt_api_base)
                                         : g_settings_get_string (self->settings, "api-base");
 
-  /* No credentials (or asked for): the embedded sandbox, in-process on loopback. */
-  self->test_mode = self->opt_sandbox ||
-                    (self->opt_api_base == NULL && self->opt_secret_key_file == NULL);
   if (self->test_mode)
     {
       g_autofree char *sandbox_key = kp_random_hex (20);
@@ -420,18 +421,31 @@ kp_application_startup (GApplication *app)
   g_unix_signal_add (SIGINT, on_sigterm_cb, self);
 }
 
+static gboolean
+start_services_cb (gpointer user_data)
+{
+  KpApplication *self = user_data;
+
+  start_services (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 kp_application_activate (GApplication *app)
 {
   KpApplication *self = KP_APPLICATION (app);
   GtkWindow *window;
 
-  start_services (self);
-
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
     window = GTK_WINDOW (kp_window_new (self));
   gtk_window_present (window);
+
+  /* The window first, then the services: the cashier sees the till at once, and the
+   * sandbox, listener, HTTP session and journal come up right behind it. */
+  if (!self->services_started)
+    g_idle_add_full (G_PRIORITY_LOW, start_services_cb, g_object_ref (self), g_object_unref);
 }
 
 static void

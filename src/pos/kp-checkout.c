@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "kp-bench.h"
 #include "kp-checkout.h"
 #include "kp-sale-monitor.h"
 
@@ -494,6 +495,7 @@ ready_cb (GObject      *source,
   KpReadyReply *reply;
 
   reply = kp_client_ready_finish (KP_CLIENT (source), result, &error);
+  kp_bench_mark (KP_BENCH_READY_RECEIVED);
   if (g_cancellable_is_cancelled (self->cancellable))
     {
       kp_ready_reply_free (reply);
@@ -554,6 +556,7 @@ created_cb (GObject      *source,
                                          sale->nonce);
   request->fail_url = kp_callback_url (self->callback_base, KP_CALLBACK_FAIL, order_id,
                                        sale->nonce);
+  kp_bench_mark (KP_BENCH_READY_SENT);
   kp_client_ready_async (self->client, request, self->cancellable, ready_cb, g_object_ref (self));
 }
 

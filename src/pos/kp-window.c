@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "kp-bench.h"
 #include "kp-cart-line.h"
 #include "kp-checkout.h"
 #include "kp-money.h"
@@ -60,6 +61,9 @@ struct _KpWindow
   KpQrPaintable        *qr;
   GDateTime            *expires_at;
   guint                 countdown_id;
+  gulong                bench_clock_id;
+  gboolean              first_frame_reported;
+  gboolean              qr_paint_pending;
 
   /* Borrowed */
   KpApplication        *application;
@@ -529,6 +533,7 @@ charge_action (GtkWidget  *widget,
       return;
     }
 
+  kp_bench_mark (KP_BENCH_CHARGE);
   sale = sale_from_cart (self);
   kp_cart_freeze (self->cart);
   if (!kp_checkout_charge (self->checkout, sale, &error))
@@ -569,6 +574,45 @@ new_sale_action (GtkWidget  *widget,
   focus_item_entry (self);
 }
 
+/* Benchmarks: the first frame after start, and the first frame showing a new QR. */
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   KpWindow      *self)
+{
+  if (!self->first_frame_reported)
+    {
+      self->first_frame_reported = TRUE;
+      kp_bench_report ("first-frame", kp_bench_since (KP_BENCH_START));
+      if (g_strcmp0 (g_getenv ("KP_BENCH"), "first-frame") == 0)
+        g_application_quit (G_APPLICATION (self->application));
+    }
+  if (self->qr_paint_pending && gtk_widget_get_mapped (GTK_WIDGET (self->qr_picture)))
+    {
+      self->qr_paint_pending = FALSE;
+      kp_bench_report ("charge-to-qr", kp_bench_since (KP_BENCH_CHARGE));
+      kp_bench_report ("ready-round-trip",
+                       kp_bench_between (KP_BENCH_READY_SENT, KP_BENCH_READY_RECEIVED));
+      if (g_strcmp0 (g_getenv ("KP_BENCH"), "detail") == 0)
+        {
+          kp_bench_report ("charge-to-ready-sent", kp_bench_between (KP_BENCH_CHARGE, KP_BENCH_READY_SENT));
+          kp_bench_report ("received-to-shown", kp_bench_between (KP_BENCH_READY_RECEIVED, KP_BENCH_SHOWN));
+          kp_bench_report ("shown-to-painted", kp_bench_since (KP_BENCH_SHOWN));
+        }
+    }
+}
+
+static void
+on_map_cb (KpWindow *self)
+{
+  GdkFrameClock *clock;
+
+  if (!kp_bench_enabled () || self->bench_clock_id != 0)
+    return;
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  self->bench_clock_id = g_signal_connect_object (clock, "after-paint",
+                                                  G_CALLBACK (on_after_paint_cb), self, 0);
+}
+
 static void
 on_checkout_ready_cb (KpCheckout          *checkout,
                       const KpJournalSale *sale,
@@ -604,6 +648,8 @@ on_checkout_ready_cb (KpCheckout          *checkout,
   set_charging (self, FALSE);
   show_page (self, "checkout");
   gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+  self->qr_paint_pending = kp_bench_enabled ();
+  kp_bench_mark (KP_BENCH_SHOWN);
 }
 
 static void
@@ -863,6 +909,7 @@ kp_window_init (KpWindow *self)
   gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (self->qr));
 
   show_page (self, "cart");
+  g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
   g_signal_connect_object (self->cart, "items-changed", G_CALLBACK (on_cart_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->cart, "notify::total", G_CALLBACK (on_cart_changed_cb), self,

@@ -10,15 +10,19 @@
 #include <locale.h>
 
 #include "kp-application.h"
+#include "kp-bench.h"
 
 int
 main (int   argc,
       char *argv[])
 {
   g_autoptr (KpApplication) app = NULL;
+  const char *localedir = g_getenv ("KAKAOPAY_POS_LOCALEDIR");
 
+  kp_bench_mark (KP_BENCH_START);
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* An uninstalled build (tests) points at its own catalogs. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -56,7 +56,7 @@ def wait_until(what, predicate, timeout=20.0, step=0.1):
 class Pos:
     """One kakaopay-pos process with its own home, settings and journal."""
 
-    def __init__(self, args=(), settings=None, sandbox=True):
+    def __init__(self, args=(), settings=None, sandbox=True, extra_env=None):
         self.dir = tempfile.mkdtemp(prefix='kp-ui-')
         self.journal = os.path.join(self.dir, 'journal.sqlite3')
         env = dict(os.environ)
@@ -80,6 +80,7 @@ class Pos:
             env['GSETTINGS_BACKEND'] = 'keyfile'
         else:
             env['GSETTINGS_BACKEND'] = 'memory'
+        env.update(extra_env or {})
         self.env = env
         argv = [POS, '--journal', self.journal] + (['--sandbox'] if sandbox else []) + list(args)
         self.log = open(os.path.join(self.dir, 'pos.log'), 'w')
@@ -103,6 +104,12 @@ class Pos:
     def cleanup(self):
         self.close()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def bench_lines(self, count):
+        """The figures of the first `count` "bench" lines the program printed."""
+        values = [float(line.split()[2]) for line in self.output().splitlines()
+                  if line.startswith('bench ') and not line.startswith('bench first-frame')]
+        return values if len(values) >= count else None
 
     def output(self):
         with open(os.path.join(self.dir, 'pos.log')) as f:
