@@ -111,24 +111,25 @@ transport_error (CallData     *data,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return g_error_copy (error);
-      /* Translators: %s is the KakaoPay call (ready, approve, order, cancel), then the
-       * system's reason */
+      g_debug ("%s was not sent", name);
       return g_error_new (KP_API_ERROR, KP_API_ERROR_NOT_SENT,
-                          _("Could not reach KakaoPay for %s: %s. Nothing was sent; check "
-                            "the network and try again."),
-                          name, error->message);
+                          /* Translators: %s is the system's reason, e.g. "Connection refused" */
+                          _("Could not reach KakaoPay: %s. Nothing was sent; check the network "
+                            "and try again."),
+                          error->message);
     }
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return g_error_new (KP_API_ERROR, KP_API_ERROR_OUTCOME_UNKNOWN,
-                        _("The %s request was stopped after it was sent; its outcome is "
-                          "unknown until the payment is checked."),
-                        name);
+    return g_error_new_literal (KP_API_ERROR, KP_API_ERROR_OUTCOME_UNKNOWN,
+                                _("The request to KakaoPay was stopped after it was sent; "
+                                  "its outcome is unknown until the payment is checked."));
 
+  g_debug ("no reply to %s", name);
   return g_error_new (KP_API_ERROR, KP_API_ERROR_OUTCOME_UNKNOWN,
-                      _("No reply from KakaoPay for %s (%s). The request may have been "
-                        "processed; the payment will be checked."),
-                      name, error->message);
+                      /* Translators: %s is the system's reason, e.g. "Socket I/O timed out" */
+                      _("No reply from KakaoPay (%s). The request may have been processed; "
+                        "the payment will be checked."),
+                      error->message);
 }
 
 static gpointer
@@ -196,10 +197,10 @@ http_error (CallData *data,
 
   if (status >= 500 || status < 400)
     return g_error_new (KP_API_ERROR, KP_API_ERROR_SERVER_ERROR,
-                        /* Translators: %s is the call, %u an HTTP status such as 500 */
-                        _("KakaoPay answered %s with HTTP error %u. The request may have "
-                          "been processed; the payment will be checked."),
-                        call_names[data->kind], status);
+                        /* Translators: %u is an HTTP status such as 500 */
+                        _("KakaoPay answered with HTTP error %u. The request may have been "
+                          "processed; the payment will be checked."),
+                        status);
 
   /* A 4xx without KakaoPay's error body (a proxy, a wrong address): not processed. */
   kp_api_error_set_reply (&error, status, 0, soup_status_get_phrase (status), NULL, NULL);
@@ -277,7 +278,7 @@ kp_client_call (KpClient            *self,
   if (self->secret_key == NULL || *self->secret_key == '\0')
     {
       g_task_return_new_error (task, KP_API_ERROR, KP_API_ERROR_INVALID_REQUEST,
-                               _("No KakaoPay secret key is set. Enter it in Preferences."));
+                               _("No KakaoPay secret key is set for this terminal."));
       return;
     }
 

@@ -191,7 +191,7 @@ kp_codec_parse_object (GBytes  *body,
       !json_parser_load_from_data (parser, data, size, &local_error))
     {
       g_set_error_literal (error, KP_API_ERROR, KP_API_ERROR_MALFORMED_REPLY,
-                           _("KakaoPay's reply could not be read."));
+                           _("KakaoPay’s reply could not be read."));
       return NULL;
     }
 
@@ -199,7 +199,7 @@ kp_codec_parse_object (GBytes  *body,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, KP_API_ERROR, KP_API_ERROR_MALFORMED_REPLY,
-                           _("KakaoPay's reply could not be read."));
+                           _("KakaoPay’s reply could not be read."));
       return NULL;
     }
 
@@ -387,7 +387,7 @@ require (JsonObject  *object,
 
   g_set_error (error, KP_API_ERROR, KP_API_ERROR_MALFORMED_REPLY,
                /* Translators: %s is a field name in KakaoPay's reply */
-               _("KakaoPay's reply has no %s."), name);
+               _("KakaoPay’s reply has no %s."), name);
   return FALSE;
 }
 
@@ -413,7 +413,7 @@ kp_codec_ready_reply (JsonObject  *object,
   if (reply->next_redirect_pc_url == NULL && reply->next_redirect_mobile_url == NULL)
     {
       g_set_error_literal (error, KP_API_ERROR, KP_API_ERROR_MALFORMED_REPLY,
-                           _("KakaoPay's reply has no payment page address."));
+                           _("KakaoPay’s reply has no payment page address."));
       return NULL;
     }
 

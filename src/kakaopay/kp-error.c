@@ -76,9 +76,9 @@ kp_code_describe (int code)
       return _("KakaoPay refused a value in the request.");
     case KP_CODE_NOT_ENABLED:
     case KP_CODE_NO_PERMISSION:
-      return _("This KakaoPay account may not use the payment API. Check the shop's KakaoPay contract.");
+      return _("This KakaoPay account may not use the payment API. Check the shop’s KakaoPay contract.");
     case KP_CODE_UNAUTHORIZED:
-      return _("KakaoPay did not accept the secret key. Check the key in Preferences.");
+      return _("KakaoPay did not accept the secret key. Check the key this terminal uses.");
     case KP_CODE_NOT_AUTHENTICATED:
       return _("The customer has not finished paying yet.");
     case KP_CODE_ALREADY_APPROVED:
@@ -104,15 +104,15 @@ kp_code_describe (int code)
     case KP_CODE_EXPIRED:
       return _("The payment expired before the customer finished. Charge again.");
     case KP_CODE_WRONG_APP_INFO:
-      return _("KakaoPay refused the shop's app settings.");
+      return _("KakaoPay refused the shop’s app settings.");
     case KP_CODE_WRONG_CID:
-      return _("KakaoPay does not know this CID. Check the CID in Preferences.");
+      return _("KakaoPay does not know this CID. Check the CID this terminal uses.");
     case KP_CODE_WRONG_GID:
       return _("KakaoPay does not know this GID.");
     case KP_CODE_WRONG_CID_SECRET:
-      return _("KakaoPay refused the CID secret. Check it in Preferences.");
+      return _("KakaoPay refused the CID secret. Check the CID secret this terminal uses.");
     case KP_CODE_APPROVE_FAILED:
-      return _("The customer's card or KakaoPay Money declined the payment.");
+      return _("The customer’s card or KakaoPay Money declined the payment.");
     case KP_CODE_CANCEL_FAILED:
       return _("The card company refused the refund.");
     case KP_CODE_NOT_APPROVABLE:
@@ -122,11 +122,11 @@ kp_code_describe (int code)
     case KP_CODE_CONCURRENT:
       return _("Another request for this payment is in progress. Try again in a moment.");
     case KP_CODE_AMOUNT_LIMIT:
-      return _("The amount is over KakaoPay's limit for one payment.");
+      return _("The amount is over KakaoPay’s limit for one payment.");
     case KP_CODE_IP_NOT_ALLOWED:
       return _("KakaoPay does not allow requests from this network address.");
     case KP_CODE_DOMAIN_MISMATCH:
-      return _("KakaoPay refused the request's site domain. Check the registered domain.");
+      return _("KakaoPay refused the request’s site domain. Check the registered domain.");
     case KP_CODE_MAINTENANCE:
       return _("KakaoPay is under maintenance. Try again later.");
     default:

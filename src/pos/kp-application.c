@@ -73,7 +73,7 @@ static const GOptionEntry option_entries[] = {
     N_("Base URL the customer’s phone uses to reach the listener"), N_("URL") },
   { "relay", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Callback relay URL"), N_("URL") },
   { "journal", 0, 0, G_OPTION_ARG_FILENAME, NULL, N_("Sales journal file"), N_("PATH") },
-  { "terminal-id", 0, 0, G_OPTION_ARG_STRING, NULL, N_("This terminal’s id"), N_("ID") },
+  { "terminal-id", 0, 0, G_OPTION_ARG_STRING, NULL, N_("This terminal’s ID"), N_("ID") },
   { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Use the embedded KakaoPay sandbox (test mode)"), NULL },
   { "export-journal", 0, 0, G_OPTION_ARG_FILENAME, NULL,

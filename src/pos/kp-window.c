@@ -273,7 +273,10 @@ on_cell_editing_cb (GtkEditableLabel *label,
       show_entry_error (self, error->message, NULL);
     }
   else
-    show_entry_error (self, NULL, NULL);
+    {
+      show_entry_error (self, NULL, NULL);
+      focus_item_entry (self);
+    }
 }
 
 static void
@@ -285,6 +288,10 @@ setup_editable_cb (GtkSignalListItemFactory *factory,
   KpWindow *self = g_object_get_data (G_OBJECT (factory), "kp-window");
 
   gtk_editable_set_alignment (GTK_EDITABLE (label), 1.0);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  g_str_equal (user_data, "quantity") ? _("Quantity")
+                                                                      : _("Unit price"),
+                                  -1);
   g_object_set_data (G_OBJECT (label), "kp-window", self);
   g_object_set_data (G_OBJECT (label), "kp-field", user_data);
   g_signal_connect (label, "notify::editing", G_CALLBACK (on_cell_editing_cb), item);
@@ -417,6 +424,8 @@ remove_line_action (GtkWidget  *widget,
     return;
   if (!kp_cart_remove_line (self->cart, position, &error))
     show_entry_error (self, error->message, NULL);
+  else
+    focus_item_entry (self);
 }
 
 /* Charging */
@@ -697,13 +706,22 @@ describe_method (const KpJournalSale *sale)
   months = json_object_get_string_member_with_default (card, "install_month", "00");
   g_ascii_string_to_signed (months, 10, 0, 99, &installment, NULL);
 
+  if (issuer == NULL)
+    {
+      if (installment <= 1)
+        return g_strdup (_("Card · paid in full"));
+      /* Translators: card payment; %d is the number of monthly installments */
+      return g_strdup_printf (ngettext ("Card · %d month installment",
+                                        "Card · %d month installments", installment),
+                              (int) installment);
+    }
   if (installment <= 1)
     /* Translators: card payment; %s is the card issuer */
-    return g_strdup_printf (_("Card · %s · paid in full"), issuer != NULL ? issuer : _("card"));
+    return g_strdup_printf (_("Card · %s · paid in full"), issuer);
   /* Translators: card payment; %s is the issuer, %d the number of monthly installments */
   return g_strdup_printf (ngettext ("Card · %s · %d month installment",
                                     "Card · %s · %d month installments", installment),
-                          issuer != NULL ? issuer : _("card"), (int) installment);
+                          issuer, (int) installment);
 }
 
 static void
@@ -766,16 +784,20 @@ on_checkout_finished_cb (KpCheckout          *checkout,
       message = g_strdup (_("Payment cancelled at the counter. The cart is unchanged."));
       break;
     case KP_CHECKOUT_APPROVE_FAILED:
-      /* Translators: %s is KakaoPay's reason */
-      message = g_strdup_printf (_("KakaoPay declined the payment: %s The cart is unchanged."),
-                                 error != NULL ? error->message : "");
+      message = g_strdup (_("KakaoPay declined the payment. The cart is unchanged."));
       break;
     case KP_CHECKOUT_READY_FAILED:
     default:
-      /* Translators: %s is why the payment could not start */
-      message = g_strdup_printf (_("The payment could not start: %s The cart is unchanged."),
-                                 error != NULL ? error->message : "");
+      message = g_strdup (_("The payment could not start. The cart is unchanged."));
       break;
+    }
+
+  /* The headline, then KakaoPay's (or the system's) own reason on its own line. */
+  if (error != NULL && (result == KP_CHECKOUT_APPROVE_FAILED || result == KP_CHECKOUT_READY_FAILED))
+    {
+      g_autofree char *headline = g_steal_pointer (&message);
+
+      message = g_strconcat (headline, "\n", error->message, NULL);
     }
 
   kp_cart_thaw (self->cart);

@@ -56,7 +56,7 @@ def wait_until(what, predicate, timeout=20.0, step=0.1):
 class Pos:
     """One kakaopay-pos process with its own home, settings and journal."""
 
-    def __init__(self, args=(), settings=None, sandbox=True, extra_env=None):
+    def __init__(self, args=(), settings=None, sandbox=True, extra_env=None, language='en'):
         self.dir = tempfile.mkdtemp(prefix='kp-ui-')
         self.journal = os.path.join(self.dir, 'journal.sqlite3')
         env = dict(os.environ)
@@ -69,7 +69,9 @@ class Pos:
         env['GSETTINGS_SCHEMA_DIR'] = SCHEMAS
         env['GSK_RENDERER'] = 'cairo'
         env['LC_ALL'] = 'C.UTF-8'
-        env['LANGUAGE'] = 'en'
+        env['LANGUAGE'] = language
+        if 'KP_LOCALEDIR' in os.environ:
+            env['KAKAOPAY_POS_LOCALEDIR'] = os.environ['KP_LOCALEDIR']
         if settings:
             keyfile_dir = os.path.join(env['XDG_CONFIG_HOME'], 'glib-2.0', 'settings')
             os.makedirs(keyfile_dir)
@@ -87,7 +89,7 @@ class Pos:
         self.proc = subprocess.Popen(argv, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.frame = wait_until('the window', self._find_frame, timeout=30)
         # The journal opens asynchronously; the Charge button shows a total once ready.
-        wait_until('the cart', lambda: self.has_text('Charge'))
+        wait_until('the cart', lambda: self.has_text('Charge') or self.has_text(' 결제'))
 
     # -- processes --
 

@@ -264,6 +264,60 @@ def test_bad_input_refused():
         pos.cleanup()
 
 
+def test_edit_and_remove_lines():
+    pos = Pos()
+    try:
+        pos.add_line('Americano', 1, '4500')
+        pos.add_line('Cookie', 1, '1500')
+        pos.wait_text('Charge ₩6,000')
+        # Tab past the entry row into the cart: the first line's quantity.
+        pos.key('Tab', 'Tab', 'Tab', 'Tab', 'Tab')
+        wait_until('focus on a quantity', lambda: pos.focused() == ('filler', 'Quantity'))
+        pos.key('Return', 'ctrl+a')
+        pos.type('3')
+        pos.key('Return')
+        pos.wait_text('Charge ₩15,000')
+        assert pos.focused() == ('text', 'Item name'), pos.focused()
+
+        # A refused edit (price 0) puts the old value back and says why.
+        pos.key('Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Tab')
+        wait_until('focus on a price', lambda: pos.focused() == ('filler', 'Unit price'))
+        pos.key('Return', 'ctrl+a')
+        pos.type('0')
+        pos.key('Return')
+        wait_until('an input error', pos.error_text)
+        assert pos.has_text('Charge ₩15,000')
+
+        # Delete removes the selected line; the focus goes back to the item field.
+        pos.key('Delete')
+        pos.wait_text('Charge ₩1,500')
+        assert not pos.has_text('Americano')
+        assert pos.focused() == ('text', 'Item name'), pos.focused()
+    finally:
+        pos.cleanup()
+
+
+def test_korean():
+    # The app follows the locale: Korean text, money as 원, item_name with 외 N건.
+    pos = Pos(language='ko')
+    try:
+        ring_up_ko = [('Americano', 2, '4,500'), ('Cookie', 1, '1500')]
+        for name, quantity, price in ring_up_ko:
+            pos.add_line(name, quantity, price)
+        pos.wait_text('10,500원 결제')
+        assert pos.has_text('공급가액') and pos.has_text('부가세'), pos.texts()
+        pos.key('ctrl+Return')
+        url = pos.qr()
+        sale = pos.wait_state('AWAITING_CUSTOMER')
+        assert sale['item_name'] == 'Americano 외 1건', sale['item_name']
+        pos.wait_text('휴대폰으로 스캔해')
+        customer(url, 'pay')
+        pos.wait_text('결제 승인 완료')
+        pos.wait_state('APPROVED')
+    finally:
+        pos.cleanup()
+
+
 if __name__ == '__main__':
     sys.exit(Tap([
         test_sale_online_money,
@@ -276,4 +330,6 @@ if __name__ == '__main__':
         test_ready_error,
         test_forged_and_duplicate_callbacks,
         test_bad_input_refused,
+        test_edit_and_remove_lines,
+        test_korean,
     ]).run(sys.argv[1] if len(sys.argv) > 1 else None))
