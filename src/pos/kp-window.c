@@ -554,6 +554,9 @@ charge_action (GtkWidget  *widget,
   show_entry_error (self, NULL, NULL);
   show_message (self, NULL);
   set_charging (self, TRUE);
+  /* The cart is frozen now; the button with its spinner holds the focus, which also
+   * stops the entry's cursor animation so the QR is painted on the very next frame. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->charge_button));
   update_actions (self);
 }
 
