@@ -28,6 +28,7 @@ struct _KpApplication
   KpClient           *client;
   KpApprovalListener *listener;
   KpJournal          *journal;
+  KpReconciler       *reconciler;
   KpCheckout         *checkout;
 
   /* Command-line overrides; NULL means "use the setting". */
@@ -250,12 +251,20 @@ journal_opened_cb (GObject      *source,
                                               : g_settings_get_string (self->settings, "terminal-id");
   partner_user_id = g_settings_get_string (self->settings, "partner-user-id");
 
-  self->checkout = kp_checkout_new (self->client, self->journal, self->listener);
+  self->reconciler = kp_reconciler_new (self->client, self->journal, self->listener);
+  kp_reconciler_set_timing (self->reconciler,
+                            g_settings_get_uint (self->settings, "poll-interval"),
+                            g_settings_get_uint (self->settings, "tid-lifetime"));
+  self->checkout = kp_checkout_new (self->client, self->journal, self->listener,
+                                    self->reconciler);
   kp_checkout_set_merchant (self->checkout, cid, terminal_id, partner_user_id);
   kp_checkout_set_callback_base (self->checkout, self->callback_base);
   kp_checkout_set_timing (self->checkout, g_settings_get_uint (self->settings, "poll-interval"),
                           g_settings_get_uint (self->settings, "tid-lifetime"));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
+
+  /* Every sale a crash or a lost reply left unfinished, in the background. */
+  kp_reconciler_recover (self->reconciler);
 }
 
 static void
@@ -465,6 +474,7 @@ kp_application_dispose (GObject *object)
   KpApplication *self = KP_APPLICATION (object);
 
   g_clear_object (&self->checkout);
+  g_clear_object (&self->reconciler);
   g_clear_object (&self->journal);
   g_clear_object (&self->listener);
   g_clear_object (&self->client);
@@ -580,6 +590,17 @@ KpCheckout *
 kp_application_get_checkout (KpApplication *self)
 {
   return self->checkout;
+}
+
+/**
+ * kp_application_get_reconciler:
+ *
+ * Returns: (nullable): the reconciler, once the journal is open
+ */
+KpReconciler *
+kp_application_get_reconciler (KpApplication *self)
+{
+  return self->reconciler;
 }
 
 KpApprovalListener *

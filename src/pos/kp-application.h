@@ -25,6 +25,7 @@ KpClient           *kp_application_get_client         (KpApplication *self);
 KpJournal          *kp_application_get_journal        (KpApplication *self);
 KpCheckout         *kp_application_get_checkout       (KpApplication *self);
 KpApprovalListener *kp_application_get_listener       (KpApplication *self);
+KpReconciler       *kp_application_get_reconciler     (KpApplication *self);
 gboolean            kp_application_is_test_mode       (KpApplication *self);
 const char         *kp_application_get_journal_path   (KpApplication *self);
 const char         *kp_application_get_callback_base  (KpApplication *self);

@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
 #include "kp-bench.h"
 #include "kp-checkout.h"
@@ -30,6 +29,7 @@ struct _KpCheckout
   KpClient           *client;
   KpJournal          *journal;
   KpApprovalListener *listener;
+  KpReconciler       *reconciler;
   KpSaleMonitor      *monitor;
   GCancellable       *cancellable;
 
@@ -44,7 +44,6 @@ struct _KpCheckout
   KpJournalSale      *sale;
   KpReadyReply       *ready_reply;
   gboolean            abort_requested;
-  guint               retry_id;
 };
 
 G_DEFINE_FINAL_TYPE (KpCheckout, kp_checkout, G_TYPE_OBJECT)
@@ -59,7 +58,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static void check_order (KpCheckout *self);
 
 const char *
 kp_checkout_result_to_string (KpCheckoutResult result)
@@ -99,7 +97,6 @@ finish (KpCheckout       *self,
 
   g_debug ("%s ends: %s", self->sale != NULL ? self->sale->partner_order_id : "sale",
            kp_checkout_result_to_string (result));
-  g_clear_handle_id (&self->retry_id, g_source_remove);
   if (self->monitor != NULL)
     {
       kp_sale_monitor_stop (self->monitor);
@@ -197,213 +194,58 @@ write_final (KpCheckout       *self,
                                to, update, self->cancellable, transition_cb, data);
 }
 
-static char *
-card_info_to_json (const KpCardInfo *info)
+static KpCheckoutResult
+result_for_state (KpSaleState state)
 {
-  g_autoptr (JsonBuilder) builder = NULL;
-  g_autoptr (JsonGenerator) generator = NULL;
-  g_autoptr (JsonNode) root = NULL;
-  struct { const char *name; const char *value; } fields[] = {
-    { "kakaopay_purchase_corp", info->kakaopay_purchase_corp },
-    { "kakaopay_purchase_corp_code", info->kakaopay_purchase_corp_code },
-    { "kakaopay_issuer_corp", info->kakaopay_issuer_corp },
-    { "kakaopay_issuer_corp_code", info->kakaopay_issuer_corp_code },
-    { "bin", info->bin },
-    { "card_type", info->card_type },
-    { "install_month", info->install_month },
-    { "approved_id", info->approved_id },
-    { "card_mid", info->card_mid },
-    { "interest_free_install", info->interest_free_install },
-    { "installment_type", info->installment_type },
-    { "card_item_code", info->card_item_code },
-  };
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+  switch (state)
     {
-      if (fields[i].value == NULL)
-        continue;
-      json_builder_set_member_name (builder, fields[i].name);
-      json_builder_add_string_value (builder, fields[i].value);
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  generator = json_generator_new ();
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
-}
-
-/* Approved: by our approve's reply, or as the order API reports it. */
-static void
-approved_from_reply (KpCheckout           *self,
-                     const KpApproveReply *reply)
-{
-  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
-
-  update->aid = g_strdup (reply->aid);
-  update->payment_method_type = g_strdup (reply->payment_method_type);
-  if (reply->card_info != NULL)
-    update->card_info_json = card_info_to_json (reply->card_info);
-  update->approved_at = reply->approved_at != NULL ? g_date_time_ref (reply->approved_at)
-                                                   : g_date_time_new_now_local ();
-  write_final (self, KP_SALE_STATE_APPROVED, update, KP_CHECKOUT_APPROVED, NULL);
-}
-
-static void
-approved_from_order (KpCheckout         *self,
-                     const KpOrderReply *reply)
-{
-  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
-
-  for (guint i = 0; reply->payment_action_details != NULL &&
-                    i < reply->payment_action_details->len; i++)
-    {
-      KpPaymentAction *action = g_ptr_array_index (reply->payment_action_details, i);
-
-      if (g_strcmp0 (action->payment_action_type, "PAYMENT") == 0)
-        {
-          update->aid = g_strdup (action->aid);
-          if (action->approved_at != NULL)
-            update->approved_at = g_date_time_ref (action->approved_at);
-          break;
-        }
-    }
-  update->payment_method_type = g_strdup (reply->payment_method_type);
-  if (update->approved_at == NULL)
-    update->approved_at = reply->approved_at != NULL ? g_date_time_ref (reply->approved_at)
-                                                     : g_date_time_new_now_local ();
-  update->detail = g_strdup ("order: SUCCESS_PAYMENT");
-  write_final (self, KP_SALE_STATE_APPROVED, update, KP_CHECKOUT_APPROVED, NULL);
-}
-
-static void send_approve (KpCheckout *self);
-
-static void
-approve_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr (KpCheckout) self = user_data;
-  g_autoptr (KpApproveReply) reply = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (KpJournalUpdate) update = NULL;
-
-  reply = kp_client_approve_finish (KP_CLIENT (source), result, &error);
-  if (g_cancellable_is_cancelled (self->cancellable))
-    return;
-
-  if (reply != NULL)
-    {
-      approved_from_reply (self, reply);
-      return;
-    }
-
-  /* Already approved, or no usable answer: KakaoPay's order API says what is true. */
-  if (kp_api_error_get_code (error) == KP_CODE_ALREADY_APPROVED ||
-      kp_api_error_is_outcome_unknown (error))
-    {
-      g_debug ("approve for %s: %s; checking the order", self->sale->partner_order_id,
-               error->message);
-      check_order (self);
-      return;
-    }
-
-  update = kp_journal_update_new ();
-  if (kp_api_error_get_code (error) == KP_CODE_EXPIRED)
-    write_final (self, KP_SALE_STATE_EXPIRED, update, KP_CHECKOUT_EXPIRED, error);
-  else
-    write_final (self, KP_SALE_STATE_APPROVE_FAILED, update, KP_CHECKOUT_APPROVE_FAILED, error);
-}
-
-static void
-send_approve (KpCheckout *self)
-{
-  g_autoptr (KpApproveRequest) request = kp_approve_request_new ();
-
-  set_stage (self, KP_CHECKOUT_STAGE_APPROVING);
-  request->cid = g_strdup (self->sale->cid);
-  request->tid = g_strdup (self->sale->tid);
-  request->partner_order_id = g_strdup (self->sale->partner_order_id);
-  request->partner_user_id = g_strdup (self->sale->partner_user_id);
-  request->pg_token = g_strdup (self->sale->pg_token);
-  request->total_amount = self->sale->total_amount;
-  kp_client_approve_async (self->client, request, self->cancellable, approve_cb,
-                           g_object_ref (self));
-}
-
-static gboolean
-retry_order_cb (gpointer user_data)
-{
-  KpCheckout *self = user_data;
-
-  self->retry_id = 0;
-  check_order (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-order_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr (KpCheckout) self = user_data;
-  g_autoptr (KpOrderReply) reply = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
-
-  reply = kp_client_order_finish (KP_CLIENT (source), result, &error);
-  if (g_cancellable_is_cancelled (self->cancellable))
-    return;
-
-  if (reply == NULL)
-    {
-      /* Still no answer: the sale stays APPROVING in the journal; ask again. */
-      g_debug ("order for %s failed: %s", self->sale->partner_order_id, error->message);
-      self->retry_id = g_timeout_add (MAX (self->poll_interval_ms, 500), retry_order_cb, self);
-      return;
-    }
-
-  switch (reply->status)
-    {
-    case KP_STATUS_SUCCESS_PAYMENT:
-    case KP_STATUS_PART_CANCEL_PAYMENT:
-    case KP_STATUS_CANCEL_PAYMENT:
-      approved_from_order (self, reply);
-      break;
-    case KP_STATUS_AUTH_PASSWORD:
-      /* KakaoPay has not approved it: approve was not processed, send it again. */
-      if (self->sale->state == KP_SALE_STATE_APPROVING && self->sale->pg_token != NULL)
-        send_approve (self);
-      else
-        self->retry_id = g_timeout_add (self->poll_interval_ms, retry_order_cb, self);
-      break;
-    case KP_STATUS_FAIL_PAYMENT:
-    case KP_STATUS_FAIL_AUTH_PASSWORD:
-      update->detail = g_strdup_printf ("order: %s", reply->status_string);
-      write_final (self, self->sale->state == KP_SALE_STATE_APPROVING
-                           ? KP_SALE_STATE_APPROVE_FAILED : KP_SALE_STATE_FAILED,
-                   update, KP_CHECKOUT_APPROVE_FAILED, NULL);
-      break;
-    case KP_STATUS_QUIT_PAYMENT:
-      update->detail = g_strdup ("order: QUIT_PAYMENT");
-      write_final (self, KP_SALE_STATE_EXPIRED, update, KP_CHECKOUT_EXPIRED, NULL);
-      break;
+    case KP_SALE_STATE_APPROVED:
+    case KP_SALE_STATE_PARTIALLY_REFUNDED:
+    case KP_SALE_STATE_REFUNDED:
+      return KP_CHECKOUT_APPROVED;
+    case KP_SALE_STATE_CANCELLED_BY_CUSTOMER:
+      return KP_CHECKOUT_CANCELLED;
+    case KP_SALE_STATE_FAILED:
+      return KP_CHECKOUT_FAILED;
+    case KP_SALE_STATE_EXPIRED:
+      return KP_CHECKOUT_EXPIRED;
+    case KP_SALE_STATE_ABORTED_BY_CASHIER:
+      return KP_CHECKOUT_ABORTED;
+    case KP_SALE_STATE_READY_FAILED:
+      return KP_CHECKOUT_READY_FAILED;
+    case KP_SALE_STATE_APPROVE_FAILED:
     default:
-      self->retry_id = g_timeout_add (self->poll_interval_ms, retry_order_cb, self);
-      break;
+      return KP_CHECKOUT_APPROVE_FAILED;
     }
 }
 
+/* Approve, and whatever follows an unknown outcome, belong to the reconciler: the same
+ * code that resolves sales after a crash. It tells us when our sale is final. */
 static void
-check_order (KpCheckout *self)
+on_reconciler_resolved_cb (KpReconciler        *reconciler,
+                           const KpJournalSale *sale,
+                           int                  previous,
+                           const GError        *error,
+                           KpCheckout          *self)
 {
-  g_autoptr (KpOrderRequest) request = kp_order_request_new ();
+  if (self->sale == NULL || self->stage != KP_CHECKOUT_STAGE_APPROVING ||
+      g_strcmp0 (sale->partner_order_id, self->sale->partner_order_id) != 0)
+    return;
 
-  request->cid = g_strdup (self->sale->cid);
-  request->tid = g_strdup (self->sale->tid);
-  kp_client_order_async (self->client, request, self->cancellable, order_cb,
-                         g_object_ref (self));
+  replace_sale (self, kp_journal_sale_copy (sale));
+  if (kp_sale_state_is_in_flight (sale->state))
+    {
+      /* The reconciler let go without a final state (a journal write failed). */
+      finish (self, KP_CHECKOUT_APPROVE_FAILED, error);
+      return;
+    }
+  finish (self, result_for_state (sale->state), error);
+}
+
+static void
+approving_written (KpCheckout *self)
+{
+  kp_reconciler_approve (self->reconciler, self->sale);
 }
 
 static void
@@ -430,11 +272,11 @@ on_monitor_outcome_cb (KpSaleMonitor *monitor,
     case KP_SALE_OUTCOME_AUTHORIZED:
       update->pg_token = g_strdup (pg_token);
       set_stage (self, KP_CHECKOUT_STAGE_APPROVING);
-      write_transition (self, KP_SALE_STATE_APPROVING, update, send_approve);
+      write_transition (self, KP_SALE_STATE_APPROVING, update, approving_written);
       break;
     case KP_SALE_OUTCOME_PAID:
       set_stage (self, KP_CHECKOUT_STAGE_APPROVING);
-      check_order (self);
+      kp_reconciler_resolve (self->reconciler, self->sale);
       break;
     case KP_SALE_OUTCOME_CANCELLED:
       write_final (self, KP_SALE_STATE_CANCELLED_BY_CUSTOMER, update, KP_CHECKOUT_CANCELLED, NULL);
@@ -566,11 +408,11 @@ kp_checkout_dispose (GObject *object)
   KpCheckout *self = KP_CHECKOUT (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->retry_id, g_source_remove);
   if (self->monitor != NULL)
     kp_sale_monitor_stop (self->monitor);
   g_clear_object (&self->monitor);
   g_clear_object (&self->listener);
+  g_clear_object (&self->reconciler);
   g_clear_object (&self->journal);
   g_clear_object (&self->client);
 
@@ -646,21 +488,27 @@ kp_checkout_init (KpCheckout *self)
 /**
  * kp_checkout_new:
  * @listener: (nullable): receives the customer's redirects on this terminal
+ * @reconciler: approves, and resolves unknown outcomes
  */
 KpCheckout *
 kp_checkout_new (KpClient           *client,
                  KpJournal          *journal,
-                 KpApprovalListener *listener)
+                 KpApprovalListener *listener,
+                 KpReconciler       *reconciler)
 {
   KpCheckout *self;
 
   g_return_val_if_fail (KP_IS_CLIENT (client), NULL);
   g_return_val_if_fail (KP_IS_JOURNAL (journal), NULL);
+  g_return_val_if_fail (KP_IS_RECONCILER (reconciler), NULL);
 
   self = g_object_new (KP_TYPE_CHECKOUT, NULL);
   self->client = g_object_ref (client);
   self->journal = g_object_ref (journal);
   self->listener = listener != NULL ? g_object_ref (listener) : NULL;
+  self->reconciler = g_object_ref (reconciler);
+  g_signal_connect_object (reconciler, "resolved", G_CALLBACK (on_reconciler_resolved_cb), self,
+                           0);
   return self;
 }
 

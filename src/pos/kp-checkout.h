@@ -9,6 +9,7 @@
 #include "kp-approval-listener.h"
 #include "kp-client.h"
 #include "kp-journal.h"
+#include "kp-reconciler.h"
 
 G_BEGIN_DECLS
 
@@ -46,7 +47,8 @@ G_DECLARE_FINAL_TYPE (KpCheckout, kp_checkout, KP, CHECKOUT, GObject)
 
 KpCheckout      *kp_checkout_new                  (KpClient           *client,
                                                    KpJournal          *journal,
-                                                   KpApprovalListener *listener);
+                                                   KpApprovalListener *listener,
+                                                   KpReconciler       *reconciler);
 void             kp_checkout_set_merchant         (KpCheckout         *self,
                                                    const char         *cid,
                                                    const char         *terminal_id,

@@ -47,6 +47,9 @@ struct _KpWindow
   GtkLabel             *setup_error_label;
   GtkStack             *stack;
   GtkLabel             *status_label;
+  GtkBox               *recovery_box;
+  GtkLabel             *recovery_label;
+  GtkSpinner           *recovery_spinner;
   GtkLabel             *supply_label;
   GtkCheckButton       *tax_free_check;
   GtkLabel             *tax_free_label;
@@ -239,28 +242,38 @@ unbind_cb (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (item), "kp-watch", NULL);
 }
 
-/* Quantity and unit price are edited in place; a refused value puts the old one back. */
-static void
-on_cell_editing_cb (GtkEditableLabel *label,
-                    GParamSpec       *pspec,
-                    GtkListItem      *item)
+/* Quantity and unit price are edited in place; a refused value puts the old one back.
+ * The edit is applied from an idle callback, once the cell has finished its own
+ * editing and focus handling. */
+typedef struct
 {
-  KpWindow *self = g_object_get_data (G_OBJECT (label), "kp-window");
-  const char *field = g_object_get_data (G_OBJECT (label), "kp-field");
+  KpWindow         *self;
+  GtkEditableLabel *label;
+  GtkListItem      *item;
+} CellEdit;
+
+static gboolean
+apply_cell_edit_cb (gpointer user_data)
+{
+  CellEdit *edit = user_data;
+  KpWindow *self = edit->self;
+  const char *field = g_object_get_data (G_OBJECT (edit->label), "kp-field");
+  KpCartLine *line = gtk_list_item_get_item (edit->item);
+  guint position = gtk_list_item_get_position (edit->item);
   g_autoptr (GError) error = NULL;
-  KpCartLine *line = gtk_list_item_get_item (item);
-  guint position = gtk_list_item_get_position (item);
   gint64 value = 0;
   gboolean ok;
 
-  if (gtk_editable_label_get_editing (label) || line == NULL)
-    return;
+  if (line == NULL || position == GTK_INVALID_LIST_POSITION)
+    goto out;
 
   if (g_str_equal (field, "quantity"))
-    ok = kp_cart_parse_quantity (gtk_editable_get_text (GTK_EDITABLE (label)), &value, &error) &&
+    ok = kp_cart_parse_quantity (gtk_editable_get_text (GTK_EDITABLE (edit->label)), &value,
+                                 &error) &&
          kp_cart_set_line_quantity (self->cart, position, value, &error);
   else
-    ok = kp_cart_parse_amount (gtk_editable_get_text (GTK_EDITABLE (label)), &value, &error) &&
+    ok = kp_cart_parse_amount (gtk_editable_get_text (GTK_EDITABLE (edit->label)), &value,
+                               &error) &&
          kp_cart_set_line_unit_price (self->cart, position, value, &error);
 
   if (!ok)
@@ -269,7 +282,7 @@ on_cell_editing_cb (GtkEditableLabel *label,
                                ? plain_number (NULL, kp_cart_line_get_quantity (line))
                                : plain_amount (NULL, kp_cart_line_get_unit_price (line));
 
-      gtk_editable_set_text (GTK_EDITABLE (label), old);
+      gtk_editable_set_text (GTK_EDITABLE (edit->label), old);
       show_entry_error (self, error->message, NULL);
     }
   else
@@ -277,6 +290,30 @@ on_cell_editing_cb (GtkEditableLabel *label,
       show_entry_error (self, NULL, NULL);
       focus_item_entry (self);
     }
+
+out:
+  g_object_unref (edit->item);
+  g_object_unref (edit->label);
+  g_object_unref (edit->self);
+  g_free (edit);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_cell_editing_cb (GtkEditableLabel *label,
+                    GParamSpec       *pspec,
+                    GtkListItem      *item)
+{
+  CellEdit *edit;
+
+  if (gtk_editable_label_get_editing (label))
+    return;
+
+  edit = g_new0 (CellEdit, 1);
+  edit->self = g_object_ref (g_object_get_data (G_OBJECT (label), "kp-window"));
+  edit->label = g_object_ref (label);
+  edit->item = g_object_ref (item);
+  g_idle_add (apply_cell_edit_cb, edit);
 }
 
 static void
@@ -411,6 +448,32 @@ add_line_action (GtkWidget  *widget,
   add_line (KP_WINDOW (widget));
 }
 
+typedef struct
+{
+  KpWindow *self;
+  guint     position;
+} RemoveData;
+
+static gboolean
+remove_line_cb (gpointer user_data)
+{
+  RemoveData *data = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!kp_cart_remove_line (data->self->cart, data->position, &error))
+    show_entry_error (data->self, error->message, NULL);
+  g_object_unref (data->self);
+  g_free (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+release_later_cb (gpointer user_data)
+{
+  /* The reference goes with the source's destroy notify. */
+  return G_SOURCE_REMOVE;
+}
+
 static void
 remove_line_action (GtkWidget  *widget,
                     const char *action_name,
@@ -418,14 +481,31 @@ remove_line_action (GtkWidget  *widget,
 {
   KpWindow *self = KP_WINDOW (widget);
   guint position = gtk_single_selection_get_selected (self->selection);
-  g_autoptr (GError) error = NULL;
+  GtkWidget *focus;
+  RemoveData *data;
 
   if (position == GTK_INVALID_LIST_POSITION)
     return;
-  if (!kp_cart_remove_line (self->cart, position, &error))
-    show_entry_error (self, error->message, NULL);
-  else
-    focus_item_entry (self);
+
+  /* The focus may sit in a cell of the very row: move it out first and remove the row
+   * once that has settled. GTK 4.8's GtkEditableLabel also finishes a focus-out from a
+   * 100 ms timeout without holding a reference, so the cell that had the focus is kept
+   * alive a little longer than that. */
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      if (GTK_IS_EDITABLE_LABEL (w))
+        {
+          g_timeout_add_full (G_PRIORITY_DEFAULT, 500, release_later_cb, g_object_ref (w),
+                              g_object_unref);
+          break;
+        }
+    }
+  focus_item_entry (self);
+  data = g_new0 (RemoveData, 1);
+  data->self = g_object_ref (self);
+  data->position = position;
+  g_idle_add (remove_line_cb, data);
 }
 
 /* Charging */
@@ -810,6 +890,61 @@ on_checkout_finished_cb (KpCheckout          *checkout,
   focus_item_entry (self);
 }
 
+/* Sales a crash or a lost reply left unfinished are checked in the background; the
+ * cashier sees how many, and goes on ringing up meanwhile. */
+static void
+update_recovery (KpWindow *self)
+{
+  KpReconciler *reconciler = kp_application_get_reconciler (self->application);
+  guint n = reconciler != NULL ? kp_reconciler_get_n_pending (reconciler) : 0;
+  g_autofree char *text = NULL;
+
+  /* The sale on screen being approved is not "unfinished". */
+  if (n > 0 && self->checkout != NULL && kp_checkout_get_sale (self->checkout) != NULL &&
+      kp_reconciler_is_resolving (reconciler,
+                                  kp_checkout_get_sale (self->checkout)->partner_order_id))
+    n--;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->recovery_box), n > 0);
+  gtk_spinner_set_spinning (self->recovery_spinner, n > 0);
+  if (n == 0)
+    return;
+  text = g_strdup_printf (ngettext ("Recovering %u unfinished sale…",
+                                    "Recovering %u unfinished sales…", n), n);
+  gtk_label_set_text (self->recovery_label, text);
+}
+
+static void
+on_reconciler_resolved_cb (KpReconciler        *reconciler,
+                           const KpJournalSale *sale,
+                           int                  previous,
+                           const GError        *error,
+                           KpWindow            *self)
+{
+  const KpJournalSale *current = self->checkout != NULL ? kp_checkout_get_sale (self->checkout)
+                                                        : NULL;
+  g_autofree char *amount = NULL;
+  g_autofree char *text = NULL;
+
+  update_recovery (self);
+  if ((KpSaleState) previous == sale->state)
+    return;
+  if (current != NULL && g_strcmp0 (current->partner_order_id, sale->partner_order_id) == 0 &&
+      kp_checkout_get_stage (self->checkout) != KP_CHECKOUT_STAGE_IDLE)
+    return;
+
+  amount = kp_money_format (sale->total_amount);
+  if (sale->state == KP_SALE_STATE_APPROVED)
+    /* Translators: an earlier sale turned out paid; order number, amount */
+    text = g_strdup_printf (_("Order %s was paid after all: %s approved."),
+                            sale->partner_order_id, amount);
+  else
+    /* Translators: an earlier unfinished sale ended; order number, amount */
+    text = g_strdup_printf (_("Order %s (%s) ended without payment."),
+                            sale->partner_order_id, amount);
+  toast (self, text);
+}
+
 static void
 on_checkout_available_cb (KpWindow *self)
 {
@@ -826,6 +961,11 @@ on_checkout_available_cb (KpWindow *self)
     return;
 
   self->checkout = checkout;
+  g_signal_connect_object (kp_application_get_reconciler (self->application), "notify::n-pending",
+                           G_CALLBACK (update_recovery), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (kp_application_get_reconciler (self->application), "resolved",
+                           G_CALLBACK (on_reconciler_resolved_cb), self, 0);
+  update_recovery (self);
   g_signal_connect_object (checkout, "ready", G_CALLBACK (on_checkout_ready_cb), self, 0);
   g_signal_connect_object (checkout, "status-changed",
                            G_CALLBACK (on_checkout_status_changed_cb), self, 0);
@@ -881,6 +1021,9 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, new_sale_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, payment_link);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, qr_picture);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_box);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_spinner);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, quantity_entry);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, setup_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, stack);

@@ -24,6 +24,26 @@ POS = os.environ['KP_POS']
 SCHEMAS = os.environ['KP_SCHEMAS']
 
 
+def start_xvfb():
+    """A private X server on a display number it picks itself (-displayfd), so
+    concurrent runs never race for the same display. Returns the process."""
+    read_fd, write_fd = os.pipe()
+    proc = subprocess.Popen(['Xvfb', '-displayfd', str(write_fd), '-screen', '0', '1280x800x24',
+                             '-nolisten', 'tcp', '-noreset'],
+                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    os.close(write_fd)
+    number = b''
+    while not number.endswith(b'\n'):
+        chunk = os.read(read_fd, 16)
+        if not chunk:
+            raise RuntimeError('Xvfb did not start')
+        number += chunk
+    os.close(read_fd)
+    os.environ['DISPLAY'] = ':' + number.decode().strip()
+    return proc
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # test-pos.py: the cashier's sale, end to end, under Xvfb.
 #
+# Run it inside dbus-run-session (AT-SPI needs a session bus); it starts its own Xvfb.
 # Each case starts kakaopay-pos on its embedded sandbox with a fresh journal, types
 # like a cashier (xdotool), decodes the QR code from a screenshot (zbarimg), plays the
 # customer's phone over HTTP (payment page, then the redirect back to the terminal),
@@ -13,7 +14,7 @@ import re
 import sys
 import urllib.parse
 
-from kpui import Pos, Tap, customer, http, wait_until
+from kpui import Pos, Tap, customer, http, start_xvfb, wait_until
 
 CSV_HEADER = ['partner_order_id', 'tid', 'aid', 'state', 'item_name', 'quantity',
               'total_amount', 'tax_free_amount', 'vat_amount', 'payment_method_type',
@@ -319,7 +320,8 @@ def test_korean():
 
 
 if __name__ == '__main__':
-    sys.exit(Tap([
+    xvfb = start_xvfb()
+    status = Tap([
         test_sale_online_money,
         test_sale_legacy_card,
         test_qr_mobile_target,
@@ -332,4 +334,7 @@ if __name__ == '__main__':
         test_bad_input_refused,
         test_edit_and_remove_lines,
         test_korean,
-    ]).run(sys.argv[1] if len(sys.argv) > 1 else None))
+    ]).run(sys.argv[1] if len(sys.argv) > 1 else None)
+    xvfb.terminate()
+    xvfb.wait()
+    sys.exit(status)
