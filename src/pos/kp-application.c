@@ -366,6 +366,7 @@ start_services (KpApplication *self)
     }
 
   self->client = kp_client_new (*api_base != '\0' ? api_base : NULL, dialect, secret_key);
+  kp_client_set_timeout (self->client, g_settings_get_uint (self->settings, "request-timeout"));
   if (secret_key != NULL)
     memset (secret_key, 0, strlen (secret_key));
 
