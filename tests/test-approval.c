@@ -121,6 +121,566 @@ test_listener (void)
   g_free (received.pg_token);
 }
 
+/* Raw sockets: what a hostile client can send, byte for byte. */
+
+static gboolean
+on_raw_wake_cb (gpointer user_data)
+{
+  gboolean *woken = user_data;
+
+  *woken = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_raw_readable_cb (GSocket      *socket,
+                    GIOCondition  condition,
+                    gpointer      user_data)
+{
+  return on_raw_wake_cb (user_data);
+}
+
+/* Iterates the main context (so the in-process listener runs) until @socket has input
+ * or an error, or 100 ms passed. */
+static void
+raw_wait (GSocket *socket)
+{
+  g_autoptr (GSource) readable = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                                         NULL);
+  g_autoptr (GSource) timeout = g_timeout_source_new (100);
+  gboolean woken = FALSE;
+
+  g_source_set_callback (readable, G_SOURCE_FUNC (on_raw_readable_cb), &woken, NULL);
+  g_source_set_callback (timeout, on_raw_wake_cb, &woken, NULL);
+  g_source_attach (readable, NULL);
+  g_source_attach (timeout, NULL);
+  while (!woken)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_destroy (readable);
+  g_source_destroy (timeout);
+}
+
+static guint16
+listener_port (KpApprovalListener *listener)
+{
+  g_autofree char *url = kp_approval_listener_dup_url (listener);
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  g_assert_nonnull (uri);
+  return g_uri_get_port (uri);
+}
+
+static GSocketConnection *
+raw_connect (guint16 port)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GError) error = NULL;
+  GSocketConnection *connection;
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (g_socket_connection_get_socket (connection), FALSE);
+  return connection;
+}
+
+/* Reads until the listener closes the connection; "" when it said nothing (or reset). */
+static char *
+raw_read_all (GSocket *socket)
+{
+  GString *reply = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      char buffer[4096];
+      gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+
+      if (n > 0)
+        g_string_append_len (reply, buffer, n);
+      else if (n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;
+      else
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          raw_wait (socket);
+        }
+    }
+  return g_string_free (reply, FALSE);
+}
+
+/* Sends @length bytes on a new connection, with @half_close ends the sending side, and
+ * returns the whole answer. */
+static char *
+raw_exchange (guint16     port,
+              const char *data,
+              gsize       length,
+              gboolean    half_close)
+{
+  g_autoptr (GSocketConnection) connection = raw_connect (port);
+  GSocket *socket = g_socket_connection_get_socket (connection);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gsize sent = 0;
+
+  while (sent < length)
+    {
+      g_autoptr (GError) error = NULL;
+      gssize n = g_socket_send (socket, data + sent, length - sent, NULL, &error);
+
+      if (n >= 0)
+        sent += n;
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+          g_main_context_iteration (NULL, FALSE);
+        }
+      else
+        break;  /* the listener hung up on us */
+    }
+  if (half_close)
+    g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  return raw_read_all (socket);
+}
+
+static char *
+raw_text (guint16     port,
+          const char *text)
+{
+  return raw_exchange (port, text, strlen (text), FALSE);
+}
+
+static guint
+status_of (const char *reply)
+{
+  char digits[4] = { 0 };
+  guint64 status = 0;
+
+  if (!g_str_has_prefix (reply, "HTTP/1.1 ") && !g_str_has_prefix (reply, "HTTP/1.0 "))
+    return 0;
+  memcpy (digits, reply + 9, 3);
+  g_ascii_string_to_unsigned (digits, 10, 100, 599, &status, NULL);
+  return status;
+}
+
+static guint
+raw_status (guint16     port,
+            const char *text)
+{
+  g_autofree char *reply = raw_text (port, text);
+
+  return status_of (reply);
+}
+
+#define GOOD_APPROVE \
+  "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token=0123456789abcdef0123 HTTP/1.1\r\n" \
+  "Host: 127.0.0.1\r\n\r\n"
+
+/* The listener still answers a real redirect. */
+static void
+assert_still_answers (KpApprovalListener *listener,
+                      guint16             port,
+                      Received           *received)
+{
+  guint n = received->n;
+  g_autofree char *reply = raw_text (port, GOOD_APPROVE);
+
+  g_assert_cmpuint (status_of (reply), ==, 200);
+  g_assert_nonnull (strstr (reply, "Connection: close\r\n"));
+  g_assert_cmpuint (received->n, ==, n + 1);
+  g_assert_cmpstr (received->order_id, ==, "T1-1");
+}
+
+static void
+test_limits_size (void)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) request = g_string_new (NULL);
+  g_autofree char *reply = NULL;
+  Received received = { NULL };
+  guint16 port;
+
+  g_assert_true (kp_approval_listener_listen (listener, "127.0.0.1", 0, &error));
+  port = listener_port (listener);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_approval_listener_expect (listener, "T1-1", NONCE);
+  assert_still_answers (listener, port, &received);
+
+  /* A request target over the limit: 414; just under it: an ordinary 404. */
+  g_string_assign (request, "GET /kakaopay/approve/");
+  for (guint i = 0; i < KP_APPROVAL_LISTENER_MAX_URI_LENGTH; i++)
+    g_string_append_c (request, 'a');
+  g_string_append (request, " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  g_assert_cmpuint (raw_status (port, request->str), ==, 414);
+  g_string_assign (request, "GET /kakaopay/approve/x?n=");
+  for (guint i = 0; i < KP_APPROVAL_LISTENER_MAX_URI_LENGTH - 40; i++)
+    g_string_append_c (request, 'b');
+  g_string_append (request, " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  g_assert_cmpuint (raw_status (port, request->str), ==, 404);
+
+  /* Percent-encoding counts as what it decodes to; the query as sent. */
+  g_string_assign (request, "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token=t&x=");
+  for (guint i = 0; i < KP_APPROVAL_LISTENER_MAX_URI_LENGTH; i++)
+    g_string_append (request, "%41");
+  g_string_append (request, " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  g_assert_cmpuint (raw_status (port, request->str), ==, 414);
+
+  /* Headers over 8 KiB: 431, whether many small ones or one big one. */
+  g_string_assign (request, "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token=t HTTP/1.1\r\n"
+                            "Host: 127.0.0.1\r\n");
+  for (guint i = 0; i < 100; i++)
+    g_string_append_printf (request, "X-Filler-%03u: %090u\r\n", i, i);
+  g_string_append (request, "\r\n");
+  g_assert_cmpuint (raw_status (port, request->str), ==, 431);
+  g_string_assign (request, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: ");
+  for (guint i = 0; i < KP_APPROVAL_LISTENER_MAX_HEADER_BYTES; i++)
+    g_string_append_c (request, 'c');
+  g_string_append (request, "\r\n\r\n");
+  g_assert_cmpuint (raw_status (port, request->str), ==, 431);
+
+  /* Beyond 64 KiB libsoup hangs up without an answer (or a reset). */
+  g_string_assign (request, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  for (guint i = 0; i < 2000; i++)
+    g_string_append_printf (request, "X-Filler-%04u: %090u\r\n", i, i);
+  g_string_append (request, "\r\n");
+  reply = raw_exchange (port, request->str, request->len, TRUE);
+  g_assert_cmpuint (status_of (reply), !=, 200);
+  g_assert_cmpuint (received.n, ==, 1);
+
+  assert_still_answers (listener, port, &received);
+  g_assert_cmpuint (received.n, ==, 2);
+
+  g_free (received.order_id);
+  g_free (received.pg_token);
+}
+
+static void
+test_limits_body (void)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (GError) error = NULL;
+  Received received = { NULL };
+  guint16 port;
+  const char *requests[] = {
+    /* A small body on a real callback URL: no callback. */
+    "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token=t HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "Content-Length: 10\r\n\r\n0123456789",
+    "POST /kakaopay/approve/T1-1?n=" NONCE "&pg_token=t HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\na=b&c=d",
+    /* Announced big, sent small: refused before the body, not after 10 MB. */
+    "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000\r\n\r\n0123456789",
+    "PUT /kakaopay/cancel/T1-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "Content-Length: 9223372036854775807\r\n\r\n",
+    "GET /kakaopay/fail/T1-1?n=" NONCE " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+    "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffff\r\n",
+    /* No 100 Continue: the refusal comes instead. */
+    "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n",
+    /* A path libsoup itself refuses still gets no body read. */
+    "POST /%00 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000000\r\n\r\nxx",
+  };
+
+  g_assert_true (kp_approval_listener_listen (listener, "127.0.0.1", 0, &error));
+  port = listener_port (listener);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_approval_listener_expect (listener, "T1-1", NONCE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autofree char *reply = raw_exchange (port, requests[i], strlen (requests[i]), TRUE);
+
+      g_test_message ("request %u: %.40s", i, reply);
+      g_assert_cmpuint (status_of (reply), ==, 413);
+      g_assert_nonnull (strstr (reply, "Connection: close\r\n"));
+    }
+
+  /* A big body actually sent: the answer is still 413 (or a reset once the listener
+   * stopped reading), never a callback, and the connection ends. */
+  {
+    g_autoptr (GString) request = g_string_new ("GET /kakaopay/approve/T1-1?n=" NONCE
+                                                "&pg_token=t HTTP/1.1\r\nHost: x\r\n"
+                                                "Content-Length: 1048576\r\n\r\n");
+    g_autofree char *reply = NULL;
+    gsize headers_length = request->len;
+
+    g_string_set_size (request, headers_length + 1048576);
+    memset (request->str + headers_length, 'x', 1048576);
+    reply = raw_exchange (port, request->str, request->len, TRUE);
+    g_assert_true (status_of (reply) == 413 || status_of (reply) == 0);
+  }
+
+  /* An empty body is no body. */
+  g_assert_cmpuint (raw_status (port, "GET /kakaopay/fail/T1-1?n=" NONCE " HTTP/1.1\r\n"
+                                      "Host: x\r\nContent-Length: 0\r\n\r\n"), ==, 200);
+  g_assert_cmpuint (received.n, ==, 1);
+  g_assert_cmpint (received.kind, ==, KP_CALLBACK_FAIL);
+  assert_still_answers (listener, port, &received);
+
+  g_free (received.order_id);
+  g_free (received.pg_token);
+}
+
+static void
+test_limits_garbage (void)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) binary = g_string_new (NULL);
+  Received received = { NULL };
+  guint16 port;
+  const char *texts[] = {
+    "\r\n\r\n",
+    "GET\r\n\r\n",
+    "GET / HTTP/9.9\r\n\r\n",
+    "GET /kakaopay/approve/T1-1 HTTP/1.1\r\n\r\n",                    /* no Host */
+    "GET http://evil/kakaopay/approve/T1-1?n=" NONCE " HTTP/1.1\r\nHost: a/b\r\n\r\n",
+    "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token=a%20b HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token=%ff HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token= HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /kakaopay/approve/T1-1/../../x?n=" NONCE " HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /kakaopay/approve/T1%2D1?n=" NONCE "&pg_token=t HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /kakaopay/approve/T1%00-1?n=" NONCE " HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /kakaopay/approve/%%%?n=%%%&&&=== HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /kakaopay//T1-1?n=" NONCE " HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET * HTTP/1.1\r\nHost: x\r\n\r\n",
+    "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
+    "CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: x\r\n: novalue\r\n\r\n",
+    "GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n",
+    "GET /kakaopay/cancel/T1-1?n=" NONCE " HTTP/1.0\r\n\r\n",
+  };
+
+  g_assert_true (kp_approval_listener_listen (listener, "127.0.0.1", 0, &error));
+  port = listener_port (listener);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_approval_listener_expect (listener, "T1-1", NONCE);
+
+  /* Binary garbage, a NUL in the request line, a lone request line: refused or dropped. */
+  for (guint i = 0; i < 1024; i++)
+    g_string_append_c (binary, (char) ((i * 7919) & 0xff));
+  for (guint half_close = 0; half_close < 2; half_close++)
+    {
+      /* Without an end of headers the listener waits for more: end the input. */
+      g_autofree char *reply = raw_exchange (port, binary->str, binary->len, TRUE);
+      static const char with_nul[] = "GET /\0 HTTP/1.1\r\nHost: x\r\n\r\n";
+      g_autofree char *nul = raw_exchange (port, with_nul, sizeof with_nul - 1, half_close);
+
+      g_assert_cmpuint (status_of (reply), !=, 200);
+      g_assert_cmpuint (status_of (nul), !=, 200);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autofree char *reply = raw_exchange (port, texts[i], strlen (texts[i]), TRUE);
+
+      g_test_message ("request %u: %.40s", i, reply);
+      /* The %2D order id is a real callback. (libsoup 3.2 keeps the query in the path of
+       * an HTTP/1.0 request without Host, so that cancel is an unknown order.) */
+      if (i == 9)
+        g_assert_cmpuint (status_of (reply), ==, 200);
+      else
+        g_assert_cmpuint (status_of (reply), !=, 200);
+    }
+  g_assert_cmpuint (received.n, ==, 1);
+
+  /* Expect: 100-continue without a body: "100 Continue", the answer, and the end of the
+   * connection (libsoup drops the Connection header after a 100 Continue). */
+  {
+    g_autofree char *reply = raw_text (port, "GET /kakaopay/cancel/T1-1?n=" NONCE " HTTP/1.1\r\n"
+                                             "Host: x\r\nExpect: 100-continue\r\n\r\n");
+
+    g_assert_cmpuint (status_of (reply), ==, 100);
+    g_assert_nonnull (strstr (reply, "\r\n\r\nHTTP/1.1 200 OK\r\n"));
+    g_assert_cmpuint (received.n, ==, 2);
+    g_assert_cmpint (received.kind, ==, KP_CALLBACK_CANCEL);
+  }
+
+  assert_still_answers (listener, port, &received);
+
+  g_free (received.order_id);
+  g_free (received.pg_token);
+}
+
+/* Connections that send half a request, or nothing, then hang up or just stay. */
+static void
+test_limits_connections (void)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) idle = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GSocketConnection) extra = NULL;
+  g_autofree char *reply = NULL;
+  Received received = { NULL };
+  guint16 port;
+  guint rejected;
+  gint64 deadline;
+
+  g_assert_true (kp_approval_listener_listen (listener, "127.0.0.1", 0, &error));
+  port = listener_port (listener);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_approval_listener_expect (listener, "T1-1", NONCE);
+
+  /* Half a request, then the client goes away without reading. */
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr (GSocketConnection) connection = raw_connect (port);
+
+      g_socket_send (g_socket_connection_get_socket (connection), "GET /kakaopay/appr", 18,
+                     NULL, NULL);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  assert_still_answers (listener, port, &received);
+
+  /* Half a request, then the sending side closes: the listener answers 400 and closes. */
+  g_clear_pointer (&reply, g_free);
+  reply = raw_exchange (port, "GET /kakaopay/approve/T1-1?n=" NONCE,
+                       strlen ("GET /kakaopay/approve/T1-1?n=" NONCE), TRUE);
+  g_assert_cmpuint (status_of (reply), ==, 400);
+
+  /* Idle connections up to the limit: a real redirect still gets through. */
+  for (guint i = 0; i < KP_APPROVAL_LISTENER_MAX_CONNECTIONS - 1; i++)
+    {
+      g_ptr_array_add (idle, raw_connect (port));
+      g_main_context_iteration (NULL, FALSE);
+    }
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  assert_still_answers (listener, port, &received);
+
+  /* One more idle one fills the table; the next is closed at once, unanswered. */
+  g_ptr_array_add (idle, raw_connect (port));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  rejected = kp_approval_listener_get_n_rejected (listener);
+  extra = raw_connect (port);
+  g_clear_pointer (&reply, g_free);
+  reply = raw_read_all (g_socket_connection_get_socket (extra));
+  g_assert_cmpstr (reply, ==, "");
+  g_assert_cmpuint (kp_approval_listener_get_n_rejected (listener), ==, rejected + 1);
+
+  /* The idle ones leave: the listener serves again. */
+  g_ptr_array_set_size (idle, 0);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *text = NULL;
+
+      g_main_context_iteration (NULL, FALSE);
+      text = raw_text (port, "GET /kakaopay/fail/T1-1?n=" NONCE " HTTP/1.1\r\nHost: x\r\n\r\n");
+      if (status_of (text) == 200)
+        break;
+      g_usleep (10000);
+    }
+  g_assert_cmpint (received.kind, ==, KP_CALLBACK_FAIL);
+  assert_still_answers (listener, port, &received);
+
+  g_free (received.order_id);
+  g_free (received.pg_token);
+}
+
+/* The validation alone, without a server round trip. */
+static void
+test_check_request (void)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *long_order = g_strnfill (KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH + 1, 'o');
+  g_autofree char *max_order = g_strnfill (KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH, 'o');
+  g_autofree char *long_nonce = g_strnfill (KP_APPROVAL_LISTENER_MAX_NONCE_LENGTH + 1, 'f');
+  g_autofree char *long_token = g_strnfill (KP_APPROVAL_LISTENER_MAX_PG_TOKEN_LENGTH + 1, 't');
+  g_autofree char *max_token = g_strnfill (KP_APPROVAL_LISTENER_MAX_PG_TOKEN_LENGTH, 't');
+  g_autofree char *path = NULL;
+  g_autofree char *order_id = NULL;
+  const char *pg_token = NULL;
+  KpCallbackKind kind = KP_CALLBACK_FAIL;
+
+#define CHECK(method, p) \
+  kp_approval_listener_check_request (listener, method, p, query, &kind, &order_id, &pg_token)
+
+  kp_approval_listener_expect (listener, "T1-1", NONCE);
+  kp_approval_listener_expect (listener, max_order, NONCE);
+  g_hash_table_insert (query, "n", NONCE);
+  g_hash_table_insert (query, "pg_token", "0123456789abcdef0123");
+
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 200);
+  g_assert_cmpint (kind, ==, KP_CALLBACK_APPROVE);
+  g_assert_cmpstr (order_id, ==, "T1-1");
+  g_assert_cmpstr (pg_token, ==, "0123456789abcdef0123");
+  g_clear_pointer (&order_id, g_free);
+  g_assert_cmpuint (CHECK ("HEAD", "/kakaopay/cancel/T1-1"), ==, 200);
+  g_assert_cmpint (kind, ==, KP_CALLBACK_CANCEL);
+  g_assert_null (pg_token);
+  g_clear_pointer (&order_id, g_free);
+
+  g_assert_cmpuint (CHECK ("POST", "/kakaopay/approve/T1-1"), ==, 405);
+  g_assert_cmpuint (CHECK (NULL, "/kakaopay/approve/T1-1"), ==, 405);
+  g_assert_cmpuint (CHECK ("get", "/kakaopay/approve/T1-1"), ==, 405);
+  g_assert_cmpuint (CHECK ("GET", NULL), ==, 404);
+  g_assert_cmpuint (CHECK ("GET", ""), ==, 404);
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay"), ==, 404);
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/"), ==, 404);
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve"), ==, 404);
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/"), ==, 404);
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approv/T1-1"), ==, 404);
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approvee/T1-1"), ==, 404);
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1/"), ==, 404);
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1/x"), ==, 404);
+  g_assert_cmpuint (CHECK ("GET", "//kakaopay/approve/T1-1"), ==, 404);
+  g_assert_cmpuint (CHECK ("GET", "/KakaoPay/approve/T1-1"), ==, 404);
+
+  /* Lengths: the longest order id still works, one more is never looked up. */
+  path = g_strconcat ("/kakaopay/fail/", max_order, NULL);
+  g_assert_cmpuint (CHECK ("GET", path), ==, 200);
+  g_clear_pointer (&order_id, g_free);
+  g_clear_pointer (&path, g_free);
+  path = g_strconcat ("/kakaopay/fail/", long_order, NULL);
+  g_assert_cmpuint (CHECK ("GET", path), ==, 404);
+  g_hash_table_insert (query, "n", long_nonce);
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/fail/T1-1"), ==, 404);
+  g_hash_table_remove (query, "n");
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/fail/T1-1"), ==, 404);
+  g_hash_table_insert (query, "n", "");
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/fail/T1-1"), ==, 404);
+  g_hash_table_insert (query, "n", NONCE "0");
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/fail/T1-1"), ==, 404);
+  g_hash_table_insert (query, "n", NONCE);
+
+  /* pg_token: present, at most 100 bytes, printable ASCII. */
+  g_hash_table_insert (query, "pg_token", max_token);
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 200);
+  g_clear_pointer (&order_id, g_free);
+  g_hash_table_insert (query, "pg_token", long_token);
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 400);
+  g_hash_table_insert (query, "pg_token", "");
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 400);
+  g_hash_table_insert (query, "pg_token", "a b");
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 400);
+  g_hash_table_insert (query, "pg_token", "토큰");
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 400);
+  g_hash_table_insert (query, "pg_token", "a\nb");
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 400);
+  g_hash_table_remove (query, "pg_token");
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 400);
+  /* ... but a cancel needs none and ignores a bad one. */
+  g_hash_table_insert (query, "pg_token", "a b");
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/cancel/T1-1"), ==, 200);
+  g_assert_null (pg_token);
+  g_clear_pointer (&order_id, g_free);
+
+  /* Ended: the real nonce gets 410, anything else 404; no query at all is fine. */
+  kp_approval_listener_forget (listener, "T1-1");
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/cancel/T1-1"), ==, 410);
+  g_assert_cmpuint (kp_approval_listener_check_request (listener, "GET",
+                                                        "/kakaopay/cancel/T1-1", NULL, &kind,
+                                                        &order_id, &pg_token), ==, 404);
+  g_assert_null (order_id);
+  g_assert_cmpuint (kp_approval_listener_get_n_rejected (listener), ==, 0);
+#undef CHECK
+}
+
 static void
 test_helpers (void)
 {
@@ -425,7 +985,7 @@ test_poller_stops (Fixture       *f,
   g_assert_cmpuint (kp_status_poller_get_n_polls (poller), ==, n);
 
   /* A final status stops it by itself. */
-  kp_sandbox_customer_act (f->sandbox, f->tid, KP_SANDBOX_ACTION_CANCEL, NULL, NULL);
+  g_free (kp_sandbox_customer_act (f->sandbox, f->tid, KP_SANDBOX_ACTION_CANCEL, NULL, NULL));
   kp_status_poller_start (poller);
   while (kp_status_poller_is_running (poller))
     g_main_context_iteration (NULL, TRUE);
@@ -440,6 +1000,11 @@ main (int   argc,
 
   g_test_add_func ("/kp/approval/listener", test_listener);
   g_test_add_func ("/kp/approval/helpers", test_helpers);
+  g_test_add_func ("/kp/approval/check-request", test_check_request);
+  g_test_add_func ("/kp/approval/limits-size", test_limits_size);
+  g_test_add_func ("/kp/approval/limits-body", test_limits_body);
+  g_test_add_func ("/kp/approval/limits-garbage", test_limits_garbage);
+  g_test_add_func ("/kp/approval/limits-connections", test_limits_connections);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/kp/approval/monitor-approve", test_monitor_approve);
   ADD ("/kp/approval/monitor-quit-by-poll", test_monitor_quit_by_poll);

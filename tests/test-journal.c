@@ -223,6 +223,157 @@ list_transitions (KpJournal   *journal,
   return kp_journal_list_transitions_finish (journal, result, error);
 }
 
+static KpJournalRefund *
+begin_refund (KpJournal                     *journal,
+              const char                    *partner_order_id,
+              const KpJournalRefundRequest  *request,
+              GError                       **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kp_journal_begin_refund_async (journal, partner_order_id, request, NULL, store_result_cb,
+                                 &result);
+  wait_for (&result);
+  return kp_journal_begin_refund_finish (journal, result, error);
+}
+
+static KpJournalSale *
+complete_refund (KpJournal   *journal,
+                 const char  *refund_id,
+                 const char  *aid,
+                 GDateTime   *canceled_at,
+                 GError     **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kp_journal_complete_refund_async (journal, refund_id, aid, canceled_at, NULL, store_result_cb,
+                                    &result);
+  wait_for (&result);
+  return kp_journal_complete_refund_finish (journal, result, error);
+}
+
+static KpJournalRefund *
+fail_refund (KpJournal   *journal,
+             const char  *refund_id,
+             const char  *detail,
+             GError     **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kp_journal_fail_refund_async (journal, refund_id, detail, NULL, store_result_cb, &result);
+  wait_for (&result);
+  return kp_journal_fail_refund_finish (journal, result, error);
+}
+
+static GPtrArray *
+list_refunds (KpJournal   *journal,
+              const char  *partner_order_id,
+              GError     **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kp_journal_list_refunds_async (journal, partner_order_id, NULL, store_result_cb, &result);
+  wait_for (&result);
+  return kp_journal_list_refunds_finish (journal, result, error);
+}
+
+static GPtrArray *
+list_pending_refunds (KpJournal *journal)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *refunds;
+
+  kp_journal_list_pending_refunds_async (journal, NULL, store_result_cb, &result);
+  wait_for (&result);
+  refunds = kp_journal_list_pending_refunds_finish (journal, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (refunds);
+
+  return refunds;
+}
+
+static GPtrArray *
+search (KpJournal   *journal,
+        const GDate *day,
+        const char  *text,
+        guint        offset,
+        guint        limit)
+{
+  g_autoptr (KpJournalQuery) query = kp_journal_query_new (day, text);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *sales;
+
+  query->offset = offset;
+  query->limit = limit;
+  kp_journal_search_async (journal, query, NULL, store_result_cb, &result);
+  wait_for (&result);
+  sales = kp_journal_search_finish (journal, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sales);
+
+  return sales;
+}
+
+static KpJournalDayReport *
+day_report (KpJournal   *journal,
+            const GDate *day)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  KpJournalDayReport *report;
+
+  kp_journal_day_report_async (journal, day, NULL, store_result_cb, &result);
+  wait_for (&result);
+  report = kp_journal_day_report_finish (journal, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+
+  return report;
+}
+
+static KpJournalDayReport *
+close_day (KpJournal    *journal,
+           const GDate  *day,
+           GError      **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kp_journal_close_day_async (journal, day, "T1", NULL, store_result_cb, &result);
+  wait_for (&result);
+  return kp_journal_close_day_finish (journal, result, error);
+}
+
+static KpJournalDayCheck *
+verify_day (KpJournal   *journal,
+            const GDate *day)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  KpJournalDayCheck *check;
+
+  kp_journal_verify_day_async (journal, day, NULL, store_result_cb, &result);
+  wait_for (&result);
+  check = kp_journal_verify_day_finish (journal, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (check);
+
+  return check;
+}
+
+static KpJournalRefundRequest *
+refund_request (gint64 amount,
+                gint64 tax_free)
+{
+  KpJournalRefundRequest *request = kp_journal_refund_request_new ();
+
+  request->cancel_amount = amount;
+  request->cancel_tax_free_amount = tax_free;
+
+  return request;
+}
+
 static KpJournalNewSale *
 new_sale_for (const char *terminal_id,
               const char *item_name,
@@ -1425,7 +1576,8 @@ test_csv_field (void)
     }
 }
 
-/* A v1 file with data, made with the shipped v1 step, is migrated in place. */
+/* A v1 file with data, made with the shipped v1 step, is migrated in place
+ * through every later step. */
 static void
 test_migration (void)
 {
@@ -1462,15 +1614,23 @@ test_migration (void)
             "'2026-11-25T09:01:00+09:00', 0), "
             "(2, 'T1-20261124-0001', 'counter-1', 'T1', 'TC0ONETIME', 'legacy', 'EXPIRED', "
             "'라면', 1, 4000, 0, 363, NULL, NULL, '01', NULL, "
-            "'2026-11-24T20:00:00+09:00', '2026-11-24T20:15:00+09:00', NULL, 0)");
+            "'2026-11-24T20:00:00+09:00', '2026-11-24T20:15:00+09:00', NULL, 0), "
+            "(3, 'T1-20261123-0001', 'counter-1', 'T1', 'TC0ONETIME', 'online', "
+            "'PARTIALLY_REFUNDED', '우동', 1, 5500, 0, 500, 'T0000000000000000003', "
+            "'A0000000000000000003', '02', 'CARD', '2026-11-23T12:00:00+09:00', "
+            "'2026-11-23T18:00:00+09:00', '2026-11-23T12:01:00+09:00', 1100)");
   raw_exec (db,
             "INSERT INTO sale_lines VALUES (1, 0, '김밥', 1, 3500, 0, 3500), "
-            "(1, 1, '떡볶이', 1, 2500, 0, 2500), (2, 0, '라면', 1, 4000, 0, 4000)");
+            "(1, 1, '떡볶이', 1, 2500, 0, 2500), (2, 0, '라면', 1, 4000, 0, 4000), "
+            "(3, 0, '우동', 1, 5500, 0, 5500)");
   raw_exec (db,
             "INSERT INTO transitions (sale_id, from_state, to_state, at, detail) VALUES "
             "(1, NULL, 'READY_SENT', '2026-11-25T09:00:00+09:00', NULL), "
             "(1, 'READY_SENT', 'APPROVED', '2026-11-25T09:01:00+09:00', 'reconciled'), "
-            "(2, NULL, 'READY_SENT', '2026-11-24T20:00:00+09:00', NULL)");
+            "(2, NULL, 'READY_SENT', '2026-11-24T20:00:00+09:00', NULL), "
+            "(3, NULL, 'READY_SENT', '2026-11-23T12:00:00+09:00', NULL), "
+            "(3, 'READY_SENT', 'APPROVED', '2026-11-23T12:01:00+09:00', NULL), "
+            "(3, 'APPROVED', 'PARTIALLY_REFUNDED', '2026-11-23T18:00:00+09:00', NULL)");
   raw_exec (db, "INSERT INTO order_sequences VALUES ('T1', '20261125', 7), "
                 "('T1', '20261124', 1)");
   sqlite3_close (db);
@@ -1480,13 +1640,13 @@ test_migration (void)
 
   version = _kp_journal_query_text (journal, "PRAGMA user_version", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (version, ==, "2");
+  g_assert_cmpstr (version, ==, "3");
   created_day = _kp_journal_query_text (journal,
                                         "SELECT group_concat (created_day, ' ') FROM "
                                         "(SELECT created_day FROM sales ORDER BY id)",
                                         &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (created_day, ==, "2026-11-25 2026-11-24");
+  g_assert_cmpstr (created_day, ==, "2026-11-25 2026-11-24 2026-11-23");
   index = _kp_journal_query_text (journal,
                                   "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
                                   "AND name IN ('sales_by_day', 'sales_by_state')",
@@ -1517,6 +1677,42 @@ test_migration (void)
   g_assert_cmpstr (((KpJournalSale *) g_ptr_array_index (day_sales, 0))->partner_order_id, ==,
                    "T1-20261124-0001");
 
+  /* Step 3: the names are searchable, the refund of schema 2 is a refunds
+   * row on the day of its transition. */
+  {
+    g_autoptr (KpJournalQuery) query = kp_journal_query_new (NULL, "떡볶");
+    g_autoptr (GPtrArray) found = kp_journal_search_sync (journal, query, &error);
+    g_autoptr (GPtrArray) refunds = NULL;
+    g_autoptr (KpJournalDayReport) report = NULL;
+    const KpJournalRefund *refund;
+    GDate refund_day;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (found->len, ==, 1);
+    g_assert_cmpstr (((KpJournalSale *) g_ptr_array_index (found, 0))->partner_order_id, ==,
+                     "T1-20261125-0007");
+
+    refunds = list_refunds (journal, "T1-20261123-0001", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (refunds->len, ==, 1);
+    refund = g_ptr_array_index (refunds, 0);
+    g_assert_cmpstr (refund->refund_id, ==, "T1-20261123-0001-R1");
+    g_assert_cmpint (refund->state, ==, KP_REFUND_STATE_REFUNDED);
+    g_assert_cmpint (refund->cancel_amount, ==, 1100);
+    g_assert_cmpint (refund->cancel_tax_free_amount, ==, 0);
+    g_assert_cmpint (refund->cancel_vat_amount, ==, 100);
+    assert_time (refund->completed_at, "2026-11-23T18:00:00+09:00");
+
+    g_date_clear (&refund_day, 1);
+    g_date_set_dmy (&refund_day, 23, G_DATE_NOVEMBER, 2026);
+    report = kp_journal_day_report_sync (journal, &refund_day, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (report->n_sales, ==, 1);
+    g_assert_cmpint (report->gross, ==, 5500);
+    g_assert_cmpint (report->refunds, ==, 1100);
+    g_assert_cmpint (report->net, ==, 4400);
+  }
+
   /* The sequence carries on after the migration. */
   {
     g_autoptr (GDateTime) now = parse_time ("2026-11-25T12:00:00+09:00");
@@ -1539,7 +1735,7 @@ test_migration (void)
   g_assert_no_error (error);
   g_clear_pointer (&day_sales, g_ptr_array_unref);
   day_sales = list_sales (journal, NULL);
-  g_assert_cmpuint (day_sales->len, ==, 3);
+  g_assert_cmpuint (day_sales->len, ==, 4);
   assert_finalized (g_steal_pointer (&journal));
 }
 
@@ -1959,6 +2155,1249 @@ test_concurrent (Fixture       *fixture,
   g_ptr_array_unref (batch.errors);
 }
 
+/* Refunds, search, days */
+
+/* Creates @input and takes it to APPROVED paid with @method (NULL: none, as
+ * a reconciler may find it), through AWAITING_CUSTOMER with @tid (NULL: one
+ * made of the id). */
+static KpJournalSale *
+pay (Fixture                *fixture,
+     const KpJournalNewSale *input,
+     const char             *method,
+     const char             *tid)
+{
+  g_autoptr (KpJournalUpdate) ready = kp_journal_update_new ();
+  g_autoptr (KpJournalUpdate) approved = kp_journal_update_new ();
+  g_autoptr (KpJournalSale) created = NULL;
+  g_autoptr (KpJournalSale) waiting = NULL;
+  g_autoptr (GError) error = NULL;
+  KpJournalSale *sale;
+
+  created = create_sale (fixture->journal, input, &error);
+  g_assert_no_error (error);
+
+  ready->tid = tid != NULL ? g_strdup (tid) :
+               g_strdup_printf ("T%019" G_GINT64_FORMAT, created->id);
+  waiting = move_sale (fixture->journal, created->partner_order_id, KP_SALE_STATE_READY_SENT,
+                       KP_SALE_STATE_AWAITING_CUSTOMER, ready, &error);
+  g_assert_no_error (error);
+
+  approved->aid = g_strdup_printf ("A%019" G_GINT64_FORMAT, created->id);
+  approved->payment_method_type = g_strdup (method);
+  sale = move_sale (fixture->journal, created->partner_order_id,
+                    KP_SALE_STATE_AWAITING_CUSTOMER, KP_SALE_STATE_APPROVED, approved, &error);
+  g_assert_no_error (error);
+
+  return sale;
+}
+
+static KpJournalSale *
+pay_item (Fixture    *fixture,
+          const char *item_name,
+          gint64      price,
+          const char *method)
+{
+  g_autoptr (KpJournalNewSale) input = new_sale_for ("T1", item_name, price);
+
+  return pay (fixture, input, method, NULL);
+}
+
+/* Begins and completes a refund of @amount (no tax-free part). */
+static KpJournalSale *
+refund (Fixture             *fixture,
+        const KpJournalSale *sale,
+        gint64               amount)
+{
+  g_autoptr (KpJournalRefundRequest) request = refund_request (amount, 0);
+  g_autoptr (KpJournalRefund) started = NULL;
+  g_autoptr (GError) error = NULL;
+  KpJournalSale *refunded;
+
+  started = begin_refund (fixture->journal, sale->partner_order_id, request, &error);
+  g_assert_no_error (error);
+  refunded = complete_refund (fixture->journal, started->refund_id, "A0000000000000000cxl", NULL,
+                              &error);
+  g_assert_no_error (error);
+
+  return refunded;
+}
+
+static void
+assert_refused (KpJournal                    *journal,
+                const char                   *partner_order_id,
+                const KpJournalRefundRequest *request,
+                int                           code)
+{
+  g_autoptr (KpJournalRefund) refund = NULL;
+  g_autoptr (GError) error = NULL;
+
+  refund = begin_refund (journal, partner_order_id, request, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, code);
+  g_assert_null (refund);
+}
+
+static void
+test_refund_lifecycle (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr (KpJournalNewSale) input = new_cart_sale ();
+  g_autoptr (KpJournalSale) sale = NULL;
+  g_autoptr (KpJournalSale) stored = NULL;
+  g_autoptr (KpJournalSale) after = NULL;
+  g_autoptr (KpJournalRefund) r1 = NULL;
+  g_autoptr (KpJournalRefund) r2 = NULL;
+  g_autoptr (KpJournalRefund) r3 = NULL;
+  g_autoptr (GPtrArray) pending = NULL;
+  g_autoptr (GPtrArray) refunds = NULL;
+  g_autoptr (GPtrArray) history = NULL;
+  g_autoptr (GDateTime) canceled_at = parse_time ("2026-11-25T10:31:00+09:00");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *r1_id = NULL;
+  const KpJournalTransition *last;
+  KpJournal *journal = fixture->journal;
+  gint64 vat = 0;
+  gint64 tax_free = 0;
+
+  /* 10,000 KRW: 9,000 taxable with 818 VAT, 1,000 tax-free. */
+  sale = pay (fixture, input, "CARD", NULL);
+  r1_id = g_strconcat (sale->partner_order_id, "-R1", NULL);
+
+  /* A first partial refund is journaled before the call; the sale does not
+   * move until KakaoPay answers. */
+  fixture_set_now (fixture, "2026-11-25T10:30:00+09:00");
+  {
+    g_autoptr (KpJournalRefundRequest) request = refund_request (3000, 0);
+
+    request->lines_json = g_strdup ("[{\"position\":0,\"quantity\":1}]");
+    request->detail = g_strdup ("one coffee back");
+    r1 = begin_refund (journal, sale->partner_order_id, request, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpstr (r1->refund_id, ==, r1_id);
+  g_assert_cmpstr (r1->partner_order_id, ==, sale->partner_order_id);
+  g_assert_cmpuint (r1->seq, ==, 1);
+  g_assert_cmpint (r1->state, ==, KP_REFUND_STATE_SENT);
+  g_assert_cmpint (r1->cancel_amount, ==, 3000);
+  g_assert_cmpint (r1->cancel_tax_free_amount, ==, 0);
+  /* KakaoPay's rule: 3000 / 11 = 272.7, rounded half up. */
+  g_assert_cmpint (r1->cancel_vat_amount, ==, 273);
+  g_assert_cmpint (r1->cancel_available_amount, ==, 10000);
+  g_assert_cmpstr (r1->lines_json, ==, "[{\"position\":0,\"quantity\":1}]");
+  g_assert_cmpstr (r1->detail, ==, "one coffee back");
+  g_assert_null (r1->aid);
+  g_assert_null (r1->completed_at);
+  assert_time (r1->created_at, "2026-11-25T10:30:00+09:00");
+
+  stored = get_sale (journal, sale->partner_order_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->state, ==, KP_SALE_STATE_APPROVED);
+  g_assert_cmpint (stored->refunded_amount, ==, 0);
+
+  pending = list_pending_refunds (journal);
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_assert_cmpstr (((KpJournalRefund *) g_ptr_array_index (pending, 0))->refund_id, ==, r1_id);
+
+  /* One refund of a sale at a time: a second one is refused, unwritten. */
+  {
+    g_autoptr (KpJournalRefundRequest) request = refund_request (1000, 0);
+
+    assert_refused (journal, sale->partner_order_id, request, KP_JOURNAL_ERROR_STATE_CONFLICT);
+    refunds = list_refunds (journal, sale->partner_order_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (refunds->len, ==, 1);
+    g_clear_pointer (&refunds, g_ptr_array_unref);
+  }
+
+  /* KakaoPay confirms: the sale moves in the same transaction. */
+  fixture_set_now (fixture, "2026-11-25T10:31:00+09:00");
+  after = complete_refund (journal, r1_id, "A0000000000000000r01", canceled_at, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->state, ==, KP_SALE_STATE_PARTIALLY_REFUNDED);
+  g_assert_cmpint (after->refunded_amount, ==, 3000);
+  g_assert_cmpuint (after->lines->len, ==, 2);
+  assert_time (after->updated_at, "2026-11-25T10:31:00+09:00");
+
+  history = list_transitions (journal, sale->partner_order_id, &error);
+  g_assert_no_error (error);
+  last = g_ptr_array_index (history, history->len - 1);
+  g_assert_cmpint (last->from_state, ==, KP_SALE_STATE_APPROVED);
+  g_assert_cmpint (last->to_state, ==, KP_SALE_STATE_PARTIALLY_REFUNDED);
+  g_assert_nonnull (strstr (last->detail, r1_id));
+
+  g_clear_pointer (&pending, g_ptr_array_unref);
+  pending = list_pending_refunds (journal);
+  g_assert_cmpuint (pending->len, ==, 0);
+
+  /* A duplicate or late outcome is refused. */
+  {
+    g_autoptr (KpJournalSale) again = NULL;
+    g_autoptr (KpJournalRefund) failed = NULL;
+
+    again = complete_refund (journal, r1_id, "A0000000000000000r01", NULL, &error);
+    g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_STATE_CONFLICT);
+    g_assert_null (again);
+    g_clear_error (&error);
+    failed = fail_refund (journal, r1_id, "late", &error);
+    g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_STATE_CONFLICT);
+    g_assert_null (failed);
+    g_clear_error (&error);
+  }
+
+  /* A second partial refund, with the guard KakaoPay gets. */
+  {
+    g_autoptr (KpJournalRefundRequest) request = refund_request (2000, 0);
+    g_autoptr (KpJournalSale) second = NULL;
+
+    request->cancel_available_amount = 7000;
+    r2 = begin_refund (journal, sale->partner_order_id, request, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (r2->refund_id + strlen (sale->partner_order_id), ==, "-R2");
+    g_assert_cmpint (r2->cancel_vat_amount, ==, 182);
+    g_assert_cmpint (r2->cancel_available_amount, ==, 7000);
+    second = complete_refund (journal, r2->refund_id, "A0000000000000000r02", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (second->state, ==, KP_SALE_STATE_PARTIALLY_REFUNDED);
+    g_assert_cmpint (second->refunded_amount, ==, 5000);
+  }
+
+  /* Refused, and nothing written: 5,000 left, of which 1,000 tax-free and
+   * 363 VAT on 4,000 taxable. */
+  {
+    static const struct
+    {
+      gint64 amount;
+      gint64 tax_free;
+      gint64 vat;
+      gint64 available;
+      const char *lines;
+      int code;
+    } cases[] = {
+      { 6000, 0, KP_JOURNAL_AUTO, KP_JOURNAL_AUTO, NULL, KP_JOURNAL_ERROR_INVALID },
+      { 5001, 1000, KP_JOURNAL_AUTO, KP_JOURNAL_AUTO, NULL, KP_JOURNAL_ERROR_INVALID },
+      { 0, 0, KP_JOURNAL_AUTO, KP_JOURNAL_AUTO, NULL, KP_JOURNAL_ERROR_INVALID },
+      { -100, 0, KP_JOURNAL_AUTO, KP_JOURNAL_AUTO, NULL, KP_JOURNAL_ERROR_INVALID },
+      { 5000, 0, KP_JOURNAL_AUTO, KP_JOURNAL_AUTO, NULL, KP_JOURNAL_ERROR_INVALID },
+      { 2000, 2000, KP_JOURNAL_AUTO, KP_JOURNAL_AUTO, NULL, KP_JOURNAL_ERROR_INVALID },
+      { 1000, 1001, KP_JOURNAL_AUTO, KP_JOURNAL_AUTO, NULL, KP_JOURNAL_ERROR_INVALID },
+      { 1000, 0, 500, KP_JOURNAL_AUTO, NULL, KP_JOURNAL_ERROR_INVALID },
+      { 1000, 0, 1001, KP_JOURNAL_AUTO, NULL, KP_JOURNAL_ERROR_INVALID },
+      { 5000, 1000, 300, KP_JOURNAL_AUTO, NULL, KP_JOURNAL_ERROR_INVALID },
+      { 1000, 0, KP_JOURNAL_AUTO, 9999, NULL, KP_JOURNAL_ERROR_STATE_CONFLICT },
+      { 1000, 0, KP_JOURNAL_AUTO, 500, NULL, KP_JOURNAL_ERROR_INVALID },
+      { 1000, 0, KP_JOURNAL_AUTO, KP_JOURNAL_AUTO, "[1,", KP_JOURNAL_ERROR_INVALID },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr (KpJournalRefundRequest) request = refund_request (cases[i].amount,
+                                                                     cases[i].tax_free);
+
+        request->cancel_vat_amount = cases[i].vat;
+        request->cancel_available_amount = cases[i].available;
+        request->lines_json = g_strdup (cases[i].lines);
+        assert_refused (journal, sale->partner_order_id, request, cases[i].code);
+      }
+
+    refunds = list_refunds (journal, sale->partner_order_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (refunds->len, ==, 2);
+    g_clear_pointer (&refunds, g_ptr_array_unref);
+  }
+
+  /* The rest: all the tax-free and VAT that is left. */
+  {
+    g_autoptr (KpJournalRefundRequest) request = refund_request (5000, 1000);
+    g_autoptr (KpJournalSale) full = NULL;
+
+    r3 = begin_refund (journal, sale->partner_order_id, request, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (r3->cancel_vat_amount, ==, 818 - 273 - 182);
+    full = complete_refund (journal, r3->refund_id, "A0000000000000000r03", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (full->state, ==, KP_SALE_STATE_REFUNDED);
+    g_assert_cmpint (full->refunded_amount, ==, 10000);
+  }
+
+  /* Nothing is left to refund. */
+  {
+    g_autoptr (KpJournalRefundRequest) request = refund_request (1, 0);
+
+    assert_refused (journal, sale->partner_order_id, request, KP_JOURNAL_ERROR_BAD_TRANSITION);
+  }
+
+  refunds = list_refunds (journal, sale->partner_order_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (refunds->len, ==, 3);
+  for (guint i = 0; i < refunds->len; i++)
+    {
+      const KpJournalRefund *item = g_ptr_array_index (refunds, i);
+
+      g_assert_cmpuint (item->seq, ==, i + 1);
+      g_assert_cmpint (item->state, ==, KP_REFUND_STATE_REFUNDED);
+      g_assert_nonnull (item->aid);
+      g_assert_nonnull (item->completed_at);
+      vat += item->cancel_vat_amount;
+      tax_free += item->cancel_tax_free_amount;
+    }
+  g_assert_cmpint (vat, ==, 818);
+  g_assert_cmpint (tax_free, ==, 1000);
+  assert_time (((KpJournalRefund *) g_ptr_array_index (refunds, 0))->canceled_at,
+               "2026-11-25T10:31:00+09:00");
+
+  /* Unknown sales and refunds; sales that are not paid. */
+  {
+    g_autoptr (KpJournalRefundRequest) request = refund_request (1000, 0);
+    g_autoptr (KpJournalSale) unpaid = create_simple_sale (fixture);
+    g_autoptr (KpJournalSale) none = NULL;
+    g_autoptr (GPtrArray) no_refunds = NULL;
+
+    assert_refused (journal, "T1-20261125-9999", request, KP_JOURNAL_ERROR_NOT_FOUND);
+    assert_refused (journal, unpaid->partner_order_id, request,
+                    KP_JOURNAL_ERROR_BAD_TRANSITION);
+    none = complete_refund (journal, "T1-20261125-9999-R1", NULL, NULL, &error);
+    g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND);
+    g_assert_null (none);
+    g_clear_error (&error);
+    no_refunds = list_refunds (journal, "T1-20261125-9999", &error);
+    g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND);
+    g_assert_null (no_refunds);
+  }
+}
+
+static void
+test_refund_failed (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (KpJournalSale) sale = pay_item (fixture, "Latte", 5000, "MONEY");
+  g_autoptr (KpJournalRefundRequest) request = refund_request (2000, 0);
+  g_autoptr (KpJournalRefund) started = NULL;
+  g_autoptr (KpJournalRefund) failed = NULL;
+  g_autoptr (KpJournalRefund) retried = NULL;
+  g_autoptr (KpJournalSale) stored = NULL;
+  g_autoptr (KpJournalSale) late = NULL;
+  g_autoptr (GPtrArray) pending = NULL;
+  g_autoptr (GError) error = NULL;
+  guint n_transitions = count_transitions (fixture, sale->partner_order_id);
+
+  started = begin_refund (fixture->journal, sale->partner_order_id, request, &error);
+  g_assert_no_error (error);
+
+  fixture_set_now (fixture, "2026-11-25T10:05:00+09:00");
+  failed = fail_refund (fixture->journal, started->refund_id, "-781 cancel failure!", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (failed->state, ==, KP_REFUND_STATE_FAILED);
+  g_assert_cmpstr (failed->detail, ==, "-781 cancel failure!");
+  assert_time (failed->completed_at, "2026-11-25T10:05:00+09:00");
+
+  /* The sale is as it was. */
+  stored = get_sale (fixture->journal, sale->partner_order_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->state, ==, KP_SALE_STATE_APPROVED);
+  g_assert_cmpint (stored->refunded_amount, ==, 0);
+  assert_time (stored->updated_at, "2026-11-25T10:00:00+09:00");
+  g_assert_cmpuint (count_transitions (fixture, sale->partner_order_id), ==, n_transitions);
+  pending = list_pending_refunds (fixture->journal);
+  g_assert_cmpuint (pending->len, ==, 0);
+
+  late = complete_refund (fixture->journal, started->refund_id, NULL, NULL, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_STATE_CONFLICT);
+  g_assert_null (late);
+  g_clear_error (&error);
+
+  /* The next request gets the next number. An unknown outcome leaves it in
+   * flight for the reconciler, across a restart. */
+  retried = begin_refund (fixture->journal, sale->partner_order_id, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (retried->seq, ==, 2);
+  reopen_journal (fixture);
+  g_clear_pointer (&pending, g_ptr_array_unref);
+  pending = list_pending_refunds (fixture->journal);
+  g_assert_cmpuint (pending->len, ==, 1);
+  g_assert_cmpstr (((KpJournalRefund *) g_ptr_array_index (pending, 0))->refund_id, ==,
+                   retried->refund_id);
+  g_assert_cmpint (((KpJournalRefund *) g_ptr_array_index (pending, 0))->state, ==,
+                   KP_REFUND_STATE_SENT);
+}
+
+/* A refund made by a state transition (the API of schema 2) is a refunds
+ * row too, and waits for a refund in flight. */
+static void
+test_refund_by_transition (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr (KpJournalSale) sale = pay_item (fixture, "Latte", 5000, "CARD");
+  g_autoptr (KpJournalUpdate) partial = kp_journal_update_new ();
+  g_autoptr (KpJournalSale) moved = NULL;
+  g_autoptr (KpJournalSale) refused = NULL;
+  g_autoptr (KpJournalSale) full = NULL;
+  g_autoptr (KpJournalSale) completed = NULL;
+  g_autoptr (KpJournalRefundRequest) request = refund_request (1000, 0);
+  g_autoptr (KpJournalRefund) started = NULL;
+  g_autoptr (GPtrArray) refunds = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 sum = 0;
+  gint64 vat = 0;
+
+  partial->refunded_amount = 1000;
+  moved = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_APPROVED,
+                     KP_SALE_STATE_PARTIALLY_REFUNDED, partial, &error);
+  g_assert_no_error (error);
+
+  started = begin_refund (fixture->journal, sale->partner_order_id, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (started->refund_id + strlen (sale->partner_order_id), ==, "-R2");
+  g_assert_cmpint (started->cancel_available_amount, ==, 4000);
+
+  refused = move_sale (fixture->journal, sale->partner_order_id,
+                       KP_SALE_STATE_PARTIALLY_REFUNDED, KP_SALE_STATE_REFUNDED, NULL, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_STATE_CONFLICT);
+  g_assert_null (refused);
+  g_clear_error (&error);
+
+  completed = complete_refund (fixture->journal, started->refund_id, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (completed->refunded_amount, ==, 2000);
+
+  full = move_sale (fixture->journal, sale->partner_order_id, KP_SALE_STATE_PARTIALLY_REFUNDED,
+                    KP_SALE_STATE_REFUNDED, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (full->refunded_amount, ==, 5000);
+
+  refunds = list_refunds (fixture->journal, sale->partner_order_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (refunds->len, ==, 3);
+  for (guint i = 0; i < refunds->len; i++)
+    {
+      const KpJournalRefund *item = g_ptr_array_index (refunds, i);
+
+      g_assert_cmpint (item->state, ==, KP_REFUND_STATE_REFUNDED);
+      sum += item->cancel_amount;
+      vat += item->cancel_vat_amount;
+    }
+  g_assert_cmpint (sum, ==, 5000);
+  g_assert_cmpint (vat, ==, 5000 / 11);
+  g_assert_cmpstr (((KpJournalRefund *) g_ptr_array_index (refunds, 0))->detail, ==,
+                   "Journaled by a state transition");
+}
+
+/* A v2 file (steps 1 and 2, as shipped) with refunds journaled by
+ * transitions becomes v3 with their refunds rows, names and indexes. */
+static void
+test_migration_v2 (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "v2.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpJournal) journal = NULL;
+  g_autoptr (GPtrArray) refunds = NULL;
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (KpJournalRefund) next = NULL;
+  g_autoptr (KpJournalRefundRequest) request = refund_request (1000, 0);
+  g_autoptr (KpJournalDayReport) report = NULL;
+  g_autoptr (KpJournalQuery) query = NULL;
+  g_autoptr (GDate) day = g_date_new_dmy (25, G_DATE_NOVEMBER, 2026);
+  g_autofree char *version = NULL;
+  g_autofree char *indexes = NULL;
+  const KpJournalRefund *refund;
+  sqlite3 *db;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  db = open_raw (path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  for (guint step = 1; step <= 2; step++)
+    {
+      g_autoptr (GBytes) sql = _kp_journal_schema_get_step (step, &error);
+
+      g_assert_no_error (error);
+      raw_exec (db, g_bytes_get_data (sql, NULL));
+    }
+  raw_exec (db, "PRAGMA user_version = 2");
+  raw_exec (db,
+            "INSERT INTO sales (id, partner_order_id, partner_user_id, terminal_id, cid, "
+            "dialect, state, item_name, quantity, total_amount, tax_free_amount, vat_amount, "
+            "tid, aid, nonce, payment_method_type, created_at, updated_at, approved_at, "
+            "refunded_amount, created_day) VALUES "
+            "(1, 'T1-20261124-0001', 'u', 'T1', 'TC0ONETIME', 'online', 'PARTIALLY_REFUNDED', "
+            "'김밥 외 1건', 2, 11000, 1000, 909, 'T00000000000000000a1', 'A1', 'ab', 'CARD', "
+            "'2026-11-24T09:00:00+09:00', '2026-11-25T09:30:00+09:00', "
+            "'2026-11-24T09:01:00+09:00', 3000, '2026-11-24'), "
+            "(2, 'T1-20261124-0002', 'u', 'T1', 'TC0ONETIME', 'online', 'REFUNDED', "
+            "'라면', 1, 4000, 0, 364, 'T00000000000000000a2', 'A2', 'ab', 'MONEY', "
+            "'2026-11-24T10:00:00+09:00', '2026-11-25T11:00:00+09:00', "
+            "'2026-11-24T10:01:00+09:00', 4000, '2026-11-24')");
+  raw_exec (db,
+            "INSERT INTO sale_lines VALUES (1, 0, '김밥', 1, 10000, 0, 10000), "
+            "(1, 1, '생수', 1, 1000, 1, 1000), (2, 0, '라면', 1, 4000, 0, 4000)");
+  raw_exec (db,
+            "INSERT INTO transitions (sale_id, from_state, to_state, at, detail) VALUES "
+            "(1, NULL, 'READY_SENT', '2026-11-24T09:00:00+09:00', NULL), "
+            "(1, 'READY_SENT', 'APPROVED', '2026-11-24T09:01:00+09:00', NULL), "
+            "(1, 'APPROVED', 'PARTIALLY_REFUNDED', '2026-11-25T09:30:00+09:00', NULL), "
+            "(2, NULL, 'READY_SENT', '2026-11-24T10:00:00+09:00', NULL), "
+            "(2, 'READY_SENT', 'APPROVED', '2026-11-24T10:01:00+09:00', NULL), "
+            "(2, 'APPROVED', 'REFUNDED', '2026-11-25T11:00:00+09:00', NULL)");
+  sqlite3_close (db);
+
+  journal = kp_journal_open_sync (path, &error);
+  g_assert_no_error (error);
+
+  version = _kp_journal_query_text (journal, "PRAGMA user_version", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (version, ==, "3");
+  indexes = _kp_journal_query_text (journal,
+                                    "SELECT count (*) FROM sqlite_schema WHERE name IN "
+                                    "('sales_by_tid', 'sales_by_amount', 'refunds_in_flight', "
+                                    "'search_names_fts', 'sale_names', 'day_closes', "
+                                    "'amendments')",
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (indexes, ==, "7");
+
+  /* A partial refund of schema 2: the split is estimated, tax-free in
+   * proportion (3000 × 1000 / 11000 = 273), VAT on the rest (2727 / 11). */
+  refunds = list_refunds (journal, "T1-20261124-0001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (refunds->len, ==, 1);
+  refund = g_ptr_array_index (refunds, 0);
+  g_assert_cmpstr (refund->refund_id, ==, "T1-20261124-0001-R1");
+  g_assert_cmpint (refund->cancel_amount, ==, 3000);
+  g_assert_cmpint (refund->cancel_tax_free_amount, ==, 273);
+  g_assert_cmpint (refund->cancel_vat_amount, ==, 248);
+  g_assert_cmpint (refund->cancel_available_amount, ==, 11000);
+  assert_time (refund->completed_at, "2026-11-25T09:30:00+09:00");
+  g_clear_pointer (&refunds, g_ptr_array_unref);
+
+  /* A full one takes the sale's split. */
+  refunds = list_refunds (journal, "T1-20261124-0002", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (refunds->len, ==, 1);
+  refund = g_ptr_array_index (refunds, 0);
+  g_assert_cmpint (refund->cancel_amount, ==, 4000);
+  g_assert_cmpint (refund->cancel_vat_amount, ==, 364);
+
+  /* The refunds count on the day of their transition. */
+  report = kp_journal_day_report_sync (journal, day, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->n_sales, ==, 0);
+  g_assert_cmpuint (report->n_refunds, ==, 2);
+  g_assert_cmpint (report->refunds, ==, 7000);
+  g_assert_cmpint (kp_journal_day_report_get_method (report, "MONEY")->refunds, ==, 4000);
+  g_assert_cmpint (kp_journal_day_report_get_method (report, "CARD")->refunds, ==, 3000);
+
+  /* The names of old sales are searchable, lines included. */
+  query = kp_journal_query_new (NULL, "생수");
+  found = kp_journal_search_sync (journal, query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (((KpJournalSale *) g_ptr_array_index (found, 0))->partner_order_id, ==,
+                   "T1-20261124-0001");
+
+  /* Refunds carry on from what the migration recorded. */
+  next = begin_refund (journal, "T1-20261124-0001", request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (next->refund_id, ==, "T1-20261124-0001-R2");
+  g_assert_cmpint (next->cancel_available_amount, ==, 8000);
+
+  assert_finalized (g_steal_pointer (&journal));
+}
+
+/* Takes @sales; the expected sales end with NULL. */
+static void
+assert_found (GPtrArray           *sales,
+              const KpJournalSale *expected,
+              ...)
+{
+  g_autoptr (GPtrArray) owned = sales;
+  va_list args;
+  guint i = 0;
+
+  va_start (args, expected);
+  for (const KpJournalSale *sale = expected; sale != NULL;
+       sale = va_arg (args, const KpJournalSale *))
+    {
+      const KpJournalSale *found;
+
+      g_assert_cmpuint (i, <, sales->len);
+      found = g_ptr_array_index (sales, i++);
+      g_assert_cmpstr (found->partner_order_id, ==, sale->partner_order_id);
+      g_assert_cmpint (found->total_amount, ==, sale->total_amount);
+      g_assert_cmpstr (found->item_name, ==, sale->item_name);
+      g_assert_cmpuint (found->lines->len, ==, 0);
+    }
+  va_end (args);
+
+  g_assert_cmpuint (i, ==, sales->len);
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr (KpJournalNewSale) cart = new_sale_for ("T1", "Iced Latte 외 1건", 4000);
+  g_autoptr (KpJournalNewSale) juice = new_sale_for ("T1", "100% 주스", 4500);
+  g_autoptr (KpJournalSale) s1 = NULL;
+  g_autoptr (KpJournalSale) s2 = NULL;
+  g_autoptr (KpJournalSale) s3 = NULL;
+  g_autoptr (KpJournalSale) s4 = NULL;
+  g_autoptr (KpJournalSale) s5 = NULL;
+  g_autoptr (KpJournalSale) s6 = NULL;
+  g_autoptr (GDate) day24 = g_date_new_dmy (24, G_DATE_NOVEMBER, 2026);
+  g_autoptr (GDate) day25 = g_date_new_dmy (25, G_DATE_NOVEMBER, 2026);
+  g_autoptr (GDate) day26 = g_date_new_dmy (26, G_DATE_NOVEMBER, 2026);
+  static const char * const amounts[] = { "4500", "4,500", "₩4,500", "4,500원", " 4500 " };
+  static const char * const not_amounts[] = { "45,00", "4,5000", ",500", "4500.0", "-500" };
+
+  /* A line name that is not in the item name. */
+  g_ptr_array_set_size (cart->lines, 0);
+  kp_journal_new_sale_add_line (cart, "Iced Latte", 1, 3000, FALSE);
+  kp_journal_new_sale_add_line (cart, "생수", 1, 1000, TRUE);
+  cart->quantity = 2;
+  cart->tax_free_amount = 1000;
+  cart->vat_amount = 273;
+
+  fixture_set_now (fixture, "2026-11-24T10:00:00+09:00");
+  s1 = pay_item (fixture, "아메리카노", 4500, "MONEY");
+  s2 = pay (fixture, cart, "CARD", "Tab00000000000000002");
+  s3 = pay_item (fixture, "김밥", 3500, "CARD");
+  fixture_set_now (fixture, "2026-11-25T10:00:00+09:00");
+  s4 = pay_item (fixture, "참치김밥", 4500, "MONEY");
+  s5 = pay_item (fixture, "Hot Chocolate", 5000, "CARD");
+  s6 = pay (fixture, juice, "CARD", "Tab00000000000000006");
+
+  /* Order ids: exactly, or by prefix. */
+  assert_found (search (fixture->journal, NULL, s3->partner_order_id, 0, 0), s3, NULL);
+  assert_found (search (fixture->journal, NULL, "T1-20261124", 0, 0), s3, s2, s1, NULL);
+  assert_found (search (fixture->journal, NULL, "T1-2026112", 0, 0), s6, s5, s4, s3, s2, s1,
+                NULL);
+
+  /* tids: exactly, or by prefix, in any ASCII case. */
+  assert_found (search (fixture->journal, NULL, "Tab00000000000000002", 0, 0), s2, NULL);
+  assert_found (search (fixture->journal, NULL, "tAB000000", 0, 0), s6, s2, NULL);
+  assert_found (search (fixture->journal, NULL, s1->tid, 0, 0), s1, NULL);
+
+  /* Amounts, with or without grouping. */
+  for (guint i = 0; i < G_N_ELEMENTS (amounts); i++)
+    assert_found (search (fixture->journal, NULL, amounts[i], 0, 0), s6, s4, s1, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (not_amounts); i++)
+    assert_found (search (fixture->journal, NULL, not_amounts[i], 0, 0), NULL);
+
+  /* Names, by substring: trigrams from 3 characters, shorter ones too. */
+  assert_found (search (fixture->journal, NULL, "메리카", 0, 0), s1, NULL);
+  assert_found (search (fixture->journal, NULL, "김밥", 0, 0), s4, s3, NULL);
+  assert_found (search (fixture->journal, NULL, "밥", 0, 0), s4, s3, NULL);
+  assert_found (search (fixture->journal, NULL, "LATTE", 0, 0), s2, NULL);
+  assert_found (search (fixture->journal, NULL, "late", 0, 0), s5, NULL);
+  assert_found (search (fixture->journal, NULL, "생수", 0, 0), s2, NULL);
+  assert_found (search (fixture->journal, NULL, "외 1건", 0, 0), s2, NULL);
+  assert_found (search (fixture->journal, NULL, "0%", 0, 0), s6, NULL);
+  assert_found (search (fixture->journal, NULL, "%", 0, 0), s6, NULL);
+  assert_found (search (fixture->journal, NULL, "_", 0, 0), NULL);
+  assert_found (search (fixture->journal, NULL, "\"Hot", 0, 0), NULL);
+  assert_found (search (fixture->journal, NULL, "없는 상품", 0, 0), NULL);
+
+  /* Within a day. */
+  assert_found (search (fixture->journal, day25, "4,500", 0, 0), s6, s4, NULL);
+  assert_found (search (fixture->journal, day24, "김밥", 0, 0), s3, NULL);
+  assert_found (search (fixture->journal, day24, s4->partner_order_id, 0, 0), NULL);
+  assert_found (search (fixture->journal, day26, "김밥", 0, 0), NULL);
+
+  /* The list of a day, of all days; pages. */
+  assert_found (search (fixture->journal, day24, NULL, 0, 0), s3, s2, s1, NULL);
+  assert_found (search (fixture->journal, day24, "  ", 0, 0), s3, s2, s1, NULL);
+  assert_found (search (fixture->journal, day26, NULL, 0, 0), NULL);
+  assert_found (search (fixture->journal, NULL, NULL, 0, 2), s6, s5, NULL);
+  assert_found (search (fixture->journal, NULL, NULL, 2, 2), s4, s3, NULL);
+  assert_found (search (fixture->journal, NULL, NULL, 6, 2), NULL);
+  assert_found (search (fixture->journal, NULL, "T1-", 1, 3), s5, s4, s3, NULL);
+
+  /* The blocking variant agrees. */
+  {
+    g_autoptr (KpJournalQuery) query = kp_journal_query_new (NULL, "김밥");
+    g_autoptr (GPtrArray) found = NULL;
+    g_autoptr (GError) error = NULL;
+
+    found = kp_journal_search_sync (fixture->journal, query, &error);
+    g_assert_no_error (error);
+    assert_found (g_steal_pointer (&found), s4, s3, NULL);
+  }
+}
+
+/* Enough sales, written as another process would, for the paths of a big
+ * journal: a prefix shared by too many sales to sort, a name read through
+ * widening id windows. */
+static void
+test_search_many (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr (GPtrArray) found = NULL;
+  g_autoptr (GDate) day = g_date_new_dmy (20, G_DATE_NOVEMBER, 2026);
+  sqlite3 *db;
+  const guint n = 12000;
+
+  db = open_raw (fixture->path, SQLITE_OPEN_READWRITE);
+  raw_exec (db, "BEGIN");
+  raw_exec (db,
+            "WITH RECURSIVE seq (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq "
+            "WHERE i < 12000) "
+            "INSERT INTO sales (id, partner_order_id, partner_user_id, terminal_id, cid, "
+            "dialect, state, item_name, quantity, total_amount, tax_free_amount, vat_amount, "
+            "tid, nonce, created_at, updated_at, created_day) "
+            "SELECT i, printf ('T9-20261120-%05d', i), 'u', 'T9', 'TC0ONETIME', 'online', "
+            "'APPROVED', iif (i = 1, 'Rare thing', 'Bulk item'), 1, 1000, 0, 90, "
+            "printf ('TX%018d', i), 'ab', '2026-11-20T10:00:00+09:00', "
+            "'2026-11-20T10:00:00+09:00', '2026-11-20' FROM seq");
+  raw_exec (db,
+            "INSERT INTO sale_lines SELECT id, 0, item_name, 1, 1000, 0, 1000 FROM sales");
+  raw_exec (db, "COMMIT");
+  sqlite3_close (db);
+
+  found = search (fixture->journal, NULL, "TX", 0, 5);
+  g_assert_cmpuint (found->len, ==, 5);
+  for (guint i = 0; i < found->len; i++)
+    g_assert_cmpint (((KpJournalSale *) g_ptr_array_index (found, i))->id, ==, n - i);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  found = search (fixture->journal, day, "T9-2026", 3, 3);
+  g_assert_cmpuint (found->len, ==, 3);
+  g_assert_cmpint (((KpJournalSale *) g_ptr_array_index (found, 0))->id, ==, n - 3);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  found = search (fixture->journal, NULL, "Rare", 0, 0);
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpint (((KpJournalSale *) g_ptr_array_index (found, 0))->id, ==, 1);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  found = search (fixture->journal, NULL, "bulk", 0, 250);
+  g_assert_cmpuint (found->len, ==, 250);
+  for (guint i = 0; i < found->len; i++)
+    g_assert_cmpint (((KpJournalSale *) g_ptr_array_index (found, i))->id, ==, n - i);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  found = search (fixture->journal, NULL, "Bu", n - 10, 20);
+  g_assert_cmpuint (found->len, ==, 9);
+  g_assert_cmpint (((KpJournalSale *) g_ptr_array_index (found, 8))->id, ==, 2);
+  g_clear_pointer (&found, g_ptr_array_unref);
+
+  found = search (fixture->journal, NULL, "1,000", 0, 0);
+  g_assert_cmpuint (found->len, ==, KP_JOURNAL_QUERY_DEFAULT_LIMIT);
+}
+
+static const KpJournalMethodTotals *
+get_method (const KpJournalDayReport *report,
+            const char               *method)
+{
+  const KpJournalMethodTotals *totals = kp_journal_day_report_get_method (report, method);
+
+  g_assert_nonnull (totals);
+  return totals;
+}
+
+static void
+assert_totals (const KpJournalDayReport *report)
+{
+  guint count = 0;
+  guint n_refunds = 0;
+  gint64 gross = 0;
+  gint64 refunds = 0;
+
+  g_assert_cmpint (report->net, ==, report->gross - report->refunds);
+  g_assert_cmpstr (((KpJournalMethodTotals *) g_ptr_array_index (report->methods, 0))->method,
+                   ==, "MONEY");
+  g_assert_cmpstr (((KpJournalMethodTotals *) g_ptr_array_index (report->methods, 1))->method,
+                   ==, "CARD");
+
+  for (guint i = 0; i < report->methods->len; i++)
+    {
+      const KpJournalMethodTotals *totals = g_ptr_array_index (report->methods, i);
+
+      g_assert_cmpint (totals->net, ==, totals->gross - totals->refunds);
+      count += totals->count;
+      n_refunds += totals->n_refunds;
+      gross += totals->gross;
+      refunds += totals->refunds;
+    }
+
+  g_assert_cmpuint (count, ==, report->n_sales);
+  g_assert_cmpuint (n_refunds, ==, report->n_refunds);
+  g_assert_cmpint (gross, ==, report->gross);
+  g_assert_cmpint (refunds, ==, report->refunds);
+}
+
+static void
+assert_unfinished (const KpJournalDayReport *report,
+                   guint                     index,
+                   const KpJournalSale      *sale,
+                   KpSaleState               state,
+                   const char               *refund_id,
+                   gint64                    amount)
+{
+  const KpJournalUnfinished *item;
+
+  g_assert_cmpuint (index, <, report->unfinished->len);
+  item = g_ptr_array_index (report->unfinished, index);
+  g_assert_cmpstr (item->partner_order_id, ==, sale->partner_order_id);
+  g_assert_cmpint (item->state, ==, state);
+  g_assert_cmpstr (item->refund_id, ==, refund_id);
+  g_assert_cmpint (item->amount, ==, amount);
+  g_assert_nonnull (item->since);
+}
+
+static KpJournalSale *
+create_and_move (Fixture     *fixture,
+                 const char  *item_name,
+                 gint64       price,
+                 KpSaleState  to,
+                 const char  *expires_at)
+{
+  g_autoptr (KpJournalNewSale) input = new_sale_for ("T1", item_name, price);
+  g_autoptr (KpJournalSale) created = NULL;
+  g_autoptr (KpJournalUpdate) ready = kp_journal_update_new ();
+  g_autoptr (KpJournalSale) waiting = NULL;
+  g_autoptr (KpJournalSale) moved = NULL;
+  g_autoptr (GError) error = NULL;
+
+  created = create_sale (fixture->journal, input, &error);
+  g_assert_no_error (error);
+  if (to == KP_SALE_STATE_READY_SENT)
+    return g_steal_pointer (&created);
+
+  if (to == KP_SALE_STATE_READY_FAILED || to == KP_SALE_STATE_APPROVED)
+    {
+      moved = move_sale (fixture->journal, created->partner_order_id, KP_SALE_STATE_READY_SENT,
+                         to, NULL, &error);
+      g_assert_no_error (error);
+      return g_steal_pointer (&moved);
+    }
+
+  ready->tid = g_strdup_printf ("T%019" G_GINT64_FORMAT, created->id);
+  ready->expires_at = parse_time (expires_at);
+  waiting = move_sale (fixture->journal, created->partner_order_id, KP_SALE_STATE_READY_SENT,
+                       KP_SALE_STATE_AWAITING_CUSTOMER, ready, &error);
+  g_assert_no_error (error);
+
+  moved = move_sale (fixture->journal, created->partner_order_id,
+                     KP_SALE_STATE_AWAITING_CUSTOMER, to, NULL, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&moved);
+}
+
+static void
+test_day_report (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr (KpJournalNewSale) cart = new_cart_sale ();
+  g_autoptr (KpJournalSale) a = NULL;
+  g_autoptr (KpJournalSale) b = NULL;
+  g_autoptr (KpJournalSale) c = NULL;
+  g_autoptr (KpJournalSale) c_refunded = NULL;
+  g_autoptr (KpJournalSale) d = NULL;
+  g_autoptr (KpJournalSale) e = NULL;
+  g_autoptr (KpJournalSale) f = NULL;
+  g_autoptr (KpJournalSale) g = NULL;
+  g_autoptr (KpJournalSale) h = NULL;
+  g_autoptr (KpJournalSale) i = NULL;
+  g_autoptr (KpJournalSale) a_refunded = NULL;
+  g_autoptr (KpJournalSale) g_refunded = NULL;
+  g_autoptr (KpJournalRefund) g_refund = NULL;
+  g_autoptr (KpJournalRefundRequest) request = refund_request (1000, 0);
+  g_autoptr (KpJournalDayReport) report = NULL;
+  g_autoptr (KpJournalDayReport) next_day = NULL;
+  g_autoptr (KpJournalDayReport) again = NULL;
+  g_autoptr (KpJournalDayReport) empty = NULL;
+  g_autoptr (KpJournalDayReport) blocking = NULL;
+  g_autoptr (GDate) day25 = g_date_new_dmy (25, G_DATE_NOVEMBER, 2026);
+  g_autoptr (GDate) day26 = g_date_new_dmy (26, G_DATE_NOVEMBER, 2026);
+  g_autoptr (GDate) day27 = g_date_new_dmy (27, G_DATE_NOVEMBER, 2026);
+  g_autoptr (GError) error = NULL;
+  const KpJournalMethodTotals *totals;
+
+  /* 25 November: paid in both ways, refunded, unfinished, failed. */
+  a = pay (fixture, cart, "MONEY", NULL);                       /* VAT 818, 1,000 tax-free */
+  b = pay_item (fixture, "Latte", 5000, "CARD");                /* VAT 454 */
+  c = pay_item (fixture, "Pizza", 22000, "CARD");               /* VAT 2,000 */
+  c_refunded = refund (fixture, c, 2000);                       /* VAT 182 */
+  d = create_and_move (fixture, "Soda", 3000, KP_SALE_STATE_READY_SENT, NULL);
+  e = create_and_move (fixture, "Chips", 1500, KP_SALE_STATE_EXPIRED,
+                       "2026-11-25T10:15:00+09:00");
+  f = create_and_move (fixture, "Cake", 6000, KP_SALE_STATE_ABORTED_BY_CASHIER,
+                       "2026-11-25T23:00:00+09:00");
+  g = pay_item (fixture, "Tea", 3300, "CARD");                  /* VAT 300 */
+  g_refund = begin_refund (fixture->journal, g->partner_order_id, request, &error);
+  g_assert_no_error (error);
+  h = create_and_move (fixture, "Gum", 1000, KP_SALE_STATE_READY_FAILED, NULL);
+  i = create_and_move (fixture, "Candy", 1000, KP_SALE_STATE_APPROVED, NULL);  /* VAT 90 */
+
+  report = day_report (fixture->journal, day25);
+  g_assert_true (g_date_compare (&report->day, day25) == 0);
+  g_assert_cmpuint (report->n_sales, ==, 5);
+  g_assert_cmpint (report->gross, ==, 10000 + 5000 + 22000 + 3300 + 1000);
+  g_assert_cmpuint (report->n_refunds, ==, 1);
+  g_assert_cmpint (report->refunds, ==, 2000);
+  g_assert_cmpint (report->net, ==, 41300 - 2000);
+  g_assert_cmpint (report->vat, ==, 818 + 454 + 2000 + 300 + 90 - 182);
+  g_assert_cmpint (report->tax_free, ==, 1000);
+  g_assert_false (report->closed);
+  g_assert_null (report->closed_at);
+  g_assert_cmpuint (report->amendments->len, ==, 0);
+  assert_totals (report);
+
+  g_assert_cmpuint (report->methods->len, ==, 3);
+  totals = get_method (report, "MONEY");
+  g_assert_cmpuint (totals->count, ==, 1);
+  g_assert_cmpint (totals->gross, ==, 10000);
+  g_assert_cmpint (totals->refunds, ==, 0);
+  totals = get_method (report, "CARD");
+  g_assert_cmpuint (totals->count, ==, 3);
+  g_assert_cmpint (totals->gross, ==, 30300);
+  g_assert_cmpuint (totals->n_refunds, ==, 1);
+  g_assert_cmpint (totals->refunds, ==, 2000);
+  g_assert_cmpint (totals->net, ==, 28300);
+  totals = get_method (report, "UNKNOWN");
+  g_assert_cmpuint (totals->count, ==, 1);
+  g_assert_cmpint (totals->gross, ==, 1000);
+
+  /* Still in flight: the sale waiting for ready, the aborted one whose tid
+   * lives, the refund of G. */
+  g_assert_cmpuint (report->unfinished->len, ==, 3);
+  assert_unfinished (report, 0, d, KP_SALE_STATE_READY_SENT, NULL, 3000);
+  assert_unfinished (report, 1, f, KP_SALE_STATE_ABORTED_BY_CASHIER, NULL, 6000);
+  assert_unfinished (report, 2, g, KP_SALE_STATE_APPROVED, g_refund->refund_id, 1000);
+
+  /* 26 November: refunds of the 25th's sales count on the 26th. */
+  fixture_set_now (fixture, "2026-11-26T09:00:00+09:00");
+  a_refunded = refund (fixture, a, 1000);                       /* VAT 91 */
+  g_refunded = complete_refund (fixture->journal, g_refund->refund_id, NULL, NULL, &error);
+  g_assert_no_error (error);                                    /* VAT 91 */
+
+  next_day = day_report (fixture->journal, day26);
+  g_assert_cmpuint (next_day->n_sales, ==, 0);
+  g_assert_cmpint (next_day->gross, ==, 0);
+  g_assert_cmpuint (next_day->n_refunds, ==, 2);
+  g_assert_cmpint (next_day->refunds, ==, 2000);
+  g_assert_cmpint (next_day->net, ==, -2000);
+  g_assert_cmpint (next_day->vat, ==, -182);
+  g_assert_cmpint (get_method (next_day, "MONEY")->refunds, ==, 1000);
+  g_assert_cmpint (get_method (next_day, "CARD")->refunds, ==, 1000);
+  g_assert_cmpuint (get_method (next_day, "CARD")->count, ==, 0);
+  g_assert_cmpuint (next_day->unfinished->len, ==, 0);
+  assert_totals (next_day);
+
+  /* The 25th is unchanged, but its refund is done and F's tid expired. */
+  again = day_report (fixture->journal, day25);
+  g_assert_cmpint (again->gross, ==, report->gross);
+  g_assert_cmpint (again->refunds, ==, 2000);
+  g_assert_cmpuint (again->unfinished->len, ==, 1);
+  assert_unfinished (again, 0, d, KP_SALE_STATE_READY_SENT, NULL, 3000);
+
+  /* A day without sales. */
+  empty = day_report (fixture->journal, day27);
+  g_assert_cmpuint (empty->n_sales, ==, 0);
+  g_assert_cmpint (empty->net, ==, 0);
+  g_assert_cmpuint (empty->methods->len, ==, 2);
+  assert_totals (empty);
+
+  /* A blocking call reads the clock in the caller's thread: the system's. */
+  kp_journal_set_clock (fixture->journal, NULL, NULL);
+  blocking = kp_journal_day_report_sync (fixture->journal, day26, &error);
+  g_assert_no_error (error);
+  kp_journal_set_clock (fixture->journal, fixture_clock, fixture);
+  g_assert_cmpint (blocking->refunds, ==, next_day->refunds);
+}
+
+static void
+test_close_day (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr (KpJournalSale) a = pay_item (fixture, "Latte", 5000, "MONEY");
+  g_autoptr (KpJournalSale) b = pay_item (fixture, "Tea", 3000, "CARD");
+  g_autoptr (KpJournalSale) b_refunded = NULL;
+  g_autoptr (KpJournalSale) late = NULL;
+  g_autoptr (KpJournalDayReport) closed = NULL;
+  g_autoptr (KpJournalDayReport) twice = NULL;
+  g_autoptr (KpJournalDayReport) future = NULL;
+  g_autoptr (KpJournalDayReport) report = NULL;
+  g_autoptr (KpJournalDayReport) amended = NULL;
+  g_autoptr (KpJournalDayReport) next_day = NULL;
+  g_autoptr (KpJournalDayReport) closed26 = NULL;
+  g_autoptr (KpJournalDayReport) after_close = NULL;
+  g_autoptr (KpJournalDayCheck) check = NULL;
+  g_autoptr (KpJournalDayCheck) check_amended = NULL;
+  g_autoptr (KpJournalDayCheck) check26 = NULL;
+  g_autoptr (KpJournalDayCheck) not_closed = NULL;
+  g_autoptr (GDate) day25 = g_date_new_dmy (25, G_DATE_NOVEMBER, 2026);
+  g_autoptr (GDate) day26 = g_date_new_dmy (26, G_DATE_NOVEMBER, 2026);
+  g_autoptr (GDate) day27 = g_date_new_dmy (27, G_DATE_NOVEMBER, 2026);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *gross = NULL;
+  g_autofree char *method = NULL;
+  const KpJournalAmendment *amendment;
+  sqlite3 *db;
+
+  fixture_set_now (fixture, "2026-11-25T20:00:00+09:00");
+  closed = close_day (fixture->journal, day25, &error);
+  g_assert_no_error (error);
+  g_assert_true (closed->closed);
+  assert_time (closed->closed_at, "2026-11-25T20:00:00+09:00");
+  g_assert_cmpstr (closed->closed_by, ==, "T1");
+  g_assert_true (g_str_has_prefix (closed->hash, "sha256:"));
+  g_assert_cmpuint (strlen (closed->hash), ==, strlen ("sha256:") + 64);
+  g_assert_cmpuint (closed->n_sales, ==, 2);
+  g_assert_cmpint (closed->gross, ==, 8000);
+  g_assert_cmpuint (closed->amendments->len, ==, 0);
+
+  /* The figures as closed are kept. */
+  gross = journal_query (fixture->journal,
+                         "SELECT report ->> '$.gross' FROM day_closes WHERE day = '2026-11-25'");
+  method = journal_query (fixture->journal,
+                          "SELECT report ->> '$.methods[1].method' FROM day_closes");
+  g_assert_cmpstr (gross, ==, "8000");
+  g_assert_cmpstr (method, ==, "CARD");
+
+  /* Once only; and not a day to come. */
+  twice = close_day (fixture->journal, day25, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_STATE_CONFLICT);
+  g_assert_null (twice);
+  g_clear_error (&error);
+  future = close_day (fixture->journal, day27, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_INVALID);
+  g_assert_null (future);
+  g_clear_error (&error);
+  not_closed = kp_journal_verify_day_sync (fixture->journal, day26, &error);
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND);
+  g_assert_null (not_closed);
+  g_clear_error (&error);
+
+  check = verify_day (fixture->journal, day25);
+  g_assert_true (check->intact);
+  g_assert_cmpstr (check->sealed_hash, ==, closed->hash);
+  g_assert_cmpstr (check->actual_hash, ==, closed->hash);
+  g_assert_cmpuint (check->n_amendments, ==, 0);
+
+  report = day_report (fixture->journal, day25);
+  g_assert_true (report->closed);
+  g_assert_cmpstr (report->hash, ==, closed->hash);
+  g_assert_cmpstr (report->closed_by, ==, "T1");
+
+  /* A close cannot be edited or removed, nor an amendment. */
+  db = open_raw (fixture->path, SQLITE_OPEN_READWRITE);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE day_closes SET hash = 'x'", NULL, NULL, NULL), ==,
+                   SQLITE_CONSTRAINT);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM day_closes", NULL, NULL, NULL), ==,
+                   SQLITE_CONSTRAINT);
+  sqlite3_close (db);
+
+  /* The next morning, a sale of the 25th is refunded: the refund counts on
+   * the 26th, and the change to the closed day is recorded. */
+  fixture_set_now (fixture, "2026-11-26T09:00:00+09:00");
+  b_refunded = refund (fixture, b, 1000);
+
+  amended = day_report (fixture->journal, day25);
+  g_assert_true (amended->closed);
+  g_assert_cmpint (amended->gross, ==, 8000);
+  g_assert_cmpint (amended->refunds, ==, 0);
+  g_assert_cmpuint (amended->amendments->len, ==, 1);
+  amendment = g_ptr_array_index (amended->amendments, 0);
+  g_assert_true (amendment->by_journal);
+  g_assert_cmpstr (amendment->partner_order_id, ==, b->partner_order_id);
+  g_assert_null (amendment->refund_id);
+  g_assert_nonnull (strstr (amendment->what, "state 'APPROVED' → 'PARTIALLY_REFUNDED';"));
+  g_assert_nonnull (strstr (amendment->what, "refunded_amount 0 → 1000;"));
+  assert_time (amendment->at, "2026-11-26T09:00:00+09:00");
+
+  next_day = day_report (fixture->journal, day26);
+  g_assert_cmpint (next_day->refunds, ==, 1000);
+  g_assert_false (next_day->closed);
+
+  /* Made through the journal: the day is still intact, sealed anew. */
+  check_amended = verify_day (fixture->journal, day25);
+  g_assert_true (check_amended->intact);
+  g_assert_cmpstr (check_amended->sealed_hash, !=, closed->hash);
+  g_assert_cmpstr (check_amended->sealed_hash, ==, check_amended->actual_hash);
+  g_assert_cmpuint (check_amended->n_amendments, ==, 1);
+  g_assert_cmpuint (check_amended->n_outside, ==, 0);
+
+  /* A sale after the day was closed belongs to it, as an amendment. */
+  fixture_set_now (fixture, "2026-11-26T18:00:00+09:00");
+  closed26 = close_day (fixture->journal, day26, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (closed26->n_refunds, ==, 1);
+  fixture_set_now (fixture, "2026-11-26T18:30:00+09:00");
+  late = pay_item (fixture, "Late latte", 4000, "CARD");
+
+  after_close = day_report (fixture->journal, day26);
+  g_assert_cmpuint (after_close->n_sales, ==, 1);
+  g_assert_cmpint (after_close->gross, ==, 4000);
+  g_assert_cmpuint (after_close->amendments->len, ==, 3);
+  amendment = g_ptr_array_index (after_close->amendments, 0);
+  g_assert_nonnull (strstr (amendment->what, " added: READY_SENT, 4000"));
+  for (guint i = 0; i < after_close->amendments->len; i++)
+    {
+      amendment = g_ptr_array_index (after_close->amendments, i);
+      g_assert_cmpstr (amendment->partner_order_id, ==, late->partner_order_id);
+      g_assert_true (amendment->by_journal);
+    }
+  check26 = verify_day (fixture->journal, day26);
+  g_assert_true (check26->intact);
+
+  /* Amendments are never removed. */
+  db = open_raw (fixture->path, SQLITE_OPEN_READWRITE);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM amendments", NULL, NULL, NULL), ==,
+                   SQLITE_CONSTRAINT);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE amendments SET what = 'nothing'", NULL, NULL, NULL),
+                   ==, SQLITE_CONSTRAINT);
+  sqlite3_close (db);
+}
+
+/* Rows edited with sqlite3, behind the journal's back. */
+static void
+test_verify_tamper (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (KpJournalSale) a = pay_item (fixture, "Latte", 5000, "MONEY");
+  g_autoptr (KpJournalSale) b = pay_item (fixture, "Tea", 3000, "CARD");
+  g_autoptr (KpJournalSale) c = NULL;
+  g_autoptr (KpJournalSale) c_refunded = NULL;
+  g_autoptr (KpJournalDayReport) closed = NULL;
+  g_autoptr (KpJournalDayReport) closed26 = NULL;
+  g_autoptr (KpJournalDayReport) report = NULL;
+  g_autoptr (KpJournalDayCheck) check = NULL;
+  g_autoptr (KpJournalDayCheck) silent = NULL;
+  g_autoptr (KpJournalDayCheck) found_later = NULL;
+  g_autoptr (GDate) day25 = g_date_new_dmy (25, G_DATE_NOVEMBER, 2026);
+  g_autoptr (GDate) day26 = g_date_new_dmy (26, G_DATE_NOVEMBER, 2026);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *update = NULL;
+  const KpJournalAmendment *amendment;
+  sqlite3 *db;
+
+  fixture_set_now (fixture, "2026-11-25T20:00:00+09:00");
+  closed = close_day (fixture->journal, day25, &error);
+  g_assert_no_error (error);
+
+  /* With the triggers in place the edit is recorded, as made outside. */
+  db = open_raw (fixture->path, SQLITE_OPEN_READWRITE);
+  update = g_strdup_printf ("UPDATE sales SET total_amount = 4000 "
+                            "WHERE partner_order_id = '%s'", a->partner_order_id);
+  raw_exec (db, update);
+  sqlite3_close (db);
+
+  check = verify_day (fixture->journal, day25);
+  g_assert_false (check->intact);
+  g_assert_cmpstr (check->sealed_hash, ==, closed->hash);
+  g_assert_cmpstr (check->actual_hash, !=, closed->hash);
+  g_assert_cmpuint (check->n_amendments, ==, 1);
+  g_assert_cmpuint (check->n_outside, ==, 1);
+
+  report = day_report (fixture->journal, day25);
+  g_assert_cmpint (report->gross, ==, 7000);
+  g_assert_cmpuint (report->amendments->len, ==, 1);
+  amendment = g_ptr_array_index (report->amendments, 0);
+  g_assert_false (amendment->by_journal);
+  g_assert_cmpstr (amendment->partner_order_id, ==, a->partner_order_id);
+  g_assert_nonnull (strstr (amendment->what, "total_amount 5000 → 4000;"));
+  g_assert_nonnull (amendment->at);
+
+  /* Without them (dropped), the hash still tells. */
+  fixture_set_now (fixture, "2026-11-26T10:00:00+09:00");
+  c = pay_item (fixture, "Cake", 6000, "CARD");
+  fixture_set_now (fixture, "2026-11-26T20:00:00+09:00");
+  closed26 = close_day (fixture->journal, day26, &error);
+  g_assert_no_error (error);
+
+  db = open_raw (fixture->path, SQLITE_OPEN_READWRITE);
+  raw_exec (db, "DROP TRIGGER sales_amend_update");
+  g_free (update);
+  update = g_strdup_printf ("UPDATE sales SET item_name = 'Pie' "
+                            "WHERE partner_order_id = '%s'", c->partner_order_id);
+  raw_exec (db, update);
+  sqlite3_close (db);
+
+  silent = verify_day (fixture->journal, day26);
+  g_assert_false (silent->intact);
+  g_assert_cmpuint (silent->n_amendments, ==, 0);
+  g_assert_cmpstr (silent->actual_hash, !=, silent->sealed_hash);
+
+  /* The journal's next write to that day finds it and says so before it
+   * seals anything. */
+  fixture_set_now (fixture, "2026-11-27T10:00:00+09:00");
+  g_test_expect_message ("kp-journal", G_LOG_LEVEL_WARNING,
+                         "*closed day 2026-11-26 changed outside the journal*");
+  c_refunded = refund (fixture, c, 1000);
+  g_test_assert_expected_messages ();
+
+  found_later = verify_day (fixture->journal, day26);
+  g_assert_false (found_later->intact);
+  g_assert_cmpuint (found_later->n_outside, ==, 1);
+}
+
+static void
+test_day_report_csv (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr (KpJournalSale) a = pay_item (fixture, "Latte", 5000, "MONEY");
+  g_autoptr (KpJournalSale) b = pay_item (fixture, "Tea", 3000, "CARD");
+  g_autoptr (KpJournalSale) c = create_and_move (fixture, "Soda", 2000,
+                                                 KP_SALE_STATE_READY_SENT, NULL);
+  g_autoptr (KpJournalSale) b_refunded = NULL;
+  g_autoptr (KpJournalDayReport) closed = NULL;
+  g_autoptr (KpJournalDayReport) report = NULL;
+  g_autoptr (GDate) day25 = g_date_new_dmy (25, G_DATE_NOVEMBER, 2026);
+  g_autoptr (GBytes) contents = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *csv_path = g_build_filename (g_get_user_data_dir (), "z-report.csv", NULL);
+  g_autofree char *update = NULL;
+  g_autofree char *outside_at = NULL;
+  g_autofree char *expected = NULL;
+  sqlite3 *db;
+
+  fixture_set_now (fixture, "2026-11-25T20:00:00+09:00");
+  closed = close_day (fixture->journal, day25, &error);
+  g_assert_no_error (error);
+
+  fixture_set_now (fixture, "2026-11-26T09:00:00+09:00");
+  b_refunded = refund (fixture, b, 1000);
+
+  db = open_raw (fixture->path, SQLITE_OPEN_READWRITE);
+  update = g_strdup_printf ("UPDATE sales SET item_name = 'Tea, \"hot\"' "
+                            "WHERE partner_order_id = '%s'", b->partner_order_id);
+  raw_exec (db, update);
+  sqlite3_close (db);
+
+  report = day_report (fixture->journal, day25);
+  g_assert_cmpuint (report->amendments->len, ==, 2);
+  outside_at = _kp_journal_format_time (
+    ((KpJournalAmendment *) g_ptr_array_index (report->amendments, 1))->at);
+
+  expected = g_strdup_printf (
+    "section,name,value,count,gross,refund_count,refunds,net,state,at,detail\r\n"
+    "figure,day,2026-11-25,,,,,,,,\r\n"
+    "figure,closed,true,,,,,,,,\r\n"
+    "figure,closed_at,2026-11-25T20:00:00+09:00,,,,,,,,\r\n"
+    "figure,closed_by,T1,,,,,,,,\r\n"
+    "figure,hash,%s,,,,,,,,\r\n"
+    "figure,n_sales,2,,,,,,,,\r\n"
+    "figure,gross,8000,,,,,,,,\r\n"
+    "figure,n_refunds,0,,,,,,,,\r\n"
+    "figure,refunds,0,,,,,,,,\r\n"
+    "figure,net,8000,,,,,,,,\r\n"
+    "figure,vat,726,,,,,,,,\r\n"
+    "figure,tax_free,0,,,,,,,,\r\n"
+    "method,MONEY,,1,5000,0,0,5000,,,\r\n"
+    "method,CARD,,1,3000,0,0,3000,,,\r\n"
+    "unfinished,%s,2000,,,,,,READY_SENT,2026-11-25T10:00:00+09:00,\r\n"
+    "amendment,%s,,,,,,,journal,2026-11-26T09:00:00+09:00,"
+    "sale %s changed: state 'APPROVED' → 'PARTIALLY_REFUNDED'; refunded_amount 0 → 1000; "
+    "updated_at '2026-11-25T10:00:00+09:00' → '2026-11-26T09:00:00+09:00';\r\n"
+    "amendment,%s,,,,,,,outside,%s,"
+    "\"sale %s changed: item_name 'Tea' → 'Tea, \"\"hot\"\"';\"\r\n",
+    closed->hash, c->partner_order_id, b->partner_order_id, b->partner_order_id,
+    b->partner_order_id, outside_at, b->partner_order_id);
+
+  g_assert_true (kp_journal_export_day_report_csv_sync (report, csv_path, &error));
+  g_assert_no_error (error);
+  contents = read_file (csv_path);
+  g_assert_cmpmem (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
+                   expected, strlen (expected));
+}
+
 static void
 test_records (void)
 {
@@ -2022,7 +3461,17 @@ main (int   argc,
   ADD ("cancelled", test_cancelled);
   ADD ("main-context", test_main_context);
   ADD ("concurrent", test_concurrent);
+  ADD ("refund-lifecycle", test_refund_lifecycle);
+  ADD ("refund-failed", test_refund_failed);
+  ADD ("refund-by-transition", test_refund_by_transition);
+  ADD ("search", test_search);
+  ADD ("search-many", test_search_many);
+  ADD ("day-report", test_day_report);
+  ADD ("close-day", test_close_day);
+  ADD ("verify-tamper", test_verify_tamper);
+  ADD ("day-report-csv", test_day_report_csv);
   g_test_add_func ("/kp/journal/migration", test_migration);
+  g_test_add_func ("/kp/journal/migration-v2", test_migration_v2);
   g_test_add_func ("/kp/journal/migration-atomic", test_migration_atomic);
   g_test_add_func ("/kp/journal/too-new", test_too_new);
   g_test_add_func ("/kp/journal/not-a-database", test_not_a_database);

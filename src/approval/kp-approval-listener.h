@@ -17,6 +17,35 @@ typedef enum
   KP_CALLBACK_FAIL,
 } KpCallbackKind;
 
+/* Limits on what the listener accepts from the network (kp-approval-listener.c).
+ *
+ * The listener serves one short GET per customer on a LAN port, so it refuses anything
+ * bigger than such a redirect, and answers every request with `Connection: close`:
+ *
+ * - a request with a body (`Content-Length` > 0, or `Transfer-Encoding: chunked`) gets
+ *   413 at once, before any of the body is read;
+ * - a request target (decoded path plus `?` and the query as sent) longer than
+ *   %KP_APPROVAL_LISTENER_MAX_URI_LENGTH bytes gets 414;
+ * - request headers adding up to more than %KP_APPROVAL_LISTENER_MAX_HEADER_BYTES
+ *   (each header counted as `Name: value` plus CR LF) get 431;
+ * - beyond 64 KiB of request line and headers libsoup 3.2 itself drops the connection
+ *   without an answer, and a request it cannot parse gets 400 from libsoup;
+ * - an order id longer than %KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH or a nonce longer
+ *   than %KP_APPROVAL_LISTENER_MAX_NONCE_LENGTH is never looked up (404); a `pg_token`
+ *   that is empty, longer than %KP_APPROVAL_LISTENER_MAX_PG_TOKEN_LENGTH or not printable
+ *   ASCII gets 400;
+ * - at most %KP_APPROVAL_LISTENER_MAX_CONNECTIONS connections are served at a time (more
+ *   are closed at once), and each is closed %KP_APPROVAL_LISTENER_TIMEOUT_SECONDS after
+ *   it opened, finished or not.
+ */
+#define KP_APPROVAL_LISTENER_MAX_URI_LENGTH      2048
+#define KP_APPROVAL_LISTENER_MAX_HEADER_BYTES    8192
+#define KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH 100
+#define KP_APPROVAL_LISTENER_MAX_NONCE_LENGTH    64
+#define KP_APPROVAL_LISTENER_MAX_PG_TOKEN_LENGTH 100
+#define KP_APPROVAL_LISTENER_MAX_CONNECTIONS     64
+#define KP_APPROVAL_LISTENER_TIMEOUT_SECONDS     20
+
 #define KP_TYPE_APPROVAL_LISTENER (kp_approval_listener_get_type ())
 G_DECLARE_FINAL_TYPE (KpApprovalListener, kp_approval_listener, KP, APPROVAL_LISTENER, GObject)
 
@@ -33,6 +62,13 @@ void                kp_approval_listener_expect       (KpApprovalListener  *self
 void                kp_approval_listener_forget       (KpApprovalListener  *self,
                                                        const char          *partner_order_id);
 guint               kp_approval_listener_get_n_rejected (KpApprovalListener *self);
+guint               kp_approval_listener_check_request (KpApprovalListener  *self,
+                                                        const char          *method,
+                                                        const char          *path,
+                                                        GHashTable          *query,
+                                                        KpCallbackKind      *out_kind,
+                                                        char               **out_order_id,
+                                                        const char         **out_pg_token);
 
 char               *kp_callback_url                   (const char          *callback_base,
                                                        KpCallbackKind       kind,

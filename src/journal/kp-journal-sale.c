@@ -18,6 +18,7 @@ G_DEFINE_BOXED_TYPE (KpJournalUpdate, kp_journal_update,
                      kp_journal_update_copy, kp_journal_update_free)
 G_DEFINE_BOXED_TYPE (KpJournalTransition, kp_journal_transition,
                      kp_journal_transition_copy, kp_journal_transition_free)
+G_DEFINE_BOXED_TYPE (KpJournalQuery, kp_journal_query, kp_journal_query_copy, kp_journal_query_free)
 
 static gpointer
 copy_line_func (gconstpointer src,
@@ -300,4 +301,51 @@ kp_journal_transition_free (KpJournalTransition *transition)
   g_clear_pointer (&transition->at, g_date_time_unref);
   g_free (transition->detail);
   g_free (transition);
+}
+
+/**
+ * kp_journal_query_new:
+ * @day: (nullable): the day to search, copied; %NULL for every day
+ * @text: (nullable): what to look for
+ *
+ * Returns: (transfer full): a query for the first page (offset 0, the
+ *   default limit)
+ */
+KpJournalQuery *
+kp_journal_query_new (const GDate *day,
+                      const char  *text)
+{
+  KpJournalQuery *query = g_new0 (KpJournalQuery, 1);
+
+  g_return_val_if_fail (day == NULL || g_date_valid (day), query);
+
+  query->day = day != NULL ? g_date_copy (day) : NULL;
+  query->text = g_strdup (text);
+
+  return query;
+}
+
+KpJournalQuery *
+kp_journal_query_copy (const KpJournalQuery *query)
+{
+  KpJournalQuery *copy;
+
+  g_return_val_if_fail (query != NULL, NULL);
+
+  copy = g_memdup2 (query, sizeof *query);
+  copy->day = query->day != NULL ? g_date_copy (query->day) : NULL;
+  copy->text = g_strdup (query->text);
+
+  return copy;
+}
+
+void
+kp_journal_query_free (KpJournalQuery *query)
+{
+  if (query == NULL)
+    return;
+
+  g_clear_pointer (&query->day, g_date_free);
+  g_free (query->text);
+  g_free (query);
 }

@@ -24,6 +24,10 @@ G_BEGIN_DECLS
 #define KP_TYPE_JOURNAL_SALE       (kp_journal_sale_get_type ())
 #define KP_TYPE_JOURNAL_UPDATE     (kp_journal_update_get_type ())
 #define KP_TYPE_JOURNAL_TRANSITION (kp_journal_transition_get_type ())
+#define KP_TYPE_JOURNAL_QUERY      (kp_journal_query_get_type ())
+
+/* KpJournalQuery.limit when it is 0. */
+#define KP_JOURNAL_QUERY_DEFAULT_LIMIT 200
 
 /**
  * KpJournalLine:
@@ -166,6 +170,30 @@ typedef struct
   char        *detail;
 } KpJournalTransition;
 
+/**
+ * KpJournalQuery:
+ * @day: (nullable): only sales created on this local date; %NULL for any day
+ * @text: (nullable): what the cashier typed; %NULL or blank lists every
+ *   sale (of @day). Otherwise a sale matches if any of these does:
+ *   its partner_order_id equals or starts with @text (as typed); its tid
+ *   equals or starts with @text (ignoring ASCII case); its item name or one
+ *   of its line names contains @text (ignoring case); or @text is an
+ *   amount ("4500", "4,500", "₩4,500", "4,500원") equal to its total.
+ *   Leading and trailing white space is ignored
+ * @offset: how many matches to skip (paging)
+ * @limit: at most this many sales; 0 for %KP_JOURNAL_QUERY_DEFAULT_LIMIT
+ *
+ * A history search (kp_journal_search_async()). Allocate it with
+ * kp_journal_query_new().
+ */
+typedef struct
+{
+  GDate *day;
+  char  *text;
+  guint  offset;
+  guint  limit;
+} KpJournalQuery;
+
 GType                kp_journal_line_get_type       (void);
 KpJournalLine       *kp_journal_line_new            (const char                *name,
                                                      gint64                     quantity,
@@ -197,10 +225,17 @@ GType                kp_journal_transition_get_type (void);
 KpJournalTransition *kp_journal_transition_copy     (const KpJournalTransition *transition);
 void                 kp_journal_transition_free     (KpJournalTransition       *transition);
 
+GType                kp_journal_query_get_type      (void);
+KpJournalQuery      *kp_journal_query_new           (const GDate               *day,
+                                                     const char                *text);
+KpJournalQuery      *kp_journal_query_copy          (const KpJournalQuery      *query);
+void                 kp_journal_query_free          (KpJournalQuery            *query);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpJournalLine, kp_journal_line_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpJournalNewSale, kp_journal_new_sale_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpJournalSale, kp_journal_sale_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpJournalUpdate, kp_journal_update_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpJournalTransition, kp_journal_transition_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpJournalQuery, kp_journal_query_free)
 
 G_END_DECLS

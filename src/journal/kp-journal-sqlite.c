@@ -152,3 +152,51 @@ _kp_journal_parse_time (const char *text)
 
   return datetime;
 }
+
+/* "2026-11-25", the form of sales.created_day. */
+char *
+_kp_journal_format_day (const GDate *day)
+{
+  g_return_val_if_fail (day != NULL && g_date_valid (day), NULL);
+
+  return g_strdup_printf ("%04u-%02u-%02u", (guint) g_date_get_year (day),
+                          (guint) g_date_get_month (day), (guint) g_date_get_day (day));
+}
+
+/* The local date of @datetime, as _kp_journal_format_day() writes it. */
+char *
+_kp_journal_day_of (GDateTime *datetime)
+{
+  g_autoptr (GDateTime) local = NULL;
+
+  g_return_val_if_fail (datetime != NULL, NULL);
+
+  local = g_date_time_to_local (datetime);
+  return g_date_time_format (local, "%Y-%m-%d");
+}
+
+/* Runs @stmt and reads the first column of its one row (0 when NULL),
+ * leaving it reset. */
+gboolean
+_kp_journal_query_int64 (sqlite3       *db,
+                         sqlite3_stmt  *stmt,
+                         gint64        *out_value,
+                         GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_FAILED,
+                     "A journal query returned no row");
+      else
+        _kp_journal_set_sqlite_error (error, db, "A journal query failed");
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  *out_value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return TRUE;
+}

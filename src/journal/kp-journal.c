@@ -33,6 +33,12 @@
  * A pending operation holds a reference to the journal, and its worker
  * thread may drop it just after the callback ran: the last reference, and
  * with it the closing of the file, can go in a worker thread.
+ *
+ * Sales and their transitions are here; refunds are in
+ * kp-journal-refunds.c, history search in kp-journal-search.c, the day
+ * report, closing and verifying days in kp-journal-days.c. Every write
+ * transaction records, and seals, its changes to days already closed
+ * (_kp_journal_amend_begin() and _kp_journal_amend_end()).
  */
 
 struct _KpJournal
@@ -61,13 +67,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* The sale columns, in the order of the SALE_* indices below. */
-#define SALE_COLUMNS \
-  "id, partner_order_id, partner_user_id, terminal_id, cid, dialect, state, item_name, " \
-  "quantity, total_amount, tax_free_amount, vat_amount, tid, aid, pg_token, nonce, " \
-  "payment_method_type, card_info, created_at, updated_at, approved_at, expires_at, " \
-  "refunded_amount"
-
+/* The indices of KP_JOURNAL_SALE_COLUMNS (kp-journal-private.h). */
 enum {
   SALE_ID,
   SALE_PARTNER_ORDER_ID,
@@ -118,8 +118,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TransitionData, transition_data_free)
 
 /* Helpers. Those named *_locked run with self->mutex held. */
 
-static GDateTime *
-now_locked (KpJournal *self)
+sqlite3 *
+_kp_journal_lock (KpJournal *self)
+{
+  g_mutex_lock (&self->mutex);
+  return self->db;
+}
+
+void
+_kp_journal_unlock (KpJournal *self)
+{
+  g_mutex_unlock (&self->mutex);
+}
+
+GDateTime *
+_kp_journal_now_locked (KpJournal *self)
 {
   GDateTime *now = NULL;
 
@@ -131,23 +144,23 @@ now_locked (KpJournal *self)
   return now;
 }
 
-static char *
-dup_column_text (sqlite3_stmt *stmt,
-                 int           column)
+char *
+_kp_journal_dup_column_text (sqlite3_stmt *stmt,
+                             int           column)
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
-static GDateTime *
-column_time (sqlite3_stmt *stmt,
-             int           column)
+GDateTime *
+_kp_journal_column_time (sqlite3_stmt *stmt,
+                         int           column)
 {
   return _kp_journal_parse_time ((const char *) sqlite3_column_text (stmt, column));
 }
 
-static KpSaleState
-column_state (sqlite3_stmt *stmt,
-              int           column)
+KpSaleState
+_kp_journal_column_state (sqlite3_stmt *stmt,
+                          int           column)
 {
   const char *text = (const char *) sqlite3_column_text (stmt, column);
   KpSaleState state = KP_SALE_STATE_NONE;
@@ -158,15 +171,11 @@ column_state (sqlite3_stmt *stmt,
   return state;
 }
 
-static gboolean
-set_invalid (GError     **error,
-             const char  *format,
-             ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-set_invalid (GError     **error,
-             const char  *format,
-             ...)
+/* Always returns FALSE, like _kp_journal_set_sqlite_error(). */
+gboolean
+_kp_journal_set_invalid (GError     **error,
+                         const char  *format,
+                         ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -179,29 +188,29 @@ set_invalid (GError     **error,
   return FALSE;
 }
 
-static const char *
-state_name (KpSaleState state)
+const char *
+_kp_journal_state_name (KpSaleState state)
 {
   const char *name = kp_sale_state_to_string (state);
 
   return name != NULL ? name : "(none)";
 }
 
-static gboolean
-check_text (const char  *value,
-            const char  *field,
-            gboolean     required,
-            GError     **error)
+gboolean
+_kp_journal_check_text (const char  *value,
+                        const char  *field,
+                        gboolean     required,
+                        GError     **error)
 {
   if (value == NULL || *value == '\0')
     {
       if (required)
-        return set_invalid (error, "The sale has no %s", field);
+        return _kp_journal_set_invalid (error, "The sale has no %s", field);
       return TRUE;
     }
 
   if (!g_utf8_validate (value, -1, NULL))
-    return set_invalid (error, "The sale's %s is not valid UTF-8", field);
+    return _kp_journal_set_invalid (error, "The sale's %s is not valid UTF-8", field);
 
   return TRUE;
 }
@@ -211,17 +220,18 @@ check_terminal_id (const char  *terminal_id,
                    GError     **error)
 {
   if (terminal_id == NULL || *terminal_id == '\0')
-    return set_invalid (error, "The sale has no terminal id");
+    return _kp_journal_set_invalid (error, "The sale has no terminal id");
 
   if (strlen (terminal_id) > MAX_TERMINAL_ID_LENGTH)
-    return set_invalid (error, "The terminal id is longer than %d characters",
-                        MAX_TERMINAL_ID_LENGTH);
+    return _kp_journal_set_invalid (error, "The terminal id is longer than %d characters",
+                                    MAX_TERMINAL_ID_LENGTH);
 
   for (const char *p = terminal_id; *p != '\0'; p++)
     {
       if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_' && *p != '.')
-        return set_invalid (error, "The terminal id “%s” may only hold ASCII letters, digits, "
-                                   "“-”, “_” and “.”", terminal_id);
+        return _kp_journal_set_invalid (error,
+                                        "The terminal id “%s” may only hold ASCII letters, "
+                                        "digits, “-”, “_” and “.”", terminal_id);
     }
 
   return TRUE;
@@ -232,12 +242,12 @@ check_nonce (const char  *nonce,
              GError     **error)
 {
   if (nonce == NULL || *nonce == '\0')
-    return set_invalid (error, "The sale has no nonce");
+    return _kp_journal_set_invalid (error, "The sale has no nonce");
 
   for (const char *p = nonce; *p != '\0'; p++)
     {
       if (!g_ascii_isxdigit (*p))
-        return set_invalid (error, "The sale's nonce is not hexadecimal");
+        return _kp_journal_set_invalid (error, "The sale's nonce is not hexadecimal");
     }
 
   return TRUE;
@@ -264,23 +274,26 @@ check_new_sale (const KpJournalNewSale  *input,
   gint64 tax_free = 0;
 
   if (!check_terminal_id (input->terminal_id, error) ||
-      !check_text (input->partner_user_id, "partner_user_id", TRUE, error) ||
-      !check_text (input->cid, "CID", TRUE, error) ||
-      !check_text (input->item_name, "item name", TRUE, error) ||
+      !_kp_journal_check_text (input->partner_user_id, "partner_user_id", TRUE, error) ||
+      !_kp_journal_check_text (input->cid, "CID", TRUE, error) ||
+      !_kp_journal_check_text (input->item_name, "item name", TRUE, error) ||
       !check_nonce (input->nonce, error))
     return FALSE;
 
   if (g_strcmp0 (input->dialect, "online") != 0 && g_strcmp0 (input->dialect, "legacy") != 0)
-    return set_invalid (error, "The sale's dialect must be “online” or “legacy”");
+    return _kp_journal_set_invalid (error,
+                                    "The sale's dialect must be “online” or “legacy”");
 
   if (input->quantity < 1)
-    return set_invalid (error, "The sale's quantity must be at least 1");
+    return _kp_journal_set_invalid (error, "The sale's quantity must be at least 1");
   if (input->total_amount < 1)
-    return set_invalid (error, "The sale's total amount must be at least 1");
+    return _kp_journal_set_invalid (error, "The sale's total amount must be at least 1");
   if (input->tax_free_amount < 0 || input->tax_free_amount > input->total_amount)
-    return set_invalid (error, "The sale's tax-free amount must be between 0 and the total");
+    return _kp_journal_set_invalid (error,
+                                    "The sale's tax-free amount must be between 0 and the total");
   if (input->vat_amount < 0 || input->vat_amount > input->total_amount - input->tax_free_amount)
-    return set_invalid (error, "The sale's VAT must be between 0 and the taxable amount");
+    return _kp_journal_set_invalid (error,
+                                    "The sale's VAT must be between 0 and the taxable amount");
 
   if (input->lines == NULL || input->lines->len == 0)
     return TRUE;
@@ -289,29 +302,32 @@ check_new_sale (const KpJournalNewSale  *input,
     {
       const KpJournalLine *line = g_ptr_array_index (input->lines, i);
 
-      if (!check_text (line->name, "line name", TRUE, error))
+      if (!_kp_journal_check_text (line->name, "line name", TRUE, error))
         return FALSE;
       if (line->quantity < 1 || line->unit_price < 0)
-        return set_invalid (error, "Line %u has a quantity below 1 or a negative price", i + 1);
+        return _kp_journal_set_invalid (error,
+                                        "Line %u has a quantity below 1 or a negative price",
+                                        i + 1);
       if (line->unit_price != 0 && line->quantity > G_MAXINT64 / line->unit_price)
-        return set_invalid (error, "Line %u's amount is out of range", i + 1);
+        return _kp_journal_set_invalid (error, "Line %u's amount is out of range", i + 1);
 
       if (!add_amount (&quantity, line->quantity) ||
           !add_amount (&total, line->quantity * line->unit_price) ||
           (line->tax_free && !add_amount (&tax_free, line->quantity * line->unit_price)))
-        return set_invalid (error, "The lines' totals are out of range");
+        return _kp_journal_set_invalid (error, "The lines' totals are out of range");
     }
 
   /* The cart computes the totals from its lines (DESIGN.md); a mismatch is a
    * bug that must not reach KakaoPay or the books. */
   if (quantity != input->quantity || total != input->total_amount ||
       tax_free != input->tax_free_amount)
-    return set_invalid (error,
-                        "The sale's quantity and amounts (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
-                        ", tax-free %" G_GINT64_FORMAT ") do not match its lines (%" G_GINT64_FORMAT
-                        ", %" G_GINT64_FORMAT ", tax-free %" G_GINT64_FORMAT ")",
-                        input->quantity, input->total_amount, input->tax_free_amount,
-                        quantity, total, tax_free);
+    return _kp_journal_set_invalid (error,
+                                    "The sale's quantity and amounts (%" G_GINT64_FORMAT
+                                    ", %" G_GINT64_FORMAT ", tax-free %" G_GINT64_FORMAT
+                                    ") do not match its lines (%" G_GINT64_FORMAT
+                                    ", %" G_GINT64_FORMAT ", tax-free %" G_GINT64_FORMAT ")",
+                                    input->quantity, input->total_amount, input->tax_free_amount,
+                                    quantity, total, tax_free);
 
   return TRUE;
 }
@@ -321,57 +337,58 @@ check_update (const KpJournalUpdate  *update,
               KpSaleState             to,
               GError                **error)
 {
-  if (!check_text (update->tid, "tid", FALSE, error) ||
-      !check_text (update->pg_token, "pg_token", FALSE, error) ||
-      !check_text (update->aid, "aid", FALSE, error) ||
-      !check_text (update->payment_method_type, "payment method type", FALSE, error) ||
-      !check_text (update->card_info_json, "card info", FALSE, error) ||
-      !check_text (update->detail, "detail", FALSE, error))
+  if (!_kp_journal_check_text (update->tid, "tid", FALSE, error) ||
+      !_kp_journal_check_text (update->pg_token, "pg_token", FALSE, error) ||
+      !_kp_journal_check_text (update->aid, "aid", FALSE, error) ||
+      !_kp_journal_check_text (update->payment_method_type, "payment method type", FALSE, error) ||
+      !_kp_journal_check_text (update->card_info_json, "card info", FALSE, error) ||
+      !_kp_journal_check_text (update->detail, "detail", FALSE, error))
     return FALSE;
 
   if (update->refunded_amount != KP_JOURNAL_UNCHANGED)
     {
       if (to != KP_SALE_STATE_PARTIALLY_REFUNDED && to != KP_SALE_STATE_REFUNDED)
-        return set_invalid (error, "Only a refund sets the refunded amount, not a move to %s",
-                            state_name (to));
+        return _kp_journal_set_invalid (error,
+                                        "Only a refund sets the refunded amount, not a move to %s",
+                                        _kp_journal_state_name (to));
       if (update->refunded_amount < 0)
-        return set_invalid (error, "The refunded amount is negative");
+        return _kp_journal_set_invalid (error, "The refunded amount is negative");
     }
   else if (to == KP_SALE_STATE_PARTIALLY_REFUNDED)
     {
-      return set_invalid (error, "A partial refund needs the refunded amount");
+      return _kp_journal_set_invalid (error, "A partial refund needs the refunded amount");
     }
 
   return TRUE;
 }
 
-static KpJournalSale *
-sale_from_row (sqlite3_stmt *stmt)
+KpJournalSale *
+_kp_journal_sale_from_row (sqlite3_stmt *stmt)
 {
   KpJournalSale *sale = g_new0 (KpJournalSale, 1);
 
   sale->id = sqlite3_column_int64 (stmt, SALE_ID);
-  sale->partner_order_id = dup_column_text (stmt, SALE_PARTNER_ORDER_ID);
-  sale->partner_user_id = dup_column_text (stmt, SALE_PARTNER_USER_ID);
-  sale->terminal_id = dup_column_text (stmt, SALE_TERMINAL_ID);
-  sale->cid = dup_column_text (stmt, SALE_CID);
-  sale->dialect = dup_column_text (stmt, SALE_DIALECT);
-  sale->state = column_state (stmt, SALE_STATE);
-  sale->item_name = dup_column_text (stmt, SALE_ITEM_NAME);
+  sale->partner_order_id = _kp_journal_dup_column_text (stmt, SALE_PARTNER_ORDER_ID);
+  sale->partner_user_id = _kp_journal_dup_column_text (stmt, SALE_PARTNER_USER_ID);
+  sale->terminal_id = _kp_journal_dup_column_text (stmt, SALE_TERMINAL_ID);
+  sale->cid = _kp_journal_dup_column_text (stmt, SALE_CID);
+  sale->dialect = _kp_journal_dup_column_text (stmt, SALE_DIALECT);
+  sale->state = _kp_journal_column_state (stmt, SALE_STATE);
+  sale->item_name = _kp_journal_dup_column_text (stmt, SALE_ITEM_NAME);
   sale->quantity = sqlite3_column_int64 (stmt, SALE_QUANTITY);
   sale->total_amount = sqlite3_column_int64 (stmt, SALE_TOTAL_AMOUNT);
   sale->tax_free_amount = sqlite3_column_int64 (stmt, SALE_TAX_FREE_AMOUNT);
   sale->vat_amount = sqlite3_column_int64 (stmt, SALE_VAT_AMOUNT);
-  sale->tid = dup_column_text (stmt, SALE_TID);
-  sale->aid = dup_column_text (stmt, SALE_AID);
-  sale->pg_token = dup_column_text (stmt, SALE_PG_TOKEN);
-  sale->nonce = dup_column_text (stmt, SALE_NONCE);
-  sale->payment_method_type = dup_column_text (stmt, SALE_PAYMENT_METHOD_TYPE);
-  sale->card_info_json = dup_column_text (stmt, SALE_CARD_INFO);
-  sale->created_at = column_time (stmt, SALE_CREATED_AT);
-  sale->updated_at = column_time (stmt, SALE_UPDATED_AT);
-  sale->approved_at = column_time (stmt, SALE_APPROVED_AT);
-  sale->expires_at = column_time (stmt, SALE_EXPIRES_AT);
+  sale->tid = _kp_journal_dup_column_text (stmt, SALE_TID);
+  sale->aid = _kp_journal_dup_column_text (stmt, SALE_AID);
+  sale->pg_token = _kp_journal_dup_column_text (stmt, SALE_PG_TOKEN);
+  sale->nonce = _kp_journal_dup_column_text (stmt, SALE_NONCE);
+  sale->payment_method_type = _kp_journal_dup_column_text (stmt, SALE_PAYMENT_METHOD_TYPE);
+  sale->card_info_json = _kp_journal_dup_column_text (stmt, SALE_CARD_INFO);
+  sale->created_at = _kp_journal_column_time (stmt, SALE_CREATED_AT);
+  sale->updated_at = _kp_journal_column_time (stmt, SALE_UPDATED_AT);
+  sale->approved_at = _kp_journal_column_time (stmt, SALE_APPROVED_AT);
+  sale->expires_at = _kp_journal_column_time (stmt, SALE_EXPIRES_AT);
   sale->refunded_amount = sqlite3_column_int64 (stmt, SALE_REFUNDED_AMOUNT);
   sale->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_line_free);
 
@@ -400,7 +417,7 @@ load_lines (sqlite3        *db,
       KpJournalLine *line = g_new0 (KpJournalLine, 1);
 
       line->position = sqlite3_column_int (stmt, 0);
-      line->name = dup_column_text (stmt, 1);
+      line->name = _kp_journal_dup_column_text (stmt, 1);
       line->quantity = sqlite3_column_int64 (stmt, 2);
       line->unit_price = sqlite3_column_int64 (stmt, 3);
       line->tax_free = sqlite3_column_int (stmt, 4) != 0;
@@ -414,7 +431,7 @@ load_lines (sqlite3        *db,
   return TRUE;
 }
 
-/* Reads every row of @stmt (a SELECT of SALE_COLUMNS), with the lines. */
+/* Reads every row of @stmt (a SELECT of KP_JOURNAL_SALE_COLUMNS), with the lines. */
 static GPtrArray *
 read_sales (sqlite3       *db,
             sqlite3_stmt  *stmt,
@@ -427,7 +444,7 @@ read_sales (sqlite3       *db,
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      KpJournalSale *sale = sale_from_row (stmt);
+      KpJournalSale *sale = _kp_journal_sale_from_row (stmt);
 
       g_ptr_array_add (sales, sale);
       if (!load_lines (db, sale, error))
@@ -443,16 +460,17 @@ read_sales (sqlite3       *db,
   return g_steal_pointer (&sales);
 }
 
-static KpJournalSale *
-read_sale (sqlite3     *db,
-           const char  *partner_order_id,
-           GError     **error)
+KpJournalSale *
+_kp_journal_read_sale (sqlite3     *db,
+                       const char  *partner_order_id,
+                       GError     **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
   g_autoptr (GPtrArray) sales = NULL;
 
   stmt = _kp_journal_prepare (db,
-                              "SELECT " SALE_COLUMNS " FROM sales WHERE partner_order_id = ?1",
+                              "SELECT " KP_JOURNAL_SALE_COLUMNS " FROM sales "
+                              "WHERE partner_order_id = ?1",
                               error);
   if (stmt == NULL)
     return NULL;
@@ -549,11 +567,16 @@ create_sale_in_transaction (sqlite3                 *db,
   g_autofree char *created_day = NULL;
   g_autofree char *order_id = NULL;
   gint64 sale_id;
+  gint64 mark;
 
   local_now = g_date_time_to_local (now);
   now_text = _kp_journal_format_time (local_now);
   day = g_date_time_format (local_now, "%Y%m%d");
   created_day = g_date_time_format (local_now, "%Y-%m-%d");
+
+  if (!_kp_journal_amend_begin (db, (const char * const *) &created_day, 1, now_text, &mark,
+                                error))
+    return NULL;
 
   order_id = next_order_id (db, input->terminal_id, day, error);
   if (order_id == NULL)
@@ -631,7 +654,10 @@ create_sale_in_transaction (sqlite3                 *db,
                               error))
     return NULL;
 
-  return read_sale (db, order_id, error);
+  if (!_kp_journal_amend_end (db, mark, now_text, error))
+    return NULL;
+
+  return _kp_journal_read_sale (db, order_id, error);
 }
 
 static KpJournalSale *
@@ -650,7 +676,7 @@ create_sale (KpJournal               *self,
   if (!check_new_sale (input, error))
     return NULL;
 
-  now = now_locked (self);
+  now = _kp_journal_now_locked (self);
 
   if (!_kp_journal_begin (self->db, error))
     return NULL;
@@ -691,10 +717,15 @@ transition_in_transaction (sqlite3                *db,
   gint64 old_refunded;
   gint64 new_refunded = changes->refunded_amount;
   gboolean has_approved_at;
+  gboolean is_refund;
+  g_autofree char *sale_day = NULL;
+  g_autofree char *today = NULL;
+  const char *days[2];
+  gint64 mark;
 
   select = _kp_journal_prepare (db,
                                 "SELECT id, state, total_amount, refunded_amount, "
-                                "approved_at IS NOT NULL "
+                                "approved_at IS NOT NULL, created_day "
                                 "FROM sales WHERE partner_order_id = ?1",
                                 error);
   if (select == NULL)
@@ -718,10 +749,11 @@ transition_in_transaction (sqlite3                *db,
     }
 
   sale_id = sqlite3_column_int64 (select, 0);
-  stored_state = column_state (select, 1);
+  stored_state = _kp_journal_column_state (select, 1);
   total_amount = sqlite3_column_int64 (select, 2);
   old_refunded = sqlite3_column_int64 (select, 3);
   has_approved_at = sqlite3_column_int (select, 4) != 0;
+  sale_day = _kp_journal_dup_column_text (select, 5);
   sqlite3_reset (select);
 
   /* The compare of compare-and-set: under BEGIN IMMEDIATE nobody can change
@@ -730,8 +762,8 @@ transition_in_transaction (sqlite3                *db,
     {
       g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_STATE_CONFLICT,
                    "Sale %s is %s, not %s: it cannot move to %s",
-                   data->partner_order_id, state_name (stored_state),
-                   state_name (data->from), state_name (data->to));
+                   data->partner_order_id, _kp_journal_state_name (stored_state),
+                   _kp_journal_state_name (data->from), _kp_journal_state_name (data->to));
       return NULL;
     }
 
@@ -741,9 +773,9 @@ transition_in_transaction (sqlite3                *db,
         new_refunded = total_amount;
       if (new_refunded != total_amount)
         {
-          set_invalid (error, "A full refund of sale %s refunds %" G_GINT64_FORMAT
-                       ", not %" G_GINT64_FORMAT, data->partner_order_id, total_amount,
-                       new_refunded);
+          _kp_journal_set_invalid (error, "A full refund of sale %s refunds %" G_GINT64_FORMAT
+                                   ", not %" G_GINT64_FORMAT, data->partner_order_id, total_amount,
+                                   new_refunded);
           return NULL;
         }
     }
@@ -751,10 +783,11 @@ transition_in_transaction (sqlite3                *db,
     {
       if (new_refunded <= old_refunded || new_refunded >= total_amount)
         {
-          set_invalid (error, "A partial refund of sale %s must bring the refunded amount "
-                       "above %" G_GINT64_FORMAT " and below %" G_GINT64_FORMAT ", not to %"
-                       G_GINT64_FORMAT, data->partner_order_id, old_refunded, total_amount,
-                       new_refunded);
+          _kp_journal_set_invalid (error,
+                                   "A partial refund of sale %s must bring the refunded amount "
+                                   "above %" G_GINT64_FORMAT " and below %" G_GINT64_FORMAT
+                                   ", not to %" G_GINT64_FORMAT, data->partner_order_id,
+                                   old_refunded, total_amount, new_refunded);
           return NULL;
         }
     }
@@ -775,12 +808,27 @@ transition_in_transaction (sqlite3                *db,
         }
       if (sqlite3_column_int (valid, 0) == 0)
         {
-          set_invalid (error, "The card info of sale %s is not JSON", data->partner_order_id);
+          _kp_journal_set_invalid (error, "The card info of sale %s is not JSON",
+                                   data->partner_order_id);
           return NULL;
         }
     }
 
+  /* A refund by a transition (the API of schema 2) is journaled as a
+   * completed refund too, so refunds and day reports see it; it cannot
+   * overtake a refund in flight. */
+  is_refund = data->to == KP_SALE_STATE_PARTIALLY_REFUNDED || data->to == KP_SALE_STATE_REFUNDED;
+  if (is_refund &&
+      !_kp_journal_check_no_refund_in_flight (db, sale_id, data->partner_order_id, error))
+    return NULL;
+
   now_text = _kp_journal_format_time (now);
+  today = _kp_journal_day_of (now);
+  days[0] = sale_day;
+  days[1] = today;
+  if (!_kp_journal_amend_begin (db, days, G_N_ELEMENTS (days), now_text, &mark, error))
+    return NULL;
+
   expires_at = _kp_journal_format_time (changes->expires_at);
   approved_at = _kp_journal_format_time (changes->approved_at);
   /* approved_at appears in the export of every paid sale: without
@@ -843,7 +891,15 @@ transition_in_transaction (sqlite3                *db,
   if (!_kp_journal_step_done (db, insert_transition, "Could not journal the transition", error))
     return NULL;
 
-  return read_sale (db, data->partner_order_id, error);
+  if (is_refund &&
+      !_kp_journal_record_transition_refund (db, sale_id, data->partner_order_id, old_refunded,
+                                             new_refunded, now_text, changes->detail, error))
+    return NULL;
+
+  if (!_kp_journal_amend_end (db, mark, now_text, error))
+    return NULL;
+
+  return _kp_journal_read_sale (db, data->partner_order_id, error);
 }
 
 static KpJournalSale *
@@ -863,15 +919,15 @@ transition (KpJournal             *self,
     {
       g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_BAD_TRANSITION,
                    "A sale cannot move from %s to %s",
-                   state_name (data->from), state_name (data->to));
+                   _kp_journal_state_name (data->from), _kp_journal_state_name (data->to));
       return NULL;
     }
 
-  if (!check_text (data->partner_order_id, "partner_order_id", TRUE, error) ||
+  if (!_kp_journal_check_text (data->partner_order_id, "partner_order_id", TRUE, error) ||
       !check_update (data->update, data->to, error))
     return NULL;
 
-  now = now_locked (self);
+  now = _kp_journal_now_locked (self);
 
   if (!_kp_journal_begin (self->db, error))
     return NULL;
@@ -890,7 +946,7 @@ transition (KpJournal             *self,
     }
 
   g_debug ("Sale %s: %s → %s", data->partner_order_id,
-           state_name (data->from), state_name (data->to));
+           _kp_journal_state_name (data->from), _kp_journal_state_name (data->to));
   return sale;
 }
 
@@ -905,7 +961,7 @@ get_sale (KpJournal     *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  return read_sale (self->db, partner_order_id, error);
+  return _kp_journal_read_sale (self->db, partner_order_id, error);
 }
 
 static GPtrArray *
@@ -924,7 +980,7 @@ list_in_flight (KpJournal     *self,
   /* A sale the cashier gave up on can still be paid until its tid expires
    * (KakaoPay's word wins), so the reconciler must see it until then. */
   stmt = _kp_journal_prepare (self->db,
-                              "SELECT " SALE_COLUMNS " FROM sales "
+                              "SELECT " KP_JOURNAL_SALE_COLUMNS " FROM sales "
                               "WHERE state IN ('READY_SENT', 'AWAITING_CUSTOMER', 'APPROVING') "
                               "OR (state = 'ABORTED_BY_CASHIER' "
                               "AND unixepoch (expires_at) > unixepoch (?1)) "
@@ -933,7 +989,7 @@ list_in_flight (KpJournal     *self,
   if (stmt == NULL)
     return NULL;
 
-  now = now_locked (self);
+  now = _kp_journal_now_locked (self);
   now_text = _kp_journal_format_time (now);
   _kp_journal_bind_text (stmt, 1, now_text);
 
@@ -957,7 +1013,7 @@ list_sales (KpJournal     *self,
       g_autofree char *day_text = NULL;
 
       stmt = _kp_journal_prepare (self->db,
-                                  "SELECT " SALE_COLUMNS " FROM sales "
+                                  "SELECT " KP_JOURNAL_SALE_COLUMNS " FROM sales "
                                   "WHERE created_day = ?1 ORDER BY id",
                                   error);
       if (stmt == NULL)
@@ -969,7 +1025,8 @@ list_sales (KpJournal     *self,
     }
   else
     {
-      stmt = _kp_journal_prepare (self->db, "SELECT " SALE_COLUMNS " FROM sales ORDER BY id",
+      stmt = _kp_journal_prepare (self->db,
+                                  "SELECT " KP_JOURNAL_SALE_COLUMNS " FROM sales ORDER BY id",
                                   error);
       if (stmt == NULL)
         return NULL;
@@ -1017,10 +1074,10 @@ list_transitions (KpJournal     *self,
 
       item = g_new0 (KpJournalTransition, 1);
       item->id = sqlite3_column_int64 (stmt, 0);
-      item->from_state = column_state (stmt, 1);
-      item->to_state = column_state (stmt, 2);
-      item->at = column_time (stmt, 3);
-      item->detail = dup_column_text (stmt, 4);
+      item->from_state = _kp_journal_column_state (stmt, 1);
+      item->to_state = _kp_journal_column_state (stmt, 2);
+      item->at = _kp_journal_column_time (stmt, 3);
+      item->detail = _kp_journal_dup_column_text (stmt, 4);
       g_ptr_array_add (transitions, item);
     }
 
@@ -1067,6 +1124,39 @@ export_csv (KpJournal     *self,
 }
 
 /* Worker threads */
+
+typedef struct
+{
+  KpJournalOpFunc func;
+  gpointer        data;
+  GDestroyNotify  data_free;
+  GDestroyNotify  result_free;
+} OpData;
+
+static void
+op_data_free (OpData *op)
+{
+  if (op->data_free != NULL)
+    g_clear_pointer (&op->data, op->data_free);
+  g_free (op);
+}
+
+static void
+op_thread (GTask        *task,
+           gpointer      source_object,
+           gpointer      task_data,
+           GCancellable *cancellable)
+{
+  g_autoptr (GError) error = NULL;
+  OpData *op = task_data;
+  gpointer result;
+
+  result = op->func (source_object, op->data, cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, result, op->result_free);
+}
 
 static void
 open_thread (GTask        *task,
@@ -1354,10 +1444,12 @@ kp_journal_get_path (KpJournal *self)
  * @user_data: data for @now_func; it must outlive the journal or the next
  *   call to this function
  *
- * Replaces the clock behind created_at, updated_at, transition times,
- * the date in new order ids and the expiry check of
- * kp_journal_list_in_flight_async(). For tests. @now_func runs in worker
- * threads.
+ * Replaces the clock behind created_at, updated_at, transition, refund,
+ * close and amendment times (and so the day a refund counts on), the date
+ * in new order ids, the expiry checks of kp_journal_list_in_flight_async()
+ * and of the day report, and what "today" is when closing a day. For
+ * tests. @now_func runs in worker threads, or in the caller's thread for
+ * the _sync functions.
  */
 void
 kp_journal_set_clock (KpJournal          *self,
@@ -1772,6 +1864,51 @@ kp_journal_export_csv_finish (KpJournal     *self,
                         FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* The async half of the operations of kp-journal-refunds.c, -search.c and
+ * -days.c: @func runs in a worker thread on @data (owned; freed with
+ * @data_free) and its result goes to _kp_journal_run_finish(). */
+void
+_kp_journal_run_async (KpJournal           *self,
+                       gpointer             source_tag,
+                       KpJournalOpFunc      func,
+                       gpointer             data,
+                       GDestroyNotify       data_free,
+                       GDestroyNotify       result_free,
+                       gboolean             writes,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  OpData *op;
+
+  op = g_new0 (OpData, 1);
+  op->func = func;
+  op->data = data;
+  op->data_free = data_free;
+  op->result_free = result_free;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  if (writes)
+    g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, op, (GDestroyNotify) op_data_free);
+  g_task_run_in_thread (task, op_thread);
+}
+
+gpointer
+_kp_journal_run_finish (KpJournal     *self,
+                        GAsyncResult  *result,
+                        gpointer       source_tag,
+                        GError       **error)
+{
+  g_return_val_if_fail (KP_IS_JOURNAL (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 char *

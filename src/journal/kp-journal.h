@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "kp-journal-refund.h"
+#include "kp-journal-report.h"
 #include "kp-journal-sale.h"
 #include "kp-sale-state.h"
 
@@ -19,9 +21,12 @@ G_BEGIN_DECLS
  * KpJournalError:
  * @KP_JOURNAL_ERROR_FAILED: SQLite failed; the message carries sqlite3_errmsg()
  * @KP_JOURNAL_ERROR_TOO_NEW: the file was written by a newer schema; it was not touched
- * @KP_JOURNAL_ERROR_NOT_FOUND: no sale has that partner_order_id
- * @KP_JOURNAL_ERROR_STATE_CONFLICT: the sale is not in the state the caller expected;
- *   nothing was written
+ * @KP_JOURNAL_ERROR_NOT_FOUND: no sale has that partner_order_id (no refund has that
+ *   refund_id; the day is not closed)
+ * @KP_JOURNAL_ERROR_STATE_CONFLICT: the sale (refund, day) is not in the state the caller
+ *   expected: a duplicate or late outcome, another refund of the sale in flight, a
+ *   cancel_available_amount that is not what is left, a day closed already; nothing
+ *   was written
  * @KP_JOURNAL_ERROR_BAD_TRANSITION: the transition is not allowed
  *   (see kp_sale_state_can_transition()); nothing was written
  * @KP_JOURNAL_ERROR_INVALID: the input is inconsistent (missing field, totals that do
@@ -38,7 +43,7 @@ typedef enum
 } KpJournalError;
 
 /* The user_version this code migrates files to. */
-#define KP_JOURNAL_SCHEMA_VERSION 2
+#define KP_JOURNAL_SCHEMA_VERSION 3
 
 /**
  * KpJournalClockFunc:
@@ -137,5 +142,106 @@ void           kp_journal_export_csv_async         (KpJournal              *self
 gboolean       kp_journal_export_csv_finish        (KpJournal              *self,
                                                     GAsyncResult           *result,
                                                     GError                **error);
+
+/* Refunds (kp-journal-refunds.c) */
+void kp_journal_begin_refund_async (KpJournal                    *self,
+                                    const char                   *partner_order_id,
+                                    const KpJournalRefundRequest *request,
+                                    GCancellable                 *cancellable,
+                                    GAsyncReadyCallback           callback,
+                                    gpointer                      user_data);
+KpJournalRefund *kp_journal_begin_refund_finish (KpJournal     *self,
+                                                 GAsyncResult  *result,
+                                                 GError       **error);
+
+void kp_journal_complete_refund_async (KpJournal           *self,
+                                       const char          *refund_id,
+                                       const char          *aid,
+                                       GDateTime           *canceled_at,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+KpJournalSale *kp_journal_complete_refund_finish (KpJournal     *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error);
+
+void kp_journal_fail_refund_async (KpJournal           *self,
+                                   const char          *refund_id,
+                                   const char          *detail,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+KpJournalRefund *kp_journal_fail_refund_finish (KpJournal     *self,
+                                                GAsyncResult  *result,
+                                                GError       **error);
+
+void kp_journal_list_refunds_async (KpJournal           *self,
+                                    const char          *partner_order_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+GPtrArray *kp_journal_list_refunds_finish (KpJournal     *self,
+                                           GAsyncResult  *result,
+                                           GError       **error);
+
+void kp_journal_list_pending_refunds_async (KpJournal           *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+GPtrArray *kp_journal_list_pending_refunds_finish (KpJournal     *self,
+                                                   GAsyncResult  *result,
+                                                   GError       **error);
+
+/* History search (kp-journal-search.c) */
+GPtrArray *kp_journal_search_sync (KpJournal             *self,
+                                   const KpJournalQuery  *query,
+                                   GError               **error);
+void kp_journal_search_async (KpJournal            *self,
+                              const KpJournalQuery *query,
+                              GCancellable         *cancellable,
+                              GAsyncReadyCallback   callback,
+                              gpointer              user_data);
+GPtrArray *kp_journal_search_finish (KpJournal     *self,
+                                     GAsyncResult  *result,
+                                     GError       **error);
+
+/* Days: report, close, verify (kp-journal-days.c) */
+KpJournalDayReport *kp_journal_day_report_sync (KpJournal    *self,
+                                                const GDate  *day,
+                                                GError      **error);
+void kp_journal_day_report_async (KpJournal           *self,
+                                  const GDate         *day,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
+KpJournalDayReport *kp_journal_day_report_finish (KpJournal     *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error);
+
+KpJournalDayReport *kp_journal_close_day_sync (KpJournal    *self,
+                                               const GDate  *day,
+                                               const char   *terminal_id,
+                                               GError      **error);
+void kp_journal_close_day_async (KpJournal           *self,
+                                 const GDate         *day,
+                                 const char          *terminal_id,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data);
+KpJournalDayReport *kp_journal_close_day_finish (KpJournal     *self,
+                                                 GAsyncResult  *result,
+                                                 GError       **error);
+
+KpJournalDayCheck *kp_journal_verify_day_sync (KpJournal    *self,
+                                               const GDate  *day,
+                                               GError      **error);
+void kp_journal_verify_day_async (KpJournal           *self,
+                                  const GDate         *day,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
+KpJournalDayCheck *kp_journal_verify_day_finish (KpJournal     *self,
+                                                 GAsyncResult  *result,
+                                                 GError       **error);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kp-codec.h"
 #include "kp-error.h"
@@ -177,6 +178,54 @@ kp_codec_encode (KpDialect    dialect,
 
 /* Replies */
 
+/* json-glib 1.6 takes `{…}{…}` as one text, keeps the last value and leaks the ones
+ * before it. A reply is a single object: anything but white space after its closing
+ * brace makes it malformed before json-glib sees it. (A leading UTF-8 BOM is allowed,
+ * as json-glib allows it.) */
+static gboolean
+is_single_object (const char *data,
+                  gsize       size)
+{
+  gsize depth = 0;
+  gboolean in_string = FALSE;
+  gsize i = 0;
+
+  if (size >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    i = 3;
+  while (i < size && g_ascii_isspace (data[i]))
+    i++;
+  if (i == size || data[i] != '{')
+    return FALSE;
+
+  for (; i < size; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        depth++;
+      else if ((c == '}' || c == ']') && --depth == 0)
+        break;
+    }
+  if (i >= size)
+    return FALSE;
+
+  for (i++; i < size; i++)
+    {
+      if (!g_ascii_isspace (data[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 JsonObject *
 kp_codec_parse_object (GBytes  *body,
                        GError **error)
@@ -187,7 +236,7 @@ kp_codec_parse_object (GBytes  *body,
   const char *data = body != NULL ? g_bytes_get_data (body, &size) : NULL;
   JsonNode *root;
 
-  if (data == NULL || size == 0 ||
+  if (data == NULL || size == 0 || !is_single_object (data, size) ||
       !json_parser_load_from_data (parser, data, size, &local_error))
     {
       g_set_error_literal (error, KP_API_ERROR, KP_API_ERROR_MALFORMED_REPLY,
@@ -256,8 +305,16 @@ read_int (JsonObject *object,
       *out_value = json_node_get_int (node);
       return TRUE;
     case G_TYPE_DOUBLE:
-      *out_value = (gint64) json_node_get_double (node);
-      return TRUE;
+      {
+        double value = json_node_get_double (node);
+
+        /* Converting a double outside gint64's range (1e999 is inf) is undefined: such
+         * a number reads as absent. NaN fails both comparisons. */
+        if (!(value >= -9223372036854775808.0 && value < 9223372036854775808.0))
+          return FALSE;
+        *out_value = (gint64) value;
+        return TRUE;
+      }
     case G_TYPE_STRING:
       {
         g_autofree char *text = g_strstrip (json_node_dup_string (node));

@@ -10,12 +10,16 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
+#include <stdio.h>
+#include <string.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <net/if.h>
 #include <arpa/inet.h>
 
 #include "kp-application.h"
+#include "kp-day-report-print.h"
+#include "kp-day-report-window.h"
 #include "kp-sandbox.h"
 #include "kp-window.h"
 
@@ -29,6 +33,7 @@ struct _KpApplication
   KpApprovalListener *listener;
   KpJournal          *journal;
   KpReconciler       *reconciler;
+  KpRefunder         *refunder;
   KpCheckout         *checkout;
 
   /* Command-line overrides; NULL means "use the setting". */
@@ -42,6 +47,7 @@ struct _KpApplication
   char               *opt_journal;
   char               *opt_terminal_id;
   gboolean            opt_sandbox;
+  char               *opt_day_report;
 
   char               *journal_path;
   char               *callback_base;
@@ -79,6 +85,11 @@ static const GOptionEntry option_entries[] = {
     N_("Use the embedded KakaoPay sandbox (test mode)"), NULL },
   { "export-journal", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Write the journal as CSV to PATH and exit"), N_("PATH") },
+  { "day-report", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("The day of the day report (default today); without --export-day-report, show it"),
+    N_("YYYY-MM-DD") },
+  { "export-day-report", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Write the day report to PATH (.csv, or .pdf as printed) and exit"), N_("PATH") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { NULL }
 };
@@ -119,13 +130,102 @@ export_journal (KpApplication *self,
   return 0;
 }
 
+/* "YYYY-MM-DD", or "" for today (local). */
+static gboolean
+parse_day (const char *text,
+           GDate      *out_day)
+{
+  guint year = 0, month = 0, day = 0;
+  char end = '\0';
+
+  g_date_clear (out_day, 1);
+  if (text == NULL || *text == '\0')
+    {
+      g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+
+      g_date_set_dmy (out_day, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
+                      g_date_time_get_year (now));
+      return TRUE;
+    }
+  if (strlen (text) != 10 || sscanf (text, "%4u-%2u-%2u%c", &year, &month, &day, &end) != 3 ||
+      !g_date_valid_dmy (day, month, year))
+    return FALSE;
+  g_date_set_dmy (out_day, day, month, year);
+  return TRUE;
+}
+
+static int
+export_day_report (KpApplication *self,
+                   const char    *day_text,
+                   const char    *path)
+{
+  g_autoptr (KpJournal) journal = NULL;
+  g_autoptr (KpJournalDayReport) report = NULL;
+  g_autoptr (KpJournalDayCheck) check = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean pdf = g_str_has_suffix (path, ".pdf") || g_str_has_suffix (path, ".PDF");
+  GDate day;
+
+  if (!parse_day (day_text, &day))
+    {
+      g_printerr (_("Not a day: “%s”. Use YYYY-MM-DD.\n"), day_text);
+      return 2;
+    }
+  if (!pdf && !g_str_has_suffix (path, ".csv") && !g_str_has_suffix (path, ".CSV"))
+    {
+      g_printerr (_("The day report is written as CSV or PDF: the file name must end in .csv "
+                    "or .pdf.\n"));
+      return 2;
+    }
+
+  journal = kp_journal_open_sync (self->journal_path, &error);
+  if (journal != NULL)
+    report = kp_journal_day_report_sync (journal, &day, &error);
+  if (report == NULL)
+    {
+      /* Translators: %s is the reason */
+      g_printerr (_("Could not read the day report: %s\n"), error->message);
+      return 1;
+    }
+
+  if (!pdf)
+    {
+      if (!kp_journal_export_day_report_csv_sync (report, path, &error))
+        {
+          /* Translators: %s is the reason */
+          g_printerr (_("Could not export the day report: %s\n"), error->message);
+          return 1;
+        }
+      return 0;
+    }
+
+  /* The PDF is drawn by the print code, which needs GTK (and so a display). */
+  if (!gtk_init_check ())
+    {
+      g_printerr (_("Could not export the day report: a PDF needs a display.\n"));
+      return 1;
+    }
+  if (report->closed)
+    check = kp_journal_verify_day_sync (journal, &day, NULL);
+  if (!kp_day_report_print_export_pdf (report, check, path, &error))
+    {
+      /* Translators: %s is the reason */
+      g_printerr (_("Could not export the day report: %s\n"),
+                  error != NULL ? error->message : "");
+      return 1;
+    }
+  return 0;
+}
+
 static int
 kp_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
 {
   KpApplication *self = KP_APPLICATION (app);
   g_autofree char *export_path = NULL;
+  g_autofree char *day_report_path = NULL;
   KpDialect dialect;
+  GDate day;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -159,6 +259,16 @@ kp_application_handle_local_options (GApplication *app,
   export_path = lookup_string (options, "export-journal");
   if (export_path != NULL)
     return export_journal (self, export_path);
+
+  self->opt_day_report = lookup_string (options, "day-report");
+  day_report_path = lookup_string (options, "export-day-report");
+  if (day_report_path != NULL)
+    return export_day_report (self, self->opt_day_report, day_report_path);
+  if (self->opt_day_report != NULL && !parse_day (self->opt_day_report, &day))
+    {
+      g_printerr (_("Not a day: “%s”. Use YYYY-MM-DD.\n"), self->opt_day_report);
+      return 2;
+    }
 
   return G_APPLICATION_CLASS (kp_application_parent_class)->handle_local_options (app, options);
 }
@@ -261,10 +371,18 @@ journal_opened_cb (GObject      *source,
   kp_checkout_set_callback_base (self->checkout, self->callback_base);
   kp_checkout_set_timing (self->checkout, g_settings_get_uint (self->settings, "poll-interval"),
                           g_settings_get_uint (self->settings, "tid-lifetime"));
+  self->refunder = kp_refunder_new (self->client, self->journal);
+  kp_refunder_set_retry (self->refunder, g_settings_get_uint (self->settings, "poll-interval"));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
 
-  /* Every sale a crash or a lost reply left unfinished, in the background. */
+  /* Every sale and refund a crash or a lost reply left unfinished, in the background. */
   kp_reconciler_recover (self->reconciler);
+  kp_refunder_recover (self->refunder);
+
+  /* --day-report DAY without an export: show that day's report. */
+  if (self->opt_day_report != NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (self), "day-report",
+                                    g_variant_new_string (self->opt_day_report));
 }
 
 static void
@@ -399,9 +517,45 @@ about_activated (GSimpleAction *action,
                          NULL);
 }
 
+static void
+day_report_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  KpApplication *self = KP_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *terminal_id = NULL;
+  KpDayReportWindow *window;
+  GDate day;
+
+  if (self->journal == NULL || !parse_day (g_variant_get_string (parameter, NULL), &day))
+    return;
+
+  /* One window per day: a second request shows the one open. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (KP_IS_DAY_REPORT_WINDOW (l->data) &&
+          g_date_compare (kp_day_report_window_get_day (l->data), &day) == 0)
+        {
+          gtk_window_present (l->data);
+          return;
+        }
+    }
+
+  terminal_id = self->opt_terminal_id != NULL ? g_strdup (self->opt_terminal_id)
+                                              : g_settings_get_string (self->settings,
+                                                                       "terminal-id");
+  window = kp_day_report_window_new (GTK_APPLICATION (self), self->journal,
+                                     *terminal_id != '\0' ? terminal_id : NULL, &day);
+  if (parent != NULL && !KP_IS_DAY_REPORT_WINDOW (parent))
+    gtk_window_set_transient_for (GTK_WINDOW (window), parent);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
+  { "day-report", day_report_activated, "s" },
 };
 
 static gboolean
@@ -418,6 +572,10 @@ kp_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *charge_accels[] = { "<Control>Return", "<Control>KP_Enter", NULL };
   static const char *cancel_accels[] = { "Escape", NULL };
+  static const char *sale_accels[] = { "<Alt>1", NULL };
+  static const char *history_accels[] = { "<Control>h", "<Alt>2", NULL };
+  static const char *search_accels[] = { "<Control>f", NULL };
+  static const char *day_report_accels[] = { "<Control>d", NULL };
 
   G_APPLICATION_CLASS (kp_application_parent_class)->startup (app);
 
@@ -427,6 +585,12 @@ kp_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.charge", charge_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.cancel-payment",
                                          cancel_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-sale", sale_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-history",
+                                         history_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.day-report",
+                                         day_report_accels);
   g_unix_signal_add (SIGTERM, on_sigterm_cb, self);
   g_unix_signal_add (SIGINT, on_sigterm_cb, self);
 }
@@ -476,6 +640,7 @@ kp_application_dispose (GObject *object)
 
   g_clear_object (&self->checkout);
   g_clear_object (&self->reconciler);
+  g_clear_object (&self->refunder);
   g_clear_object (&self->journal);
   g_clear_object (&self->listener);
   g_clear_object (&self->client);
@@ -499,6 +664,7 @@ kp_application_finalize (GObject *object)
   g_free (self->opt_relay);
   g_free (self->opt_journal);
   g_free (self->opt_terminal_id);
+  g_free (self->opt_day_report);
   g_free (self->journal_path);
   g_free (self->callback_base);
   g_free (self->setup_error);
@@ -602,6 +768,17 @@ KpReconciler *
 kp_application_get_reconciler (KpApplication *self)
 {
   return self->reconciler;
+}
+
+/**
+ * kp_application_get_refunder:
+ *
+ * Returns: (nullable): the refunder, once the journal is open
+ */
+KpRefunder *
+kp_application_get_refunder (KpApplication *self)
+{
+  return self->refunder;
 }
 
 KpApprovalListener *

@@ -12,6 +12,7 @@
 #include "kp-checkout.h"
 #include "kp-client.h"
 #include "kp-journal.h"
+#include "kp-refunder.h"
 
 G_BEGIN_DECLS
 
@@ -26,6 +27,7 @@ KpJournal          *kp_application_get_journal        (KpApplication *self);
 KpCheckout         *kp_application_get_checkout       (KpApplication *self);
 KpApprovalListener *kp_application_get_listener       (KpApplication *self);
 KpReconciler       *kp_application_get_reconciler     (KpApplication *self);
+KpRefunder         *kp_application_get_refunder       (KpApplication *self);
 gboolean            kp_application_is_test_mode       (KpApplication *self);
 const char         *kp_application_get_journal_path   (KpApplication *self);
 const char         *kp_application_get_callback_base  (KpApplication *self);

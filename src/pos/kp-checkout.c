@@ -156,7 +156,17 @@ transition_cb (GObject      *source,
 
   replace_sale (self, sale);
   if (data->final)
-    finish (self, data->result, data->error);
+    {
+      g_autoptr (KpJournalSale) aborted = NULL;
+
+      if (data->result == KP_CHECKOUT_ABORTED)
+        aborted = kp_journal_sale_copy (sale);
+      finish (self, data->result, data->error);
+      /* The cashier gave up, but the payment stays open at KakaoPay until its tid
+       * expires: the reconciler watches it, and KakaoPay's word wins. */
+      if (aborted != NULL)
+        kp_reconciler_resolve (self->reconciler, aborted);
+    }
   else if (data->after != NULL)
     data->after (self);
 }

@@ -399,10 +399,14 @@ on_monitor_outcome_cb (KpSaleMonitor *monitor,
       job_check_order (job);
       break;
     case KP_SALE_OUTCOME_CANCELLED:
-      job_final (job, KP_SALE_STATE_CANCELLED_BY_CUSTOMER, "customer cancelled", NULL);
-      break;
     case KP_SALE_OUTCOME_FAILED:
-      job_final (job, KP_SALE_STATE_FAILED, "customer's payment failed", NULL);
+      /* The cashier's abort stands unless KakaoPay says paid: its order decides. */
+      if (job->sale->state == KP_SALE_STATE_ABORTED_BY_CASHIER)
+        job_check_order (job);
+      else if (outcome == KP_SALE_OUTCOME_CANCELLED)
+        job_final (job, KP_SALE_STATE_CANCELLED_BY_CUSTOMER, "customer cancelled", NULL);
+      else
+        job_final (job, KP_SALE_STATE_FAILED, "customer's payment failed", NULL);
       break;
     case KP_SALE_OUTCOME_EXPIRED:
     default:
@@ -639,6 +643,10 @@ add_job (KpReconciler        *self,
   job->sale = kp_journal_sale_copy (sale);
   job->started_from = sale->state;
   job->approve_now = approve_now;
+  /* A tid journaled without its expiry still expires: the configured lifetime from the
+   * sale's creation (the sale monitor and the expiry checks need a time). */
+  if (job->sale->tid != NULL && job->sale->expires_at == NULL && job->sale->created_at != NULL)
+    job->sale->expires_at = g_date_time_add_seconds (job->sale->created_at, self->tid_lifetime_s);
   g_hash_table_insert (self->jobs, g_strdup (sale->partner_order_id), job);
   notify_pending (self);
   job_start (job_ref (job));
@@ -845,12 +853,30 @@ kp_reconciler_is_resolving (KpReconciler *self,
   return g_hash_table_contains (self->jobs, partner_order_id);
 }
 
+/**
+ * kp_reconciler_get_n_pending:
+ *
+ * Returns: how many unfinished (in-flight) sales are being resolved; sales the cashier
+ *   aborted are watched quietly until their tid expires and do not count
+ */
 guint
 kp_reconciler_get_n_pending (KpReconciler *self)
 {
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
   g_return_val_if_fail (KP_IS_RECONCILER (self), 0);
 
-  return g_hash_table_size (self->jobs);
+  g_hash_table_iter_init (&iter, self->jobs);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Job *job = value;
+
+      if (kp_sale_state_is_in_flight (job->sale->state))
+        n++;
+    }
+  return n;
 }
 
 gboolean

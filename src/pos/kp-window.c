@@ -14,9 +14,12 @@
 #include "kp-bench.h"
 #include "kp-cart-line.h"
 #include "kp-checkout.h"
+#include "kp-history-view.h"
 #include "kp-money.h"
 #include "kp-qr-paintable.h"
+#include "kp-refund-dialog.h"
 #include "kp-resources.h"
+#include "kp-sale-format.h"
 #include "kp-window.h"
 
 struct _KpWindow
@@ -37,10 +40,12 @@ struct _KpWindow
   AdwStatusPage        *done_page;
   GtkLabel             *entry_error_label;
   GtkEntry             *amount_entry;
+  KpHistoryView        *history_view;
   GtkEntry             *item_entry;
   GtkColumnView        *lines_view;
   GtkLabel             *message_label;
   GtkButton            *new_sale_button;
+  GtkButton            *refund_sale_button;
   GtkLinkButton        *payment_link;
   GtkPicture           *qr_picture;
   GtkEntry             *quantity_entry;
@@ -57,6 +62,8 @@ struct _KpWindow
   AdwToastOverlay      *toast_overlay;
   GtkLabel             *total_label;
   GtkLabel             *vat_label;
+  AdwViewStack         *view_stack;
+  AdwViewSwitcherTitle *view_switcher_title;
 
   /* Owned */
   KpCart               *cart;
@@ -67,6 +74,8 @@ struct _KpWindow
   gulong                bench_clock_id;
   gboolean              first_frame_reported;
   gboolean              qr_paint_pending;
+  char                 *done_order_id;
+  char                 *done_details;
 
   /* Borrowed */
   KpApplication        *application;
@@ -119,6 +128,12 @@ set_money_label (GtkLabel *label,
   gtk_label_set_text (label, text);
 }
 
+static gboolean
+is_sale_view (KpWindow *self)
+{
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "sale") == 0;
+}
+
 static void
 update_actions (KpWindow *self)
 {
@@ -126,7 +141,10 @@ update_actions (KpWindow *self)
                                                  : KP_CHECKOUT_STAGE_IDLE;
   gboolean idle = stage == KP_CHECKOUT_STAGE_IDLE;
   const char *page = gtk_stack_get_visible_child_name (self->stack);
-  gboolean on_cart = g_strcmp0 (page, "cart") == 0;
+  /* The sale view's keys (Ctrl+Enter, Escape, Enter) act only while it is on screen. */
+  gboolean on_sale = is_sale_view (self);
+  gboolean on_cart = on_sale && g_strcmp0 (page, "cart") == 0;
+  gboolean on_done = on_sale && g_strcmp0 (page, "done") == 0;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.charge",
                                  self->checkout != NULL && idle && on_cart &&
@@ -134,10 +152,12 @@ update_actions (KpWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-line", idle && on_cart);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-line", idle && on_cart);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-payment",
-                                 stage == KP_CHECKOUT_STAGE_STARTING ||
-                                 stage == KP_CHECKOUT_STAGE_WAITING);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-sale",
-                                 g_strcmp0 (page, "done") == 0);
+                                 on_sale && (stage == KP_CHECKOUT_STAGE_STARTING ||
+                                             stage == KP_CHECKOUT_STAGE_WAITING));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-sale", on_done);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refund-sale",
+                                 on_done && self->done_order_id != NULL &&
+                                 kp_application_get_refunder (self->application) != NULL);
 }
 
 static void
@@ -660,6 +680,7 @@ new_sale_action (GtkWidget  *widget,
 
   kp_cart_thaw (self->cart);
   kp_cart_clear (self->cart, NULL);
+  g_clear_pointer (&self->done_order_id, g_free);
   reset_entries (self);
   show_message (self, NULL);
   show_page (self, "cart");
@@ -829,6 +850,10 @@ show_done (KpWindow            *self,
                              when != NULL ? when : "", sale->tid, sale->aid,
                              sale->partner_order_id);
   gtk_label_set_text (self->done_details_label, details);
+  g_free (self->done_order_id);
+  self->done_order_id = g_strdup (sale->partner_order_id);
+  g_free (self->done_details);
+  self->done_details = g_steal_pointer (&details);
   show_page (self, "done");
   gtk_widget_grab_focus (GTK_WIDGET (self->new_sale_button));
 }
@@ -901,6 +926,7 @@ update_recovery (KpWindow *self)
 
   /* The sale on screen being approved is not "unfinished". */
   if (n > 0 && self->checkout != NULL && kp_checkout_get_sale (self->checkout) != NULL &&
+      kp_checkout_get_stage (self->checkout) != KP_CHECKOUT_STAGE_IDLE &&
       kp_reconciler_is_resolving (reconciler,
                                   kp_checkout_get_sale (self->checkout)->partner_order_id))
     n--;
@@ -961,6 +987,9 @@ on_checkout_available_cb (KpWindow *self)
     return;
 
   self->checkout = checkout;
+  kp_history_view_set_services (self->history_view,
+                                kp_application_get_journal (self->application),
+                                kp_application_get_refunder (self->application));
   g_signal_connect_object (kp_application_get_reconciler (self->application), "notify::n-pending",
                            G_CALLBACK (update_recovery), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (kp_application_get_reconciler (self->application), "resolved",
@@ -973,6 +1002,125 @@ on_checkout_available_cb (KpWindow *self)
                            G_CALLBACK (on_checkout_stage_changed_cb), self, 0);
   g_signal_connect_object (checkout, "finished", G_CALLBACK (on_checkout_finished_cb), self, 0);
   update_actions (self);
+}
+
+/* The views: the sale (the cashier's pages) and the history. As with the pages, only
+ * the view on screen is visible. */
+
+static void
+focus_sale_page (KpWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (page, "done") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->new_sale_button));
+  else if (g_strcmp0 (page, "checkout") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+  else
+    focus_item_entry (self);
+}
+
+static void
+on_view_changed_cb (KpWindow *self)
+{
+  gboolean sale = is_sale_view (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->stack), sale);
+  gtk_widget_set_visible (GTK_WIDGET (self->history_view), !sale);
+  update_actions (self);
+  if (sale)
+    focus_sale_page (self);
+  else
+    {
+      kp_history_view_refresh (self->history_view);
+      kp_history_view_focus (self->history_view);
+    }
+}
+
+static void
+show_sale_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "sale");
+}
+
+static void
+show_history_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "history");
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "history");
+  kp_history_view_focus_search (self->history_view);
+}
+
+static void
+day_report_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+  g_autofree char *day = NULL;
+
+  /* The day the history shows; from the sale view, today. */
+  if (is_sale_view (self))
+    day = g_strdup ("");
+  else
+    day = kp_format_day (kp_history_view_get_day (self->history_view));
+  gtk_widget_activate_action (widget, "app.day-report", "s", day);
+}
+
+static void
+on_sale_refunded_cb (KpRefundDialog      *dialog,
+                     const KpJournalSale *sale,
+                     KpWindow            *self)
+{
+  g_autofree char *amount = kp_money_format (sale->refunded_amount);
+  g_autofree char *text = NULL;
+
+  /* Said on the page, not in a toast: the page stays as it is until the next sale. */
+  /* Translators: the total refunded so far of the sale on screen */
+  text = g_strdup_printf (_("%s refunded in total."), amount);
+  if (g_strcmp0 (sale->partner_order_id, self->done_order_id) == 0)
+    {
+      g_autofree char *details = g_strconcat (self->done_details, "\n", text, NULL);
+
+      gtk_label_set_text (self->done_details_label, details);
+    }
+  if (is_sale_view (self))
+    focus_sale_page (self);
+}
+
+static void
+refund_sale_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+  KpRefunder *refunder = kp_application_get_refunder (self->application);
+  KpRefundDialog *dialog;
+
+  if (self->done_order_id == NULL || refunder == NULL)
+    return;
+  dialog = kp_refund_dialog_new (GTK_WINDOW (self),
+                                 kp_application_get_journal (self->application), refunder,
+                                 self->done_order_id);
+  g_signal_connect_object (dialog, "refunded", G_CALLBACK (on_sale_refunded_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -990,12 +1138,24 @@ kp_window_dispose (GObject *object)
 }
 
 static void
+kp_window_finalize (GObject *object)
+{
+  KpWindow *self = KP_WINDOW (object);
+
+  g_free (self->done_order_id);
+  g_free (self->done_details);
+
+  G_OBJECT_CLASS (kp_window_parent_class)->finalize (object);
+}
+
+static void
 kp_window_class_init (KpWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = kp_window_dispose;
+  object_class->finalize = kp_window_finalize;
 
   /* Referencing the bundle keeps the linker from dropping it out of the static library
    * (its constructor registers it). */
@@ -1015,12 +1175,14 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_details_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, entry_error_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, history_view);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, item_entry);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, lines_view);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, new_sale_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, payment_link);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, qr_picture);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, refund_sale_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_box);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_spinner);
@@ -1035,7 +1197,10 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, total_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, vat_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, view_switcher_title);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.add-line", NULL, add_line_action);
   gtk_widget_class_install_action (widget_class, "win.remove-line", NULL, remove_line_action);
@@ -1043,6 +1208,11 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.cancel-payment", NULL,
                                    cancel_payment_action);
   gtk_widget_class_install_action (widget_class, "win.new-sale", NULL, new_sale_action);
+  gtk_widget_class_install_action (widget_class, "win.show-sale", NULL, show_sale_action);
+  gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_history_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.day-report", NULL, day_report_action);
+  gtk_widget_class_install_action (widget_class, "win.refund-sale", NULL, refund_sale_action);
 }
 
 static void
@@ -1051,7 +1221,10 @@ kp_window_init (KpWindow *self)
   GtkEventController *shortcuts;
 
   g_type_ensure (KP_TYPE_QR_PAINTABLE);
+  g_type_ensure (KP_TYPE_HISTORY_VIEW);
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_object_bind_property (self, "title", self->view_switcher_title, "title",
+                          G_BINDING_SYNC_CREATE);
 
   self->cart = kp_cart_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->cart)));

@@ -2423,6 +2423,28 @@ kp_sandbox_dup_base_url (KpSandbox *self)
 }
 
 /**
+ * kp_sandbox_add_handler:
+ * @path: a path prefix such as "/_sandbox"; it must not overlap the API or page paths
+ * @callback: serves the requests under @path
+ *
+ * Serves more paths on the sandbox's own address (the kakaopay-sandbox program's
+ * test-only control interface). The sandbox's own paths are unchanged.
+ */
+void
+kp_sandbox_add_handler (KpSandbox          *self,
+                        const char         *path,
+                        SoupServerCallback  callback,
+                        gpointer            user_data,
+                        GDestroyNotify      destroy)
+{
+  g_return_if_fail (KP_IS_SANDBOX (self));
+  g_return_if_fail (path != NULL && path[0] == '/' && path[1] != '\0');
+  g_return_if_fail (callback != NULL);
+
+  soup_server_add_handler (self->server, path, callback, user_data, destroy);
+}
+
+/**
  * kp_sandbox_advance_clock:
  *
  * Moves the sandbox clock (timestamps, tid expiry) by @seconds.

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "kp-payment.h"
 
@@ -84,6 +85,11 @@ gboolean     kp_sandbox_listen             (KpSandbox         *self,
                                             guint16            port,
                                             GError           **error);
 char        *kp_sandbox_dup_base_url       (KpSandbox         *self);
+void         kp_sandbox_add_handler        (KpSandbox         *self,
+                                            const char        *path,
+                                            SoupServerCallback callback,
+                                            gpointer           user_data,
+                                            GDestroyNotify     destroy);
 
 void         kp_sandbox_advance_clock      (KpSandbox         *self,
                                             gint64             seconds);

@@ -24,9 +24,22 @@ POS = os.environ['KP_POS']
 SCHEMAS = os.environ['KP_SCHEMAS']
 
 
+def private_accessibility_bus():
+    """The accessibility bus that dbus-run-session starts on demand puts its socket in
+    the user's runtime directory, or ~/.cache/at-spi without one: a UI run elsewhere
+    under the same HOME would replace it under our feet. The services this session
+    starts get a runtime directory of their own, before anything asks for that bus."""
+    path = tempfile.mkdtemp(prefix='kp-ui-run-')
+    subprocess.run(['dbus-update-activation-environment', 'XDG_RUNTIME_DIR=' + path],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return path
+
+
 def start_xvfb():
     """A private X server on a display number it picks itself (-displayfd), so
-    concurrent runs never race for the same display. Returns the process."""
+    concurrent runs never race for the same display, and a private accessibility bus.
+    Returns the X server's process."""
+    private_accessibility_bus()
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(['Xvfb', '-displayfd', str(write_fd), '-screen', '0', '1280x800x24',
                              '-nolisten', 'tcp', '-noreset'],
@@ -164,7 +177,8 @@ class Pos:
                         states.contains(Atspi.StateType.FOCUSED), acc))
             for i in range(acc.get_child_count()):
                 self._walk(acc.get_child_at_index(i), out)
-        except gi.repository.GLib.Error:
+        except (gi.repository.GLib.Error, AttributeError, TypeError):
+            # A widget that went away while being read (a toast timing out).
             pass
 
     def widgets(self):

@@ -1,0 +1,1266 @@
+/* kp-journal-refunds.c
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kp-journal"
+
+#include "config.h"
+
+#include "kp-journal.h"
+#include "kp-journal-private.h"
+
+/* Refunds (KakaoPay cancel, kakaopay-api.md §7), journaled like sales: a
+ * refund is written (REFUND_SENT) before cancel is called, and its outcome
+ * after; completing it moves the sale (refunded_amount, PARTIALLY_REFUNDED
+ * or REFUNDED, a transitions row) in the same transaction. One refund of a
+ * sale may be in flight at a time: KakaoPay's cancel_available_amount guard
+ * assumes the merchant knows what is left. */
+
+/* The refund columns, in the order of the REFUND_* indices below. */
+#define REFUND_COLUMNS \
+  "r.id, r.refund_id, s.partner_order_id, r.seq, r.state, r.cancel_amount, " \
+  "r.cancel_tax_free_amount, r.cancel_vat_amount, r.cancel_available_amount, r.lines_json, " \
+  "r.aid, r.created_at, r.completed_at, r.canceled_at, r.detail"
+
+enum {
+  REFUND_ID,
+  REFUND_REFUND_ID,
+  REFUND_PARTNER_ORDER_ID,
+  REFUND_SEQ,
+  REFUND_STATE,
+  REFUND_CANCEL_AMOUNT,
+  REFUND_CANCEL_TAX_FREE_AMOUNT,
+  REFUND_CANCEL_VAT_AMOUNT,
+  REFUND_CANCEL_AVAILABLE_AMOUNT,
+  REFUND_LINES_JSON,
+  REFUND_AID,
+  REFUND_CREATED_AT,
+  REFUND_COMPLETED_AT,
+  REFUND_CANCELED_AT,
+  REFUND_DETAIL,
+};
+
+/* What is left to refund of a sale, split as KakaoPay needs it. */
+typedef struct
+{
+  gint64 total;
+  gint64 tax_free;
+  gint64 vat;
+} Remaining;
+
+typedef struct
+{
+  char                   *partner_order_id;
+  KpJournalRefundRequest *request;
+} BeginData;
+
+typedef struct
+{
+  char      *refund_id;
+  char      *aid;
+  GDateTime *canceled_at;
+  char      *detail;
+} OutcomeData;
+
+static void
+begin_data_free (BeginData *data)
+{
+  g_free (data->partner_order_id);
+  g_clear_pointer (&data->request, kp_journal_refund_request_free);
+  g_free (data);
+}
+
+static void
+outcome_data_free (OutcomeData *data)
+{
+  g_free (data->refund_id);
+  g_free (data->aid);
+  g_clear_pointer (&data->canceled_at, g_date_time_unref);
+  g_free (data->detail);
+  g_free (data);
+}
+
+/* KakaoPay's VAT rule: x / 11, rounded half up (kakaopay-api.md §3). */
+static gint64
+vat_of (gint64 taxable)
+{
+  return taxable / 11 + (taxable % 11 >= 6 ? 1 : 0);
+}
+
+static KpRefundState
+column_refund_state (sqlite3_stmt *stmt,
+                     int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  KpRefundState state = KP_REFUND_STATE_SENT;
+
+  if (!kp_refund_state_from_string (text, &state))
+    g_warning ("Journal holds an unknown refund state “%s”", text != NULL ? text : "(null)");
+
+  return state;
+}
+
+static KpJournalRefund *
+refund_from_row (sqlite3_stmt *stmt)
+{
+  KpJournalRefund *refund = g_new0 (KpJournalRefund, 1);
+
+  refund->id = sqlite3_column_int64 (stmt, REFUND_ID);
+  refund->refund_id = _kp_journal_dup_column_text (stmt, REFUND_REFUND_ID);
+  refund->partner_order_id = _kp_journal_dup_column_text (stmt, REFUND_PARTNER_ORDER_ID);
+  refund->seq = sqlite3_column_int (stmt, REFUND_SEQ);
+  refund->state = column_refund_state (stmt, REFUND_STATE);
+  refund->cancel_amount = sqlite3_column_int64 (stmt, REFUND_CANCEL_AMOUNT);
+  refund->cancel_tax_free_amount = sqlite3_column_int64 (stmt, REFUND_CANCEL_TAX_FREE_AMOUNT);
+  refund->cancel_vat_amount = sqlite3_column_int64 (stmt, REFUND_CANCEL_VAT_AMOUNT);
+  refund->cancel_available_amount = sqlite3_column_int64 (stmt, REFUND_CANCEL_AVAILABLE_AMOUNT);
+  refund->lines_json = _kp_journal_dup_column_text (stmt, REFUND_LINES_JSON);
+  refund->aid = _kp_journal_dup_column_text (stmt, REFUND_AID);
+  refund->created_at = _kp_journal_column_time (stmt, REFUND_CREATED_AT);
+  refund->completed_at = _kp_journal_column_time (stmt, REFUND_COMPLETED_AT);
+  refund->canceled_at = _kp_journal_column_time (stmt, REFUND_CANCELED_AT);
+  refund->detail = _kp_journal_dup_column_text (stmt, REFUND_DETAIL);
+
+  return refund;
+}
+
+static GPtrArray *
+read_refunds (sqlite3       *db,
+              sqlite3_stmt  *stmt,
+              GError       **error)
+{
+  g_autoptr (GPtrArray) refunds = NULL;
+  int rc;
+
+  refunds = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_refund_free);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (refunds, refund_from_row (stmt));
+
+  if (rc != SQLITE_DONE)
+    {
+      _kp_journal_set_sqlite_error (error, db, "Could not read the journal's refunds");
+      return NULL;
+    }
+
+  return g_steal_pointer (&refunds);
+}
+
+static KpJournalRefund *
+read_refund (sqlite3     *db,
+             const char  *refund_id,
+             GError     **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (GPtrArray) refunds = NULL;
+
+  stmt = _kp_journal_prepare (db,
+                              "SELECT " REFUND_COLUMNS " FROM refunds r "
+                              "JOIN sales s ON s.id = r.sale_id WHERE r.refund_id = ?1",
+                              error);
+  if (stmt == NULL)
+    return NULL;
+
+  _kp_journal_bind_text (stmt, 1, refund_id);
+
+  refunds = read_refunds (db, stmt, error);
+  if (refunds == NULL)
+    return NULL;
+
+  if (refunds->len == 0)
+    {
+      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND,
+                   "No refund “%s” in the journal", refund_id);
+      return NULL;
+    }
+
+  return g_ptr_array_steal_index (refunds, 0);
+}
+
+/* What is left of the sale: its amounts minus its completed refunds, plus
+ * @unrecorded (refunded already in refunded_amount but without its row
+ * yet). The total comes from the sale's refunded_amount, the authority; the
+ * split from the refunds rows (every refund has one since schema 3). */
+static gboolean
+read_remaining (sqlite3    *db,
+                gint64      sale_id,
+                gint64      unrecorded,
+                Remaining  *out,
+                GError    **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  stmt = _kp_journal_prepare (db,
+                              "SELECT s.total_amount - s.refunded_amount, "
+                              "s.tax_free_amount - coalesce (sum (r.cancel_tax_free_amount), 0), "
+                              "s.vat_amount - coalesce (sum (r.cancel_vat_amount), 0) "
+                              "FROM sales s LEFT JOIN refunds r "
+                              "ON r.sale_id = s.id AND r.state = 'REFUNDED' "
+                              "WHERE s.id = ?1",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, sale_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return _kp_journal_set_sqlite_error (error, db, "Could not read what is left of a sale");
+
+  out->total = sqlite3_column_int64 (stmt, 0) + unrecorded;
+  /* Refunds edited by hand could make these negative; nothing is left then. */
+  out->tax_free = CLAMP (sqlite3_column_int64 (stmt, 1), 0, out->total);
+  out->vat = CLAMP (sqlite3_column_int64 (stmt, 2), 0, out->total - out->tax_free);
+
+  return TRUE;
+}
+
+static gboolean
+next_refund_seq (sqlite3  *db,
+                 gint64    sale_id,
+                 gint64   *out_seq,
+                 GError  **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  stmt = _kp_journal_prepare (db,
+                              "SELECT coalesce (max (seq), 0) + 1 FROM refunds WHERE sale_id = ?1",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, sale_id);
+  return _kp_journal_query_int64 (db, stmt, out_seq, error);
+}
+
+static gboolean
+insert_refund (sqlite3     *db,
+               gint64       sale_id,
+               gint64       seq,
+               const char  *refund_id,
+               const char  *state,
+               gint64       amount,
+               gint64       tax_free,
+               gint64       vat,
+               gint64       available,
+               const char  *lines_json,
+               const char  *now_text,
+               const char  *today,
+               gboolean     completed,
+               const char  *detail,
+               GError     **error)
+{
+  g_autoptr (sqlite3_stmt) insert = NULL;
+
+  insert = _kp_journal_prepare (db,
+                                "INSERT INTO refunds (sale_id, seq, refund_id, state, "
+                                "cancel_amount, cancel_tax_free_amount, cancel_vat_amount, "
+                                "cancel_available_amount, lines_json, created_at, created_day, "
+                                "completed_at, completed_day, detail) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                                "iif (?12, ?10, NULL), iif (?12, ?11, NULL), ?13)",
+                                error);
+  if (insert == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (insert, 1, sale_id);
+  sqlite3_bind_int64 (insert, 2, seq);
+  _kp_journal_bind_text (insert, 3, refund_id);
+  _kp_journal_bind_text (insert, 4, state);
+  sqlite3_bind_int64 (insert, 5, amount);
+  sqlite3_bind_int64 (insert, 6, tax_free);
+  sqlite3_bind_int64 (insert, 7, vat);
+  sqlite3_bind_int64 (insert, 8, available);
+  _kp_journal_bind_text (insert, 9, lines_json);
+  _kp_journal_bind_text (insert, 10, now_text);
+  _kp_journal_bind_text (insert, 11, today);
+  sqlite3_bind_int (insert, 12, completed ? 1 : 0);
+  _kp_journal_bind_text (insert, 13, detail != NULL && *detail != '\0' ? detail : NULL);
+
+  return _kp_journal_step_done (db, insert, "Could not journal the refund", error);
+}
+
+gboolean
+_kp_journal_check_no_refund_in_flight (sqlite3     *db,
+                                       gint64       sale_id,
+                                       const char  *partner_order_id,
+                                       GError     **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+
+  stmt = _kp_journal_prepare (db,
+                              "SELECT refund_id FROM refunds "
+                              "WHERE sale_id = ?1 AND state = 'REFUND_SENT'",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, sale_id);
+
+  switch (sqlite3_step (stmt))
+    {
+    case SQLITE_DONE:
+      return TRUE;
+
+    case SQLITE_ROW:
+      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_STATE_CONFLICT,
+                   "Sale %s has a refund in flight (%s): its outcome must be known first",
+                   partner_order_id, (const char *) sqlite3_column_text (stmt, 0));
+      return FALSE;
+
+    default:
+      return _kp_journal_set_sqlite_error (error, db, "Could not read the sale's refunds");
+    }
+}
+
+/* A refund of @amount, as KakaoPay would split it when the caller did not
+ * say: tax-free in proportion to what is left, VAT by KakaoPay's rule; all
+ * that is left for the last of it. The rest stays consistent (the VAT left
+ * never exceeds the taxable amount left). */
+static void
+estimate_split (const Remaining *left,
+                gint64           amount,
+                gint64          *out_tax_free,
+                gint64          *out_vat)
+{
+  gint64 taxable_left = left->total - left->tax_free;
+  gint64 tax_free;
+  gint64 taxable;
+  gint64 vat;
+
+  if (amount >= left->total)
+    {
+      *out_tax_free = left->tax_free;
+      *out_vat = left->vat;
+      return;
+    }
+
+  /* Non-negative: the cast rounds down, so + 0.5 rounds half up. */
+  tax_free = (gint64) ((double) amount * (double) left->tax_free / (double) left->total + 0.5);
+  tax_free = CLAMP (tax_free, 0, MIN (amount, left->tax_free));
+  taxable = amount - tax_free;
+  if (taxable > taxable_left)
+    {
+      taxable = taxable_left;
+      tax_free = amount - taxable;
+    }
+
+  if (taxable == taxable_left)
+    vat = left->vat;
+  else
+    vat = MIN (vat_of (taxable), left->vat);
+  vat = MAX (vat, left->vat - (taxable_left - taxable));
+  vat = CLAMP (vat, 0, taxable);
+
+  *out_tax_free = tax_free;
+  *out_vat = vat;
+}
+
+gboolean
+_kp_journal_record_transition_refund (sqlite3     *db,
+                                      gint64       sale_id,
+                                      const char  *partner_order_id,
+                                      gint64       old_refunded,
+                                      gint64       new_refunded,
+                                      const char  *now_text,
+                                      const char  *detail,
+                                      GError     **error)
+{
+  g_autofree char *refund_id = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  g_autofree char *today = NULL;
+  Remaining left;
+  gint64 amount = new_refunded - old_refunded;
+  gint64 tax_free;
+  gint64 vat;
+  gint64 seq;
+
+  g_return_val_if_fail (amount > 0, FALSE);
+
+  /* The sale already carries the new refunded amount: what was left before
+   * is this refund more. */
+  if (!read_remaining (db, sale_id, amount, &left, error))
+    return FALSE;
+
+  estimate_split (&left, amount, &tax_free, &vat);
+
+  if (!next_refund_seq (db, sale_id, &seq, error))
+    return FALSE;
+
+  refund_id = g_strdup_printf ("%s-R%" G_GINT64_FORMAT, partner_order_id, seq);
+  now = _kp_journal_parse_time (now_text);
+  today = _kp_journal_day_of (now);
+
+  return insert_refund (db, sale_id, seq, refund_id, "REFUNDED", amount, tax_free, vat,
+                        left.total, NULL, now_text, today, TRUE,
+                        detail != NULL ? detail : "Journaled by a state transition", error);
+}
+
+static gboolean
+check_request (const KpJournalRefundRequest  *request,
+               GError                       **error)
+{
+  if (request->cancel_amount < 1)
+    return _kp_journal_set_invalid (error, "A refund must be of at least 1 KRW");
+  if (request->cancel_tax_free_amount < 0 ||
+      request->cancel_tax_free_amount > request->cancel_amount)
+    return _kp_journal_set_invalid (error, "A refund's tax-free amount must be between 0 and "
+                                           "its amount");
+  if (request->cancel_vat_amount != KP_JOURNAL_AUTO &&
+      (request->cancel_vat_amount < 0 ||
+       request->cancel_vat_amount > request->cancel_amount - request->cancel_tax_free_amount))
+    return _kp_journal_set_invalid (error, "A refund's VAT must be between 0 and its taxable "
+                                           "amount");
+  if (request->cancel_available_amount != KP_JOURNAL_AUTO &&
+      request->cancel_available_amount < request->cancel_amount)
+    return _kp_journal_set_invalid (error, "A refund's available amount must include the "
+                                           "refund");
+
+  if ((request->lines_json != NULL && !g_utf8_validate (request->lines_json, -1, NULL)) ||
+      (request->detail != NULL && !g_utf8_validate (request->detail, -1, NULL)))
+    return _kp_journal_set_invalid (error, "A refund's lines or detail are not valid UTF-8");
+
+  return TRUE;
+}
+
+static gboolean
+check_json (sqlite3     *db,
+            const char  *json,
+            GError     **error)
+{
+  g_autoptr (sqlite3_stmt) valid = NULL;
+
+  if (json == NULL)
+    return TRUE;
+
+  valid = _kp_journal_prepare (db, "SELECT json_valid (?1)", error);
+  if (valid == NULL)
+    return FALSE;
+
+  _kp_journal_bind_text (valid, 1, json);
+  if (sqlite3_step (valid) != SQLITE_ROW)
+    return _kp_journal_set_sqlite_error (error, db, "Could not check the refund's lines");
+  if (sqlite3_column_int (valid, 0) == 0)
+    return _kp_journal_set_invalid (error, "The refund's lines are not JSON");
+
+  return TRUE;
+}
+
+static KpJournalRefund *
+begin_refund_in_transaction (sqlite3                       *db,
+                             const char                    *partner_order_id,
+                             const KpJournalRefundRequest  *request,
+                             GDateTime                     *now,
+                             GError                       **error)
+{
+  g_autoptr (sqlite3_stmt) select = NULL;
+  g_autofree char *now_text = _kp_journal_format_time (now);
+  g_autofree char *today = _kp_journal_day_of (now);
+  g_autofree char *refund_id = NULL;
+  const char *days[1] = { today };
+  KpSaleState state;
+  Remaining left;
+  gint64 sale_id;
+  gint64 amount = request->cancel_amount;
+  gint64 tax_free = request->cancel_tax_free_amount;
+  gint64 taxable = amount - tax_free;
+  gint64 vat = request->cancel_vat_amount;
+  gint64 seq;
+  gint64 mark;
+
+  select = _kp_journal_prepare (db, "SELECT id, state FROM sales WHERE partner_order_id = ?1",
+                                error);
+  if (select == NULL)
+    return NULL;
+
+  _kp_journal_bind_text (select, 1, partner_order_id);
+  switch (sqlite3_step (select))
+    {
+    case SQLITE_ROW:
+      break;
+
+    case SQLITE_DONE:
+      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND,
+                   "No sale “%s” in the journal", partner_order_id);
+      return NULL;
+
+    default:
+      _kp_journal_set_sqlite_error (error, db, "Could not read the sale");
+      return NULL;
+    }
+
+  sale_id = sqlite3_column_int64 (select, 0);
+  state = _kp_journal_column_state (select, 1);
+  sqlite3_reset (select);
+
+  if (!kp_sale_state_can_transition (state, KP_SALE_STATE_PARTIALLY_REFUNDED) &&
+      !kp_sale_state_can_transition (state, KP_SALE_STATE_REFUNDED))
+    {
+      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_BAD_TRANSITION,
+                   "Sale %s is %s: only an approved or partly refunded sale can be refunded",
+                   partner_order_id, _kp_journal_state_name (state));
+      return NULL;
+    }
+
+  if (!_kp_journal_check_no_refund_in_flight (db, sale_id, partner_order_id, error) ||
+      !read_remaining (db, sale_id, 0, &left, error))
+    return NULL;
+
+  if (amount > left.total)
+    {
+      _kp_journal_set_invalid (error, "Sale %s has %" G_GINT64_FORMAT " KRW left to refund, "
+                               "not %" G_GINT64_FORMAT, partner_order_id, left.total, amount);
+      return NULL;
+    }
+  if (tax_free > left.tax_free || taxable > left.total - left.tax_free)
+    {
+      _kp_journal_set_invalid (error, "Sale %s has %" G_GINT64_FORMAT " KRW tax-free and %"
+                               G_GINT64_FORMAT " KRW taxable left to refund: a refund of %"
+                               G_GINT64_FORMAT " with %" G_GINT64_FORMAT " tax-free does not "
+                               "fit", partner_order_id, left.tax_free,
+                               left.total - left.tax_free, amount, tax_free);
+      return NULL;
+    }
+
+  /* The VAT left must stay within the taxable amount left, so the last
+   * refund can take the rest of both. */
+  if (vat == KP_JOURNAL_AUTO)
+    {
+      vat = taxable == left.total - left.tax_free ? left.vat : MIN (vat_of (taxable), left.vat);
+      vat = CLAMP (MAX (vat, left.vat - (left.total - left.tax_free - taxable)), 0, taxable);
+    }
+  if (vat > left.vat || left.vat - vat > left.total - left.tax_free - taxable ||
+      (taxable == left.total - left.tax_free && vat != left.vat))
+    {
+      _kp_journal_set_invalid (error, "Sale %s has %" G_GINT64_FORMAT " KRW of VAT left on %"
+                               G_GINT64_FORMAT " KRW taxable: a refund of %" G_GINT64_FORMAT
+                               " taxable with %" G_GINT64_FORMAT " VAT leaves them "
+                               "inconsistent", partner_order_id, left.vat,
+                               left.total - left.tax_free, taxable, vat);
+      return NULL;
+    }
+
+  if (request->cancel_available_amount != KP_JOURNAL_AUTO &&
+      request->cancel_available_amount != left.total)
+    {
+      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_STATE_CONFLICT,
+                   "Sale %s has %" G_GINT64_FORMAT " KRW left to refund, not %" G_GINT64_FORMAT,
+                   partner_order_id, left.total, request->cancel_available_amount);
+      return NULL;
+    }
+
+  if (!check_json (db, request->lines_json, error) ||
+      !next_refund_seq (db, sale_id, &seq, error))
+    return NULL;
+
+  refund_id = g_strdup_printf ("%s-R%" G_GINT64_FORMAT, partner_order_id, seq);
+
+  if (!_kp_journal_amend_begin (db, days, G_N_ELEMENTS (days), now_text, &mark, error) ||
+      !insert_refund (db, sale_id, seq, refund_id, "REFUND_SENT", amount, tax_free, vat,
+                      left.total, request->lines_json, now_text, today, FALSE, request->detail,
+                      error) ||
+      !_kp_journal_amend_end (db, mark, now_text, error))
+    return NULL;
+
+  return read_refund (db, refund_id, error);
+}
+
+static gpointer
+begin_refund (KpJournal     *self,
+              gconstpointer  data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  const BeginData *input = data;
+  g_autoptr (GDateTime) now = NULL;
+  KpJournalRefund *refund;
+  sqlite3 *db;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (!_kp_journal_check_text (input->partner_order_id, "partner_order_id", TRUE, error) ||
+      !check_request (input->request, error))
+    return NULL;
+
+  db = _kp_journal_lock (self);
+  now = _kp_journal_now_locked (self);
+
+  if (!_kp_journal_begin (db, error))
+    {
+      _kp_journal_unlock (self);
+      return NULL;
+    }
+
+  refund = begin_refund_in_transaction (db, input->partner_order_id, input->request, now, error);
+  if (refund == NULL)
+    _kp_journal_rollback (db);
+  else if (!_kp_journal_commit (db, error))
+    g_clear_pointer (&refund, kp_journal_refund_free);
+
+  _kp_journal_unlock (self);
+
+  if (refund != NULL)
+    g_debug ("Journaled refund %s of %" G_GINT64_FORMAT, refund->refund_id,
+             refund->cancel_amount);
+  return refund;
+}
+
+/* The refund's row and its sale's, read together; the refund must be in
+ * flight. */
+typedef struct
+{
+  gint64       id;
+  gint64       amount;
+  char        *created_day;
+  gint64       sale_id;
+  char        *partner_order_id;
+  KpSaleState  sale_state;
+  gint64       total;
+  gint64       refunded;
+  char        *sale_day;
+} InFlight;
+
+static void
+in_flight_clear (InFlight *row)
+{
+  g_clear_pointer (&row->created_day, g_free);
+  g_clear_pointer (&row->partner_order_id, g_free);
+  g_clear_pointer (&row->sale_day, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (InFlight, in_flight_clear)
+
+static gboolean
+read_in_flight (sqlite3     *db,
+                const char  *refund_id,
+                InFlight    *out,
+                GError     **error)
+{
+  g_autoptr (sqlite3_stmt) select = NULL;
+  const char *state;
+
+  select = _kp_journal_prepare (db,
+                                "SELECT r.id, r.state, r.cancel_amount, r.created_day, s.id, "
+                                "s.partner_order_id, s.state, s.total_amount, "
+                                "s.refunded_amount, s.created_day "
+                                "FROM refunds r JOIN sales s ON s.id = r.sale_id "
+                                "WHERE r.refund_id = ?1",
+                                error);
+  if (select == NULL)
+    return FALSE;
+
+  _kp_journal_bind_text (select, 1, refund_id);
+  switch (sqlite3_step (select))
+    {
+    case SQLITE_ROW:
+      break;
+
+    case SQLITE_DONE:
+      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND,
+                   "No refund “%s” in the journal", refund_id);
+      return FALSE;
+
+    default:
+      return _kp_journal_set_sqlite_error (error, db, "Could not read the refund");
+    }
+
+  state = (const char *) sqlite3_column_text (select, 1);
+  if (g_strcmp0 (state, "REFUND_SENT") != 0)
+    {
+      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_STATE_CONFLICT,
+                   "Refund %s is %s already", refund_id, state != NULL ? state : "(none)");
+      return FALSE;
+    }
+
+  out->id = sqlite3_column_int64 (select, 0);
+  out->amount = sqlite3_column_int64 (select, 2);
+  out->created_day = _kp_journal_dup_column_text (select, 3);
+  out->sale_id = sqlite3_column_int64 (select, 4);
+  out->partner_order_id = _kp_journal_dup_column_text (select, 5);
+  out->sale_state = _kp_journal_column_state (select, 6);
+  out->total = sqlite3_column_int64 (select, 7);
+  out->refunded = sqlite3_column_int64 (select, 8);
+  out->sale_day = _kp_journal_dup_column_text (select, 9);
+
+  return TRUE;
+}
+
+static KpJournalSale *
+complete_refund_in_transaction (sqlite3            *db,
+                                const OutcomeData  *input,
+                                GDateTime          *now,
+                                GError            **error)
+{
+  g_auto (InFlight) row = { 0 };
+  g_autoptr (sqlite3_stmt) update_refund = NULL;
+  g_autoptr (sqlite3_stmt) update_sale = NULL;
+  g_autoptr (sqlite3_stmt) insert_transition = NULL;
+  g_autofree char *now_text = _kp_journal_format_time (now);
+  g_autofree char *today = _kp_journal_day_of (now);
+  g_autofree char *canceled_at = _kp_journal_format_time (input->canceled_at);
+  g_autofree char *detail = NULL;
+  const char *days[3];
+  KpSaleState to;
+  gint64 refunded;
+  gint64 mark;
+
+  if (!read_in_flight (db, input->refund_id, &row, error))
+    return NULL;
+
+  if (row.amount > row.total - row.refunded)
+    {
+      /* Only a sale changed behind the refund's back gets here (the
+       * transition API, or a hand edit): KakaoPay's word cannot be stored
+       * against it. The refund stays in flight for a person to look at. */
+      _kp_journal_set_invalid (error, "Refund %s of %" G_GINT64_FORMAT " KRW exceeds what is left "
+                               "of sale %s (%" G_GINT64_FORMAT " KRW)", input->refund_id,
+                               row.amount, row.partner_order_id, row.total - row.refunded);
+      return NULL;
+    }
+
+  refunded = row.refunded + row.amount;
+  to = refunded == row.total ? KP_SALE_STATE_REFUNDED : KP_SALE_STATE_PARTIALLY_REFUNDED;
+  if (!kp_sale_state_can_transition (row.sale_state, to))
+    {
+      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_BAD_TRANSITION,
+                   "Refund %s cannot complete: sale %s cannot move from %s to %s",
+                   input->refund_id, row.partner_order_id,
+                   _kp_journal_state_name (row.sale_state), _kp_journal_state_name (to));
+      return NULL;
+    }
+
+  days[0] = row.created_day;
+  days[1] = row.sale_day;
+  days[2] = today;
+  if (!_kp_journal_amend_begin (db, days, G_N_ELEMENTS (days), now_text, &mark, error))
+    return NULL;
+
+  update_refund = _kp_journal_prepare (db,
+                                       "UPDATE refunds SET state = 'REFUNDED', "
+                                       "aid = coalesce (?1, aid), "
+                                       "canceled_at = coalesce (?2, canceled_at), "
+                                       "completed_at = ?3, completed_day = ?4 "
+                                       "WHERE id = ?5 AND state = 'REFUND_SENT'",
+                                       error);
+  if (update_refund == NULL)
+    return NULL;
+
+  _kp_journal_bind_text (update_refund, 1, input->aid);
+  _kp_journal_bind_text (update_refund, 2, canceled_at);
+  _kp_journal_bind_text (update_refund, 3, now_text);
+  _kp_journal_bind_text (update_refund, 4, today);
+  sqlite3_bind_int64 (update_refund, 5, row.id);
+  if (!_kp_journal_step_done (db, update_refund, "Could not journal the refund's outcome", error))
+    return NULL;
+
+  update_sale = _kp_journal_prepare (db,
+                                     "UPDATE sales SET state = ?1, refunded_amount = ?2, "
+                                     "updated_at = ?3 WHERE id = ?4 AND state = ?5",
+                                     error);
+  if (update_sale == NULL)
+    return NULL;
+
+  _kp_journal_bind_text (update_sale, 1, kp_sale_state_to_string (to));
+  sqlite3_bind_int64 (update_sale, 2, refunded);
+  _kp_journal_bind_text (update_sale, 3, now_text);
+  sqlite3_bind_int64 (update_sale, 4, row.sale_id);
+  _kp_journal_bind_text (update_sale, 5, kp_sale_state_to_string (row.sale_state));
+  if (!_kp_journal_step_done (db, update_sale, "Could not journal the refunded sale", error))
+    return NULL;
+
+  g_assert (sqlite3_changes (db) == 1);
+
+  insert_transition = _kp_journal_prepare (db,
+                                           "INSERT INTO transitions (sale_id, from_state, "
+                                           "to_state, at, detail) "
+                                           "VALUES (?1, ?2, ?3, ?4, ?5)",
+                                           error);
+  if (insert_transition == NULL)
+    return NULL;
+
+  detail = g_strdup_printf ("Refund %s: %" G_GINT64_FORMAT " KRW%s%s", input->refund_id,
+                            row.amount, input->aid != NULL ? ", aid " : "",
+                            input->aid != NULL ? input->aid : "");
+  sqlite3_bind_int64 (insert_transition, 1, row.sale_id);
+  _kp_journal_bind_text (insert_transition, 2, kp_sale_state_to_string (row.sale_state));
+  _kp_journal_bind_text (insert_transition, 3, kp_sale_state_to_string (to));
+  _kp_journal_bind_text (insert_transition, 4, now_text);
+  _kp_journal_bind_text (insert_transition, 5, detail);
+  if (!_kp_journal_step_done (db, insert_transition, "Could not journal the transition", error))
+    return NULL;
+
+  if (!_kp_journal_amend_end (db, mark, now_text, error))
+    return NULL;
+
+  return _kp_journal_read_sale (db, row.partner_order_id, error);
+}
+
+static gpointer
+complete_refund (KpJournal     *self,
+                 gconstpointer  data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  const OutcomeData *input = data;
+  g_autoptr (GDateTime) now = NULL;
+  KpJournalSale *sale;
+  sqlite3 *db;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (!_kp_journal_check_text (input->refund_id, "refund id", TRUE, error) ||
+      !_kp_journal_check_text (input->aid, "aid", FALSE, error))
+    return NULL;
+
+  db = _kp_journal_lock (self);
+  now = _kp_journal_now_locked (self);
+
+  if (!_kp_journal_begin (db, error))
+    {
+      _kp_journal_unlock (self);
+      return NULL;
+    }
+
+  sale = complete_refund_in_transaction (db, input, now, error);
+  if (sale == NULL)
+    _kp_journal_rollback (db);
+  else if (!_kp_journal_commit (db, error))
+    g_clear_pointer (&sale, kp_journal_sale_free);
+
+  _kp_journal_unlock (self);
+
+  if (sale != NULL)
+    g_debug ("Refund %s completed: sale %s is %s", input->refund_id, sale->partner_order_id,
+             _kp_journal_state_name (sale->state));
+  return sale;
+}
+
+static KpJournalRefund *
+fail_refund_in_transaction (sqlite3            *db,
+                            const OutcomeData  *input,
+                            GDateTime          *now,
+                            GError            **error)
+{
+  g_auto (InFlight) row = { 0 };
+  g_autoptr (sqlite3_stmt) update = NULL;
+  g_autofree char *now_text = _kp_journal_format_time (now);
+  g_autofree char *today = _kp_journal_day_of (now);
+  const char *days[2];
+  gint64 mark;
+
+  if (!read_in_flight (db, input->refund_id, &row, error))
+    return NULL;
+
+  days[0] = row.created_day;
+  days[1] = today;
+  if (!_kp_journal_amend_begin (db, days, G_N_ELEMENTS (days), now_text, &mark, error))
+    return NULL;
+
+  update = _kp_journal_prepare (db,
+                                "UPDATE refunds SET state = 'REFUND_FAILED', "
+                                "detail = coalesce (?1, detail), "
+                                "completed_at = ?2, completed_day = ?3 "
+                                "WHERE id = ?4 AND state = 'REFUND_SENT'",
+                                error);
+  if (update == NULL)
+    return NULL;
+
+  _kp_journal_bind_text (update, 1,
+                         input->detail != NULL && *input->detail != '\0' ? input->detail : NULL);
+  _kp_journal_bind_text (update, 2, now_text);
+  _kp_journal_bind_text (update, 3, today);
+  sqlite3_bind_int64 (update, 4, row.id);
+  if (!_kp_journal_step_done (db, update, "Could not journal the refund's failure", error) ||
+      !_kp_journal_amend_end (db, mark, now_text, error))
+    return NULL;
+
+  return read_refund (db, input->refund_id, error);
+}
+
+static gpointer
+fail_refund (KpJournal     *self,
+             gconstpointer  data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  const OutcomeData *input = data;
+  g_autoptr (GDateTime) now = NULL;
+  KpJournalRefund *refund;
+  sqlite3 *db;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  if (!_kp_journal_check_text (input->refund_id, "refund id", TRUE, error) ||
+      !_kp_journal_check_text (input->detail, "detail", FALSE, error))
+    return NULL;
+
+  db = _kp_journal_lock (self);
+  now = _kp_journal_now_locked (self);
+
+  if (!_kp_journal_begin (db, error))
+    {
+      _kp_journal_unlock (self);
+      return NULL;
+    }
+
+  refund = fail_refund_in_transaction (db, input, now, error);
+  if (refund == NULL)
+    _kp_journal_rollback (db);
+  else if (!_kp_journal_commit (db, error))
+    g_clear_pointer (&refund, kp_journal_refund_free);
+
+  _kp_journal_unlock (self);
+
+  if (refund != NULL)
+    g_debug ("Refund %s failed", refund->refund_id);
+  return refund;
+}
+
+static gpointer
+list_refunds (KpJournal     *self,
+              gconstpointer  data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  const char *partner_order_id = data;
+  g_autoptr (sqlite3_stmt) exists = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  GPtrArray *refunds = NULL;
+  sqlite3 *db;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  db = _kp_journal_lock (self);
+
+  exists = _kp_journal_prepare (db, "SELECT 1 FROM sales WHERE partner_order_id = ?1", error);
+  stmt = exists == NULL ? NULL :
+         _kp_journal_prepare (db,
+                              "SELECT " REFUND_COLUMNS " FROM sales s "
+                              "JOIN refunds r ON r.sale_id = s.id "
+                              "WHERE s.partner_order_id = ?1 ORDER BY r.seq",
+                              error);
+  if (stmt != NULL)
+    {
+      _kp_journal_bind_text (exists, 1, partner_order_id);
+      switch (sqlite3_step (exists))
+        {
+        case SQLITE_ROW:
+          _kp_journal_bind_text (stmt, 1, partner_order_id);
+          refunds = read_refunds (db, stmt, error);
+          break;
+
+        case SQLITE_DONE:
+          g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND,
+                       "No sale “%s” in the journal", partner_order_id);
+          break;
+
+        default:
+          _kp_journal_set_sqlite_error (error, db, "Could not read the sale");
+          break;
+        }
+    }
+
+  _kp_journal_unlock (self);
+  return refunds;
+}
+
+static gpointer
+list_pending_refunds (KpJournal     *self,
+                      gconstpointer  data,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  GPtrArray *refunds = NULL;
+  sqlite3 *db;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  db = _kp_journal_lock (self);
+
+  stmt = _kp_journal_prepare (db,
+                              "SELECT " REFUND_COLUMNS " FROM refunds r "
+                              "JOIN sales s ON s.id = r.sale_id "
+                              "WHERE r.state = 'REFUND_SENT' ORDER BY +r.id",
+                              error);
+  if (stmt != NULL)
+    refunds = read_refunds (db, stmt, error);
+
+  _kp_journal_unlock (self);
+  return refunds;
+}
+
+/* Public API */
+
+/**
+ * kp_journal_begin_refund_async:
+ * @self: a journal
+ * @partner_order_id: the sale to refund
+ * @request: what to refund; copied
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's thread-default main context
+ * @user_data: data for @callback
+ *
+ * Journals a refund in state REFUND_SENT, with a fresh refund_id
+ * ("T1-20261125-0001-R1"), before cancel is called; send KakaoPay its
+ * amounts and cancel_available_amount as returned. The sale does not change
+ * until the refund completes.
+ *
+ * Fails, writing nothing, with %KP_JOURNAL_ERROR_NOT_FOUND;
+ * %KP_JOURNAL_ERROR_BAD_TRANSITION if the sale is not APPROVED or
+ * PARTIALLY_REFUNDED; %KP_JOURNAL_ERROR_STATE_CONFLICT if another refund of
+ * the sale is in flight (REFUND_SENT; one at a time) or the request's
+ * cancel_available_amount is not what is left; %KP_JOURNAL_ERROR_INVALID if
+ * the amount is below 1, exceeds what is left (total − refunded), or its
+ * tax-free/VAT split does not fit what is left of the sale's (a refund of
+ * all the taxable amount left must take all the VAT left), or the lines are
+ * not JSON.
+ */
+void
+kp_journal_begin_refund_async (KpJournal                    *self,
+                               const char                   *partner_order_id,
+                               const KpJournalRefundRequest *request,
+                               GCancellable                 *cancellable,
+                               GAsyncReadyCallback           callback,
+                               gpointer                      user_data)
+{
+  BeginData *data;
+
+  g_return_if_fail (KP_IS_JOURNAL (self));
+  g_return_if_fail (partner_order_id != NULL);
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (BeginData, 1);
+  data->partner_order_id = g_strdup (partner_order_id);
+  data->request = kp_journal_refund_request_copy (request);
+
+  _kp_journal_run_async (self, kp_journal_begin_refund_async, begin_refund, data,
+                         (GDestroyNotify) begin_data_free,
+                         (GDestroyNotify) kp_journal_refund_free, TRUE,
+                         cancellable, callback, user_data);
+}
+
+/**
+ * kp_journal_begin_refund_finish:
+ * @self: a journal
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the journaled refund, or %NULL with @error set
+ */
+KpJournalRefund *
+kp_journal_begin_refund_finish (KpJournal     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return _kp_journal_run_finish (self, result, kp_journal_begin_refund_async, error);
+}
+
+/**
+ * kp_journal_complete_refund_async:
+ * @self: a journal
+ * @refund_id: a refund in flight
+ * @aid: (nullable): the cancel's aid, exactly as KakaoPay returned it
+ * @canceled_at: (nullable): KakaoPay's canceled_at
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's thread-default main context
+ * @user_data: data for @callback
+ *
+ * Records that KakaoPay refunded it, in one transaction: the refund becomes
+ * REFUNDED (completed now: it belongs to today's report, whatever day its
+ * sale was), the sale's refunded_amount grows by its amount and the sale
+ * moves to PARTIALLY_REFUNDED, or REFUNDED when nothing is left, with a
+ * transitions row naming the refund.
+ *
+ * Fails, writing nothing, with %KP_JOURNAL_ERROR_NOT_FOUND,
+ * %KP_JOURNAL_ERROR_STATE_CONFLICT if the refund is not in flight (a
+ * duplicate or late outcome), or %KP_JOURNAL_ERROR_BAD_TRANSITION /
+ * %KP_JOURNAL_ERROR_INVALID if the sale changed behind the refund's back.
+ */
+void
+kp_journal_complete_refund_async (KpJournal           *self,
+                                  const char          *refund_id,
+                                  const char          *aid,
+                                  GDateTime           *canceled_at,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  OutcomeData *data;
+
+  g_return_if_fail (KP_IS_JOURNAL (self));
+  g_return_if_fail (refund_id != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (OutcomeData, 1);
+  data->refund_id = g_strdup (refund_id);
+  data->aid = g_strdup (aid);
+  data->canceled_at = canceled_at != NULL ? g_date_time_ref (canceled_at) : NULL;
+
+  _kp_journal_run_async (self, kp_journal_complete_refund_async, complete_refund, data,
+                         (GDestroyNotify) outcome_data_free,
+                         (GDestroyNotify) kp_journal_sale_free, TRUE,
+                         cancellable, callback, user_data);
+}
+
+/**
+ * kp_journal_complete_refund_finish:
+ * @self: a journal
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the refunded sale as stored, or %NULL with
+ *   @error set
+ */
+KpJournalSale *
+kp_journal_complete_refund_finish (KpJournal     *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return _kp_journal_run_finish (self, result, kp_journal_complete_refund_async, error);
+}
+
+/**
+ * kp_journal_fail_refund_async:
+ * @self: a journal
+ * @refund_id: a refund in flight
+ * @detail: (nullable): why (KakaoPay's error); replaces the request's
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's thread-default main context
+ * @user_data: data for @callback
+ *
+ * Records that KakaoPay refused the refund: it becomes REFUND_FAILED and
+ * the sale stays as it was. Only for a definite refusal: an unknown outcome
+ * (timeout, reset) leaves the refund REFUND_SENT for the reconciler.
+ * Fails like kp_journal_complete_refund_async().
+ */
+void
+kp_journal_fail_refund_async (KpJournal           *self,
+                              const char          *refund_id,
+                              const char          *detail,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  OutcomeData *data;
+
+  g_return_if_fail (KP_IS_JOURNAL (self));
+  g_return_if_fail (refund_id != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  data = g_new0 (OutcomeData, 1);
+  data->refund_id = g_strdup (refund_id);
+  data->detail = g_strdup (detail);
+
+  _kp_journal_run_async (self, kp_journal_fail_refund_async, fail_refund, data,
+                         (GDestroyNotify) outcome_data_free,
+                         (GDestroyNotify) kp_journal_refund_free, TRUE,
+                         cancellable, callback, user_data);
+}
+
+/**
+ * kp_journal_fail_refund_finish:
+ * @self: a journal
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the failed refund, or %NULL with @error set
+ */
+KpJournalRefund *
+kp_journal_fail_refund_finish (KpJournal     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return _kp_journal_run_finish (self, result, kp_journal_fail_refund_async, error);
+}
+
+/**
+ * kp_journal_list_refunds_async:
+ * @self: a journal
+ * @partner_order_id: the sale
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's thread-default main context
+ * @user_data: data for @callback
+ *
+ * Reads a sale's refunds, oldest first, whatever their state.
+ */
+void
+kp_journal_list_refunds_async (KpJournal           *self,
+                               const char          *partner_order_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (KP_IS_JOURNAL (self));
+  g_return_if_fail (partner_order_id != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  _kp_journal_run_async (self, kp_journal_list_refunds_async, list_refunds,
+                         g_strdup (partner_order_id), g_free,
+                         (GDestroyNotify) g_ptr_array_unref, FALSE,
+                         cancellable, callback, user_data);
+}
+
+/**
+ * kp_journal_list_refunds_finish:
+ * @self: a journal
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type KpJournalRefund): the refunds, or
+ *   %NULL with @error set (%KP_JOURNAL_ERROR_NOT_FOUND if there is no such
+ *   sale)
+ */
+GPtrArray *
+kp_journal_list_refunds_finish (KpJournal     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return _kp_journal_run_finish (self, result, kp_journal_list_refunds_async, error);
+}
+
+/**
+ * kp_journal_list_pending_refunds_async:
+ * @self: a journal
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's thread-default main context
+ * @user_data: data for @callback
+ *
+ * Lists the refunds the reconciler must resolve (REFUND_SENT), oldest first.
+ */
+void
+kp_journal_list_pending_refunds_async (KpJournal           *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_return_if_fail (KP_IS_JOURNAL (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  _kp_journal_run_async (self, kp_journal_list_pending_refunds_async, list_pending_refunds,
+                         NULL, NULL, (GDestroyNotify) g_ptr_array_unref, FALSE,
+                         cancellable, callback, user_data);
+}
+
+/**
+ * kp_journal_list_pending_refunds_finish:
+ * @self: a journal
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (element-type KpJournalRefund): the refunds, or
+ *   %NULL with @error set
+ */
+GPtrArray *
+kp_journal_list_pending_refunds_finish (KpJournal     *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return _kp_journal_run_finish (self, result, kp_journal_list_pending_refunds_async, error);
+}

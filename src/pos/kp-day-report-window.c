@@ -1,0 +1,725 @@
+/* kp-day-report-window.c
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kp-day-report-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kp-day-report-print.h"
+#include "kp-day-report-window.h"
+#include "kp-money.h"
+#include "kp-sale-format.h"
+
+/* The end-of-day report of one day, computed by the journal: the figures, by payment
+ * method, what is still unfinished, whether the day is closed and what changed after;
+ * for a closed day, whether its rows are as sealed. Export CSV…, Print…, and Close
+ * Day… (the Z report). */
+
+struct _KpDayReportWindow
+{
+  AdwWindow           parent_instance;
+
+  /* Template children */
+  GtkLabel           *amendments_heading;
+  GtkListBox         *amendments_list;
+  GtkLabel           *check_label;
+  GtkButton          *close_day_button;
+  GtkLabel           *error_label;
+  GtkLabel           *gross_label;
+  GtkLabel           *methods_heading;
+  GtkListBox         *methods_list;
+  GtkLabel           *n_refunds_label;
+  GtkLabel           *n_sales_label;
+  GtkLabel           *net_label;
+  GtkLabel           *refunds_label;
+  GtkSpinner         *spinner;
+  GtkLabel           *status_label;
+  GtkLabel           *tax_free_label;
+  AdwToastOverlay    *toast_overlay;
+  GtkLabel           *unfinished_heading;
+  GtkListBox         *unfinished_list;
+  GtkLabel           *vat_label;
+  AdwWindowTitle     *window_title;
+
+  /* Owned */
+  KpJournal          *journal;
+  char               *terminal_id;
+  KpJournalDayReport *report;
+  KpJournalDayCheck  *check;
+  GCancellable       *cancellable;
+  GtkFileChooserNative *chooser;
+  GtkPrintOperation  *print_operation;
+  GDate               day;
+  guint               busy;
+};
+
+G_DEFINE_FINAL_TYPE (KpDayReportWindow, kp_day_report_window, ADW_TYPE_WINDOW)
+
+static void load (KpDayReportWindow *self);
+
+static void
+toast (KpDayReportWindow *self,
+       const char        *text)
+{
+  AdwToast *t = adw_toast_new (text);
+
+  adw_toast_set_timeout (t, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
+static void
+show_error (KpDayReportWindow *self,
+            const char        *message)
+{
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+set_busy (KpDayReportWindow *self,
+          gboolean           busy)
+{
+  if (busy)
+    self->busy++;
+  else if (self->busy > 0)
+    self->busy--;
+  gtk_spinner_set_spinning (self->spinner, self->busy > 0);
+}
+
+static void
+update_actions (KpDayReportWindow *self)
+{
+  gboolean have = self->report != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.export-csv", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.print", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.close-day",
+                                 have && !self->report->closed && self->terminal_id != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->close_day_button), !have || !self->report->closed);
+}
+
+static void
+clear_list (GtkListBox *list)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
+    gtk_list_box_remove (list, child);
+}
+
+static void
+add_row (GtkListBox *list,
+         const char *title,
+         const char *subtitle,
+         const char *suffix)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  if (suffix != NULL)
+    {
+      GtkWidget *label = gtk_label_new (suffix);
+
+      gtk_widget_add_css_class (label, "numeric");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+    }
+  gtk_list_box_append (list, row);
+}
+
+static void
+set_money (GtkLabel *label,
+           gint64    amount)
+{
+  g_autofree char *text = kp_money_format (amount);
+
+  gtk_label_set_text (label, text);
+}
+
+static void
+set_count (GtkLabel *label,
+           guint     count)
+{
+  g_autofree char *text = g_strdup_printf ("%u", count);
+
+  gtk_label_set_text (label, text);
+}
+
+static void
+show_check (KpDayReportWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->check_label), self->check != NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->check_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->check_label), "success");
+  if (self->check == NULL)
+    return;
+
+  if (self->check->intact)
+    {
+      text = g_strdup (_("Verified: the closed day is intact. Every change since closing went "
+                         "through the journal."));
+      gtk_widget_add_css_class (GTK_WIDGET (self->check_label), "success");
+    }
+  else
+    {
+      text = g_strdup_printf (ngettext ("Warning: the closed day was changed outside the "
+                                        "journal (%u change).",
+                                        "Warning: the closed day was changed outside the "
+                                        "journal (%u changes).", MAX (self->check->n_outside, 1)),
+                              MAX (self->check->n_outside, 1));
+      gtk_widget_add_css_class (GTK_WIDGET (self->check_label), "error");
+    }
+  gtk_label_set_text (self->check_label, text);
+}
+
+static void
+show_report (KpDayReportWindow *self)
+{
+  const KpJournalDayReport *report = self->report;
+  g_autofree char *status = NULL;
+
+  if (report->closed)
+    {
+      g_autofree char *closed_at = kp_format_date_time (report->closed_at);
+
+      /* Translators: when the day was closed, and by which terminal */
+      status = g_strdup_printf (_("Closed %s by terminal %s"), closed_at,
+                                report->closed_by != NULL ? report->closed_by : "—");
+    }
+  else
+    status = g_strdup (_("Not closed: these figures may still change."));
+  gtk_label_set_text (self->status_label, status);
+
+  set_count (self->n_sales_label, report->n_sales);
+  set_money (self->gross_label, report->gross);
+  set_count (self->n_refunds_label, report->n_refunds);
+  set_money (self->refunds_label, report->refunds);
+  set_money (self->net_label, report->net);
+  set_money (self->vat_label, report->vat);
+  set_money (self->tax_free_label, report->tax_free);
+
+  clear_list (self->methods_list);
+  for (guint i = 0; i < report->methods->len; i++)
+    {
+      const KpJournalMethodTotals *totals = g_ptr_array_index (report->methods, i);
+      g_autofree char *gross = kp_money_format (totals->gross);
+      g_autofree char *refunds = kp_money_format (totals->refunds);
+      g_autofree char *net = kp_money_format (totals->net);
+      g_autofree char *subtitle = NULL;
+      g_autofree char *title = NULL;
+
+      /* Translators: a payment method's figures: number of sales, gross, refunded */
+      subtitle = g_strdup_printf (ngettext ("%u sale · %s gross · %s refunded",
+                                            "%u sales · %s gross · %s refunded",
+                                            totals->count),
+                                  totals->count, gross, refunds);
+      /* Translators: a payment method, then its name as KakaoPay sends it (MONEY, CARD) */
+      title = g_strdup_printf (_("%s (%s)"), kp_payment_method_label (totals->method),
+                               totals->method);
+      add_row (self->methods_list, title, subtitle, net);
+    }
+
+  clear_list (self->unfinished_list);
+  gtk_widget_set_visible (GTK_WIDGET (self->unfinished_heading), report->unfinished->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->unfinished_list), report->unfinished->len > 0);
+  for (guint i = 0; i < report->unfinished->len; i++)
+    {
+      const KpJournalUnfinished *item = g_ptr_array_index (report->unfinished, i);
+      g_autofree char *amount = kp_money_format (item->amount);
+      g_autofree char *since = kp_format_date_time (item->since);
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+
+      /* Translators: %s is the order number */
+      title = g_strdup_printf (_("Order %s"), item->partner_order_id);
+      if (item->refund_id != NULL)
+        /* Translators: an unfinished refund: since when */
+        subtitle = g_strdup_printf (_("Refund waiting for KakaoPay since %s"), since);
+      else
+        /* Translators: an unfinished sale: its state, since when */
+        subtitle = g_strdup_printf (_("%s since %s"), kp_sale_state_label (item->state), since);
+      add_row (self->unfinished_list, title, subtitle, amount);
+    }
+
+  clear_list (self->amendments_list);
+  gtk_widget_set_visible (GTK_WIDGET (self->amendments_heading), report->amendments->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->amendments_list), report->amendments->len > 0);
+  for (guint i = 0; i < report->amendments->len; i++)
+    {
+      const KpJournalAmendment *item = g_ptr_array_index (report->amendments, i);
+      g_autofree char *at = kp_format_date_time (item->at);
+      g_autofree char *title = NULL;
+
+      /* Translators: an amendment: when, then who made it */
+      title = g_strdup_printf (_("%s · %s"), at,
+                               item->by_journal ? _("by the journal")
+                                                : _("outside the journal"));
+      add_row (self->amendments_list, title, item->what, NULL);
+    }
+
+  show_check (self);
+  update_actions (self);
+}
+
+static void
+report_failed (KpDayReportWindow *self,
+               const GError      *error)
+{
+  g_autofree char *message = NULL;
+
+  /* Translators: %s is the reason */
+  message = g_strdup_printf (_("Could not read the day from the journal: %s"), error->message);
+  show_error (self, message);
+}
+
+static void
+verified_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr (KpDayReportWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  KpJournalDayCheck *check;
+
+  check = kp_journal_verify_day_finish (KP_JOURNAL (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (check == NULL)
+    {
+      report_failed (self, error);
+      return;
+    }
+  g_clear_pointer (&self->check, kp_journal_day_check_free);
+  self->check = check;
+  show_check (self);
+}
+
+static void
+got_report (KpDayReportWindow  *self,
+            KpJournalDayReport *report)
+{
+  g_clear_pointer (&self->report, kp_journal_day_report_free);
+  self->report = report;
+  g_clear_pointer (&self->check, kp_journal_day_check_free);
+  show_error (self, NULL);
+  show_report (self);
+
+  if (report->closed)
+    {
+      set_busy (self, TRUE);
+      kp_journal_verify_day_async (self->journal, &self->day, self->cancellable, verified_cb,
+                                   g_object_ref (self));
+    }
+}
+
+static void
+report_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (KpDayReportWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  KpJournalDayReport *report;
+
+  report = kp_journal_day_report_finish (KP_JOURNAL (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (report == NULL)
+    {
+      report_failed (self, error);
+      return;
+    }
+  got_report (self, report);
+}
+
+static void
+load (KpDayReportWindow *self)
+{
+  set_busy (self, TRUE);
+  kp_journal_day_report_async (self->journal, &self->day, self->cancellable, report_cb,
+                               g_object_ref (self));
+}
+
+/* Closing the day */
+
+static void
+closed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (KpDayReportWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  KpJournalDayReport *report;
+
+  report = kp_journal_close_day_finish (KP_JOURNAL (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (report == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_STATE_CONFLICT))
+        message = g_strdup (_("The day was closed already."));
+      else if (g_error_matches (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_INVALID))
+        message = g_strdup (_("A day still to come cannot be closed."));
+      else
+        /* Translators: %s is the reason */
+        message = g_strdup_printf (_("Could not close the day: %s"), error->message);
+      show_error (self, message);
+      load (self);
+      return;
+    }
+  got_report (self, report);
+  toast (self, _("The day is closed."));
+}
+
+static void
+on_close_response_cb (AdwMessageDialog  *dialog,
+                      const char        *response,
+                      KpDayReportWindow *self)
+{
+  if (g_strcmp0 (response, "close") != 0)
+    return;
+  set_busy (self, TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.close-day", FALSE);
+  kp_journal_close_day_async (self->journal, &self->day, self->terminal_id, self->cancellable,
+                              closed_cb, g_object_ref (self));
+}
+
+static void
+close_day_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (widget);
+  g_autofree char *day = NULL;
+  g_autofree char *net = NULL;
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  if (self->report == NULL || self->report->closed)
+    return;
+
+  day = kp_format_day (&self->day);
+  net = kp_money_format (self->report->net);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL);
+  /* Translators: %s is the day, 2026-11-25 */
+  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Close the Day %s?"), day);
+  if (self->report->unfinished->len > 0)
+    /* Translators: the number of sales and refunds still unfinished, then the net amount */
+    body = g_strdup_printf (ngettext ("%u sale or refund is still unfinished and is not in "
+                                      "the figures. The day’s figures (net %s) are sealed as "
+                                      "the Z report; anything that changes later is listed "
+                                      "as a change after closing.",
+                                      "%u sales or refunds are still unfinished and are not "
+                                      "in the figures. The day’s figures (net %s) are sealed "
+                                      "as the Z report; anything that changes later is listed "
+                                      "as a change after closing.",
+                                      self->report->unfinished->len),
+                            self->report->unfinished->len, net);
+  else
+    /* Translators: %s is the net amount */
+    body = g_strdup_printf (_("The day’s figures (net %s) are sealed as the Z report; "
+                              "anything that changes later is listed as a change after "
+                              "closing."), net);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "close", _("C_lose Day"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Export and print */
+
+static void
+export_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  const char *path = g_object_get_data (G_OBJECT (task), "kp-path");
+  GError *error = NULL;
+
+  if (kp_journal_export_day_report_csv_sync (task_data, path, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+exported_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (source);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  const char *path = g_object_get_data (G_OBJECT (result), "kp-path");
+
+  set_busy (self, FALSE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      /* Translators: %s is the reason */
+      message = g_strdup_printf (_("Could not export the report: %s"), error->message);
+      show_error (self, message);
+      return;
+    }
+  /* Translators: %s is the file's name */
+  message = g_strdup_printf (_("Report saved as %s"), path);
+  toast (self, message);
+}
+
+static void
+export_to (KpDayReportWindow *self,
+           const char        *path)
+{
+  g_autoptr (GTask) task = g_task_new (self, NULL, exported_cb, NULL);
+
+  g_task_set_source_tag (task, export_to);
+  g_task_set_task_data (task, kp_journal_day_report_copy (self->report),
+                        (GDestroyNotify) kp_journal_day_report_free);
+  g_object_set_data_full (G_OBJECT (task), "kp-path", g_strdup (path), g_free);
+  set_busy (self, TRUE);
+  g_task_run_in_thread (task, export_thread);
+}
+
+static void
+on_chooser_response_cb (GtkNativeDialog   *chooser,
+                        int                response,
+                        KpDayReportWindow *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        export_to (self, path);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+export_csv_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (widget);
+  g_autofree char *day = NULL;
+  g_autofree char *name = NULL;
+
+  if (self->report == NULL || self->chooser != NULL)
+    return;
+
+  day = kp_format_day (&self->day);
+  self->chooser = gtk_file_chooser_native_new (_("Export the Day Report"), GTK_WINDOW (self),
+                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
+                                               _("_Cancel"));
+  /* Translators: the suggested file name; %s is the day */
+  name = g_strdup_printf (_("day-report-%s.csv"), day);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
+                           0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+on_print_done_cb (GtkPrintOperation       *operation,
+                  GtkPrintOperationResult  result,
+                  KpDayReportWindow       *self)
+{
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *message = NULL;
+
+      gtk_print_operation_get_error (operation, &error);
+      /* Translators: %s is the reason */
+      message = g_strdup_printf (_("Could not print the report: %s"),
+                                 error != NULL ? error->message : "");
+      show_error (self, message);
+    }
+  if (operation == self->print_operation)
+    g_clear_object (&self->print_operation);
+}
+
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (widget);
+  g_autoptr (GtkPrintOperation) operation = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkPrintOperationResult result;
+
+  if (self->report == NULL || self->print_operation != NULL)
+    return;
+
+  operation = kp_day_report_print_new (self->report, self->check);
+  self->print_operation = g_object_ref (operation);
+  gtk_print_operation_set_allow_async (operation, TRUE);
+  g_signal_connect_object (operation, "done", G_CALLBACK (on_print_done_cb), self, 0);
+  result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                    GTK_WINDOW (self), &error);
+  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s is the reason */
+      message = g_strdup_printf (_("Could not print the report: %s"), error->message);
+      show_error (self, message);
+    }
+  if (result != GTK_PRINT_OPERATION_RESULT_IN_PROGRESS)
+    g_clear_object (&self->print_operation);
+}
+
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  load (KP_DAY_REPORT_WINDOW (widget));
+}
+
+static void
+kp_day_report_window_dispose (GObject *object)
+{
+  KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  g_clear_object (&self->print_operation);
+  gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_DAY_REPORT_WINDOW);
+  g_clear_object (&self->journal);
+
+  G_OBJECT_CLASS (kp_day_report_window_parent_class)->dispose (object);
+}
+
+static void
+kp_day_report_window_finalize (GObject *object)
+{
+  KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->report, kp_journal_day_report_free);
+  g_clear_pointer (&self->check, kp_journal_day_check_free);
+  g_free (self->terminal_id);
+
+  G_OBJECT_CLASS (kp_day_report_window_parent_class)->finalize (object);
+}
+
+static void
+kp_day_report_window_class_init (KpDayReportWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = kp_day_report_window_dispose;
+  object_class->finalize = kp_day_report_window_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/kppos/KakaoPayPos/kp-day-report-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, amendments_heading);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, amendments_list);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, check_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, close_day_button);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, gross_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, methods_heading);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, methods_list);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, n_refunds_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, n_sales_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, net_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, refunds_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, tax_free_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, unfinished_heading);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, unfinished_list);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, vat_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, window_title);
+
+  gtk_widget_class_install_action (widget_class, "report.export-csv", NULL, export_csv_action);
+  gtk_widget_class_install_action (widget_class, "report.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "report.close-day", NULL, close_day_action);
+  gtk_widget_class_install_action (widget_class, "report.reload", NULL, reload_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "report.export-csv", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "report.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "report.reload", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "window.close", NULL);
+}
+
+static void
+kp_day_report_window_init (KpDayReportWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  update_actions (self);
+}
+
+/**
+ * kp_day_report_window_new:
+ * @application: the application
+ * @journal: the journal
+ * @terminal_id: (nullable): the terminal that closes the day; without it, no closing
+ * @day: the day
+ *
+ * Returns: (transfer none): the window, computing the report; present it
+ */
+KpDayReportWindow *
+kp_day_report_window_new (GtkApplication *application,
+                          KpJournal      *journal,
+                          const char     *terminal_id,
+                          const GDate    *day)
+{
+  KpDayReportWindow *self;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (KP_IS_JOURNAL (journal), NULL);
+  g_return_val_if_fail (day != NULL && g_date_valid (day), NULL);
+
+  self = g_object_new (KP_TYPE_DAY_REPORT_WINDOW, "application", application, NULL);
+  self->journal = g_object_ref (journal);
+  self->terminal_id = g_strdup (terminal_id);
+  self->day = *day;
+  text = kp_format_day (day);
+  adw_window_title_set_subtitle (self->window_title, text);
+  load (self);
+  return self;
+}
+
+const GDate *
+kp_day_report_window_get_day (KpDayReportWindow *self)
+{
+  g_return_val_if_fail (KP_IS_DAY_REPORT_WINDOW (self), NULL);
+
+  return &self->day;
+}

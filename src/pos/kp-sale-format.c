@@ -1,0 +1,144 @@
+/* kp-sale-format.c
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kp-sale-format"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kp-sale-format.h"
+
+/**
+ * kp_sale_state_label:
+ *
+ * Returns: the state's name for people, translated
+ */
+const char *
+kp_sale_state_label (KpSaleState state)
+{
+  switch (state)
+    {
+    case KP_SALE_STATE_NONE:
+      return C_("sale state", "New");
+    case KP_SALE_STATE_READY_SENT:
+      return C_("sale state", "Starting");
+    case KP_SALE_STATE_AWAITING_CUSTOMER:
+      return C_("sale state", "Waiting for customer");
+    case KP_SALE_STATE_APPROVING:
+      return C_("sale state", "Approving");
+    case KP_SALE_STATE_APPROVED:
+      return C_("sale state", "Paid");
+    case KP_SALE_STATE_READY_FAILED:
+      return C_("sale state", "Could not start");
+    case KP_SALE_STATE_CANCELLED_BY_CUSTOMER:
+      return C_("sale state", "Cancelled by customer");
+    case KP_SALE_STATE_FAILED:
+      return C_("sale state", "Payment failed");
+    case KP_SALE_STATE_EXPIRED:
+      return C_("sale state", "Expired");
+    case KP_SALE_STATE_ABORTED_BY_CASHIER:
+      return C_("sale state", "Cancelled at counter");
+    case KP_SALE_STATE_APPROVE_FAILED:
+      return C_("sale state", "Declined");
+    case KP_SALE_STATE_PARTIALLY_REFUNDED:
+      return C_("sale state", "Partly refunded");
+    case KP_SALE_STATE_REFUNDED:
+      return C_("sale state", "Refunded");
+    default:
+      return kp_sale_state_to_string (state);
+    }
+}
+
+/**
+ * kp_refund_state_label:
+ *
+ * Returns: the refund state's name for people, translated
+ */
+const char *
+kp_refund_state_label (KpRefundState state)
+{
+  switch (state)
+    {
+    case KP_REFUND_STATE_SENT:
+      return C_("refund state", "In progress");
+    case KP_REFUND_STATE_REFUNDED:
+      return C_("refund state", "Refunded");
+    case KP_REFUND_STATE_FAILED:
+      return C_("refund state", "Refused");
+    default:
+      return kp_refund_state_to_string (state);
+    }
+}
+
+/**
+ * kp_payment_method_label:
+ * @method: (nullable): payment_method_type as KakaoPay returned it
+ *
+ * Returns: the method for people, translated; "" when there is none
+ */
+const char *
+kp_payment_method_label (const char *method)
+{
+  if (method == NULL || *method == '\0')
+    return "";
+  if (g_str_equal (method, "MONEY"))
+    return _("KakaoPay Money");
+  if (g_str_equal (method, "CARD"))
+    return _("Card");
+  if (g_str_equal (method, "UNKNOWN"))
+    return C_("payment method", "Unknown");
+  return method;
+}
+
+/**
+ * kp_format_time:
+ * @time: (nullable): a time
+ *
+ * Returns: (transfer full): its local time of day, "14:05:09"; "" for %NULL
+ */
+char *
+kp_format_time (GDateTime *time)
+{
+  g_autoptr (GDateTime) local = NULL;
+
+  if (time == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (time);
+  return g_date_time_format (local, "%H:%M:%S");
+}
+
+/**
+ * kp_format_date_time:
+ * @time: (nullable): a time
+ *
+ * Returns: (transfer full): its local date and time, "2026-11-25 14:05:09"; "" for %NULL
+ */
+char *
+kp_format_date_time (GDateTime *time)
+{
+  g_autoptr (GDateTime) local = NULL;
+
+  if (time == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (time);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+}
+
+/**
+ * kp_format_day:
+ * @day: a valid date
+ *
+ * Returns: (transfer full): "2026-11-25"
+ */
+char *
+kp_format_day (const GDate *day)
+{
+  char text[16];
+
+  g_date_strftime (text, sizeof text, "%Y-%m-%d", day);
+  return g_strdup (text);
+}

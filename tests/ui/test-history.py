@@ -1,0 +1,559 @@
+#!/usr/bin/python3
+# test-history.py: the history, refunds and the day report, end to end, under Xvfb.
+#
+# Run it inside dbus-run-session (AT-SPI needs a session bus); it starts its own Xvfb.
+# Each case starts kakaopay-pos on its embedded sandbox with a fresh journal, makes
+# sales like a cashier (xdotool) with the customer's phone played over HTTP, then
+# works in the history (search, detail, refunds) and the day report with the keyboard,
+# and checks the screen (AT-SPI, every window of the program), the journal (SQLite)
+# and the exports (--export-day-report as CSV, and as PDF read by poppler-utils).
+#
+# Copyright 2026 The KakaoPay POS authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import csv
+import datetime
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import gi
+
+from kpui import POS, Pos, Tap, customer, start_xvfb, wait_until
+
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi, GLib  # noqa: E402
+
+
+class HistoryPos(Pos):
+    """Pos, reading every window of the program (dialogs too) and more of the journal."""
+
+    def _walk(self, acc, out):
+        # Widgets come and go while the tree is read (toasts, rows): skip the gone.
+        if acc is None:
+            return
+        try:
+            states = acc.get_state_set()
+            if not states.contains(Atspi.StateType.VISIBLE):
+                return
+            out.append((acc.get_role_name(), acc.get_name() or '',
+                        states.contains(Atspi.StateType.FOCUSED), acc))
+            for i in range(acc.get_child_count()):
+                self._walk(acc.get_child_at_index(i), out)
+        except GLib.Error:
+            pass
+
+    def windows(self):
+        """(role, title, [(role, name, focused, accessible)]) for each window shown."""
+        out = []
+        try:
+            desktop = Atspi.get_desktop(0)
+            for i in range(desktop.get_child_count()):
+                app = desktop.get_child_at_index(i)
+                if app is None or app.get_process_id() != self.proc.pid:
+                    continue
+                for j in range(app.get_child_count()):
+                    window = app.get_child_at_index(j)
+                    widgets = []
+                    self._walk(window, widgets)
+                    if widgets:
+                        out.append((window.get_role_name(), window.get_name() or '', widgets))
+        except GLib.Error:
+            pass
+        return out
+
+    def window(self, title):
+        for role, name, widgets in self.windows():
+            if name == title or name.startswith(title):
+                return widgets
+        return None
+
+    def texts_of(self, title):
+        widgets = self.window(title) or []
+        return [name for role, name, focused, acc in widgets if role in ('label', 'alert')]
+
+    def has_text_in(self, title, fragment):
+        return any(fragment in t for t in self.texts_of(title))
+
+    def wait_text_in(self, title, fragment, timeout=20.0):
+        return wait_until('“%s” in the window “%s”' % (fragment, title),
+                          lambda: self.has_text_in(title, fragment), timeout)
+
+    def alert_in(self, title):
+        for role, name, focused, acc in self.window(title) or []:
+            if role == 'alert' and name:
+                return name
+        return None
+
+    def focused_in(self, title):
+        for role, name, focused, acc in self.window(title) or []:
+            if focused:
+                return role, name
+        return None
+
+    def wait_window(self, title, timeout=20.0):
+        return wait_until('the window “%s”' % title, lambda: self.window(title), timeout)
+
+    def wait_no_window(self, title, timeout=20.0):
+        return wait_until('the window “%s” to close' % title,
+                          lambda: self.window(title) is None, timeout)
+
+    def query(self, sql, *args):
+        db = sqlite3.connect('file:%s?mode=ro' % self.journal, uri=True)
+        db.row_factory = sqlite3.Row
+        try:
+            return [dict(row) for row in db.execute(sql, args)]
+        finally:
+            db.close()
+
+    def sale(self, order_id):
+        return self.query('SELECT * FROM sales WHERE partner_order_id = ?', order_id)[0]
+
+    def refunds(self, order_id):
+        return self.query('SELECT r.* FROM refunds r JOIN sales s ON s.id = r.sale_id '
+                          'WHERE s.partner_order_id = ? ORDER BY r.id', order_id)
+
+    def export_day_report(self, name, display=False):
+        path = os.path.join(self.dir, name)
+        env = dict(self.env)
+        if not display:
+            env = {k: v for k, v in env.items() if k not in ('DISPLAY', 'WAYLAND_DISPLAY')}
+        result = subprocess.run([POS, '--journal', self.journal, '--export-day-report', path],
+                                env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, (result.returncode, result.stderr)
+        # No window: nothing but the file.
+        assert result.stdout == '', result.stdout
+        return path
+
+
+def sell(pos, lines, method='MONEY'):
+    """Rings up @lines (name, quantity, price) and charges; the customer pays. Back at
+    an empty cart; returns the sale as journaled."""
+    for name, quantity, price in lines:
+        pos.add_line(name, quantity, price)
+    wait_until('the lines', lambda: pos.has_text(lines[-1][0]))
+    before = len(pos.sales())
+    pos.key('ctrl+Return')
+    url = pos.qr()
+    customer(url, 'pay', method)
+    pos.wait_text('Payment Approved')
+    sale = wait_until('the approved sale', lambda: len(pos.sales()) > before and
+                      pos.sales()[-1]['state'] == 'APPROVED' and pos.sales()[-1])
+    pos.key('Return')
+    pos.wait_text('Charge ₩0')
+    return sale
+
+
+def focus_on_button(pos, label):
+    # GTK 4.8 names a button with a mnemonic "_Label Label".
+    focus = pos.focused()
+    return focus is not None and focus[0] == 'push button' and focus[1].endswith(label)
+
+
+def search(pos, text):
+    """Ctrl+F from anywhere: the history's search, typed over."""
+    pos.key('ctrl+f')
+    wait_until('focus on the search', lambda: pos.focused() == ('entry', 'Search sales'))
+    pos.key('ctrl+a', 'BackSpace')
+    pos.type(text)
+
+
+def open_refund(pos, order_id):
+    """In the history showing @order_id: Enter on its row, Enter on "Refund…"."""
+    pos.key('Return')
+    wait_until('focus on the sales', lambda: (pos.focused() or ('', ''))[0] in
+               ('table row', 'table cell', 'list item', 'tree table', 'table', 'row',
+                'grid cell', 'label', 'tree item', 'list'))
+    pos.wait_text('Order ' + order_id)
+    pos.key('Return')
+    wait_until('focus on Refund…', lambda: focus_on_button(pos, 'Refund…'))
+    pos.key('Return')
+    pos.wait_window('Refund')
+    pos.wait_text_in('Refund', 'left to refund (')
+    wait_until('focus on the amount',
+               lambda: pos.focused_in('Refund') == ('text', 'Amount to refund'))
+
+
+def confirm(pos, expected):
+    """Enter on the refund form, the confirmation shows exactly @expected; Enter."""
+    pos.key('Return')
+    title = wait_until('the confirmation',
+                       lambda: next((name for role, name, _ in pos.windows()
+                                     if role == 'dialog'), None))
+    for fragment in expected:
+        assert pos.has_text_in(title, fragment), (fragment, pos.texts_of(title))
+    pos.key('Return')
+    pos.wait_no_window(title)
+    return title
+
+
+LATTE_COOKIE = [('Americano', 2, '4,500'), ('Cookie', 1, '1500')]   # ₩10,500, VAT 955
+
+
+def test_search_and_refund():
+    pos = HistoryPos()
+    try:
+        sale = sell(pos, LATTE_COOKIE)
+        bagel = sell(pos, [('Bagel', 1, '3500')], 'CARD')
+        order = sale['partner_order_id']
+
+        # Ctrl+H: today's sales, newest first.
+        pos.key('ctrl+h')
+        pos.wait_text('2 sales')
+        texts = pos.texts()
+        assert texts.index(bagel['partner_order_id']) < texts.index(order), texts
+        assert pos.has_text('KakaoPay Money') and pos.has_text('Card')
+        assert not pos.has_text('Charge ₩0'), 'the sale view is hidden'
+
+        # Search by item, amount, tid and order id: a single match opens at once.
+        for text, expected, other in [('Cookie', order, bagel['partner_order_id']),
+                                      ('3,500', bagel['partner_order_id'], order),
+                                      (sale['tid'][:12], order, bagel['partner_order_id']),
+                                      (order, order, bagel['partner_order_id'])]:
+            search(pos, text)
+            pos.wait_text('1 sale')
+            pos.wait_text('Order ' + expected)
+            assert other not in pos.texts(), (text, pos.texts())
+        search(pos, 'no such thing')
+        pos.wait_text('No sale matches “no such thing”.')
+        search(pos, order)
+        pos.wait_text('1 sale')
+
+        # The detail: lines, every state change, the KakaoPay ids.
+        pos.wait_text('Order ' + order)
+        for fragment in ['Americano', '2 × ₩4,500', '₩9,000', 'Cookie', sale['tid'],
+                         sale['aid'], 'Approving → Paid', 'Waiting for customer → Approving']:
+            assert pos.has_text(fragment), (fragment, pos.texts())
+
+        # A partial refund by amount: the confirmation shows the split.
+        open_refund(pos, order)
+        assert pos.has_text_in('Refund', '₩10,500 left to refund (₩0 tax free, ₩955 VAT)')
+        pos.type('3000')
+        pos.wait_text_in('Refund', '₩7,500')
+        confirm(pos, ['Refund ₩3,000?', '₩273', '₩7,500', '₩0'])
+        pos.wait_no_window('Refund')
+
+        after = wait_until('PARTIALLY_REFUNDED', lambda: pos.sale(order)['state'] ==
+                           'PARTIALLY_REFUNDED' and pos.sale(order))
+        assert after['refunded_amount'] == 3000, after
+        refunds = pos.refunds(order)
+        assert len(refunds) == 1, refunds
+        first = refunds[0]
+        assert first['state'] == 'REFUNDED' and first['cancel_amount'] == 3000
+        assert first['cancel_tax_free_amount'] == 0 and first['cancel_vat_amount'] == 273
+        assert first['aid'] and first['lines_json'] is None, first
+        try:
+            pos.wait_text('Partly refunded · ₩3,000 refunded · ₩7,500 left')
+        except AssertionError:
+            import shutil
+            shutil.copy(pos.screenshot(), '/tmp/kp/fail.png')
+            print(pos.output()[-3000:])
+            raise
+        pos.wait_text('₩3,000 · Refunded')
+        assert pos.has_text(first['aid']), pos.texts()
+        assert pos.has_text('Paid → Partly refunded')
+        assert pos.has_text('Partly refunded (₩3,000)'), 'the row shows the refund'
+
+        # More than is left: refused before anything is sent, the form stays.
+        pos.key('alt+r')
+        pos.wait_window('Refund')
+        pos.wait_text_in('Refund', '₩7,500 left to refund (₩0 tax free, ₩682 VAT)')
+        wait_until('focus on the amount',
+                   lambda: pos.focused_in('Refund') == ('text', 'Amount to refund'))
+        pos.type('8000')
+        pos.key('Return')
+        alert = wait_until('the refusal', lambda: pos.alert_in('Refund'))
+        assert 'Only ₩7,500 is left to refund' in alert, alert
+        assert not any(role == 'dialog' for role, _, _ in pos.windows())
+        assert len(pos.refunds(order)) == 1
+        assert pos.sale(order)['refunded_amount'] == 3000
+
+        # The rest: Full refund (Alt+F), Refund… (Alt+R), confirmed.
+        pos.key('alt+f')
+        pos.wait_text_in('Refund', 'Left after the refund')
+        pos.key('alt+r')
+        confirm(pos, ['Refund ₩7,500?', '₩682', '₩0'])
+        pos.wait_no_window('Refund')
+        done = wait_until('REFUNDED', lambda: pos.sale(order)['state'] == 'REFUNDED' and
+                          pos.sale(order))
+        assert done['refunded_amount'] == 10500
+        refunds = pos.refunds(order)
+        assert [r['cancel_amount'] for r in refunds] == [3000, 7500], refunds
+        assert refunds[1]['cancel_vat_amount'] == 682 and refunds[1]['aid']
+        pos.wait_text('Refunded · ₩10,500 refunded · ₩0 left')
+        pos.wait_text('₩7,500 · Refunded')
+        assert pos.has_text(refunds[1]['aid'])
+        assert not pos.has_text('Refund…'), 'nothing left to refund'
+        assert pos.transitions(order)[-2:] == ['PARTIALLY_REFUNDED', 'REFUNDED']
+
+        # Escape clears the search, then goes back to the sale, focus on the item field.
+        pos.key('ctrl+f')
+        pos.key('Escape')
+        wait_until('an empty search', lambda: pos.has_text('2 sales'))
+        pos.key('Escape')
+        wait_until('the item field', lambda: pos.focused() == ('text', 'Item name'))
+        assert pos.has_text('Charge ₩0')
+    finally:
+        pos.cleanup()
+
+
+def test_refund_by_items_from_the_sale():
+    # Milk is tax free: a refund of one milk is all tax free, without VAT.
+    pos = HistoryPos()
+    try:
+        pos.type('Milk')
+        pos.key('Tab')
+        pos.type('2')
+        pos.key('Tab')
+        pos.type('2000')
+        # Tab to "Tax free", Space ticks it, back to the price, Enter adds the line.
+        pos.key('Tab', 'space', 'shift+Tab', 'Return')
+        pos.wait_text('Charge ₩4,000')
+        pos.add_line('Bread', 1, '3300')
+        pos.wait_text('Charge ₩7,300')
+        pos.key('ctrl+Return')
+        customer(pos.qr(), 'pay')
+        pos.wait_text('Payment Approved')
+        sale = pos.wait_state('APPROVED')
+        assert sale['tax_free_amount'] == 4000, sale
+        order = sale['partner_order_id']
+
+        # "Refund…" on the completed sale's page.
+        pos.key('alt+r')
+        pos.wait_window('Refund')
+        pos.wait_text_in('Refund', '₩7,300 left to refund (₩4,000 tax free, ₩300 VAT)')
+        pos.key('alt+i')
+        wait_until('focus on the first item',
+                   lambda: pos.focused_in('Refund') == ('spin button', 'Milk'))
+        pos.key('ctrl+a')
+        pos.type('1')
+        pos.key('Tab')
+        pos.wait_text_in('Refund', '₩5,300')
+        pos.key('alt+r')
+        confirm(pos, ['Refund ₩2,000?', '₩2,000', '₩5,300'])
+        refund = wait_until('the refund', lambda: [r for r in pos.refunds(order)
+                                                  if r['state'] == 'REFUNDED'])[0]
+        assert refund['cancel_amount'] == 2000 and refund['cancel_tax_free_amount'] == 2000
+        assert refund['cancel_vat_amount'] == 0, refund
+        assert json.loads(refund['lines_json']) == [{'position': 0, 'quantity': 1}]
+        assert pos.sale(order)['state'] == 'PARTIALLY_REFUNDED'
+        pos.wait_text('₩2,000 refunded in total')
+        # Back on the completed sale: Enter starts the next one.
+        wait_until('focus on New Sale', lambda: focus_on_button(pos, 'New Sale (Enter)'))
+        pos.key('Return')
+        pos.wait_text('Charge ₩0')
+
+        # By items again: one milk is left to refund, and the bread.
+        pos.key('ctrl+h')
+        pos.wait_text('Order ' + order)
+        pos.key('alt+r')
+        pos.wait_window('Refund')
+        pos.wait_text_in('Refund', '1 left to refund')
+        assert pos.has_text_in('Refund', '₩5,300 left to refund (₩2,000 tax free, ₩300 VAT)')
+    finally:
+        pos.cleanup()
+
+
+def test_kakaopay_refuses():
+    # A terminal restarted on the same journal has a new embedded sandbox, which does not
+    # know the old payment: KakaoPay refuses the refund, and nothing is refunded.
+    pos = HistoryPos()
+    try:
+        sale = sell(pos, [('Tea', 1, '3000')])
+        order = sale['partner_order_id']
+        journal = pos.journal
+        pos.close()
+        pos = HistoryPos(['--journal', journal])
+        pos.journal = journal
+        pos.key('ctrl+h')
+        pos.wait_text('Order ' + order)
+        pos.key('alt+r')
+        pos.wait_window('Refund')
+        pos.wait_text_in('Refund', '₩3,000 left to refund')
+        pos.key('ctrl+a')
+        pos.type('1000')
+        confirm(pos, ['Refund ₩1,000?'])
+        alert = wait_until('the refusal', lambda: pos.alert_in('Refund'), timeout=30)
+        assert 'KakaoPay refused the refund. Nothing was refunded.' in alert, alert
+        # The cashier's choice is still there, and the window too.
+        assert pos.has_text_in('Refund', '₩1,000'), pos.texts_of('Refund')
+        refunds = pos.refunds(order)
+        assert [r['state'] for r in refunds] == ['REFUND_FAILED'], refunds
+        assert refunds[0]['detail'], refunds
+        after = pos.sale(order)
+        assert after['state'] == 'APPROVED' and after['refunded_amount'] == 0, after
+        pos.key('Escape')
+        pos.wait_no_window('Refund')
+        pos.wait_text('₩1,000 · Refused')
+        assert pos.has_text('Paid'), pos.texts()
+    finally:
+        pos.cleanup()
+
+
+def report_figures(rows):
+    return {row[1]: row[2] for row in rows[1:] if row[0] == 'figure'}
+
+
+def test_day_report():
+    pos = HistoryPos()
+    try:
+        a = sell(pos, LATTE_COOKIE)
+        b = sell(pos, [('Bagel', 1, '3500')], 'CARD')
+
+        # Refund ₩3,000 of the first.
+        pos.key('ctrl+h')
+        search(pos, a['partner_order_id'])
+        pos.wait_text('Order ' + a['partner_order_id'])
+        pos.key('alt+r')
+        pos.wait_window('Refund')
+        wait_until('focus on the amount',
+                   lambda: pos.focused_in('Refund') == ('text', 'Amount to refund'))
+        pos.type('3000')
+        confirm(pos, ['Refund ₩3,000?'])
+        wait_until('the refund', lambda: pos.sale(a['partner_order_id'])['refunded_amount'])
+
+        # Ctrl+D: the report of the day shown.
+        pos.key('ctrl+d')
+        pos.wait_window('Day Report')
+        pos.wait_text_in('Day Report', 'Not closed')
+        texts = pos.texts_of('Day Report')
+        for fragment in ['₩14,000', '₩3,000', '₩11,000', '₩1,000', 'KakaoPay Money (MONEY)',
+                         'Card (CARD)', '1 sale · ₩10,500 gross · ₩3,000 refunded',
+                         '1 sale · ₩3,500 gross · ₩0 refunded']:
+            assert any(fragment in t for t in texts), (fragment, texts)
+        assert texts[texts.index('Sales') + 1] == '2', texts
+        assert texts[texts.index('Refunds made') + 1] == '1', texts
+
+        # CSV without a display, and PDF drawn by the print code.
+        csv_path = pos.export_day_report('day.csv')
+        with open(csv_path, newline='', encoding='utf-8') as f:
+            rows = list(csv.reader(f))
+        figures = report_figures(rows)
+        assert figures['n_sales'] == '2' and figures['gross'] == '14000', figures
+        assert figures['refunds'] == '3000' and figures['net'] == '11000', figures
+        assert figures['vat'] == '1000' and figures['closed'] == 'false', figures
+        assert figures['day'] == datetime.date.today().isoformat(), figures
+
+        pdf_path = pos.export_day_report('day.pdf', display=True)
+        with open(pdf_path, 'rb') as f:
+            assert f.read(5) == b'%PDF-'
+        subprocess.run(['pdftoppm', '-png', '-r', '50', '-singlefile', pdf_path,
+                        os.path.join(pos.dir, 'page')], check=True)
+        deviation = subprocess.run(['convert', os.path.join(pos.dir, 'page.png'),
+                                    '-colorspace', 'Gray', '-format', '%[fx:standard_deviation]',
+                                    'info:'], capture_output=True, text=True, check=True)
+        assert float(deviation.stdout) > 0.02, 'a blank page: ' + deviation.stdout
+        text = subprocess.run(['pdftotext', '-layout', pdf_path, '-'], capture_output=True,
+                              text=True, check=True).stdout
+        for fragment in ['Day Report', '₩14,000', '₩3,000', '₩11,000', '₩1,000', 'Card']:
+            assert fragment in text, (fragment, text)
+
+        # Close Day…: confirmed, then shown closed and verified intact.
+        pos.key('alt+c')
+        title = wait_until('the confirmation',
+                           lambda: next((name for role, name, _ in pos.windows()
+                                         if role == 'dialog'), None))
+        assert title.startswith('Close the Day'), title
+        pos.key('Return')
+        pos.wait_text_in('Day Report', 'Closed ')
+        pos.wait_text_in('Day Report', 'by terminal T1')
+        pos.wait_text_in('Day Report', 'Verified: the closed day is intact.')
+        closes = pos.query('SELECT * FROM day_closes')
+        assert len(closes) == 1 and closes[0]['terminal_id'] == 'T1', closes
+        assert not pos.has_text_in('Day Report', 'Close Day…')
+
+        # A refund after closing is an amendment of the closed day.
+        pos.key('Escape')
+        pos.wait_no_window('Day Report')
+        pos.key('ctrl+h')
+        search(pos, b['partner_order_id'])
+        pos.wait_text('Order ' + b['partner_order_id'])
+        pos.key('alt+r')
+        pos.wait_window('Refund')
+        wait_until('focus on the amount',
+                   lambda: pos.focused_in('Refund') == ('text', 'Amount to refund'))
+        pos.key('ctrl+a')
+        pos.type('1000')
+        confirm(pos, ['Refund ₩1,000?'])
+        wait_until('the late refund', lambda: pos.sale(b['partner_order_id'])['refunded_amount'])
+        pos.key('ctrl+d')
+        pos.wait_window('Day Report')
+        pos.wait_text_in('Day Report', 'Changes after closing')
+        pos.wait_text_in('Day Report', 'by the journal')
+        pos.wait_text_in('Day Report', '₩10,000')   # net, the late refund included
+        pos.wait_text_in('Day Report', 'Verified: the closed day is intact.')
+        rows = list(csv.reader(open(pos.export_day_report('closed.csv'), newline='',
+                                    encoding='utf-8')))
+        assert report_figures(rows)['closed'] == 'true'
+        amendments = [row for row in rows if row[0] == 'amendment']
+        assert amendments and all(row[8] == 'journal' for row in amendments), amendments
+    finally:
+        pos.cleanup()
+
+
+def test_views_and_days():
+    pos = HistoryPos()
+    try:
+        sell(pos, [('Water', 1, '1200')])
+        # Alt+2 and Alt+1 switch views; each view gets the focus it needs.
+        pos.key('alt+2')
+        pos.wait_text('1 sale')
+        assert pos.focused() == ('entry', 'Search sales'), pos.focused()
+        assert not pos.has_text('Charge ₩0')
+        # Alt+Left: the day before, empty; Alt+Right: today again.
+        yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+        pos.key('alt+Left')
+        pos.wait_text('No sales on %s.' % yesterday)
+        pos.key('alt+Right')
+        pos.wait_text('1 sale')
+        pos.wait_text('(today)')
+        pos.key('alt+1')
+        wait_until('the item field', lambda: pos.focused() == ('text', 'Item name'))
+        assert pos.has_text('Charge ₩0') and not pos.has_text('1 sale')
+        # The cashier rings up as before.
+        pos.add_line('Soda', 1, '1000')
+        pos.wait_text('Charge ₩1,000')
+    finally:
+        pos.cleanup()
+
+
+def test_day_report_option():
+    yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+    pos = HistoryPos(['--day-report', yesterday])
+    try:
+        pos.wait_window('Day Report')
+        pos.wait_text_in('Day Report', 'Not closed')
+        assert pos.has_text_in('Day Report', yesterday), pos.texts_of('Day Report')
+        rows = list(csv.reader(open(pos.export_day_report('empty.csv'), newline='',
+                                    encoding='utf-8')))
+        figures = report_figures(rows)
+        assert figures['n_sales'] == '0' and figures['net'] == '0', figures
+        # A bad day or file name is refused.
+        env = {k: v for k, v in pos.env.items() if k != 'DISPLAY'}
+        bad = subprocess.run([POS, '--journal', pos.journal, '--day-report', '2026-13-01',
+                              '--export-day-report', os.path.join(pos.dir, 'x.csv')],
+                             env=env, capture_output=True, text=True, timeout=30)
+        assert bad.returncode == 2 and 'YYYY-MM-DD' in bad.stderr, bad
+        bad = subprocess.run([POS, '--journal', pos.journal,
+                              '--export-day-report', os.path.join(pos.dir, 'x.txt')],
+                             env=env, capture_output=True, text=True, timeout=30)
+        assert bad.returncode == 2 and '.csv' in bad.stderr, bad
+    finally:
+        pos.cleanup()
+
+
+if __name__ == '__main__':
+    xvfb = start_xvfb()
+    status = Tap([
+        test_search_and_refund,
+        test_refund_by_items_from_the_sale,
+        test_kakaopay_refuses,
+        test_day_report,
+        test_views_and_days,
+        test_day_report_option,
+    ]).run(sys.argv[1] if len(sys.argv) > 1 else None)
+    xvfb.terminate()
+    xvfb.wait()
+    sys.exit(status)
