@@ -15,6 +15,10 @@
 #include "kp-money.h"
 #include "kp-sale-format.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 /* The end-of-day report of one day, computed by the journal: the figures, by payment
  * method, what is still unfinished, whether the day is closed and what changed after;
  * for a closed day, whether its rows are as sealed. Export CSV…, Print…, and Close
@@ -30,6 +34,7 @@ struct _KpDayReportWindow
   GtkLabel           *check_label;
   GtkButton          *close_day_button;
   GtkLabel           *error_label;
+  GtkButton          *export_button;
   GtkLabel           *gross_label;
   GtkLabel           *methods_heading;
   GtkListBox         *methods_list;
@@ -100,6 +105,9 @@ update_actions (KpDayReportWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.print", have);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.close-day",
                                  have && !self->report->closed && self->terminal_id != NULL);
+  /* The focus must not stay on a hidden button: keys would go nowhere. */
+  if (have && self->report->closed && gtk_widget_has_focus (GTK_WIDGET (self->close_day_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->export_button));
   gtk_widget_set_visible (GTK_WIDGET (self->close_day_button), !have || !self->report->closed);
 }
 
@@ -382,7 +390,6 @@ closed_cb (GObject      *source,
       return;
     }
   got_report (self, report);
-  toast (self, _("The day is closed."));
 }
 
 static void
@@ -396,6 +403,28 @@ on_close_response_cb (AdwMessageDialog  *dialog,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.close-day", FALSE);
   kp_journal_close_day_async (self->journal, &self->day, self->terminal_id, self->cancellable,
                               closed_cb, g_object_ref (self));
+}
+
+/* Without a window manager nothing gives the focus back when a window closes: it falls
+ * back to the root window, and a focus request stamped with the last key press is
+ * older than that, so X ignores it. The server's time is not. */
+static void
+present_cb (GtkWindow *window)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (window)))
+    return;
+#ifdef GDK_WINDOWING_X11
+  {
+    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+    if (GDK_IS_X11_SURFACE (surface))
+      {
+        gtk_window_present_with_time (window, gdk_x11_get_server_time (surface));
+        return;
+      }
+  }
+#endif
+  gtk_window_present (window);
 }
 
 static void
@@ -444,6 +473,7 @@ close_day_action (GtkWidget  *widget,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response_cb), self, 0);
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (present_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -515,6 +545,7 @@ on_chooser_response_cb (GtkNativeDialog   *chooser,
         export_to (self, path);
     }
   g_clear_object (&self->chooser);
+  present_cb (GTK_WINDOW (self));
 }
 
 static void
@@ -525,6 +556,8 @@ export_csv_action (GtkWidget  *widget,
   KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (widget);
   g_autofree char *day = NULL;
   g_autofree char *name = NULL;
+  g_autoptr (GFile) folder = NULL;
+  const char *documents;
 
   if (self->report == NULL || self->chooser != NULL)
     return;
@@ -536,6 +569,12 @@ export_csv_action (GtkWidget  *widget,
   /* Translators: the suggested file name; %s is the day */
   name = g_strdup_printf (_("day-report-%s.csv"), day);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  /* Not the folder the program was started from. */
+  documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+  folder = g_file_new_for_path (documents != NULL &&
+                                g_file_test (documents, G_FILE_TEST_IS_DIR)
+                                  ? documents : g_get_home_dir ());
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
   g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
                            0);
@@ -560,6 +599,7 @@ on_print_done_cb (GtkPrintOperation       *operation,
     }
   if (operation == self->print_operation)
     g_clear_object (&self->print_operation);
+  present_cb (GTK_WINDOW (self));
 }
 
 static void
@@ -602,6 +642,16 @@ reload_action (GtkWidget  *widget,
 }
 
 static void
+kp_day_report_window_unmap (GtkWidget *widget)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (widget));
+
+  GTK_WIDGET_CLASS (kp_day_report_window_parent_class)->unmap (widget);
+  if (parent != NULL)
+    present_cb (parent);
+}
+
+static void
 kp_day_report_window_dispose (GObject *object)
 {
   KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (object);
@@ -638,14 +688,16 @@ kp_day_report_window_class_init (KpDayReportWindowClass *klass)
 
   object_class->dispose = kp_day_report_window_dispose;
   object_class->finalize = kp_day_report_window_finalize;
+  widget_class->unmap = kp_day_report_window_unmap;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/kppos/KakaoPayPos/kp-day-report-window.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/kppos/KakaoPayPos/kp-day-report-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, amendments_heading);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, amendments_list);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, check_label);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, close_day_button);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, export_button);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, gross_label);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, methods_heading);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, methods_list);

@@ -63,6 +63,7 @@ struct _KpHistoryView
   gboolean            has_more;
   gboolean            updating;
   gboolean            setting_calendar;
+  gboolean            following_today;
 };
 
 G_DEFINE_FINAL_TYPE (KpHistoryView, kp_history_view, GTK_TYPE_WIDGET)
@@ -99,13 +100,6 @@ cell_text (const KpJournalSale *sale,
     case COLUMN_METHOD:
       return g_strdup (kp_payment_method_label (sale->payment_method_type));
     case COLUMN_STATE:
-      if (sale->refunded_amount > 0 && sale->state == KP_SALE_STATE_PARTIALLY_REFUNDED)
-        {
-          g_autofree char *refunded = kp_money_format (sale->refunded_amount);
-
-          /* Translators: a sale's state, then how much of it was refunded */
-          return g_strdup_printf (_("%s (%s)"), kp_sale_state_label (sale->state), refunded);
-        }
       return g_strdup (kp_sale_state_label (sale->state));
     default:
       g_assert_not_reached ();
@@ -326,6 +320,7 @@ typedef struct
 {
   KpHistoryView *self;
   gboolean       append;
+  gint64         started;
 } SearchData;
 
 static void
@@ -336,6 +331,7 @@ search_cb (GObject      *source,
   SearchData *data = user_data;
   g_autoptr (KpHistoryView) self = data->self;
   gboolean append = data->append;
+  gint64 started = data->started;
   g_autoptr (GPtrArray) sales = NULL;
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (GError) error = NULL;
@@ -383,6 +379,8 @@ search_cb (GObject      *source,
   self->updating = FALSE;
 
   show_results (self);
+  g_debug ("%u sales listed in %.1f ms", sales->len,
+           (g_get_monotonic_time () - started) / 1000.0);
 
   if (!append && gtk_single_selection_get_selected (self->selection) == GTK_INVALID_LIST_POSITION)
     {
@@ -426,6 +424,7 @@ search (KpHistoryView *self,
   data = g_new0 (SearchData, 1);
   data->self = g_object_ref (self);
   data->append = append;
+  data->started = g_get_monotonic_time ();
   kp_journal_search_async (self->journal, query, self->search_cancellable, search_cb, data);
 }
 
@@ -472,7 +471,8 @@ update_day (KpHistoryView *self)
   GDate now;
 
   today (&now);
-  if (g_date_compare (&self->day, &now) == 0)
+  self->following_today = g_date_compare (&self->day, &now) == 0;
+  if (self->following_today)
     /* Translators: %s is today's date, 2026-11-25 */
     label = g_strdup_printf (_("%s (today)"), text);
   else
@@ -704,6 +704,18 @@ kp_history_view_refresh (KpHistoryView *self)
 {
   g_return_if_fail (KP_IS_HISTORY_VIEW (self));
 
+  /* Past midnight, "today" is the new day. */
+  if (self->following_today)
+    {
+      GDate now;
+
+      today (&now);
+      if (g_date_compare (&self->day, &now) != 0)
+        {
+          self->day = now;
+          update_day (self);
+        }
+    }
   search (self, FALSE);
   kp_sale_detail_reload (self->detail);
 }

@@ -16,6 +16,10 @@
 #include "kp-refund-plan.h"
 #include "kp-sale-format.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 /* Refunding a completed sale: all that is left, an amount, or whole items. The split
  * (tax-free part, VAT part, what is left after) is shown as the cashier types, and
  * again in a confirmation; then the refunder journals the refund and asks KakaoPay.
@@ -63,6 +67,7 @@ struct _KpRefundDialog
   gboolean        loaded;
   gboolean        refundable;
   gboolean        busy;
+  gboolean        refused;
 };
 
 G_DEFINE_FINAL_TYPE (KpRefundDialog, kp_refund_dialog, ADW_TYPE_WINDOW)
@@ -230,8 +235,16 @@ update_plan (KpRefundDialog *self)
   set_money (self->plan_tax_free_label, plan.tax_free);
   set_money (self->plan_vat_label, plan.vat);
   set_money (self->plan_left_label, plan.left.total);
-  if (!self->busy)
+  /* A refusal stays on screen until the cashier changes the refund. */
+  if (!self->busy && !self->refused)
     show_error (self, NULL);
+}
+
+static void
+on_input_changed (KpRefundDialog *self)
+{
+  self->refused = FALSE;
+  update_plan (self);
 }
 
 static void
@@ -241,18 +254,31 @@ on_mode_toggled_cb (KpRefundDialog *self,
   if (!gtk_check_button_get_active (button))
     return;
 
+  /* The focus moves to the mode's field before the others turn insensitive: a focused
+   * entry that turns insensitive under the cursor confuses GTK. */
+  if (self->loaded && self->refundable)
+    {
+      if (button == self->amount_check)
+        {
+          gtk_widget_set_sensitive (GTK_WIDGET (self->amount_entry), TRUE);
+          gtk_widget_grab_focus (GTK_WIDGET (self->amount_entry));
+        }
+      else if (button == self->lines_check && self->spins != NULL && self->spins->len > 0)
+        {
+          gtk_widget_set_sensitive (GTK_WIDGET (self->lines_list), TRUE);
+          gtk_widget_grab_focus (g_ptr_array_index (self->spins, 0));
+        }
+      else
+        gtk_widget_grab_focus (GTK_WIDGET (button));
+    }
   update_sensitivity (self);
-  update_plan (self);
-  if (button == self->amount_check)
-    gtk_widget_grab_focus (GTK_WIDGET (self->amount_entry));
-  else if (button == self->lines_check && self->spins != NULL && self->spins->len > 0)
-    gtk_widget_grab_focus (g_ptr_array_index (self->spins, 0));
+  on_input_changed (self);
 }
 
 static void
 on_amount_changed_cb (KpRefundDialog *self)
 {
-  update_plan (self);
+  on_input_changed (self);
 }
 
 static void
@@ -268,7 +294,7 @@ on_spin_changed_cb (GtkSpinButton  *spin,
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (spin), "kp-line"));
 
   self->quantities[index] = gtk_spin_button_get_value_as_int (spin);
-  update_plan (self);
+  on_input_changed (self);
 }
 
 static void
@@ -468,23 +494,6 @@ slow_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-destroy_cb (gpointer user_data)
-{
-  gtk_window_destroy (GTK_WINDOW (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-/* Hidden at once, destroyed a little later: assistive technologies reading the window
- * tree meanwhile then never meet a window half torn down (GTK 4.8's AT-SPI bridge can
- * crash on one). */
-static void
-close_later (KpRefundDialog *self)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
-  g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, destroy_cb, g_object_ref (self), g_object_unref);
-}
-
 static void
 refund_cb (GObject      *source,
            GAsyncResult *result,
@@ -501,7 +510,7 @@ refund_cb (GObject      *source,
   if (sale != NULL)
     {
       g_signal_emit (self, signals[SIGNAL_REFUNDED], 0, sale);
-      close_later (self);
+      gtk_window_destroy (GTK_WINDOW (self));
       return;
     }
 
@@ -510,6 +519,7 @@ refund_cb (GObject      *source,
 
   g_debug ("refund of %s refused: %s", self->order_id, error->message);
   message = kp_refund_error_message (error);
+  self->refused = TRUE;
   show_error (self, message);
   /* What is left may have changed (another terminal): read it again; the cashier's
    * choice stays as it is. */
@@ -526,13 +536,35 @@ start_refund (KpRefundDialog *self)
   /* Translators: %s is an amount of money */
   text = g_strdup_printf (_("Refunding %s with KakaoPay…"), amount);
   gtk_label_set_text (self->busy_label, text);
+  gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
   set_busy (self, TRUE);
   self->slow_id = g_timeout_add_seconds (8, slow_cb, self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
 
   kp_refunder_refund_async (self->refunder, self->order_id, self->pending.amount,
                             self->pending.tax_free, self->pending_lines, NULL, refund_cb,
                             g_object_ref (self));
+}
+
+/* Without a window manager nothing gives the focus back when a window closes: it falls
+ * back to the root window, and a focus request stamped with the last key press is
+ * older than that, so X ignores it. The server's time is not. */
+static void
+present_cb (GtkWindow *window)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (window)))
+    return;
+#ifdef GDK_WINDOWING_X11
+  {
+    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+    if (GDK_IS_X11_SURFACE (surface))
+      {
+        gtk_window_present_with_time (window, gdk_x11_get_server_time (surface));
+        return;
+      }
+  }
+#endif
+  gtk_window_present (window);
 }
 
 static void
@@ -542,8 +574,6 @@ on_confirm_response_cb (AdwMessageDialog *dialog,
 {
   if (g_strcmp0 (response, "refund") == 0 && !self->busy)
     start_refund (self);
-  else
-    gtk_window_present (GTK_WINDOW (self));
 }
 
 static void
@@ -616,7 +646,18 @@ confirm_action (GtkWidget  *widget,
   adw_message_dialog_set_default_response (dialog, "refund");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response_cb), self, 0);
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (present_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+kp_refund_dialog_unmap (GtkWidget *widget)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (widget));
+
+  GTK_WIDGET_CLASS (kp_refund_dialog_parent_class)->unmap (widget);
+  if (parent != NULL)
+    present_cb (parent);
 }
 
 static void
@@ -658,6 +699,7 @@ kp_refund_dialog_class_init (KpRefundDialogClass *klass)
 
   object_class->dispose = kp_refund_dialog_dispose;
   object_class->finalize = kp_refund_dialog_finalize;
+  widget_class->unmap = kp_refund_dialog_unmap;
 
   /**
    * KpRefundDialog::refunded:

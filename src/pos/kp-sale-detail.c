@@ -114,11 +114,15 @@ update_actions (KpSaleDetail *self)
 {
   gboolean refundable = is_refundable (self);
 
+  gboolean shown = self->sale != NULL &&
+                   (self->sale->state == KP_SALE_STATE_APPROVED ||
+                    self->sale->state == KP_SALE_STATE_PARTIALLY_REFUNDED);
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.refund", refundable);
-  gtk_widget_set_visible (GTK_WIDGET (self->refund_button),
-                          self->sale != NULL &&
-                          (self->sale->state == KP_SALE_STATE_APPROVED ||
-                           self->sale->state == KP_SALE_STATE_PARTIALLY_REFUNDED));
+  /* The focus must not stay on a hidden button: keys would go nowhere. */
+  if (!shown && gtk_widget_has_focus (GTK_WIDGET (self->refund_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->order_label));
+  gtk_widget_set_visible (GTK_WIDGET (self->refund_button), shown);
 }
 
 static void

@@ -131,7 +131,8 @@ set_money_label (GtkLabel *label,
 static gboolean
 is_sale_view (KpWindow *self)
 {
-  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "sale") == 0;
+  return self->view_stack == NULL ||
+         g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "sale") == 0;
 }
 
 static void
@@ -217,6 +218,15 @@ setup_label_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, label);
 }
 
+/* Stops the binding and drops the reference bind_expression () keeps: unwatching alone
+ * releases only the binding's own reference. */
+static void
+release_watch (GtkExpressionWatch *watch)
+{
+  gtk_expression_watch_unwatch (watch);
+  gtk_expression_watch_unref (watch);
+}
+
 static void
 bind_expression (GtkListItem   *item,
                  GtkWidget     *widget,
@@ -234,7 +244,7 @@ bind_expression (GtkListItem   *item,
   watch = gtk_expression_bind (expression, widget, widget_property,
                                gtk_list_item_get_item (item));
   g_object_set_data_full (G_OBJECT (item), "kp-watch", gtk_expression_watch_ref (watch),
-                          (GDestroyNotify) gtk_expression_watch_unwatch);
+                          (GDestroyNotify) release_watch);
 }
 
 static void
@@ -1025,15 +1035,22 @@ on_view_changed_cb (KpWindow *self)
 {
   gboolean sale = is_sale_view (self);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->stack), sale);
-  gtk_widget_set_visible (GTK_WIDGET (self->history_view), !sale);
-  update_actions (self);
+  /* The view coming in takes the focus before the other one hides: a focused entry
+   * that just disappears leaves GTK confused about the focus. */
   if (sale)
-    focus_sale_page (self);
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->stack), TRUE);
+      update_actions (self);
+      focus_sale_page (self);
+      gtk_widget_set_visible (GTK_WIDGET (self->history_view), FALSE);
+    }
   else
     {
+      gtk_widget_set_visible (GTK_WIDGET (self->history_view), TRUE);
+      update_actions (self);
       kp_history_view_refresh (self->history_view);
       kp_history_view_focus (self->history_view);
+      gtk_widget_set_visible (GTK_WIDGET (self->stack), FALSE);
     }
 }
 
