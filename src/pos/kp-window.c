@@ -965,8 +965,10 @@ on_reconciler_resolved_cb (KpReconciler        *reconciler,
   update_recovery (self);
   if ((KpSaleState) previous == sale->state)
     return;
+  /* The sale on screen tells its own story, unless the cashier had given up on it and
+   * KakaoPay says it was paid after all. */
   if (current != NULL && g_strcmp0 (current->partner_order_id, sale->partner_order_id) == 0 &&
-      kp_checkout_get_stage (self->checkout) != KP_CHECKOUT_STAGE_IDLE)
+      previous != KP_SALE_STATE_ABORTED_BY_CASHIER)
     return;
 
   amount = kp_money_format (sale->total_amount);
