@@ -197,13 +197,14 @@ exchange (const uint8_t *data,
 
   /* Whatever came is HTTP; a callback was answered 200 (after any 1xx). */
   final = reply->str;
-  while (g_str_has_prefix (final, "HTTP/1.1 1") && strstr (final, "\r\n\r\n") != NULL)
+  while ((g_str_has_prefix (final, "HTTP/1.1 1") || g_str_has_prefix (final, "HTTP/1.0 1")) &&
+         strstr (final, "\r\n\r\n") != NULL)
     final = strstr (final, "\r\n\r\n") + 4;
   if (reply->len > 0)
     g_assert_true (g_str_has_prefix (reply->str, "HTTP/1."));
-  if (n_callbacks != callbacks_before)
-    g_assert_true (g_str_has_prefix (final, "HTTP/1.1 200 ") ||
-                   g_str_has_prefix (final, "HTTP/1.0 200 "));
+  if (n_callbacks != callbacks_before &&
+      !g_str_has_prefix (final, "HTTP/1.1 200 ") && !g_str_has_prefix (final, "HTTP/1.0 200 "))
+    FAIL ("a callback was answered with: %.200s", reply->str);
 }
 
 /* The input's first line as a request target, parsed the way libsoup does. */
