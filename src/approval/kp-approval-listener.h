@@ -62,6 +62,14 @@ void                kp_approval_listener_expect       (KpApprovalListener  *self
 void                kp_approval_listener_forget       (KpApprovalListener  *self,
                                                        const char          *partner_order_id);
 guint               kp_approval_listener_get_n_rejected (KpApprovalListener *self);
+/* A callback that reached this terminal some other way (the relay): checked like a
+ * request on the socket (expected order, nonce, not ended) and, when it passes,
+ * emitted as #KpApprovalListener::callback.  Returns whether it was accepted. */
+gboolean            kp_approval_listener_deliver       (KpApprovalListener  *self,
+                                                        KpCallbackKind       kind,
+                                                        const char          *partner_order_id,
+                                                        const char          *nonce,
+                                                        const char          *pg_token);
 guint               kp_approval_listener_check_request (KpApprovalListener  *self,
                                                         const char          *method,
                                                         const char          *path,
