@@ -28,6 +28,12 @@ typedef enum
   KP_RELAY_STATE_REJECTED,
 } KpRelayState;
 
+#define KP_TYPE_RELAY_STATE (kp_relay_state_get_type ())
+GType kp_relay_state_get_type (void) G_GNUC_CONST;
+
+/* How many hex digits kp_relay_nonce() returns. */
+#define KP_RELAY_NONCE_LENGTH 32
+
 #define KP_TYPE_RELAY_CLIENT (kp_relay_client_get_type ())
 G_DECLARE_FINAL_TYPE (KpRelayClient, kp_relay_client, KP, RELAY_CLIENT, GObject)
 
@@ -43,6 +49,12 @@ void           kp_relay_client_start        (KpRelayClient       *self);
 void           kp_relay_client_stop         (KpRelayClient       *self);
 KpRelayState   kp_relay_client_get_state    (KpRelayClient       *self);
 const char    *kp_relay_client_get_terminal_id (KpRelayClient    *self);
+/* Test-only: with %FALSE the client never tries a WebSocket and long-polls at once. */
+void           kp_relay_client_set_use_websocket (KpRelayClient  *self,
+                                                  gboolean        use_websocket);
+gboolean       kp_relay_client_get_use_websocket (KpRelayClient  *self);
+/* Events received twice (same id) and not handed to the listener again. */
+guint          kp_relay_client_get_n_duplicates  (KpRelayClient  *self);
 
 /* The nonce a sale's callback URLs carry in relay mode: derived from the terminal token
  * and the order id, so the relay can reject a forged one without knowing the sale. */

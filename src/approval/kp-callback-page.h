@@ -1,0 +1,22 @@
+/* kp-callback-page.h: what a customer's phone sees after a callback redirect
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "kp-approval-listener.h"
+
+G_BEGIN_DECLS
+
+void     kp_callback_page_respond       (SoupServerMessage *msg,
+                                         guint              status,
+                                         KpCallbackKind     kind);
+gboolean kp_callback_pg_token_is_valid  (const char        *pg_token);
+gboolean kp_callback_nonce_equal        (const char        *expected,
+                                         const char        *given);
+
+G_END_DECLS

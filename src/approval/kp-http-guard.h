@@ -1,0 +1,26 @@
+/* kp-http-guard.h: size, connection and time limits for a public SoupServer
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct _KpHttpGuard KpHttpGuard;
+
+KpHttpGuard *kp_http_guard_new           (SoupServer        *server,
+                                          guint              max_connections,
+                                          guint              timeout_seconds);
+void         kp_http_guard_free          (KpHttpGuard       *guard);
+guint        kp_http_guard_get_n_refused (KpHttpGuard       *guard);
+guint        kp_http_guard_get_n_open    (KpHttpGuard       *guard);
+void         kp_http_guard_release       (KpHttpGuard       *guard,
+                                          SoupServerMessage *msg);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpHttpGuard, kp_http_guard_free)
+
+G_END_DECLS
