@@ -514,6 +514,11 @@ about_activated (GSimpleAction *action,
                          "copyright", "© 2026 The KakaoPay POS authors",
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "developer-name", _("The KakaoPay POS authors"),
+                         "website", "https://github.com/kppos/kakaopay-pos",
+                         "issue-url", "https://github.com/kppos/kakaopay-pos/issues",
+                         /* Translators: your names, one per line, with an e-mail
+                          * address in angle brackets if you like */
+                         "translator-credits", _("translator-credits"),
                          NULL);
 }
 
