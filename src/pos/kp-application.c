@@ -516,8 +516,7 @@ about_activated (GSimpleAction *action,
                          "developer-name", _("The KakaoPay POS authors"),
                          "website", "https://github.com/kppos/kakaopay-pos",
                          "issue-url", "https://github.com/kppos/kakaopay-pos/issues",
-                         /* Translators: your names, one per line, with an e-mail
-                          * address in angle brackets if you like */
+                         /* Translators: your names, one per line */
                          "translator-credits", _("translator-credits"),
                          NULL);
 }
