@@ -1,0 +1,261 @@
+/* kp-secret-store.c
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kp-secret-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsecret/secret.h>
+
+#include "kp-secret-store.h"
+
+/* The secrets the shop owner enters in the preferences live in the user's keyring
+ * (the Secret Service, or the Secret portal inside Flatpak, both through libsecret),
+ * never in GSettings or a file. One item per kind, found by the "kind" attribute.
+ * Nothing here logs a secret. */
+
+struct _KpSecretStore
+{
+  GObject parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (KpSecretStore, kp_secret_store, G_TYPE_OBJECT)
+
+static const SecretSchema *
+get_schema (void)
+{
+  static const SecretSchema schema = {
+    SCHEMA_ID, SECRET_SCHEMA_NONE,
+    {
+      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+  };
+
+  return &schema;
+}
+
+const char *
+kp_secret_kind_to_string (KpSecretKind kind)
+{
+  switch (kind)
+    {
+    case KP_SECRET_KEY:
+      return "secret-key";
+    case KP_SECRET_RELAY_TOKEN:
+      return "relay-token";
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+static GHashTable *
+attributes_for (KpSecretKind kind)
+{
+  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (attributes, (gpointer) "kind", (gpointer) kp_secret_kind_to_string (kind));
+  return attributes;
+}
+
+static const char *
+label_for (KpSecretKind kind)
+{
+  return kind == KP_SECRET_KEY ? _("KakaoPay POS: KakaoPay secret key")
+                               : _("KakaoPay POS: relay terminal token");
+}
+
+/* libsecret's own messages can be technical; the caller says what failed. */
+static void
+return_error (GTask        *task,
+              GError       *error,
+              const char   *what)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_new_error (task, error->domain, error->code,
+                           "%s %s", what, error->message);
+  g_error_free (error);
+}
+
+static void
+stored_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    return_error (task, error, _("The keyring did not store the secret."));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * kp_secret_store_store_async:
+ * @secret: the secret; an existing one of the same @kind is replaced
+ */
+void
+kp_secret_store_store_async (KpSecretStore       *self,
+                             KpSecretKind         kind,
+                             const char          *secret,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+
+  g_return_if_fail (KP_IS_SECRET_STORE (self));
+  g_return_if_fail (secret != NULL && *secret != '\0');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kp_secret_store_store_async);
+  attributes = attributes_for (kind);
+  secret_password_storev (get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                          label_for (kind), secret, cancellable, stored_cb,
+                          g_steal_pointer (&task));
+}
+
+gboolean
+kp_secret_store_store_finish (KpSecretStore  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+looked_up_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  char *secret;
+
+  secret = secret_password_lookup_finish (result, &error);
+  if (error != NULL)
+    return_error (task, error, _("The keyring could not be read."));
+  else
+    g_task_return_pointer (task, secret, (GDestroyNotify) kp_secret_free);
+}
+
+void
+kp_secret_store_lookup_async (KpSecretStore       *self,
+                              KpSecretKind         kind,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+
+  g_return_if_fail (KP_IS_SECRET_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kp_secret_store_lookup_async);
+  attributes = attributes_for (kind);
+  secret_password_lookupv (get_schema (), attributes, cancellable, looked_up_cb,
+                           g_steal_pointer (&task));
+}
+
+/**
+ * kp_secret_store_lookup_finish:
+ *
+ * Returns: (transfer full) (nullable): the secret, or %NULL when none is stored (with
+ *   @error unset) or the keyring failed (with @error set); free it with
+ *   kp_secret_free()
+ */
+char *
+kp_secret_store_lookup_finish (KpSecretStore  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+cleared_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  /* FALSE without an error: there was nothing to remove, which is what was wanted. */
+  secret_password_clear_finish (result, &error);
+  if (error != NULL)
+    return_error (task, error, _("The keyring did not remove the secret."));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+kp_secret_store_clear_async (KpSecretStore       *self,
+                             KpSecretKind         kind,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+
+  g_return_if_fail (KP_IS_SECRET_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kp_secret_store_clear_async);
+  attributes = attributes_for (kind);
+  secret_password_clearv (get_schema (), attributes, cancellable, cleared_cb,
+                          g_steal_pointer (&task));
+}
+
+gboolean
+kp_secret_store_clear_finish (KpSecretStore  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * kp_secret_free:
+ * @secret: (nullable): a secret from kp_secret_store_lookup_finish()
+ *
+ * Overwrites the secret, then frees it.
+ */
+void
+kp_secret_free (char *secret)
+{
+  secret_password_free (secret);
+}
+
+static void
+kp_secret_store_class_init (KpSecretStoreClass *klass)
+{
+}
+
+static void
+kp_secret_store_init (KpSecretStore *self)
+{
+}
+
+KpSecretStore *
+kp_secret_store_new (void)
+{
+  return g_object_new (KP_TYPE_SECRET_STORE, NULL);
+}

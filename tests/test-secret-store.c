@@ -1,0 +1,186 @@
+/* test-secret-store.c
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs against a throwaway keyring: tests/test-secret-store.sh starts a private
+ * session bus and an unlocked gnome-keyring-daemon in a temporary home first.
+ */
+
+#include "config.h"
+
+#include "kp-secret-store.h"
+
+typedef struct
+{
+  KpSecretStore *store;
+  GMainLoop     *loop;
+  GAsyncResult  *result;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  fixture->store = kp_secret_store_new ();
+  fixture->loop = g_main_loop_new (NULL, FALSE);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->result);
+  g_main_loop_unref (fixture->loop);
+  g_assert_finalize_object (fixture->store);
+}
+
+static void
+done_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Fixture *fixture = user_data;
+
+  fixture->result = g_object_ref (result);
+  g_main_loop_quit (fixture->loop);
+}
+
+static GAsyncResult *
+wait_result (Fixture *fixture)
+{
+  g_clear_object (&fixture->result);
+  g_main_loop_run (fixture->loop);
+  return fixture->result;
+}
+
+static void
+store (Fixture      *fixture,
+       KpSecretKind  kind,
+       const char   *secret)
+{
+  g_autoptr (GError) error = NULL;
+
+  kp_secret_store_store_async (fixture->store, kind, secret, NULL, done_cb, fixture);
+  g_assert_true (kp_secret_store_store_finish (fixture->store, wait_result (fixture), &error));
+  g_assert_no_error (error);
+}
+
+static char *
+lookup (Fixture      *fixture,
+        KpSecretKind  kind)
+{
+  g_autoptr (GError) error = NULL;
+  char *secret;
+
+  kp_secret_store_lookup_async (fixture->store, kind, NULL, done_cb, fixture);
+  secret = kp_secret_store_lookup_finish (fixture->store, wait_result (fixture), &error);
+  g_assert_no_error (error);
+  return secret;
+}
+
+static void
+clear (Fixture      *fixture,
+       KpSecretKind  kind)
+{
+  g_autoptr (GError) error = NULL;
+
+  kp_secret_store_clear_async (fixture->store, kind, NULL, done_cb, fixture);
+  g_assert_true (kp_secret_store_clear_finish (fixture->store, wait_result (fixture), &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_round_trip (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  char *secret;
+
+  clear (fixture, KP_SECRET_KEY);
+  secret = lookup (fixture, KP_SECRET_KEY);
+  g_assert_null (secret);
+
+  store (fixture, KP_SECRET_KEY, "DEV0123456789ABCDEF0123456789ABCDEF01234");
+  secret = lookup (fixture, KP_SECRET_KEY);
+  g_assert_cmpstr (secret, ==, "DEV0123456789ABCDEF0123456789ABCDEF01234");
+  kp_secret_free (secret);
+
+  /* Stored again: replaced, not added beside the old one. */
+  store (fixture, KP_SECRET_KEY, "DEVREPLACED");
+  secret = lookup (fixture, KP_SECRET_KEY);
+  g_assert_cmpstr (secret, ==, "DEVREPLACED");
+  kp_secret_free (secret);
+
+  clear (fixture, KP_SECRET_KEY);
+  secret = lookup (fixture, KP_SECRET_KEY);
+  g_assert_null (secret);
+
+  /* Removing what is not there is not an error. */
+  clear (fixture, KP_SECRET_KEY);
+}
+
+static void
+test_kinds_apart (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  char *secret;
+
+  store (fixture, KP_SECRET_KEY, "the-key");
+  store (fixture, KP_SECRET_RELAY_TOKEN, "the-token");
+
+  secret = lookup (fixture, KP_SECRET_KEY);
+  g_assert_cmpstr (secret, ==, "the-key");
+  kp_secret_free (secret);
+  secret = lookup (fixture, KP_SECRET_RELAY_TOKEN);
+  g_assert_cmpstr (secret, ==, "the-token");
+  kp_secret_free (secret);
+
+  clear (fixture, KP_SECRET_RELAY_TOKEN);
+  secret = lookup (fixture, KP_SECRET_RELAY_TOKEN);
+  g_assert_null (secret);
+  secret = lookup (fixture, KP_SECRET_KEY);
+  g_assert_cmpstr (secret, ==, "the-key");
+  kp_secret_free (secret);
+  clear (fixture, KP_SECRET_KEY);
+
+  g_assert_cmpstr (kp_secret_kind_to_string (KP_SECRET_KEY), ==, "secret-key");
+  g_assert_cmpstr (kp_secret_kind_to_string (KP_SECRET_RELAY_TOKEN), ==, "relay-token");
+}
+
+static void
+test_cancelled (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  char *secret;
+
+  g_cancellable_cancel (cancellable);
+  kp_secret_store_lookup_async (fixture->store, KP_SECRET_KEY, cancellable, done_cb, fixture);
+  secret = kp_secret_store_lookup_finish (fixture->store, wait_result (fixture), &error);
+  g_assert_null (secret);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (g_getenv ("KP_TEST_KEYRING") == NULL)
+    {
+      /* Never the user's own keyring. */
+      g_test_skip ("run through test-secret-store.sh (a throwaway keyring)");
+      return g_test_run ();
+    }
+
+  g_test_add ("/kp/secret-store/round-trip", Fixture, NULL, fixture_set_up, test_round_trip,
+              fixture_tear_down);
+  g_test_add ("/kp/secret-store/kinds-apart", Fixture, NULL, fixture_set_up, test_kinds_apart,
+              fixture_tear_down);
+  g_test_add ("/kp/secret-store/cancelled", Fixture, NULL, fixture_set_up, test_cancelled,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
