@@ -1,0 +1,989 @@
+/* kp-relay.c: kakaopay-relay, the shop's public callback host
+ *
+ * The customer's phone follows KakaoPay's redirect to
+ * `/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={nonce}[&pg_token=…]`; the
+ * relay checks the nonce (kp_relay_nonce() of the terminal's token and the order id),
+ * answers the phone with the listener's page, and queues the event for the terminal,
+ * which takes it over a WebSocket or a long poll at `/t/{terminal}/events` and
+ * acknowledges it. Queues live in memory: a restarted relay has lost what it held
+ * (the terminal's status poller still learns the outcome, without pg_token).
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kp-relay"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "kp-approval-listener.h"
+#include "kp-callback-page.h"
+#include "kp-http-guard.h"
+#include "kp-relay-client.h"
+#include "kp-relay.h"
+
+#define TERMINAL_PREFIX    "/t/"
+#define TERMINAL_GROUP     "terminal "
+#define PRUNE_SECONDS      10
+#define KEEPALIVE_SECONDS  25
+#define MAX_ACK_BYTES      1024
+
+typedef struct _Terminal Terminal;
+
+typedef struct
+{
+  gint64    id;
+  char     *order_id;
+  char     *pg_token;
+  KpCallbackKind kind;
+  gint64    created;       /* monotonic µs */
+  JsonNode *node;
+  char     *text;          /* node as sent on a WebSocket */
+} Event;
+
+typedef struct
+{
+  Terminal                *terminal;      /* borrowed: the terminal owns the socket */
+  SoupWebsocketConnection *connection;
+  gint64                   sent_up_to;
+} Socket;
+
+struct _Terminal
+{
+  KpRelay           *relay;               /* borrowed */
+  char              *name;
+  char              *token;
+  gint64             last_id;
+  GQueue             events;              /* Event *, oldest first, unacknowledged */
+  GPtrArray         *sockets;             /* Socket *, oldest first */
+  SoupServerMessage *poll;                /* a long poll waiting for an event */
+  gint64             poll_after;
+  guint              poll_timeout_id;
+  gulong             poll_finished_id;
+  guint64            n_dropped;
+};
+
+struct _KpRelay
+{
+  GObject      parent_instance;
+
+  SoupServer  *server;
+  KpHttpGuard *guard;
+  GHashTable  *terminals;                 /* name → Terminal */
+  char        *listen;
+  char        *public_url;
+  guint        max_event_age;
+  guint        max_events;
+  guint        max_connections;
+  guint        prune_id;
+  guint        n_rejected;
+  gboolean     websocket_enabled;
+};
+
+G_DEFINE_FINAL_TYPE (KpRelay, kp_relay, G_TYPE_OBJECT)
+
+static void
+event_free (Event *event)
+{
+  g_free (event->order_id);
+  g_free (event->pg_token);
+  g_clear_pointer (&event->node, json_node_unref);
+  g_free (event->text);
+  g_free (event);
+}
+
+static Event *
+event_new (Terminal       *terminal,
+           KpCallbackKind  kind,
+           const char     *order_id,
+           const char     *nonce,
+           const char     *pg_token)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  Event *event = g_new0 (Event, 1);
+
+  /* Microseconds of the wall clock, or one more than the last: ids keep growing for the
+   * terminal across its reconnects and, clock permitting, across relay restarts, so a
+   * terminal never takes a new event for a copy of one it has seen. */
+  event->id = MAX (terminal->last_id + 1, g_get_real_time ());
+  terminal->last_id = event->id;
+  event->kind = kind;
+  event->order_id = g_strdup (order_id);
+  event->pg_token = g_strdup (pg_token);
+  event->created = g_get_monotonic_time ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, event->id);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, kp_callback_kind_to_string (kind));
+  json_builder_set_member_name (builder, "partner_order_id");
+  json_builder_add_string_value (builder, order_id);
+  json_builder_set_member_name (builder, "nonce");
+  json_builder_add_string_value (builder, nonce);
+  if (pg_token != NULL)
+    {
+      json_builder_set_member_name (builder, "pg_token");
+      json_builder_add_string_value (builder, pg_token);
+    }
+  json_builder_end_object (builder);
+  event->node = json_builder_get_root (builder);
+  json_generator_set_root (generator, event->node);
+  event->text = json_generator_to_data (generator, NULL);
+  return event;
+}
+
+static void
+socket_free (Socket *socket)
+{
+  g_signal_handlers_disconnect_by_data (socket->connection, socket);
+  if (soup_websocket_connection_get_state (socket->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (socket->connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  g_clear_object (&socket->connection);
+  g_free (socket);
+}
+
+static void
+terminal_end_poll (Terminal *terminal)
+{
+  g_clear_handle_id (&terminal->poll_timeout_id, g_source_remove);
+  if (terminal->poll != NULL)
+    g_clear_signal_handler (&terminal->poll_finished_id, terminal->poll);
+  g_clear_object (&terminal->poll);
+}
+
+static void
+terminal_free (Terminal *terminal)
+{
+  if (terminal->poll != NULL)
+    {
+      soup_server_message_set_status (terminal->poll, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+      soup_server_message_unpause (terminal->poll);
+    }
+  terminal_end_poll (terminal);
+  g_ptr_array_unref (terminal->sockets);
+  g_queue_clear_full (&terminal->events, (GDestroyNotify) event_free);
+  g_free (terminal->name);
+  if (terminal->token != NULL)
+    memset (terminal->token, 0, strlen (terminal->token));
+  g_free (terminal->token);
+  g_free (terminal);
+}
+
+/* Drops what waited too long, then the oldest beyond the count. */
+static void
+terminal_prune (Terminal *terminal)
+{
+  KpRelay *self = terminal->relay;
+  gint64 oldest = g_get_monotonic_time () - (gint64) self->max_event_age * G_USEC_PER_SEC;
+  Event *event;
+
+  while ((event = g_queue_peek_head (&terminal->events)) != NULL &&
+         (event->created < oldest || g_queue_get_length (&terminal->events) > self->max_events))
+    {
+      g_debug ("terminal %s: dropped event %" G_GINT64_FORMAT " (%s)", terminal->name,
+               event->id, event->created < oldest ? "too old" : "queue full");
+      terminal->n_dropped++;
+      event_free (g_queue_pop_head (&terminal->events));
+    }
+}
+
+/* The terminal has everything up to @id: cumulative, as it takes events in order. */
+static void
+terminal_ack (Terminal *terminal,
+              gint64    id)
+{
+  Event *event;
+
+  while ((event = g_queue_peek_head (&terminal->events)) != NULL && event->id <= id)
+    event_free (g_queue_pop_head (&terminal->events));
+}
+
+static void
+socket_send_pending (Socket *socket)
+{
+  if (soup_websocket_connection_get_state (socket->connection) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+
+  for (GList *l = socket->terminal->events.head; l != NULL; l = l->next)
+    {
+      Event *event = l->data;
+
+      if (event->id <= socket->sent_up_to)
+        continue;
+      soup_websocket_connection_send_text (socket->connection, event->text);
+      socket->sent_up_to = event->id;
+    }
+}
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              JsonNode          *root)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  gsize length = 0;
+  char *body;
+
+  json_generator_set_root (generator, root);
+  body = json_generator_to_data (generator, &length);
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Cache-Control", "no-store");
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, length);
+}
+
+static void
+respond_error (SoupServerMessage *msg,
+               guint              status,
+               const char        *message)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  respond_json (msg, status, root);
+}
+
+/* `{"events":[…]}`: the queued events after @after, oldest first. */
+static void
+respond_events (SoupServerMessage *msg,
+                Terminal          *terminal,
+                gint64             after)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "events");
+  json_builder_begin_array (builder);
+  for (GList *l = terminal->events.head; l != NULL; l = l->next)
+    {
+      Event *event = l->data;
+
+      if (event->id > after)
+        json_builder_add_value (builder, json_node_copy (event->node));
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  respond_json (msg, SOUP_STATUS_OK, root);
+}
+
+static gboolean
+terminal_has_events_after (Terminal *terminal,
+                           gint64    after)
+{
+  Event *event = g_queue_peek_tail (&terminal->events);
+
+  return event != NULL && event->id > after;
+}
+
+/* Answers the waiting long poll with what there is now (maybe nothing). */
+static void
+terminal_answer_poll (Terminal *terminal)
+{
+  g_autoptr (SoupServerMessage) msg = NULL;
+
+  if (terminal->poll == NULL)
+    return;
+
+  msg = g_object_ref (terminal->poll);
+  terminal_end_poll (terminal);
+  respond_events (msg, terminal, terminal->poll_after);
+  soup_server_message_unpause (msg);
+}
+
+static gboolean
+on_poll_timeout_cb (gpointer user_data)
+{
+  Terminal *terminal = user_data;
+
+  terminal->poll_timeout_id = 0;
+  terminal_answer_poll (terminal);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_poll_finished_cb (SoupServerMessage *msg,
+                     Terminal          *terminal)
+{
+  /* The client went away (libsoup finished the message without us). */
+  if (terminal->poll == msg)
+    terminal_end_poll (terminal);
+}
+
+static void
+terminal_enqueue (Terminal       *terminal,
+                  KpCallbackKind  kind,
+                  const char     *order_id,
+                  const char     *nonce,
+                  const char     *pg_token)
+{
+  Event *event;
+
+  terminal_prune (terminal);
+
+  /* A reload of the page the phone landed on: the terminal has it queued already. */
+  for (GList *l = terminal->events.head; l != NULL; l = l->next)
+    {
+      Event *queued = l->data;
+
+      if (queued->kind == kind && strcmp (queued->order_id, order_id) == 0 &&
+          g_strcmp0 (queued->pg_token, pg_token) == 0)
+        {
+          g_debug ("terminal %s: %s for %s is queued already", terminal->name,
+                   kp_callback_kind_to_string (kind), order_id);
+          return;
+        }
+    }
+
+  event = event_new (terminal, kind, order_id, nonce, pg_token);
+  g_queue_push_tail (&terminal->events, event);
+  terminal_prune (terminal);
+  g_debug ("terminal %s: queued event %" G_GINT64_FORMAT ", %s for %s", terminal->name,
+           event->id, kp_callback_kind_to_string (kind), order_id);
+
+  for (guint i = 0; i < terminal->sockets->len; i++)
+    socket_send_pending (g_ptr_array_index (terminal->sockets, i));
+  terminal_answer_poll (terminal);
+}
+
+/* Splits `/t/{terminal}/{rest}`; @out_rest keeps any further slashes. */
+static Terminal *
+lookup_terminal (KpRelay     *self,
+                 const char  *path,
+                 const char **out_rest)
+{
+  g_autofree char *name = NULL;
+  const char *start;
+  const char *slash;
+
+  if (path == NULL || !g_str_has_prefix (path, TERMINAL_PREFIX))
+    return NULL;
+  start = path + strlen (TERMINAL_PREFIX);
+  slash = strchr (start, '/');
+  if (slash == NULL || slash == start || slash - start > KP_RELAY_MAX_TERMINAL_LENGTH)
+    return NULL;
+  name = g_strndup (start, slash - start);
+  *out_rest = slash + 1;
+  return g_hash_table_lookup (self->terminals, name);
+}
+
+static gboolean
+parse_kind (const char     *text,
+            gsize           length,
+            KpCallbackKind *out_kind)
+{
+  for (KpCallbackKind kind = KP_CALLBACK_APPROVE; kind <= KP_CALLBACK_FAIL; kind++)
+    {
+      const char *name = kp_callback_kind_to_string (kind);
+
+      if (strlen (name) == length && strncmp (text, name, length) == 0)
+        {
+          *out_kind = kind;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static void
+refuse_callback (KpRelay           *self,
+                 SoupServerMessage *msg,
+                 guint              status,
+                 const char        *why)
+{
+  self->n_rejected++;
+  g_debug ("rejected a callback (%u): %s", status, why);
+  kp_callback_page_respond (msg, status, KP_CALLBACK_FAIL);
+}
+
+/* `/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={nonce}[&pg_token=…]`, as
+ * the listener checks `/kakaopay/…`, but with the stateless nonce. */
+static void
+handle_callback (KpRelay           *self,
+                 SoupServerMessage *msg,
+                 Terminal          *terminal,
+                 const char        *rest,
+                 GHashTable        *query)
+{
+  const char *nonce = query != NULL ? g_hash_table_lookup (query, "n") : NULL;
+  const char *pg_token = query != NULL ? g_hash_table_lookup (query, "pg_token") : NULL;
+  g_autofree char *expected = NULL;
+  const char *slash = strchr (rest, '/');
+  const char *order_id;
+  KpCallbackKind kind;
+  gsize order_length;
+
+  if (slash == NULL || !parse_kind (rest, slash - rest, &kind))
+    {
+      refuse_callback (self, msg, SOUP_STATUS_NOT_FOUND, "unknown path");
+      return;
+    }
+  order_id = slash + 1;
+  order_length = strnlen (order_id, KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH + 1);
+  if (order_length == 0 || order_length > KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH ||
+      memchr (order_id, '/', order_length) != NULL)
+    {
+      refuse_callback (self, msg, SOUP_STATUS_NOT_FOUND, "bad order id");
+      return;
+    }
+
+  expected = kp_relay_nonce (terminal->token, order_id);
+  if (nonce != NULL && strnlen (nonce, KP_APPROVAL_LISTENER_MAX_NONCE_LENGTH + 1) >
+                       KP_APPROVAL_LISTENER_MAX_NONCE_LENGTH)
+    nonce = NULL;
+  if (!kp_callback_nonce_equal (expected, nonce))
+    {
+      refuse_callback (self, msg, SOUP_STATUS_NOT_FOUND, "wrong nonce");
+      return;
+    }
+
+  if (kind == KP_CALLBACK_APPROVE && !kp_callback_pg_token_is_valid (pg_token))
+    {
+      self->n_rejected++;
+      g_debug ("rejected a callback (400): no usable pg_token");
+      kp_callback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, KP_CALLBACK_APPROVE);
+      return;
+    }
+
+  terminal_enqueue (terminal, kind, order_id, expected,
+                    kind == KP_CALLBACK_APPROVE ? pg_token : NULL);
+  kp_callback_page_respond (msg, SOUP_STATUS_OK, kind);
+}
+
+static gboolean
+is_authorized (Terminal          *terminal,
+               SoupServerMessage *msg)
+{
+  const char *value = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                    "Authorization");
+
+  if (terminal == NULL || value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
+    return FALSE;
+  return kp_callback_nonce_equal (terminal->token, value + 7);
+}
+
+static gboolean
+parse_int_param (GHashTable *query,
+                 const char *name,
+                 gint64      fallback,
+                 gint64      max,
+                 gint64     *out_value)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, name) : NULL;
+
+  *out_value = fallback;
+  if (text == NULL)
+    return TRUE;
+  return g_ascii_string_to_signed (text, 10, 0, max, out_value, NULL);
+}
+
+/* `GET /t/{terminal}/events`: a WebSocket upgrade, or a long poll. */
+static void
+handle_events (KpRelay           *self,
+               SoupServerMessage *msg,
+               Terminal          *terminal,
+               GHashTable        *query)
+{
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
+  gint64 after;
+  gint64 wait;
+
+  if (!is_authorized (terminal, msg))
+    {
+      self->n_rejected++;
+      g_debug ("refused a terminal connection (401)");
+      soup_message_headers_replace (response_headers, "WWW-Authenticate",
+                                    "Bearer realm=\"kakaopay-relay\"");
+      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+      return;
+    }
+
+  if (soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, NULL))
+    {
+      if (!self->websocket_enabled)
+        {
+          respond_error (msg, SOUP_STATUS_BAD_REQUEST, "WebSockets are turned off");
+          return;
+        }
+      /* libsoup answers 101 once we return without a status; the socket then belongs
+       * to the terminal, bounded per terminal instead of by the guard. */
+      soup_message_headers_remove (response_headers, "Connection");
+      kp_http_guard_release (self->guard, msg);
+      return;
+    }
+
+  if (!parse_int_param (query, "after", 0, G_MAXINT64, &after) ||
+      !parse_int_param (query, "wait", KP_RELAY_DEFAULT_WAIT, G_MAXINT64, &wait))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "after and wait are whole numbers");
+      return;
+    }
+  wait = MIN (wait, KP_RELAY_MAX_WAIT);
+
+  terminal_ack (terminal, after);
+  terminal_prune (terminal);
+  if (wait == 0 || terminal_has_events_after (terminal, after))
+    {
+      respond_events (msg, terminal, after);
+      return;
+    }
+
+  /* One waiting poll per terminal: an older one is answered (empty) now. */
+  terminal_answer_poll (terminal);
+  kp_http_guard_release (self->guard, msg);
+  /* A status now keeps libsoup from treating the request as a WebSocket handshake. */
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  terminal->poll = g_object_ref (msg);
+  terminal->poll_after = after;
+  terminal->poll_timeout_id = g_timeout_add_seconds (wait, on_poll_timeout_cb, terminal);
+  terminal->poll_finished_id = g_signal_connect (msg, "finished",
+                                                 G_CALLBACK (on_poll_finished_cb), terminal);
+  soup_server_message_pause (msg);
+}
+
+static void
+terminal_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  KpRelay *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  const char *rest = NULL;
+  Terminal *terminal;
+
+  if (g_strcmp0 (method, SOUP_METHOD_GET) != 0 && g_strcmp0 (method, SOUP_METHOD_HEAD) != 0)
+    {
+      self->n_rejected++;
+      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Allow", "GET, HEAD");
+      return;
+    }
+
+  terminal = lookup_terminal (self, path, &rest);
+  if (rest != NULL && strcmp (rest, "events") == 0)
+    handle_events (self, msg, terminal, query);
+  else if (terminal == NULL)
+    refuse_callback (self, msg, SOUP_STATUS_NOT_FOUND, "unknown terminal");
+  else
+    handle_callback (self, msg, terminal, rest, query);
+}
+
+static void
+other_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  KpRelay *self = user_data;
+  static const char ok[] = "ok\n";
+
+  if (g_strcmp0 (path, "/health") == 0)
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Cache-Control", "no-store");
+      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, ok,
+                                        sizeof ok - 1);
+      return;
+    }
+  refuse_callback (self, msg, SOUP_STATUS_NOT_FOUND, "unknown path");
+}
+
+static void
+on_socket_message_cb (SoupWebsocketConnection *connection,
+                      SoupWebsocketDataType    type,
+                      GBytes                  *message,
+                      Socket                  *socket)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize size = 0;
+  const char *data = g_bytes_get_data (message, &size);
+  JsonNode *root;
+  gint64 ack;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT || !json_parser_load_from_data (parser, data, size, NULL))
+    return;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  ack = json_object_get_int_member_with_default (json_node_get_object (root), "ack", 0);
+  if (ack > 0)
+    terminal_ack (socket->terminal, ack);
+}
+
+static void
+on_socket_closed_cb (SoupWebsocketConnection *connection,
+                     Socket                  *socket)
+{
+  Terminal *terminal = socket->terminal;
+
+  g_debug ("terminal %s: WebSocket closed", terminal->name);
+  g_ptr_array_remove (terminal->sockets, socket);
+}
+
+static void
+websocket_cb (SoupServer              *server,
+              SoupServerMessage       *msg,
+              const char              *path,
+              SoupWebsocketConnection *connection,
+              gpointer                 user_data)
+{
+  KpRelay *self = user_data;
+  const char *rest = NULL;
+  Terminal *terminal = lookup_terminal (self, path, &rest);
+  Socket *socket;
+
+  /* Authorized in terminal_cb before libsoup accepted the upgrade. */
+  if (terminal == NULL)
+    {
+      soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
+      return;
+    }
+
+  if (terminal->sockets->len >= KP_RELAY_MAX_SOCKETS_PER_TERMINAL)
+    g_ptr_array_remove_index (terminal->sockets, 0);
+
+  socket = g_new0 (Socket, 1);
+  socket->terminal = terminal;
+  socket->connection = g_object_ref (connection);
+  soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_SECONDS);
+  soup_websocket_connection_set_max_incoming_payload_size (connection, MAX_ACK_BYTES);
+  g_signal_connect (connection, "message", G_CALLBACK (on_socket_message_cb), socket);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_socket_closed_cb), socket);
+  g_ptr_array_add (terminal->sockets, socket);
+  g_debug ("terminal %s: WebSocket open", terminal->name);
+
+  terminal_prune (terminal);
+  socket_send_pending (socket);
+}
+
+static gboolean
+on_prune_cb (gpointer user_data)
+{
+  KpRelay *self = user_data;
+  GHashTableIter iter;
+  gpointer terminal;
+
+  g_hash_table_iter_init (&iter, self->terminals);
+  while (g_hash_table_iter_next (&iter, NULL, &terminal))
+    terminal_prune (terminal);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+kp_relay_dispose (GObject *object)
+{
+  KpRelay *self = KP_RELAY (object);
+
+  g_clear_handle_id (&self->prune_id, g_source_remove);
+  g_clear_pointer (&self->guard, kp_http_guard_free);
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_hash_table_remove_all (self->terminals);
+  g_clear_object (&self->server);
+
+  G_OBJECT_CLASS (kp_relay_parent_class)->dispose (object);
+}
+
+static void
+kp_relay_finalize (GObject *object)
+{
+  KpRelay *self = KP_RELAY (object);
+
+  g_hash_table_unref (self->terminals);
+  g_free (self->listen);
+  g_free (self->public_url);
+
+  G_OBJECT_CLASS (kp_relay_parent_class)->finalize (object);
+}
+
+static void
+kp_relay_class_init (KpRelayClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = kp_relay_dispose;
+  object_class->finalize = kp_relay_finalize;
+}
+
+static void
+kp_relay_init (KpRelay *self)
+{
+  self->terminals = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                           (GDestroyNotify) terminal_free);
+  self->listen = g_strdup (KP_RELAY_DEFAULT_LISTEN);
+  self->max_event_age = KP_RELAY_DEFAULT_MAX_EVENT_AGE;
+  self->max_events = KP_RELAY_DEFAULT_MAX_EVENTS;
+  self->max_connections = KP_RELAY_DEFAULT_MAX_CONNECTIONS;
+  self->websocket_enabled = TRUE;
+}
+
+KpRelay *
+kp_relay_new (void)
+{
+  return g_object_new (KP_TYPE_RELAY, NULL);
+}
+
+static gboolean
+terminal_name_is_valid (const char *name)
+{
+  gsize length = strlen (name);
+
+  if (length == 0 || length > KP_RELAY_MAX_TERMINAL_LENGTH)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    {
+      if (!g_ascii_isalnum (name[i]) && name[i] != '-' && name[i] != '_' && name[i] != '.')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_limit (GKeyFile    *key_file,
+            const char  *key,
+            guint64      min,
+            guint64      max,
+            guint       *out_value,
+            GError     **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  guint64 value;
+
+  if (!g_key_file_has_key (key_file, "relay", key, NULL))
+    return TRUE;
+  value = g_key_file_get_uint64 (key_file, "relay", key, &local_error);
+  if (local_error != NULL || value < min || value > max)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   /* Translators: %s is a setting's name, the numbers its bounds */
+                   _("[relay] %s must be a whole number from %" G_GUINT64_FORMAT
+                     " to %" G_GUINT64_FORMAT "."),
+                   key, min, max);
+      return FALSE;
+    }
+  *out_value = value;
+  return TRUE;
+}
+
+/**
+ * kp_relay_load_key_file:
+ *
+ * Reads `[relay]` (listen, public-url, max-event-age, max-events, max-connections) and
+ * one `[terminal NAME]` group with `token=` per terminal. Call before listening.
+ */
+gboolean
+kp_relay_load_key_file (KpRelay   *self,
+                        GKeyFile  *key_file,
+                        GError   **error)
+{
+  g_auto (GStrv) groups = NULL;
+  g_autoptr (GHashTable) terminals = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *public_url = NULL;
+  g_autofree char *host = NULL;
+  guint max_event_age = self->max_event_age;
+  guint max_events = self->max_events;
+  guint max_connections = self->max_connections;
+  guint16 port;
+
+  g_return_val_if_fail (KP_IS_RELAY (self), FALSE);
+  g_return_val_if_fail (self->server == NULL, FALSE);
+
+  listen = g_key_file_get_string (key_file, "relay", "listen", NULL);
+  if (listen != NULL && !kp_parse_host_port (listen, &host, &port, error))
+    return FALSE;
+  public_url = g_key_file_get_string (key_file, "relay", "public-url", NULL);
+  if (public_url != NULL)
+    {
+      g_autoptr (GUri) uri = g_uri_parse (public_url, G_URI_FLAGS_NONE, NULL);
+
+      if (uri == NULL || g_uri_get_host (uri) == NULL)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       /* Translators: %s is what the configuration file says */
+                       _("[relay] public-url “%s” is not an absolute URL."), public_url);
+          return FALSE;
+        }
+    }
+  if (!read_limit (key_file, "max-event-age", 1, 7 * 24 * 3600, &max_event_age, error) ||
+      !read_limit (key_file, "max-events", 1, 100000, &max_events, error) ||
+      !read_limit (key_file, "max-connections", 1, 100000, &max_connections, error))
+    return FALSE;
+
+  terminals = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                     (GDestroyNotify) terminal_free);
+  groups = g_key_file_get_groups (key_file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      const char *name;
+      g_autofree char *token = NULL;
+      Terminal *terminal;
+
+      if (!g_str_has_prefix (groups[i], TERMINAL_GROUP))
+        continue;
+      name = groups[i] + strlen (TERMINAL_GROUP);
+      if (!terminal_name_is_valid (name))
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       /* Translators: %s is a terminal name from the configuration file */
+                       _("Terminal name “%s” may only have letters, digits, “-”, “_” and "
+                         "“.” (at most 64)."), name);
+          return FALSE;
+        }
+      token = g_key_file_get_string (key_file, groups[i], "token", NULL);
+      if (token != NULL)
+        g_strstrip (token);
+      if (token == NULL || strlen (token) < KP_RELAY_MIN_TOKEN_LENGTH ||
+          strlen (token) > KP_APPROVAL_LISTENER_MAX_HEADER_BYTES / 4)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       /* Translators: %s is a terminal name; the token itself is never shown */
+                       _("Terminal “%s” needs a token of at least 16 characters."), name);
+          return FALSE;
+        }
+
+      terminal = g_new0 (Terminal, 1);
+      terminal->relay = self;
+      terminal->name = g_strdup (name);
+      terminal->token = g_steal_pointer (&token);
+      terminal->sockets = g_ptr_array_new_with_free_func ((GDestroyNotify) socket_free);
+      g_queue_init (&terminal->events);
+      g_hash_table_replace (terminals, terminal->name, terminal);
+    }
+
+  if (listen != NULL)
+    {
+      g_free (self->listen);
+      self->listen = g_steal_pointer (&listen);
+    }
+  g_free (self->public_url);
+  self->public_url = g_steal_pointer (&public_url);
+  self->max_event_age = max_event_age;
+  self->max_events = max_events;
+  self->max_connections = max_connections;
+  g_hash_table_unref (self->terminals);
+  self->terminals = g_steal_pointer (&terminals);
+  return TRUE;
+}
+
+const char *
+kp_relay_get_listen (KpRelay *self)
+{
+  g_return_val_if_fail (KP_IS_RELAY (self), NULL);
+
+  return self->listen;
+}
+
+const char *
+kp_relay_get_public_url (KpRelay *self)
+{
+  g_return_val_if_fail (KP_IS_RELAY (self), NULL);
+
+  return self->public_url;
+}
+
+guint
+kp_relay_get_n_terminals (KpRelay *self)
+{
+  g_return_val_if_fail (KP_IS_RELAY (self), 0);
+
+  return g_hash_table_size (self->terminals);
+}
+
+/**
+ * kp_relay_set_websocket_enabled:
+ *
+ * With %FALSE a WebSocket upgrade gets 400, as behind a proxy that cannot pass it on:
+ * terminals long-poll instead.
+ */
+void
+kp_relay_set_websocket_enabled (KpRelay  *self,
+                                gboolean  enabled)
+{
+  g_return_if_fail (KP_IS_RELAY (self));
+
+  self->websocket_enabled = !!enabled;
+}
+
+gboolean
+kp_relay_listen (KpRelay     *self,
+                 const char  *host,
+                 guint16      port,
+                 GError     **error)
+{
+  g_autoptr (GInetAddress) address = NULL;
+  g_autoptr (GSocketAddress) socket_address = NULL;
+
+  g_return_val_if_fail (KP_IS_RELAY (self), FALSE);
+
+  address = g_inet_address_new_from_string (host);
+  if (address == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   /* Translators: %s is a network address */
+                   _("“%s” is not an IP address to listen on."), host);
+      return FALSE;
+    }
+
+  if (self->server == NULL)
+    {
+      self->server = soup_server_new ("server-header", "kakaopay-relay ", NULL);
+      self->guard = kp_http_guard_new (self->server, self->max_connections,
+                                       KP_APPROVAL_LISTENER_TIMEOUT_SECONDS);
+      /* The terminal paths; anything else gets the 404 page and the same limits. */
+      soup_server_add_handler (self->server, NULL, other_cb, self, NULL);
+      soup_server_add_handler (self->server, "/t", terminal_cb, self, NULL);
+      soup_server_add_websocket_handler (self->server, "/t", NULL, NULL, websocket_cb, self,
+                                         NULL);
+      self->prune_id = g_timeout_add_seconds (PRUNE_SECONDS, on_prune_cb, self);
+    }
+
+  socket_address = g_inet_socket_address_new (address, port);
+  return soup_server_listen (self->server, socket_address, 0, error);
+}
+
+/**
+ * kp_relay_dup_url:
+ *
+ * Returns: (transfer full) (nullable): `http://HOST:PORT` of the first listening socket
+ */
+char *
+kp_relay_dup_url (KpRelay *self)
+{
+  GSList *uris;
+  g_autofree char *text = NULL;
+  GUri *uri;
+
+  g_return_val_if_fail (KP_IS_RELAY (self), NULL);
+
+  if (self->server == NULL)
+    return NULL;
+  uris = soup_server_get_uris (self->server);
+  if (uris == NULL)
+    return NULL;
+  uri = uris->data;
+  if (strchr (g_uri_get_host (uri), ':') != NULL)
+    text = g_strdup_printf ("http://[%s]:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+  else
+    text = g_strdup_printf ("http://%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return g_steal_pointer (&text);
+}
