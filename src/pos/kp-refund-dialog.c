@@ -521,6 +521,12 @@ refund_cb (GObject      *source,
   message = kp_refund_error_message (error);
   self->refused = TRUE;
   show_error (self, message);
+  /* Back to the cashier's choice, so Enter tries again (the focus was on Cancel). */
+  if (gtk_check_button_get_active (self->amount_check))
+    gtk_widget_grab_focus (GTK_WIDGET (self->amount_entry));
+  else if (gtk_check_button_get_active (self->lines_check) && self->spins != NULL &&
+           self->spins->len > 0)
+    gtk_widget_grab_focus (g_ptr_array_index (self->spins, 0));
   /* What is left may have changed (another terminal): read it again; the cashier's
    * choice stays as it is. */
   load (self);

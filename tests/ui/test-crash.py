@@ -42,6 +42,7 @@ import urllib.request
 
 import kpui
 from kpui import Pos, customer, http, start_xvfb, wait_until
+from kpwindows import WindowsMixin, confirm, refund_window
 
 # The build's kakaopay-sandbox: KP_SANDBOX, or beside KP_POS in the build tree.
 SANDBOX = os.environ.get('KP_SANDBOX') or os.path.join(
@@ -150,7 +151,7 @@ def free_port():
 
 # -- the terminal --
 
-class Terminal(Pos):
+class Terminal(WindowsMixin, Pos):
     """kakaopay-pos against the sandbox process. Unlike kpui.Pos, its home and journal
     outlive the process, so it can be killed and started again on the same journal
     (and the same approval listener port)."""
@@ -198,12 +199,6 @@ class Terminal(Pos):
         except BaseException:
             self.close()
             raise
-
-    def _walk(self, acc, out):
-        # A toast or page can go away while the tree is read (kpui.Pos does not expect
-        # a child to vanish between get_child_count and get_child_at_index).
-        if acc is not None:
-            super()._walk(acc, out)
 
     def output(self):
         with open(os.path.join(self.dir, 'pos-%d.log' % self.starts)) as f:
@@ -278,16 +273,17 @@ def check_calls(sandbox, sale, pattern):
 
 
 def check_promise(tokens):
-    """Ready at most once per order; after an approve KakaoPay may have processed,
-    never another approve before an order call answered."""
+    """Ready at most once per order; after an approve (or a cancel) KakaoPay may have
+    processed, never another before an order call answered."""
     assert sum(1 for t in tokens if t.startswith('ready')) <= 1, tokens
-    asked = True
+    asked = {'approve': True, 'cancel': True}
     for t in tokens:
-        if t.startswith('approve'):
-            assert asked, 'a second approve without an order in between: %s' % tokens
-            asked = False
+        call = t.split('!')[0].split(':')[0]
+        if call in asked:
+            assert asked[call], 'a second %s without an order in between: %s' % (call, tokens)
+            asked[call] = False
         elif t == 'order':
-            asked = True
+            asked = {call: True for call in asked}
 
 
 def check_all_orders(sandbox, pos):
@@ -825,6 +821,124 @@ def test_abort_then_authenticated_only():
         check_calls(sandbox, sale, r'ready( order)*')
 
 
+# -- cases: refunds (cancel) faulted or cut short by a crash --
+
+def refund_form(pos, order, amount, shown):
+    """The history (Ctrl+H), the refund window for the sale (Alt+R), @amount typed."""
+    pos.key('ctrl+h')
+    pos.wait_text('Order ' + order)
+    pos.key('alt+r')
+    window = refund_window(pos)
+    pos.key('ctrl+a')
+    pos.type(amount)
+    window.wait_text(shown)
+    return window
+
+
+def wait_refund(pos, order, state, timeout=RESOLVE_S):
+    def check():
+        refunds = pos.refunds(order)
+        return refunds if refunds and refunds[-1]['state'] == state else None
+    try:
+        return wait_until('the refund of %s in state %s' % (order, state), check, timeout)
+    except AssertionError:
+        raise AssertionError('the refunds of %s: %s' % (order, pos.refunds(order)))
+
+
+def check_refunded(pos, sandbox, order, amount):
+    """The last refund went through: journaled with KakaoPay's aid, the sale partly
+    refunded, KakaoPay agreeing."""
+    refund = wait_refund(pos, order, 'REFUNDED')[-1]
+    assert refund['cancel_amount'] == amount and refund['aid'], refund
+    sale = pos.wait_order_state(order, 'PARTIALLY_REFUNDED')
+    assert sale['refunded_amount'] == amount, sale
+    assert sandbox.status(sale['tid']) == 'PART_CANCEL_PAYMENT'
+    return sale
+
+
+def cancel_fault(fault):
+    """A fault on cancel. Processed, the reply late / unreadable / lost: the order's
+    canceled amount includes it. Not processed (a proxy's 500): it does not, and the
+    cashier is told to try again."""
+    name = FAULT_NAMES[fault]
+
+    def case():
+        with Case() as (pos, sandbox):
+            sale = sell_another(pos, sandbox)
+            order = sale['partner_order_id']
+            window = refund_form(pos, order, '2000', '₩2,000')
+            sandbox.fault('cancel', fault, 1, LATE_MS)
+            confirm(pos, ['Refund ₩2,000?'])
+            wait_call(sandbox, sale, 'cancel!' + name)
+            if fault != 'http500':
+                window.wait_closed(timeout=30)
+                sale = check_refunded(pos, sandbox, order, 2000)
+                assert len(pos.refunds(order)) == 1
+                time.sleep(1)
+                check_calls(sandbox, sale, r'ready( order)* approve cancel!%s order' % name)
+                return
+            alert = wait_until('the refusal', window.alert, timeout=30)
+            assert 'KakaoPay did not receive the refund' in alert, alert
+            assert [r['state'] for r in pos.refunds(order)] == ['REFUND_FAILED']
+            after = pos.sale(order)
+            assert after['state'] == 'APPROVED' and after['refunded_amount'] == 0, after
+            assert sandbox.status(sale['tid']) == 'SUCCESS_PAYMENT'
+            check_calls(sandbox, sale, r'ready( order)* approve cancel!http-500 order')
+            # Try again, as the message says (Enter, back in the amount): one new cancel.
+            wait_until('focus back on the amount',
+                       lambda: window.focused() == ('text', 'Amount to refund'))
+            confirm(pos, ['Refund ₩2,000?'], then_closes=window)
+            check_refunded(pos, sandbox, order, 2000)
+            assert [r['state'] for r in pos.refunds(order)] == ['REFUND_FAILED', 'REFUNDED']
+            check_calls(sandbox, sale, r'ready( order)* approve cancel!http-500 order cancel')
+    case.__name__ = 'test_fault_cancel_' + fault
+    return case
+
+
+def test_crash_refund_sent():
+    """Killed while cancel is unanswered (KakaoPay processed it): after the restart the
+    order's canceled amount says refunded; cancel is not sent again."""
+    with Case(CRASH_SETTINGS) as (pos, sandbox):
+        sale = sell_another(pos, sandbox)
+        order = sale['partner_order_id']
+        refund_form(pos, order, '2000', '₩2,000')
+        sandbox.fault('cancel', 'delay', 1, HOLD_MS)
+        confirm(pos, ['Refund ₩2,000?'])
+        wait_call(sandbox, sale, 'cancel!delay')
+        assert [r['state'] for r in pos.refunds(order)] == ['REFUND_SENT']
+        pos.crash()
+
+        pos.restart()
+        sale = check_refunded(pos, sandbox, order, 2000)
+        assert len(pos.refunds(order)) == 1
+        time.sleep(1)
+        check_calls(sandbox, sale, r'ready( order)* approve cancel!delay( order)+')
+
+
+def test_crash_refund_not_processed():
+    """cancel not processed (500), the terminal killed while it asks the order API:
+    after the restart the refund ends REFUND_FAILED, nothing refunded, no new cancel."""
+    with Case(CRASH_SETTINGS) as (pos, sandbox):
+        sale = sell_another(pos, sandbox)
+        order = sale['partner_order_id']
+        refund_form(pos, order, '2000', '₩2,000')
+        sandbox.fault('cancel', 'http500')
+        sandbox.fault('order', 'delay', 1000, HOLD_MS)
+        confirm(pos, ['Refund ₩2,000?'])
+        wait_call(sandbox, sale, 'order!delay')
+        assert [r['state'] for r in pos.refunds(order)] == ['REFUND_SENT']
+        pos.crash()
+        sandbox.clear_faults()
+
+        pos.restart()
+        wait_refund(pos, order, 'REFUND_FAILED')
+        after = pos.sale(order)
+        assert after['state'] == 'APPROVED' and after['refunded_amount'] == 0, after
+        assert sandbox.status(sale['tid']) == 'SUCCESS_PAYMENT'
+        time.sleep(1)
+        check_calls(sandbox, sale, r'ready( order)* approve cancel!http-500( order!delay)+ order')
+
+
 CASES = [
     test_crash_ready_sent,
     test_crash_awaiting_paid_after_restart,
@@ -851,11 +965,15 @@ CASES = [
     test_abort_while_ready_in_flight,
     test_abort_then_paid_elsewhere,
     test_abort_then_authenticated_only,
+    cancel_fault('delay'),
+    cancel_fault('malformed'),
+    cancel_fault('drop'),
+    cancel_fault('http500'),
+    test_crash_refund_sent,
+    test_crash_refund_not_processed,
 ]
 
-# Refunds (cancel) do not exist in the app yet: nothing calls cancel, so its faults
-# cannot be tested end to end.
-SKIPPED = ['fault-cancel # SKIP refunds (the cancel call) are not in the app yet']
+SKIPPED = []
 
 
 def case_name(case):

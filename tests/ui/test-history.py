@@ -15,115 +15,15 @@ import csv
 import datetime
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 
-import gi
-
 from kpui import POS, Pos, Tap, customer, start_xvfb, wait_until
-
-gi.require_version('Atspi', '2.0')
-from gi.repository import Atspi, GLib  # noqa: E402
+from kpwindows import WindowsMixin, confirm, focus_on_button, open_refund, refund_window
 
 
-class Window:
-    """A window of the program other than the main one, read through AT-SPI."""
-
-    def __init__(self, pos, accessible):
-        self.pos = pos
-        self.acc = accessible
-        self.title = accessible.get_name()
-
-    def widgets(self):
-        out = []
-        self.pos._walk(self.acc, out)
-        return out
-
-    def texts(self):
-        return [name for role, name, focused, acc in self.widgets()
-                if role in ('label', 'alert')]
-
-    def has_text(self, fragment):
-        return any(fragment in t for t in self.texts())
-
-    def wait_text(self, fragment, timeout=20.0):
-        return wait_until('“%s” in “%s”' % (fragment, self.title),
-                          lambda: self.has_text(fragment), timeout)
-
-    def alert(self):
-        for role, name, focused, acc in self.widgets():
-            if role == 'alert' and name:
-                return name
-        return None
-
-    def focused(self):
-        for role, name, focused, acc in self.widgets():
-            if focused:
-                return role, name
-        return None
-
-    def closed(self):
-        try:
-            return not self.acc.get_state_set().contains(Atspi.StateType.VISIBLE)
-        except GLib.Error:
-            return True
-
-    def wait_closed(self, timeout=20.0):
-        return wait_until('“%s” to close' % self.title, self.closed, timeout)
-
-
-class HistoryPos(Pos):
-    """Pos, reading the program's other windows (dialogs) and more of the journal.
-
-    GTK 4.8 crashes when the program's list of windows is read just as one of them
-    closes (the index asked for is gone), so the list is read only to find a window
-    that is opening; one that closes is watched through its own accessible."""
-
-    def _walk(self, acc, out):
-        # Widgets come and go while the tree is read (rows, dialogs): skip the gone.
-        if acc is None:
-            return
-        try:
-            states = acc.get_state_set()
-            if not states.contains(Atspi.StateType.VISIBLE):
-                return
-            out.append((acc.get_role_name(), acc.get_name() or '',
-                        states.contains(Atspi.StateType.FOCUSED), acc))
-            for i in range(acc.get_child_count()):
-                self._walk(acc.get_child_at_index(i), out)
-        except GLib.Error:
-            pass
-
-    def _windows(self):
-        out = []
-        try:
-            desktop = Atspi.get_desktop(0)
-            for i in range(desktop.get_child_count()):
-                app = desktop.get_child_at_index(i)
-                if app is None or app.get_process_id() != self.proc.pid:
-                    continue
-                for j in range(app.get_child_count()):
-                    window = app.get_child_at_index(j)
-                    if window is not None:
-                        out.append(window)
-        except GLib.Error:
-            pass
-        return out
-
-    def wait_window(self, title, role=None, timeout=20.0):
-        """Waits for a window whose title starts with @title to open."""
-        def find():
-            for window in self._windows():
-                try:
-                    if ((window.get_name() or '').startswith(title) and
-                            (role is None or window.get_role_name() == role) and
-                            window.get_state_set().contains(Atspi.StateType.VISIBLE)):
-                        return Window(self, window)
-                except GLib.Error:
-                    pass
-            return None
-        return wait_until('the window “%s”' % title, find, timeout)
+class HistoryPos(WindowsMixin, Pos):
+    """Pos, reading the program's other windows (dialogs) and more of the journal."""
 
     def cleanup(self):
         # No GLib criticals or warnings from the program along the way.
@@ -135,20 +35,8 @@ class HistoryPos(Pos):
         super().cleanup()
         assert not problems, problems
 
-    def query(self, sql, *args):
-        db = sqlite3.connect('file:%s?mode=ro' % self.journal, uri=True)
-        db.row_factory = sqlite3.Row
-        try:
-            return [dict(row) for row in db.execute(sql, args)]
-        finally:
-            db.close()
-
     def sale(self, order_id):
         return self.query('SELECT * FROM sales WHERE partner_order_id = ?', order_id)[0]
-
-    def refunds(self, order_id):
-        return self.query('SELECT r.* FROM refunds r JOIN sales s ON s.id = r.sale_id '
-                          'WHERE s.partner_order_id = ? ORDER BY r.id', order_id)
 
     def export_day_report(self, name, display=False):
         path = os.path.join(self.dir, name)
@@ -181,51 +69,12 @@ def sell(pos, lines, method='MONEY'):
     return sale
 
 
-def focus_on_button(pos, label):
-    # GTK 4.8 names a button with a mnemonic "_Label Label".
-    focus = pos.focused()
-    return focus is not None and focus[0] == 'push button' and focus[1].endswith(label)
-
-
 def search(pos, text):
     """Ctrl+F from anywhere: the history's search, typed over."""
     pos.key('ctrl+f')
     wait_until('focus on the search', lambda: pos.focused() == ('entry', 'Search sales'))
     pos.key('ctrl+a', 'BackSpace')
     pos.type(text)
-
-
-def open_refund(pos, order_id):
-    """In the history showing @order_id: Enter on its row, Enter on "Refund…"."""
-    pos.key('Return')
-    wait_until('focus on the sales', lambda: (pos.focused() or ('', ''))[0] == 'table row')
-    pos.wait_text('Order ' + order_id)
-    pos.key('Return')
-    wait_until('focus on Refund…', lambda: focus_on_button(pos, 'Refund…'))
-    pos.key('Return')
-    return refund_window(pos)
-
-
-def refund_window(pos):
-    """The refund window, opened: its figures read, the focus in the amount."""
-    window = pos.wait_window('Refund', role='frame')
-    window.wait_text('left to refund (')
-    wait_until('focus on the amount', lambda: window.focused() == ('text', 'Amount to refund'))
-    return window
-
-
-def confirm(pos, expected, then_closes=None):
-    """Enter on the refund form: the confirmation shows exactly @expected; Enter.
-    With @then_closes, waits for that window to close too (the refund went through)."""
-    pos.key('Return')
-    dialog = pos.wait_window('', role='dialog')
-    for fragment in expected:
-        assert dialog.has_text(fragment), (fragment, dialog.texts())
-    pos.key('Return')
-    dialog.wait_closed()
-    if then_closes is not None:
-        then_closes.wait_closed(timeout=30)
-    return dialog.title
 
 
 LATTE_COOKIE = [('Americano', 2, '4,500'), ('Cookie', 1, '1500')]   # ₩10,500, VAT 955
