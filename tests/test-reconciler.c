@@ -599,11 +599,13 @@ static void
 test_awaiting_watched_until_expiry (Fixture       *f,
                                     gconstpointer  data)
 {
-  g_autoptr (KpJournalSale) sale = sale_awaiting (f, 2);
+  /* Long enough to still be open after the second below on a slow, loaded machine
+   * (sanitizers); the expiry itself is waited for. */
+  g_autoptr (KpJournalSale) sale = sale_awaiting (f, 6);
   g_autofree char *requests = NULL;
   g_auto (GStrv) calls = NULL;
 
-  kp_sandbox_set_tid_ttl (f->sandbox, 2);
+  kp_sandbox_set_tid_ttl (f->sandbox, 6);
   kp_sandbox_clear_requests (f->sandbox);
   kp_reconciler_recover (f->reconciler);
 
@@ -652,8 +654,8 @@ test_awaiting_lifetime_from_settings (Fixture       *f,
   g_autoptr (KpJournalSale) sale = sale_awaiting (f, -1);
 
   g_assert_null (sale->expires_at);
-  kp_reconciler_set_timing (f->reconciler, POLL_MS, 2);
-  kp_sandbox_set_tid_ttl (f->sandbox, 2);
+  kp_reconciler_set_timing (f->reconciler, POLL_MS, 5);
+  kp_sandbox_set_tid_ttl (f->sandbox, 5);
   kp_sandbox_clear_requests (f->sandbox);
 
   kp_reconciler_recover (f->reconciler);
