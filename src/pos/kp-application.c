@@ -20,7 +20,9 @@
 #include "kp-application.h"
 #include "kp-day-report-print.h"
 #include "kp-day-report-window.h"
+#include "kp-preferences-window.h"
 #include "kp-sandbox.h"
+#include "kp-secret-store.h"
 #include "kp-window.h"
 
 struct _KpApplication
@@ -31,6 +33,8 @@ struct _KpApplication
   KpSandbox          *sandbox;
   KpClient           *client;
   KpApprovalListener *listener;
+  KpRelayClient      *relay;
+  KpSecretStore      *secrets;
   KpJournal          *journal;
   KpReconciler       *reconciler;
   KpRefunder         *refunder;
@@ -41,6 +45,7 @@ struct _KpApplication
   char               *opt_dialect;
   char               *opt_cid;
   char               *opt_secret_key_file;
+  char               *opt_relay_token_file;
   char               *opt_callback_listen;
   char               *opt_callback_base;
   char               *opt_relay;
@@ -51,9 +56,17 @@ struct _KpApplication
 
   char               *journal_path;
   char               *callback_base;
+  char               *listen_address;   /* what the listener is bound to; NULL: unbound */
+  char               *relay_url;
+  char               *sandbox_key;
   char               *setup_error;
+  char               *journal_error;
+  GPtrArray          *retired;          /* services a sale in flight may still use */
+  guint               reload_id;
+  guint               reload_serial;
   gboolean            test_mode;
   gboolean            services_started;
+  gboolean            services_built;
 };
 
 G_DEFINE_FINAL_TYPE (KpApplication, kp_application, ADW_TYPE_APPLICATION)
@@ -61,6 +74,9 @@ G_DEFINE_FINAL_TYPE (KpApplication, kp_application, ADW_TYPE_APPLICATION)
 enum {
   PROP_0,
   PROP_CHECKOUT,
+  PROP_TEST_MODE,
+  PROP_SETUP_ERROR,
+  PROP_RELAY_STATE,
   N_PROPS
 };
 
@@ -74,6 +90,8 @@ static const GOptionEntry option_entries[] = {
   { "cid", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Merchant code (CID)"), N_("CID") },
   { "secret-key-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Read the secret key from this file"), N_("PATH") },
+  { "relay-token-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Read the relay’s terminal token from this file"), N_("PATH") },
   { "callback-listen", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Address and port of the approval listener"), N_("HOST:PORT") },
   { "callback-base", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -93,6 +111,8 @@ static const GOptionEntry option_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { NULL }
 };
+
+static gboolean compute_test_mode (KpApplication *self);
 
 static char *
 default_journal_path (void)
@@ -237,6 +257,7 @@ kp_application_handle_local_options (GApplication *app,
   self->opt_dialect = lookup_string (options, "dialect");
   self->opt_cid = lookup_string (options, "cid");
   self->opt_secret_key_file = lookup_string (options, "secret-key-file");
+  self->opt_relay_token_file = lookup_string (options, "relay-token-file");
   self->opt_callback_listen = lookup_string (options, "callback-listen");
   self->opt_callback_base = lookup_string (options, "callback-base");
   self->opt_relay = lookup_string (options, "relay");
@@ -253,8 +274,7 @@ kp_application_handle_local_options (GApplication *app,
     }
 
   /* No credentials (or asked for): the embedded sandbox, in-process on loopback. */
-  self->test_mode = self->opt_sandbox ||
-                    (self->opt_api_base == NULL && self->opt_secret_key_file == NULL);
+  self->test_mode = compute_test_mode (self);
 
   export_path = lookup_string (options, "export-journal");
   if (export_path != NULL)
@@ -306,9 +326,11 @@ lan_address (void)
   return found;
 }
 
+/* A secret from a file named on the command line (the bare value, whitespace trimmed). */
 static char *
-read_secret_key (const char  *path,
-                 GError     **error)
+read_secret_file (const char  *path,
+                  const char  *what,
+                  GError     **error)
 {
   g_autofree char *contents = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -316,64 +338,154 @@ read_secret_key (const char  *path,
   if (!g_file_get_contents (path, &contents, NULL, &local_error))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   /* Translators: %s is the reason */
-                   _("Could not read the secret key file: %s"), local_error->message);
+                   /* Translators: the first %s names the file (“the secret key file”),
+                    * the second is the reason */
+                   _("Could not read %s: %s"), what, local_error->message);
       return NULL;
     }
   g_strstrip (contents);
   if (*contents == '\0')
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("The secret key file is empty."));
+      /* Translators: %s names the file (“the secret key file”) */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s is empty."), what);
       return NULL;
     }
   return g_steal_pointer (&contents);
 }
 
 static void
-journal_opened_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+wipe_free (char *secret)
 {
-  g_autoptr (KpApplication) self = user_data;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *listen = NULL;
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+static char *
+setting_or_option (KpApplication *self,
+                   const char    *option,
+                   const char    *key)
+{
+  return option != NULL ? g_strdup (option) : g_settings_get_string (self->settings, key);
+}
+
+static gboolean
+compute_test_mode (KpApplication *self)
+{
+  if (self->opt_sandbox)
+    return TRUE;
+  /* Credentials or an API given on the command line: KakaoPay, not the sandbox. */
+  if (self->opt_api_base != NULL || self->opt_secret_key_file != NULL)
+    return FALSE;
+  return g_settings_get_boolean (self->settings, "test-mode");
+}
+
+static gboolean
+compute_relay_mode (KpApplication *self)
+{
+  if (self->opt_relay != NULL)
+    return TRUE;
+  if (self->opt_callback_listen != NULL || self->opt_callback_base != NULL)
+    return FALSE;
+  return g_settings_get_enum (self->settings, "approval-delivery") == 1;
+}
+
+/* Objects a sale in flight may still use after a reconfiguration: released once the
+ * checkout is idle and nothing is being recovered. */
+static void
+release_retired (KpApplication *self)
+{
+  if (self->retired->len == 0)
+    return;
+  if (self->checkout != NULL &&
+      kp_checkout_get_stage (self->checkout) != KP_CHECKOUT_STAGE_IDLE)
+    return;
+  if (self->reconciler != NULL && kp_reconciler_get_n_pending (self->reconciler) > 0)
+    return;
+  g_debug ("releasing %u retired services", self->retired->len);
+#ifdef KP_HAVE_RELAY_CLIENT
+  for (guint i = 0; i < self->retired->len; i++)
+    {
+      if (KP_IS_RELAY_CLIENT (g_ptr_array_index (self->retired, i)))
+        kp_relay_client_stop (g_ptr_array_index (self->retired, i));
+    }
+#endif
+  g_ptr_array_set_size (self->retired, 0);
+}
+
+static void
+retire (KpApplication *self,
+        gpointer       object)
+{
+  if (object == NULL)
+    return;
+  g_ptr_array_add (self->retired, object);
+  release_retired (self);
+}
+
+#ifdef KP_HAVE_RELAY_CLIENT
+static void
+on_relay_state_cb (KpApplication *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY_STATE]);
+}
+#endif
+
+/* The KakaoPay consumers: created once the journal is open and a client exists, then
+ * handed the new services on every reconfiguration. */
+static void
+update_consumers (KpApplication *self)
+{
+  g_autofree char *cid = NULL;
+  g_autofree char *cid_secret = NULL;
   g_autofree char *terminal_id = NULL;
   g_autofree char *partner_user_id = NULL;
-  g_autofree char *cid = NULL;
+  guint poll_interval = g_settings_get_uint (self->settings, "poll-interval");
+  guint tid_lifetime = g_settings_get_uint (self->settings, "tid-lifetime");
+  gboolean created = FALSE;
 
-  self->journal = kp_journal_open_finish (result, &error);
-  if (self->journal == NULL)
-    {
-      g_autofree char *message = NULL;
+  if (self->journal == NULL || self->client == NULL)
+    return;
 
-      /* Translators: the journal file's path, then the reason */
-      message = g_strdup_printf (_("Cannot open the sales journal %s: %s. Sales are disabled."),
-                                 self->journal_path, error->message);
-      set_setup_error (self, message);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
-      return;
-    }
-
-  cid = self->opt_cid != NULL ? g_strdup (self->opt_cid)
-                              : g_settings_get_string (self->settings, "cid");
-  terminal_id = self->opt_terminal_id != NULL ? g_strdup (self->opt_terminal_id)
-                                              : g_settings_get_string (self->settings, "terminal-id");
+  /* The embedded sandbox is a test merchant: its CID unless one is forced. */
+  if (self->opt_cid != NULL)
+    cid = g_strdup (self->opt_cid);
+  else if (self->test_mode)
+    cid = g_strdup ("TC0ONETIME");
+  else
+    cid = g_settings_get_string (self->settings, "cid");
+  if (!self->test_mode)
+    cid_secret = g_settings_get_string (self->settings, "cid-secret");
+  terminal_id = setting_or_option (self, self->opt_terminal_id, "terminal-id");
   partner_user_id = g_settings_get_string (self->settings, "partner-user-id");
 
-  self->reconciler = kp_reconciler_new (self->client, self->journal, self->listener);
-  kp_reconciler_set_timing (self->reconciler,
-                            g_settings_get_uint (self->settings, "poll-interval"),
-                            g_settings_get_uint (self->settings, "tid-lifetime"));
-  self->checkout = kp_checkout_new (self->client, self->journal, self->listener,
-                                    self->reconciler);
+  if (self->checkout == NULL)
+    {
+      self->reconciler = kp_reconciler_new (self->client, self->journal, self->listener);
+      self->checkout = kp_checkout_new (self->client, self->journal, self->listener,
+                                        self->reconciler);
+      self->refunder = kp_refunder_new (self->client, self->journal);
+      g_signal_connect_object (self->checkout, "finished", G_CALLBACK (release_retired), self,
+                               G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+      g_signal_connect_object (self->reconciler, "notify::n-pending",
+                               G_CALLBACK (release_retired), self, G_CONNECT_SWAPPED);
+      created = TRUE;
+    }
+
+  kp_reconciler_set_services (self->reconciler, self->client, self->listener, self->relay,
+                              cid_secret);
+  kp_reconciler_set_timing (self->reconciler, poll_interval, tid_lifetime);
+  kp_checkout_set_services (self->checkout, self->client, self->listener, self->relay,
+                            cid_secret);
   kp_checkout_set_merchant (self->checkout, cid, terminal_id, partner_user_id);
   kp_checkout_set_callback_base (self->checkout, self->callback_base);
-  kp_checkout_set_timing (self->checkout, g_settings_get_uint (self->settings, "poll-interval"),
-                          g_settings_get_uint (self->settings, "tid-lifetime"));
-  self->refunder = kp_refunder_new (self->client, self->journal);
-  kp_refunder_set_retry (self->refunder, g_settings_get_uint (self->settings, "poll-interval"));
+  kp_checkout_set_timing (self->checkout, poll_interval, tid_lifetime);
+  kp_refunder_set_services (self->refunder, self->client, cid_secret);
+  kp_refunder_set_retry (self->refunder, poll_interval);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
+
+  if (!created)
+    return;
 
   /* Every sale and refund a crash or a lost reply left unfinished, in the background. */
   kp_reconciler_recover (self->reconciler);
@@ -386,7 +498,36 @@ journal_opened_cb (GObject      *source,
 }
 
 static void
-start_listener (KpApplication *self)
+journal_opened_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (KpApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->journal = kp_journal_open_finish (result, &error);
+  if (self->journal == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: the journal file's path, then the reason */
+      message = g_strdup_printf (_("Cannot open the sales journal %s: %s. Sales are disabled."),
+                                 self->journal_path, error->message);
+      g_warning ("%s", message);
+      self->journal_error = g_steal_pointer (&message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
+      return;
+    }
+
+  update_consumers (self);
+}
+
+/* The listener: bound to HOST:PORT in listener mode (kept while the address is the
+ * same), not bound at all in relay mode, where the relay client hands it the
+ * callbacks. */
+static void
+setup_listener (KpApplication *self,
+                gboolean       relay_mode)
 {
   g_autofree char *listen = NULL;
   g_autofree char *host = NULL;
@@ -394,28 +535,48 @@ start_listener (KpApplication *self)
   g_autoptr (GError) error = NULL;
   guint16 port = 0;
 
-  listen = self->opt_callback_listen != NULL ? g_strdup (self->opt_callback_listen)
-                                             : g_settings_get_string (self->settings,
-                                                                      "callback-listen");
+  if (relay_mode)
+    {
+      if (self->listener == NULL || self->listen_address != NULL)
+        {
+          g_clear_object (&self->listener);
+          self->listener = kp_approval_listener_new ();
+          g_clear_pointer (&self->listen_address, g_free);
+        }
+      g_clear_pointer (&self->callback_base, g_free);
+      return;
+    }
+
+  listen = setting_or_option (self, self->opt_callback_listen, "callback-listen");
   if (*listen == '\0')
     {
       g_free (listen);
       listen = g_strdup (self->test_mode ? "127.0.0.1:0" : "0.0.0.0:8790");
     }
 
-  self->listener = kp_approval_listener_new ();
-  if (!kp_parse_host_port (listen, &host, &port, &error) ||
-      !kp_approval_listener_listen (self->listener, host, port, &error))
+  if (self->listener == NULL || g_strcmp0 (listen, self->listen_address) != 0)
     {
-      g_autofree char *message = NULL;
+      /* A sale in flight keeps its reference to the old one, which keeps listening
+       * until that sale ends. */
+      g_clear_object (&self->listener);
+      g_clear_pointer (&self->listen_address, g_free);
+      self->listener = kp_approval_listener_new ();
+      if (!kp_parse_host_port (listen, &host, &port, &error) ||
+          !kp_approval_listener_listen (self->listener, host, port, &error))
+        {
+          g_autofree char *message = NULL;
 
-      /* Translators: the address, then the reason */
-      message = g_strdup_printf (_("The approval listener cannot use %s: %s"), listen,
-                                 error->message);
-      set_setup_error (self, message);
-      return;
+          /* Translators: the address, then the reason */
+          message = g_strdup_printf (_("The approval listener cannot use %s: %s"), listen,
+                                     error->message);
+          set_setup_error (self, message);
+          g_clear_pointer (&self->callback_base, g_free);
+          return;
+        }
+      self->listen_address = g_strdup (listen);
     }
 
+  g_clear_pointer (&self->callback_base, g_free);
   setting_base = g_settings_get_string (self->settings, "callback-base");
   if (self->opt_callback_base != NULL)
     self->callback_base = g_strdup (self->opt_callback_base);
@@ -437,58 +598,312 @@ start_listener (KpApplication *self)
 }
 
 static void
-start_services (KpApplication *self)
+setup_relay (KpApplication *self,
+             gboolean       relay_mode,
+             const char    *relay_token)
 {
-  g_autofree char *secret_key = NULL;
+#ifdef KP_HAVE_RELAY_CLIENT
+  g_autofree char *url = NULL;
+  g_autofree char *terminal_id = NULL;
+  g_autofree char *nonce_new = NULL;
+  g_autofree char *nonce_old = NULL;
+
+  if (!relay_mode)
+    {
+      if (self->relay != NULL)
+        retire (self, g_steal_pointer (&self->relay));
+      return;
+    }
+
+  url = setting_or_option (self, self->opt_relay, "relay-url");
+  terminal_id = setting_or_option (self, self->opt_terminal_id, "terminal-id");
+  if (*url == '\0')
+    {
+      set_setup_error (self, _("Approvals go through a relay, but no relay URL is set. "
+                               "Set it in Preferences."));
+    }
+  else if (relay_token == NULL || *relay_token == '\0')
+    {
+      if (self->setup_error == NULL)
+        set_setup_error (self, _("Approvals go through a relay, but this terminal’s relay "
+                                 "token is not set. Enter it in Preferences."));
+    }
+
+  /* The same relay, terminal and token (the nonce tells the token apart without keeping
+   * it here): keep the connection. */
+  if (self->relay != NULL && relay_token != NULL)
+    {
+      nonce_new = kp_relay_nonce (relay_token, "kp-check");
+      nonce_old = kp_relay_client_make_nonce (self->relay, "kp-check");
+    }
+  if (self->relay != NULL && g_strcmp0 (self->relay_url, url) == 0 &&
+      g_strcmp0 (kp_relay_client_get_terminal_id (self->relay), terminal_id) == 0 &&
+      nonce_new != NULL && g_strcmp0 (nonce_new, nonce_old) == 0 &&
+      g_object_get_data (G_OBJECT (self->relay), "kp-listener") == (gpointer) self->listener)
+    return;
+
+  if (self->relay != NULL)
+    retire (self, g_steal_pointer (&self->relay));
+  g_clear_pointer (&self->relay_url, g_free);
+  if (*url == '\0' || relay_token == NULL || *relay_token == '\0')
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY_STATE]);
+      return;
+    }
+
+  self->relay = kp_relay_client_new (url, terminal_id, relay_token, self->listener);
+  self->relay_url = g_steal_pointer (&url);
+  g_object_set_data (G_OBJECT (self->relay), "kp-listener", self->listener);
+  g_signal_connect_object (self->relay, "notify::state", G_CALLBACK (on_relay_state_cb), self,
+                           G_CONNECT_SWAPPED);
+  kp_relay_client_start (self->relay);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY_STATE]);
+#else
+  if (relay_mode)
+    set_setup_error (self, _("This build cannot use a callback relay."));
+#endif
+}
+
+/* Builds what talks to KakaoPay from the options, settings and secrets of now: the
+ * client, the embedded sandbox (test mode), the listener or relay. New sales use
+ * them; a sale in flight keeps those it started with. Takes the secrets. */
+static void
+rebuild_services (KpApplication *self,
+                  char          *secret_key,
+                  char          *relay_token)
+{
   g_autofree char *dialect_name = NULL;
   g_autofree char *api_base = NULL;
   g_autoptr (GError) error = NULL;
   KpDialect dialect = KP_DIALECT_ONLINE;
+  gboolean relay_mode = compute_relay_mode (self);
+  gboolean was_test_mode = self->test_mode;
 
+  g_clear_pointer (&self->setup_error, g_free);
+  self->test_mode = compute_test_mode (self);
+
+  dialect_name = setting_or_option (self, self->opt_dialect, "dialect");
+  kp_dialect_from_string (dialect_name, &dialect);
+  api_base = setting_or_option (self, self->opt_api_base, "api-base");
+
+  if (self->test_mode)
+    {
+      if (self->sandbox == NULL)
+        {
+          g_clear_pointer (&self->sandbox_key, wipe_free);
+          self->sandbox_key = kp_random_hex (20);
+          self->sandbox = kp_sandbox_new (self->sandbox_key);
+          if (!kp_sandbox_listen (self->sandbox, "127.0.0.1", 0, &error))
+            {
+              g_autofree char *message = NULL;
+
+              message = g_strdup_printf (_("The test sandbox could not start: %s"),
+                                         error->message);
+              set_setup_error (self, message);
+            }
+        }
+      kp_sandbox_set_tid_ttl (self->sandbox,
+                              g_settings_get_uint (self->settings, "tid-lifetime"));
+      g_free (api_base);
+      api_base = kp_sandbox_dup_base_url (self->sandbox);
+      g_clear_pointer (&secret_key, wipe_free);
+      secret_key = g_strdup (self->sandbox_key);
+    }
+  else
+    {
+      retire (self, g_steal_pointer (&self->sandbox));
+      g_clear_pointer (&self->sandbox_key, wipe_free);
+      if (secret_key == NULL && self->setup_error == NULL)
+        set_setup_error (self, _("No KakaoPay secret key is set: payments cannot start. "
+                                 "Enter it in Preferences, or switch to test mode."));
+    }
+
+  g_clear_object (&self->client);
+  self->client = kp_client_new (*api_base != '\0' ? api_base : NULL, dialect, secret_key);
+  kp_client_set_timeout (self->client, g_settings_get_uint (self->settings, "request-timeout"));
+  g_clear_pointer (&secret_key, wipe_free);
+
+  setup_listener (self, relay_mode);
+  setup_relay (self, relay_mode, relay_token);
+  g_clear_pointer (&relay_token, wipe_free);
+
+  g_debug ("services rebuilt: %s, %s, approvals by %s",
+           self->test_mode ? "test mode" : "KakaoPay", kp_client_get_base_url (self->client),
+           relay_mode ? "relay" : "listener");
+  if (was_test_mode != self->test_mode || !self->services_built)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEST_MODE]);
+  self->services_built = TRUE;
+  update_consumers (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETUP_ERROR]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
+}
+
+/* One reload: the keyring lookups it needs, then the rebuild. A newer reload makes an
+ * older one's results moot. */
+typedef struct
+{
+  KpApplication *self;
+  guint          serial;
+  guint          pending;
+  char          *secret_key;
+  char          *relay_token;
+  char          *error;
+} Reload;
+
+static void
+reload_free (Reload *reload)
+{
+  g_clear_pointer (&reload->secret_key, wipe_free);
+  g_clear_pointer (&reload->relay_token, wipe_free);
+  g_free (reload->error);
+  g_object_unref (reload->self);
+  g_free (reload);
+}
+
+static void
+reload_step_done (Reload *reload)
+{
+  KpApplication *self = reload->self;
+
+  if (--reload->pending > 0)
+    return;
+  if (reload->serial == self->reload_serial)
+    {
+      rebuild_services (self, g_steal_pointer (&reload->secret_key),
+                        g_steal_pointer (&reload->relay_token));
+      if (reload->error != NULL)
+        {
+          set_setup_error (self, reload->error);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETUP_ERROR]);
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
+        }
+    }
+  reload_free (reload);
+}
+
+static char *
+finish_lookup (Reload       *reload,
+               GObject      *source,
+               GAsyncResult *result)
+{
+  g_autoptr (GError) error = NULL;
+  char *secret;
+
+  secret = kp_secret_store_lookup_finish (KP_SECRET_STORE (source), result, &error);
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      reload->error == NULL)
+    /* Translators: %s is the keyring's reason */
+    reload->error = g_strdup_printf (_("The keyring could not be read: %s"), error->message);
+  return secret;
+}
+
+static void
+looked_up_key_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Reload *reload = user_data;
+
+  reload->secret_key = finish_lookup (reload, source, result);
+  reload_step_done (reload);
+}
+
+static void
+looked_up_token_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Reload *reload = user_data;
+
+  reload->relay_token = finish_lookup (reload, source, result);
+  reload_step_done (reload);
+}
+
+static void
+reload_services (KpApplication *self)
+{
+  Reload *reload = g_new0 (Reload, 1);
+  g_autoptr (GError) error = NULL;
+  gboolean test_mode = compute_test_mode (self);
+  gboolean relay_mode = compute_relay_mode (self);
+
+  reload->self = g_object_ref (self);
+  reload->serial = ++self->reload_serial;
+  reload->pending = 1;
+
+  /* Secrets named on the command line: the keyring is never touched. */
+  if (!test_mode)
+    {
+      if (self->opt_secret_key_file != NULL)
+        {
+          reload->secret_key = read_secret_file (self->opt_secret_key_file,
+                                                 _("the secret key file"), &error);
+          if (reload->secret_key == NULL)
+            reload->error = g_strdup (error->message);
+          g_clear_error (&error);
+        }
+      else
+        {
+          reload->pending++;
+          kp_secret_store_lookup_async (self->secrets, KP_SECRET_KEY, NULL,
+                                        looked_up_key_cb, reload);
+        }
+    }
+  if (relay_mode)
+    {
+      if (self->opt_relay_token_file != NULL)
+        {
+          reload->relay_token = read_secret_file (self->opt_relay_token_file,
+                                                  _("the relay token file"), &error);
+          if (reload->relay_token == NULL && reload->error == NULL)
+            reload->error = g_strdup (error->message);
+        }
+      else
+        {
+          reload->pending++;
+          kp_secret_store_lookup_async (self->secrets, KP_SECRET_RELAY_TOKEN, NULL,
+                                        looked_up_token_cb, reload);
+        }
+    }
+  reload_step_done (reload);
+}
+
+static gboolean
+reload_timeout_cb (gpointer user_data)
+{
+  KpApplication *self = user_data;
+
+  self->reload_id = 0;
+  reload_services (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_settings_changed_cb (KpApplication *self,
+                        const char    *key)
+{
+  static const char * const shop_keys[] = {
+    "shop-name", "shop-business-number", "shop-representative", "shop-address",
+    "shop-phone", "qr-target", NULL,
+  };
+
+  if (!self->services_started || g_strv_contains (shop_keys, key))
+    return;
+  /* Several keys often change together (the preferences): rebuild once. */
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  self->reload_id = g_timeout_add (150, reload_timeout_cb, self);
+}
+
+static void
+start_services (KpApplication *self)
+{
   if (self->services_started)
     return;
   self->services_started = TRUE;
 
-  dialect_name = self->opt_dialect != NULL ? g_strdup (self->opt_dialect)
-                                           : g_settings_get_string (self->settings, "dialect");
-  kp_dialect_from_string (dialect_name, &dialect);
-
-  if (self->opt_secret_key_file != NULL)
-    {
-      secret_key = read_secret_key (self->opt_secret_key_file, &error);
-      if (secret_key == NULL)
-        set_setup_error (self, error->message);
-    }
-
-  api_base = self->opt_api_base != NULL ? g_strdup (self->opt_api_base)
-                                        : g_settings_get_string (self->settings, "api-base");
-
-  if (self->test_mode)
-    {
-      g_autofree char *sandbox_key = kp_random_hex (20);
-
-      self->sandbox = kp_sandbox_new (sandbox_key);
-      kp_sandbox_set_tid_ttl (self->sandbox, g_settings_get_uint (self->settings, "tid-lifetime"));
-      g_clear_error (&error);
-      if (!kp_sandbox_listen (self->sandbox, "127.0.0.1", 0, &error))
-        {
-          g_autofree char *message = NULL;
-
-          message = g_strdup_printf (_("The test sandbox could not start: %s"), error->message);
-          set_setup_error (self, message);
-        }
-      g_free (api_base);
-      api_base = kp_sandbox_dup_base_url (self->sandbox);
-      g_free (secret_key);
-      secret_key = g_steal_pointer (&sandbox_key);
-    }
-
-  self->client = kp_client_new (*api_base != '\0' ? api_base : NULL, dialect, secret_key);
-  kp_client_set_timeout (self->client, g_settings_get_uint (self->settings, "request-timeout"));
-  if (secret_key != NULL)
-    memset (secret_key, 0, strlen (secret_key));
-
-  start_listener (self);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  reload_services (self);
   kp_journal_open_async (self->journal_path, NULL, journal_opened_cb, g_object_ref (self));
 }
 
@@ -556,8 +971,28 @@ day_report_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  KpApplication *self = KP_APPLICATION (user_data);
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (KP_IS_PREFERENCES_WINDOW (l->data))
+        {
+          gtk_window_present (l->data);
+          return;
+        }
+    }
+  gtk_window_present (GTK_WINDOW (kp_preferences_window_new (self, parent)));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
+  { "preferences", preferences_activated },
   { "about", about_activated },
   { "day-report", day_report_activated, "s" },
 };
@@ -574,6 +1009,7 @@ kp_application_startup (GApplication *app)
 {
   KpApplication *self = KP_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *charge_accels[] = { "<Control>Return", "<Control>KP_Enter", NULL };
   static const char *cancel_accels[] = { "Escape", NULL };
   static const char *sale_accels[] = { "<Alt>1", NULL };
@@ -586,6 +1022,8 @@ kp_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.charge", charge_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.cancel-payment",
                                          cancel_accels);
@@ -632,6 +1070,7 @@ kp_application_shutdown (GApplication *app)
   KpApplication *self = KP_APPLICATION (app);
 
   /* Whatever is in flight stays journaled as it is; the next start resolves it. */
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   g_clear_object (&self->checkout);
 
   G_APPLICATION_CLASS (kp_application_parent_class)->shutdown (app);
@@ -642,13 +1081,22 @@ kp_application_dispose (GObject *object)
 {
   KpApplication *self = KP_APPLICATION (object);
 
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   g_clear_object (&self->checkout);
   g_clear_object (&self->reconciler);
   g_clear_object (&self->refunder);
   g_clear_object (&self->journal);
+#ifdef KP_HAVE_RELAY_CLIENT
+  if (self->relay != NULL)
+    kp_relay_client_stop (self->relay);
+#endif
+  g_clear_object (&self->relay);
   g_clear_object (&self->listener);
   g_clear_object (&self->client);
   g_clear_object (&self->sandbox);
+  if (self->retired != NULL)
+    g_ptr_array_set_size (self->retired, 0);
+  g_clear_object (&self->secrets);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (kp_application_parent_class)->dispose (object);
@@ -663,6 +1111,7 @@ kp_application_finalize (GObject *object)
   g_free (self->opt_dialect);
   g_free (self->opt_cid);
   g_free (self->opt_secret_key_file);
+  g_free (self->opt_relay_token_file);
   g_free (self->opt_callback_listen);
   g_free (self->opt_callback_base);
   g_free (self->opt_relay);
@@ -671,7 +1120,12 @@ kp_application_finalize (GObject *object)
   g_free (self->opt_day_report);
   g_free (self->journal_path);
   g_free (self->callback_base);
+  g_free (self->listen_address);
+  g_free (self->relay_url);
+  wipe_free (self->sandbox_key);
   g_free (self->setup_error);
+  g_free (self->journal_error);
+  g_clear_pointer (&self->retired, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kp_application_parent_class)->finalize (object);
 }
@@ -688,6 +1142,15 @@ kp_application_get_property (GObject    *object,
     {
     case PROP_CHECKOUT:
       g_value_set_object (value, self->checkout);
+      break;
+    case PROP_TEST_MODE:
+      g_value_set_boolean (value, self->test_mode);
+      break;
+    case PROP_SETUP_ERROR:
+      g_value_set_string (value, kp_application_get_setup_error (self));
+      break;
+    case PROP_RELAY_STATE:
+      g_value_set_int (value, kp_application_get_relay_state (self));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -711,6 +1174,16 @@ kp_application_class_init (KpApplicationClass *klass)
   properties[PROP_CHECKOUT] =
     g_param_spec_object ("checkout", NULL, NULL, KP_TYPE_CHECKOUT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEST_MODE] =
+    g_param_spec_boolean ("test-mode", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETUP_ERROR] =
+    g_param_spec_string ("setup-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* A KpRelayState, or -1 when approvals do not go through a relay. */
+  properties[PROP_RELAY_STATE] =
+    g_param_spec_int ("relay-state", NULL, NULL, -1, G_MAXINT, -1,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -718,6 +1191,8 @@ static void
 kp_application_init (KpApplication *self)
 {
   self->settings = g_settings_new (SCHEMA_ID);
+  self->secrets = kp_secret_store_new ();
+  self->retired = g_ptr_array_new_with_free_func (g_object_unref);
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("A KakaoPay point of sale for the shop counter."));
@@ -817,7 +1292,79 @@ kp_application_get_callback_base (KpApplication *self)
 const char *
 kp_application_get_setup_error (KpApplication *self)
 {
-  return self->setup_error;
+  return self->journal_error != NULL ? self->journal_error : self->setup_error;
+}
+
+KpSecretStore *
+kp_application_get_secret_store (KpApplication *self)
+{
+  return self->secrets;
+}
+
+/**
+ * kp_application_reload_services:
+ *
+ * Builds the KakaoPay services again from the settings and the keyring (after a secret
+ * changed). New sales use them; a sale in flight ends with those it started with.
+ */
+void
+kp_application_reload_services (KpApplication *self)
+{
+  g_return_if_fail (KP_IS_APPLICATION (self));
+
+  if (!self->services_started)
+    return;
+  g_clear_handle_id (&self->reload_id, g_source_remove);
+  reload_services (self);
+}
+
+/**
+ * kp_application_get_relay_state:
+ *
+ * Returns: the relay connection's #KpRelayState, or -1 when approvals do not go
+ *   through a relay
+ */
+int
+kp_application_get_relay_state (KpApplication *self)
+{
+#ifdef KP_HAVE_RELAY_CLIENT
+  if (self->relay != NULL)
+    return kp_relay_client_get_state (self->relay);
+#endif
+  return compute_relay_mode (self) ? KP_RELAY_STATE_STOPPED : -1;
+}
+
+/**
+ * kp_application_has_option:
+ * @name: a command-line option's long name
+ *
+ * Returns: whether the option was given (it then overrides the settings)
+ */
+gboolean
+kp_application_has_option (KpApplication *self,
+                           const char    *name)
+{
+  if (g_str_equal (name, "api-base"))
+    return self->opt_api_base != NULL;
+  if (g_str_equal (name, "dialect"))
+    return self->opt_dialect != NULL;
+  if (g_str_equal (name, "cid"))
+    return self->opt_cid != NULL;
+  if (g_str_equal (name, "secret-key-file"))
+    return self->opt_secret_key_file != NULL;
+  if (g_str_equal (name, "relay-token-file"))
+    return self->opt_relay_token_file != NULL;
+  if (g_str_equal (name, "sandbox"))
+    return self->opt_sandbox;
+  if (g_str_equal (name, "relay"))
+    return self->opt_relay != NULL;
+  if (g_str_equal (name, "callback-listen"))
+    return self->opt_callback_listen != NULL;
+  if (g_str_equal (name, "callback-base"))
+    return self->opt_callback_base != NULL;
+  if (g_str_equal (name, "terminal-id"))
+    return self->opt_terminal_id != NULL;
+  return FALSE;
 }
 
 /**

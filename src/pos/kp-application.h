@@ -13,6 +13,7 @@
 #include "kp-client.h"
 #include "kp-journal.h"
 #include "kp-refunder.h"
+#include "kp-secret-store.h"
 
 G_BEGIN_DECLS
 
@@ -33,5 +34,10 @@ const char         *kp_application_get_journal_path   (KpApplication *self);
 const char         *kp_application_get_callback_base  (KpApplication *self);
 const char         *kp_application_get_setup_error    (KpApplication *self);
 gpointer            kp_application_get_sandbox        (KpApplication *self);
+KpSecretStore      *kp_application_get_secret_store   (KpApplication *self);
+void                kp_application_reload_services    (KpApplication *self);
+int                 kp_application_get_relay_state    (KpApplication *self);
+gboolean            kp_application_has_option         (KpApplication *self,
+                                                       const char    *name);
 
 G_END_DECLS

@@ -22,23 +22,34 @@
  *
  * Every journal write happens before the network call that depends on it. A call
  * whose outcome is unknown is never repeated blindly: the order API is asked first. */
-struct _KpCheckout
+/* What a sale runs with. The setters change the next sale's; a charge copies it to
+ * the sale's own, which stays as it is until the sale ends. */
+typedef struct
 {
-  GObject             parent_instance;
-
   KpClient           *client;
-  KpJournal          *journal;
   KpApprovalListener *listener;
-  KpReconciler       *reconciler;
-  KpSaleMonitor      *monitor;
-  GCancellable       *cancellable;
-
+  KpRelayClient      *relay;
   char               *cid;
+  char               *cid_secret;
   char               *terminal_id;
   char               *partner_user_id;
   char               *callback_base;
   guint               poll_interval_ms;
   guint               tid_lifetime_s;
+} Setup;
+
+struct _KpCheckout
+{
+  GObject             parent_instance;
+
+  KpJournal          *journal;
+  KpReconciler       *reconciler;
+  KpSaleMonitor      *monitor;
+  GCancellable       *cancellable;
+
+  Setup               next;
+  Setup               now;
+  char               *callback_nonce;
 
   KpCheckoutStage     stage;
   KpJournalSale      *sale;
@@ -58,6 +69,37 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+static void
+setup_clear (Setup *setup)
+{
+  g_clear_object (&setup->client);
+  g_clear_object (&setup->listener);
+  g_clear_object (&setup->relay);
+  g_clear_pointer (&setup->cid, g_free);
+  g_clear_pointer (&setup->cid_secret, g_free);
+  g_clear_pointer (&setup->terminal_id, g_free);
+  g_clear_pointer (&setup->partner_user_id, g_free);
+  g_clear_pointer (&setup->callback_base, g_free);
+}
+
+static void
+setup_copy (Setup       *to,
+            const Setup *from)
+{
+  if (to == from)
+    return;
+  setup_clear (to);
+  to->client = from->client != NULL ? g_object_ref (from->client) : NULL;
+  to->listener = from->listener != NULL ? g_object_ref (from->listener) : NULL;
+  to->relay = from->relay != NULL ? g_object_ref (from->relay) : NULL;
+  to->cid = g_strdup (from->cid);
+  to->cid_secret = g_strdup (from->cid_secret);
+  to->terminal_id = g_strdup (from->terminal_id);
+  to->partner_user_id = g_strdup (from->partner_user_id);
+  to->callback_base = g_strdup (from->callback_base);
+  to->poll_interval_ms = from->poll_interval_ms;
+  to->tid_lifetime_s = from->tid_lifetime_s;
+}
 
 const char *
 kp_checkout_result_to_string (KpCheckoutResult result)
@@ -102,8 +144,8 @@ finish (KpCheckout       *self,
       kp_sale_monitor_stop (self->monitor);
       g_clear_object (&self->monitor);
     }
-  else if (self->listener != NULL && self->sale != NULL)
-    kp_approval_listener_forget (self->listener, self->sale->partner_order_id);
+  else if (self->now.listener != NULL && self->sale != NULL)
+    kp_approval_listener_forget (self->now.listener, self->sale->partner_order_id);
   g_clear_pointer (&self->ready_reply, kp_ready_reply_free);
   self->abort_requested = FALSE;
   set_stage (self, KP_CHECKOUT_STAGE_IDLE);
@@ -165,7 +207,7 @@ transition_cb (GObject      *source,
       /* The cashier gave up, but the payment stays open at KakaoPay until its tid
        * expires: the reconciler watches it, and KakaoPay's word wins. */
       if (aborted != NULL)
-        kp_reconciler_resolve (self->reconciler, aborted);
+        kp_reconciler_resolve_using (self->reconciler, aborted, self->now.client);
     }
   else if (data->after != NULL)
     data->after (self);
@@ -255,7 +297,7 @@ on_reconciler_resolved_cb (KpReconciler        *reconciler,
 static void
 approving_written (KpCheckout *self)
 {
-  kp_reconciler_approve (self->reconciler, self->sale);
+  kp_reconciler_approve_using (self->reconciler, self->sale, self->now.client);
 }
 
 static void
@@ -286,7 +328,7 @@ on_monitor_outcome_cb (KpSaleMonitor *monitor,
       break;
     case KP_SALE_OUTCOME_PAID:
       set_stage (self, KP_CHECKOUT_STAGE_APPROVING);
-      kp_reconciler_resolve (self->reconciler, self->sale);
+      kp_reconciler_resolve_using (self->reconciler, self->sale, self->now.client);
       break;
     case KP_SALE_OUTCOME_CANCELLED:
       write_final (self, KP_SALE_STATE_CANCELLED_BY_CUSTOMER, update, KP_CHECKOUT_CANCELLED, NULL);
@@ -324,10 +366,10 @@ awaiting_written (KpCheckout *self)
       return;
     }
 
-  self->monitor = kp_sale_monitor_new (self->client, self->listener, self->sale->cid,
-                                       self->sale->partner_order_id, self->sale->nonce,
+  self->monitor = kp_sale_monitor_new (self->now.client, self->now.listener, self->sale->cid,
+                                       self->sale->partner_order_id, self->callback_nonce,
                                        self->sale->tid, self->sale->expires_at,
-                                       self->poll_interval_ms);
+                                       self->now.poll_interval_ms);
   g_signal_connect_object (self->monitor, "status-changed",
                            G_CALLBACK (on_monitor_status_changed_cb), self, 0);
   g_signal_connect_object (self->monitor, "outcome",
@@ -364,8 +406,20 @@ ready_cb (GObject      *source,
 
   self->ready_reply = reply;
   update->tid = g_strdup (reply->tid);
-  update->expires_at = g_date_time_add_seconds (self->sale->created_at, self->tid_lifetime_s);
+  update->expires_at = g_date_time_add_seconds (self->sale->created_at, self->now.tid_lifetime_s);
   write_transition (self, KP_SALE_STATE_AWAITING_CUSTOMER, update, awaiting_written);
+}
+
+static char *
+callback_url (KpCheckout     *self,
+              KpCallbackKind  kind,
+              const char     *order_id)
+{
+#ifdef KP_HAVE_RELAY_CLIENT
+  if (self->now.relay != NULL)
+    return kp_relay_client_callback_url (self->now.relay, kind, order_id, self->callback_nonce);
+#endif
+  return kp_callback_url (self->now.callback_base, kind, order_id, self->callback_nonce);
 }
 
 static void
@@ -391,8 +445,17 @@ created_cb (GObject      *source,
   replace_sale (self, sale);
   order_id = sale->partner_order_id;
 
-  if (self->listener != NULL)
-    kp_approval_listener_expect (self->listener, order_id, sale->nonce);
+  /* In relay mode the relay checks the nonce too: it is derived from the terminal's
+   * token and the order, and the journal keeps its own random one. */
+  g_free (self->callback_nonce);
+#ifdef KP_HAVE_RELAY_CLIENT
+  if (self->now.relay != NULL)
+    self->callback_nonce = kp_relay_client_make_nonce (self->now.relay, order_id);
+  else
+#endif
+    self->callback_nonce = g_strdup (sale->nonce);
+  if (self->now.listener != NULL)
+    kp_approval_listener_expect (self->now.listener, order_id, self->callback_nonce);
 
   request->cid = g_strdup (sale->cid);
   request->partner_order_id = g_strdup (order_id);
@@ -402,14 +465,12 @@ created_cb (GObject      *source,
   request->total_amount = sale->total_amount;
   request->tax_free_amount = sale->tax_free_amount;
   request->vat_amount = sale->vat_amount;
-  request->approval_url = kp_callback_url (self->callback_base, KP_CALLBACK_APPROVE, order_id,
-                                           sale->nonce);
-  request->cancel_url = kp_callback_url (self->callback_base, KP_CALLBACK_CANCEL, order_id,
-                                         sale->nonce);
-  request->fail_url = kp_callback_url (self->callback_base, KP_CALLBACK_FAIL, order_id,
-                                       sale->nonce);
+  request->cid_secret = g_strdup (self->now.cid_secret);
+  request->approval_url = callback_url (self, KP_CALLBACK_APPROVE, order_id);
+  request->cancel_url = callback_url (self, KP_CALLBACK_CANCEL, order_id);
+  request->fail_url = callback_url (self, KP_CALLBACK_FAIL, order_id);
   kp_bench_mark (KP_BENCH_READY_SENT);
-  kp_client_ready_async (self->client, request, self->cancellable, ready_cb, g_object_ref (self));
+  kp_client_ready_async (self->now.client, request, self->cancellable, ready_cb, g_object_ref (self));
 }
 
 static void
@@ -421,10 +482,10 @@ kp_checkout_dispose (GObject *object)
   if (self->monitor != NULL)
     kp_sale_monitor_stop (self->monitor);
   g_clear_object (&self->monitor);
-  g_clear_object (&self->listener);
+  setup_clear (&self->now);
+  setup_clear (&self->next);
   g_clear_object (&self->reconciler);
   g_clear_object (&self->journal);
-  g_clear_object (&self->client);
 
   G_OBJECT_CLASS (kp_checkout_parent_class)->dispose (object);
 }
@@ -437,10 +498,7 @@ kp_checkout_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->sale, kp_journal_sale_free);
   g_clear_pointer (&self->ready_reply, kp_ready_reply_free);
-  g_free (self->cid);
-  g_free (self->terminal_id);
-  g_free (self->partner_user_id);
-  g_free (self->callback_base);
+  g_free (self->callback_nonce);
 
   G_OBJECT_CLASS (kp_checkout_parent_class)->finalize (object);
 }
@@ -487,12 +545,12 @@ static void
 kp_checkout_init (KpCheckout *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->cid = g_strdup ("TC0ONETIME");
-  self->terminal_id = g_strdup ("T1");
-  self->partner_user_id = g_strdup ("T1");
-  self->callback_base = g_strdup ("http://127.0.0.1");
-  self->poll_interval_ms = 2000;
-  self->tid_lifetime_s = 900;
+  self->next.cid = g_strdup ("TC0ONETIME");
+  self->next.terminal_id = g_strdup ("T1");
+  self->next.partner_user_id = g_strdup ("T1");
+  self->next.callback_base = g_strdup ("http://127.0.0.1");
+  self->next.poll_interval_ms = 2000;
+  self->next.tid_lifetime_s = 900;
 }
 
 /**
@@ -513,9 +571,9 @@ kp_checkout_new (KpClient           *client,
   g_return_val_if_fail (KP_IS_RECONCILER (reconciler), NULL);
 
   self = g_object_new (KP_TYPE_CHECKOUT, NULL);
-  self->client = g_object_ref (client);
+  self->next.client = g_object_ref (client);
   self->journal = g_object_ref (journal);
-  self->listener = listener != NULL ? g_object_ref (listener) : NULL;
+  self->next.listener = listener != NULL ? g_object_ref (listener) : NULL;
   self->reconciler = g_object_ref (reconciler);
   g_signal_connect_object (reconciler, "resolved", G_CALLBACK (on_reconciler_resolved_cb), self,
                            0);
@@ -530,13 +588,41 @@ kp_checkout_set_merchant (KpCheckout *self,
 {
   g_return_if_fail (KP_IS_CHECKOUT (self));
 
-  g_free (self->cid);
-  self->cid = g_strdup (cid);
-  g_free (self->terminal_id);
-  self->terminal_id = g_strdup (terminal_id);
-  g_free (self->partner_user_id);
-  self->partner_user_id = g_strdup (partner_user_id != NULL && *partner_user_id != '\0'
+  g_free (self->next.cid);
+  self->next.cid = g_strdup (cid);
+  g_free (self->next.terminal_id);
+  self->next.terminal_id = g_strdup (terminal_id);
+  g_free (self->next.partner_user_id);
+  self->next.partner_user_id = g_strdup (partner_user_id != NULL && *partner_user_id != '\0'
                                       ? partner_user_id : terminal_id);
+}
+
+/**
+ * kp_checkout_set_services:
+ * @client: talks to KakaoPay
+ * @listener: (nullable): receives the customer's redirects (from its socket or the relay)
+ * @relay: (nullable) (type KpRelayClient): in relay mode, the relay connection that
+ *   makes the callback URLs and nonces
+ * @cid_secret: (nullable): sent with the CID when set
+ *
+ * For the next sale; a sale in progress keeps what it started with.
+ */
+void
+kp_checkout_set_services (KpCheckout         *self,
+                          KpClient           *client,
+                          KpApprovalListener *listener,
+                          KpRelayClient      *relay,
+                          const char         *cid_secret)
+{
+  g_return_if_fail (KP_IS_CHECKOUT (self));
+  g_return_if_fail (KP_IS_CLIENT (client));
+
+  g_set_object (&self->next.client, client);
+  g_set_object (&self->next.listener, listener);
+  g_set_object (&self->next.relay, relay);
+  g_free (self->next.cid_secret);
+  self->next.cid_secret = cid_secret != NULL && *cid_secret != '\0' ? g_strdup (cid_secret)
+                                                                     : NULL;
 }
 
 void
@@ -545,8 +631,8 @@ kp_checkout_set_callback_base (KpCheckout *self,
 {
   g_return_if_fail (KP_IS_CHECKOUT (self));
 
-  g_free (self->callback_base);
-  self->callback_base = g_strdup (callback_base);
+  g_free (self->next.callback_base);
+  self->next.callback_base = g_strdup (callback_base);
 }
 
 void
@@ -556,8 +642,8 @@ kp_checkout_set_timing (KpCheckout *self,
 {
   g_return_if_fail (KP_IS_CHECKOUT (self));
 
-  self->poll_interval_ms = poll_interval_ms;
-  self->tid_lifetime_s = tid_lifetime_s;
+  self->next.poll_interval_ms = poll_interval_ms;
+  self->next.tid_lifetime_s = tid_lifetime_s;
 }
 
 /**
@@ -586,15 +672,18 @@ kp_checkout_charge (KpCheckout              *self,
       return FALSE;
     }
 
+  /* This sale runs with the setup of now, whatever changes meanwhile. */
+  setup_copy (&self->now, &self->next);
+
   copy = kp_journal_new_sale_copy (sale);
   g_free (copy->terminal_id);
-  copy->terminal_id = g_strdup (self->terminal_id);
+  copy->terminal_id = g_strdup (self->now.terminal_id);
   g_free (copy->partner_user_id);
-  copy->partner_user_id = g_strdup (self->partner_user_id);
+  copy->partner_user_id = g_strdup (self->now.partner_user_id);
   g_free (copy->cid);
-  copy->cid = g_strdup (self->cid);
+  copy->cid = g_strdup (self->now.cid);
   g_free (copy->dialect);
-  copy->dialect = g_strdup (kp_dialect_to_string (kp_client_get_dialect (self->client)));
+  copy->dialect = g_strdup (kp_dialect_to_string (kp_client_get_dialect (self->now.client)));
   g_free (copy->nonce);
   copy->nonce = kp_random_hex (16);
 

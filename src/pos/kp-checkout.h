@@ -10,6 +10,7 @@
 #include "kp-client.h"
 #include "kp-journal.h"
 #include "kp-reconciler.h"
+#include "kp-relay-client.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +54,11 @@ void             kp_checkout_set_merchant         (KpCheckout         *self,
                                                    const char         *cid,
                                                    const char         *terminal_id,
                                                    const char         *partner_user_id);
+void             kp_checkout_set_services         (KpCheckout         *self,
+                                                   KpClient           *client,
+                                                   KpApprovalListener *listener,
+                                                   KpRelayClient      *relay,
+                                                   const char         *cid_secret);
 void             kp_checkout_set_callback_base    (KpCheckout         *self,
                                                    const char         *callback_base);
 void             kp_checkout_set_timing           (KpCheckout         *self,

@@ -40,6 +40,8 @@ struct _KpReconciler
   KpClient           *client;
   KpJournal          *journal;
   KpApprovalListener *listener;
+  KpRelayClient      *relay;
+  char               *cid_secret;
   GCancellable       *cancellable;
   GHashTable         *jobs;         /* partner_order_id → Job */
   guint               poll_interval_ms;
@@ -47,9 +49,15 @@ struct _KpReconciler
   gboolean            recovering;
 };
 
+/* A job keeps the services it started with: the configuration may change meanwhile,
+ * and a sale is seen to its end by the KakaoPay it was made with. */
 struct _Job
 {
   KpReconciler  *self;
+  KpClient      *client;
+  KpApprovalListener *listener;
+  KpRelayClient *relay;
+  char          *cid_secret;
   KpJournalSale *sale;
   KpSaleState    started_from;
   KpSaleMonitor *monitor;
@@ -86,6 +94,10 @@ static void
 job_clear (Job *job)
 {
   g_clear_pointer (&job->sale, kp_journal_sale_free);
+  g_clear_object (&job->client);
+  g_clear_object (&job->listener);
+  g_clear_object (&job->relay);
+  g_clear_pointer (&job->cid_secret, g_free);
 }
 
 static Job *
@@ -423,13 +435,21 @@ static void
 job_watch (Job *job)
 {
   gboolean listen = job->sale->state == KP_SALE_STATE_AWAITING_CUSTOMER;
+  g_autofree char *nonce = NULL;
 
   if (job->monitor != NULL)
     return;
 
-  job->monitor = kp_sale_monitor_new (job->self->client, listen ? job->self->listener : NULL,
+  /* Through the relay, the callbacks carry the nonce derived from the terminal token. */
+#ifdef KP_HAVE_RELAY_CLIENT
+  if (job->relay != NULL)
+    nonce = kp_relay_client_make_nonce (job->relay, job->sale->partner_order_id);
+  else
+#endif
+    nonce = g_strdup (job->sale->nonce);
+  job->monitor = kp_sale_monitor_new (job->client, listen ? job->listener : NULL,
                                       job->sale->cid, job->sale->partner_order_id,
-                                      job->sale->nonce, job->sale->tid, job->sale->expires_at,
+                                      nonce, job->sale->tid, job->sale->expires_at,
                                       job->self->poll_interval_ms);
   g_signal_connect (job->monitor, "outcome", G_CALLBACK (on_monitor_outcome_cb), job);
   kp_sale_monitor_start (job->monitor);
@@ -541,8 +561,9 @@ job_check_order (Job *job)
       g_clear_object (&job->monitor);
     }
   request->cid = g_strdup (job->sale->cid);
+  request->cid_secret = g_strdup (job->cid_secret);
   request->tid = g_strdup (job->sale->tid);
-  kp_client_order_async (job->self->client, request, job->self->cancellable, order_cb,
+  kp_client_order_async (job->client, request, job->self->cancellable, order_cb,
                          job_ref (job));
 }
 
@@ -591,12 +612,13 @@ job_send_approve (Job *job)
   g_autoptr (KpApproveRequest) request = kp_approve_request_new ();
 
   request->cid = g_strdup (job->sale->cid);
+  request->cid_secret = g_strdup (job->cid_secret);
   request->tid = g_strdup (job->sale->tid);
   request->partner_order_id = g_strdup (job->sale->partner_order_id);
   request->partner_user_id = g_strdup (job->sale->partner_user_id);
   request->pg_token = g_strdup (job->sale->pg_token);
   request->total_amount = job->sale->total_amount;
-  kp_client_approve_async (job->self->client, request, job->self->cancellable, approve_cb,
+  kp_client_approve_async (job->client, request, job->self->cancellable, approve_cb,
                            job_ref (job));
 }
 
@@ -631,7 +653,8 @@ job_start (Job *job)
 static void
 add_job (KpReconciler        *self,
          const KpJournalSale *sale,
-         gboolean             approve_now)
+         gboolean             approve_now,
+         KpClient            *client)
 {
   Job *job;
 
@@ -640,6 +663,10 @@ add_job (KpReconciler        *self,
 
   job = g_rc_box_new0 (Job);
   job->self = self;
+  job->client = g_object_ref (client != NULL ? client : self->client);
+  job->listener = self->listener != NULL ? g_object_ref (self->listener) : NULL;
+  job->relay = self->relay != NULL ? g_object_ref (self->relay) : NULL;
+  job->cid_secret = g_strdup (self->cid_secret);
   job->sale = kp_journal_sale_copy (sale);
   job->started_from = sale->state;
   job->approve_now = approve_now;
@@ -671,7 +698,7 @@ in_flight_cb (GObject      *source,
 
   g_debug ("recovering %u unfinished sales", sales->len);
   for (guint i = 0; i < sales->len; i++)
-    add_job (self, g_ptr_array_index (sales, i), FALSE);
+    add_job (self, g_ptr_array_index (sales, i), FALSE, NULL);
 
   self->recovering = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECOVERING]);
@@ -685,6 +712,7 @@ kp_reconciler_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_hash_table_remove_all (self->jobs);
   g_clear_object (&self->listener);
+  g_clear_object (&self->relay);
   g_clear_object (&self->journal);
   g_clear_object (&self->client);
 
@@ -698,6 +726,7 @@ kp_reconciler_finalize (GObject *object)
 
   g_hash_table_unref (self->jobs);
   g_clear_object (&self->cancellable);
+  g_free (self->cid_secret);
 
   G_OBJECT_CLASS (kp_reconciler_parent_class)->finalize (object);
 }
@@ -785,6 +814,31 @@ kp_reconciler_new (KpClient           *client,
   return self;
 }
 
+/**
+ * kp_reconciler_set_services:
+ * @listener: (nullable): re-armed for sales still open
+ * @relay: (nullable) (type KpRelayClient): in relay mode, makes the callback nonces
+ * @cid_secret: (nullable): sent with the CID when set
+ *
+ * For the jobs taken from now on; those running keep theirs.
+ */
+void
+kp_reconciler_set_services (KpReconciler       *self,
+                            KpClient           *client,
+                            KpApprovalListener *listener,
+                            KpRelayClient      *relay,
+                            const char         *cid_secret)
+{
+  g_return_if_fail (KP_IS_RECONCILER (self));
+  g_return_if_fail (KP_IS_CLIENT (client));
+
+  g_set_object (&self->client, client);
+  g_set_object (&self->listener, listener);
+  g_set_object (&self->relay, relay);
+  g_free (self->cid_secret);
+  self->cid_secret = cid_secret != NULL && *cid_secret != '\0' ? g_strdup (cid_secret) : NULL;
+}
+
 void
 kp_reconciler_set_timing (KpReconciler *self,
                           guint         poll_interval_ms,
@@ -825,7 +879,25 @@ kp_reconciler_resolve (KpReconciler        *self,
   g_return_if_fail (KP_IS_RECONCILER (self));
   g_return_if_fail (sale != NULL);
 
-  add_job (self, sale, FALSE);
+  add_job (self, sale, FALSE, NULL);
+}
+
+/**
+ * kp_reconciler_resolve_using:
+ * @client: the client the sale was made with
+ *
+ * Like kp_reconciler_resolve(), for a sale made with another client than the
+ * current one.
+ */
+void
+kp_reconciler_resolve_using (KpReconciler        *self,
+                             const KpJournalSale *sale,
+                             KpClient            *client)
+{
+  g_return_if_fail (KP_IS_RECONCILER (self));
+  g_return_if_fail (sale != NULL);
+
+  add_job (self, sale, FALSE, client);
 }
 
 /**
@@ -841,7 +913,25 @@ kp_reconciler_approve (KpReconciler        *self,
   g_return_if_fail (KP_IS_RECONCILER (self));
   g_return_if_fail (sale != NULL && sale->state == KP_SALE_STATE_APPROVING);
 
-  add_job (self, sale, TRUE);
+  add_job (self, sale, TRUE, NULL);
+}
+
+/**
+ * kp_reconciler_approve_using:
+ * @client: the client the sale was made with
+ *
+ * Like kp_reconciler_approve(), for a sale made with another client than the
+ * current one.
+ */
+void
+kp_reconciler_approve_using (KpReconciler        *self,
+                             const KpJournalSale *sale,
+                             KpClient            *client)
+{
+  g_return_if_fail (KP_IS_RECONCILER (self));
+  g_return_if_fail (sale != NULL && sale->state == KP_SALE_STATE_APPROVING);
+
+  add_job (self, sale, TRUE, client);
 }
 
 gboolean

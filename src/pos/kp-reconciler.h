@@ -9,6 +9,7 @@
 #include "kp-approval-listener.h"
 #include "kp-client.h"
 #include "kp-journal.h"
+#include "kp-relay-client.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,11 @@ G_DECLARE_FINAL_TYPE (KpReconciler, kp_reconciler, KP, RECONCILER, GObject)
 KpReconciler *kp_reconciler_new             (KpClient            *client,
                                              KpJournal           *journal,
                                              KpApprovalListener  *listener);
+void          kp_reconciler_set_services    (KpReconciler        *self,
+                                             KpClient            *client,
+                                             KpApprovalListener  *listener,
+                                             KpRelayClient       *relay,
+                                             const char          *cid_secret);
 void          kp_reconciler_set_timing      (KpReconciler        *self,
                                              guint                poll_interval_ms,
                                              guint                tid_lifetime_s);
@@ -26,6 +32,12 @@ void          kp_reconciler_resolve         (KpReconciler        *self,
                                              const KpJournalSale *sale);
 void          kp_reconciler_approve         (KpReconciler        *self,
                                              const KpJournalSale *sale);
+void          kp_reconciler_resolve_using   (KpReconciler        *self,
+                                             const KpJournalSale *sale,
+                                             KpClient            *client);
+void          kp_reconciler_approve_using   (KpReconciler        *self,
+                                             const KpJournalSale *sale,
+                                             KpClient            *client);
 gboolean      kp_reconciler_is_resolving    (KpReconciler        *self,
                                              const char          *partner_order_id);
 guint         kp_reconciler_get_n_pending   (KpReconciler        *self);

@@ -24,6 +24,7 @@ struct _KpRefunder
   GObject       parent_instance;
 
   KpClient     *client;
+  char         *cid_secret;
   KpJournal    *journal;
   GCancellable *cancellable;
   guint         retry_ms;
@@ -223,6 +224,7 @@ resolve (GTask *task)
   g_autoptr (KpOrderRequest) request = kp_order_request_new ();
 
   request->cid = g_strdup (r->sale->cid);
+  request->cid_secret = g_strdup (self->cid_secret);
   request->tid = g_strdup (r->sale->tid);
   kp_client_order_async (self->client, request, self->cancellable, order_cb,
                          g_object_ref (task));
@@ -272,6 +274,7 @@ begun_cb (GObject      *source,
     }
 
   request->cid = g_strdup (r->sale->cid);
+  request->cid_secret = g_strdup (self->cid_secret);
   request->tid = g_strdup (r->sale->tid);
   request->cancel_amount = r->refund->cancel_amount;
   request->cancel_tax_free_amount = r->refund->cancel_tax_free_amount;
@@ -326,6 +329,7 @@ kp_refunder_finalize (GObject *object)
   KpRefunder *self = KP_REFUNDER (object);
 
   g_clear_object (&self->cancellable);
+  g_free (self->cid_secret);
 
   G_OBJECT_CLASS (kp_refunder_parent_class)->finalize (object);
 }
@@ -370,6 +374,25 @@ kp_refunder_new (KpClient  *client,
   self->client = g_object_ref (client);
   self->journal = g_object_ref (journal);
   return self;
+}
+
+/**
+ * kp_refunder_set_services:
+ * @cid_secret: (nullable): sent with the CID when set
+ *
+ * The client the next calls use.
+ */
+void
+kp_refunder_set_services (KpRefunder *self,
+                          KpClient   *client,
+                          const char *cid_secret)
+{
+  g_return_if_fail (KP_IS_REFUNDER (self));
+  g_return_if_fail (KP_IS_CLIENT (client));
+
+  g_set_object (&self->client, client);
+  g_free (self->cid_secret);
+  self->cid_secret = cid_secret != NULL && *cid_secret != '\0' ? g_strdup (cid_secret) : NULL;
 }
 
 void

@@ -16,6 +16,9 @@ G_DECLARE_FINAL_TYPE (KpRefunder, kp_refunder, KP, REFUNDER, GObject)
 
 KpRefunder    *kp_refunder_new             (KpClient      *client,
                                             KpJournal     *journal);
+void           kp_refunder_set_services    (KpRefunder    *self,
+                                            KpClient      *client,
+                                            const char    *cid_secret);
 void           kp_refunder_set_retry       (KpRefunder    *self,
                                             guint          interval_ms);
 

@@ -46,6 +46,7 @@ struct _KpWindow
   GtkLabel             *message_label;
   GtkButton            *new_sale_button;
   GtkButton            *refund_sale_button;
+  GtkLabel             *relay_status_label;
   GtkLinkButton        *payment_link;
   GtkPicture           *qr_picture;
   GtkEntry             *quantity_entry;
@@ -989,11 +990,8 @@ on_checkout_available_cb (KpWindow *self)
   KpCheckout *checkout = kp_application_get_checkout (self->application);
   const char *setup_error = kp_application_get_setup_error (self->application);
 
-  if (setup_error != NULL)
-    {
-      gtk_label_set_text (self->setup_error_label, setup_error);
-      gtk_widget_set_visible (GTK_WIDGET (self->setup_error_label), TRUE);
-    }
+  gtk_label_set_text (self->setup_error_label, setup_error != NULL ? setup_error : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->setup_error_label), setup_error != NULL);
 
   if (checkout == NULL || checkout == self->checkout)
     return;
@@ -1202,6 +1200,7 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, payment_link);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, refund_sale_button);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, relay_status_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_box);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_spinner);
@@ -1277,17 +1276,64 @@ kp_window_init (KpWindow *self)
   update_totals (self);
 }
 
+/* The banner and the title follow the mode as the preferences change it. */
+static void
+update_test_mode (KpWindow *self)
+{
+  gboolean test_mode = kp_application_is_test_mode (self->application);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->test_mode_banner), test_mode);
+  gtk_window_set_title (GTK_WINDOW (self), test_mode ? _("KakaoPay POS — TEST MODE")
+                                                     : _("KakaoPay POS"));
+}
+
+/* Through a relay, the cashier can see at a glance whether approvals can arrive. */
+static void
+update_relay_status (KpWindow *self)
+{
+  int state = kp_application_get_relay_state (self->application);
+  const char *text = NULL;
+
+  switch (state)
+    {
+    case KP_RELAY_STATE_CONNECTING:
+      text = _("Relay: connecting…");
+      break;
+    case KP_RELAY_STATE_WEBSOCKET:
+    case KP_RELAY_STATE_LONG_POLL:
+      text = _("Relay: connected");
+      break;
+    case KP_RELAY_STATE_REJECTED:
+      text = _("Relay: terminal token rejected — check it in Preferences");
+      break;
+    case KP_RELAY_STATE_STOPPED:
+      text = _("Relay: not connected");
+      break;
+    default:
+      break;
+    }
+  gtk_label_set_text (self->relay_status_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->relay_status_label), text != NULL);
+  if (state == KP_RELAY_STATE_REJECTED)
+    gtk_widget_add_css_class (GTK_WIDGET (self->relay_status_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->relay_status_label), "error");
+}
+
 KpWindow *
 kp_window_new (KpApplication *application)
 {
   KpWindow *self = g_object_new (KP_TYPE_WINDOW, "application", application, NULL);
 
   self->application = application;
-  if (kp_application_is_test_mode (application))
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->test_mode_banner), TRUE);
-      gtk_window_set_title (GTK_WINDOW (self), _("KakaoPay POS — TEST MODE"));
-    }
+  update_test_mode (self);
+  update_relay_status (self);
+  g_signal_connect_object (application, "notify::test-mode",
+                           G_CALLBACK (update_test_mode), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (application, "notify::relay-state",
+                           G_CALLBACK (update_relay_status), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (application, "notify::setup-error",
+                           G_CALLBACK (on_checkout_available_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (application, "notify::checkout",
                            G_CALLBACK (on_checkout_available_cb), self, G_CONNECT_SWAPPED);
   on_checkout_available_cb (self);
