@@ -93,8 +93,15 @@ schemas=$share/glib-2.0/schemas
 glib-compile-schemas --strict "$schemas" || fail "the installed schemas do not compile"
 
 mkdir -p "$tmp/home" "$tmp/run" && chmod 700 "$tmp/run"
+# Nothing of the caller's environment but how to load libraries and sanitizer settings.
+keep=
+for name in LD_LIBRARY_PATH ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS G_SLICE; do
+  eval "value=\${$name-}"
+  [ -z "$value" ] || keep="$keep $name=$value"
+done
 run () {
-  env -i PATH=/usr/bin:/bin ${LD_LIBRARY_PATH:+LD_LIBRARY_PATH="$LD_LIBRARY_PATH"} \
+  # shellcheck disable=SC2086
+  env -i PATH=/usr/bin:/bin $keep \
     HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/config" XDG_DATA_HOME="$tmp/home/data" \
     XDG_CACHE_HOME="$tmp/home/cache" \
     XDG_RUNTIME_DIR="$tmp/run" GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$schemas" \
