@@ -1,0 +1,438 @@
+#!/usr/bin/python3
+# test-preferences.py: the preferences window, the keyring and settings applied without
+# a restart, under Xvfb.
+#
+# Run it inside dbus-run-session; it starts its own Xvfb and a throwaway, unlocked
+# gnome-keyring (files in a temporary home), so the user's keyring is never reached.
+# KakaoPay is a separate `kakaopay-sandbox` process (KP_SANDBOX); the relay case runs
+# a `kakaopay-relay` process (KP_RELAY). Settings live in a keyfile (GSETTINGS_BACKEND
+# =keyfile) that the test reads to check that no secret lands there.
+#
+# Copyright 2026 The KakaoPay POS authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import gi
+
+import kpui
+from kpui import Pos, customer, start_xvfb, wait_until
+from kpwindows import WindowsMixin
+
+gi.require_version('Atspi', '2.0')
+gi.require_version('Secret', '1')
+from gi.repository import Atspi, GLib, Secret  # noqa: E402
+
+BUILD = os.path.dirname(os.path.dirname(kpui.POS))
+SANDBOX = os.environ.get('KP_SANDBOX') or os.path.join(BUILD, 'sandbox', 'kakaopay-sandbox')
+RELAY = os.environ.get('KP_RELAY') or os.path.join(BUILD, 'relay', 'kakaopay-relay')
+
+SCHEMA = Secret.Schema.new('io.github.kppos.KakaoPayPos', Secret.SchemaFlags.NONE,
+                           {'kind': Secret.SchemaAttributeType.STRING})
+
+
+# -- the throwaway keyring --
+
+def start_keyring():
+    """An unlocked gnome-keyring on this session bus, its files in a temporary home."""
+    home = tempfile.mkdtemp(prefix='kp-ui-keyring-')
+    env = dict(os.environ)
+    for name, sub in (('HOME', 'home'), ('XDG_DATA_HOME', 'data'),
+                      ('XDG_CONFIG_HOME', 'config'), ('XDG_RUNTIME_DIR', 'runtime')):
+        path = os.path.join(home, sub)
+        os.makedirs(path, mode=0o700)
+        env[name] = path
+    subprocess.run(['gnome-keyring-daemon', '--unlock', '--components=secrets'],
+                   input=b'kp-test-password', env=env, stdout=subprocess.DEVNULL, check=True)
+    return home
+
+
+def keyring(kind):
+    return Secret.password_lookup_sync(SCHEMA, {'kind': kind}, None)
+
+
+def keyring_clear():
+    for kind in ('secret-key', 'relay-token'):
+        Secret.password_clear_sync(SCHEMA, {'kind': kind}, None)
+
+
+# -- KakaoPay and the relay as separate processes --
+
+class Server:
+    def __init__(self, argv, prefix):
+        self.dir = tempfile.mkdtemp(prefix=prefix)
+        self.proc = subprocess.Popen(argv(self.dir), stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+        first = self.proc.stdout.readline()
+        match = re.search(r'listening on (http://\S+)', first)
+        if match is None:
+            raise RuntimeError('%s did not start: %s' % (argv(self.dir)[0], first))
+        self.url = match.group(1).rstrip('/')
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def start_sandbox():
+    key = 'DEV' + secrets.token_hex(20).upper()[:37]
+
+    def argv(path):
+        with open(os.path.join(path, 'key'), 'w') as f:
+            f.write(key + '\n')
+        return [SANDBOX, '--listen', '127.0.0.1:0', '--key-file', os.path.join(path, 'key')]
+    server = Server(argv, 'kp-ui-sandbox-')
+    server.key = key
+    return server
+
+
+def start_relay(terminal, token):
+    def argv(path):
+        config = os.path.join(path, 'relay.conf')
+        with open(config, 'w') as f:
+            f.write('[relay]\nlisten=127.0.0.1:0\n\n[terminal %s]\ntoken=%s\n' % (terminal, token))
+        return [RELAY, '--config', config]
+    return Server(argv, 'kp-ui-relay-')
+
+
+# -- the program and its preferences --
+
+class PrefsPos(WindowsMixin, Pos):
+    def keyfile(self):
+        path = os.path.join(self.env['XDG_CONFIG_HOME'], 'glib-2.0', 'settings', 'keyfile')
+        try:
+            with open(path, encoding='utf-8') as f:
+                return f.read()
+        except FileNotFoundError:
+            return ''
+
+    def setting(self, key):
+        match = re.search(r'^%s=(.*)$' % re.escape(key), self.keyfile(), re.M)
+        return match.group(1) if match else None
+
+    def journal_bytes(self):
+        data = b''
+        for suffix in ('', '-wal', '-shm'):
+            try:
+                with open(self.journal + suffix, 'rb') as f:
+                    data += f.read()
+            except FileNotFoundError:
+                pass
+        return data
+
+    def focus_main_window(self):
+        found = subprocess.run(['xdotool', 'search', '--pid', str(self.proc.pid), '--name',
+                                '^KakaoPay POS'], capture_output=True, text=True).stdout.split()
+        for window in found:
+            subprocess.run(['xdotool', 'windowfocus', window], stderr=subprocess.DEVNULL,
+                           check=False)
+
+    def preferences(self):
+        self.key('ctrl+comma')
+        return Prefs(self, self.wait_window('Preferences', role='frame'))
+
+
+def do_action(acc, name=None):
+    n = Atspi.Action.get_n_actions(acc)
+    names = [Atspi.Action.get_action_name(acc, i) for i in range(n)]
+    Atspi.Action.do_action(acc, names.index(name) if name in names else 0)
+
+
+class Prefs:
+    def __init__(self, pos, window):
+        self.pos = pos
+        self.win = window
+
+    def find(self, role, name, exact=True, timeout=10.0):
+        def look():
+            for r, n, focused, acc in self.win.widgets():
+                if r == role and (n == name if exact else name in n):
+                    return acc
+            return None
+        return wait_until('%s “%s”' % (role, name), look, timeout)
+
+    def page(self, title):
+        do_action(self.find('page tab', title))
+        time.sleep(0.3)
+
+    def point(self, acc):
+        """A mouse click in the middle of @acc (GTK 4.8 does not take the focus or text
+        through AT-SPI; the window sits at the screen's origin without a window
+        manager)."""
+        ext = Atspi.Component.get_extents(acc, Atspi.CoordType.WINDOW)
+        subprocess.run(['xdotool', 'mousemove', str(ext.x + ext.width // 2),
+                        str(ext.y + ext.height // 2), 'click', '1'], check=True)
+
+    def fill(self, title, text, apply=True):
+        """Types into the entry row @title (replacing what is there) and applies it."""
+        acc = self.find('text', title)
+        self.point(acc)
+        # GTK 4.8 does not report the row's focus through AT-SPI: the text shows it took it.
+        time.sleep(0.3)
+        self.pos.key('ctrl+a', 'BackSpace')
+        if text:
+            self.pos.type(text)
+        wait_until('“%s” typed' % title, lambda: self.text_of(title) == text)
+        if apply:
+            self.pos.key('Return')
+
+    def text_of(self, title):
+        acc = self.find('text', title)
+        return Atspi.Text.get_text(acc, 0, Atspi.Text.get_character_count(acc)) or ''
+
+    def click(self, label):
+        """Clicks the push button whose label (mnemonic aside) is @label."""
+        acc = self.find('push button', label, exact=False)
+        do_action(acc, 'click')
+
+    def switch_on(self, title):
+        acc = self.find('check box', title)
+        return acc.get_state_set().contains(Atspi.StateType.CHECKED)
+
+    def toggle(self, title):
+        do_action(self.find('check box', title))
+
+    def has_text(self, fragment):
+        return self.win.has_text(fragment)
+
+    def wait_text(self, fragment, timeout=20.0):
+        return self.win.wait_text(fragment, timeout)
+
+
+def assert_no_secret(pos, secret):
+    """Nowhere but the keyring: not the settings, the journal, the output, the logs."""
+    assert secret not in pos.keyfile(), 'the secret is in the settings'
+    assert secret.encode() not in pos.journal_bytes(), 'the secret is in the journal'
+    assert secret not in pos.output(), 'the secret is in the output'
+    for root, dirs, files in os.walk(pos.dir):
+        for name in files:
+            path = os.path.join(root, name)
+            if path.endswith('.log') or name.startswith('journal.sqlite3'):
+                continue
+            try:
+                with open(path, 'rb') as f:
+                    assert secret.encode() not in f.read(), 'the secret is in ' + path
+            except OSError:
+                pass
+
+
+# -- the cases --
+
+def test_shop_business_number():
+    keyring_clear()
+    pos = PrefsPos(sandbox=False, settings={'terminal-id': "'T1'"})
+    try:
+        prefs = pos.preferences()
+        prefs.fill('Shop name', 'Kakao Coffee')
+        wait_until('the shop name saved', lambda: pos.setting('shop-name') == "'Kakao Coffee'")
+
+        # A wrong check digit: a clear error at the field, nothing saved.
+        prefs.fill('Business registration number', '220-81-62518')
+        prefs.wait_text('check digit does not match')
+        time.sleep(0.5)
+        assert pos.setting('shop-business-number') is None, pos.keyfile()
+        prefs.fill('Business registration number', '22081625')
+        prefs.wait_text('has 10 digits')
+        assert pos.setting('shop-business-number') is None, pos.keyfile()
+
+        # Without dashes: accepted, stored and shown as XXX-XX-XXXXX, the error gone.
+        prefs.fill('Business registration number', '2208162517')
+        wait_until('the number saved',
+                   lambda: pos.setting('shop-business-number') == "'220-81-62517'")
+        wait_until('the number shown with dashes',
+                   lambda: prefs.text_of('Business registration number') == '220-81-62517')
+        assert not prefs.has_text('check digit'), prefs.win.texts()
+
+        prefs.fill('Phone', 'call me')
+        prefs.wait_text('phone number with digits')
+        prefs.fill('Phone', '02-123-4567')
+        wait_until('the phone saved', lambda: pos.setting('shop-phone') == "'02-123-4567'")
+    finally:
+        pos.cleanup()
+
+
+def test_account_and_real_payments():
+    keyring_clear()
+    sandbox = start_sandbox()
+    pos = PrefsPos(sandbox=False,
+                   settings={'callback-listen': "'127.0.0.1:0'", 'terminal-id': "'T1'"},
+                   extra_env={'G_MESSAGES_DEBUG': 'all'})
+    try:
+        assert pos.has_text('TEST MODE'), pos.texts()
+        prefs = pos.preferences()
+        prefs.page('KakaoPay')
+        prefs.wait_text('Not set')
+
+        # No real payments without an account: refused, with the reason.
+        prefs.fill('CID (merchant code)', 'TC0ONETIME')
+        wait_until('the CID saved', lambda: pos.setting('cid') == "'TC0ONETIME'")
+        assert prefs.switch_on('Test mode')
+        prefs.toggle('Test mode')
+        prefs.wait_text('first enter the shop’s secret key')
+        assert prefs.switch_on('Test mode')
+        assert pos.setting('test-mode') is None
+
+        # The API address under Advanced: the sandbox process.
+        prefs.point(prefs.find('list item', 'Advanced'))
+        prefs.fill('API address (empty: KakaoPay’s own)', sandbox.url)
+        wait_until('the API address saved', lambda: pos.setting('api-base') == "'%s'" % sandbox.url)
+
+        # Test connection with a wrong key, then the right one (typed, not yet saved).
+        wrong = 'DEV' + 'F' * 37
+        prefs.fill('Secret key', wrong, apply=False)
+        prefs.click('Test Connection')
+        prefs.wait_text('rejected the secret key (-401)')
+        prefs.fill('Secret key', sandbox.key, apply=False)
+        prefs.click('Test Connection')
+        prefs.wait_text('Connected: KakaoPay accepted the secret key and the CID')
+        assert not prefs.has_text('rejected'), prefs.win.texts()
+
+        # Nothing listens there: a network problem, not a key problem.
+        prefs.fill('API address (empty: KakaoPay’s own)', 'http://127.0.0.1:9', apply=False)
+        prefs.click('Test Connection')
+        prefs.wait_text('Could not reach KakaoPay')
+        prefs.fill('API address (empty: KakaoPay’s own)', sandbox.url, apply=False)
+
+        # Saved: in the keyring, nowhere else.
+        prefs.fill('Secret key', sandbox.key)
+        prefs.wait_text('Stored')
+        wait_until('the key in the keyring', lambda: keyring('secret-key') == sandbox.key)
+        assert prefs.text_of('Secret key') == ''
+        assert_no_secret(pos, sandbox.key)
+
+        # Leaving test mode asks first; staying is the default.
+        prefs.toggle('Test mode')
+        dialog = pos.wait_window('', role='dialog')
+        dialog.wait_text('Take Real Payments?')
+        assert dialog.has_text('real money'), dialog.texts()
+        assert pos.setting('test-mode') is None
+        buttons = [acc for role, name, focused, acc in dialog.widgets()
+                   if role == 'push button' and name.endswith('Take Real Payments')]
+        do_action(buttons[0], 'click')
+        wait_until('real payments saved', lambda: pos.setting('test-mode') == 'false')
+        wait_until('the banner gone', lambda: not pos.has_text('TEST MODE'))
+        assert not prefs.switch_on('Test mode')
+
+        # No restart: the next sale goes to the configured API.
+        do_action(prefs.find('push button', 'Close'), 'click')
+        prefs.win.wait_closed()
+        # Without a window manager nothing gives the main window the keyboard back.
+        pos.focus_main_window()
+        wait_until('focus on the item field', lambda: pos.focused() == ('text', 'Item name'))
+        pos.add_line('Tea', 1, '3000')
+        pos.wait_text('Charge ₩3,000')
+        pos.key('ctrl+Return')
+        url = pos.qr()
+        assert url.startswith(sandbox.url), (url, sandbox.url)
+        sale = pos.wait_state('AWAITING_CUSTOMER')
+        assert sale['cid'] == 'TC0ONETIME'
+        location, status, body = customer(url, 'pay')
+        assert status == 200, (status, location)
+        pos.wait_state('APPROVED')
+        assert_no_secret(pos, sandbox.key)
+
+        # Back to test mode, explicitly: the embedded sandbox again, also without restart.
+        prefs = pos.preferences()
+        prefs.page('KakaoPay')
+        prefs.toggle('Test mode')
+        wait_until('test mode saved', lambda: pos.setting('test-mode') == 'true')
+        wait_until('the banner back', lambda: pos.has_text('TEST MODE'))
+    finally:
+        pos.cleanup()
+        sandbox.close()
+        keyring_clear()
+
+
+def test_relay_sale():
+    if not os.path.exists(RELAY):
+        raise AssertionError('kakaopay-relay not built: ' + RELAY)
+    token = secrets.token_hex(16)
+    relay = start_relay('T7', token)
+    sandbox = start_sandbox()
+    files = tempfile.mkdtemp(prefix='kp-ui-files-')
+    key_file = os.path.join(files, 'key')
+    token_file = os.path.join(files, 'token')
+    with open(key_file, 'w') as f:
+        f.write(sandbox.key + '\n')
+    with open(token_file, 'w') as f:
+        f.write(token + '\n')
+    keyring_clear()
+    pos = PrefsPos(['--api-base', sandbox.url, '--secret-key-file', key_file,
+                    '--relay', relay.url, '--relay-token-file', token_file,
+                    '--terminal-id', 'T7'],
+                   sandbox=False, settings={'terminal-id': "'T7'"},
+                   extra_env={'G_MESSAGES_DEBUG': 'all'})
+    try:
+        pos.wait_text('Relay: connected')
+        pos.add_line('Cake', 1, '6500')
+        pos.wait_text('Charge ₩6,500')
+        pos.key('ctrl+Return')
+        url = pos.qr()
+        sale = pos.wait_state('AWAITING_CUSTOMER')
+        assert sale['partner_order_id'].startswith('T7-')
+        # The customer's phone is sent to the relay, which hands the approval on.
+        location, status, body = customer(url, 'pay')
+        assert location.startswith(relay.url + '/t/T7/approve/'), location
+        assert status == 200, (status, body)
+        sale = pos.wait_state('APPROVED')
+        assert sale['aid']
+        # --secret-key-file and --relay-token-file: the keyring was never written.
+        assert keyring('secret-key') is None and keyring('relay-token') is None
+        assert_no_secret(pos, sandbox.key)
+        assert_no_secret(pos, token)
+    finally:
+        pos.cleanup()
+        sandbox.close()
+        relay.close()
+        shutil.rmtree(files, ignore_errors=True)
+
+
+def test_relay_token_rejected():
+    relay = start_relay('T7', secrets.token_hex(16))
+    sandbox = start_sandbox()
+    keyring_clear()
+    pos = PrefsPos(['--api-base', sandbox.url, '--relay', relay.url, '--terminal-id', 'T7'],
+                   sandbox=False, settings={'terminal-id': "'T7'"})
+    try:
+        # No token yet: the window says how to fix it.
+        pos.wait_text('relay token is not set')
+        prefs = pos.preferences()
+        prefs.page('Approvals')
+        prefs.fill('Terminal token', 'not-the-token')
+        wait_until('the token in the keyring', lambda: keyring('relay-token') == 'not-the-token')
+        assert 'not-the-token' not in pos.keyfile()
+        pos.wait_text('terminal token rejected')
+    finally:
+        pos.cleanup()
+        sandbox.close()
+        relay.close()
+        keyring_clear()
+
+
+if __name__ == '__main__':
+    xvfb = start_xvfb()
+    keyring_home = start_keyring()
+    status = kpui.Tap([
+        test_shop_business_number,
+        test_account_and_real_payments,
+        test_relay_sale,
+        test_relay_token_rejected,
+    ]).run(sys.argv[1] if len(sys.argv) > 1 else None)
+    xvfb.terminate()
+    xvfb.wait()
+    shutil.rmtree(keyring_home, ignore_errors=True)
+    sys.exit(status)
