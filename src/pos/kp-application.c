@@ -293,13 +293,15 @@ kp_application_handle_local_options (GApplication *app,
   return G_APPLICATION_CLASS (kp_application_parent_class)->handle_local_options (app, options);
 }
 
+/* Every problem found while setting up, one per line. */
 static void
 set_setup_error (KpApplication *self,
                  const char    *message)
 {
+  g_autofree char *old = g_steal_pointer (&self->setup_error);
+
   g_warning ("%s", message);
-  if (self->setup_error == NULL)
-    self->setup_error = g_strdup (message);
+  self->setup_error = old != NULL ? g_strconcat (old, "\n", message, NULL) : g_strdup (message);
 }
 
 /* The first non-loopback IPv4 address: what a phone on the shop's network reaches. */
@@ -624,9 +626,8 @@ setup_relay (KpApplication *self,
     }
   else if (relay_token == NULL || *relay_token == '\0')
     {
-      if (self->setup_error == NULL)
-        set_setup_error (self, _("Approvals go through a relay, but this terminal’s relay "
-                                 "token is not set. Enter it in Preferences."));
+      set_setup_error (self, _("Approvals go through a relay, but this terminal’s relay "
+                               "token is not set. Enter it in Preferences."));
     }
 
   /* The same relay, terminal and token (the nonce tells the token apart without keeping
@@ -713,7 +714,7 @@ rebuild_services (KpApplication *self,
     {
       retire (self, g_steal_pointer (&self->sandbox));
       g_clear_pointer (&self->sandbox_key, wipe_free);
-      if (secret_key == NULL && self->setup_error == NULL)
+      if (secret_key == NULL)
         set_setup_error (self, _("No KakaoPay secret key is set: payments cannot start. "
                                  "Enter it in Preferences, or switch to test mode."));
     }

@@ -596,6 +596,15 @@ on_leave_test_mode_response_cb (AdwMessageDialog    *dialog,
     gtk_switch_set_active (self->test_mode_switch, TRUE);
 }
 
+static void sync_test_mode (KpPreferencesWindow *self);
+
+static gboolean
+sync_test_mode_cb (gpointer user_data)
+{
+  sync_test_mode (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_test_mode_state_set_cb (GtkSwitch           *sw,
                            gboolean             state,
@@ -627,7 +636,9 @@ on_test_mode_state_set_cb (GtkSwitch           *sw,
                     ? _("To take real payments, first enter the shop’s CID below.")
                     : _("To take real payments, first enter the shop’s secret key below "
                         "and press Enter to keep it in the keyring."));
-      gtk_switch_set_active (sw, TRUE);
+      /* Put the switch back once GTK has finished with this change. */
+      g_idle_add_full (G_PRIORITY_DEFAULT, sync_test_mode_cb, g_object_ref (self),
+                       g_object_unref);
       return TRUE;
     }
   show_error (self->mode_error_label, NULL, NULL);
@@ -872,7 +883,9 @@ bind_choice (KpPreferencesWindow *self,
 static void
 update_delivery (KpPreferencesWindow *self)
 {
-  gboolean relay = adw_combo_row_get_selected (self->delivery_row) == 1;
+  /* --relay on the command line puts this run in relay mode whatever is chosen. */
+  gboolean relay = adw_combo_row_get_selected (self->delivery_row) == 1 ||
+                   kp_application_has_option (self->application, "relay");
 
   gtk_widget_set_visible (GTK_WIDGET (self->listener_group), !relay);
   gtk_widget_set_visible (GTK_WIDGET (self->relay_group), relay);
@@ -895,6 +908,9 @@ note_overrides (KpPreferencesWindow *self)
     adw_action_row_set_subtitle (self->test_mode_row,
                                  _("Set on the command line for this run: changes here apply "
                                    "at the next start"));
+  if (kp_application_has_option (self->application, "relay"))
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->delivery_row),
+                                 _("Through a relay for this run (set on the command line)"));
 }
 
 static void

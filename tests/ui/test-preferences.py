@@ -70,10 +70,14 @@ class Server:
         self.dir = tempfile.mkdtemp(prefix=prefix)
         self.proc = subprocess.Popen(argv(self.dir), stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True)
-        first = self.proc.stdout.readline()
-        match = re.search(r'listening on (http://\S+)', first)
-        if match is None:
-            raise RuntimeError('%s did not start: %s' % (argv(self.dir)[0], first))
+        seen = ''
+        match = None
+        while match is None:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError('%s did not start: %s' % (argv(self.dir)[0], seen))
+            seen += line
+            match = re.search(r'listening on (http://\S+)', line)
         self.url = match.group(1).rstrip('/')
 
     def close(self):
@@ -92,7 +96,8 @@ def start_sandbox():
     key = 'DEV' + secrets.token_hex(20).upper()[:37]
 
     def argv(path):
-        with open(os.path.join(path, 'key'), 'w') as f:
+        with open(os.open(os.path.join(path, 'key'), os.O_WRONLY | os.O_CREAT, 0o600),
+                  'w') as f:
             f.write(key + '\n')
         return [SANDBOX, '--listen', '127.0.0.1:0', '--key-file', os.path.join(path, 'key')]
     server = Server(argv, 'kp-ui-sandbox-')
@@ -103,7 +108,7 @@ def start_sandbox():
 def start_relay(terminal, token):
     def argv(path):
         config = os.path.join(path, 'relay.conf')
-        with open(config, 'w') as f:
+        with open(os.open(config, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as f:
             f.write('[relay]\nlisten=127.0.0.1:0\n\n[terminal %s]\ntoken=%s\n' % (terminal, token))
         return [RELAY, '--config', config]
     return Server(argv, 'kp-ui-relay-')
