@@ -401,8 +401,9 @@ long_poll (KpRelayClient *self)
   g_autofree char *url = NULL;
   g_autoptr (SoupMessage) msg = NULL;
 
+  /* The first poll returns at once: it tells whether the relay takes us at all. */
   url = g_strdup_printf ("%s?after=%" G_GINT64_FORMAT "&wait=%d", base, self->last_id,
-                         LONG_POLL_WAIT);
+                         self->state == KP_RELAY_STATE_LONG_POLL ? LONG_POLL_WAIT : 0);
   msg = soup_message_new (SOUP_METHOD_GET, url);
   if (msg == NULL)
     {

@@ -1,0 +1,1044 @@
+/* test-relay.c: kakaopay-relay (the real program) and the terminal's relay client
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "kp-approval-listener.h"
+#include "kp-relay-client.h"
+#include "kp-relay.h"
+#include "kp-test-server.h"
+
+#define TOKEN "0123456789abcdef-secret"
+
+typedef struct
+{
+  GSubprocess *relay;
+  char        *dir;
+  char        *config;
+  char        *url;
+  SoupSession *session;
+} Fixture;
+
+/* Every callback the listener emitted: "order kind pg_token" → how many times. */
+typedef struct
+{
+  GHashTable *seen;
+  guint       n;
+  char       *last_order_id;
+  KpCallbackKind last_kind;
+  char       *last_pg_token;
+  KpRelayClient *stop_on_callback;
+} Received;
+
+static char *
+terminal_token (guint i)
+{
+  return i == 0 ? g_strdup (TOKEN) : g_strdup_printf ("token-%03u-0123456789abcdef", i);
+}
+
+static char *
+terminal_name (guint i)
+{
+  return i == 0 ? g_strdup ("T1") : g_strdup_printf ("T%03u", i);
+}
+
+/* A relay outlives no test, even one that aborts. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* Starts kakaopay-relay on 127.0.0.1:0 with @n_terminals terminals (T1 with TOKEN,
+ * then T001…), @extra_relay lines in [relay], and @args after --config. */
+static void
+relay_start (Fixture     *f,
+             guint        n_terminals,
+             const char  *extra_relay,
+             const char  *arg)
+{
+  g_autoptr (GString) text = g_string_new ("[relay]\nlisten=127.0.0.1:9\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  const char *relay_exe = g_getenv ("KP_RELAY");
+
+  g_assert_nonnull (relay_exe);
+  if (extra_relay != NULL)
+    g_string_append (text, extra_relay);
+  for (guint i = 0; i < n_terminals; i++)
+    {
+      g_autofree char *name = terminal_name (i);
+      g_autofree char *token = terminal_token (i);
+
+      g_string_append_printf (text, "\n[terminal %s]\ntoken=%s\n", name, token);
+    }
+  g_file_set_contents_full (f->config, text->str, text->len, G_FILE_SET_CONTENTS_NONE, 0600,
+                            &error);
+  g_assert_no_error (error);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  f->relay = g_subprocess_launcher_spawn (launcher, &error, relay_exe, "--config", f->config,
+                                          "--listen", "127.0.0.1:0", arg, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->relay));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  f->url = g_strdup (line + strlen ("listening on "));
+}
+
+static void
+relay_stop (Fixture *f)
+{
+  if (f->relay == NULL)
+    return;
+  g_subprocess_send_signal (f->relay, SIGTERM);
+  g_assert_true (g_subprocess_wait (f->relay, NULL, NULL));
+  g_assert_true (g_subprocess_get_if_exited (f->relay));
+  g_assert_cmpint (g_subprocess_get_exit_status (f->relay), ==, 0);
+  g_clear_object (&f->relay);
+  g_clear_pointer (&f->url, g_free);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("kp-relay-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->config = g_build_filename (f->dir, "relay.conf", NULL);
+  f->session = soup_session_new_with_options ("timeout", 20, "max-conns", 64,
+                                              "max-conns-per-host", 32, NULL);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  relay_stop (f);
+  g_clear_object (&f->session);
+  g_unlink (f->config);
+  g_rmdir (f->dir);
+  g_free (f->config);
+  g_free (f->dir);
+}
+
+static void
+on_callback_cb (KpApprovalListener *listener,
+                const char         *order_id,
+                KpCallbackKind      kind,
+                const char         *pg_token,
+                Received           *received)
+{
+  g_autofree char *key = g_strdup_printf ("%s %s %s", order_id, kp_callback_kind_to_string (kind),
+                                          pg_token != NULL ? pg_token : "-");
+
+  g_hash_table_replace (received->seen, g_strdup (key),
+                        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (received->seen,
+                                                                                 key)) + 1));
+  received->n++;
+  g_free (received->last_order_id);
+  received->last_order_id = g_strdup (order_id);
+  received->last_kind = kind;
+  g_free (received->last_pg_token);
+  received->last_pg_token = g_strdup (pg_token);
+  /* Stops the client before it acknowledges this event. */
+  if (received->stop_on_callback != NULL)
+    kp_relay_client_stop (g_steal_pointer (&received->stop_on_callback));
+}
+
+static void
+received_init (Received *received)
+{
+  memset (received, 0, sizeof *received);
+  received->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+received_clear (Received *received)
+{
+  g_hash_table_unref (received->seen);
+  g_free (received->last_order_id);
+  g_free (received->last_pg_token);
+}
+
+static gboolean
+on_wake_cb (gpointer user_data)
+{
+  gboolean *woken = user_data;
+
+  *woken = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context for @ms milliseconds. */
+static void
+spin (guint ms)
+{
+  gboolean woken = FALSE;
+
+  g_timeout_add (ms, on_wake_cb, &woken);
+  while (!woken)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Iterates the main context until @condition holds or @seconds passed. */
+static gboolean
+wait_for (Condition condition,
+          gpointer  data,
+          guint     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      spin (5);
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  KpRelayClient *client;
+  KpRelayState   state;
+} StateWait;
+
+static gboolean
+state_reached (gpointer data)
+{
+  StateWait *wait = data;
+
+  return kp_relay_client_get_state (wait->client) == wait->state;
+}
+
+static void
+assert_state_reached (KpRelayClient *client,
+                      KpRelayState   state)
+{
+  StateWait wait = { client, state };
+
+  if (!wait_for (state_reached, &wait, 15))
+    g_error ("relay client is %s, not %s", kp_relay_state_to_string (kp_relay_client_get_state (client)),
+             kp_relay_state_to_string (state));
+}
+
+typedef struct
+{
+  Received *received;
+  guint     n;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *wait = data;
+
+  return wait->received->n >= wait->n;
+}
+
+static void
+assert_received (Received *received,
+                 guint     n)
+{
+  CountWait wait = { received, n };
+
+  if (!wait_for (count_reached, &wait, 30))
+    g_error ("the listener got %u callbacks, not %u", received->n, n);
+}
+
+static guint
+http_get (Fixture     *f,
+          const char  *url,
+          const char  *authorization,
+          char       **out_body)
+{
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
+
+  g_assert_nonnull (msg);
+  if (authorization != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                  authorization);
+  body = kp_test_http_send (f->session, msg, &error);
+  g_assert_no_error (error);
+  if (out_body != NULL)
+    *out_body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return soup_message_get_status (msg);
+}
+
+/* The customer's phone arriving from KakaoPay's redirect. */
+static guint
+customer (Fixture        *f,
+          guint           terminal,
+          KpCallbackKind  kind,
+          const char     *order_id,
+          const char     *pg_token,
+          char          **out_body)
+{
+  g_autofree char *name = terminal_name (terminal);
+  g_autofree char *token = terminal_token (terminal);
+  g_autofree char *nonce = kp_relay_nonce (token, order_id);
+  g_autofree char *url = NULL;
+
+  url = g_strdup_printf ("%s/t/%s/%s/%s?n=%s%s%s", f->url, name, kp_callback_kind_to_string (kind),
+                         order_id, nonce, pg_token != NULL ? "&pg_token=" : "",
+                         pg_token != NULL ? pg_token : "");
+  return http_get (f, url, NULL, out_body);
+}
+
+/* The events a long poll with after=0, wait=0 returns now (and acknowledges nothing). */
+static guint
+n_queued (Fixture *f,
+          guint    terminal)
+{
+  g_autofree char *name = terminal_name (terminal);
+  g_autofree char *token = terminal_token (terminal);
+  g_autofree char *url = g_strdup_printf ("%s/t/%s/events?after=0&wait=0", f->url, name);
+  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
+  g_autofree char *body = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *root;
+
+  g_assert_cmpuint (http_get (f, url, authorization, &body), ==, 200);
+  json_parser_load_from_data (parser, body, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  return json_array_get_length (json_object_get_array_member (root, "events"));
+}
+
+static KpRelayClient *
+client_new (Fixture            *f,
+            guint               terminal,
+            const char         *token,
+            KpApprovalListener *listener)
+{
+  g_autofree char *name = terminal_name (terminal);
+  g_autofree char *default_token = terminal_token (terminal);
+
+  return kp_relay_client_new (f->url, name, token != NULL ? token : default_token, listener);
+}
+
+/* A sale the terminal waits for, with its relay nonce. */
+static void
+expect (KpApprovalListener *listener,
+        KpRelayClient      *client,
+        const char         *order_id)
+{
+  g_autofree char *nonce = kp_relay_client_make_nonce (client, order_id);
+
+  kp_approval_listener_expect (listener, order_id, nonce);
+}
+
+static void
+test_nonce (void)
+{
+  g_autoptr (KpRelayClient) client = kp_relay_client_new ("https://relay.example.com/", "T1",
+                                                          TOKEN, NULL);
+  g_autofree char *nonce = kp_relay_nonce (TOKEN, "O1");
+  g_autofree char *client_nonce = kp_relay_client_make_nonce (client, "O1");
+  g_autofree char *other = kp_relay_nonce (TOKEN, "O2");
+  g_autofree char *url = kp_relay_client_callback_url (client, KP_CALLBACK_CANCEL, "O 1", "ab");
+
+  /* HMAC-SHA256 (key TOKEN, message "O1"), first 32 hex digits (Python's hmac module). */
+  g_assert_cmpstr (nonce, ==, "e17cf277658eb8bd2b3ae6604fc8ab4b");
+  g_assert_cmpstr (client_nonce, ==, nonce);
+  g_assert_cmpuint (strlen (other), ==, KP_RELAY_NONCE_LENGTH);
+  g_assert_cmpstr (other, !=, nonce);
+  g_assert_cmpstr (url, ==, "https://relay.example.com/t/T1/cancel/O%201?n=ab");
+  g_assert_cmpstr (kp_relay_client_get_terminal_id (client), ==, "T1");
+  g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_STOPPED);
+}
+
+static void
+on_state_notify_cb (KpRelayClient *client,
+                    GParamSpec    *pspec,
+                    GPtrArray     *states)
+{
+  g_ptr_array_add (states, (gpointer) kp_relay_state_to_string (kp_relay_client_get_state (client)));
+}
+
+static void
+test_websocket (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (KpRelayClient) client = NULL;
+  g_autoptr (GPtrArray) states = g_ptr_array_new ();
+  g_autofree char *body = NULL;
+  Received received;
+
+  received_init (&received);
+  relay_start (f, 1, NULL, NULL);
+  client = client_new (f, 0, NULL, listener);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  g_signal_connect (client, "notify::state", G_CALLBACK (on_state_notify_cb), states);
+  expect (listener, client, "T1-20261126-0001");
+
+  kp_relay_client_start (client);
+  assert_state_reached (client, KP_RELAY_STATE_WEBSOCKET);
+  g_assert_cmpuint (states->len, ==, 2);
+  g_assert_cmpstr (states->pdata[0], ==, "connecting");
+  g_assert_cmpstr (states->pdata[1], ==, "websocket");
+
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-20261126-0001", "pgtoken0001",
+                              &body), ==, 200);
+  g_assert_nonnull (strstr (body, "결제가 완료되었습니다"));
+  g_assert_nonnull (strstr (body, "Payment received"));
+  assert_received (&received, 1);
+  g_assert_cmpstr (received.last_order_id, ==, "T1-20261126-0001");
+  g_assert_cmpint (received.last_kind, ==, KP_CALLBACK_APPROVE);
+  g_assert_cmpstr (received.last_pg_token, ==, "pgtoken0001");
+
+  /* Acknowledged: nothing stays queued. */
+  spin (200);
+  g_assert_cmpuint (n_queued (f, 0), ==, 0);
+  g_assert_cmpuint (received.n, ==, 1);
+
+  kp_relay_client_stop (client);
+  g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_STOPPED);
+  received_clear (&received);
+}
+
+/* A relay behind a proxy that does not pass WebSockets: the upgrade gets 400. */
+static void
+test_long_poll (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (KpRelayClient) client = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SoupWebsocketConnection) websocket = NULL;
+  g_autofree char *url = NULL;
+  KpTestAsync async = { NULL };
+  g_autoptr (GAsyncResult) result = NULL;
+  Received received;
+
+  received_init (&received);
+  relay_start (f, 1, NULL, "--no-websocket");
+
+  /* A correct upgrade with the right token: refused. */
+  url = g_strdup_printf ("%s/t/T1/events", f->url);
+  msg = soup_message_new ("GET", url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                "Bearer " TOKEN);
+  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        kp_test_async_cb, &async);
+  result = kp_test_async_wait (&async);
+  websocket = soup_session_websocket_connect_finish (f->session, result, &error);
+  g_assert_null (websocket);
+  g_assert_nonnull (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 400);
+
+  client = client_new (f, 0, NULL, listener);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  expect (listener, client, "T1-1");
+  expect (listener, client, "T1-2");
+  kp_relay_client_start (client);
+  assert_state_reached (client, KP_RELAY_STATE_LONG_POLL);
+
+  /* While the poll waits. */
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_CANCEL, "T1-1", NULL, NULL), ==, 200);
+  assert_received (&received, 1);
+  g_assert_cmpstr (received.last_order_id, ==, "T1-1");
+  g_assert_cmpint (received.last_kind, ==, KP_CALLBACK_CANCEL);
+  g_assert_null (received.last_pg_token);
+
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_FAIL, "T1-2", NULL, NULL), ==, 200);
+  assert_received (&received, 2);
+  g_assert_cmpstr (received.last_order_id, ==, "T1-2");
+  g_assert_cmpint (received.last_kind, ==, KP_CALLBACK_FAIL);
+  g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_LONG_POLL);
+
+  /* The next poll (after = the last id) acknowledged both. */
+  spin (300);
+  g_assert_cmpuint (n_queued (f, 0), ==, 0);
+
+  kp_relay_client_stop (client);
+  received_clear (&received);
+}
+
+/* The same with the client told not to try WebSockets at all. */
+static void
+test_long_poll_only (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (KpRelayClient) client = NULL;
+  Received received;
+
+  received_init (&received);
+  relay_start (f, 1, NULL, NULL);
+  client = client_new (f, 0, NULL, listener);
+  g_object_set (client, "use-websocket", FALSE, NULL);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  expect (listener, client, "T1-1");
+
+  /* Queued before the terminal polls. */
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-1", "tok", NULL), ==, 200);
+  kp_relay_client_start (client);
+  assert_received (&received, 1);
+  g_assert_cmpstr (received.last_pg_token, ==, "tok");
+  g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_LONG_POLL);
+  kp_relay_client_stop (client);
+  received_clear (&received);
+}
+
+static void
+on_raw_message_cb (SoupWebsocketConnection *websocket,
+                   SoupWebsocketDataType    type,
+                   GBytes                  *message,
+                   GPtrArray               *messages)
+{
+  g_ptr_array_add (messages, g_strndup (g_bytes_get_data (message, NULL),
+                                        g_bytes_get_size (message)));
+}
+
+static gboolean
+array_not_empty (gpointer data)
+{
+  return ((GPtrArray *) data)->len > 0;
+}
+
+/* A terminal that took an event and went away before acknowledging gets it again. */
+static void
+test_reconnect (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (KpRelayClient) client = NULL;
+  g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (SoupWebsocketConnection) websocket = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *url = NULL;
+  g_autofree char *nonce = kp_relay_nonce (TOKEN, "T1-9");
+  KpTestAsync async = { NULL };
+  JsonObject *event;
+  Received received;
+
+  received_init (&received);
+  relay_start (f, 1, NULL, NULL);
+
+  /* Queued while no terminal is connected. */
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-9", "pg9", NULL), ==, 200);
+  g_assert_cmpuint (n_queued (f, 0), ==, 1);
+
+  /* A bare WebSocket takes it and never acknowledges. */
+  url = g_strdup_printf ("%s/t/T1/events", f->url);
+  msg = soup_message_new ("GET", url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                "Bearer " TOKEN);
+  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        kp_test_async_cb, &async);
+  result = kp_test_async_wait (&async);
+  websocket = soup_session_websocket_connect_finish (f->session, result, &error);
+  g_assert_no_error (error);
+  g_signal_connect (websocket, "message", G_CALLBACK (on_raw_message_cb), messages);
+  g_assert_true (wait_for (array_not_empty, messages, 10));
+  g_assert_cmpuint (messages->len, ==, 1);
+  json_parser_load_from_data (parser, messages->pdata[0], -1, &error);
+  g_assert_no_error (error);
+  event = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (event, "id"), >, 0);
+  g_assert_cmpstr (json_object_get_string_member (event, "kind"), ==, "approve");
+  g_assert_cmpstr (json_object_get_string_member (event, "partner_order_id"), ==, "T1-9");
+  g_assert_cmpstr (json_object_get_string_member (event, "nonce"), ==, nonce);
+  g_assert_cmpstr (json_object_get_string_member (event, "pg_token"), ==, "pg9");
+  soup_websocket_connection_close (websocket, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  spin (100);
+  g_assert_cmpuint (n_queued (f, 0), ==, 1);
+
+  /* The terminal proper connects: the event is delivered once. */
+  client = client_new (f, 0, NULL, listener);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  expect (listener, client, "T1-9");
+  expect (listener, client, "T1-10");
+  kp_relay_client_start (client);
+  assert_received (&received, 1);
+  g_assert_cmpstr (received.last_pg_token, ==, "pg9");
+  spin (200);
+  g_assert_cmpuint (n_queued (f, 0), ==, 0);
+
+  /* Stopped while handling the next event, before acknowledging it: on the next start
+   * the relay sends it again and the client does not hand it on twice. */
+  received.stop_on_callback = client;
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_CANCEL, "T1-10", NULL, NULL), ==, 200);
+  assert_received (&received, 2);
+  g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_STOPPED);
+  g_assert_cmpuint (n_queued (f, 0), ==, 1);
+  kp_relay_client_start (client);
+  assert_state_reached (client, KP_RELAY_STATE_WEBSOCKET);
+  spin (300);
+  g_assert_cmpuint (kp_relay_client_get_n_duplicates (client), ==, 1);
+  g_assert_cmpuint (received.n, ==, 2);
+  g_assert_cmpuint (n_queued (f, 0), ==, 0);
+
+  /* Stopped while an event arrives: it waits, then comes. */
+  kp_relay_client_stop (client);
+  kp_approval_listener_forget (listener, "T1-9");
+  expect (listener, client, "T1-11");
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_FAIL, "T1-11", NULL, NULL), ==, 200);
+  spin (200);
+  g_assert_cmpuint (received.n, ==, 2);
+  kp_relay_client_start (client);
+  assert_received (&received, 3);
+  g_assert_cmpstr (received.last_order_id, ==, "T1-11");
+
+  /* The relay restarts (on the same port is not possible here: a new one); the client
+   * keeps trying with backoff and connects again. */
+  relay_stop (f);
+  assert_state_reached (client, KP_RELAY_STATE_CONNECTING);
+  kp_relay_client_stop (client);
+  received_clear (&received);
+}
+
+static void
+test_rejected (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (KpRelayClient) client = NULL;
+  g_autoptr (KpRelayClient) poller = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *unknown = NULL;
+
+  relay_start (f, 2, NULL, NULL);
+  url = g_strdup_printf ("%s/t/T1/events?wait=0", f->url);
+  unknown = g_strdup_printf ("%s/t/NOPE/events?wait=0", f->url);
+  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 401);
+  g_assert_cmpuint (http_get (f, url, "Bearer wrong-token-0123456789", NULL), ==, 401);
+  g_assert_cmpuint (http_get (f, url, "Bearer " TOKEN "x", NULL), ==, 401);
+  g_assert_cmpuint (http_get (f, url, "Basic " TOKEN, NULL), ==, 401);
+  /* Another terminal's token. */
+  g_assert_cmpuint (http_get (f, url, "Bearer token-001-0123456789abcdef", NULL), ==, 401);
+  g_assert_cmpuint (http_get (f, unknown, "Bearer " TOKEN, NULL), ==, 401);
+  g_assert_cmpuint (http_get (f, url, "Bearer " TOKEN, NULL), ==, 200);
+
+  client = client_new (f, 0, "wrong-token-0123456789", listener);
+  kp_relay_client_start (client);
+  assert_state_reached (client, KP_RELAY_STATE_REJECTED);
+  /* No retry. */
+  spin (600);
+  g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_REJECTED);
+
+  poller = client_new (f, 0, "wrong-token-0123456789", listener);
+  kp_relay_client_set_use_websocket (poller, FALSE);
+  kp_relay_client_start (poller);
+  assert_state_reached (poller, KP_RELAY_STATE_REJECTED);
+}
+
+static void
+test_forged (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (KpRelayClient) client = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *nonce = kp_relay_nonce (TOKEN, "T1-1");
+  g_autofree char *other_nonce = kp_relay_nonce ("token-001-0123456789abcdef", "T1-1");
+  Received received;
+
+  received_init (&received);
+  relay_start (f, 2, NULL, NULL);
+  client = client_new (f, 0, NULL, listener);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  expect (listener, client, "T1-1");
+  kp_relay_client_start (client);
+  assert_state_reached (client, KP_RELAY_STATE_WEBSOCKET);
+
+  /* Wrong nonce, none, another terminal's, another order's, unknown terminal. */
+  url = g_strdup_printf ("%s/t/T1/approve/T1-1?n=0123456789abcdef0123456789abcdef&pg_token=x",
+                         f->url);
+  g_assert_cmpuint (http_get (f, url, NULL, &body), ==, 404);
+  g_assert_nonnull (strstr (body, "알 수 없는 결제입니다"));
+  g_clear_pointer (&url, g_free);
+  url = g_strdup_printf ("%s/t/T1/approve/T1-1?pg_token=x", f->url);
+  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_clear_pointer (&url, g_free);
+  url = g_strdup_printf ("%s/t/T1/approve/T1-1?n=%s&pg_token=x", f->url, other_nonce);
+  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_clear_pointer (&url, g_free);
+  url = g_strdup_printf ("%s/t/T1/approve/T1-2?n=%s&pg_token=x", f->url, nonce);
+  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_clear_pointer (&url, g_free);
+  url = g_strdup_printf ("%s/t/T9/approve/T1-1?n=%s&pg_token=x", f->url, nonce);
+  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_clear_pointer (&url, g_free);
+  url = g_strdup_printf ("%s/t/T1/refund/T1-1?n=%s", f->url, nonce);
+  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_clear_pointer (&url, g_free);
+  url = g_strdup_printf ("%s/kakaopay/approve/T1-1?n=%s&pg_token=x", f->url, nonce);
+  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+
+  /* Approve without a usable pg_token. */
+  g_clear_pointer (&body, g_free);
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-1", NULL, &body), ==, 400);
+  g_assert_nonnull (strstr (body, "결제 정보가 없습니다"));
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-1", "%01", NULL), ==, 400);
+
+  /* Nothing was queued, nothing delivered. */
+  spin (300);
+  g_assert_cmpuint (received.n, ==, 0);
+  g_assert_cmpuint (n_queued (f, 0), ==, 0);
+
+  /* A valid nonce for an order this terminal does not expect: the relay passes it,
+   * the listener refuses it. */
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_CANCEL, "T1-77", NULL, NULL), ==, 200);
+  spin (300);
+  g_assert_cmpuint (received.n, ==, 0);
+  g_assert_cmpuint (kp_approval_listener_get_n_rejected (listener), ==, 1);
+
+  kp_relay_client_stop (client);
+  received_clear (&received);
+}
+
+static void
+test_bounds (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *body = NULL;
+  g_autofree char *name = NULL;
+  JsonArray *events;
+
+  relay_start (f, 1, "max-events=3\nmax-event-age=2\n", NULL);
+
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_autofree char *order = g_strdup_printf ("T1-%u", i);
+
+      g_assert_cmpuint (customer (f, 0, KP_CALLBACK_FAIL, order, NULL, NULL), ==, 200);
+    }
+  /* A reload of the same page adds nothing. */
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_FAIL, "T1-5", NULL, NULL), ==, 200);
+
+  /* The oldest beyond the count were dropped. */
+  g_assert_cmpuint (http_get (f, f->url, NULL, NULL), ==, 404);
+  name = g_strdup_printf ("%s/t/T1/events?after=0&wait=0", f->url);
+  g_assert_cmpuint (http_get (f, name, "Bearer " TOKEN, &body), ==, 200);
+  json_parser_load_from_data (parser, body, -1, &error);
+  g_assert_no_error (error);
+  events = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "events");
+  g_assert_cmpuint (json_array_get_length (events), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+      g_autofree char *order = g_strdup_printf ("T1-%u", i + 3);
+
+      g_assert_cmpstr (json_object_get_string_member (event, "partner_order_id"), ==, order);
+      if (i > 0)
+        g_assert_cmpint (json_object_get_int_member (event, "id"), >,
+                         json_object_get_int_member (json_array_get_object_element (events,
+                                                                                    i - 1),
+                                                     "id"));
+    }
+
+  /* …and the rest after max-event-age. */
+  g_usleep (2200 * 1000);
+  g_assert_cmpuint (n_queued (f, 0), ==, 0);
+
+  /* A long poll with nothing to say answers after its wait, empty. */
+  {
+    g_autofree char *poll = g_strdup_printf ("%s/t/T1/events?after=0&wait=1", f->url);
+    g_autofree char *poll_body = NULL;
+    gint64 start = g_get_monotonic_time ();
+
+    g_assert_cmpuint (http_get (f, poll, "Bearer " TOKEN, &poll_body), ==, 200);
+    g_assert_cmpint (g_get_monotonic_time () - start, >=, 900 * 1000);
+    g_assert_cmpstr (poll_body, ==, "{\"events\":[]}");
+  }
+}
+
+/* What a hostile client can send, on a raw socket (the relay is another process). */
+static char *
+raw_exchange (Fixture    *f,
+              const char *request,
+              gsize       length)
+{
+  g_autoptr (GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GUri) uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) reply = g_string_new (NULL);
+  GSocket *socket;
+  char buffer[4096];
+  gssize n;
+
+  connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1",
+                                                g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  socket = g_socket_connection_get_socket (connection);
+  g_socket_set_timeout (socket, 10);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                             length, NULL, NULL, NULL);
+  while ((n = g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_string_append_len (reply, buffer, n);
+  return g_string_free (g_steal_pointer (&reply), FALSE);
+}
+
+static void
+test_limits (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *nonce = kp_relay_nonce (TOKEN, "T1-1");
+  g_autofree char *request = NULL;
+  g_autofree char *reply = NULL;
+  g_autofree char *long_path = g_strnfill (KP_APPROVAL_LISTENER_MAX_URI_LENGTH + 10, 'a');
+  g_autofree char *big_header = g_strnfill (KP_APPROVAL_LISTENER_MAX_HEADER_BYTES, 'h');
+
+  relay_start (f, 1, NULL, NULL);
+
+  request = g_strdup_printf ("GET /t/T1/cancel/T1-1?n=%s HTTP/1.1\r\nHost: x\r\n\r\n", nonce);
+  reply = raw_exchange (f, request, strlen (request));
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200 "));
+  g_assert_nonnull (strstr (reply, "Connection: close\r\n"));
+  g_assert_nonnull (strstr (reply, "결제가 취소되었습니다"));
+
+  g_clear_pointer (&request, g_free);
+  g_clear_pointer (&reply, g_free);
+  request = g_strdup_printf ("POST /t/T1/cancel/T1-1?n=%s HTTP/1.1\r\nHost: x\r\n"
+                             "Content-Length: 5\r\n\r\nhello", nonce);
+  reply = raw_exchange (f, request, strlen (request));
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 413 "));
+
+  g_clear_pointer (&request, g_free);
+  g_clear_pointer (&reply, g_free);
+  request = g_strdup_printf ("GET /t/T1/cancel/%s?n=%s HTTP/1.1\r\nHost: x\r\n\r\n", long_path,
+                             nonce);
+  reply = raw_exchange (f, request, strlen (request));
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 414 "));
+
+  g_clear_pointer (&request, g_free);
+  g_clear_pointer (&reply, g_free);
+  request = g_strdup_printf ("GET /t/T1/cancel/T1-1?n=%s HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n",
+                             nonce, big_header);
+  reply = raw_exchange (f, request, strlen (request));
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 431 "));
+
+  g_clear_pointer (&request, g_free);
+  g_clear_pointer (&reply, g_free);
+  request = g_strdup ("DELETE /t/T1/events HTTP/1.1\r\nHost: x\r\n\r\n");
+  reply = raw_exchange (f, request, strlen (request));
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 405 "));
+
+  /* Only the first, valid one was queued. */
+  g_assert_cmpuint (n_queued (f, 0), ==, 1);
+}
+
+typedef struct
+{
+  Fixture *f;
+  guint    in_flight;
+  guint    n_sent;
+  guint    n_ok;
+} Firing;
+
+static void
+on_fired_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Firing *firing = user_data;
+  g_autoptr (GBytes) body = NULL;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  if (body != NULL && soup_message_get_status (msg) == 200)
+    firing->n_ok++;
+  firing->in_flight--;
+}
+
+static gboolean
+firing_done (gpointer data)
+{
+  Firing *firing = data;
+
+  return firing->in_flight == 0;
+}
+
+/* 1,000 callbacks across 100 terminals: each reaches the listener exactly once. */
+static void
+test_many (Fixture       *f,
+           gconstpointer  data)
+{
+  const guint n_terminals = 100;
+  const guint per_terminal = 10;
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+  Firing firing = { f, 0, 0, 0 };
+  Received received;
+  guint n_duplicates = 0;
+
+  received_init (&received);
+  /* Terminals 1…100 (T001…T100). */
+  relay_start (f, n_terminals + 1, NULL, NULL);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  for (guint t = 1; t <= n_terminals; t++)
+    {
+      KpRelayClient *client = client_new (f, t, NULL, listener);
+
+      /* A few terminals long-poll. */
+      kp_relay_client_set_use_websocket (client, t % 10 != 0);
+      for (guint i = 0; i < per_terminal; i++)
+        {
+          g_autofree char *order = g_strdup_printf ("T%03u-%u", t, i);
+
+          expect (listener, client, order);
+        }
+      kp_relay_client_start (client);
+      g_ptr_array_add (clients, client);
+    }
+  for (guint t = 1; t <= n_terminals; t++)
+    assert_state_reached (clients->pdata[t - 1],
+                          t % 10 != 0 ? KP_RELAY_STATE_WEBSOCKET : KP_RELAY_STATE_LONG_POLL);
+
+  /* Interleaved across terminals, 32 at a time. */
+  for (guint i = 0; i < per_terminal; i++)
+    for (guint t = 1; t <= n_terminals; t++)
+      {
+        g_autofree char *name = terminal_name (t);
+        g_autofree char *order = g_strdup_printf ("T%03u-%u", t, i);
+        g_autofree char *nonce = kp_relay_client_make_nonce (clients->pdata[t - 1], order);
+        g_autofree char *url = NULL;
+        g_autoptr (SoupMessage) msg = NULL;
+
+        url = g_strdup_printf ("%s/t/%s/approve/%s?n=%s&pg_token=pg-%s", f->url, name, order,
+                               nonce, order);
+        msg = soup_message_new ("GET", url);
+        while (firing.in_flight >= 32)
+          g_main_context_iteration (NULL, TRUE);
+        firing.in_flight++;
+        firing.n_sent++;
+        soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                          on_fired_cb, &firing);
+      }
+  g_assert_true (wait_for (firing_done, &firing, 60));
+  g_assert_cmpuint (firing.n_ok, ==, n_terminals * per_terminal);
+
+  assert_received (&received, n_terminals * per_terminal);
+  spin (500);
+  g_assert_cmpuint (received.n, ==, n_terminals * per_terminal);
+  g_assert_cmpuint (g_hash_table_size (received.seen), ==, n_terminals * per_terminal);
+  for (guint t = 1; t <= n_terminals; t++)
+    for (guint i = 0; i < per_terminal; i++)
+      {
+        g_autofree char *key = g_strdup_printf ("T%03u-%u approve pg-T%03u-%u", t, i, t, i);
+
+        g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (received.seen, key)), ==, 1);
+      }
+  g_assert_cmpuint (kp_approval_listener_get_n_rejected (listener), ==, 0);
+  for (guint t = 1; t <= n_terminals; t++)
+    n_duplicates += kp_relay_client_get_n_duplicates (clients->pdata[t - 1]);
+  g_test_message ("%u duplicates ignored by the clients", n_duplicates);
+
+  for (guint t = 1; t <= n_terminals; t++)
+    kp_relay_client_stop (clients->pdata[t - 1]);
+  received_clear (&received);
+}
+
+static void
+test_config (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (KpRelay) relay = kp_relay_new ();
+  g_autoptr (GKeyFile) key_file = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  const char *relay_exe = g_getenv ("KP_RELAY");
+
+  g_assert_true (g_key_file_load_from_data (key_file,
+                                            "[relay]\nlisten=0.0.0.0:8790\n"
+                                            "public-url=https://pay.example.com\n"
+                                            "max-events=9\n"
+                                            "[terminal A]\ntoken=0123456789abcdef\n"
+                                            "[terminal B]\ntoken=fedcba9876543210\n",
+                                            -1, G_KEY_FILE_NONE, NULL));
+  g_assert_true (kp_relay_load_key_file (relay, key_file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (kp_relay_get_n_terminals (relay), ==, 2);
+  g_assert_cmpstr (kp_relay_get_listen (relay), ==, "0.0.0.0:8790");
+  g_assert_cmpstr (kp_relay_get_public_url (relay), ==, "https://pay.example.com");
+
+  g_assert_true (g_key_file_load_from_data (key_file, "[terminal A]\ntoken=short\n", -1,
+                                            G_KEY_FILE_NONE, NULL));
+  g_assert_false (kp_relay_load_key_file (relay, key_file, &error));
+  g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE);
+  g_assert_null (strstr (error->message, "short"));
+  g_clear_error (&error);
+  g_assert_true (g_key_file_load_from_data (key_file,
+                                            "[terminal a/b]\ntoken=0123456789abcdef\n", -1,
+                                            G_KEY_FILE_NONE, NULL));
+  g_assert_false (kp_relay_load_key_file (relay, key_file, &error));
+  g_clear_error (&error);
+  g_assert_true (g_key_file_load_from_data (key_file,
+                                            "[relay]\nmax-events=0\n"
+                                            "[terminal A]\ntoken=0123456789abcdef\n", -1,
+                                            G_KEY_FILE_NONE, NULL));
+  g_assert_false (kp_relay_load_key_file (relay, key_file, &error));
+  g_clear_error (&error);
+  /* A failed load changed nothing. */
+  g_assert_cmpuint (kp_relay_get_n_terminals (relay), ==, 2);
+
+  /* The program: a bad file is refused, and the token never shows. */
+  g_assert_true (g_file_set_contents (f->config, "[terminal A]\ntoken=tiny-secret\n", -1, NULL));
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, relay_exe, "--config", f->config, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+  g_assert_null (strstr (out, "tiny-secret"));
+  g_assert_null (strstr (err, "tiny-secret"));
+  g_assert_nonnull (strstr (err, "“A”"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/kp/relay/nonce", test_nonce);
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/kp/relay/config", test_config);
+  ADD ("/kp/relay/websocket", test_websocket);
+  ADD ("/kp/relay/long-poll", test_long_poll);
+  ADD ("/kp/relay/long-poll-only", test_long_poll_only);
+  ADD ("/kp/relay/reconnect", test_reconnect);
+  ADD ("/kp/relay/rejected", test_rejected);
+  ADD ("/kp/relay/forged", test_forged);
+  ADD ("/kp/relay/bounds", test_bounds);
+  ADD ("/kp/relay/limits", test_limits);
+  ADD ("/kp/relay/many", test_many);
+#undef ADD
+
+  return g_test_run ();
+}
