@@ -121,6 +121,54 @@ test_listener (void)
   g_free (received.pg_token);
 }
 
+/* A callback handed over by the relay client: the socket's rules, the same signal. */
+static void
+test_deliver (void)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  Received received = { NULL };
+
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_approval_listener_expect (listener, "T1-1", NONCE);
+
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1", "ffff",
+                                                "pg"));
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1", NULL,
+                                                "pg"));
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-2", NONCE,
+                                                "pg"));
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1", NONCE,
+                                                NULL));
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1", NONCE,
+                                                "pg token"));
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_CANCEL, "T1-1/x", NONCE,
+                                                NULL));
+  g_assert_cmpuint (received.n, ==, 0);
+  g_assert_cmpuint (kp_approval_listener_get_n_rejected (listener), ==, 6);
+
+  g_assert_true (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1", NONCE,
+                                               "pg-0001"));
+  g_assert_cmpuint (received.n, ==, 1);
+  g_assert_cmpstr (received.order_id, ==, "T1-1");
+  g_assert_cmpint (received.kind, ==, KP_CALLBACK_APPROVE);
+  g_assert_cmpstr (received.pg_token, ==, "pg-0001");
+
+  /* A cancel carries no token, even if one came along. */
+  g_assert_true (kp_approval_listener_deliver (listener, KP_CALLBACK_CANCEL, "T1-1", NONCE,
+                                               "pg-0001"));
+  g_assert_cmpint (received.kind, ==, KP_CALLBACK_CANCEL);
+  g_assert_null (received.pg_token);
+
+  /* Ended: refused like a replay on the socket. */
+  kp_approval_listener_forget (listener, "T1-1");
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_FAIL, "T1-1", NONCE, NULL));
+  g_assert_cmpuint (received.n, ==, 2);
+  g_assert_cmpuint (kp_approval_listener_get_n_rejected (listener), ==, 7);
+
+  g_free (received.order_id);
+  g_free (received.pg_token);
+}
+
 /* Raw sockets: what a hostile client can send, byte for byte. */
 
 static gboolean
@@ -1019,6 +1067,7 @@ main (int   argc,
 
   g_test_add_func ("/kp/approval/listener", test_listener);
   g_test_add_func ("/kp/approval/helpers", test_helpers);
+  g_test_add_func ("/kp/approval/deliver", test_deliver);
   g_test_add_func ("/kp/approval/check-request", test_check_request);
   g_test_add_func ("/kp/approval/limits-size", test_limits_size);
   g_test_add_func ("/kp/approval/limits-body", test_limits_body);
