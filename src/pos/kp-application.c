@@ -58,6 +58,8 @@ struct _KpApplication
   char               *callback_base;
   char               *listen_address;   /* what the listener is bound to; NULL: unbound */
   char               *relay_url;
+  char               *relay_token_digest;
+  KpApprovalListener *relay_listener;   /* borrowed: the listener the relay feeds */
   char               *sandbox_key;
   char               *setup_error;
   char               *journal_error;
@@ -405,13 +407,11 @@ release_retired (KpApplication *self)
   if (self->reconciler != NULL && kp_reconciler_get_n_pending (self->reconciler) > 0)
     return;
   g_debug ("releasing %u retired services", self->retired->len);
-#ifdef KP_HAVE_RELAY_CLIENT
   for (guint i = 0; i < self->retired->len; i++)
     {
       if (KP_IS_RELAY_CLIENT (g_ptr_array_index (self->retired, i)))
         kp_relay_client_stop (g_ptr_array_index (self->retired, i));
     }
-#endif
   g_ptr_array_set_size (self->retired, 0);
 }
 
@@ -425,13 +425,11 @@ retire (KpApplication *self,
   release_retired (self);
 }
 
-#ifdef KP_HAVE_RELAY_CLIENT
 static void
 on_relay_state_cb (KpApplication *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY_STATE]);
 }
-#endif
 
 /* The KakaoPay consumers: created once the journal is open and a client exists, then
  * handed the new services on every reconfiguration. */
@@ -604,11 +602,9 @@ setup_relay (KpApplication *self,
              gboolean       relay_mode,
              const char    *relay_token)
 {
-#ifdef KP_HAVE_RELAY_CLIENT
   g_autofree char *url = NULL;
   g_autofree char *terminal_id = NULL;
-  g_autofree char *nonce_new = NULL;
-  g_autofree char *nonce_old = NULL;
+  g_autofree char *token_digest = NULL;
 
   if (!relay_mode)
     {
@@ -630,22 +626,21 @@ setup_relay (KpApplication *self,
                                "token is not set. Enter it in Preferences."));
     }
 
-  /* The same relay, terminal and token (the nonce tells the token apart without keeping
-   * it here): keep the connection. */
-  if (self->relay != NULL && relay_token != NULL)
-    {
-      nonce_new = kp_relay_nonce (relay_token, "kp-check");
-      nonce_old = kp_relay_client_make_nonce (self->relay, "kp-check");
-    }
+  /* The same relay, terminal, token and listener: keep the connection. Only a digest of
+   * the token is kept here, to tell a new one apart. */
+  if (relay_token != NULL)
+    token_digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, relay_token, -1);
   if (self->relay != NULL && g_strcmp0 (self->relay_url, url) == 0 &&
       g_strcmp0 (kp_relay_client_get_terminal_id (self->relay), terminal_id) == 0 &&
-      nonce_new != NULL && g_strcmp0 (nonce_new, nonce_old) == 0 &&
-      g_object_get_data (G_OBJECT (self->relay), "kp-listener") == (gpointer) self->listener)
+      token_digest != NULL && g_strcmp0 (token_digest, self->relay_token_digest) == 0 &&
+      self->relay_listener == self->listener)
     return;
 
   if (self->relay != NULL)
     retire (self, g_steal_pointer (&self->relay));
   g_clear_pointer (&self->relay_url, g_free);
+  g_clear_pointer (&self->relay_token_digest, g_free);
+  self->relay_listener = NULL;
   if (*url == '\0' || relay_token == NULL || *relay_token == '\0')
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY_STATE]);
@@ -654,15 +649,12 @@ setup_relay (KpApplication *self,
 
   self->relay = kp_relay_client_new (url, terminal_id, relay_token, self->listener);
   self->relay_url = g_steal_pointer (&url);
-  g_object_set_data (G_OBJECT (self->relay), "kp-listener", self->listener);
+  self->relay_token_digest = g_steal_pointer (&token_digest);
+  self->relay_listener = self->listener;
   g_signal_connect_object (self->relay, "notify::state", G_CALLBACK (on_relay_state_cb), self,
                            G_CONNECT_SWAPPED);
   kp_relay_client_start (self->relay);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY_STATE]);
-#else
-  if (relay_mode)
-    set_setup_error (self, _("This build cannot use a callback relay."));
-#endif
 }
 
 /* Builds what talks to KakaoPay from the options, settings and secrets of now: the
@@ -1087,14 +1079,17 @@ kp_application_dispose (GObject *object)
   g_clear_object (&self->reconciler);
   g_clear_object (&self->refunder);
   g_clear_object (&self->journal);
-#ifdef KP_HAVE_RELAY_CLIENT
   if (self->relay != NULL)
     kp_relay_client_stop (self->relay);
-#endif
   g_clear_object (&self->relay);
   g_clear_object (&self->listener);
   g_clear_object (&self->client);
   g_clear_object (&self->sandbox);
+  for (guint i = 0; self->retired != NULL && i < self->retired->len; i++)
+    {
+      if (KP_IS_RELAY_CLIENT (g_ptr_array_index (self->retired, i)))
+        kp_relay_client_stop (g_ptr_array_index (self->retired, i));
+    }
   if (self->retired != NULL)
     g_ptr_array_set_size (self->retired, 0);
   g_clear_object (&self->secrets);
@@ -1123,6 +1118,7 @@ kp_application_finalize (GObject *object)
   g_free (self->callback_base);
   g_free (self->listen_address);
   g_free (self->relay_url);
+  g_free (self->relay_token_digest);
   wipe_free (self->sandbox_key);
   g_free (self->setup_error);
   g_free (self->journal_error);
@@ -1328,10 +1324,8 @@ kp_application_reload_services (KpApplication *self)
 int
 kp_application_get_relay_state (KpApplication *self)
 {
-#ifdef KP_HAVE_RELAY_CLIENT
   if (self->relay != NULL)
     return kp_relay_client_get_state (self->relay);
-#endif
   return compute_relay_mode (self) ? KP_RELAY_STATE_STOPPED : -1;
 }
 

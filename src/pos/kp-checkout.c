@@ -415,10 +415,8 @@ callback_url (KpCheckout     *self,
               KpCallbackKind  kind,
               const char     *order_id)
 {
-#ifdef KP_HAVE_RELAY_CLIENT
   if (self->now.relay != NULL)
     return kp_relay_client_callback_url (self->now.relay, kind, order_id, self->callback_nonce);
-#endif
   return kp_callback_url (self->now.callback_base, kind, order_id, self->callback_nonce);
 }
 
@@ -448,11 +446,9 @@ created_cb (GObject      *source,
   /* In relay mode the relay checks the nonce too: it is derived from the terminal's
    * token and the order, and the journal keeps its own random one. */
   g_free (self->callback_nonce);
-#ifdef KP_HAVE_RELAY_CLIENT
   if (self->now.relay != NULL)
     self->callback_nonce = kp_relay_client_make_nonce (self->now.relay, order_id);
   else
-#endif
     self->callback_nonce = g_strdup (sale->nonce);
   if (self->now.listener != NULL)
     kp_approval_listener_expect (self->now.listener, order_id, self->callback_nonce);
@@ -470,7 +466,8 @@ created_cb (GObject      *source,
   request->cancel_url = callback_url (self, KP_CALLBACK_CANCEL, order_id);
   request->fail_url = callback_url (self, KP_CALLBACK_FAIL, order_id);
   kp_bench_mark (KP_BENCH_READY_SENT);
-  kp_client_ready_async (self->now.client, request, self->cancellable, ready_cb, g_object_ref (self));
+  kp_client_ready_async (self->now.client, request, self->cancellable, ready_cb,
+                         g_object_ref (self));
 }
 
 static void

@@ -227,7 +227,8 @@ check_http_url (const char  *text,
   if (uri == NULL || (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0) ||
       g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
       g_uri_get_query (uri) != NULL ||
-      (!allow_path && *g_uri_get_path (uri) != '\0' && g_strcmp0 (g_uri_get_path (uri), "/") != 0))
+      (!allow_path && *g_uri_get_path (uri) != '\0' &&
+       g_strcmp0 (g_uri_get_path (uri), "/") != 0))
     {
       /* Translators: %s is an example address */
       *message = g_strdup_printf (_("Enter an address starting with http:// or https://, "
@@ -1037,7 +1038,16 @@ kp_preferences_window_new (KpApplication *application,
                            G_CONNECT_SWAPPED);
   note_overrides (self);
 
-  refresh_secret_status (self, KP_SECRET_KEY);
-  refresh_secret_status (self, KP_SECRET_RELAY_TOKEN);
+  /* A secret named on the command line: the keyring is left alone for it. */
+  if (kp_application_has_option (application, "secret-key-file"))
+    adw_action_row_set_subtitle (self->secret_key_status_row,
+                                 _("This run reads it from the file named on the command line"));
+  else
+    refresh_secret_status (self, KP_SECRET_KEY);
+  if (kp_application_has_option (application, "relay-token-file"))
+    adw_action_row_set_subtitle (self->relay_token_status_row,
+                                 _("This run reads it from the file named on the command line"));
+  else
+    refresh_secret_status (self, KP_SECRET_RELAY_TOKEN);
   return self;
 }

@@ -441,11 +441,9 @@ job_watch (Job *job)
     return;
 
   /* Through the relay, the callbacks carry the nonce derived from the terminal token. */
-#ifdef KP_HAVE_RELAY_CLIENT
   if (job->relay != NULL)
     nonce = kp_relay_client_make_nonce (job->relay, job->sale->partner_order_id);
   else
-#endif
     nonce = g_strdup (job->sale->nonce);
   job->monitor = kp_sale_monitor_new (job->client, listen ? job->listener : NULL,
                                       job->sale->cid, job->sale->partner_order_id,
