@@ -28,7 +28,7 @@ from kpwindows import WindowsMixin
 
 gi.require_version('Atspi', '2.0')
 gi.require_version('Secret', '1')
-from gi.repository import Atspi, GLib, Secret  # noqa: E402
+from gi.repository import Atspi, Gio, GLib, Secret  # noqa: E402
 
 BUILD = os.path.dirname(os.path.dirname(kpui.POS))
 SANDBOX = os.environ.get('KP_SANDBOX') or os.path.join(BUILD, 'sandbox', 'kakaopay-sandbox')
@@ -49,8 +49,22 @@ def start_keyring():
         path = os.path.join(home, sub)
         os.makedirs(path, mode=0o700)
         env[name] = path
+    # Whatever the bus starts on demand gets the temporary home too, never the real one.
+    subprocess.run(['dbus-update-activation-environment'] +
+                   ['%s=%s' % (name, env[name]) for name in
+                    ('HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME')],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     subprocess.run(['gnome-keyring-daemon', '--unlock', '--components=secrets'],
                    input=b'kp-test-password', env=env, stdout=subprocess.DEVNULL, check=True)
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+
+    def owned():
+        reply = bus.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
+                              'org.freedesktop.DBus', 'NameHasOwner',
+                              GLib.Variant('(s)', ('org.freedesktop.secrets',)),
+                              GLib.VariantType('(b)'), Gio.DBusCallFlags.NONE, -1, None)
+        return reply.unpack()[0]
+    wait_until('the test keyring on the bus', owned, timeout=10)
     return home
 
 
@@ -153,7 +167,7 @@ class PrefsPos(WindowsMixin, Pos):
 
 def do_action(acc, name=None):
     n = Atspi.Action.get_n_actions(acc)
-    names = [Atspi.Action.get_action_name(acc, i) for i in range(n)]
+    names = [Atspi.Action.get_name(acc, i) for i in range(n)]
     Atspi.Action.do_action(acc, names.index(name) if name in names else 0)
 
 
@@ -362,6 +376,70 @@ def test_account_and_real_payments():
         keyring_clear()
 
 
+def leave_test_mode(pos):
+    """Preferences, KakaoPay page, the switch, the confirmation: real payments."""
+    prefs = pos.preferences()
+    prefs.page('KakaoPay')
+    prefs.wait_text('Stored')
+    prefs.toggle('Test mode')
+    dialog = pos.wait_window('', role='dialog')
+    dialog.wait_text('Take Real Payments?')
+    buttons = [acc for role, name, focused, acc in dialog.widgets()
+               if role == 'push button' and name.endswith('Take Real Payments')]
+    do_action(buttons[0], 'click')
+    wait_until('real payments saved', lambda: pos.setting('test-mode') == 'false')
+    do_action(prefs.find('push button', 'Close'), 'click')
+    prefs.win.wait_closed()
+    pos.focus_main_window()
+
+
+def test_sale_in_flight_keeps_its_services():
+    keyring_clear()
+    sandbox = start_sandbox()
+    Secret.password_store_sync(SCHEMA, {'kind': 'secret-key'}, Secret.COLLECTION_DEFAULT,
+                               'test', sandbox.key, None)
+    pos = PrefsPos(sandbox=False,
+                   settings={'callback-listen': "'127.0.0.1:0'", 'cid': "'TC0ONETIME'",
+                             'api-base': "'%s'" % sandbox.url, 'terminal-id': "'T1'"})
+    try:
+        # A sale on the embedded sandbox, waiting for the customer...
+        pos.add_line('Bread', 1, '4000')
+        pos.wait_text('Charge ₩4,000')
+        pos.key('ctrl+Return')
+        first_url = pos.qr()
+        first = pos.wait_state('AWAITING_CUSTOMER')
+        assert not first_url.startswith(sandbox.url), first_url
+
+        # ...while the owner switches to real payments.
+        leave_test_mode(pos)
+        wait_until('the banner gone', lambda: not pos.has_text('TEST MODE'))
+
+        # The customer still pays the first sale where it was made.
+        location, status, body = customer(first_url, 'pay')
+        assert status == 200, (status, location)
+        pos.wait_text('Payment Approved')
+        sale = pos.wait_state('APPROVED')
+        assert sale['partner_order_id'] == first['partner_order_id']
+
+        # The next sale goes to the configured KakaoPay.
+        pos.key('Return')
+        pos.wait_text('Charge ₩0')
+        pos.add_line('Milk', 1, '2500')
+        pos.wait_text('Charge ₩2,500')
+        pos.key('ctrl+Return')
+        second_url = pos.qr()
+        assert second_url.startswith(sandbox.url), (second_url, sandbox.url)
+        second = pos.wait_state('AWAITING_CUSTOMER')
+        assert second['partner_order_id'] != first['partner_order_id']
+        customer(second_url, 'pay')
+        pos.wait_state('APPROVED')
+        assert_no_secret(pos, sandbox.key)
+    finally:
+        pos.cleanup()
+        sandbox.close()
+        keyring_clear()
+
+
 def test_relay_sale():
     if not os.path.exists(RELAY):
         raise AssertionError('kakaopay-relay not built: ' + RELAY)
@@ -434,6 +512,7 @@ if __name__ == '__main__':
     status = kpui.Tap([
         test_shop_business_number,
         test_account_and_real_payments,
+        test_sale_in_flight_keeps_its_services,
         test_relay_sale,
         test_relay_token_rejected,
     ]).run(sys.argv[1] if len(sys.argv) > 1 else None)
