@@ -32,6 +32,7 @@
 #define PRUNE_SECONDS      10
 #define KEEPALIVE_SECONDS  25
 #define MAX_ACK_BYTES      1024
+#define LISTEN_BACKLOG     1024
 
 typedef struct _Terminal Terminal;
 
@@ -931,6 +932,7 @@ kp_relay_listen (KpRelay     *self,
 {
   g_autoptr (GInetAddress) address = NULL;
   g_autoptr (GSocketAddress) socket_address = NULL;
+  g_autoptr (GSocket) socket = NULL;
 
   g_return_val_if_fail (KP_IS_RELAY (self), FALSE);
 
@@ -956,8 +958,17 @@ kp_relay_listen (KpRelay     *self,
       self->prune_id = g_timeout_add_seconds (PRUNE_SECONDS, on_prune_cb, self);
     }
 
+  /* GSocket's default backlog of 10 overflows under a burst of customers and
+   * reconnecting terminals: each dropped SYN costs the client a second. */
   socket_address = g_inet_socket_address_new (address, port);
-  return soup_server_listen (self->server, socket_address, 0, error);
+  socket = g_socket_new (g_socket_address_get_family (socket_address), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error))
+    return FALSE;
+  return soup_server_listen_socket (self->server, socket, 0, error);
 }
 
 /**

@@ -1,0 +1,415 @@
+/* relay-bench.c: kakaopay-relay under load, against a baseline in the same run
+ *
+ *   relay-bench RELAY_EXE [TERMINALS] [CALLBACKS] [CONCURRENCY]
+ *
+ * Starts the relay on loopback, connects TERMINALS relay clients (WebSocket), fires
+ * CALLBACKS customer redirects with CONCURRENCY in flight, and prints callbacks/s and
+ * the push latency (callback request sent → event handed to the terminal's listener).
+ * The baseline is a plain GET of the relay's trivial /health handler: same server,
+ * same libsoup client, same one-request-per-connection rule. Then the same again with
+ * one request at a time, for latency without queueing.
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "kp-approval-listener.h"
+#include "kp-relay-client.h"
+
+typedef struct
+{
+  SoupSession        *session;
+  KpApprovalListener *listener;
+  GPtrArray          *clients;
+  GHashTable         *sent_at;      /* order id → gint64 µs, owned */
+  GArray             *push;         /* gdouble ms: request sent → event at the listener */
+  GArray             *round_trip;   /* gdouble ms: request sent → response read */
+  char               *url;
+  guint               in_flight;
+  guint               n_ok;
+  guint               n_failed;
+  guint               n_received;
+  guint               n_unexpected;
+} Bench;
+
+typedef struct
+{
+  Bench  *bench;
+  gint64  sent;
+} Request;
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static gboolean
+on_wake_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin (guint ms)
+{
+  gboolean woken = FALSE;
+
+  g_timeout_add (ms, on_wake_cb, &woken);
+  while (!woken)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  gdouble x = *(const gdouble *) a, y = *(const gdouble *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static gdouble
+percentile (GArray *values,
+            gdouble p)
+{
+  guint index;
+
+  if (values->len == 0)
+    return 0;
+  g_array_sort (values, compare_doubles);
+  index = MIN (values->len - 1, (guint) (p / 100.0 * values->len));
+  return g_array_index (values, gdouble, index);
+}
+
+/* CPU seconds (user + system) used so far by @pid, from /proc. */
+static gdouble
+process_cpu (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) fields = NULL;
+  const char *after_name;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) ||
+      (after_name = strrchr (text, ')')) == NULL)
+    return 0;
+  fields = g_strsplit (after_name + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return 0;
+  /* Fields 14 and 15 of stat(5), utime and stime, are 11 and 12 after the name. */
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) /
+         sysconf (_SC_CLK_TCK);
+}
+
+static GPid relay_pid;
+static gdouble phase_relay_cpu;
+static gdouble phase_own_cpu;
+static gint64 phase_start;
+
+static void
+phase_begin (void)
+{
+  phase_relay_cpu = process_cpu (relay_pid);
+  phase_own_cpu = process_cpu (getpid ());
+  phase_start = g_get_monotonic_time ();
+}
+
+/* Where the CPU went during the phase: the relay, and this process (the phones'
+ * requests and the terminals). */
+static void
+phase_end (guint n)
+{
+  gdouble seconds = (g_get_monotonic_time () - phase_start) / 1e6;
+  gdouble relay = process_cpu (relay_pid) - phase_relay_cpu;
+  gdouble own = process_cpu (getpid ()) - phase_own_cpu;
+
+  g_print ("    CPU: relay %.0f %% (%.0f µs per request, so one core would take ~%.0f/s), "
+           "load generator and terminals %.0f %%\n",
+           100 * relay / seconds, 1e6 * relay / MAX (n, 1), relay > 0 ? n / relay : 0,
+           100 * own / seconds);
+}
+
+static void
+on_callback_cb (KpApprovalListener *listener,
+                const char         *order_id,
+                KpCallbackKind      kind,
+                const char         *pg_token,
+                Bench              *bench)
+{
+  gint64 now = g_get_monotonic_time ();
+  gpointer sent;
+
+  if (!g_hash_table_lookup_extended (bench->sent_at, order_id, NULL, &sent))
+    {
+      bench->n_unexpected++;
+      return;
+    }
+  bench->n_received++;
+  g_array_append_val (bench->push, (gdouble) { (now - *(gint64 *) sent) / 1000.0 });
+  kp_approval_listener_forget (listener, order_id);
+}
+
+static void
+on_response_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autofree Request *request = user_data;
+  Bench *bench = request->bench;
+  g_autoptr (GBytes) body = NULL;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  if (body != NULL && soup_message_get_status (msg) == SOUP_STATUS_OK)
+    bench->n_ok++;
+  else
+    bench->n_failed++;
+  g_array_append_val (bench->round_trip,
+                      (gdouble) { (g_get_monotonic_time () - request->sent) / 1000.0 });
+  bench->in_flight--;
+}
+
+static void
+send_get (Bench      *bench,
+          const char *url,
+          const char *order_id)
+{
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  Request *request = g_new0 (Request, 1);
+
+  request->bench = bench;
+  request->sent = g_get_monotonic_time ();
+  if (order_id != NULL)
+    {
+      gint64 *sent = g_new (gint64, 1);
+
+      *sent = request->sent;
+      g_hash_table_replace (bench->sent_at, g_strdup (order_id), sent);
+    }
+  bench->in_flight++;
+  soup_session_send_and_read_async (bench->session, msg, G_PRIORITY_DEFAULT, NULL,
+                                    on_response_cb, request);
+}
+
+static void
+reset (Bench *bench)
+{
+  g_array_set_size (bench->push, 0);
+  g_array_set_size (bench->round_trip, 0);
+  bench->n_ok = bench->n_failed = bench->n_received = bench->n_unexpected = 0;
+}
+
+/* @n plain GETs of /health, @concurrency at a time. */
+static void
+run_baseline (Bench *bench,
+              guint  n,
+              guint  concurrency)
+{
+  g_autofree char *url = g_strdup_printf ("%s/health", bench->url);
+  gint64 start;
+  gdouble seconds;
+
+  reset (bench);
+  phase_begin ();
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    {
+      while (bench->in_flight >= concurrency)
+        g_main_context_iteration (NULL, TRUE);
+      send_get (bench, url, NULL);
+    }
+  while (bench->in_flight > 0)
+    g_main_context_iteration (NULL, TRUE);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_print ("  baseline GET /health   %6u requests  %8.0f req/s   round trip p50 %6.2f ms  "
+           "p99 %6.2f ms  (%u failed)\n",
+           n, n / seconds, percentile (bench->round_trip, 50), percentile (bench->round_trip, 99),
+           bench->n_failed);
+  phase_end (n);
+}
+
+/* @n customer redirects spread over the terminals, @concurrency at a time. */
+static void
+run_callbacks (Bench *bench,
+               guint  n,
+               guint  concurrency,
+               guint  round)
+{
+  gint64 start, deadline;
+  gdouble seconds;
+
+  reset (bench);
+  phase_begin ();
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n; i++)
+    {
+      KpRelayClient *client = bench->clients->pdata[i % bench->clients->len];
+      g_autofree char *order = g_strdup_printf ("%s-%u-%u",
+                                                kp_relay_client_get_terminal_id (client),
+                                                round, i);
+      g_autofree char *nonce = kp_relay_client_make_nonce (client, order);
+      g_autofree char *callback = kp_relay_client_callback_url (client, KP_CALLBACK_APPROVE,
+                                                                order, nonce);
+      g_autofree char *url = g_strconcat (callback, "&pg_token=pg", NULL);
+
+      kp_approval_listener_expect (bench->listener, order, nonce);
+      while (bench->in_flight >= concurrency)
+        g_main_context_iteration (NULL, TRUE);
+      send_get (bench, url, order);
+    }
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while ((bench->in_flight > 0 || bench->n_received < bench->n_ok) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  seconds = (g_get_monotonic_time () - start) / 1e6;
+  g_print ("  relay callbacks        %6u requests  %8.0f cb/s    round trip p50 %6.2f ms  "
+           "p99 %6.2f ms  (%u failed)\n",
+           n, bench->n_received / seconds, percentile (bench->round_trip, 50),
+           percentile (bench->round_trip, 99), bench->n_failed);
+  g_print ("  push latency (request sent → event at the terminal)    "
+           "p50 %6.2f ms  p99 %6.2f ms  max %6.2f ms\n",
+           percentile (bench->push, 50), percentile (bench->push, 99),
+           percentile (bench->push, 100));
+  phase_end (n);
+  g_print ("  delivered %u of %u, %u unexpected\n", bench->n_received, n, bench->n_unexpected);
+  g_hash_table_remove_all (bench->sent_at);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  guint n_terminals = argc > 2 ? atoi (argv[2]) : 1000;
+  guint n_callbacks = argc > 3 ? atoi (argv[3]) : 10000;
+  guint concurrency = argc > 4 ? atoi (argv[4]) : 64;
+  g_autoptr (GString) config = g_string_new ("[relay]\nmax-connections=1024\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) relay = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *line = NULL;
+  struct rlimit limit;
+  Bench bench = { NULL };
+  gint64 start;
+  guint connected;
+
+  setlocale (LC_ALL, "");
+  if (argc < 2)
+    {
+      g_printerr ("usage: relay-bench RELAY_EXE [TERMINALS] [CALLBACKS] [CONCURRENCY]\n");
+      return 2;
+    }
+
+  /* A socket per terminal here and in the relay. */
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+      getrlimit (RLIMIT_NOFILE, &limit);
+    }
+  if (limit.rlim_cur < n_terminals + 256)
+    g_printerr ("warning: only %lu file descriptors for %u terminals\n",
+                (unsigned long) limit.rlim_cur, n_terminals);
+
+  dir = g_dir_make_tmp ("kp-relay-bench-XXXXXX", &error);
+  g_assert_no_error (error);
+  config_path = g_build_filename (dir, "relay.conf", NULL);
+  for (guint i = 0; i < n_terminals; i++)
+    g_string_append_printf (config, "[terminal B%04u]\ntoken=bench-token-%04u-0123456789\n", i, i);
+  g_file_set_contents_full (config_path, config->str, config->len, G_FILE_SET_CONTENTS_NONE,
+                            0600, &error);
+  g_assert_no_error (error);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  relay = g_subprocess_launcher_spawn (launcher, &error, argv[1], "--config", config_path,
+                                       "--listen", "127.0.0.1:0", NULL);
+  g_assert_no_error (error);
+  relay_pid = atoi (g_subprocess_get_identifier (relay));
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (relay));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (line != NULL && g_str_has_prefix (line, "listening on "));
+  bench.url = g_strdup (line + strlen ("listening on "));
+
+  bench.session = soup_session_new_with_options ("timeout", 30, "max-conns", concurrency * 2,
+                                                 "max-conns-per-host", concurrency, NULL);
+  bench.listener = kp_approval_listener_new ();
+  bench.clients = g_ptr_array_new_with_free_func (g_object_unref);
+  bench.sent_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  bench.push = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  bench.round_trip = g_array_new (FALSE, FALSE, sizeof (gdouble));
+  g_signal_connect (bench.listener, "callback", G_CALLBACK (on_callback_cb), &bench);
+
+  g_print ("kakaopay-relay benchmark: %u terminals, %u callbacks, %u in flight, relay at %s\n",
+           n_terminals, n_callbacks, concurrency, bench.url);
+
+  /* Terminals connect 100 at a time (the relay bounds handshakes in progress). */
+  start = g_get_monotonic_time ();
+  for (guint i = 0; i < n_terminals; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("B%04u", i);
+      g_autofree char *token = g_strdup_printf ("bench-token-%04u-0123456789", i);
+      KpRelayClient *client = kp_relay_client_new (bench.url, name, token, bench.listener);
+
+      g_ptr_array_add (bench.clients, client);
+      kp_relay_client_start (client);
+      if (i % 100 == 99 || i == n_terminals - 1)
+        {
+          gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+          do
+            {
+              connected = 0;
+              for (guint j = 0; j <= i; j++)
+                connected += kp_relay_client_get_state (bench.clients->pdata[j]) ==
+                             KP_RELAY_STATE_WEBSOCKET;
+              if (connected <= i)
+                spin (5);
+            }
+          while (connected <= i && g_get_monotonic_time () < deadline);
+        }
+    }
+  connected = 0;
+  for (guint j = 0; j < n_terminals; j++)
+    connected += kp_relay_client_get_state (bench.clients->pdata[j]) == KP_RELAY_STATE_WEBSOCKET;
+  g_print ("  %u of %u terminals on a WebSocket after %.2f s\n", connected, n_terminals,
+           (g_get_monotonic_time () - start) / 1e6);
+
+  g_print ("throughput (%u in flight):\n", concurrency);
+  run_baseline (&bench, n_callbacks, concurrency);
+  run_callbacks (&bench, n_callbacks, concurrency, 1);
+  g_print ("latency (one at a time):\n");
+  run_baseline (&bench, MIN (n_callbacks, 1000), 1);
+  run_callbacks (&bench, MIN (n_callbacks, 1000), 1, 2);
+
+  for (guint j = 0; j < n_terminals; j++)
+    kp_relay_client_stop (bench.clients->pdata[j]);
+  g_subprocess_send_signal (relay, SIGTERM);
+  g_subprocess_wait (relay, NULL, NULL);
+  g_unlink (config_path);
+  g_rmdir (dir);
+
+  g_ptr_array_unref (bench.clients);
+  g_object_unref (bench.listener);
+  g_object_unref (bench.session);
+  g_hash_table_unref (bench.sent_at);
+  g_array_unref (bench.push);
+  g_array_unref (bench.round_trip);
+  g_free (bench.url);
+  return 0;
+}
