@@ -760,8 +760,8 @@ terminal_name_is_valid (const char *name)
 static gboolean
 read_limit (GKeyFile    *key_file,
             const char  *key,
-            guint64      min,
-            guint64      max,
+            guint        min,
+            guint        max,
             guint       *out_value,
             GError     **error)
 {
@@ -775,9 +775,7 @@ read_limit (GKeyFile    *key_file,
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
                    /* Translators: %s is a setting's name, the numbers its bounds */
-                   _("[relay] %s must be a whole number from %" G_GUINT64_FORMAT
-                     " to %" G_GUINT64_FORMAT "."),
-                   key, min, max);
+                   _("[relay] %s must be a whole number from %u to %u."), key, min, max);
       return FALSE;
     }
   *out_value = value;
