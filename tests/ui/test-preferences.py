@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 
 import gi
 
@@ -167,7 +168,10 @@ class PrefsPos(WindowsMixin, Pos):
 
 def do_action(acc, name=None):
     n = Atspi.Action.get_n_actions(acc)
-    names = [Atspi.Action.get_name(acc, i) for i in range(n)]
+    with warnings.catch_warnings():
+        # The only way to read an action's name in this AT-SPI version.
+        warnings.simplefilter('ignore', DeprecationWarning)
+        names = [Atspi.Action.get_action_name(acc, i) for i in range(n)]
     Atspi.Action.do_action(acc, names.index(name) if name in names else 0)
 
 
