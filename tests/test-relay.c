@@ -88,6 +88,8 @@ relay_start (Fixture     *f,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  /* A critical in the relay ends it, and relay_stop() sees the exit status. */
+  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "fatal-criticals", TRUE);
   f->relay = g_subprocess_launcher_spawn (launcher, &error, relay_exe, "--config", f->config,
                                           "--listen", "127.0.0.1:0", arg, NULL);
   g_assert_no_error (error);

@@ -33,8 +33,20 @@
 #define KEEPALIVE_SECONDS  25
 #define MAX_ACK_BYTES      1024
 #define LISTEN_BACKLOG     1024
+/* GLib polls every descriptor of a context on each iteration: a few hundred sockets per
+ * thread keep an iteration cheap with a thousand terminals. */
+#define SOCKET_THREADS     8
 
 typedef struct _Terminal Terminal;
+
+/* A socket thread, with the WebSockets of its share of the terminals. */
+typedef struct
+{
+  KpRelay      *relay;
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+} Shard;
 
 typedef struct
 {
@@ -61,7 +73,9 @@ struct _Terminal
   char              *token;
   gint64             last_id;
   GQueue             events;              /* Event *, oldest first, unacknowledged */
-  GPtrArray         *sockets;             /* Socket *, oldest first */
+  GPtrArray         *sockets;             /* Socket *, oldest first; socket thread only */
+  gint               kick_pending;        /* atomic: a kick_cb is on its way */
+  Shard             *shard;               /* the thread of its sockets */
   SoupServerMessage *poll;                /* a long poll waiting for an event */
   gint64             poll_after;
   guint              poll_timeout_id;
@@ -84,7 +98,23 @@ struct _KpRelay
   guint        prune_id;
   guint        n_rejected;
   gboolean     websocket_enabled;
+
+  /* The terminals' WebSockets live on their own thread: GLib polls every descriptor of
+   * a context on each iteration, so a thousand idle sockets beside the HTTP server would
+   * slow every customer's request. The lock guards the terminals' event queues (and
+   * ids), shared by the two threads; sockets belong to the socket thread, long polls
+   * and everything else to the main thread. */
+  GMutex        lock;
+  Shard         shards[SOCKET_THREADS];
 };
+
+/* A WebSocket accepted on the main thread, on its way to the socket thread. */
+typedef struct
+{
+  Terminal  *terminal;
+  GIOStream *stream;
+  GUri      *uri;
+} Upgrade;
 
 G_DEFINE_FINAL_TYPE (KpRelay, kp_relay, G_TYPE_OBJECT)
 
@@ -162,11 +192,7 @@ terminal_end_poll (Terminal *terminal)
 static void
 terminal_free (Terminal *terminal)
 {
-  if (terminal->poll != NULL)
-    {
-      soup_server_message_set_status (terminal->poll, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
-      soup_server_message_unpause (terminal->poll);
-    }
+  /* A waiting poll's connection went with the server. */
   terminal_end_poll (terminal);
   g_ptr_array_unref (terminal->sockets);
   g_queue_clear_full (&terminal->events, (GDestroyNotify) event_free);
@@ -311,7 +337,9 @@ on_poll_timeout_cb (gpointer user_data)
   Terminal *terminal = user_data;
 
   terminal->poll_timeout_id = 0;
+  g_mutex_lock (&terminal->relay->lock);
   terminal_answer_poll (terminal);
+  g_mutex_unlock (&terminal->relay->lock);
   return G_SOURCE_REMOVE;
 }
 
@@ -322,6 +350,31 @@ on_poll_finished_cb (SoupServerMessage *msg,
   /* The client went away (libsoup finished the message without us). */
   if (terminal->poll == msg)
     terminal_end_poll (terminal);
+}
+
+/* Socket thread: sends what the terminal's sockets have not had yet. */
+static gboolean
+kick_cb (gpointer user_data)
+{
+  Terminal *terminal = user_data;
+  KpRelay *self = terminal->relay;
+
+  g_atomic_int_set (&terminal->kick_pending, FALSE);
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < terminal->sockets->len; i++)
+    socket_send_pending (g_ptr_array_index (terminal->sockets, i));
+  g_mutex_unlock (&self->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Tells the socket thread there is something new (once, however many events came). */
+static void
+terminal_kick (Terminal *terminal)
+{
+  if (terminal->shard == NULL ||
+      !g_atomic_int_compare_and_exchange (&terminal->kick_pending, FALSE, TRUE))
+    return;
+  g_main_context_invoke (terminal->shard->context, kick_cb, terminal);
 }
 
 static void
@@ -355,8 +408,7 @@ terminal_enqueue (Terminal       *terminal,
   g_debug ("terminal %s: queued event %" G_GINT64_FORMAT ", %s for %s", terminal->name,
            event->id, kp_callback_kind_to_string (kind), order_id);
 
-  for (guint i = 0; i < terminal->sockets->len; i++)
-    socket_send_pending (g_ptr_array_index (terminal->sockets, i));
+  terminal_kick (terminal);
   terminal_answer_poll (terminal);
 }
 
@@ -491,6 +543,137 @@ parse_int_param (GHashTable *query,
   return g_ascii_string_to_signed (text, 10, 0, max, out_value, NULL);
 }
 
+static void
+on_socket_message_cb (SoupWebsocketConnection *connection,
+                      SoupWebsocketDataType    type,
+                      GBytes                  *message,
+                      Socket                  *socket)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize size = 0;
+  const char *data = g_bytes_get_data (message, &size);
+  JsonNode *root;
+  gint64 ack;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT || !json_parser_load_from_data (parser, data, size, NULL))
+    return;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return;
+  ack = json_object_get_int_member_with_default (json_node_get_object (root), "ack", 0);
+  if (ack > 0)
+    {
+      g_mutex_lock (&socket->terminal->relay->lock);
+      terminal_ack (socket->terminal, ack);
+      g_mutex_unlock (&socket->terminal->relay->lock);
+    }
+}
+
+static void
+on_socket_closed_cb (SoupWebsocketConnection *connection,
+                     Socket                  *socket)
+{
+  Terminal *terminal = socket->terminal;
+
+  g_debug ("terminal %s: WebSocket closed", terminal->name);
+  g_ptr_array_remove (terminal->sockets, socket);
+}
+
+static void
+upgrade_free (Upgrade *upgrade)
+{
+  g_clear_object (&upgrade->stream);
+  g_clear_pointer (&upgrade->uri, g_uri_unref);
+  g_free (upgrade);
+}
+
+static void
+upgrade_closure_free (gpointer  data,
+                      GClosure *closure)
+{
+  upgrade_free (data);
+}
+
+/* Socket thread: the terminal's new WebSocket. */
+static gboolean
+socket_open_cb (gpointer user_data)
+{
+  Upgrade *upgrade = user_data;
+  Terminal *terminal = upgrade->terminal;
+  KpRelay *self = terminal->relay;
+  Socket *socket;
+
+  if (terminal->sockets->len >= KP_RELAY_MAX_SOCKETS_PER_TERMINAL)
+    g_ptr_array_remove_index (terminal->sockets, 0);
+
+  socket = g_new0 (Socket, 1);
+  socket->terminal = terminal;
+  socket->connection = g_object_new (SOUP_TYPE_WEBSOCKET_CONNECTION,
+                                     "io-stream", upgrade->stream,
+                                     "uri", upgrade->uri,
+                                     "connection-type", SOUP_WEBSOCKET_CONNECTION_SERVER,
+                                     NULL);
+  soup_websocket_connection_set_keepalive_interval (socket->connection, KEEPALIVE_SECONDS);
+  soup_websocket_connection_set_max_incoming_payload_size (socket->connection, MAX_ACK_BYTES);
+  g_signal_connect (socket->connection, "message", G_CALLBACK (on_socket_message_cb), socket);
+  g_signal_connect (socket->connection, "closed", G_CALLBACK (on_socket_closed_cb), socket);
+  g_ptr_array_add (terminal->sockets, socket);
+  g_debug ("terminal %s: WebSocket open", terminal->name);
+
+  g_mutex_lock (&self->lock);
+  terminal_prune (terminal);
+  socket_send_pending (socket);
+  g_mutex_unlock (&self->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Main thread: the 101 is out; the connection leaves libsoup's server for the socket
+ * thread. */
+static void
+on_upgrade_written_cb (SoupServerMessage *msg,
+                       Upgrade           *upgrade)
+{
+  Shard *shard = upgrade->terminal->shard;
+  Upgrade *moved;
+  GIOStream *stream;
+
+  if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS || shard == NULL)
+    return;
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    return;
+
+  moved = g_new0 (Upgrade, 1);
+  moved->terminal = upgrade->terminal;
+  moved->stream = stream;
+  moved->uri = g_uri_ref (soup_server_message_get_uri (msg));
+  g_main_context_invoke_full (shard->context, G_PRIORITY_DEFAULT, socket_open_cb, moved,
+                              (GDestroyNotify) upgrade_free);
+}
+
+static gpointer
+socket_thread_main (gpointer user_data)
+{
+  Shard *shard = user_data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_main_context_push_thread_default (shard->context);
+  g_main_loop_run (shard->loop);
+
+  /* Stopping: the sockets go with the thread that serves them. */
+  g_hash_table_iter_init (&iter, shard->relay->terminals);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Terminal *terminal = value;
+
+      if (terminal->shard == shard)
+        g_ptr_array_set_size (terminal->sockets, 0);
+    }
+  g_main_context_pop_thread_default (shard->context);
+  return NULL;
+}
+
 /* `GET /t/{terminal}/events`: a WebSocket upgrade, or a long poll. */
 static void
 handle_events (KpRelay           *self,
@@ -499,6 +682,7 @@ handle_events (KpRelay           *self,
                GHashTable        *query)
 {
   SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
+  Upgrade *upgrade;
   gint64 after;
   gint64 wait;
 
@@ -519,10 +703,16 @@ handle_events (KpRelay           *self,
           respond_error (msg, SOUP_STATUS_BAD_REQUEST, "WebSockets are turned off");
           return;
         }
-      /* libsoup answers 101 once we return without a status; the socket then belongs
-       * to the terminal, bounded per terminal instead of by the guard. */
+      /* Answered 101 here, not by a libsoup WebSocket handler, so the connection can be
+       * taken over to the socket thread; it is bounded per terminal from now on. */
       soup_message_headers_remove (response_headers, "Connection");
+      if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+        return;
       kp_http_guard_release (self->guard, msg);
+      upgrade = g_new0 (Upgrade, 1);
+      upgrade->terminal = terminal;
+      g_signal_connect_data (msg, "wrote-informational", G_CALLBACK (on_upgrade_written_cb),
+                             upgrade, upgrade_closure_free, 0);
       return;
     }
 
@@ -577,12 +767,14 @@ terminal_cb (SoupServer        *server,
     }
 
   terminal = lookup_terminal (self, path, &rest);
+  g_mutex_lock (&self->lock);
   if (rest != NULL && strcmp (rest, "events") == 0)
     handle_events (self, msg, terminal, query);
   else if (terminal == NULL)
     refuse_callback (self, msg, SOUP_STATUS_NOT_FOUND, "unknown terminal");
   else
     handle_callback (self, msg, terminal, rest, query);
+  g_mutex_unlock (&self->lock);
 }
 
 static void
@@ -607,74 +799,6 @@ other_cb (SoupServer        *server,
   refuse_callback (self, msg, SOUP_STATUS_NOT_FOUND, "unknown path");
 }
 
-static void
-on_socket_message_cb (SoupWebsocketConnection *connection,
-                      SoupWebsocketDataType    type,
-                      GBytes                  *message,
-                      Socket                  *socket)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  gsize size = 0;
-  const char *data = g_bytes_get_data (message, &size);
-  JsonNode *root;
-  gint64 ack;
-
-  if (type != SOUP_WEBSOCKET_DATA_TEXT || !json_parser_load_from_data (parser, data, size, NULL))
-    return;
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    return;
-  ack = json_object_get_int_member_with_default (json_node_get_object (root), "ack", 0);
-  if (ack > 0)
-    terminal_ack (socket->terminal, ack);
-}
-
-static void
-on_socket_closed_cb (SoupWebsocketConnection *connection,
-                     Socket                  *socket)
-{
-  Terminal *terminal = socket->terminal;
-
-  g_debug ("terminal %s: WebSocket closed", terminal->name);
-  g_ptr_array_remove (terminal->sockets, socket);
-}
-
-static void
-websocket_cb (SoupServer              *server,
-              SoupServerMessage       *msg,
-              const char              *path,
-              SoupWebsocketConnection *connection,
-              gpointer                 user_data)
-{
-  KpRelay *self = user_data;
-  const char *rest = NULL;
-  Terminal *terminal = lookup_terminal (self, path, &rest);
-  Socket *socket;
-
-  /* Authorized in terminal_cb before libsoup accepted the upgrade. */
-  if (terminal == NULL)
-    {
-      soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, NULL);
-      return;
-    }
-
-  if (terminal->sockets->len >= KP_RELAY_MAX_SOCKETS_PER_TERMINAL)
-    g_ptr_array_remove_index (terminal->sockets, 0);
-
-  socket = g_new0 (Socket, 1);
-  socket->terminal = terminal;
-  socket->connection = g_object_ref (connection);
-  soup_websocket_connection_set_keepalive_interval (connection, KEEPALIVE_SECONDS);
-  soup_websocket_connection_set_max_incoming_payload_size (connection, MAX_ACK_BYTES);
-  g_signal_connect (connection, "message", G_CALLBACK (on_socket_message_cb), socket);
-  g_signal_connect (connection, "closed", G_CALLBACK (on_socket_closed_cb), socket);
-  g_ptr_array_add (terminal->sockets, socket);
-  g_debug ("terminal %s: WebSocket open", terminal->name);
-
-  terminal_prune (terminal);
-  socket_send_pending (socket);
-}
-
 static gboolean
 on_prune_cb (gpointer user_data)
 {
@@ -682,9 +806,11 @@ on_prune_cb (gpointer user_data)
   GHashTableIter iter;
   gpointer terminal;
 
+  g_mutex_lock (&self->lock);
   g_hash_table_iter_init (&iter, self->terminals);
   while (g_hash_table_iter_next (&iter, NULL, &terminal))
     terminal_prune (terminal);
+  g_mutex_unlock (&self->lock);
   return G_SOURCE_CONTINUE;
 }
 
@@ -694,6 +820,14 @@ kp_relay_dispose (GObject *object)
   KpRelay *self = KP_RELAY (object);
 
   g_clear_handle_id (&self->prune_id, g_source_remove);
+  for (guint i = 0; i < SOCKET_THREADS; i++)
+    {
+      if (self->shards[i].thread != NULL)
+        {
+          g_main_loop_quit (self->shards[i].loop);
+          g_clear_pointer (&self->shards[i].thread, g_thread_join);
+        }
+    }
   g_clear_pointer (&self->guard, kp_http_guard_free);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
@@ -709,6 +843,12 @@ kp_relay_finalize (GObject *object)
   KpRelay *self = KP_RELAY (object);
 
   g_hash_table_unref (self->terminals);
+  for (guint i = 0; i < SOCKET_THREADS; i++)
+    {
+      g_clear_pointer (&self->shards[i].loop, g_main_loop_unref);
+      g_clear_pointer (&self->shards[i].context, g_main_context_unref);
+    }
+  g_mutex_clear (&self->lock);
   g_free (self->listen);
   g_free (self->public_url);
 
@@ -734,6 +874,7 @@ kp_relay_init (KpRelay *self)
   self->max_events = KP_RELAY_DEFAULT_MAX_EVENTS;
   self->max_connections = KP_RELAY_DEFAULT_MAX_CONNECTIONS;
   self->websocket_enabled = TRUE;
+  g_mutex_init (&self->lock);
 }
 
 KpRelay *
@@ -922,6 +1063,29 @@ kp_relay_set_websocket_enabled (KpRelay  *self,
   self->websocket_enabled = !!enabled;
 }
 
+static void
+start_socket_threads (KpRelay *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint i = 0;
+
+  for (guint j = 0; j < SOCKET_THREADS; j++)
+    {
+      Shard *shard = &self->shards[j];
+
+      shard->relay = self;
+      shard->context = g_main_context_new ();
+      shard->loop = g_main_loop_new (shard->context, FALSE);
+    }
+  g_hash_table_iter_init (&iter, self->terminals);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    ((Terminal *) value)->shard = &self->shards[i++ % SOCKET_THREADS];
+  for (guint j = 0; j < SOCKET_THREADS; j++)
+    self->shards[j].thread = g_thread_new ("relay-sockets", socket_thread_main,
+                                           &self->shards[j]);
+}
+
 gboolean
 kp_relay_listen (KpRelay     *self,
                  const char  *host,
@@ -951,9 +1115,8 @@ kp_relay_listen (KpRelay     *self,
       /* The terminal paths; anything else gets the 404 page and the same limits. */
       soup_server_add_handler (self->server, NULL, other_cb, self, NULL);
       soup_server_add_handler (self->server, "/t", terminal_cb, self, NULL);
-      soup_server_add_websocket_handler (self->server, "/t", NULL, NULL, websocket_cb, self,
-                                         NULL);
       self->prune_id = g_timeout_add_seconds (PRUNE_SECONDS, on_prune_cb, self);
+      start_socket_threads (self);
     }
 
   /* GSocket's default backlog of 10 overflows under a burst of customers and
