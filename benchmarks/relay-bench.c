@@ -5,6 +5,8 @@
  * Starts the relay on loopback, connects TERMINALS relay clients (WebSocket), fires
  * CALLBACKS customer redirects with CONCURRENCY in flight, and prints callbacks/s and
  * the push latency (callback request sent → event handed to the terminal's listener).
+ * The terminals run on eight threads of their own (as they would be separate machines),
+ * so the load generator's main loop does not poll their sockets.
  * The baseline is a plain GET of the relay's trivial /health handler: same server,
  * same libsoup client, same one-request-per-connection rule. Then the same again with
  * one request at a time, for latency without queueing.
@@ -26,15 +28,20 @@
 #include "kp-approval-listener.h"
 #include "kp-relay-client.h"
 
+#define TERMINAL_THREADS 8
+
 typedef struct
 {
   SoupSession        *session;
-  KpApprovalListener *listener;
-  GPtrArray          *clients;
+  GMutex              lock;         /* sent_at, push, n_received, n_unexpected */
   GHashTable         *sent_at;      /* order id → gint64 µs, owned */
   GArray             *push;         /* gdouble ms: request sent → event at the listener */
   GArray             *round_trip;   /* gdouble ms: request sent → response read */
   char               *url;
+  guint               n_terminals;
+  guint               n_callbacks;
+  guint               n_latency;
+  gint                n_connected;  /* atomic */
   guint               in_flight;
   guint               n_ok;
   guint               n_failed;
@@ -48,27 +55,40 @@ typedef struct
   gint64  sent;
 } Request;
 
+/* A thread with its share of the terminals and their listener. */
+typedef struct
+{
+  Bench        *bench;
+  guint         first;
+  GMainContext *context;
+  GMainLoop    *loop;
+  GThread      *thread;
+} Worker;
+
+static char *
+terminal_name (guint t)
+{
+  return g_strdup_printf ("B%04u", t);
+}
+
+static char *
+terminal_token (guint t)
+{
+  return g_strdup_printf ("bench-token-%04u-0123456789", t);
+}
+
+static char *
+order_name (guint round,
+            guint i,
+            guint n_terminals)
+{
+  return g_strdup_printf ("B%04u-%u-%u", i % n_terminals, round, i);
+}
+
 static void
 die_with_parent (gpointer user_data)
 {
   prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static gboolean
-on_wake_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean woken = FALSE;
-
-  g_timeout_add (ms, on_wake_cb, &woken);
-  while (!woken)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 static int
@@ -151,14 +171,16 @@ on_callback_cb (KpApprovalListener *listener,
   gint64 now = g_get_monotonic_time ();
   gpointer sent;
 
-  if (!g_hash_table_lookup_extended (bench->sent_at, order_id, NULL, &sent))
-    {
-      bench->n_unexpected++;
-      return;
-    }
-  bench->n_received++;
-  g_array_append_val (bench->push, (gdouble) { (now - *(gint64 *) sent) / 1000.0 });
   kp_approval_listener_forget (listener, order_id);
+  g_mutex_lock (&bench->lock);
+  if (g_hash_table_lookup_extended (bench->sent_at, order_id, NULL, &sent))
+    {
+      bench->n_received++;
+      g_array_append_val (bench->push, (gdouble) { (now - *(gint64 *) sent) / 1000.0 });
+    }
+  else
+    bench->n_unexpected++;
+  g_mutex_unlock (&bench->lock);
 }
 
 static void
@@ -196,7 +218,9 @@ send_get (Bench      *bench,
       gint64 *sent = g_new (gint64, 1);
 
       *sent = request->sent;
+      g_mutex_lock (&bench->lock);
       g_hash_table_replace (bench->sent_at, g_strdup (order_id), sent);
+      g_mutex_unlock (&bench->lock);
     }
   bench->in_flight++;
   soup_session_send_and_read_async (bench->session, msg, G_PRIORITY_DEFAULT, NULL,
@@ -206,9 +230,91 @@ send_get (Bench      *bench,
 static void
 reset (Bench *bench)
 {
+  g_mutex_lock (&bench->lock);
   g_array_set_size (bench->push, 0);
+  bench->n_received = bench->n_unexpected = 0;
+  g_mutex_unlock (&bench->lock);
   g_array_set_size (bench->round_trip, 0);
-  bench->n_ok = bench->n_failed = bench->n_received = bench->n_unexpected = 0;
+  bench->n_ok = bench->n_failed = 0;
+}
+
+static guint
+received (Bench *bench)
+{
+  guint n;
+
+  g_mutex_lock (&bench->lock);
+  n = bench->n_received;
+  g_mutex_unlock (&bench->lock);
+  return n;
+}
+
+static void
+on_state_notify_cb (KpRelayClient *client,
+                    GParamSpec    *pspec,
+                    Bench         *bench)
+{
+  if (kp_relay_client_get_state (client) == KP_RELAY_STATE_WEBSOCKET)
+    g_atomic_int_inc (&bench->n_connected);
+}
+
+/* Every sale this worker's terminals will see, expected up front. */
+static void
+expect_orders (Bench              *bench,
+               KpApprovalListener *listener,
+               guint               t,
+               guint               round,
+               guint               n)
+{
+  g_autofree char *token = terminal_token (t);
+
+  for (guint i = t; i < n; i += bench->n_terminals)
+    {
+      g_autofree char *order = order_name (round, i, bench->n_terminals);
+      g_autofree char *nonce = kp_relay_nonce (token, order);
+
+      kp_approval_listener_expect (listener, order, nonce);
+    }
+}
+
+static gpointer
+worker_main (gpointer user_data)
+{
+  Worker *worker = user_data;
+  Bench *bench = worker->bench;
+  g_autoptr (KpApprovalListener) listener = NULL;
+  g_autoptr (GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_main_context_push_thread_default (worker->context);
+  listener = kp_approval_listener_new ();
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), bench);
+  for (guint t = worker->first; t < bench->n_terminals; t += TERMINAL_THREADS)
+    {
+      g_autofree char *name = terminal_name (t);
+      g_autofree char *token = terminal_token (t);
+      KpRelayClient *client = kp_relay_client_new (bench->url, name, token, listener);
+
+      expect_orders (bench, listener, t, 1, bench->n_callbacks);
+      expect_orders (bench, listener, t, 2, bench->n_latency);
+      g_signal_connect (client, "notify::state", G_CALLBACK (on_state_notify_cb), bench);
+      g_ptr_array_add (clients, client);
+    }
+  /* 25 at a time per thread (the relay bounds handshakes in progress). */
+  for (guint i = 0; i < clients->len; i++)
+    {
+      kp_relay_client_start (clients->pdata[i]);
+      if (i % 25 == 24)
+        while (g_main_context_iteration (worker->context, FALSE))
+          ;
+    }
+  g_main_loop_run (worker->loop);
+
+  for (guint i = 0; i < clients->len; i++)
+    kp_relay_client_stop (clients->pdata[i]);
+  g_clear_pointer (&clients, g_ptr_array_unref);
+  g_clear_object (&listener);
+  g_main_context_pop_thread_default (worker->context);
+  return NULL;
 }
 
 /* @n plain GETs of /health, @concurrency at a time. */
@@ -255,24 +361,26 @@ run_callbacks (Bench *bench,
   start = g_get_monotonic_time ();
   for (guint i = 0; i < n; i++)
     {
-      KpRelayClient *client = bench->clients->pdata[i % bench->clients->len];
-      g_autofree char *order = g_strdup_printf ("%s-%u-%u",
-                                                kp_relay_client_get_terminal_id (client),
-                                                round, i);
-      g_autofree char *nonce = kp_relay_client_make_nonce (client, order);
-      g_autofree char *callback = kp_relay_client_callback_url (client, KP_CALLBACK_APPROVE,
-                                                                order, nonce);
-      g_autofree char *url = g_strconcat (callback, "&pg_token=pg", NULL);
+      g_autofree char *name = terminal_name (i % bench->n_terminals);
+      g_autofree char *token = terminal_token (i % bench->n_terminals);
+      g_autofree char *order = order_name (round, i, bench->n_terminals);
+      g_autofree char *nonce = kp_relay_nonce (token, order);
+      g_autofree char *url = g_strdup_printf ("%s/t/%s/approve/%s?n=%s&pg_token=pg", bench->url,
+                                              name, order, nonce);
 
-      kp_approval_listener_expect (bench->listener, order, nonce);
       while (bench->in_flight >= concurrency)
         g_main_context_iteration (NULL, TRUE);
       send_get (bench, url, order);
     }
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  while ((bench->in_flight > 0 || bench->n_received < bench->n_ok) &&
+  while ((bench->in_flight > 0 || received (bench) < bench->n_ok) &&
          g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+    {
+      if (bench->in_flight > 0)
+        g_main_context_iteration (NULL, TRUE);
+      else
+        g_usleep (100);
+    }
   seconds = (g_get_monotonic_time () - start) / 1e6;
   g_print ("  relay callbacks        %6u requests  %8.0f cb/s    round trip p50 %6.2f ms  "
            "p99 %6.2f ms  (%u failed)\n",
@@ -283,8 +391,10 @@ run_callbacks (Bench *bench,
            percentile (bench->push, 50), percentile (bench->push, 99),
            percentile (bench->push, 100));
   phase_end (n);
+  g_mutex_lock (&bench->lock);
   g_print ("  delivered %u of %u, %u unexpected\n", bench->n_received, n, bench->n_unexpected);
   g_hash_table_remove_all (bench->sent_at);
+  g_mutex_unlock (&bench->lock);
 }
 
 int
@@ -304,8 +414,8 @@ main (int   argc,
   g_autofree char *line = NULL;
   struct rlimit limit;
   Bench bench = { NULL };
-  gint64 start;
-  guint connected;
+  Worker workers[TERMINAL_THREADS] = { { NULL } };
+  gint64 start, deadline;
 
   setlocale (LC_ALL, "");
   if (argc < 2)
@@ -348,64 +458,53 @@ main (int   argc,
 
   bench.session = soup_session_new_with_options ("timeout", 30, "max-conns", concurrency * 2,
                                                  "max-conns-per-host", concurrency, NULL);
-  bench.listener = kp_approval_listener_new ();
-  bench.clients = g_ptr_array_new_with_free_func (g_object_unref);
+  g_mutex_init (&bench.lock);
+  bench.n_terminals = n_terminals;
+  bench.n_callbacks = n_callbacks;
+  bench.n_latency = MIN (n_callbacks, 1000);
   bench.sent_at = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   bench.push = g_array_new (FALSE, FALSE, sizeof (gdouble));
   bench.round_trip = g_array_new (FALSE, FALSE, sizeof (gdouble));
-  g_signal_connect (bench.listener, "callback", G_CALLBACK (on_callback_cb), &bench);
 
   g_print ("kakaopay-relay benchmark: %u terminals, %u callbacks, %u in flight, relay at %s\n",
            n_terminals, n_callbacks, concurrency, bench.url);
 
-  /* Terminals connect 100 at a time (the relay bounds handshakes in progress). */
   start = g_get_monotonic_time ();
-  for (guint i = 0; i < n_terminals; i++)
+  for (guint i = 0; i < TERMINAL_THREADS; i++)
     {
-      g_autofree char *name = g_strdup_printf ("B%04u", i);
-      g_autofree char *token = g_strdup_printf ("bench-token-%04u-0123456789", i);
-      KpRelayClient *client = kp_relay_client_new (bench.url, name, token, bench.listener);
-
-      g_ptr_array_add (bench.clients, client);
-      kp_relay_client_start (client);
-      if (i % 100 == 99 || i == n_terminals - 1)
-        {
-          gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-          do
-            {
-              connected = 0;
-              for (guint j = 0; j <= i; j++)
-                connected += kp_relay_client_get_state (bench.clients->pdata[j]) ==
-                             KP_RELAY_STATE_WEBSOCKET;
-              if (connected <= i)
-                spin (5);
-            }
-          while (connected <= i && g_get_monotonic_time () < deadline);
-        }
+      workers[i].bench = &bench;
+      workers[i].first = i;
+      workers[i].context = g_main_context_new ();
+      workers[i].loop = g_main_loop_new (workers[i].context, FALSE);
+      workers[i].thread = g_thread_new ("terminals", worker_main, &workers[i]);
     }
-  connected = 0;
-  for (guint j = 0; j < n_terminals; j++)
-    connected += kp_relay_client_get_state (bench.clients->pdata[j]) == KP_RELAY_STATE_WEBSOCKET;
-  g_print ("  %u of %u terminals on a WebSocket after %.2f s\n", connected, n_terminals,
-           (g_get_monotonic_time () - start) / 1e6);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while ((guint) g_atomic_int_get (&bench.n_connected) < n_terminals &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  g_print ("  %d of %u terminals on a WebSocket after %.2f s (%d terminal threads)\n",
+           g_atomic_int_get (&bench.n_connected), n_terminals,
+           (g_get_monotonic_time () - start) / 1e6, TERMINAL_THREADS);
 
   g_print ("throughput (%u in flight):\n", concurrency);
   run_baseline (&bench, n_callbacks, concurrency);
   run_callbacks (&bench, n_callbacks, concurrency, 1);
   g_print ("latency (one at a time):\n");
-  run_baseline (&bench, MIN (n_callbacks, 1000), 1);
-  run_callbacks (&bench, MIN (n_callbacks, 1000), 1, 2);
+  run_baseline (&bench, bench.n_latency, 1);
+  run_callbacks (&bench, bench.n_latency, 1, 2);
 
-  for (guint j = 0; j < n_terminals; j++)
-    kp_relay_client_stop (bench.clients->pdata[j]);
+  for (guint i = 0; i < TERMINAL_THREADS; i++)
+    {
+      g_main_loop_quit (workers[i].loop);
+      g_thread_join (workers[i].thread);
+      g_main_loop_unref (workers[i].loop);
+      g_main_context_unref (workers[i].context);
+    }
   g_subprocess_send_signal (relay, SIGTERM);
   g_subprocess_wait (relay, NULL, NULL);
   g_unlink (config_path);
   g_rmdir (dir);
 
-  g_ptr_array_unref (bench.clients);
-  g_object_unref (bench.listener);
   g_object_unref (bench.session);
   g_hash_table_unref (bench.sent_at);
   g_array_unref (bench.push);

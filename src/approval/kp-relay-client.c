@@ -31,13 +31,14 @@ struct _KpRelayClient
   SoupWebsocketConnection *websocket;
   SoupMessage             *connect_msg;
   GCancellable            *cancellable;
+  GMainContext            *context;
+  GSource                 *retry;
 
   char                    *relay_url;
   char                    *terminal_id;
   char                    *token;
   KpRelayState             state;
   gint64                   last_id;
-  guint                    retry_id;
   guint                    backoff_ms;
   guint                    n_duplicates;
   gboolean                 use_websocket;
@@ -146,12 +147,20 @@ on_retry_cb (gpointer user_data)
 {
   KpRelayClient *self = user_data;
 
-  self->retry_id = 0;
+  g_clear_pointer (&self->retry, g_source_unref);
   if (self->use_websocket)
     connect_websocket (self);
   else
     long_poll (self);
   return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_retry (KpRelayClient *self)
+{
+  if (self->retry != NULL)
+    g_source_destroy (self->retry);
+  g_clear_pointer (&self->retry, g_source_unref);
 }
 
 /* Waits before the next attempt: 250 ms, doubling up to 5 s. */
@@ -161,8 +170,11 @@ schedule_retry (KpRelayClient *self)
   set_state (self, KP_RELAY_STATE_CONNECTING);
   self->backoff_ms = self->backoff_ms == 0 ? BACKOFF_FIRST_MS
                                            : MIN (self->backoff_ms * 2, BACKOFF_MAX_MS);
-  g_clear_handle_id (&self->retry_id, g_source_remove);
-  self->retry_id = g_timeout_add (self->backoff_ms, on_retry_cb, self);
+  cancel_retry (self);
+  /* On the context the client was made in, like its session. */
+  self->retry = g_timeout_source_new (self->backoff_ms);
+  g_source_set_callback (self->retry, on_retry_cb, self, NULL);
+  g_source_attach (self->retry, self->context);
 }
 
 static gboolean
@@ -424,7 +436,7 @@ kp_relay_client_dispose (GObject *object)
   KpRelayClient *self = KP_RELAY_CLIENT (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->retry_id, g_source_remove);
+  cancel_retry (self);
   close_websocket (self);
   g_clear_object (&self->connect_msg);
   g_clear_object (&self->session);
@@ -439,6 +451,7 @@ kp_relay_client_finalize (GObject *object)
   KpRelayClient *self = KP_RELAY_CLIENT (object);
 
   g_clear_object (&self->cancellable);
+  g_main_context_unref (self->context);
   g_free (self->relay_url);
   g_free (self->terminal_id);
   if (self->token != NULL)
@@ -527,6 +540,7 @@ kp_relay_client_init (KpRelayClient *self)
 {
   self->use_websocket = TRUE;
   self->cancellable = g_cancellable_new ();
+  self->context = g_main_context_ref_thread_default ();
   self->session = soup_session_new_with_options ("timeout", SESSION_TIMEOUT,
                                                  "user-agent", "kakaopay-pos ",
                                                  NULL);
@@ -590,7 +604,7 @@ kp_relay_client_stop (KpRelayClient *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_clear_handle_id (&self->retry_id, g_source_remove);
+  cancel_retry (self);
   close_websocket (self);
   g_clear_object (&self->connect_msg);
   set_state (self, KP_RELAY_STATE_STOPPED);
