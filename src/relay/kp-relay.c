@@ -33,9 +33,10 @@
 #define KEEPALIVE_SECONDS  25
 #define MAX_ACK_BYTES      1024
 #define LISTEN_BACKLOG     1024
-/* GLib polls every descriptor of a context on each iteration: a few hundred sockets per
- * thread keep an iteration cheap with a thousand terminals. */
-#define SOCKET_THREADS     8
+/* GLib polls every descriptor of a context on each iteration: a few dozen sockets per
+ * thread keep an iteration cheap, also with a thousand terminals. */
+#define TERMINALS_PER_SOCKET_THREAD 32
+#define MAX_SOCKET_THREADS          64
 
 typedef struct _Terminal Terminal;
 
@@ -105,7 +106,8 @@ struct _KpRelay
    * ids), shared by the two threads; sockets belong to the socket thread, long polls
    * and everything else to the main thread. */
   GMutex        lock;
-  Shard         shards[SOCKET_THREADS];
+  Shard        *shards;
+  guint         n_shards;
 };
 
 /* A WebSocket accepted on the main thread, on its way to the socket thread. */
@@ -820,7 +822,7 @@ kp_relay_dispose (GObject *object)
   KpRelay *self = KP_RELAY (object);
 
   g_clear_handle_id (&self->prune_id, g_source_remove);
-  for (guint i = 0; i < SOCKET_THREADS; i++)
+  for (guint i = 0; i < self->n_shards; i++)
     {
       if (self->shards[i].thread != NULL)
         {
@@ -843,11 +845,12 @@ kp_relay_finalize (GObject *object)
   KpRelay *self = KP_RELAY (object);
 
   g_hash_table_unref (self->terminals);
-  for (guint i = 0; i < SOCKET_THREADS; i++)
+  for (guint i = 0; i < self->n_shards; i++)
     {
       g_clear_pointer (&self->shards[i].loop, g_main_loop_unref);
       g_clear_pointer (&self->shards[i].context, g_main_context_unref);
     }
+  g_free (self->shards);
   g_mutex_clear (&self->lock);
   g_free (self->listen);
   g_free (self->public_url);
@@ -1070,7 +1073,10 @@ start_socket_threads (KpRelay *self)
   gpointer value;
   guint i = 0;
 
-  for (guint j = 0; j < SOCKET_THREADS; j++)
+  self->n_shards = CLAMP (g_hash_table_size (self->terminals) / TERMINALS_PER_SOCKET_THREAD, 1,
+                          MAX_SOCKET_THREADS);
+  self->shards = g_new0 (Shard, self->n_shards);
+  for (guint j = 0; j < self->n_shards; j++)
     {
       Shard *shard = &self->shards[j];
 
@@ -1080,8 +1086,8 @@ start_socket_threads (KpRelay *self)
     }
   g_hash_table_iter_init (&iter, self->terminals);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    ((Terminal *) value)->shard = &self->shards[i++ % SOCKET_THREADS];
-  for (guint j = 0; j < SOCKET_THREADS; j++)
+    ((Terminal *) value)->shard = &self->shards[i++ % self->n_shards];
+  for (guint j = 0; j < self->n_shards; j++)
     self->shards[j].thread = g_thread_new ("relay-sockets", socket_thread_main,
                                            &self->shards[j]);
 }
