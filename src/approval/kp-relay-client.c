@@ -359,6 +359,7 @@ on_long_poll_cb (GObject      *source,
   g_autoptr (JsonParser) parser = json_parser_new ();
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   JsonNode *root;
+  JsonNode *member;
   JsonArray *events;
   guint status;
 
@@ -383,13 +384,15 @@ on_long_poll_cb (GObject      *source,
       !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
                                    g_bytes_get_size (body), NULL) ||
       !JSON_NODE_HOLDS_OBJECT ((root = json_parser_get_root (parser))) ||
-      (events = json_object_get_array_member (json_node_get_object (root), "events")) == NULL)
+      (member = json_object_get_member (json_node_get_object (root), "events")) == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (member))
     {
       g_debug ("terminal %s: unexpected long-poll answer (%u)", self->terminal_id, status);
       schedule_retry (self);
       return;
     }
 
+  events = json_node_get_array (member);
   self->backoff_ms = 0;
   set_state (self, KP_RELAY_STATE_LONG_POLL);
   for (guint i = 0; i < json_array_get_length (events); i++)

@@ -8,6 +8,9 @@
  * acknowledges it. Queues live in memory: a restarted relay has lost what it held
  * (the terminal's status poller still learns the outcome, without pg_token).
  *
+ * Threads: the main one runs the HTTP server (callbacks, long polls, handshakes); the
+ * upgraded WebSockets are handed to socket threads, each with its own main context.
+ *
  * Copyright 2026 The KakaoPay POS authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +22,8 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "kp-approval-listener.h"
@@ -100,11 +105,11 @@ struct _KpRelay
   guint        n_rejected;
   gboolean     websocket_enabled;
 
-  /* The terminals' WebSockets live on their own thread: GLib polls every descriptor of
-   * a context on each iteration, so a thousand idle sockets beside the HTTP server would
-   * slow every customer's request. The lock guards the terminals' event queues (and
-   * ids), shared by the two threads; sockets belong to the socket thread, long polls
-   * and everything else to the main thread. */
+  /* The terminals' WebSockets live on socket threads (a few dozen terminals each):
+   * GLib polls every descriptor of a context on each iteration, so a thousand idle
+   * sockets beside the HTTP server would slow every customer's request. The lock guards
+   * the terminals' event queues (and ids), shared by the threads; a terminal's sockets
+   * belong to its socket thread, long polls and everything else to the main thread. */
   GMutex        lock;
   Shard        *shards;
   guint         n_shards;
@@ -638,9 +643,14 @@ on_upgrade_written_cb (SoupServerMessage *msg,
   Shard *shard = upgrade->terminal->shard;
   Upgrade *moved;
   GIOStream *stream;
+  GSocket *socket;
 
   if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS || shard == NULL)
     return;
+  /* Events are small and time-critical: no waiting to coalesce them (Nagle). */
+  socket = soup_server_message_get_socket (msg);
+  if (socket != NULL)
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
   stream = soup_server_message_steal_connection (msg);
   if (stream == NULL)
     return;
