@@ -25,6 +25,7 @@ typedef struct
   char        *config;
   char        *url;
   SoupSession *session;
+  guint16      port;         /* where relay_start() listens; 0: any free port */
 } Fixture;
 
 /* Every callback the listener emitted: "order kind pg_token" → how many times. */
@@ -70,6 +71,7 @@ relay_start (Fixture     *f,
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
+  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", f->port);
   const char *relay_exe = g_getenv ("KP_RELAY");
 
   g_assert_nonnull (relay_exe);
@@ -91,7 +93,7 @@ relay_start (Fixture     *f,
   /* A critical in the relay ends it, and relay_stop() sees the exit status. */
   g_subprocess_launcher_setenv (launcher, "G_DEBUG", "fatal-criticals", TRUE);
   f->relay = g_subprocess_launcher_spawn (launcher, &error, relay_exe, "--config", f->config,
-                                          "--listen", "127.0.0.1:0", arg, NULL);
+                                          "--listen", listen, arg, NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->relay));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -238,7 +240,8 @@ assert_state_reached (KpRelayClient *client,
   StateWait wait = { client, state };
 
   if (!wait_for (state_reached, &wait, 15))
-    g_error ("relay client is %s, not %s", kp_relay_state_to_string (kp_relay_client_get_state (client)),
+    g_error ("relay client is %s, not %s",
+             kp_relay_state_to_string (kp_relay_client_get_state (client)),
              kp_relay_state_to_string (state));
 }
 
@@ -376,7 +379,9 @@ on_state_notify_cb (KpRelayClient *client,
                     GParamSpec    *pspec,
                     GPtrArray     *states)
 {
-  g_ptr_array_add (states, (gpointer) kp_relay_state_to_string (kp_relay_client_get_state (client)));
+  KpRelayState state = kp_relay_client_get_state (client);
+
+  g_ptr_array_add (states, (gpointer) kp_relay_state_to_string (state));
 }
 
 static void
@@ -540,6 +545,7 @@ test_reconnect (Fixture       *f,
   KpTestAsync async = { NULL };
   JsonObject *event;
   Received received;
+  gint port = 0;
 
   received_init (&received);
   relay_start (f, 1, NULL, NULL);
@@ -609,10 +615,18 @@ test_reconnect (Fixture       *f,
   assert_received (&received, 3);
   g_assert_cmpstr (received.last_order_id, ==, "T1-11");
 
-  /* The relay restarts (on the same port is not possible here: a new one); the client
-   * keeps trying with backoff and connects again. */
+  /* The relay restarts on the same port: the client retries with backoff, reconnects,
+   * and takes the new relay's events (ids from the clock keep growing). */
+  g_assert_true (g_uri_split_network (f->url, G_URI_FLAGS_NONE, NULL, NULL, &port, NULL));
   relay_stop (f);
   assert_state_reached (client, KP_RELAY_STATE_CONNECTING);
+  f->port = port;
+  relay_start (f, 1, NULL, NULL);
+  assert_state_reached (client, KP_RELAY_STATE_WEBSOCKET);
+  expect (listener, client, "T1-12");
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-12", "pg12", NULL), ==, 200);
+  assert_received (&received, 4);
+  g_assert_cmpstr (received.last_order_id, ==, "T1-12");
   kp_relay_client_stop (client);
   received_clear (&received);
 }
