@@ -751,7 +751,7 @@ handle_events (KpRelay           *self,
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   terminal->poll = g_object_ref (msg);
   terminal->poll_after = after;
-  terminal->poll_timeout_id = g_timeout_add_seconds (wait, on_poll_timeout_cb, terminal);
+  terminal->poll_timeout_id = g_timeout_add (wait * 1000, on_poll_timeout_cb, terminal);
   terminal->poll_finished_id = g_signal_connect (msg, "finished",
                                                  G_CALLBACK (on_poll_finished_cb), terminal);
   soup_server_message_pause (msg);
