@@ -503,6 +503,11 @@ def test_relay_token_rejected():
         wait_until('the token in the keyring', lambda: keyring('relay-token') == 'not-the-token')
         assert 'not-the-token' not in pos.keyfile()
         pos.wait_text('terminal token rejected')
+
+        # Removed from the preferences: gone from the keyring, and the window says so.
+        prefs.click('Remove the terminal token from the keyring')
+        wait_until('the token removed', lambda: keyring('relay-token') is None)
+        pos.wait_text('relay token is not set')
     finally:
         pos.cleanup()
         sandbox.close()
