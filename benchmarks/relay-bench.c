@@ -5,7 +5,7 @@
  * Starts the relay on loopback, connects TERMINALS relay clients (WebSocket), fires
  * CALLBACKS customer redirects with CONCURRENCY in flight, and prints callbacks/s and
  * the push latency (callback request sent → event handed to the terminal's listener).
- * The terminals run on eight threads of their own (as they would be separate machines),
+ * The terminals run on 32 threads of their own (as they would be separate machines),
  * so the load generator's main loop does not poll their sockets.
  * The baseline is a plain GET of the relay's trivial /health handler: same server,
  * same libsoup client, same one-request-per-connection rule. Then the same again with
@@ -28,7 +28,7 @@
 #include "kp-approval-listener.h"
 #include "kp-relay-client.h"
 
-#define TERMINAL_THREADS 8
+#define TERMINAL_THREADS 32
 
 typedef struct
 {

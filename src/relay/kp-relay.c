@@ -38,9 +38,9 @@
 #define KEEPALIVE_SECONDS  25
 #define MAX_ACK_BYTES      1024
 #define LISTEN_BACKLOG     1024
-/* GLib polls every descriptor of a context on each iteration: a few dozen sockets per
+/* GLib polls every descriptor of a context on each iteration: a dozen or so sockets per
  * thread keep an iteration cheap, also with a thousand terminals. */
-#define TERMINALS_PER_SOCKET_THREAD 32
+#define TERMINALS_PER_SOCKET_THREAD 16
 #define MAX_SOCKET_THREADS          64
 
 typedef struct _Terminal Terminal;
@@ -105,7 +105,7 @@ struct _KpRelay
   guint        n_rejected;
   gboolean     websocket_enabled;
 
-  /* The terminals' WebSockets live on socket threads (a few dozen terminals each):
+  /* The terminals' WebSockets live on socket threads (16 terminals each, at most 64):
    * GLib polls every descriptor of a context on each iteration, so a thousand idle
    * sockets beside the HTTP server would slow every customer's request. The lock guards
    * the terminals' event queues (and ids), shared by the threads; a terminal's sockets
