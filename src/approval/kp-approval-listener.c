@@ -20,6 +20,9 @@
 /* How many ended orders are remembered, so a late replay gets 410 rather than 404. */
 #define MAX_ENDED 1024
 
+/* Connections waiting to be accepted: as many as are served at a time. */
+#define LISTEN_BACKLOG KP_APPROVAL_LISTENER_MAX_CONNECTIONS
+
 #define KAKAOPAY_PREFIX "/kakaopay/"
 
 struct _KpApprovalListener
@@ -281,21 +284,9 @@ kp_approval_listener_listen (KpApprovalListener  *self,
                              guint16              port,
                              GError             **error)
 {
-  g_autoptr (GInetAddress) address = NULL;
-  g_autoptr (GSocketAddress) socket_address = NULL;
-
   g_return_val_if_fail (KP_IS_APPROVAL_LISTENER (self), FALSE);
 
-  address = g_inet_address_new_from_string (host);
-  if (address == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   /* Translators: %s is a network address */
-                   _("“%s” is not an IP address to listen on."), host);
-      return FALSE;
-    }
-  socket_address = g_inet_socket_address_new (address, port);
-  return soup_server_listen (self->server, socket_address, 0, error);
+  return kp_http_server_listen (self->server, host, port, LISTEN_BACKLOG, error);
 }
 
 /**
@@ -306,18 +297,9 @@ kp_approval_listener_listen (KpApprovalListener  *self,
 char *
 kp_approval_listener_dup_url (KpApprovalListener *self)
 {
-  GSList *uris;
-  g_autofree char *text = NULL;
-
   g_return_val_if_fail (KP_IS_APPROVAL_LISTENER (self), NULL);
 
-  uris = soup_server_get_uris (self->server);
-  if (uris == NULL)
-    return NULL;
-  text = g_strdup_printf ("http://%s:%d", g_uri_get_host (uris->data),
-                          g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return g_steal_pointer (&text);
+  return kp_http_server_dup_url (self->server);
 }
 
 /**

@@ -15,6 +15,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "kp-approval-listener.h"
@@ -408,4 +410,71 @@ kp_http_guard_release (KpHttpGuard       *guard,
 
   if (g_hash_table_remove (guard->connections, msg))
     g_object_weak_unref (G_OBJECT (msg), on_message_finalized, guard);
+}
+
+/**
+ * kp_http_server_listen:
+ * @host: an IP address to bind ("0.0.0.0" for every interface, "127.0.0.1" for loopback)
+ * @port: the port, 0 for any free one
+ * @backlog: how many connections may wait to be accepted (GSocket's default is 10,
+ *   which overflows under a burst: each dropped SYN costs the client a second)
+ */
+gboolean
+kp_http_server_listen (SoupServer  *server,
+                       const char  *host,
+                       guint16      port,
+                       int          backlog,
+                       GError     **error)
+{
+  g_autoptr (GInetAddress) address = NULL;
+  g_autoptr (GSocketAddress) socket_address = NULL;
+  g_autoptr (GSocket) socket = NULL;
+
+  g_return_val_if_fail (SOUP_IS_SERVER (server), FALSE);
+
+  address = g_inet_address_new_from_string (host);
+  if (address == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   /* Translators: %s is a network address */
+                   _("“%s” is not an IP address to listen on."), host);
+      return FALSE;
+    }
+
+  socket_address = g_inet_socket_address_new (address, port);
+  socket = g_socket_new (g_socket_address_get_family (socket_address), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, backlog);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error))
+    return FALSE;
+  return soup_server_listen_socket (server, socket, 0, error);
+}
+
+/**
+ * kp_http_server_dup_url:
+ *
+ * Returns: (transfer full) (nullable): `http://HOST:PORT` of the server's first listening
+ *   socket (an IPv6 host in brackets)
+ */
+char *
+kp_http_server_dup_url (SoupServer *server)
+{
+  GSList *uris;
+  GUri *uri;
+  char *text;
+
+  g_return_val_if_fail (SOUP_IS_SERVER (server), NULL);
+
+  uris = soup_server_get_uris (server);
+  if (uris == NULL)
+    return NULL;
+  uri = uris->data;
+  if (strchr (g_uri_get_host (uri), ':') != NULL)
+    text = g_strdup_printf ("http://[%s]:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+  else
+    text = g_strdup_printf ("http://%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return text;
 }

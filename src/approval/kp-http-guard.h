@@ -23,4 +23,11 @@ void         kp_http_guard_release       (KpHttpGuard       *guard,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpHttpGuard, kp_http_guard_free)
 
+gboolean     kp_http_server_listen       (SoupServer        *server,
+                                          const char        *host,
+                                          guint16            port,
+                                          int                backlog,
+                                          GError           **error);
+char        *kp_http_server_dup_url      (SoupServer        *server);
+
 G_END_DECLS

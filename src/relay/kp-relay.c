@@ -1108,20 +1108,7 @@ kp_relay_listen (KpRelay     *self,
                  guint16      port,
                  GError     **error)
 {
-  g_autoptr (GInetAddress) address = NULL;
-  g_autoptr (GSocketAddress) socket_address = NULL;
-  g_autoptr (GSocket) socket = NULL;
-
   g_return_val_if_fail (KP_IS_RELAY (self), FALSE);
-
-  address = g_inet_address_new_from_string (host);
-  if (address == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   /* Translators: %s is a network address */
-                   _("“%s” is not an IP address to listen on."), host);
-      return FALSE;
-    }
 
   if (self->server == NULL)
     {
@@ -1135,17 +1122,7 @@ kp_relay_listen (KpRelay     *self,
       start_socket_threads (self);
     }
 
-  /* GSocket's default backlog of 10 overflows under a burst of customers and
-   * reconnecting terminals: each dropped SYN costs the client a second. */
-  socket_address = g_inet_socket_address_new (address, port);
-  socket = g_socket_new (g_socket_address_get_family (socket_address), G_SOCKET_TYPE_STREAM,
-                         G_SOCKET_PROTOCOL_TCP, error);
-  if (socket == NULL)
-    return FALSE;
-  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
-  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error))
-    return FALSE;
-  return soup_server_listen_socket (self->server, socket, 0, error);
+  return kp_http_server_listen (self->server, host, port, LISTEN_BACKLOG, error);
 }
 
 /**
@@ -1156,22 +1133,9 @@ kp_relay_listen (KpRelay     *self,
 char *
 kp_relay_dup_url (KpRelay *self)
 {
-  GSList *uris;
-  g_autofree char *text = NULL;
-  GUri *uri;
-
   g_return_val_if_fail (KP_IS_RELAY (self), NULL);
 
   if (self->server == NULL)
     return NULL;
-  uris = soup_server_get_uris (self->server);
-  if (uris == NULL)
-    return NULL;
-  uri = uris->data;
-  if (strchr (g_uri_get_host (uri), ':') != NULL)
-    text = g_strdup_printf ("http://[%s]:%d", g_uri_get_host (uri), g_uri_get_port (uri));
-  else
-    text = g_strdup_printf ("http://%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  return g_steal_pointer (&text);
+  return kp_http_server_dup_url (self->server);
 }
