@@ -155,11 +155,20 @@ class PrefsPos(WindowsMixin, Pos):
         return data
 
     def focus_main_window(self):
-        found = subprocess.run(['xdotool', 'search', '--pid', str(self.proc.pid), '--name',
-                                '^KakaoPay POS'], capture_output=True, text=True).stdout.split()
-        for window in found:
-            subprocess.run(['xdotool', 'windowfocus', window], stderr=subprocess.DEVNULL,
-                           check=False)
+        """Gives the main window the keyboard until it has it (a closing window can take
+        a focus request given too early with it, on a slow machine)."""
+        def focus():
+            found = subprocess.run(['xdotool', 'search', '--pid', str(self.proc.pid),
+                                    '--name', '^KakaoPay POS'],
+                                   capture_output=True, text=True).stdout.split()
+            for window in found:
+                subprocess.run(['xdotool', 'windowfocus', window], stderr=subprocess.DEVNULL,
+                               check=False)
+            try:
+                return self.frame.get_state_set().contains(Atspi.StateType.ACTIVE)
+            except GLib.Error:
+                return False
+        wait_until('the main window to have the keyboard', focus)
 
     def preferences(self):
         self.key('ctrl+comma')
