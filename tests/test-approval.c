@@ -419,6 +419,8 @@ test_limits_body (void)
     "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000\r\n\r\n0123456789",
     "PUT /kakaopay/cancel/T1-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     "Content-Length: 9223372036854775807\r\n\r\n",
+    /* Beyond G_MAXINT64: libsoup reads it as a negative length. */
+    "P / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 17777777777777777777777\r\n\r\n",
     "GET /kakaopay/fail/T1-1?n=" NONCE " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
     "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffff\r\n",

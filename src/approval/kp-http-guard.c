@@ -238,9 +238,11 @@ on_message_got_headers_cb (SoupServerMessage *msg,
   gsize uri_length = 0;
   gsize header_bytes = 0;
 
+  /* Any length but 0: libsoup 3.2 reads a Content-Length beyond G_MAXINT64 as a
+   * negative one (and then warns, creating the body stream). */
   if (encoding == SOUP_ENCODING_CHUNKED ||
       (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
-       soup_message_headers_get_content_length (headers) > 0))
+       soup_message_headers_get_content_length (headers) != 0))
     {
       refuse_body (guard, msg);
       return;
