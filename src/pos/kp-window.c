@@ -1320,6 +1320,27 @@ update_relay_status (KpWindow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->relay_status_label), "error");
 }
 
+/* Back from another window (preferences, a dialog): the cashier's field gets the keys
+ * again if the focus was lost meanwhile (its widget hidden or made insensitive while
+ * the services were rebuilt). */
+static void
+on_active_changed_cb (KpWindow *self)
+{
+  GtkWidget *focus;
+
+  if (!gtk_window_is_active (GTK_WINDOW (self)))
+    return;
+
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus != NULL && gtk_widget_is_visible (focus) && gtk_widget_is_sensitive (focus))
+    return;
+
+  if (is_sale_view (self))
+    focus_sale_page (self);
+  else
+    kp_history_view_focus (self->history_view);
+}
+
 KpWindow *
 kp_window_new (KpApplication *application)
 {
@@ -1336,6 +1357,7 @@ kp_window_new (KpApplication *application)
                            G_CALLBACK (on_checkout_available_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (application, "notify::checkout",
                            G_CALLBACK (on_checkout_available_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed_cb), NULL);
   on_checkout_available_cb (self);
   focus_item_entry (self);
   return self;
