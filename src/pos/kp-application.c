@@ -971,6 +971,7 @@ preferences_activated (GSimpleAction *action,
 {
   KpApplication *self = KP_APPLICATION (user_data);
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *preferences;
 
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
     {
@@ -980,7 +981,13 @@ preferences_activated (GSimpleAction *action,
           return;
         }
     }
-  gtk_window_present (GTK_WINDOW (kp_preferences_window_new (self, parent)));
+  preferences = GTK_WINDOW (kp_preferences_window_new (self, parent));
+  /* Closed: the window it came from gets the keyboard back (also without a window
+   * manager). */
+  if (parent != NULL)
+    g_signal_connect_object (preferences, "unmap", G_CALLBACK (kp_window_present_now), parent,
+                             G_CONNECT_SWAPPED);
+  gtk_window_present (preferences);
 }
 
 static const GActionEntry app_actions[] = {

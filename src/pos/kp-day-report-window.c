@@ -14,10 +14,8 @@
 #include "kp-day-report-window.h"
 #include "kp-money.h"
 #include "kp-sale-format.h"
+#include "kp-window.h"
 
-#ifdef GDK_WINDOWING_X11
-#include <gdk/x11/gdkx.h>
-#endif
 
 /* The end-of-day report of one day, computed by the journal: the figures, by payment
  * method, what is still unfinished, whether the day is closed and what changed after;
@@ -405,27 +403,6 @@ on_close_response_cb (AdwMessageDialog  *dialog,
                               closed_cb, g_object_ref (self));
 }
 
-/* Without a window manager nothing gives the focus back when a window closes: it falls
- * back to the root window, and a focus request stamped with the last key press is
- * older than that, so X ignores it. The server's time is not. */
-static void
-present_cb (GtkWindow *window)
-{
-  if (!gtk_widget_get_visible (GTK_WIDGET (window)))
-    return;
-#ifdef GDK_WINDOWING_X11
-  {
-    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-
-    if (GDK_IS_X11_SURFACE (surface))
-      {
-        gtk_window_present_with_time (window, gdk_x11_get_server_time (surface));
-        return;
-      }
-  }
-#endif
-  gtk_window_present (window);
-}
 
 static void
 close_day_action (GtkWidget  *widget,
@@ -473,7 +450,7 @@ close_day_action (GtkWidget  *widget,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response_cb), self, 0);
-  g_signal_connect_object (dialog, "unmap", G_CALLBACK (present_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -545,7 +522,7 @@ on_chooser_response_cb (GtkNativeDialog   *chooser,
         export_to (self, path);
     }
   g_clear_object (&self->chooser);
-  present_cb (GTK_WINDOW (self));
+  kp_window_present_now (GTK_WINDOW (self));
 }
 
 static void
@@ -599,7 +576,7 @@ on_print_done_cb (GtkPrintOperation       *operation,
     }
   if (operation == self->print_operation)
     g_clear_object (&self->print_operation);
-  present_cb (GTK_WINDOW (self));
+  kp_window_present_now (GTK_WINDOW (self));
 }
 
 static void
@@ -648,7 +625,7 @@ kp_day_report_window_unmap (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (kp_day_report_window_parent_class)->unmap (widget);
   if (parent != NULL)
-    present_cb (parent);
+    kp_window_present_now (parent);
 }
 
 static void

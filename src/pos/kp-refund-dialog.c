@@ -15,10 +15,8 @@
 #include "kp-refund-dialog.h"
 #include "kp-refund-plan.h"
 #include "kp-sale-format.h"
+#include "kp-window.h"
 
-#ifdef GDK_WINDOWING_X11
-#include <gdk/x11/gdkx.h>
-#endif
 
 /* Refunding a completed sale: all that is left, an amount, or whole items. The split
  * (tax-free part, VAT part, what is left after) is shown as the cashier types, and
@@ -551,27 +549,6 @@ start_refund (KpRefundDialog *self)
                             g_object_ref (self));
 }
 
-/* Without a window manager nothing gives the focus back when a window closes: it falls
- * back to the root window, and a focus request stamped with the last key press is
- * older than that, so X ignores it. The server's time is not. */
-static void
-present_cb (GtkWindow *window)
-{
-  if (!gtk_widget_get_visible (GTK_WIDGET (window)))
-    return;
-#ifdef GDK_WINDOWING_X11
-  {
-    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-
-    if (GDK_IS_X11_SURFACE (surface))
-      {
-        gtk_window_present_with_time (window, gdk_x11_get_server_time (surface));
-        return;
-      }
-  }
-#endif
-  gtk_window_present (window);
-}
 
 static void
 on_confirm_response_cb (AdwMessageDialog *dialog,
@@ -652,7 +629,7 @@ confirm_action (GtkWidget  *widget,
   adw_message_dialog_set_default_response (dialog, "refund");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response_cb), self, 0);
-  g_signal_connect_object (dialog, "unmap", G_CALLBACK (present_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -663,7 +640,7 @@ kp_refund_dialog_unmap (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (kp_refund_dialog_parent_class)->unmap (widget);
   if (parent != NULL)
-    present_cb (parent);
+    kp_window_present_now (parent);
 }
 
 static void

@@ -22,6 +22,10 @@
 #include "kp-sale-format.h"
 #include "kp-window.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 struct _KpWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -1339,6 +1343,34 @@ on_active_changed_cb (KpWindow *self)
     focus_sale_page (self);
   else
     kp_history_view_focus (self->history_view);
+}
+
+/**
+ * kp_window_present_now:
+ * @window: a window of the program
+ *
+ * Presents @window stamped with the X server's time. Without a window manager nothing
+ * gives the focus back when a window closes: it falls back to the root window, and a
+ * focus request stamped with the last key press is older than that, so X ignores it.
+ * The server's time is not.
+ */
+void
+kp_window_present_now (GtkWindow *window)
+{
+  if (!gtk_widget_get_visible (GTK_WIDGET (window)))
+    return;
+#ifdef GDK_WINDOWING_X11
+  {
+    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+    if (GDK_IS_X11_SURFACE (surface))
+      {
+        gtk_window_present_with_time (window, gdk_x11_get_server_time (surface));
+        return;
+      }
+  }
+#endif
+  gtk_window_present (window);
 }
 
 KpWindow *

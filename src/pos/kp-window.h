@@ -23,4 +23,6 @@ const char *kp_window_get_qr_text        (KpWindow      *self);
 const char *kp_window_get_message        (KpWindow      *self);
 const char *kp_window_get_status_text    (KpWindow      *self);
 
+void        kp_window_present_now        (GtkWindow     *window);
+
 G_END_DECLS
