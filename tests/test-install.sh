@@ -88,11 +88,8 @@ for tool in glib-compile-schemas; do
   fi
 done
 
-# What a package's post-install step does.
 schemas=$share/glib-2.0/schemas
-glib-compile-schemas --strict "$schemas" || fail "the installed schemas do not compile"
-
-mkdir -p "$tmp/home" "$tmp/run" && chmod 700 "$tmp/run"
+mkdir -p "$tmp/home" "$tmp/run" "$tmp/no-data" && chmod 700 "$tmp/run"
 # Nothing of the caller's environment but how to load libraries and sanitizer settings.
 keep=
 for name in LD_LIBRARY_PATH ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS G_SLICE; do
@@ -104,9 +101,32 @@ run () {
   env -i PATH=/usr/bin:/bin $keep \
     HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/config" XDG_DATA_HOME="$tmp/home/data" \
     XDG_CACHE_HOME="$tmp/home/cache" \
-    XDG_RUNTIME_DIR="$tmp/run" GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$schemas" \
-    GIO_USE_VFS=local GIO_USE_PROXY_RESOLVER=dummy KAKAOPAY_POS_LOCALEDIR="$locale" "$@"
+    XDG_RUNTIME_DIR="$tmp/run" XDG_DATA_DIRS="$tmp/no-data" GSETTINGS_BACKEND=memory \
+    GSETTINGS_SCHEMA_DIR="$schemas" GIO_USE_VFS=local GIO_USE_PROXY_RESOLVER=dummy \
+    KAKAOPAY_POS_LOCALEDIR="$locale" "$@"
 }
+
+# Before the schemas are compiled (a DESTDIR install, a packager's build chroot):
+# --version and --help work, and a real start says what is missing instead of aborting.
+[ ! -e "$schemas/gschemas.compiled" ] || fail "the install compiled the schemas into DESTDIR"
+out=$(run LC_ALL=C.UTF-8 "$pos" --version 2>"$tmp/stderr") ||
+  { cat "$tmp/stderr" >&2; fail "kakaopay-pos --version failed without compiled schemas"; }
+[ "$out" = "kakaopay-pos $version" ] || fail "--version printed '$out' without compiled schemas"
+run LC_ALL=C.UTF-8 LANGUAGE=en "$pos" --help >"$tmp/stdout" 2>"$tmp/stderr" ||
+  { cat "$tmp/stderr" >&2; fail "kakaopay-pos --help failed without compiled schemas"; }
+grep -q -- '--export-journal' "$tmp/stdout" || fail "--help lists no options without compiled schemas"
+run LC_ALL=C.UTF-8 LANGUAGE=en "$pos" --journal "$tmp/j0.sqlite" >"$tmp/stdout" 2>"$tmp/stderr"
+rc=$?
+[ "$rc" -eq 1 ] || { cat "$tmp/stderr" >&2; fail "a start without the schema exited $rc, not 1"; }
+[ "$(wc -l <"$tmp/stderr")" -eq 1 ] || { cat "$tmp/stderr" >&2; fail "not one sentence on stderr"; }
+grep -q "schema $schema_id is not installed" "$tmp/stderr" ||
+  { cat "$tmp/stderr" >&2; fail "a start without the schema did not say the schema is missing"; }
+grep -q "GSETTINGS_SCHEMA_DIR" "$tmp/stderr" || fail "the message does not say how to run from a build"
+run LC_ALL=C.UTF-8 LANGUAGE=ko "$pos" --journal "$tmp/j0.sqlite" >"$tmp/stdout" 2>"$tmp/stderr"
+! grep -q "is not installed" "$tmp/stderr" || fail "the missing-schema sentence is not translated"
+
+# What a package's post-install step does.
+glib-compile-schemas --strict "$schemas" || fail "the installed schemas do not compile"
 
 out=$(run LC_ALL=C.UTF-8 "$pos" --version 2>"$tmp/stderr") ||
   { cat "$tmp/stderr" >&2; fail "kakaopay-pos --version failed"; }

@@ -239,6 +239,17 @@ export_day_report (KpApplication *self,
   return 0;
 }
 
+static gboolean
+settings_schema_installed (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
+  return schema != NULL;
+}
+
 static int
 kp_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
@@ -275,9 +286,7 @@ kp_application_handle_local_options (GApplication *app,
       return 2;
     }
 
-  /* No credentials (or asked for): the embedded sandbox, in-process on loopback. */
-  self->test_mode = compute_test_mode (self);
-
+  /* The exports need the journal only, not the settings. */
   export_path = lookup_string (options, "export-journal");
   if (export_path != NULL)
     return export_journal (self, export_path);
@@ -291,6 +300,21 @@ kp_application_handle_local_options (GApplication *app,
       g_printerr (_("Not a day: “%s”. Use YYYY-MM-DD.\n"), self->opt_day_report);
       return 2;
     }
+
+  /* A real start. GSettings aborts on a schema it cannot find: say what is missing. */
+  if (!settings_schema_installed ())
+    {
+      /* Translators: %s is the settings schema's id */
+      g_printerr (_("The settings schema %s is not installed: install KakaoPay POS, or run it "
+                    "from a build tree with GSETTINGS_SCHEMA_DIR set to the build’s data "
+                    "folder (tools/dev run does).\n"),
+                  SCHEMA_ID);
+      return 1;
+    }
+  self->settings = g_settings_new (SCHEMA_ID);
+
+  /* No credentials (or asked for): the embedded sandbox, in-process on loopback. */
+  self->test_mode = compute_test_mode (self);
 
   return G_APPLICATION_CLASS (kp_application_parent_class)->handle_local_options (app, options);
 }
@@ -1194,7 +1218,8 @@ kp_application_class_init (KpApplicationClass *klass)
 static void
 kp_application_init (KpApplication *self)
 {
-  self->settings = g_settings_new (SCHEMA_ID);
+  /* The settings are opened once the options are read (handle_local_options): --help,
+   * --version and the exports work where the schema is not installed. */
   self->secrets = kp_secret_store_new ();
   self->retired = g_ptr_array_new_with_free_func (g_object_unref);
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
