@@ -1590,6 +1590,7 @@ test_cancel (Fixture       *f,
       { "1000", "0", "1001", NULL, -2 },
       { "12301", "0", "0", NULL, -710 },
       { "5000", "2301", "0", NULL, -710 },
+      /* INF: the sandbox's own reading of a cancel_available_amount mismatch. */
       { "5000", "0", NULL, "12000", -710 },
       { "1000", "0", "1000", NULL, -710 },  /* more VAT than is left (909) */
     };
