@@ -293,6 +293,150 @@ test_full_flow (Fixture       *f,
   g_assert_cmpuint (kp_sandbox_count_requests (f->sandbox, KP_SANDBOX_ENDPOINT_CANCEL), ==, 2);
 }
 
+/* Every pre-approval status the sandbox can be driven through, as the client maps it. */
+static void
+test_statuses (Fixture       *f,
+               gconstpointer  data)
+{
+  static const struct
+  {
+    KpSandboxAction action;
+    const char     *method;
+    KpStatus        status;
+  } steps[] = {
+    { KP_SANDBOX_ACTION_SEND_TMS, NULL, KP_STATUS_SEND_TMS },
+    { KP_SANDBOX_ACTION_OPEN, NULL, KP_STATUS_OPEN_PAYMENT },
+    { KP_SANDBOX_ACTION_SELECT_METHOD, "CARD", KP_STATUS_SELECT_METHOD },
+    { KP_SANDBOX_ACTION_ARS, "CARD", KP_STATUS_ARS_WAITING },
+    { KP_SANDBOX_ACTION_PAY, NULL, KP_STATUS_AUTH_PASSWORD },
+  };
+  g_autoptr (KpReadyRequest) rr = make_ready ("T1-statuses", 2200, 0);
+  g_autoptr (KpReadyReply) ready_reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  ready_reply = ready (f, rr, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autofree char *redirect = NULL;
+      g_autoptr (KpOrderReply) reply = NULL;
+
+      redirect = kp_sandbox_customer_act (f->sandbox, ready_reply->tid, steps[i].action,
+                                          steps[i].method, &error);
+      g_assert_no_error (error);
+      reply = order (f, ready_reply->tid, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (reply->status, ==, steps[i].status);
+      g_assert_cmpstr (reply->status_string, ==, kp_status_to_string (steps[i].status));
+      g_assert_false (kp_status_is_final (reply->status));
+      g_assert_null (reply->approved_at);
+      g_assert_cmpuint (reply->payment_action_details->len, ==, 0);
+      if (steps[i].method != NULL)
+        g_assert_cmpstr (reply->payment_method_type, ==, steps[i].method);
+      else if (i < 2)
+        g_assert_null (reply->payment_method_type);
+    }
+}
+
+/* What does not apply is null online and left out in legacy: either way the client reads
+ * it as absent. */
+static void
+test_absent_members (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr (KpReadyRequest) rr = make_ready ("T1-absent", 2200, 0);
+  g_autoptr (KpReadyReply) ready_reply = NULL;
+  g_autoptr (KpOrderReply) before = NULL;
+  g_autoptr (KpApproveRequest) ar = NULL;
+  g_autoptr (KpApproveReply) approved = NULL;
+  g_autoptr (KpCancelReply) cancelled = NULL;
+  g_autoptr (KpOrderReply) after = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *pg_token = NULL;
+  KpPaymentAction *action;
+
+  ready_reply = ready (f, rr, &error);
+  g_assert_no_error (error);
+  before = order (f, ready_reply->tid, &error);
+  g_assert_no_error (error);
+  g_assert_null (before->payment_method_type);
+  g_assert_null (before->item_code);
+  g_assert_null (before->approved_at);
+  g_assert_null (before->canceled_at);
+  g_assert_null (before->selected_card_info);
+  g_assert_nonnull (before->created_at);
+
+  pg_token = customer_pays (f, ready_reply->tid, "MONEY");
+  ar = make_approve ("T1-absent", ready_reply->tid, pg_token);
+  approved = approve (f, ar, &error);
+  g_assert_no_error (error);
+  g_assert_null (approved->sid);
+  g_assert_null (approved->item_code);
+  g_assert_null (approved->payload);
+  g_assert_null (approved->card_info);
+  g_assert_cmpstr (approved->payment_method_type, ==, "MONEY");
+  g_assert_cmpint (approved->amount.total, ==, 2200);
+
+  cancelled = cancel (f, ready_reply->tid, 1000, 0, KP_UNSET, &error);
+  g_assert_no_error (error);
+  g_assert_null (cancelled->payload);
+  g_assert_null (cancelled->item_code);
+  g_assert_nonnull (cancelled->canceled_at);
+
+  after = order (f, ready_reply->tid, &error);
+  g_assert_no_error (error);
+  g_assert_null (after->selected_card_info);
+  g_assert_cmpuint (after->payment_action_details->len, ==, 2);
+  action = g_ptr_array_index (after->payment_action_details, 1);
+  g_assert_cmpstr (action->payment_action_type, ==, "CANCEL");
+  g_assert_null (action->payload);
+  g_assert_true (action->amount.present);
+  g_assert_cmpint (action->amount.value, ==, 1000);
+}
+
+/* Order entries as sparse as a real legacy reply's: no amount is not 0. */
+static void
+test_sparse_actions (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr (KpReadyRequest) rr = make_ready ("T1-sparse", 2200, 0);
+  g_autoptr (KpReadyReply) ready_reply = NULL;
+  g_autoptr (KpApproveRequest) ar = NULL;
+  g_autoptr (KpApproveReply) approved = NULL;
+  g_autoptr (KpOrderReply) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *pg_token = NULL;
+  KpPaymentAction *action;
+  gint64 amount = -1;
+
+  ready_reply = ready (f, rr, &error);
+  g_assert_no_error (error);
+  pg_token = customer_pays (f, ready_reply->tid, "CARD");
+  ar = make_approve ("T1-sparse", ready_reply->tid, pg_token);
+  approved = approve (f, ar, &error);
+  g_assert_no_error (error);
+
+  kp_sandbox_inject_fault (f->sandbox, KP_SANDBOX_ENDPOINT_ORDER,
+                           KP_SANDBOX_FAULT_SPARSE_ACTIONS, 1, 0);
+  reply = order (f, ready_reply->tid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (reply->status, ==, KP_STATUS_SUCCESS_PAYMENT);
+  g_assert_cmpstr (reply->payment_method_type, ==, "CARD");
+  g_assert_cmpuint (reply->payment_action_details->len, ==, 1);
+  action = g_ptr_array_index (reply->payment_action_details, 0);
+  g_assert_cmpstr (action->aid, ==, approved->aid);
+  g_assert_nonnull (action->approved_at);
+  g_assert_cmpstr (action->payment_action_type, ==, "PAYMENT");
+  g_assert_false (kp_optional_int_get (&action->amount, &amount));
+  g_assert_cmpint (amount, ==, -1);
+  g_assert_false (kp_optional_int_get (&action->green_deposit, NULL));
+  g_assert_true (kp_optional_int_get (&action->point_amount, &amount));
+  g_assert_cmpint (amount, ==, 0);
+  g_assert_null (action->payment_method_type);
+  g_assert_null (action->payload);
+}
+
 static void
 test_card (Fixture       *f,
            gconstpointer  data)
@@ -669,6 +813,51 @@ test_not_sent (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* A cancel reply without aid (or with a null one) is still a processed refund. */
+static void
+test_cancel_without_aid (void)
+{
+  static const char * const bodies[] = {
+    "{\"tid\":\"T0000000000000000001\",\"cid\":\"TC0ONETIME\",\"status\":\"CANCEL_PAYMENT\","
+    "\"approved_cancel_amount\":{\"total\":2200,\"tax_free\":0,\"vat\":200},"
+    "\"canceled_amount\":{\"total\":2200,\"tax_free\":0,\"vat\":200},"
+    "\"canceled_at\":\"2026-11-25T14:00:00\"}",
+    "{\"aid\":null,\"tid\":\"T0000000000000000001\",\"cid\":\"TC0ONETIME\","
+    "\"status\":\"CANCEL_PAYMENT\",\"item_code\":null,\"payload\":null,"
+    "\"approved_cancel_amount\":{\"total\":2200,\"tax_free\":0,\"vat\":200},"
+    "\"canceled_amount\":{\"total\":2200,\"tax_free\":0,\"vat\":200},"
+    "\"canceled_at\":\"2026-11-25T14:00:00\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autoptr (KpTestServer) server = kp_test_server_new ();
+      g_autofree char *url = kp_test_server_dup_url (server);
+      g_autoptr (KpClient) client = kp_client_new (url, KP_DIALECT_ONLINE, KEY);
+      g_autoptr (KpCancelRequest) request = kp_cancel_request_new ();
+      g_autoptr (KpCancelReply) reply = NULL;
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (GError) error = NULL;
+      KpTestAsync async = { NULL };
+
+      kp_test_server_set_reply (server, 200, "application/json;charset=UTF-8", bodies[i]);
+      request->cid = g_strdup ("TC0ONETIME");
+      request->tid = g_strdup ("T0000000000000000001");
+      request->cancel_amount = 2200;
+      request->cancel_tax_free_amount = 0;
+      kp_client_cancel_async (client, request, NULL, kp_test_async_cb, &async);
+      result = kp_test_async_wait (&async);
+      reply = kp_client_cancel_finish (client, result, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (reply);
+      g_assert_null (reply->aid);
+      g_assert_null (reply->payload);
+      g_assert_cmpint (reply->status, ==, KP_STATUS_CANCEL_PAYMENT);
+      g_assert_cmpint (reply->approved_cancel_amount.total, ==, 2200);
+      g_assert_nonnull (reply->canceled_at);
+    }
+}
+
 /* The exact wire form of each dialect, seen by a plain server. */
 static void
 test_wire (gconstpointer data)
@@ -867,6 +1056,9 @@ main (int   argc,
 
   add ("full-flow", test_full_flow);
   add ("card", test_card);
+  add ("statuses", test_statuses);
+  add ("absent-members", test_absent_members);
+  add ("sparse-actions", test_sparse_actions);
   add ("approve-errors", test_approve_errors);
   add ("expired", test_expired);
   add ("decline", test_decline);
@@ -881,6 +1073,7 @@ main (int   argc,
   g_test_add_data_func ("/kp/client/online/wire", GINT_TO_POINTER (KP_DIALECT_ONLINE), test_wire);
   g_test_add_data_func ("/kp/client/legacy/wire", GINT_TO_POINTER (KP_DIALECT_LEGACY), test_wire);
   g_test_add_func ("/kp/client/not-sent", test_not_sent);
+  g_test_add_func ("/kp/client/cancel-without-aid", test_cancel_without_aid);
   g_test_add_func ("/kp/client/redaction", test_redaction);
 
   return g_test_run ();

@@ -188,6 +188,7 @@ test_order_reply_sparse (void)
     "\"discount_amount\":0,\"payment_action_type\":\"PAYMENT\"}]}");
   g_autoptr (KpOrderReply) reply = kp_codec_order_reply (object, NULL);
   KpPaymentAction *action;
+  gint64 value = -5;
 
   g_assert_nonnull (reply);
   g_assert_cmpint (reply->status, ==, KP_STATUS_SUCCESS_PAYMENT);
@@ -198,8 +199,208 @@ test_order_reply_sparse (void)
   g_assert_cmpuint (reply->payment_action_details->len, ==, 1);
   action = g_ptr_array_index (reply->payment_action_details, 0);
   g_assert_cmpstr (action->payment_action_type, ==, "PAYMENT");
-  g_assert_cmpint (action->amount, ==, 0);
+  /* Left out is absent, not 0; 0 sent is 0. */
+  g_assert_false (action->amount.present);
+  g_assert_false (kp_optional_int_get (&action->amount, &value));
+  g_assert_cmpint (value, ==, -5);
+  g_assert_false (kp_optional_int_get (&action->green_deposit, NULL));
+  g_assert_true (kp_optional_int_get (&action->point_amount, &value));
+  g_assert_cmpint (value, ==, 0);
+  g_assert_true (kp_optional_int_get (&action->discount_amount, NULL));
   g_assert_null (action->payment_method_type);
+  g_assert_null (action->payload);
+}
+
+/* The online dialect sends an optional member that does not apply as null (a real
+ * 2024 open-api approve reply: sid, item_code, payload, sequential_payment_methods). */
+static void
+test_approve_reply_nulls (void)
+{
+  g_autoptr (JsonObject) object = parse (
+    "{\"aid\":\"A6a8d3a301d33ed2dc3c\",\"tid\":\"T6a8d38329fd342cdd38\",\"cid\":null,"
+    "\"sid\":null,\"partner_order_id\":null,\"partner_user_id\":null,\"item_name\":null,"
+    "\"item_code\":null,\"payload\":null,\"quantity\":null,\"amount\":null,"
+    "\"payment_method_type\":null,\"card_info\":null,\"sequential_payment_methods\":null,"
+    "\"created_at\":null,\"approved_at\":null}");
+  g_autoptr (JsonObject) card_nulls = parse (
+    "{\"aid\":\"A1\",\"tid\":\"T1\",\"payment_method_type\":\"CARD\","
+    "\"amount\":{\"total\":null,\"tax_free\":null,\"vat\":null,\"point\":null,"
+    "\"discount\":null,\"green_deposit\":null},"
+    "\"card_info\":{\"kakaopay_purchase_corp\":null,\"kakaopay_purchase_corp_code\":null,"
+    "\"kakaopay_issuer_corp\":null,\"kakaopay_issuer_corp_code\":null,\"purchase_corp\":null,"
+    "\"purchase_corp_code\":null,\"issuer_corp\":null,\"issuer_corp_code\":null,\"bin\":null,"
+    "\"card_type\":null,\"install_month\":null,\"approved_id\":null,\"card_mid\":null,"
+    "\"interest_free_install\":null,\"installment_type\":null,\"card_item_code\":null}}");
+  g_autoptr (JsonObject) no_aid = parse ("{\"aid\":null,\"tid\":\"T1\"}");
+  g_autoptr (KpApproveReply) reply = kp_codec_approve_reply (object, NULL);
+  g_autoptr (KpApproveReply) card = kp_codec_approve_reply (card_nulls, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (reply);
+  g_assert_cmpstr (reply->aid, ==, "A6a8d3a301d33ed2dc3c");
+  g_assert_null (reply->cid);
+  g_assert_null (reply->sid);
+  g_assert_null (reply->partner_order_id);
+  g_assert_null (reply->partner_user_id);
+  g_assert_null (reply->item_name);
+  g_assert_null (reply->item_code);
+  g_assert_null (reply->payload);
+  g_assert_cmpint (reply->quantity, ==, 0);
+  g_assert_cmpint (reply->amount.total, ==, 0);
+  g_assert_null (reply->payment_method_type);
+  g_assert_null (reply->card_info);
+  g_assert_null (reply->created_at);
+  g_assert_null (reply->approved_at);
+
+  g_assert_nonnull (card);
+  g_assert_cmpint (card->amount.total, ==, 0);
+  g_assert_cmpint (card->amount.green_deposit, ==, 0);
+  g_assert_nonnull (card->card_info);
+  g_assert_null (card->card_info->kakaopay_purchase_corp);
+  g_assert_null (card->card_info->kakaopay_issuer_corp_code);
+  g_assert_null (card->card_info->purchase_corp);
+  g_assert_null (card->card_info->bin);
+  g_assert_null (card->card_info->install_month);
+  g_assert_null (card->card_info->approved_id);
+  g_assert_null (card->card_info->installment_type);
+  g_assert_null (card->card_info->card_item_code);
+
+  /* aid is what approve is for: a null one is no approval. */
+  g_assert_null (kp_codec_approve_reply (no_aid, &error));
+  g_assert_error (error, KP_API_ERROR, KP_API_ERROR_MALFORMED_REPLY);
+}
+
+static void
+test_order_reply_nulls (void)
+{
+  g_autoptr (JsonObject) object = parse (
+    "{\"tid\":\"T1\",\"cid\":null,\"status\":\"READY\",\"partner_order_id\":null,"
+    "\"partner_user_id\":null,\"payment_method_type\":null,\"amount\":null,"
+    "\"canceled_amount\":null,\"cancel_available_amount\":null,\"item_name\":null,"
+    "\"item_code\":null,\"quantity\":null,\"created_at\":null,\"approved_at\":null,"
+    "\"canceled_at\":null,\"selected_card_info\":null,\"payment_action_details\":null}");
+  g_autoptr (JsonObject) entries = parse (
+    "{\"tid\":\"T1\",\"status\":\"SUCCESS_PAYMENT\",\"selected_card_info\":{\"card_bin\":null,"
+    "\"install_month\":null,\"installment_type\":null,\"card_corp_name\":null,"
+    "\"interest_free_install\":null},\"payment_action_details\":[null,{\"aid\":null,"
+    "\"approved_at\":null,\"amount\":null,\"point_amount\":null,\"discount_amount\":null,"
+    "\"green_deposit\":null,\"payment_action_type\":null,\"payment_method_type\":null,"
+    "\"payload\":null},{\"aid\":\"A2\",\"amount\":0,\"payment_action_type\":\"PAYMENT\"}]}");
+  g_autoptr (KpOrderReply) reply = kp_codec_order_reply (object, NULL);
+  g_autoptr (KpOrderReply) with_entries = kp_codec_order_reply (entries, NULL);
+  KpPaymentAction *action;
+  gint64 value = -5;
+
+  g_assert_nonnull (reply);
+  g_assert_cmpint (reply->status, ==, KP_STATUS_READY);
+  g_assert_null (reply->cid);
+  g_assert_null (reply->partner_order_id);
+  g_assert_null (reply->partner_user_id);
+  g_assert_null (reply->payment_method_type);
+  g_assert_cmpint (reply->amount.total, ==, 0);
+  g_assert_cmpint (reply->canceled_amount.total, ==, 0);
+  g_assert_cmpint (reply->cancel_available_amount.total, ==, 0);
+  g_assert_null (reply->item_name);
+  g_assert_null (reply->item_code);
+  g_assert_cmpint (reply->quantity, ==, 0);
+  g_assert_null (reply->created_at);
+  g_assert_null (reply->approved_at);
+  g_assert_null (reply->canceled_at);
+  g_assert_null (reply->selected_card_info);
+  g_assert_nonnull (reply->payment_action_details);
+  g_assert_cmpuint (reply->payment_action_details->len, ==, 0);
+
+  g_assert_nonnull (with_entries->selected_card_info);
+  g_assert_null (with_entries->selected_card_info->card_bin);
+  g_assert_cmpint (with_entries->selected_card_info->install_month, ==, 0);
+  g_assert_null (with_entries->selected_card_info->installment_type);
+  g_assert_null (with_entries->selected_card_info->card_corp_name);
+  g_assert_null (with_entries->selected_card_info->interest_free_install);
+  /* A null entry is no entry; a null number is absent. */
+  g_assert_cmpuint (with_entries->payment_action_details->len, ==, 2);
+  action = g_ptr_array_index (with_entries->payment_action_details, 0);
+  g_assert_null (action->aid);
+  g_assert_null (action->approved_at);
+  g_assert_false (kp_optional_int_get (&action->amount, &value));
+  g_assert_false (kp_optional_int_get (&action->point_amount, &value));
+  g_assert_false (kp_optional_int_get (&action->discount_amount, &value));
+  g_assert_false (kp_optional_int_get (&action->green_deposit, &value));
+  g_assert_cmpint (value, ==, -5);
+  g_assert_null (action->payment_action_type);
+  g_assert_null (action->payment_method_type);
+  g_assert_null (action->payload);
+  action = g_ptr_array_index (with_entries->payment_action_details, 1);
+  g_assert_true (kp_optional_int_get (&action->amount, &value));
+  g_assert_cmpint (value, ==, 0);
+}
+
+static void
+test_cancel_reply_nulls (void)
+{
+  /* No aid at all: the refund still reads (the refunder goes by the amounts). */
+  g_autoptr (JsonObject) no_aid = parse (
+    "{\"tid\":\"T1\",\"cid\":\"TC0ONETIME\",\"status\":\"CANCEL_PAYMENT\","
+    "\"approved_cancel_amount\":{\"total\":2200,\"tax_free\":0,\"vat\":200},"
+    "\"canceled_at\":\"2023-01-02T03:05:00\"}");
+  g_autoptr (JsonObject) nulls = parse (
+    "{\"aid\":null,\"tid\":\"T1\",\"cid\":null,\"status\":\"PART_CANCEL_PAYMENT\","
+    "\"partner_order_id\":null,\"partner_user_id\":null,\"payment_method_type\":null,"
+    "\"amount\":null,\"approved_cancel_amount\":null,\"canceled_amount\":null,"
+    "\"cancel_available_amount\":null,\"item_name\":null,\"item_code\":null,"
+    "\"quantity\":null,\"created_at\":null,\"approved_at\":null,\"canceled_at\":null,"
+    "\"payload\":null}");
+  g_autoptr (KpCancelReply) reply = kp_codec_cancel_reply (no_aid, NULL);
+  g_autoptr (KpCancelReply) null_reply = kp_codec_cancel_reply (nulls, NULL);
+
+  g_assert_nonnull (reply);
+  g_assert_null (reply->aid);
+  g_assert_cmpint (reply->status, ==, KP_STATUS_CANCEL_PAYMENT);
+  g_assert_cmpint (reply->approved_cancel_amount.total, ==, 2200);
+  g_assert_nonnull (reply->canceled_at);
+  g_assert_null (reply->payload);
+
+  g_assert_nonnull (null_reply);
+  g_assert_null (null_reply->aid);
+  g_assert_null (null_reply->cid);
+  g_assert_cmpint (null_reply->status, ==, KP_STATUS_PART_CANCEL_PAYMENT);
+  g_assert_null (null_reply->partner_order_id);
+  g_assert_null (null_reply->partner_user_id);
+  g_assert_null (null_reply->payment_method_type);
+  g_assert_cmpint (null_reply->amount.total, ==, 0);
+  g_assert_cmpint (null_reply->approved_cancel_amount.total, ==, 0);
+  g_assert_cmpint (null_reply->canceled_amount.total, ==, 0);
+  g_assert_cmpint (null_reply->cancel_available_amount.total, ==, 0);
+  g_assert_null (null_reply->item_name);
+  g_assert_null (null_reply->item_code);
+  g_assert_cmpint (null_reply->quantity, ==, 0);
+  g_assert_null (null_reply->created_at);
+  g_assert_null (null_reply->approved_at);
+  g_assert_null (null_reply->canceled_at);
+  g_assert_null (null_reply->payload);
+}
+
+static void
+test_ready_reply_nulls (void)
+{
+  g_autoptr (JsonObject) object = parse (
+    "{\"tid\":\"T1\",\"next_redirect_app_url\":null,\"next_redirect_mobile_url\":null,"
+    "\"next_redirect_pc_url\":\"https://x/info\",\"android_app_scheme\":null,"
+    "\"ios_app_scheme\":null,\"created_at\":null,\"tms_result\":null}");
+  g_autoptr (JsonObject) no_page = parse (
+    "{\"tid\":\"T1\",\"next_redirect_mobile_url\":null,\"next_redirect_pc_url\":null}");
+  g_autoptr (KpReadyReply) reply = kp_codec_ready_reply (object, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (reply);
+  g_assert_null (reply->next_redirect_app_url);
+  g_assert_null (reply->next_redirect_mobile_url);
+  g_assert_cmpstr (reply->next_redirect_pc_url, ==, "https://x/info");
+  g_assert_null (reply->android_app_scheme);
+  g_assert_null (reply->ios_app_scheme);
+  g_assert_null (reply->created_at);
+  g_assert_false (reply->has_tms_result);
+  g_assert_null (kp_codec_ready_reply (no_page, &error));
+  g_assert_error (error, KP_API_ERROR, KP_API_ERROR_MALFORMED_REPLY);
 }
 
 static void
@@ -301,6 +502,10 @@ main (int   argc,
   g_test_add_func ("/kp/codec/order-reply-sparse", test_order_reply_sparse);
   g_test_add_func ("/kp/codec/order-reply-status-only", test_order_reply_status_only);
   g_test_add_func ("/kp/codec/cancel-reply", test_cancel_reply);
+  g_test_add_func ("/kp/codec/ready-reply-nulls", test_ready_reply_nulls);
+  g_test_add_func ("/kp/codec/approve-reply-nulls", test_approve_reply_nulls);
+  g_test_add_func ("/kp/codec/order-reply-nulls", test_order_reply_nulls);
+  g_test_add_func ("/kp/codec/cancel-reply-nulls", test_cancel_reply_nulls);
   g_test_add_func ("/kp/codec/error-shapes", test_error_shapes);
   g_test_add_func ("/kp/codec/malformed", test_malformed);
 

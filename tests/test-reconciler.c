@@ -928,6 +928,25 @@ test_approve_already_approved (Fixture       *f,
   assert_approved (f, sale, "READY_SENT AWAITING_CUSTOMER APPROVING APPROVED");
 }
 
+/* The same, with order's payment_action_details as sparse as a real legacy reply's (no
+ * amount, no payment_method_type): the sale is approved from what the entry has. */
+static void
+test_approve_already_approved_sparse (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr (KpJournalSale) sale = sale_approving (f, LIFETIME_S);
+  g_autofree char *aid = approve_at_kakaopay (f, sale, sale->pg_token);
+
+  kp_sandbox_inject_fault (f->sandbox, KP_SANDBOX_ENDPOINT_ORDER,
+                           KP_SANDBOX_FAULT_SPARSE_ACTIONS, 1, 0);
+  kp_sandbox_clear_requests (f->sandbox);
+  kp_reconciler_approve (f->reconciler, sale);
+  wait_resolved (f, sale->partner_order_id);
+  g_assert_cmpuint (kp_sandbox_count_requests (f->sandbox, KP_SANDBOX_ENDPOINT_ORDER), ==, 1);
+  kp_sandbox_clear_requests (f->sandbox);
+  assert_approved (f, sale, "READY_SENT AWAITING_CUSTOMER APPROVING APPROVED");
+}
+
 /* One job per sale, however many times it is handed over. */
 static void
 test_approve_one_job (Fixture       *f,
@@ -1213,6 +1232,8 @@ main (int   argc,
       add (path, &approve_cases[i], test_approve_fault);
     }
   add ("/kp/reconciler/approve/already-approved", NULL, test_approve_already_approved);
+  add ("/kp/reconciler/approve/already-approved-sparse", NULL,
+       test_approve_already_approved_sparse);
   add ("/kp/reconciler/approve/one-job", NULL, test_approve_one_job);
   add ("/kp/reconciler/approve/lost-then-order-fails", NULL, test_approve_lost_then_order_fails);
 

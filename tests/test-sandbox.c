@@ -377,6 +377,22 @@ assert_extras (Reply      *reply,
                    result_message);
 }
 
+/* An optional member that does not apply: null online, left out in legacy. */
+static void
+assert_absent (JsonObject *object,
+               KpDialect   dialect,
+               const char *name)
+{
+  if (dialect == KP_DIALECT_ONLINE)
+    {
+      if (!json_object_has_member (object, name))
+        g_error ("“%s” is missing; the online dialect sends it as null", name);
+      g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (object, name)));
+    }
+  else if (json_object_has_member (object, name))
+    g_error ("“%s” is present; the legacy dialect leaves it out", name);
+}
+
 static void
 assert_matches (const char *pattern,
                 const char *text)
@@ -635,7 +651,8 @@ check_ready_reply (Fixture    *f,
     }
   else
     {
-      g_autofree char *prefix = g_strconcat (pages_base, "/v1/", NULL);
+      /* The legacy sample's mockup-pg-web.kakao.com/v1/{id}/info, on the sandbox's host. */
+      g_autofree char *prefix = g_strconcat (pages_base, "/mockup/v1/", NULL);
       g_autofree char *found_key = NULL;
 
       g_assert_true (g_str_has_prefix (pc_url, prefix));
@@ -643,13 +660,13 @@ check_ready_reply (Fixture    *f,
       found_key = g_strndup (pc_url + strlen (prefix),
                              strlen (pc_url) - strlen (prefix) - strlen ("/info"));
       assert_matches ("^[0-9a-f]{64}$", found_key);
-      expected = g_strdup_printf ("%s/v1/%s/mInfo", pages_base, found_key);
+      expected = g_strdup_printf ("%s/mockup/v1/%s/mInfo", pages_base, found_key);
       g_assert_cmpstr (member_string (reply, "next_redirect_mobile_url"), ==, expected);
       g_free (expected);
-      expected = g_strdup_printf ("%s/v1/%s/aInfo", pages_base, found_key);
+      expected = g_strdup_printf ("%s/mockup/v1/%s/aInfo", pages_base, found_key);
       g_assert_cmpstr (member_string (reply, "next_redirect_app_url"), ==, expected);
       g_free (expected);
-      expected = g_strdup_printf ("kakaotalk://kakaopay/pg?url=%s/v1/%s/order",
+      expected = g_strdup_printf ("kakaotalk://kakaopay/pg?url=%s/mockup/v1/%s/order",
                                   pages_base, found_key);
     }
   g_assert_cmpstr (member_string (reply, "android_app_scheme"), ==, expected);
@@ -697,11 +714,14 @@ test_ready (Fixture       *f,
   assert_amount (order, "amount", 12300, 0, 1118);
   assert_amount (order, "canceled_amount", 0, 0, 0);
   assert_amount (order, "cancel_available_amount", 0, 0, 0);
-  /* What does not apply yet is left out, not null. */
-  g_assert_false (json_object_has_member (order->object, "payment_method_type"));
-  g_assert_false (json_object_has_member (order->object, "approved_at"));
-  g_assert_false (json_object_has_member (order->object, "canceled_at"));
-  g_assert_false (json_object_has_member (order->object, "selected_card_info"));
+  /* What does not apply yet is null online, left out in legacy. */
+  assert_absent (order->object, dialect, "payment_method_type");
+  assert_absent (order->object, dialect, "approved_at");
+  assert_absent (order->object, dialect, "canceled_at");
+  assert_absent (order->object, dialect, "selected_card_info");
+  g_assert_false (json_object_has_member (order->object, "sid"));
+  /* Nothing in ready's reply is optional. */
+  g_assert_false (json_object_has_member (reply->object, "sid"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (order->object,
                                                                          "payment_action_details")),
                     ==, 0);
@@ -1023,6 +1043,8 @@ test_flow_card (Fixture       *f,
   g_assert_cmpstr (member_string (approved, "item_name"), ==, "아메리카노");
   g_assert_cmpstr (member_string (approved, "item_code"), ==, "AMR-1");
   g_assert_cmpstr (member_string (approved, "payload"), ==, "receipt #1");
+  assert_absent (approved->object, dialect, "sid");
+  assert_absent (approved->object, dialect, "sequential_payment_methods");
   g_assert_cmpint (json_object_get_int_member (approved->object, "quantity"), ==, 2);
   assert_amount (approved, "amount", 12300, 0, 1118);
   g_assert_cmpint (amount_of (approved, "amount", "green_deposit"), ==, 0);
@@ -1055,7 +1077,7 @@ test_flow_card (Fixture       *f,
   g_assert_cmpstr (member_string (order, "status"), ==, "SUCCESS_PAYMENT");
   g_assert_cmpstr (member_string (order, "approved_at"), ==,
                    member_string (approved, "approved_at"));
-  g_assert_false (json_object_has_member (order->object, "canceled_at"));
+  assert_absent (order->object, dialect, "canceled_at");
   assert_amount (order, "cancel_available_amount", 12300, 0, 1118);
   selected = json_object_get_object_member (order->object, "selected_card_info");
   g_assert_nonnull (selected);
@@ -1091,17 +1113,53 @@ test_flow_money (Fixture       *f,
   g_autofree char *pg_token = customer_pays (f, tid, NULL);
   g_autoptr (Reply) approved = do_approve (f, dialect, tid, pg_token);
   g_autoptr (Reply) order = NULL;
+  JsonArray *actions;
 
   g_assert_cmpuint (approved->status, ==, 200);
   g_assert_cmpstr (member_string (approved, "payment_method_type"), ==, "MONEY");
-  g_assert_false (json_object_has_member (approved->object, "card_info"));
+  assert_absent (approved->object, dialect, "card_info");
+  assert_absent (approved->object, dialect, "sid");
+  assert_absent (approved->object, dialect, "sequential_payment_methods");
   /* No payload sent, none echoed. */
-  g_assert_false (json_object_has_member (approved->object, "payload"));
+  assert_absent (approved->object, dialect, "payload");
 
   order = do_order (f, dialect, tid);
   g_assert_cmpstr (member_string (order, "status"), ==, "SUCCESS_PAYMENT");
   g_assert_cmpstr (member_string (order, "payment_method_type"), ==, "MONEY");
-  g_assert_false (json_object_has_member (order->object, "selected_card_info"));
+  assert_absent (order->object, dialect, "selected_card_info");
+  actions = json_object_get_array_member (order->object, "payment_action_details");
+  g_assert_cmpuint (json_array_get_length (actions), ==, 1);
+  assert_absent (json_array_get_object_element (actions, 0), dialect, "payload");
+}
+
+/* ready without item_code: null online wherever it is echoed. */
+static void
+test_item_code_absent (Fixture       *f,
+                       gconstpointer  data)
+{
+  KpDialect dialect = GPOINTER_TO_INT (data);
+  g_autoptr (GHashTable) fields = ready_fields ();
+  g_autofree char *tid = NULL;
+  g_autofree char *pg_token = NULL;
+  g_autoptr (Reply) approved = NULL;
+  g_autoptr (Reply) order = NULL;
+  g_autoptr (Reply) cancelled = NULL;
+
+  fields_set (fields, "item_code", NULL);
+  tid = do_ready_full (f, dialect, fields, NULL);
+  order = do_order (f, dialect, tid);
+  assert_absent (order->object, dialect, "item_code");
+
+  pg_token = customer_pays (f, tid, "MONEY");
+  approved = do_approve (f, dialect, tid, pg_token);
+  g_assert_cmpuint (approved->status, ==, 200);
+  assert_absent (approved->object, dialect, "item_code");
+
+  cancelled = do_cancel (f, dialect, tid, "1000", "0", NULL, NULL);
+  g_assert_cmpuint (cancelled->status, ==, 200);
+  assert_absent (cancelled->object, dialect, "item_code");
+  assert_absent (cancelled->object, dialect, "payload");
+  g_assert_true (json_object_has_member (cancelled->object, "canceled_at"));
 }
 
 static void
@@ -1128,6 +1186,28 @@ test_page_content (Fixture       *f,
       g_assert_cmpuint (other->status, ==, 200);
       assert_contains (other->body, "id=\"pay\"");
     }
+
+  /* The scheme's page, and nothing outside the documented shapes. */
+  {
+    const char *scheme = member_string (ready, "android_app_scheme");
+    const char *pc_url = member_string (ready, "next_redirect_pc_url");
+    const char *page_url = strstr (scheme, "?url=") + strlen ("?url=");
+    g_autoptr (Reply) scheme_page = page_get (f, page_url);
+    g_autofree char *key_path = NULL;
+    g_autoptr (Reply) bare = NULL;
+
+    g_assert_cmpuint (scheme_page->status, ==, 200);
+    assert_contains (scheme_page->body, "id=\"pay\"");
+    if (dialect == KP_DIALECT_LEGACY)
+      {
+        /* /mockup/v1/{key}/info without /mockup is not a page. */
+        key_path = g_strconcat (f->base_url, pc_url + strlen (f->base_url) + strlen ("/mockup"),
+                                NULL);
+        g_assert_true (g_str_has_prefix (key_path, f->base_url));
+        bare = page_get (f, key_path);
+        g_assert_cmpuint (bare->status, ==, 404);
+      }
+  }
 
   page = page_get (f, member_string (ready, "next_redirect_pc_url"));
   g_assert_cmpuint (page->status, ==, 200);
@@ -1510,6 +1590,7 @@ test_cancel (Fixture       *f,
       { "1000", "0", "1001", NULL, -2 },
       { "12301", "0", "0", NULL, -710 },
       { "5000", "2301", "0", NULL, -710 },
+      /* INF: the sandbox's own reading of a cancel_available_amount mismatch. */
       { "5000", "0", NULL, "12000", -710 },
       { "1000", "0", "1000", NULL, -710 },  /* more VAT than is left (909) */
     };
@@ -1991,6 +2072,206 @@ test_log_stream (Fixture       *f,
     }
 }
 
+/* POST /v1/payment/... with the fields in the query string (kapi.kakao.com accepts it). */
+static Reply *
+post_with_query (Fixture    *f,
+                 KpDialect   dialect,
+                 const char *endpoint,
+                 GHashTable *query_fields,
+                 GHashTable *body_fields)
+{
+  g_autofree char *query = soup_form_encode_hash (query_fields);
+  g_autofree char *uri = g_strconcat (f->base_url, api_path (dialect), endpoint, "?", query,
+                                      NULL);
+  g_autofree char *authorization = g_strdup_printf ("%s %s",
+                                                    dialect == KP_DIALECT_ONLINE ? "SECRET_KEY"
+                                                                                 : "KakaoAK",
+                                                    KEY);
+  g_autoptr (SoupMessage) msg = soup_message_new ("POST", uri);
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                authorization);
+  if (body_fields != NULL)
+    {
+      char *text = soup_form_encode_hash (body_fields);
+      g_autoptr (GBytes) body = g_bytes_new_take (text, strlen (text));
+
+      soup_message_set_request_body_from_bytes (msg,
+                                                "application/x-www-form-urlencoded;charset=utf-8",
+                                                body);
+    }
+  return send_message (f, msg);
+}
+
+static void
+test_legacy_query_post (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr (GHashTable) fields = ready_fields ();
+  g_autoptr (GHashTable) order_fields = NULL;
+  g_autoptr (GHashTable) query = NULL;
+  g_autoptr (GHashTable) body = NULL;
+  g_autoptr (Reply) ready = NULL;
+  g_autoptr (Reply) order = NULL;
+  g_autoptr (Reply) mixed = NULL;
+  g_autoptr (Reply) mixed_order = NULL;
+  g_autoptr (Reply) online = NULL;
+
+  /* Everything in the query, an empty body. */
+  fields_set (fields, "item_name", "초코파이 & 우유");
+  ready = post_with_query (f, KP_DIALECT_LEGACY, "ready", fields, NULL);
+  g_assert_no_error (ready->error);
+  if (ready->status != 200)
+    g_error ("ready with the fields in the query: %u %s", ready->status, ready->body);
+  order_fields = fields_new ("cid", "TC0ONETIME", "tid", member_string (ready, "tid"), NULL);
+  order = post_with_query (f, KP_DIALECT_LEGACY, "order", order_fields, NULL);
+  g_assert_cmpuint (order->status, ==, 200);
+  g_assert_cmpstr (member_string (order, "item_name"), ==, "초코파이 & 우유");
+  g_assert_cmpstr (member_string (order, "partner_order_id"), ==, ORDER_ID);
+
+  /* Split between the two; the body wins where both have a field. */
+  query = ready_fields ();
+  fields_set (query, "partner_order_id", "from-query");
+  fields_set (query, "total_amount", "1");
+  body = fields_new ("partner_order_id", "from-body", "total_amount", "5500", NULL);
+  mixed = post_with_query (f, KP_DIALECT_LEGACY, "ready", query, body);
+  g_assert_cmpuint (mixed->status, ==, 200);
+  g_hash_table_replace (order_fields, g_strdup ("tid"), g_strdup (member_string (mixed, "tid")));
+  mixed_order = post_with_query (f, KP_DIALECT_LEGACY, "order", order_fields, NULL);
+  g_assert_cmpuint (mixed_order->status, ==, 200);
+  g_assert_cmpstr (member_string (mixed_order, "partner_order_id"), ==, "from-body");
+  g_assert_cmpint (amount_of (mixed_order, "amount", "total"), ==, 5500);
+
+  /* The online dialect reads its JSON body only. */
+  online = post_with_query (f, KP_DIALECT_ONLINE, "ready", fields, NULL);
+  assert_error (online, KP_DIALECT_ONLINE, 400, -2, NULL);
+}
+
+static void
+test_fault_sparse_actions (Fixture       *f,
+                           gconstpointer  data)
+{
+  KpDialect dialect = GPOINTER_TO_INT (data);
+  g_autoptr (GHashTable) fields = ready_fields ();
+  g_autofree char *tid = paid_payment (f, dialect, fields, "CARD");
+  g_autoptr (Reply) cancelled = do_cancel (f, dialect, tid, "1000", "0", NULL, NULL);
+  g_autoptr (Reply) sparse = NULL;
+  g_autoptr (Reply) full = NULL;
+  g_autoptr (GPtrArray) requests = NULL;
+  KpSandboxRequest *last;
+  JsonArray *actions;
+
+  g_assert_cmpuint (cancelled->status, ==, 200);
+  kp_sandbox_inject_fault (f->sandbox, KP_SANDBOX_ENDPOINT_ORDER,
+                           KP_SANDBOX_FAULT_SPARSE_ACTIONS, 1, 0);
+  sparse = do_order (f, dialect, tid);
+  g_assert_cmpuint (sparse->status, ==, 200);
+  g_assert_cmpstr (member_string (sparse, "status"), ==, "PART_CANCEL_PAYMENT");
+  g_assert_cmpstr (member_string (sparse, "payment_method_type"), ==, "CARD");
+  g_assert_cmpint (amount_of (sparse, "canceled_amount", "total"), ==, 1000);
+  actions = json_object_get_array_member (sparse->object, "payment_action_details");
+  g_assert_cmpuint (json_array_get_length (actions), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *entry = json_array_get_object_element (actions, i);
+      g_autoptr (GList) members = json_object_get_members (entry);
+
+      /* Left out, in either dialect, as the real reply did: not null. */
+      g_assert_cmpuint (g_list_length (members), ==, 5);
+      assert_matches ("^A[0-9a-f]{19}$", json_object_get_string_member (entry, "aid"));
+      g_assert_nonnull (json_object_get_string_member (entry, "approved_at"));
+      g_assert_cmpint (json_object_get_int_member (entry, "point_amount"), ==, 0);
+      g_assert_cmpint (json_object_get_int_member (entry, "discount_amount"), ==, 0);
+      g_assert_cmpstr (json_object_get_string_member (entry, "payment_action_type"), ==,
+                       i == 0 ? "PAYMENT" : "CANCEL");
+    }
+
+  requests = kp_sandbox_get_requests (f->sandbox);
+  last = g_ptr_array_index (requests, requests->len - 1);
+  g_assert_cmpint (last->fault, ==, KP_SANDBOX_FAULT_SPARSE_ACTIONS);
+  g_assert_cmpstr (kp_sandbox_fault_to_string (last->fault), ==, "sparse-actions");
+
+  /* Once only. */
+  full = do_order (f, dialect, tid);
+  actions = json_object_get_array_member (full->object, "payment_action_details");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (actions, 1),
+                                               "amount"), ==, 1000);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (actions, 1),
+                                                  "payment_method_type"), ==, "CARD");
+}
+
+/* Every status KakaoPay documents for a one-time payment before approval (§8), as order
+ * reports it: SEND_TMS and ARS_WAITING included. */
+static void
+test_customer_tms_ars (Fixture       *f,
+                       gconstpointer  data)
+{
+  KpDialect dialect = GPOINTER_TO_INT (data);
+  g_autofree char *tid = do_ready (f, dialect);
+  g_autofree char *other = do_ready (f, dialect);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr (Reply) approved = NULL;
+  g_autoptr (Reply) ars_order = NULL;
+
+  g_assert_cmpstr (order_status (f, dialect, tid), ==, "READY");
+  url = kp_sandbox_customer_act (f->sandbox, tid, KP_SANDBOX_ACTION_SEND_TMS, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (url);
+  g_assert_cmpint (kp_sandbox_get_status (f->sandbox, tid), ==, KP_STATUS_SEND_TMS);
+  g_assert_cmpstr (order_status (f, dialect, tid), ==, "SEND_TMS");
+
+  /* The customer opens the message on the phone. */
+  kp_sandbox_customer_act (f->sandbox, tid, KP_SANDBOX_ACTION_OPEN, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (order_status (f, dialect, tid), ==, "OPEN_PAYMENT");
+  kp_sandbox_customer_act (f->sandbox, tid, KP_SANDBOX_ACTION_SELECT_METHOD, "CARD", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (order_status (f, dialect, tid), ==, "SELECT_METHOD");
+
+  /* Too late for the message now. */
+  url = kp_sandbox_customer_act (f->sandbox, tid, KP_SANDBOX_ACTION_SEND_TMS, NULL, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpint (kp_sandbox_get_status (f->sandbox, tid), ==, KP_STATUS_SELECT_METHOD);
+
+  kp_sandbox_customer_act (f->sandbox, tid, KP_SANDBOX_ACTION_ARS, NULL, &error);
+  g_assert_no_error (error);
+  ars_order = do_order (f, dialect, tid);
+  g_assert_cmpstr (member_string (ars_order, "status"), ==, "ARS_WAITING");
+  g_assert_cmpstr (member_string (ars_order, "payment_method_type"), ==, "CARD");
+
+  /* Still waiting for the customer: approve is refused, the page still takes the payment. */
+  {
+    g_autoptr (Reply) early = do_approve (f, dialect, tid, "00000000000000000000");
+
+    assert_error (early, dialect, 400, KP_CODE_NOT_AUTHENTICATED, NULL);
+  }
+  g_clear_pointer (&url, g_free);
+  url = kp_sandbox_customer_act (f->sandbox, tid, KP_SANDBOX_ACTION_PAY, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (order_status (f, dialect, tid), ==, "AUTH_PASSWORD");
+  {
+    g_autofree char *pg_token = token_from_url (url);
+
+    approved = do_approve (f, dialect, tid, pg_token);
+  }
+  g_assert_cmpuint (approved->status, ==, 200);
+  g_assert_cmpstr (member_string (approved, "payment_method_type"), ==, "CARD");
+
+  /* SEND_TMS straight to ARS_WAITING, then giving up. */
+  kp_sandbox_customer_act (f->sandbox, other, KP_SANDBOX_ACTION_SEND_TMS, NULL, &error);
+  g_assert_no_error (error);
+  kp_sandbox_customer_act (f->sandbox, other, KP_SANDBOX_ACTION_ARS, "MONEY", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (order_status (f, dialect, other), ==, "ARS_WAITING");
+  g_clear_pointer (&url, g_free);
+  url = kp_sandbox_customer_act (f->sandbox, other, KP_SANDBOX_ACTION_CANCEL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (url, ==, CANCEL_URL);
+  g_assert_cmpstr (order_status (f, dialect, other), ==, "QUIT_PAYMENT");
+}
+
 static void
 test_customer_act (Fixture       *f,
                    gconstpointer  data)
@@ -2076,6 +2357,7 @@ main (int   argc,
   add_test ("numeric-strings", test_numeric_strings);
   add_dialect_test ("flow-card", test_flow_card);
   add_dialect_test ("flow-money", test_flow_money);
+  add_dialect_test ("item-code-absent", test_item_code_absent);
   add_dialect_test ("page-content", test_page_content);
   add_test ("page-restricted-method", test_page_restricted_method);
   add_dialect_test ("page-redirects", test_page_redirects);
@@ -2094,6 +2376,10 @@ main (int   argc,
   add_test ("requests", test_requests);
   add_test ("log-stream", test_log_stream);
   add_test ("customer-act", test_customer_act);
+  add_dialect_test ("customer-tms-ars", test_customer_tms_ars);
+  g_test_add ("/kp/sandbox/legacy/query-post", Fixture, GINT_TO_POINTER (KP_DIALECT_LEGACY),
+              fixture_set_up, test_legacy_query_post, fixture_tear_down);
+  add_dialect_test ("fault-sparse-actions", test_fault_sparse_actions);
 
   return g_test_run ();
 }

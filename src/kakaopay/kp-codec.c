@@ -336,6 +336,17 @@ get_int (JsonObject *object,
   return read_int (object, name, &value) ? value : 0;
 }
 
+static void
+read_optional_int (JsonObject    *object,
+                   const char    *name,
+                   KpOptionalInt *out_number)
+{
+  gint64 value = 0;
+
+  out_number->present = read_int (object, name, &value);
+  out_number->value = out_number->present ? value : 0;
+}
+
 static gboolean
 get_bool (JsonObject *object,
           const char *name,
@@ -573,10 +584,11 @@ read_actions (JsonObject *object)
       action = g_new0 (KpPaymentAction, 1);
       action->aid = dup_string (entry, "aid");
       action->approved_at = get_datetime (entry, "approved_at");
-      action->amount = get_int (entry, "amount");
-      action->point_amount = get_int (entry, "point_amount");
-      action->discount_amount = get_int (entry, "discount_amount");
-      action->green_deposit = get_int (entry, "green_deposit");
+      /* Real entries may lack any of these (kakaopay-api.md §6): absent, not 0. */
+      read_optional_int (entry, "amount", &action->amount);
+      read_optional_int (entry, "point_amount", &action->point_amount);
+      read_optional_int (entry, "discount_amount", &action->discount_amount);
+      read_optional_int (entry, "green_deposit", &action->green_deposit);
       action->payment_action_type = dup_string (entry, "payment_action_type");
       action->payment_method_type = dup_string (entry, "payment_method_type");
       action->payload = dup_string (entry, "payload");

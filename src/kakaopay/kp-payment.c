@@ -112,6 +112,26 @@ kp_vat_default (gint64 amount,
   return (2 * taxable + 11) / 22;
 }
 
+/**
+ * kp_optional_int_get:
+ * @number: a number from a reply
+ * @out_value: (out) (optional): its value, untouched when it is absent
+ *
+ * Returns: %TRUE when the reply carried @number
+ */
+gboolean
+kp_optional_int_get (const KpOptionalInt *number,
+                     gint64              *out_value)
+{
+  g_return_val_if_fail (number != NULL, FALSE);
+
+  if (!number->present)
+    return FALSE;
+  if (out_value != NULL)
+    *out_value = number->value;
+  return TRUE;
+}
+
 GTimeZone *
 kp_kst (void)
 {

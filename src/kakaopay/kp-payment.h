@@ -99,17 +99,32 @@ typedef struct
   char *interest_free_install;
 } KpSelectedCardInfo;
 
+/* A number a reply may leave out. Not a plain integer on purpose: a missing number is
+ * not 0, so it is read with kp_optional_int_get (). */
 typedef struct
 {
-  char      *aid;
-  GDateTime *approved_at;
-  gint64     amount;
-  gint64     point_amount;
-  gint64     discount_amount;
-  gint64     green_deposit;
-  char      *payment_action_type;
-  char      *payment_method_type;
-  char      *payload;
+  gboolean present;
+  gint64   value;
+} KpOptionalInt;
+
+#define KP_OPTIONAL_INT(number) ((KpOptionalInt) { TRUE, (number) })
+
+gboolean    kp_optional_int_get       (const KpOptionalInt *number,
+                                       gint64              *out_value);
+
+/* One payment_action_details entry. Real legacy replies leave out amount,
+ * green_deposit and payment_method_type (kakaopay-api.md §6, S14). */
+typedef struct
+{
+  char          *aid;
+  GDateTime     *approved_at;
+  KpOptionalInt  amount;
+  KpOptionalInt  point_amount;
+  KpOptionalInt  discount_amount;
+  KpOptionalInt  green_deposit;
+  char          *payment_action_type;
+  char          *payment_method_type;   /* NULL when left out */
+  char          *payload;
 } KpPaymentAction;
 
 /* ready (§4) */

@@ -23,6 +23,7 @@
 #define JSON_CONTENT_TYPE  "application/json;charset=UTF-8"
 #define HTML_CONTENT_TYPE  "text/html;charset=UTF-8"
 #define TEST_CID           "TC0ONETIME"
+#define LEGACY_PAGE_PREFIX "/mockup/v1/"
 
 /* The test card every CARD payment uses (kakaopay-api.md §5 doc sample). */
 #define CARD_BIN               "621640"
@@ -146,6 +147,7 @@ static const char * const fault_names[] = {
   [KP_SANDBOX_FAULT_MALFORMED_JSON] = "malformed-json",
   [KP_SANDBOX_FAULT_DROP_REPLY] = "drop-reply",
   [KP_SANDBOX_FAULT_DECLINE] = "decline",
+  [KP_SANDBOX_FAULT_SPARSE_ACTIONS] = "sparse-actions",
 };
 
 static const char * const page_prefixes[] = {
@@ -347,6 +349,59 @@ add_datetime (JsonBuilder *builder,
     return;
   text = kp_datetime_format (value);
   add_string (builder, name, text);
+}
+
+/* An optional member that does not apply. The legacy dialect leaves it out, as a real
+ * 2023 legacy order reply does (kakaopay-api.md §6, S14); the online dialect sends null,
+ * as a real 2024 open-api approve reply does for sid, item_code, payload and
+ * sequential_payment_methods (3P). That order and cancel send null too is INF. */
+static void
+add_absent (JsonBuilder *builder,
+            KpDialect    dialect,
+            const char  *name)
+{
+  if (dialect != KP_DIALECT_ONLINE)
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_add_null_value (builder);
+}
+
+static void
+add_optional_string (JsonBuilder *builder,
+                     KpDialect    dialect,
+                     const char  *name,
+                     const char  *value)
+{
+  if (value != NULL)
+    add_string (builder, name, value);
+  else
+    add_absent (builder, dialect, name);
+}
+
+static void
+add_optional_datetime (JsonBuilder *builder,
+                       KpDialect    dialect,
+                       const char  *name,
+                       GDateTime   *value)
+{
+  if (value != NULL)
+    add_datetime (builder, name, value);
+  else
+    add_absent (builder, dialect, name);
+}
+
+static void
+add_optional_int (JsonBuilder         *builder,
+                  KpDialect            dialect,
+                  const char          *name,
+                  const KpOptionalInt *value)
+{
+  gint64 number;
+
+  if (kp_optional_int_get (value, &number))
+    add_int (builder, name, number);
+  else
+    add_absent (builder, dialect, name);
 }
 
 static void
@@ -763,14 +818,26 @@ call_parse (Call       *call,
 
   if (call->dialect == KP_DIALECT_LEGACY)
     {
-      if (g_str_equal (soup_server_message_get_method (call->msg), "GET"))
-        call->form = query != NULL ? g_hash_table_ref (query)
-                                   : g_hash_table_new (g_str_hash, g_str_equal);
-      else
+      GHashTableIter iter;
+      gpointer key, value;
+
+      /* kapi.kakao.com takes the fields from the query string too, on GET (the early
+       * order) and on POST alike; where a field is in both, the body's wins. */
+      call->form = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      if (query != NULL)
+        {
+          g_hash_table_iter_init (&iter, query);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            g_hash_table_replace (call->form, g_strdup (key), g_strdup (value));
+        }
+      if (!g_str_equal (soup_server_message_get_method (call->msg), "GET") && size > 0)
         {
           g_autofree char *text = g_strndup (data, size);
+          g_autoptr (GHashTable) body_form = soup_form_decode (text);
 
-          call->form = soup_form_decode (text);
+          g_hash_table_iter_init (&iter, body_form);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            g_hash_table_replace (call->form, g_strdup (key), g_strdup (value));
         }
     }
   else
@@ -948,11 +1015,14 @@ handle_ready (Call *call)
     }
   else
     {
-      pc_url = g_strdup_printf ("%s/v1/%s/info", base, payment->page_key);
-      mobile_url = g_strdup_printf ("%s/v1/%s/mInfo", base, payment->page_key);
-      app_url = g_strdup_printf ("%s/v1/%s/aInfo", base, payment->page_key);
-      app_scheme = g_strdup_printf ("kakaotalk://kakaopay/pg?url=%s/v1/%s/order",
-                                    base, payment->page_key);
+      /* The legacy sample's https://mockup-pg-web.kakao.com/v1/{id}/info shape (S7, S10)
+       * on our own host, under /mockup so that it stays clear of /v1/payment/. */
+      pc_url = g_strdup_printf ("%s%s%s/info", base, LEGACY_PAGE_PREFIX, payment->page_key);
+      mobile_url = g_strdup_printf ("%s%s%s/mInfo", base, LEGACY_PAGE_PREFIX,
+                                    payment->page_key);
+      app_url = g_strdup_printf ("%s%s%s/aInfo", base, LEGACY_PAGE_PREFIX, payment->page_key);
+      app_scheme = g_strdup_printf ("kakaotalk://kakaopay/pg?url=%s%s%s/order",
+                                    base, LEGACY_PAGE_PREFIX, payment->page_key);
     }
 
   builder = json_builder_new ();
@@ -1019,10 +1089,11 @@ add_payment_ids (JsonBuilder *builder,
 
 static void
 add_payment_item (JsonBuilder *builder,
+                  KpDialect    dialect,
                   Payment     *payment)
 {
   add_string (builder, "item_name", payment->item_name);
-  add_string (builder, "item_code", payment->item_code);
+  add_optional_string (builder, dialect, "item_code", payment->item_code);
   add_int (builder, "quantity", payment->quantity);
   add_datetime (builder, "created_at", payment->created_at);
 }
@@ -1116,8 +1187,10 @@ handle_approve (Call *call)
   action = g_new0 (KpPaymentAction, 1);
   action->aid = g_strdup (payment->aid);
   action->approved_at = g_date_time_ref (payment->approved_at);
-  action->amount = payment->amount.total;
-  action->green_deposit = payment->amount.green_deposit;
+  action->amount = KP_OPTIONAL_INT (payment->amount.total);
+  action->point_amount = KP_OPTIONAL_INT (payment->amount.point);
+  action->discount_amount = KP_OPTIONAL_INT (payment->amount.discount);
+  action->green_deposit = KP_OPTIONAL_INT (payment->amount.green_deposit);
   action->payment_action_type = g_strdup ("PAYMENT");
   action->payment_method_type = g_strdup (payment->method);
   action->payload = g_strdup (payload);
@@ -1127,15 +1200,21 @@ handle_approve (Call *call)
   json_builder_begin_object (builder);
   add_string (builder, "aid", payment->aid);
   add_payment_ids (builder, payment);
+  /* Only a subscription CID has one (kakaopay-api.md §5). */
+  add_absent (builder, call->dialect, "sid");
   add_string (builder, "partner_order_id", payment->partner_order_id);
   add_string (builder, "partner_user_id", payment->partner_user_id);
   add_string (builder, "payment_method_type", payment->method);
   add_amount (builder, "amount", &payment->amount);
   if (g_str_equal (payment->method, "CARD"))
     add_card_info (builder, payment);
-  add_payment_item (builder, payment);
+  else
+    add_absent (builder, call->dialect, "card_info");
+  /* Not in kakaopay-api.md; a real open-api approve reply has it, null (3P). */
+  add_absent (builder, call->dialect, "sequential_payment_methods");
+  add_payment_item (builder, call->dialect, payment);
   add_datetime (builder, "approved_at", payment->approved_at);
-  add_string (builder, "payload", payment->payload);
+  add_optional_string (builder, call->dialect, "payload", payment->payload);
   json_builder_end_object (builder);
   call_succeed (call, builder);
 }
@@ -1168,15 +1247,17 @@ handle_order (Call *call)
   add_string (builder, "status", kp_status_to_string (payment->status));
   add_string (builder, "partner_order_id", payment->partner_order_id);
   add_string (builder, "partner_user_id", payment->partner_user_id);
-  add_string (builder, "payment_method_type", payment->method);
+  add_optional_string (builder, call->dialect, "payment_method_type", payment->method);
   add_amount (builder, "amount", &payment->amount);
   add_amount (builder, "canceled_amount", &payment->canceled);
   add_amount (builder, "cancel_available_amount", &remaining);
-  add_payment_item (builder, payment);
-  add_datetime (builder, "approved_at", payment->approved_at);
-  add_datetime (builder, "canceled_at", payment->canceled_at);
+  add_payment_item (builder, call->dialect, payment);
+  add_optional_datetime (builder, call->dialect, "approved_at", payment->approved_at);
+  add_optional_datetime (builder, call->dialect, "canceled_at", payment->canceled_at);
   if (g_strcmp0 (payment->method, "CARD") == 0)
     add_selected_card_info (builder, payment);
+  else
+    add_absent (builder, call->dialect, "selected_card_info");
 
   json_builder_set_member_name (builder, "payment_action_details");
   json_builder_begin_array (builder);
@@ -1187,13 +1268,24 @@ handle_order (Call *call)
       json_builder_begin_object (builder);
       add_string (builder, "aid", action->aid);
       add_datetime (builder, "approved_at", action->approved_at);
-      add_int (builder, "amount", action->amount);
-      add_int (builder, "point_amount", action->point_amount);
-      add_int (builder, "discount_amount", action->discount_amount);
-      add_int (builder, "green_deposit", action->green_deposit);
+      if (call->fault == KP_SANDBOX_FAULT_SPARSE_ACTIONS)
+        {
+          /* Only what a real 2023 legacy entry carried (kakaopay-api.md §6, S14). */
+          add_optional_int (builder, KP_DIALECT_LEGACY, "point_amount", &action->point_amount);
+          add_optional_int (builder, KP_DIALECT_LEGACY, "discount_amount",
+                            &action->discount_amount);
+          add_string (builder, "payment_action_type", action->payment_action_type);
+          json_builder_end_object (builder);
+          continue;
+        }
+      add_optional_int (builder, call->dialect, "amount", &action->amount);
+      add_optional_int (builder, call->dialect, "point_amount", &action->point_amount);
+      add_optional_int (builder, call->dialect, "discount_amount", &action->discount_amount);
+      add_optional_int (builder, call->dialect, "green_deposit", &action->green_deposit);
       add_string (builder, "payment_action_type", action->payment_action_type);
-      add_string (builder, "payment_method_type", action->payment_method_type);
-      add_string (builder, "payload", action->payload);
+      add_optional_string (builder, call->dialect, "payment_method_type",
+                           action->payment_method_type);
+      add_optional_string (builder, call->dialect, "payload", action->payload);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -1259,8 +1351,10 @@ handle_cancel (Call *call)
     }
 
   payment_get_remaining (payment, &remaining);
-  /* INF (kakaopay-api.md §7): the merchant's idea of the cancellable amount guards
-   * against concurrent cancels; a mismatch is refused like an over-cancel. */
+  /* INF (kakaopay-api.md §7, §9): no source says what KakaoPay does with a
+   * cancel_available_amount that differs from what is left. The simulator's choice: take
+   * it as a guard against concurrent cancels and refuse a mismatch with -710, like an
+   * over-cancel. Clients must not count on this refusal. */
   if (has_available && available != remaining.total)
     {
       call_fail (call, KP_CODE_OVER_CANCEL,
@@ -1319,8 +1413,10 @@ handle_cancel (Call *call)
   action = g_new0 (KpPaymentAction, 1);
   action->aid = g_strdup (aid);
   action->approved_at = g_date_time_ref (now);
-  action->amount = amount;
-  action->green_deposit = this_cancel.green_deposit;
+  action->amount = KP_OPTIONAL_INT (amount);
+  action->point_amount = KP_OPTIONAL_INT (0);
+  action->discount_amount = KP_OPTIONAL_INT (0);
+  action->green_deposit = KP_OPTIONAL_INT (this_cancel.green_deposit);
   action->payment_action_type = g_strdup ("CANCEL");
   action->payment_method_type = g_strdup (payment->method);
   action->payload = g_strdup (payload);
@@ -1340,10 +1436,10 @@ handle_cancel (Call *call)
   add_amount (builder, "approved_cancel_amount", &this_cancel);
   add_amount (builder, "canceled_amount", &payment->canceled);
   add_amount (builder, "cancel_available_amount", &remaining);
-  add_payment_item (builder, payment);
+  add_payment_item (builder, call->dialect, payment);
   add_datetime (builder, "approved_at", payment->approved_at);
   add_datetime (builder, "canceled_at", payment->canceled_at);
-  add_string (builder, "payload", payload);
+  add_optional_string (builder, call->dialect, "payload", payload);
   json_builder_end_object (builder);
   call_succeed (call, builder);
 }
@@ -1775,14 +1871,34 @@ payment_act (KpSandbox        *self,
 
   switch (action)
     {
+    case KP_SANDBOX_ACTION_SEND_TMS:
+      /* From the PC page, before the phone shows the payment (kakaopay-api.md §2, §8):
+       * the page itself may be open already. */
+      if (payment->status != KP_STATUS_READY && payment->status != KP_STATUS_OPEN_PAYMENT &&
+          payment->status != KP_STATUS_SEND_TMS)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       "Payment %s is %s: the payment message was sent before",
+                       payment->tid, kp_status_to_string (payment->status));
+          return NULL;
+        }
+      payment->status = KP_STATUS_SEND_TMS;
+      return NULL;
+
     case KP_SANDBOX_ACTION_OPEN:
-      if (payment->status == KP_STATUS_READY)
+      if (payment->status == KP_STATUS_READY || payment->status == KP_STATUS_SEND_TMS)
         payment->status = KP_STATUS_OPEN_PAYMENT;
       return NULL;
 
     case KP_SANDBOX_ACTION_SELECT_METHOD:
       payment_set_method (payment, chosen);
       payment->status = KP_STATUS_SELECT_METHOD;
+      return NULL;
+
+    case KP_SANDBOX_ACTION_ARS:
+      /* Phone authentication instead of the password; PAY ends it (INF, §8). */
+      payment_set_method (payment, chosen);
+      payment->status = KP_STATUS_ARS_WAITING;
       return NULL;
 
     case KP_SANDBOX_ACTION_PAY:
@@ -2025,9 +2141,9 @@ match_page_key (const char *path)
         }
     }
 
-  if (g_str_has_prefix (path, "/v1/"))
+  if (g_str_has_prefix (path, LEGACY_PAGE_PREFIX))
     {
-      const char *key = path + strlen ("/v1/");
+      const char *key = path + strlen (LEGACY_PAGE_PREFIX);
       const char *slash = strchr (key, '/');
 
       if (slash == NULL || slash == key)
@@ -2084,6 +2200,10 @@ handle_page (KpSandbox         *self,
         action = KP_SANDBOX_ACTION_FAIL;
       else if (g_strcmp0 (action_name, "select") == 0)
         action = KP_SANDBOX_ACTION_SELECT_METHOD;
+      else if (g_strcmp0 (action_name, "tms") == 0)
+        action = KP_SANDBOX_ACTION_SEND_TMS;
+      else if (g_strcmp0 (action_name, "ars") == 0)
+        action = KP_SANDBOX_ACTION_ARS;
       else
         {
           send_page (msg, 400, render_page (payment, path));
@@ -2490,7 +2610,7 @@ kp_sandbox_inject_fault (KpSandbox         *self,
 {
   g_return_if_fail (KP_IS_SANDBOX (self));
   g_return_if_fail (endpoint < KP_SANDBOX_N_ENDPOINTS);
-  g_return_if_fail (fault <= KP_SANDBOX_FAULT_DECLINE);
+  g_return_if_fail (fault < KP_SANDBOX_N_FAULTS);
 
   self->faults[endpoint].fault = n_calls > 0 ? fault : KP_SANDBOX_FAULT_NONE;
   self->faults[endpoint].n_calls = fault != KP_SANDBOX_FAULT_NONE ? n_calls : 0;
@@ -2580,16 +2700,17 @@ kp_sandbox_get_status (KpSandbox  *self,
  * kp_sandbox_customer_act:
  * @tid: the payment
  * @action: what the customer does on the payment page
- * @method: (nullable): "MONEY" or "CARD" for SELECT_METHOD and PAY; %NULL keeps the
- *   method chosen so far (MONEY by default)
+ * @method: (nullable): "MONEY" or "CARD" for SELECT_METHOD, ARS and PAY; %NULL keeps
+ *   the method chosen so far (MONEY by default)
  *
  * Does in-process what the customer page does over HTTP.
  *
  * Returns: (transfer full) (nullable): where the customer's browser is redirected: the
  *   approval URL with `pg_token` for PAY, cancel_url for CANCEL, fail_url for FAIL, %NULL
- *   for OPEN and SELECT_METHOD or on error. Errors: %KP_API_ERROR with code -721 (unknown
+ *   for the other actions or on error. Errors: %KP_API_ERROR with code -721 (unknown
  *   tid) or -723 (expired); %G_IO_ERROR_FAILED when the payment no longer waits for the
- *   customer; %G_IO_ERROR_INVALID_ARGUMENT for a method the payment does not accept.
+ *   customer (or, for SEND_TMS, is past the screen that sends the message);
+ *   %G_IO_ERROR_INVALID_ARGUMENT for a method the payment does not accept.
  */
 char *
 kp_sandbox_customer_act (KpSandbox        *self,
@@ -2626,7 +2747,7 @@ kp_sandbox_endpoint_to_string (KpSandboxEndpoint endpoint)
 const char *
 kp_sandbox_fault_to_string (KpSandboxFault fault)
 {
-  g_return_val_if_fail (fault <= KP_SANDBOX_FAULT_DECLINE, NULL);
+  g_return_val_if_fail (fault < KP_SANDBOX_N_FAULTS, NULL);
 
   return fault_names[fault];
 }

@@ -38,6 +38,10 @@ typedef enum
  *   reply (a lost reply)
  * @KP_SANDBOX_FAULT_DECLINE: the payment method declines: approve answers -780 (and the
  *   payment becomes FAIL_PAYMENT), cancel answers -781, both with extras
+ * @KP_SANDBOX_FAULT_SPARSE_ACTIONS: order answers normally but its payment_action_details
+ *   entries carry only aid, approved_at, point_amount, discount_amount and
+ *   payment_action_type, as a real legacy reply did (no amount, green_deposit,
+ *   payment_method_type or payload); other endpoints are unaffected
  */
 typedef enum
 {
@@ -47,8 +51,22 @@ typedef enum
   KP_SANDBOX_FAULT_MALFORMED_JSON,
   KP_SANDBOX_FAULT_DROP_REPLY,
   KP_SANDBOX_FAULT_DECLINE,
+  KP_SANDBOX_FAULT_SPARSE_ACTIONS,
+  KP_SANDBOX_N_FAULTS,
 } KpSandboxFault;
 
+/**
+ * KpSandboxAction:
+ * @KP_SANDBOX_ACTION_OPEN: the payment screen opens: OPEN_PAYMENT
+ * @KP_SANDBOX_ACTION_SELECT_METHOD: a method is chosen: SELECT_METHOD
+ * @KP_SANDBOX_ACTION_PAY: the password is entered: AUTH_PASSWORD and a pg_token
+ * @KP_SANDBOX_ACTION_CANCEL: the customer gives up: QUIT_PAYMENT
+ * @KP_SANDBOX_ACTION_FAIL: the password fails: FAIL_AUTH_PASSWORD
+ * @KP_SANDBOX_ACTION_SEND_TMS: the PC page sent the payment message to KakaoTalk:
+ *   SEND_TMS (from READY only)
+ * @KP_SANDBOX_ACTION_ARS: a method is chosen and phone (ARS) authentication runs:
+ *   ARS_WAITING
+ */
 typedef enum
 {
   KP_SANDBOX_ACTION_OPEN,
@@ -56,6 +74,8 @@ typedef enum
   KP_SANDBOX_ACTION_PAY,
   KP_SANDBOX_ACTION_CANCEL,
   KP_SANDBOX_ACTION_FAIL,
+  KP_SANDBOX_ACTION_SEND_TMS,
+  KP_SANDBOX_ACTION_ARS,
 } KpSandboxAction;
 
 /* One API call as the sandbox received it. */

@@ -222,6 +222,7 @@ parse_fault (const char     *text,
     { "malformed", KP_SANDBOX_FAULT_MALFORMED_JSON },
     { "drop", KP_SANDBOX_FAULT_DROP_REPLY },
     { "decline", KP_SANDBOX_FAULT_DECLINE },
+    { "sparse", KP_SANDBOX_FAULT_SPARSE_ACTIONS },
   };
 
   if (text == NULL)
@@ -241,8 +242,10 @@ parse_action (const char      *text,
               KpSandboxAction *out_action)
 {
   static const struct { const char *name; KpSandboxAction action; } names[] = {
+    { "tms", KP_SANDBOX_ACTION_SEND_TMS },
     { "open", KP_SANDBOX_ACTION_OPEN },
     { "select", KP_SANDBOX_ACTION_SELECT_METHOD },
+    { "ars", KP_SANDBOX_ACTION_ARS },
     { "pay", KP_SANDBOX_ACTION_PAY },
     { "cancel", KP_SANDBOX_ACTION_CANCEL },
     { "fail", KP_SANDBOX_ACTION_FAIL },
@@ -277,7 +280,8 @@ control_fault (KpSandbox         *sandbox,
     }
   if (!parse_fault (g_hash_table_lookup (params, "fault"), &fault))
     {
-      control_fail (msg, 400, "fault must be delay, http500, malformed, drop, decline or none");
+      control_fail (msg, 400,
+                    "fault must be delay, http500, malformed, drop, decline, sparse or none");
       return;
     }
   if (!param_uint (params, "n", 1, G_MAXUINT, &n, &error) ||
@@ -320,7 +324,7 @@ control_customer (KpSandbox         *sandbox,
     }
   if (!parse_action (g_hash_table_lookup (params, "action"), &action))
     {
-      control_fail (msg, 400, "action must be open, select, pay, cancel or fail");
+      control_fail (msg, 400, "action must be tms, open, select, ars, pay, cancel or fail");
       return;
     }
   if (method != NULL && *method == '\0')
@@ -613,18 +617,24 @@ main (int   argc,
     "JSON object body; every reply is JSON.\n"
     "\n"
     "  POST " CONTROL_PREFIX "/fault endpoint=ready|approve|order|cancel\n"
-    "        fault=delay|http500|malformed|drop|decline|none [n=CALLS] [delay_ms=MS]\n"
+    "        fault=delay|http500|malformed|drop|decline|sparse|none [n=CALLS] [delay_ms=MS]\n"
     "    The next n (default 1) calls to the endpoint get the fault; n=0 or fault=none\n"
     "    clears it. delay: processed, the reply held delay_ms; http500: answered 500\n"
     "    without processing; malformed: processed, answered with broken JSON; drop:\n"
     "    processed, the connection closed without a reply; decline: approve answers\n"
-    "    -780 (the payment fails), cancel -781.\n"
-    "  POST " CONTROL_PREFIX "/customer tid=TID action=open|select|pay|cancel|fail\n"
-    "        [method=MONEY|CARD]\n"
-    "    Acts as the customer on the payment page: {\"tid\", \"status\", \"redirect\"},\n"
-    "    redirect being where the phone's browser goes next (approval_url with pg_token\n"
-    "    for pay, cancel_url, fail_url; null for open and select). 404 for an unknown\n"
-    "    tid, 409 when the payment no longer waits for the customer.\n"
+    "    -780 (the payment fails), cancel -781; sparse: order's payment_action_details\n"
+    "    entries lack amount, green_deposit, payment_method_type and payload, as real\n"
+    "    legacy replies do.\n"
+    "  POST " CONTROL_PREFIX "/customer tid=TID\n"
+    "        action=tms|open|select|ars|pay|cancel|fail [method=MONEY|CARD]\n"
+    "    Acts as the customer: tms: the PC page sent the payment message to KakaoTalk\n"
+    "    (SEND_TMS); open: the payment screen is open (OPEN_PAYMENT); select: a method\n"
+    "    is chosen (SELECT_METHOD); ars: phone (ARS) authentication runs (ARS_WAITING);\n"
+    "    pay: the password is entered (AUTH_PASSWORD); cancel: QUIT_PAYMENT; fail:\n"
+    "    FAIL_AUTH_PASSWORD. Replies {\"tid\", \"status\", \"redirect\"}, redirect being\n"
+    "    where the phone's browser goes next (approval_url with pg_token for pay,\n"
+    "    cancel_url, fail_url; null otherwise). 404 for an unknown tid, 409 when the\n"
+    "    payment no longer waits for the customer.\n"
     "  GET  " CONTROL_PREFIX "/status tid=TID\n"
     "    {\"tid\", \"status\"}: the status order would report.\n"
     "  GET  " CONTROL_PREFIX "/requests\n"
@@ -634,7 +644,13 @@ main (int   argc,
     "  POST " CONTROL_PREFIX "/clock seconds=N\n"
     "    Moves the sandbox clock (timestamps, tid expiry): {\"now\"}.\n"
     "  POST " CONTROL_PREFIX "/reset\n"
-    "    Clears the faults and the request log.\n");
+    "    Clears the faults and the request log.\n"
+    "\n"
+    "Rules that are inferences, not documented KakaoPay behaviour (INF in\n"
+    "kakaopay-api.md), among them: a cancel whose cancel_available_amount differs from\n"
+    "what is left is refused with -710; an expired tid reports QUIT_PAYMENT; every\n"
+    "business error is HTTP 400; the online dialect sends null for an optional member\n"
+    "in order and cancel replies.\n");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
