@@ -419,6 +419,9 @@ test_order_reply_status_only (void)
   g_assert_cmpint (reply->selected_card_info->install_month, ==, 3);
   g_assert_cmpuint (reply->payment_action_details->len, ==, 0);
   g_assert_null (reply->payment_method_type);
+  /* Left out is not zero: a reader must be able to tell. */
+  g_assert_false (reply->canceled_amount.present);
+  g_assert_false (reply->amount.present);
   g_assert_cmpint (reply2->status, ==, KP_STATUS_UNKNOWN);
   g_assert_cmpstr (reply2->status_string, ==, "NEW_STATUS");
   g_assert_null (kp_codec_order_reply (none, &error));
@@ -438,6 +441,8 @@ test_cancel_reply (void)
   g_autoptr (KpCancelReply) reply = kp_codec_cancel_reply (object, NULL);
 
   g_assert_cmpint (reply->status, ==, KP_STATUS_PART_CANCEL_PAYMENT);
+  g_assert_true (reply->canceled_amount.present);
+  g_assert_true (reply->approved_cancel_amount.present);
   g_assert_cmpint (reply->approved_cancel_amount.total, ==, 1100);
   g_assert_cmpint (reply->approved_cancel_amount.vat, ==, 100);
   g_assert_cmpint (reply->cancel_available_amount.tax_free, ==, 1100);

@@ -15,8 +15,9 @@
  * refund is written (REFUND_SENT) before cancel is called, and its outcome
  * after; completing it moves the sale (refunded_amount, PARTIALLY_REFUNDED
  * or REFUNDED, a transitions row) in the same transaction. One refund of a
- * sale may be in flight at a time: KakaoPay's cancel_available_amount guard
- * assumes the merchant knows what is left. */
+ * sale may be in flight at a time, and what is left is checked here, from the
+ * journal: that cancel_available_amount is refused (-710) when it differs from
+ * what KakaoPay has left is inferred, not documented, so nothing relies on it. */
 
 /* The refund columns, in the order of the REFUND_* indices below. */
 #define REFUND_COLUMNS \

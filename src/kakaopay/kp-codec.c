@@ -397,6 +397,7 @@ read_amount (JsonObject *object,
 {
   JsonObject *member = get_object (object, name);
 
+  amount->present = read_int (member, "total", &amount->total);
   amount->total = get_int (member, "total");
   amount->tax_free = get_int (member, "tax_free");
   amount->vat = get_int (member, "vat");

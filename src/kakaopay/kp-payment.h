@@ -59,9 +59,12 @@ GTimeZone  *kp_kst                    (void);
 GDateTime  *kp_datetime_parse         (const char  *str);
 char       *kp_datetime_format        (GDateTime   *datetime);
 
-/* amount, canceled_amount, cancel_available_amount, approved_cancel_amount */
+/* amount, canceled_amount, cancel_available_amount, approved_cancel_amount.
+ * present is FALSE when the reply left the object (or its total) out: then every
+ * number reads 0, which must not be taken for "nothing". */
 typedef struct
 {
+  gboolean present;
   gint64 total;
   gint64 tax_free;
   gint64 vat;

@@ -175,6 +175,10 @@ order_cb (GObject      *source,
   g_autoptr (KpOrderReply) reply = NULL;
   g_autoptr (GError) error = NULL;
   const KpPaymentAction *last_cancel = NULL;
+  const KpPaymentAction *ours = NULL;
+  gboolean cancels_known = TRUE;
+  gboolean processed = FALSE;
+  gint64 cancels_total = 0;
 
   /* This callback owns one reference to @task: it goes to whatever comes next. */
   reply = kp_client_order_finish (KP_CLIENT (source), result, &error);
@@ -186,7 +190,37 @@ order_cb (GObject      *source,
       return;
     }
 
-  if (reply == NULL)
+  if (reply != NULL)
+    {
+      for (guint i = 0; reply->payment_action_details != NULL &&
+                        i < reply->payment_action_details->len; i++)
+        {
+          const KpPaymentAction *action = g_ptr_array_index (reply->payment_action_details, i);
+          gint64 amount = 0;
+
+          if (g_strcmp0 (action->payment_action_type, "CANCEL") != 0)
+            continue;
+          last_cancel = action;
+          /* The cancel carried the refund's id as its payload. */
+          if (g_strcmp0 (action->payload, r->refund->refund_id) == 0)
+            ours = action;
+          if (kp_optional_int_get (&action->amount, &amount))
+            cancels_total += amount;
+          else
+            cancels_known = FALSE;
+        }
+    }
+
+  /* Processed or not, only on evidence: this refund's own entry, else the cumulative
+   * canceled amount, else the sum of the cancel entries when every one has its amount.
+   * A reply that says none of these (or none at all) leaves the refund REFUND_SENT. */
+  if (ours != NULL)
+    processed = TRUE;
+  else if (reply != NULL && reply->canceled_amount.present)
+    processed = reply->canceled_amount.total >= r->refunded_before + r->refund->cancel_amount;
+  else if (reply != NULL && cancels_known)
+    processed = cancels_total >= r->refunded_before + r->refund->cancel_amount;
+  else
     {
       /* Still no word from KakaoPay: the refund stays REFUND_SENT; ask again. */
       r->backoff_ms = r->backoff_ms == 0 ? self->retry_ms : MIN (r->backoff_ms * 2, MAX_BACKOFF_MS);
@@ -194,20 +228,15 @@ order_cb (GObject      *source,
       return;
     }
 
-  for (guint i = 0; reply->payment_action_details != NULL &&
-                    i < reply->payment_action_details->len; i++)
+  if (processed)
     {
-      const KpPaymentAction *action = g_ptr_array_index (reply->payment_action_details, i);
+      const KpPaymentAction *entry = ours != NULL ? ours : last_cancel;
 
-      if (g_strcmp0 (action->payment_action_type, "CANCEL") == 0)
-        last_cancel = action;
+      /* KakaoPay's refunds include this one. */
+      complete (task, entry != NULL ? entry->aid : NULL,
+                reply->canceled_at != NULL ? reply->canceled_at
+                                           : entry != NULL ? entry->approved_at : NULL);
     }
-
-  if (reply->canceled_amount.total >= r->refunded_before + r->refund->cancel_amount)
-    /* Processed: KakaoPay's cumulative refunds include this one. */
-    complete (task, last_cancel != NULL ? last_cancel->aid : NULL,
-              reply->canceled_at != NULL ? reply->canceled_at
-                                         : last_cancel != NULL ? last_cancel->approved_at : NULL);
   else
     fail (task, g_error_new_literal (KP_API_ERROR, KP_API_ERROR_NOT_SENT,
                                      _("KakaoPay did not receive the refund, so nothing was "
