@@ -13,6 +13,8 @@
 #include "kp-test-server.h"
 
 #define NONCE "0123456789abcdef0123456789abcdef"
+/* Only a safety net: every wait is for an event. */
+#define WAIT_US (30 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -236,7 +238,7 @@ static char *
 raw_read_all (GSocket *socket)
 {
   GString *reply = g_string_new (NULL);
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + WAIT_US;
 
   for (;;)
     {
@@ -267,7 +269,7 @@ raw_exchange (guint16     port,
 {
   g_autoptr (GSocketConnection) connection = raw_connect (port);
   GSocket *socket = g_socket_connection_get_socket (connection);
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + WAIT_US;
   gsize sent = 0;
 
   while (sent < length)
@@ -613,7 +615,7 @@ test_limits_connections (void)
 
   /* The idle ones leave: the listener serves again. */
   g_ptr_array_set_size (idle, 0);
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  deadline = g_get_monotonic_time () + WAIT_US;
   while (g_get_monotonic_time () < deadline)
     {
       g_autofree char *text = NULL;
@@ -823,7 +825,7 @@ static void
 assert_finalized_soon (gpointer object)
 {
   gpointer weak = object;
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + WAIT_US;
 
   g_object_add_weak_pointer (object, &weak);
   g_object_unref (object);
@@ -888,7 +890,7 @@ watch (Fixture *f,
 static void
 iterate_until (gboolean (*done) (Fixture *), Fixture *f)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + WAIT_US;
 
   while (!done (f))
     {
@@ -1006,6 +1008,8 @@ test_monitor_forged (Fixture       *f,
   g_assert_true (kp_sale_monitor_is_polling (monitor));
 }
 
+/* The expiry timer: nothing else can end this sale (the sandbox's tid lives 900 s), so
+ * the outcome does not depend on how long the second below takes. */
 static void
 test_monitor_expiry (Fixture       *f,
                      gconstpointer  data)
@@ -1013,6 +1017,38 @@ test_monitor_expiry (Fixture       *f,
   g_autoptr (KpSaleMonitor) monitor = watch (f, 1);
 
   iterate_until (has_outcome, f);
+  g_assert_cmpint (f->outcome, ==, KP_SALE_OUTCOME_EXPIRED);
+  g_assert_false (kp_sale_monitor_is_polling (monitor));
+}
+
+static GDateTime *
+sandbox_clock (gpointer user_data)
+{
+  return kp_sandbox_now (user_data);
+}
+
+/* KakaoPay's QUIT_PAYMENT past the tid's lifetime is an expiry, not a customer who
+ * walked away (monitor-quit-by-poll); the monitor measures the lifetime on its clock,
+ * here the sandbox's, which the test moves past both lifetimes (600 s and 900 s). */
+static void
+test_monitor_expired_at_kakaopay (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr (GDateTime) now = kp_sandbox_now (f->sandbox);
+  g_autoptr (GDateTime) expires = g_date_time_add_seconds (now, 600);
+  g_autoptr (KpSaleMonitor) monitor = NULL;
+
+  monitor = kp_sale_monitor_new (f->client, f->listener, "TC0ONETIME", "T1-1", NONCE, f->tid,
+                                 expires, 100);
+  kp_sale_monitor_set_clock (monitor, sandbox_clock, f->sandbox);
+  g_signal_connect (monitor, "status-changed", G_CALLBACK (on_status_cb), f);
+  g_signal_connect (monitor, "outcome", G_CALLBACK (on_outcome_cb), f);
+  kp_sale_monitor_start (monitor);
+
+  kp_sandbox_advance_clock (f->sandbox, 960);
+  iterate_until (has_outcome, f);
+  g_assert_cmpuint (f->statuses->len, ==, 1);
+  g_assert_cmpint (g_array_index (f->statuses, int, 0), ==, KP_STATUS_QUIT_PAYMENT);
   g_assert_cmpint (f->outcome, ==, KP_SALE_OUTCOME_EXPIRED);
   g_assert_false (kp_sale_monitor_is_polling (monitor));
 }
@@ -1035,6 +1071,19 @@ test_monitor_expired_by_poll (Fixture       *f,
 }
 
 static void
+iterate_until_polls (KpStatusPoller *poller,
+                     guint           n)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_US;
+
+  while (kp_status_poller_get_n_polls (poller) < n)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
 test_poller_stops (Fixture       *f,
                    gconstpointer  data)
 {
@@ -1046,10 +1095,9 @@ test_poller_stops (Fixture       *f,
   g_assert_cmpuint (kp_status_poller_get_n_polls (poller), ==, 0);
 
   kp_status_poller_start (poller);
-  settle (400);
-  n = kp_status_poller_get_n_polls (poller);
-  g_assert_cmpuint (n, >=, 2);
+  iterate_until_polls (poller, 2);
   kp_status_poller_stop (poller);
+  n = kp_status_poller_get_n_polls (poller);
   settle (300);
   g_assert_cmpuint (kp_status_poller_get_n_polls (poller), ==, n);
 
@@ -1081,6 +1129,7 @@ main (int   argc,
   ADD ("/kp/approval/monitor-fail-redirect", test_monitor_fail_redirect);
   ADD ("/kp/approval/monitor-forged", test_monitor_forged);
   ADD ("/kp/approval/monitor-expiry", test_monitor_expiry);
+  ADD ("/kp/approval/monitor-expired-at-kakaopay", test_monitor_expired_at_kakaopay);
   ADD ("/kp/approval/monitor-expired-by-poll", test_monitor_expired_by_poll);
   ADD ("/kp/approval/poller-stops", test_poller_stops);
 #undef ADD

@@ -466,7 +466,7 @@ webdriver_wait_for_url (BrowserFixture  *fixture,
                         const char      *prefix,
                         GError         **error)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + REDIRECT_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
   char *url = NULL;
 
   for (;;)

@@ -747,16 +747,18 @@ test_fault_timeout (Fixture       *f,
   g_autoptr (GError) error = NULL;
   gint64 start;
 
+  /* The reply is held far longer than the timeout: an error means the client gave up. */
   kp_client_set_timeout (f->client, 1);
-  kp_sandbox_inject_fault (f->sandbox, KP_SANDBOX_ENDPOINT_READY, KP_SANDBOX_FAULT_DELAY, 1, 2500);
-  start = g_get_monotonic_time ();
+  kp_sandbox_inject_fault (f->sandbox, KP_SANDBOX_ENDPOINT_READY, KP_SANDBOX_FAULT_DELAY, 1,
+                           60000);
   g_assert_null (ready (f, rr, &error));
   g_assert_error (error, KP_API_ERROR, KP_API_ERROR_OUTCOME_UNKNOWN);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 2400 * 1000);
   g_clear_error (&error);
   g_assert_cmpuint (kp_sandbox_count_requests (f->sandbox, KP_SANDBOX_ENDPOINT_READY), ==, 1);
 
-  /* A delay shorter than the timeout is only a slow reply. */
+  /* A delay shorter than the timeout is only a slow reply (a timeout with room to spare
+   * for a loaded machine). */
+  kp_client_set_timeout (f->client, 30);
   kp_sandbox_inject_fault (f->sandbox, KP_SANDBOX_ENDPOINT_READY, KP_SANDBOX_FAULT_DELAY, 1, 300);
   start = g_get_monotonic_time ();
   reply = ready (f, rr, &error);

@@ -64,7 +64,8 @@ fixture_set_now (Fixture    *fixture,
 static void
 assert_finalized (KpJournal *journal)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  /* Only a safety net: the loop waits for the reference to go. */
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
   /* A worker thread drops its GTask, and the task's reference to the
    * journal, just after handing the result to the main context: let it. */
@@ -1992,6 +1993,13 @@ test_cancelled (Fixture       *fixture,
   g_assert_cmpuint (sales->len, ==, 0);
 }
 
+static gboolean
+on_timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
 /* A callback runs on the main context that was the thread default when the
  * operation started. */
 static void
@@ -2007,14 +2015,23 @@ test_main_context (Fixture       *fixture,
   g_main_context_push_thread_default (context);
   kp_journal_get_sale_async (fixture->journal, sale->partner_order_id, NULL, store_result_cb,
                              &result);
-  /* The default context never sees it. */
-  g_usleep (G_USEC_PER_SEC / 20);
+  /* Only @context is iterated until the result came, so it came through @context
+   * (a safety net on it fails the test if it went elsewhere). */
+  {
+    g_autoptr (GSource) timeout = g_timeout_source_new_seconds (30);
+    gboolean timed_out = FALSE;
+
+    g_source_set_callback (timeout, on_timeout_cb, &timed_out, NULL);
+    g_source_attach (timeout, context);
+    while (result == NULL && !timed_out)
+      g_main_context_iteration (context, TRUE);
+    g_source_destroy (timeout);
+    g_assert_false (timed_out);
+  }
+  g_main_context_pop_thread_default (context);
+  /* …and the default context has nothing of it. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
-  g_assert_null (result);
-  while (result == NULL)
-    g_main_context_iteration (context, TRUE);
-  g_main_context_pop_thread_default (context);
 
   found = kp_journal_get_sale_finish (fixture->journal, result, &error);
   g_assert_no_error (error);

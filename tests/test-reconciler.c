@@ -25,8 +25,15 @@
 
 #define KEY            "DEVRECONCILERTEST0011223344556677889900AA"
 #define POLL_MS        100
+/* Longer than any test runs: after its first order, a job never polls. */
+#define NO_POLL_MS     (10 * 60 * 1000)
 #define LIFETIME_S     900
-#define WAIT_MS        15000
+/* Only a safety net: every wait is for an event. */
+#define WAIT_MS        30000
+/* A call's reply on a loaded machine, with room to spare… */
+#define CALL_TIMEOUT_S 5
+/* …and a held reply that always comes after the client gave up on it. */
+#define HELD_MS        60000
 
 typedef struct
 {
@@ -75,6 +82,16 @@ on_resolved_cb (KpReconciler        *reconciler,
   g_ptr_array_add (f->resolved, resolved);
 }
 
+/* Tid expiry on the terminal's side is measured on KakaoPay's clock, so
+ * kp_sandbox_advance_clock () moves both and no test waits for a tid to run out. */
+static GDateTime *
+sandbox_clock (gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  return kp_sandbox_now (f->sandbox);
+}
+
 /* Runs in the journal's worker threads: only reads the offset. */
 static GDateTime *
 journal_clock (gpointer user_data)
@@ -105,7 +122,7 @@ fixture_set_up (Fixture       *f,
   g_assert_no_error (error);
   base = kp_sandbox_dup_base_url (f->sandbox);
   f->client = kp_client_new (base, KP_DIALECT_ONLINE, KEY);
-  kp_client_set_timeout (f->client, 1);
+  kp_client_set_timeout (f->client, CALL_TIMEOUT_S);
 
   f->listener = kp_approval_listener_new ();
   g_assert_true (kp_approval_listener_listen (f->listener, "127.0.0.1", 0, &error));
@@ -114,6 +131,7 @@ fixture_set_up (Fixture       *f,
 
   f->reconciler = kp_reconciler_new (f->client, f->journal, f->listener);
   kp_reconciler_set_timing (f->reconciler, POLL_MS, LIFETIME_S);
+  kp_reconciler_set_clock (f->reconciler, sandbox_clock, f);
   f->resolved = g_ptr_array_new_with_free_func ((GDestroyNotify) resolved_free);
   g_signal_connect (f->reconciler, "resolved", G_CALLBACK (on_resolved_cb), f);
   f->session = kp_test_session_new ();
@@ -216,6 +234,61 @@ wait_resolved (Fixture    *f,
   /* A job that ends emits "resolved" as it leaves the table. */
   spin (20);
   return find_resolved (f, partner_order_id);
+}
+
+/* Until the sandbox received @n order calls since its requests were last cleared. */
+static void
+wait_orders (Fixture *f,
+             guint    n)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+  while (kp_sandbox_count_requests (f->sandbox, KP_SANDBOX_ENDPOINT_ORDER) < n)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the sandbox got %u order calls, not %u",
+                 kp_sandbox_count_requests (f->sandbox, KP_SANDBOX_ENDPOINT_ORDER), n);
+      spin (10);
+    }
+}
+
+/* Until the listener takes @sale's redirects again: its job is watching it. */
+static void
+wait_listening (Fixture             *f,
+                const KpJournalSale *sale)
+{
+  g_autoptr (GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *path = g_strdup_printf ("/kakaopay/cancel/%s", sale->partner_order_id);
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+  g_hash_table_insert (query, (gpointer) "n", sale->nonce);
+  for (;;)
+    {
+      g_autofree char *order_id = NULL;
+      const char *pg_token = NULL;
+      KpCallbackKind kind;
+
+      if (kp_approval_listener_check_request (f->listener, "GET", path, query, &kind,
+                                              &order_id, &pg_token) == SOUP_STATUS_OK)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("%s is not listened for", sale->partner_order_id);
+      spin (10);
+    }
+}
+
+/* Until recovery read the journal and took what it found. */
+static void
+wait_recovered (Fixture *f)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+  while (kp_reconciler_get_recovering (f->reconciler))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("recovery did not end");
+      spin (10);
+    }
 }
 
 /* The journal */
@@ -599,22 +672,23 @@ static void
 test_awaiting_watched_until_expiry (Fixture       *f,
                                     gconstpointer  data)
 {
-  /* Long enough to still be open after the second below on a slow, loaded machine
-   * (sanitizers); the expiry itself is waited for. */
-  g_autoptr (KpJournalSale) sale = sale_awaiting (f, 6);
+  g_autoptr (KpJournalSale) sale = sale_awaiting (f, LIFETIME_S);
   g_autofree char *requests = NULL;
   g_auto (GStrv) calls = NULL;
 
-  kp_sandbox_set_tid_ttl (f->sandbox, 6);
+  kp_sandbox_set_tid_ttl (f->sandbox, LIFETIME_S);
   kp_sandbox_clear_requests (f->sandbox);
   kp_reconciler_recover (f->reconciler);
 
-  /* Nothing paid yet: still open at KakaoPay, so still watched. */
-  spin (1000);
+  /* Nothing paid yet: still open at KakaoPay, so still watched (asked again). */
+  wait_orders (f, 2);
   g_assert_true (kp_reconciler_is_resolving (f->reconciler, sale->partner_order_id));
   g_assert_cmpuint (kp_reconciler_get_n_pending (f->reconciler), ==, 1);
   g_assert_null (find_resolved (f, sale->partner_order_id));
 
+  /* The tid's lifetime passes: KakaoPay reports QUIT_PAYMENT, which past expires_at
+   * means expired, not a customer who walked away. */
+  kp_sandbox_advance_clock (f->sandbox, LIFETIME_S + 60);
   wait_resolved (f, sale->partner_order_id);
   assert_final (f, sale, KP_SALE_STATE_EXPIRED, "READY_SENT AWAITING_CUSTOMER EXPIRED");
 
@@ -654,13 +728,16 @@ test_awaiting_lifetime_from_settings (Fixture       *f,
   g_autoptr (KpJournalSale) sale = sale_awaiting (f, -1);
 
   g_assert_null (sale->expires_at);
-  kp_reconciler_set_timing (f->reconciler, POLL_MS, 5);
-  kp_sandbox_set_tid_ttl (f->sandbox, 5);
+  kp_reconciler_set_timing (f->reconciler, POLL_MS, 300);
+  kp_sandbox_set_tid_ttl (f->sandbox, 300);
   kp_sandbox_clear_requests (f->sandbox);
 
   kp_reconciler_recover (f->reconciler);
-  spin (500);
+  wait_orders (f, 2);
   g_assert_true (kp_reconciler_is_resolving (f->reconciler, sale->partner_order_id));
+  /* Past the configured 300 s, well within the default lifetime: only the setting
+   * makes this QUIT_PAYMENT an expiry. */
+  kp_sandbox_advance_clock (f->sandbox, 360);
   wait_resolved (f, sale->partner_order_id);
   assert_final (f, sale, KP_SALE_STATE_EXPIRED, "READY_SENT AWAITING_CUSTOMER EXPIRED");
 }
@@ -676,7 +753,7 @@ test_awaiting_paid_after_restart (Fixture       *f,
 
   kp_sandbox_clear_requests (f->sandbox);
   kp_reconciler_recover (f->reconciler);
-  spin (300);
+  wait_listening (f, sale);
   g_assert_true (kp_reconciler_is_resolving (f->reconciler, sale->partner_order_id));
 
   redirect = customer (f, sale->tid, KP_SANDBOX_ACTION_PAY);
@@ -752,10 +829,10 @@ test_awaiting_cancel_redirect (Fixture       *f,
   g_autoptr (KpJournalSale) sale = sale_awaiting (f, LIFETIME_S);
   g_autofree char *redirect = NULL;
 
-  kp_reconciler_set_timing (f->reconciler, 5000, LIFETIME_S);
+  kp_reconciler_set_timing (f->reconciler, NO_POLL_MS, LIFETIME_S);
   kp_sandbox_clear_requests (f->sandbox);
   kp_reconciler_recover (f->reconciler);
-  spin (300);
+  wait_listening (f, sale);
   redirect = customer (f, sale->tid, KP_SANDBOX_ACTION_CANCEL);
   g_assert_cmpuint (follow_redirect (f, redirect), ==, 200);
   wait_resolved (f, sale->partner_order_id);
@@ -796,10 +873,10 @@ test_awaiting_lost_race (Fixture       *f,
   g_autoptr (KpJournalSale) now = NULL;
   g_autofree char *redirect = NULL;
 
-  kp_reconciler_set_timing (f->reconciler, 5000, LIFETIME_S);
+  kp_reconciler_set_timing (f->reconciler, NO_POLL_MS, LIFETIME_S);
   kp_sandbox_clear_requests (f->sandbox);
   kp_reconciler_recover (f->reconciler);
-  spin (300);
+  wait_listening (f, sale);
   journal_move (f, &aborted, KP_SALE_STATE_ABORTED_BY_CASHIER, NULL);
 
   redirect = customer (f, sale->tid, KP_SANDBOX_ACTION_PAY);
@@ -890,7 +967,7 @@ test_approve_fault (Fixture       *f,
   g_autoptr (KpJournalSale) sale = sale_approving (f, LIFETIME_S);
   const Resolved *resolved;
 
-  kp_sandbox_inject_fault (f->sandbox, KP_SANDBOX_ENDPOINT_APPROVE, c->fault, 1, 2500);
+  kp_sandbox_inject_fault (f->sandbox, KP_SANDBOX_ENDPOINT_APPROVE, c->fault, 1, HELD_MS);
   kp_sandbox_clear_requests (f->sandbox);
   kp_reconciler_approve (f->reconciler, sale);
   resolved = wait_resolved (f, sale->partner_order_id);
@@ -954,13 +1031,17 @@ test_approve_one_job (Fixture       *f,
 {
   g_autoptr (KpJournalSale) sale = sale_approving (f, LIFETIME_S);
 
+  /* Approve's reply is held while recovery reads the journal (a few milliseconds),
+   * and comes well before the client's timeout. */
   kp_sandbox_inject_fault (f->sandbox, KP_SANDBOX_ENDPOINT_APPROVE, KP_SANDBOX_FAULT_DELAY, 1,
-                           500);
+                           2000);
   kp_sandbox_clear_requests (f->sandbox);
   kp_reconciler_approve (f->reconciler, sale);
   kp_reconciler_approve (f->reconciler, sale);
   kp_reconciler_resolve (f->reconciler, sale);
   kp_reconciler_recover (f->reconciler);
+  g_assert_cmpuint (kp_reconciler_get_n_pending (f->reconciler), ==, 1);
+  wait_recovered (f);
   g_assert_cmpuint (kp_reconciler_get_n_pending (f->reconciler), ==, 1);
   wait_resolved (f, sale->partner_order_id);
   assert_requests (f, sale->tid, "approve!delay");
@@ -978,7 +1059,7 @@ test_order_faults (Fixture       *f,
   const char *name = kp_sandbox_fault_to_string (fault);
   gint64 start;
 
-  kp_sandbox_inject_fault (f->sandbox, KP_SANDBOX_ENDPOINT_ORDER, fault, 3, 1500);
+  kp_sandbox_inject_fault (f->sandbox, KP_SANDBOX_ENDPOINT_ORDER, fault, 3, HELD_MS);
   kp_sandbox_clear_requests (f->sandbox);
   start = g_get_monotonic_time ();
   kp_reconciler_recover (f->reconciler);
@@ -1047,14 +1128,16 @@ test_aborted_paid_while_watched (Fixture       *f,
   g_autofree char *pg_token = NULL;
   g_autofree char *aid = NULL;
 
+  kp_sandbox_clear_requests (f->sandbox);
   kp_reconciler_recover (f->reconciler);
-  spin (300);
+  wait_orders (f, 2);
   g_assert_true (kp_reconciler_is_resolving (f->reconciler, sale->partner_order_id));
   /* Watched, but not an unfinished sale. */
   g_assert_cmpuint (kp_reconciler_get_n_pending (f->reconciler), ==, 0);
   redirect = customer (f, sale->tid, KP_SANDBOX_ACTION_PAY);
   pg_token = pg_token_of (redirect);
-  spin (300);
+  /* Two more polls: the second is sent once the first, after the payment, was seen. */
+  wait_orders (f, kp_sandbox_count_requests (f->sandbox, KP_SANDBOX_ENDPOINT_ORDER) + 2);
   /* Authenticated only: nothing charged, nothing sent. */
   g_assert_true (kp_reconciler_is_resolving (f->reconciler, sale->partner_order_id));
   aid = approve_at_kakaopay (f, sale, pg_token);
@@ -1077,17 +1160,26 @@ static void
 test_aborted_authenticated_only (Fixture       *f,
                                  gconstpointer  data)
 {
-  g_autoptr (KpJournalSale) sale = sale_aborted (f, 2);
+  g_autoptr (KpJournalSale) sale = sale_aborted (f, LIFETIME_S);
   g_autoptr (KpJournalSale) now = NULL;
   g_autofree char *redirect = customer (f, sale->tid, KP_SANDBOX_ACTION_PAY);
   g_autofree char *requests = NULL;
   const Resolved *resolved;
 
-  kp_sandbox_set_tid_ttl (f->sandbox, 2);
+  kp_sandbox_set_tid_ttl (f->sandbox, LIFETIME_S);
   kp_sandbox_clear_requests (f->sandbox);
   kp_reconciler_recover (f->reconciler);
   /* The redirect reaches a terminal that no longer expects it. */
   g_assert_cmpuint (follow_redirect (f, redirect), ==, 404);
+
+  /* Watched while the tid lives: nothing charged, nothing sent. */
+  wait_orders (f, 2);
+  g_assert_true (kp_reconciler_is_resolving (f->reconciler, sale->partner_order_id));
+  g_assert_null (find_resolved (f, sale->partner_order_id));
+  g_assert_cmpint (kp_sandbox_get_status (f->sandbox, sale->tid), ==, KP_STATUS_AUTH_PASSWORD);
+
+  /* KakaoPay's clock ends it. */
+  kp_sandbox_advance_clock (f->sandbox, LIFETIME_S + 60);
   resolved = wait_resolved (f, sale->partner_order_id);
 
   requests = take_requests (f, sale->tid);
@@ -1103,9 +1195,6 @@ test_aborted_authenticated_only (Fixture       *f,
   }
   g_assert_nonnull (resolved);
   g_assert_cmpint (resolved->state, ==, resolved->previous);
-  /* Nothing charged; KakaoPay's own clock ends it a moment later. */
-  g_assert_cmpint (kp_sandbox_get_status (f->sandbox, sale->tid), ==, KP_STATUS_AUTH_PASSWORD);
-  spin (1200);
   g_assert_cmpint (kp_sandbox_get_status (f->sandbox, sale->tid), ==, KP_STATUS_QUIT_PAYMENT);
 }
 
@@ -1123,7 +1212,7 @@ test_aborted_then_customer_ends (Fixture       *f,
 
   kp_sandbox_clear_requests (f->sandbox);
   kp_reconciler_recover (f->reconciler);
-  spin (300);
+  wait_orders (f, 2);
   g_assert_true (kp_reconciler_is_resolving (f->reconciler, sale->partner_order_id));
   redirect = customer (f, sale->tid, action);
   wait_resolved (f, sale->partner_order_id);

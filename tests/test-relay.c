@@ -17,6 +17,8 @@
 #include "kp-test-server.h"
 
 #define TOKEN "0123456789abcdef-secret"
+/* Only a safety net: every wait is for an event. */
+#define WAIT_S 30
 
 typedef struct
 {
@@ -239,7 +241,7 @@ assert_state_reached (KpRelayClient *client,
 {
   StateWait wait = { client, state };
 
-  if (!wait_for (state_reached, &wait, 15))
+  if (!wait_for (state_reached, &wait, WAIT_S))
     g_error ("relay client is %s, not %s",
              kp_relay_state_to_string (kp_relay_client_get_state (client)),
              kp_relay_state_to_string (state));
@@ -265,7 +267,7 @@ assert_received (Received *received,
 {
   CountWait wait = { received, n };
 
-  if (!wait_for (count_reached, &wait, 30))
+  if (!wait_for (count_reached, &wait, WAIT_S))
     g_error ("the listener got %u callbacks, not %u", received->n, n);
 }
 
@@ -329,6 +331,31 @@ n_queued (Fixture *f,
   g_assert_no_error (error);
   root = json_node_get_object (json_parser_get_root (parser));
   return json_array_get_length (json_object_get_array_member (root, "events"));
+}
+
+typedef struct
+{
+  Fixture *f;
+  guint    terminal;
+} QueueWait;
+
+static gboolean
+queue_empty (gpointer data)
+{
+  QueueWait *wait = data;
+
+  return n_queued (wait->f, wait->terminal) == 0;
+}
+
+/* Until the terminal acknowledged everything the relay queued for it. */
+static void
+assert_queue_drained (Fixture *f,
+                      guint    terminal)
+{
+  QueueWait wait = { f, terminal };
+
+  if (!wait_for (queue_empty, &wait, WAIT_S))
+    g_error ("the relay still holds %u events", n_queued (f, terminal));
 }
 
 static KpRelayClient *
@@ -417,8 +444,7 @@ test_websocket (Fixture       *f,
   g_assert_cmpstr (received.last_pg_token, ==, "pgtoken0001");
 
   /* Acknowledged: nothing stays queued. */
-  spin (200);
-  g_assert_cmpuint (n_queued (f, 0), ==, 0);
+  assert_queue_drained (f, 0);
   g_assert_cmpuint (received.n, ==, 1);
 
   kp_relay_client_stop (client);
@@ -478,8 +504,7 @@ test_long_poll (Fixture       *f,
   g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_LONG_POLL);
 
   /* The next poll (after = the last id) acknowledged both. */
-  spin (300);
-  g_assert_cmpuint (n_queued (f, 0), ==, 0);
+  assert_queue_drained (f, 0);
 
   kp_relay_client_stop (client);
   received_clear (&received);
@@ -565,7 +590,7 @@ test_reconnect (Fixture       *f,
   websocket = soup_session_websocket_connect_finish (f->session, result, &error);
   g_assert_no_error (error);
   g_signal_connect (websocket, "message", G_CALLBACK (on_raw_message_cb), messages);
-  g_assert_true (wait_for (array_not_empty, messages, 10));
+  g_assert_true (wait_for (array_not_empty, messages, WAIT_S));
   g_assert_cmpuint (messages->len, ==, 1);
   json_parser_load_from_data (parser, messages->pdata[0], -1, &error);
   g_assert_no_error (error);
@@ -587,8 +612,7 @@ test_reconnect (Fixture       *f,
   kp_relay_client_start (client);
   assert_received (&received, 1);
   g_assert_cmpstr (received.last_pg_token, ==, "pg9");
-  spin (200);
-  g_assert_cmpuint (n_queued (f, 0), ==, 0);
+  assert_queue_drained (f, 0);
 
   /* Stopped while handling the next event, before acknowledging it: on the next start
    * the relay sends it again and the client does not hand it on twice. */
@@ -599,10 +623,9 @@ test_reconnect (Fixture       *f,
   g_assert_cmpuint (n_queued (f, 0), ==, 1);
   kp_relay_client_start (client);
   assert_state_reached (client, KP_RELAY_STATE_WEBSOCKET);
-  spin (300);
+  assert_queue_drained (f, 0);
   g_assert_cmpuint (kp_relay_client_get_n_duplicates (client), ==, 1);
   g_assert_cmpuint (received.n, ==, 2);
-  g_assert_cmpuint (n_queued (f, 0), ==, 0);
 
   /* Stopped while an event arrives: it waits, then comes. */
   kp_relay_client_stop (client);
@@ -666,6 +689,12 @@ test_rejected (Fixture       *f,
   assert_state_reached (poller, KP_RELAY_STATE_REJECTED);
 }
 
+static gboolean
+listener_rejected (gpointer data)
+{
+  return kp_approval_listener_get_n_rejected (data) > 0;
+}
+
 static void
 test_forged (Fixture       *f,
              gconstpointer  data)
@@ -724,7 +753,7 @@ test_forged (Fixture       *f,
   /* A valid nonce for an order this terminal does not expect: the relay passes it,
    * the listener refuses it. */
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_CANCEL, "T1-77", NULL, NULL), ==, 200);
-  spin (300);
+  g_assert_true (wait_for (listener_rejected, listener, WAIT_S));
   g_assert_cmpuint (received.n, ==, 0);
   g_assert_cmpuint (kp_approval_listener_get_n_rejected (listener), ==, 1);
 
@@ -736,13 +765,25 @@ static void
 test_bounds (Fixture       *f,
              gconstpointer  data)
 {
+  g_autoptr (KpRelay) relay = kp_relay_new ();
+  g_autoptr (GKeyFile) key_file = g_key_file_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autofree char *body = NULL;
   g_autofree char *name = NULL;
   JsonArray *events;
 
-  relay_start (f, 1, "max-events=3\nmax-event-age=2\n", NULL);
+  /* In this process, so the test moves the relay's clock instead of waiting for events
+   * to age. */
+  g_assert_true (g_key_file_load_from_data (key_file,
+                                            "[relay]\nmax-events=3\nmax-event-age=600\n"
+                                            "[terminal T1]\ntoken=" TOKEN "\n", -1,
+                                            G_KEY_FILE_NONE, NULL));
+  g_assert_true (kp_relay_load_key_file (relay, key_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (kp_relay_listen (relay, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  f->url = kp_relay_dup_url (relay);
 
   for (guint i = 1; i <= 5; i++)
     {
@@ -776,7 +817,9 @@ test_bounds (Fixture       *f,
     }
 
   /* …and the rest after max-event-age. */
-  g_usleep (2200 * 1000);
+  kp_relay_advance_clock (relay, 590);
+  g_assert_cmpuint (n_queued (f, 0), ==, 3);
+  kp_relay_advance_clock (relay, 11);
   g_assert_cmpuint (n_queued (f, 0), ==, 0);
 
   /* A long poll with nothing to say answers after its wait, empty. */
@@ -789,6 +832,7 @@ test_bounds (Fixture       *f,
     g_assert_cmpint (g_get_monotonic_time () - start, >=, 900 * 1000);
     g_assert_cmpstr (poll_body, ==, "{\"events\":[]}");
   }
+  g_clear_pointer (&f->url, g_free);
 }
 
 /* What a hostile client can send, on a raw socket (the relay is another process). */

@@ -29,6 +29,14 @@ typedef enum
   KP_SALE_OUTCOME_EXPIRED,
 } KpSaleOutcome;
 
+/**
+ * KpSaleMonitorClockFunc:
+ * @user_data: the data given to kp_sale_monitor_set_clock()
+ *
+ * Returns: (transfer full): the current time
+ */
+typedef GDateTime *(*KpSaleMonitorClockFunc) (gpointer user_data);
+
 #define KP_TYPE_SALE_MONITOR (kp_sale_monitor_get_type ())
 G_DECLARE_FINAL_TYPE (KpSaleMonitor, kp_sale_monitor, KP, SALE_MONITOR, GObject)
 
@@ -40,6 +48,9 @@ KpSaleMonitor *kp_sale_monitor_new          (KpClient           *client,
                                              const char         *tid,
                                              GDateTime          *expires_at,
                                              guint               poll_interval_ms);
+void           kp_sale_monitor_set_clock    (KpSaleMonitor      *self,
+                                             KpSaleMonitorClockFunc now_func,
+                                             gpointer            user_data);
 void           kp_sale_monitor_start        (KpSaleMonitor      *self);
 void           kp_sale_monitor_stop         (KpSaleMonitor      *self);
 void           kp_sale_monitor_deliver      (KpSaleMonitor      *self,

@@ -46,6 +46,8 @@ struct _KpReconciler
   GHashTable         *jobs;         /* partner_order_id → Job */
   guint               poll_interval_ms;
   guint               tid_lifetime_s;
+  KpSaleMonitorClockFunc now_func;
+  gpointer            now_data;
   gboolean            recovering;
 };
 
@@ -152,9 +154,11 @@ job_finish (Job          *job,
 }
 
 static gboolean
-is_expired (const KpJournalSale *sale)
+is_expired (KpReconciler        *self,
+            const KpJournalSale *sale)
 {
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr (GDateTime) now = self->now_func != NULL ? self->now_func (self->now_data)
+                                                     : g_date_time_new_now_utc ();
 
   return sale->expires_at != NULL && g_date_time_compare (now, sale->expires_at) >= 0;
 }
@@ -449,6 +453,7 @@ job_watch (Job *job)
                                       job->sale->cid, job->sale->partner_order_id,
                                       nonce, job->sale->tid, job->sale->expires_at,
                                       job->self->poll_interval_ms);
+  kp_sale_monitor_set_clock (job->monitor, job->self->now_func, job->self->now_data);
   g_signal_connect (job->monitor, "outcome", G_CALLBACK (on_monitor_outcome_cb), job);
   kp_sale_monitor_start (job->monitor);
 }
@@ -481,7 +486,7 @@ apply_order (Job                *job,
     case KP_STATUS_QUIT_PAYMENT:
       if (aborted)
         job_finish (job, NULL);
-      else if (state == KP_SALE_STATE_APPROVING || is_expired (job->sale))
+      else if (state == KP_SALE_STATE_APPROVING || is_expired (job->self, job->sale))
         job_final (job, KP_SALE_STATE_EXPIRED, detail, NULL);
       else
         job_final (job, KP_SALE_STATE_CANCELLED_BY_CUSTOMER, detail, NULL);
@@ -500,7 +505,7 @@ apply_order (Job                *job,
     }
 
   /* Still open at KakaoPay. */
-  if (is_expired (job->sale))
+  if (is_expired (job->self, job->sale))
     {
       if (aborted)
         job_finish (job, NULL);
@@ -846,6 +851,25 @@ kp_reconciler_set_timing (KpReconciler *self,
 
   self->poll_interval_ms = MAX (poll_interval_ms, 100);
   self->tid_lifetime_s = tid_lifetime_s;
+}
+
+/**
+ * kp_reconciler_set_clock:
+ * @now_func: (nullable): returns the current time; %NULL for the system's
+ * @user_data: data for @now_func; it must outlive the reconciler
+ *
+ * Replaces the clock the tids' expiry is measured with (before any job is
+ * taken). For tests, which move it instead of waiting.
+ */
+void
+kp_reconciler_set_clock (KpReconciler           *self,
+                         KpSaleMonitorClockFunc  now_func,
+                         gpointer                user_data)
+{
+  g_return_if_fail (KP_IS_RECONCILER (self));
+
+  self->now_func = now_func;
+  self->now_data = user_data;
 }
 
 /**

@@ -10,6 +10,7 @@
 #include "kp-client.h"
 #include "kp-journal.h"
 #include "kp-relay-client.h"
+#include "kp-sale-monitor.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,9 @@ void          kp_reconciler_set_services    (KpReconciler        *self,
 void          kp_reconciler_set_timing      (KpReconciler        *self,
                                              guint                poll_interval_ms,
                                              guint                tid_lifetime_s);
+void          kp_reconciler_set_clock       (KpReconciler        *self,
+                                             KpSaleMonitorClockFunc now_func,
+                                             gpointer             user_data);
 void          kp_reconciler_recover         (KpReconciler        *self);
 void          kp_reconciler_resolve         (KpReconciler        *self,
                                              const KpJournalSale *sale);

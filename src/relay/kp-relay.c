@@ -104,6 +104,7 @@ struct _KpRelay
   guint        prune_id;
   guint        n_rejected;
   gboolean     websocket_enabled;
+  gint64       clock_offset;              /* µs, kp_relay_advance_clock () */
 
   /* The terminals' WebSockets live on socket threads (16 terminals each, at most 64):
    * GLib polls every descriptor of a context on each iteration, so a thousand idle
@@ -124,6 +125,13 @@ typedef struct
 } Upgrade;
 
 G_DEFINE_FINAL_TYPE (KpRelay, kp_relay, G_TYPE_OBJECT)
+
+/* The clock of the events' ages; called with the lock held. */
+static gint64
+relay_now (KpRelay *self)
+{
+  return g_get_monotonic_time () + self->clock_offset;
+}
 
 static void
 event_free (Event *event)
@@ -154,7 +162,7 @@ event_new (Terminal       *terminal,
   event->kind = kind;
   event->order_id = g_strdup (order_id);
   event->pg_token = g_strdup (pg_token);
-  event->created = g_get_monotonic_time ();
+  event->created = relay_now (terminal->relay);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
@@ -215,7 +223,7 @@ static void
 terminal_prune (Terminal *terminal)
 {
   KpRelay *self = terminal->relay;
-  gint64 oldest = g_get_monotonic_time () - (gint64) self->max_event_age * G_USEC_PER_SEC;
+  gint64 oldest = relay_now (self) - (gint64) self->max_event_age * G_USEC_PER_SEC;
   Event *event;
 
   while ((event = g_queue_peek_head (&terminal->events)) != NULL &&
@@ -826,6 +834,13 @@ on_prune_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+quit_loop_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 kp_relay_dispose (GObject *object)
 {
@@ -836,7 +851,12 @@ kp_relay_dispose (GObject *object)
     {
       if (self->shards[i].thread != NULL)
         {
-          g_main_loop_quit (self->shards[i].loop);
+          g_autoptr (GSource) source = g_idle_source_new ();
+
+          /* From the thread's own context: a loop that has not started running yet
+           * would miss a plain quit and run for ever. */
+          g_source_set_callback (source, quit_loop_cb, self->shards[i].loop, NULL);
+          g_source_attach (source, self->shards[i].context);
           g_clear_pointer (&self->shards[i].thread, g_thread_join);
         }
     }
@@ -1138,4 +1158,21 @@ kp_relay_dup_url (KpRelay *self)
   if (self->server == NULL)
     return NULL;
   return kp_http_server_dup_url (self->server);
+}
+
+/**
+ * kp_relay_advance_clock:
+ *
+ * Moves the clock the events' ages are measured with by @seconds. For tests, which
+ * move it instead of waiting.
+ */
+void
+kp_relay_advance_clock (KpRelay *self,
+                        gint64   seconds)
+{
+  g_return_if_fail (KP_IS_RELAY (self));
+
+  g_mutex_lock (&self->lock);
+  self->clock_offset += seconds * G_USEC_PER_SEC;
+  g_mutex_unlock (&self->lock);
 }
