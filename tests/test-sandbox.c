@@ -2048,6 +2048,8 @@ test_in_process (void)
   g_autoptr (SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
   g_autoptr (KpSandboxReply) ready = NULL;
   g_autoptr (KpSandboxReply) page = NULL;
+  g_autoptr (KpSandboxReply) no_action = NULL;
+  g_autoptr (KpSandboxReply) empty_form = NULL;
   g_autoptr (KpSandboxReply) wrong_method = NULL;
   g_autoptr (KpSandboxReply) unauthorized = NULL;
   g_autoptr (GBytes) body = NULL;
@@ -2086,6 +2088,16 @@ test_in_process (void)
                    "no-store");
   g_assert_nonnull (g_strstr_len (g_bytes_get_data (page->body, NULL),
                                   g_bytes_get_size (page->body), "Tea"));
+
+  /* No body at all: an empty form, not a missing one. */
+  no_action = kp_sandbox_handle (sandbox, "POST", pc_url + strlen ("http://127.0.0.1"), NULL,
+                                 headers, NULL);
+  g_assert_cmpuint (no_action->status, ==, 400);
+  soup_message_headers_replace (headers, "Authorization", "KakaoAK " KEY);
+  empty_form = kp_sandbox_handle (sandbox, "POST", "/v1/payment/ready", NULL, headers, NULL);
+  g_assert_cmpuint (empty_form->status, ==, 400);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (empty_form->body, NULL),
+                                  g_bytes_get_size (empty_form->body), "is required"));
 
   wrong_method = kp_sandbox_handle (sandbox, "PUT", "/v1/payment/order", NULL, headers, NULL);
   g_assert_cmpuint (wrong_method->status, ==, 405);

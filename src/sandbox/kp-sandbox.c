@@ -767,7 +767,8 @@ call_parse (Call       *call,
                                    : g_hash_table_new (g_str_hash, g_str_equal);
       else
         {
-          g_autofree char *text = g_strndup (data, size);
+          /* An empty GBytes may have no data at all: still an empty form. */
+          g_autofree char *text = g_strndup (data != NULL ? data : "", size);
 
           call->form = soup_form_decode (text);
         }
@@ -2065,8 +2066,9 @@ handle_page (KpSandbox  *self,
     }
   else if (g_str_equal (method, "POST"))
     {
-      g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL),
-                                         g_bytes_get_size (body));
+      gsize size = 0;
+      const char *data = g_bytes_get_data (body, &size);
+      g_autofree char *text = g_strndup (data != NULL ? data : "", size);
       g_autoptr (GHashTable) form = soup_form_decode (text);
       const char *action_name = g_hash_table_lookup (form, "action");
       const char *chosen = g_hash_table_lookup (form, "method");
