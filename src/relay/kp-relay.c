@@ -578,10 +578,12 @@ terminal_take_message (Terminal              *terminal,
   JsonNode *root;
   gint64 ack;
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT || !json_parser_load_from_data (parser, data, size, NULL))
+  /* An empty message has no data at all; blank text parses to no root. */
+  if (type != SOUP_WEBSOCKET_DATA_TEXT || size == 0 ||
+      !json_parser_load_from_data (parser, data, size, NULL))
     return;
   root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
   ack = json_object_get_int_member_with_default (json_node_get_object (root), "ack", 0);
   if (ack > 0)
