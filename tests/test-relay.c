@@ -1102,6 +1102,38 @@ test_socket_message (void)
   kp_relay_reply_clear (&reply);
 }
 
+/* An order id the terminal could not have sent: events must stay JSON (UTF-8). */
+static void
+test_order_id_utf8 (void)
+{
+  g_autoptr (KpRelay) relay = kp_relay_new ();
+  g_autoptr (GKeyFile) key_file = g_key_file_new ();
+  g_autoptr (SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr (GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = terminal_token (0);
+  g_autofree char *nonce = kp_relay_nonce (token, "T1-\xff-1");
+  g_autofree char *authorization = g_strdup_printf ("Bearer %s", token);
+  KpRelayReply reply;
+
+  g_key_file_set_string (key_file, "terminal t0", "token", token);
+  g_assert_true (kp_relay_load_key_file (relay, key_file, &error));
+  g_assert_no_error (error);
+
+  g_hash_table_insert (query, "n", nonce);
+  kp_relay_handle (relay, "GET", "/t/t0/cancel/T1-\xff-1", query, headers, FALSE, &reply);
+  g_assert_cmpint (reply.kind, ==, KP_RELAY_REPLY_PAGE);
+  g_assert_cmpuint (reply.status, ==, 404);
+  kp_relay_reply_clear (&reply);
+
+  g_hash_table_remove_all (query);
+  g_hash_table_insert (query, "wait", "0");
+  soup_message_headers_replace (headers, "Authorization", authorization);
+  kp_relay_handle (relay, "GET", "/t/t0/events", query, headers, FALSE, &reply);
+  g_assert_cmpstr (reply.body, ==, "{\"events\":[]}");
+  kp_relay_reply_clear (&reply);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1110,6 +1142,7 @@ main (int   argc,
 
   g_test_add_func ("/kp/relay/nonce", test_nonce);
   g_test_add_func ("/kp/relay/socket-message", test_socket_message);
+  g_test_add_func ("/kp/relay/order-id-utf8", test_order_id_utf8);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/kp/relay/config", test_config);
   ADD ("/kp/relay/websocket", test_websocket);

@@ -510,8 +510,10 @@ handle_callback (KpRelay      *self,
     }
   order_id = slash + 1;
   order_length = strnlen (order_id, KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH + 1);
+  /* Not UTF-8: no terminal sent it, and it would break the events' JSON. */
   if (order_length == 0 || order_length > KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH ||
-      memchr (order_id, '/', order_length) != NULL)
+      memchr (order_id, '/', order_length) != NULL ||
+      !g_utf8_validate (order_id, order_length, NULL))
     {
       refuse_callback (self, reply, SOUP_STATUS_NOT_FOUND, "bad order id");
       return;
