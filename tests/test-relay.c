@@ -1052,7 +1052,9 @@ test_socket_message (void)
   g_autofree char *nonce = kp_relay_nonce (token, "T1-1");
   g_autofree char *authorization = g_strdup_printf ("Bearer %s", token);
   g_autofree char *ack = NULL;
-  const char * const messages[] = { "", " ", "\n", "null", "[]", "{\"ack\":\"1\"}", "{" };
+  const char * const messages[] = { "", " ", "\n", "null", "[]", "{\"ack\":\"1\"}", "{",
+                                    "1{\"ack\":1}",
+                                    "11111111111111111111111111111111{\"ack\":1}" };
   JsonArray *events;
   KpRelayReply reply;
 
@@ -1089,6 +1091,17 @@ test_socket_message (void)
                                                      "id"));
   kp_relay_reply_clear (&reply);
 
+  {
+    g_autofree char *two = g_strconcat ("{\"ack\":0}", ack, NULL);
+    g_autoptr (GBytes) message = g_bytes_new (two, strlen (two));
+
+    /* Two objects are not one acknowledgement (nor a leak). */
+    g_assert_true (kp_relay_take_socket_message (relay, "t0", SOUP_WEBSOCKET_DATA_TEXT,
+                                                 message));
+    kp_relay_handle (relay, "GET", "/t/t0/events", query, headers, FALSE, &reply);
+    g_assert_cmpstr (reply.body, !=, "{\"events\":[]}");
+    kp_relay_reply_clear (&reply);
+  }
   {
     g_autoptr (GBytes) message = g_bytes_new (ack, strlen (ack));
 

@@ -28,6 +28,7 @@
 
 #include "kp-approval-listener.h"
 #include "kp-callback-page.h"
+#include "kp-codec.h"
 #include "kp-http-guard.h"
 #include "kp-relay-client.h"
 #include "kp-relay-private.h"
@@ -568,26 +569,23 @@ parse_int_param (GHashTable *query,
   return g_ascii_string_to_signed (text, 10, 0, max, out_value, NULL);
 }
 
-/* `{"ack": ID}` from the terminal: it has everything up to ID. */
+/* `{"ack": ID}` from the terminal: it has everything up to ID. Read as a KakaoPay reply
+ * is: one object and nothing after it (json-glib 1.6 would take the last of `{…}{…}` and
+ * leak the others). */
 static void
 terminal_take_message (Terminal              *terminal,
                        SoupWebsocketDataType  type,
                        GBytes                *message)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  gsize size = 0;
-  const char *data = g_bytes_get_data (message, &size);
-  JsonNode *root;
+  g_autoptr (JsonObject) object = NULL;
   gint64 ack;
 
-  /* An empty message has no data at all; blank text parses to no root. */
-  if (type != SOUP_WEBSOCKET_DATA_TEXT || size == 0 ||
-      !json_parser_load_from_data (parser, data, size, NULL))
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  object = kp_codec_parse_object (message, NULL);
+  if (object == NULL)
     return;
-  ack = json_object_get_int_member_with_default (json_node_get_object (root), "ack", 0);
+  ack = json_object_get_int_member_with_default (object, "ack", 0);
   if (ack > 0)
     {
       g_mutex_lock (&terminal->relay->lock);
