@@ -13,6 +13,7 @@
 
 #include "kp-approval-listener.h"
 #include "kp-relay-client.h"
+#include "kp-relay-private.h"
 #include "kp-relay.h"
 #include "kp-test-server.h"
 
@@ -1080,6 +1081,116 @@ test_config (Fixture       *f,
   g_assert_nonnull (strstr (err, "“A”"));
 }
 
+/* What a terminal sends on its WebSocket, taken as the socket thread takes it. */
+static void
+test_socket_message (void)
+{
+  g_autoptr (KpRelay) relay = kp_relay_new ();
+  g_autoptr (GKeyFile) key_file = g_key_file_new ();
+  g_autoptr (SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr (GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *token = terminal_token (0);
+  g_autofree char *group = g_strdup_printf ("terminal %s", "t0");
+  g_autofree char *nonce = kp_relay_nonce (token, "T1-1");
+  g_autofree char *authorization = g_strdup_printf ("Bearer %s", token);
+  g_autofree char *ack = NULL;
+  const char * const messages[] = { "", " ", "\n", "null", "[]", "{\"ack\":\"1\"}", "{",
+                                    "1{\"ack\":1}",
+                                    "11111111111111111111111111111111{\"ack\":1}" };
+  JsonArray *events;
+  KpRelayReply reply;
+
+  g_key_file_set_string (key_file, group, "token", token);
+  g_assert_true (kp_relay_load_key_file (relay, key_file, &error));
+  g_assert_no_error (error);
+
+  g_hash_table_insert (query, "n", nonce);
+  kp_relay_handle (relay, "GET", "/t/t0/cancel/T1-1", query, headers, FALSE, &reply);
+  g_assert_cmpint (reply.kind, ==, KP_RELAY_REPLY_PAGE);
+  g_assert_cmpuint (reply.status, ==, 200);
+  kp_relay_reply_clear (&reply);
+
+  /* Not an acknowledgement (an empty one has no data at all): ignored, quietly. */
+  for (guint i = 0; i < G_N_ELEMENTS (messages); i++)
+    {
+      g_autoptr (GBytes) message = g_bytes_new (messages[i], strlen (messages[i]));
+
+      g_assert_true (kp_relay_take_socket_message (relay, "t0", SOUP_WEBSOCKET_DATA_TEXT,
+                                                   message));
+    }
+
+  g_hash_table_remove_all (query);
+  g_hash_table_insert (query, "wait", "0");
+  soup_message_headers_replace (headers, "Authorization", authorization);
+  kp_relay_handle (relay, "GET", "/t/t0/events", query, headers, FALSE, &reply);
+  g_assert_cmpuint (reply.status, ==, 200);
+  g_assert_true (json_parser_load_from_data (parser, reply.body, -1, &error));
+  events = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "events");
+  g_assert_cmpuint (json_array_get_length (events), ==, 1);
+  ack = g_strdup_printf ("{\"ack\":%" G_GINT64_FORMAT "}",
+                         json_object_get_int_member (json_array_get_object_element (events, 0),
+                                                     "id"));
+  kp_relay_reply_clear (&reply);
+
+  {
+    g_autofree char *two = g_strconcat ("{\"ack\":0}", ack, NULL);
+    g_autoptr (GBytes) message = g_bytes_new (two, strlen (two));
+
+    /* Two objects are not one acknowledgement (nor a leak). */
+    g_assert_true (kp_relay_take_socket_message (relay, "t0", SOUP_WEBSOCKET_DATA_TEXT,
+                                                 message));
+    kp_relay_handle (relay, "GET", "/t/t0/events", query, headers, FALSE, &reply);
+    g_assert_cmpstr (reply.body, !=, "{\"events\":[]}");
+    kp_relay_reply_clear (&reply);
+  }
+  {
+    g_autoptr (GBytes) message = g_bytes_new (ack, strlen (ack));
+
+    g_assert_true (kp_relay_take_socket_message (relay, "t0", SOUP_WEBSOCKET_DATA_TEXT,
+                                                 message));
+    g_assert_false (kp_relay_take_socket_message (relay, "t9", SOUP_WEBSOCKET_DATA_TEXT,
+                                                  message));
+  }
+  kp_relay_handle (relay, "GET", "/t/t0/events", query, headers, FALSE, &reply);
+  g_assert_cmpstr (reply.body, ==, "{\"events\":[]}");
+  kp_relay_reply_clear (&reply);
+}
+
+/* An order id the terminal could not have sent: events must stay JSON (UTF-8). */
+static void
+test_order_id_utf8 (void)
+{
+  g_autoptr (KpRelay) relay = kp_relay_new ();
+  g_autoptr (GKeyFile) key_file = g_key_file_new ();
+  g_autoptr (SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr (GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *token = terminal_token (0);
+  g_autofree char *nonce = kp_relay_nonce (token, "T1-\xff-1");
+  g_autofree char *authorization = g_strdup_printf ("Bearer %s", token);
+  KpRelayReply reply;
+
+  g_key_file_set_string (key_file, "terminal t0", "token", token);
+  g_assert_true (kp_relay_load_key_file (relay, key_file, &error));
+  g_assert_no_error (error);
+
+  g_hash_table_insert (query, "n", nonce);
+  kp_relay_handle (relay, "GET", "/t/t0/cancel/T1-\xff-1", query, headers, FALSE, &reply);
+  g_assert_cmpint (reply.kind, ==, KP_RELAY_REPLY_PAGE);
+  g_assert_cmpuint (reply.status, ==, 404);
+  kp_relay_reply_clear (&reply);
+
+  g_hash_table_remove_all (query);
+  g_hash_table_insert (query, "wait", "0");
+  soup_message_headers_replace (headers, "Authorization", authorization);
+  kp_relay_handle (relay, "GET", "/t/t0/events", query, headers, FALSE, &reply);
+  g_assert_cmpstr (reply.body, ==, "{\"events\":[]}");
+  kp_relay_reply_clear (&reply);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1087,6 +1198,8 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/kp/relay/nonce", test_nonce);
+  g_test_add_func ("/kp/relay/socket-message", test_socket_message);
+  g_test_add_func ("/kp/relay/order-id-utf8", test_order_id_utf8);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/kp/relay/config", test_config);
   ADD ("/kp/relay/websocket", test_websocket);

@@ -2321,6 +2321,71 @@ test_customer_act (Fixture       *f,
   g_assert_cmpint (kp_sandbox_get_status (f->sandbox, tid), ==, KP_STATUS_SUCCESS_PAYMENT);
 }
 
+/* kp_sandbox_handle (): the same answers without a server, as the fuzzer drives it. */
+static void
+test_in_process (void)
+{
+  g_autoptr (KpSandbox) sandbox = kp_sandbox_new (KEY);
+  g_autoptr (SoupMessageHeaders) headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_REQUEST);
+  g_autoptr (KpSandboxReply) ready = NULL;
+  g_autoptr (KpSandboxReply) page = NULL;
+  g_autoptr (KpSandboxReply) no_action = NULL;
+  g_autoptr (KpSandboxReply) empty_form = NULL;
+  g_autoptr (KpSandboxReply) wrong_method = NULL;
+  g_autoptr (KpSandboxReply) unauthorized = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  const char *pc_url;
+  static const char json[] =
+    "{\"cid\":\"TC0ONETIME\",\"partner_order_id\":\"" ORDER_ID "\","
+    "\"partner_user_id\":\"" USER_ID "\",\"item_name\":\"Tea\",\"quantity\":1,"
+    "\"total_amount\":1100,\"tax_free_amount\":0,"
+    "\"approval_url\":\"" APPROVAL_URL "\",\"cancel_url\":\"" CANCEL_URL "\","
+    "\"fail_url\":\"" FAIL_URL "\"}";
+
+  body = g_bytes_new_static (json, strlen (json));
+  unauthorized = kp_sandbox_handle (sandbox, "POST", "/online/v1/payment/ready", NULL, headers,
+                                    body);
+  g_assert_cmpuint (unauthorized->status, ==, 401);
+
+  soup_message_headers_replace (headers, "Authorization", "SECRET_KEY " KEY);
+  ready = kp_sandbox_handle (sandbox, "POST", "/online/v1/payment/ready", NULL, headers, body);
+  g_assert_cmpuint (ready->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_content_type (ready->headers, NULL), ==,
+                   "application/json");
+  g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (ready->body, NULL),
+                                             g_bytes_get_size (ready->body), &error));
+  g_assert_no_error (error);
+  pc_url = json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
+                                          "next_redirect_pc_url");
+  g_assert_true (g_str_has_prefix (pc_url, "http://127.0.0.1/"));
+  g_assert_cmpuint (kp_sandbox_count_requests (sandbox, KP_SANDBOX_ENDPOINT_READY), ==, 2);
+
+  page = kp_sandbox_handle (sandbox, "GET", pc_url + strlen ("http://127.0.0.1"), NULL, headers,
+                            NULL);
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_cmpstr (soup_message_headers_get_one (page->headers, "Cache-Control"), ==,
+                   "no-store");
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (page->body, NULL),
+                                  g_bytes_get_size (page->body), "Tea"));
+
+  /* No body at all: an empty form, not a missing one. */
+  no_action = kp_sandbox_handle (sandbox, "POST", pc_url + strlen ("http://127.0.0.1"), NULL,
+                                 headers, NULL);
+  g_assert_cmpuint (no_action->status, ==, 400);
+  soup_message_headers_replace (headers, "Authorization", "KakaoAK " KEY);
+  empty_form = kp_sandbox_handle (sandbox, "POST", "/v1/payment/ready", NULL, headers, NULL);
+  g_assert_cmpuint (empty_form->status, ==, 400);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (empty_form->body, NULL),
+                                  g_bytes_get_size (empty_form->body), "is required"));
+
+  wrong_method = kp_sandbox_handle (sandbox, "PUT", "/v1/payment/order", NULL, headers, NULL);
+  g_assert_cmpuint (wrong_method->status, ==, 405);
+  g_assert_cmpstr (soup_message_headers_get_one (wrong_method->headers, "Allow"), ==,
+                   "GET, POST");
+}
+
 static void
 add_dialect_test (const char *name,
                   void (*func) (Fixture *, gconstpointer))
@@ -2380,6 +2445,7 @@ main (int   argc,
   g_test_add ("/kp/sandbox/legacy/query-post", Fixture, GINT_TO_POINTER (KP_DIALECT_LEGACY),
               fixture_set_up, test_legacy_query_post, fixture_tear_down);
   add_dialect_test ("fault-sparse-actions", test_fault_sparse_actions);
+  g_test_add_func ("/kp/sandbox/in-process", test_in_process);
 
   return g_test_run ();
 }

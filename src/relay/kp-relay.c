@@ -28,9 +28,10 @@
 
 #include "kp-approval-listener.h"
 #include "kp-callback-page.h"
+#include "kp-codec.h"
 #include "kp-http-guard.h"
 #include "kp-relay-client.h"
-#include "kp-relay.h"
+#include "kp-relay-private.h"
 
 #define TERMINAL_PREFIX    "/t/"
 #define TERMINAL_GROUP     "terminal "
@@ -264,27 +265,33 @@ socket_send_pending (Socket *socket)
     }
 }
 
+/* Takes @body. */
 static void
 respond_json (SoupServerMessage *msg,
               guint              status,
-              JsonNode          *root)
+              char              *body)
 {
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  gsize length = 0;
-  char *body;
+  gsize length = strlen (body);
 
-  json_generator_set_root (generator, root);
-  body = json_generator_to_data (generator, &length);
   soup_server_message_set_status (msg, status, NULL);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, length);
 }
 
+static char *
+json_to_text (JsonNode *root)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
 static void
-respond_error (SoupServerMessage *msg,
-               guint              status,
-               const char        *message)
+reply_error (KpRelayReply *reply,
+             guint         status,
+             const char   *message)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
@@ -294,14 +301,15 @@ respond_error (SoupServerMessage *msg,
   json_builder_add_string_value (builder, message);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  respond_json (msg, status, root);
+  reply->kind = KP_RELAY_REPLY_JSON;
+  reply->status = status;
+  reply->body = json_to_text (root);
 }
 
 /* `{"events":[…]}`: the queued events after @after, oldest first. */
-static void
-respond_events (SoupServerMessage *msg,
-                Terminal          *terminal,
-                gint64             after)
+static char *
+events_body (Terminal *terminal,
+             gint64    after)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
@@ -319,7 +327,7 @@ respond_events (SoupServerMessage *msg,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  respond_json (msg, SOUP_STATUS_OK, root);
+  return json_to_text (root);
 }
 
 static gboolean
@@ -342,7 +350,7 @@ terminal_answer_poll (Terminal *terminal)
 
   msg = g_object_ref (terminal->poll);
   terminal_end_poll (terminal);
-  respond_events (msg, terminal, terminal->poll_after);
+  respond_json (msg, SOUP_STATUS_OK, events_body (terminal, terminal->poll_after));
   soup_server_message_unpause (msg);
 }
 
@@ -467,24 +475,34 @@ parse_kind (const char     *text,
 }
 
 static void
-refuse_callback (KpRelay           *self,
-                 SoupServerMessage *msg,
-                 guint              status,
-                 const char        *why)
+reply_page (KpRelayReply   *reply,
+            guint           status,
+            KpCallbackKind  kind)
+{
+  reply->kind = KP_RELAY_REPLY_PAGE;
+  reply->status = status;
+  reply->callback = kind;
+}
+
+static void
+refuse_callback (KpRelay      *self,
+                 KpRelayReply *reply,
+                 guint         status,
+                 const char   *why)
 {
   self->n_rejected++;
   g_debug ("rejected a callback (%u): %s", status, why);
-  kp_callback_page_respond (msg, status, KP_CALLBACK_FAIL);
+  reply_page (reply, status, KP_CALLBACK_FAIL);
 }
 
 /* `/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={nonce}[&pg_token=…]`, as
  * the listener checks `/kakaopay/…`, but with the stateless nonce. */
 static void
-handle_callback (KpRelay           *self,
-                 SoupServerMessage *msg,
-                 Terminal          *terminal,
-                 const char        *rest,
-                 GHashTable        *query)
+handle_callback (KpRelay      *self,
+                 Terminal     *terminal,
+                 const char   *rest,
+                 GHashTable   *query,
+                 KpRelayReply *reply)
 {
   const char *nonce = query != NULL ? g_hash_table_lookup (query, "n") : NULL;
   const char *pg_token = query != NULL ? g_hash_table_lookup (query, "pg_token") : NULL;
@@ -496,15 +514,17 @@ handle_callback (KpRelay           *self,
 
   if (slash == NULL || !parse_kind (rest, slash - rest, &kind))
     {
-      refuse_callback (self, msg, SOUP_STATUS_NOT_FOUND, "unknown path");
+      refuse_callback (self, reply, SOUP_STATUS_NOT_FOUND, "unknown path");
       return;
     }
   order_id = slash + 1;
   order_length = strnlen (order_id, KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH + 1);
+  /* Not UTF-8: no terminal sent it, and it would break the events' JSON. */
   if (order_length == 0 || order_length > KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH ||
-      memchr (order_id, '/', order_length) != NULL)
+      memchr (order_id, '/', order_length) != NULL ||
+      !g_utf8_validate (order_id, order_length, NULL))
     {
-      refuse_callback (self, msg, SOUP_STATUS_NOT_FOUND, "bad order id");
+      refuse_callback (self, reply, SOUP_STATUS_NOT_FOUND, "bad order id");
       return;
     }
 
@@ -514,7 +534,7 @@ handle_callback (KpRelay           *self,
     nonce = NULL;
   if (!kp_callback_nonce_equal (expected, nonce))
     {
-      refuse_callback (self, msg, SOUP_STATUS_NOT_FOUND, "wrong nonce");
+      refuse_callback (self, reply, SOUP_STATUS_NOT_FOUND, "wrong nonce");
       return;
     }
 
@@ -522,21 +542,20 @@ handle_callback (KpRelay           *self,
     {
       self->n_rejected++;
       g_debug ("rejected a callback (400): no usable pg_token");
-      kp_callback_page_respond (msg, SOUP_STATUS_BAD_REQUEST, KP_CALLBACK_APPROVE);
+      reply_page (reply, SOUP_STATUS_BAD_REQUEST, KP_CALLBACK_APPROVE);
       return;
     }
 
   terminal_enqueue (terminal, kind, order_id, expected,
                     kind == KP_CALLBACK_APPROVE ? pg_token : NULL);
-  kp_callback_page_respond (msg, SOUP_STATUS_OK, kind);
+  reply_page (reply, SOUP_STATUS_OK, kind);
 }
 
 static gboolean
-is_authorized (Terminal          *terminal,
-               SoupServerMessage *msg)
+is_authorized (Terminal           *terminal,
+               SoupMessageHeaders *headers)
 {
-  const char *value = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                    "Authorization");
+  const char *value = soup_message_headers_get_one (headers, "Authorization");
 
   if (terminal == NULL || value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
     return FALSE;
@@ -558,30 +577,38 @@ parse_int_param (GHashTable *query,
   return g_ascii_string_to_signed (text, 10, 0, max, out_value, NULL);
 }
 
+/* `{"ack": ID}` from the terminal: it has everything up to ID. Read as a KakaoPay reply
+ * is: one object and nothing after it (json-glib 1.6 would take the last of `{…}{…}` and
+ * leak the others). */
+static void
+terminal_take_message (Terminal              *terminal,
+                       SoupWebsocketDataType  type,
+                       GBytes                *message)
+{
+  g_autoptr (JsonObject) object = NULL;
+  gint64 ack;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    return;
+  object = kp_codec_parse_object (message, NULL);
+  if (object == NULL)
+    return;
+  ack = json_object_get_int_member_with_default (object, "ack", 0);
+  if (ack > 0)
+    {
+      g_mutex_lock (&terminal->relay->lock);
+      terminal_ack (terminal, ack);
+      g_mutex_unlock (&terminal->relay->lock);
+    }
+}
+
 static void
 on_socket_message_cb (SoupWebsocketConnection *connection,
                       SoupWebsocketDataType    type,
                       GBytes                  *message,
                       Socket                  *socket)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  gsize size = 0;
-  const char *data = g_bytes_get_data (message, &size);
-  JsonNode *root;
-  gint64 ack;
-
-  if (type != SOUP_WEBSOCKET_DATA_TEXT || !json_parser_load_from_data (parser, data, size, NULL))
-    return;
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    return;
-  ack = json_object_get_int_member_with_default (json_node_get_object (root), "ack", 0);
-  if (ack > 0)
-    {
-      g_mutex_lock (&socket->terminal->relay->lock);
-      terminal_ack (socket->terminal, ack);
-      g_mutex_unlock (&socket->terminal->relay->lock);
-    }
+  terminal_take_message (socket->terminal, type, message);
 }
 
 static void
@@ -696,50 +723,42 @@ socket_thread_main (gpointer user_data)
 
 /* `GET /t/{terminal}/events`: a WebSocket upgrade, or a long poll. */
 static void
-handle_events (KpRelay           *self,
-               SoupServerMessage *msg,
-               Terminal          *terminal,
-               GHashTable        *query)
+handle_events (KpRelay            *self,
+               Terminal           *terminal,
+               SoupMessageHeaders *headers,
+               GHashTable         *query,
+               gboolean            websocket,
+               KpRelayReply       *reply)
 {
-  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
-  Upgrade *upgrade;
   gint64 after;
   gint64 wait;
 
-  if (!is_authorized (terminal, msg))
+  if (!is_authorized (terminal, headers))
     {
       self->n_rejected++;
       g_debug ("refused a terminal connection (401)");
-      soup_message_headers_replace (response_headers, "WWW-Authenticate",
-                                    "Bearer realm=\"kakaopay-relay\"");
-      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+      reply_error (reply, SOUP_STATUS_UNAUTHORIZED, "unauthorized");
+      reply->authenticate = "Bearer realm=\"kakaopay-relay\"";
       return;
     }
 
-  if (soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, NULL))
+  if (websocket)
     {
       if (!self->websocket_enabled)
         {
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST, "WebSockets are turned off");
+          reply_error (reply, SOUP_STATUS_BAD_REQUEST, "WebSockets are turned off");
           return;
         }
-      /* Answered 101 here, not by a libsoup WebSocket handler, so the connection can be
-       * taken over to the socket thread; it is bounded per terminal from now on. */
-      soup_message_headers_remove (response_headers, "Connection");
-      if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
-        return;
-      kp_http_guard_release (self->guard, msg);
-      upgrade = g_new0 (Upgrade, 1);
-      upgrade->terminal = terminal;
-      g_signal_connect_data (msg, "wrote-informational", G_CALLBACK (on_upgrade_written_cb),
-                             upgrade, upgrade_closure_free, 0);
+      reply->kind = KP_RELAY_REPLY_UPGRADE;
+      reply->status = SOUP_STATUS_SWITCHING_PROTOCOLS;
+      reply->terminal = terminal;
       return;
     }
 
   if (!parse_int_param (query, "after", 0, G_MAXINT64, &after) ||
       !parse_int_param (query, "wait", KP_RELAY_DEFAULT_WAIT, G_MAXINT64, &wait))
     {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "after and wait are whole numbers");
+      reply_error (reply, SOUP_STATUS_BAD_REQUEST, "after and wait are whole numbers");
       return;
     }
   wait = MIN (wait, KP_RELAY_MAX_WAIT);
@@ -748,10 +767,81 @@ handle_events (KpRelay           *self,
   terminal_prune (terminal);
   if (wait == 0 || terminal_has_events_after (terminal, after))
     {
-      respond_events (msg, terminal, after);
+      reply->kind = KP_RELAY_REPLY_JSON;
+      reply->status = SOUP_STATUS_OK;
+      reply->body = events_body (terminal, after);
       return;
     }
 
+  reply->kind = KP_RELAY_REPLY_POLL;
+  reply->status = SOUP_STATUS_OK;
+  reply->terminal = terminal;
+  reply->after = after;
+  reply->wait = wait;
+}
+
+/* With the lock held. */
+static void
+handle_request (KpRelay            *self,
+                const char         *method,
+                const char         *path,
+                GHashTable         *query,
+                SoupMessageHeaders *headers,
+                gboolean            websocket,
+                KpRelayReply       *reply)
+{
+  const char *rest = NULL;
+  Terminal *terminal;
+
+  memset (reply, 0, sizeof *reply);
+
+  if (g_strcmp0 (method, SOUP_METHOD_GET) != 0 && g_strcmp0 (method, SOUP_METHOD_HEAD) != 0)
+    {
+      self->n_rejected++;
+      reply->kind = KP_RELAY_REPLY_EMPTY;
+      reply->status = SOUP_STATUS_METHOD_NOT_ALLOWED;
+      reply->allow = "GET, HEAD";
+      return;
+    }
+
+  terminal = lookup_terminal (self, path, &rest);
+  if (rest != NULL && strcmp (rest, "events") == 0)
+    handle_events (self, terminal, headers, query, websocket, reply);
+  else if (terminal == NULL)
+    refuse_callback (self, reply, SOUP_STATUS_NOT_FOUND, "unknown terminal");
+  else
+    handle_callback (self, terminal, rest, query, reply);
+}
+
+/* Main thread: the 101 goes out with libsoup's handshake answer; the connection is then
+ * bounded per terminal, not by the guard. */
+static void
+accept_upgrade (KpRelay           *self,
+                SoupServerMessage *msg,
+                Terminal          *terminal)
+{
+  Upgrade *upgrade;
+
+  /* Answered 101 here, not by a libsoup WebSocket handler, so the connection can be
+   * taken over to the socket thread; it is bounded per terminal from now on. */
+  soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Connection");
+  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    return;
+  kp_http_guard_release (self->guard, msg);
+  upgrade = g_new0 (Upgrade, 1);
+  upgrade->terminal = terminal;
+  g_signal_connect_data (msg, "wrote-informational", G_CALLBACK (on_upgrade_written_cb),
+                         upgrade, upgrade_closure_free, 0);
+}
+
+/* Main thread: the long poll waits for an event, at most @wait seconds. */
+static void
+hold_poll (KpRelay           *self,
+           SoupServerMessage *msg,
+           Terminal          *terminal,
+           gint64             after,
+           gint64             wait)
+{
   /* One waiting poll per terminal: an older one is answered (empty) now. */
   terminal_answer_poll (terminal);
   kp_http_guard_release (self->guard, msg);
@@ -773,28 +863,39 @@ terminal_cb (SoupServer        *server,
              gpointer           user_data)
 {
   KpRelay *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
-  const char *rest = NULL;
-  Terminal *terminal;
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
+  gboolean websocket = soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, NULL);
+  KpRelayReply reply;
 
-  if (g_strcmp0 (method, SOUP_METHOD_GET) != 0 && g_strcmp0 (method, SOUP_METHOD_HEAD) != 0)
-    {
-      self->n_rejected++;
-      soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Allow", "GET, HEAD");
-      return;
-    }
-
-  terminal = lookup_terminal (self, path, &rest);
   g_mutex_lock (&self->lock);
-  if (rest != NULL && strcmp (rest, "events") == 0)
-    handle_events (self, msg, terminal, query);
-  else if (terminal == NULL)
-    refuse_callback (self, msg, SOUP_STATUS_NOT_FOUND, "unknown terminal");
-  else
-    handle_callback (self, msg, terminal, rest, query);
+  handle_request (self, soup_server_message_get_method (msg), path, query,
+                  soup_server_message_get_request_headers (msg), websocket, &reply);
+  switch (reply.kind)
+    {
+    case KP_RELAY_REPLY_PAGE:
+      kp_callback_page_respond (msg, reply.status, reply.callback);
+      break;
+    case KP_RELAY_REPLY_JSON:
+      if (reply.authenticate != NULL)
+        soup_message_headers_replace (response_headers, "WWW-Authenticate", reply.authenticate);
+      respond_json (msg, reply.status, g_steal_pointer (&reply.body));
+      break;
+    case KP_RELAY_REPLY_EMPTY:
+      soup_server_message_set_status (msg, reply.status, NULL);
+      if (reply.allow != NULL)
+        soup_message_headers_replace (response_headers, "Allow", reply.allow);
+      break;
+    case KP_RELAY_REPLY_UPGRADE:
+      accept_upgrade (self, msg, reply.terminal);
+      break;
+    case KP_RELAY_REPLY_POLL:
+      hold_poll (self, msg, reply.terminal, reply.after, reply.wait);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
   g_mutex_unlock (&self->lock);
+  kp_relay_reply_clear (&reply);
 }
 
 static void
@@ -806,6 +907,7 @@ other_cb (SoupServer        *server,
 {
   KpRelay *self = user_data;
   static const char ok[] = "ok\n";
+  KpRelayReply reply = { 0 };
 
   if (g_strcmp0 (path, "/health") == 0)
     {
@@ -816,7 +918,8 @@ other_cb (SoupServer        *server,
                                         sizeof ok - 1);
       return;
     }
-  refuse_callback (self, msg, SOUP_STATUS_NOT_FOUND, "unknown path");
+  refuse_callback (self, &reply, SOUP_STATUS_NOT_FOUND, "unknown path");
+  kp_callback_page_respond (msg, reply.status, reply.callback);
 }
 
 static gboolean
@@ -1175,4 +1278,66 @@ kp_relay_advance_clock (KpRelay *self,
   g_mutex_lock (&self->lock);
   self->clock_offset += seconds * G_USEC_PER_SEC;
   g_mutex_unlock (&self->lock);
+}
+
+/**
+ * kp_relay_handle:
+ * @method: the request's method
+ * @path: its path under `/t/`, as libsoup gives it to a server handler
+ * @query: (nullable): its query's fields
+ * @headers: its headers
+ * @websocket: whether it is a valid WebSocket handshake (soup_websocket_server_check_handshake())
+ * @reply: (out caller-allocates): the answer; kp_relay_reply_clear() it
+ *
+ * Decides the answer to a request as the server does, without the connection: the
+ * customer's callbacks and the terminals' long polls and handshakes. A POLL or UPGRADE
+ * answer is carried out by the server only; here a poll is not held.
+ */
+void
+kp_relay_handle (KpRelay            *self,
+                 const char         *method,
+                 const char         *path,
+                 GHashTable         *query,
+                 SoupMessageHeaders *headers,
+                 gboolean            websocket,
+                 KpRelayReply       *reply)
+{
+  g_return_if_fail (KP_IS_RELAY (self));
+  g_return_if_fail (method != NULL && path != NULL && headers != NULL && reply != NULL);
+
+  g_mutex_lock (&self->lock);
+  handle_request (self, method, path, query, headers, websocket, reply);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+kp_relay_reply_clear (KpRelayReply *reply)
+{
+  g_clear_pointer (&reply->body, g_free);
+}
+
+/**
+ * kp_relay_take_socket_message:
+ * @terminal: the terminal's name
+ *
+ * Takes a message from the terminal's WebSocket as its socket thread does.
+ *
+ * Returns: %FALSE if there is no such terminal
+ */
+gboolean
+kp_relay_take_socket_message (KpRelay               *self,
+                              const char            *terminal,
+                              SoupWebsocketDataType  type,
+                              GBytes                *message)
+{
+  Terminal *found;
+
+  g_return_val_if_fail (KP_IS_RELAY (self), FALSE);
+  g_return_val_if_fail (terminal != NULL && message != NULL, FALSE);
+
+  found = g_hash_table_lookup (self->terminals, terminal);
+  if (found == NULL)
+    return FALSE;
+  terminal_take_message (found, type, message);
+  return TRUE;
 }

@@ -117,9 +117,11 @@ static GParamSpec *properties[N_PROPS];
 /* One API call while it is handled. */
 typedef struct
 {
-  KpSandbox         *sandbox;
-  SoupServerMessage *msg;
-  const char        *path;
+  KpSandbox          *sandbox;
+  const char         *method;
+  const char         *path;
+  SoupMessageHeaders *headers;
+  GBytes             *request_body;
   KpSandboxEndpoint  endpoint;
   KpDialect          dialect;
   JsonObject        *object;      /* online: the body */
@@ -771,8 +773,7 @@ call_find_payment (Call       *call,
 static gboolean
 call_check_auth (Call *call)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (call->msg);
-  const char *header = soup_message_headers_get_one (headers, "Authorization");
+  const char *header = soup_message_headers_get_one (call->headers, "Authorization");
   const char *space = header != NULL ? strchr (header, ' ') : NULL;
   g_autofree char *scheme = NULL;
   const char *key = NULL;
@@ -811,10 +812,8 @@ static void
 call_parse (Call       *call,
             GHashTable *query)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (call->msg);
-  g_autoptr (GBytes) bytes = soup_message_body_flatten (body);
   gsize size = 0;
-  const char *data = g_bytes_get_data (bytes, &size);
+  const char *data = g_bytes_get_data (call->request_body, &size);
 
   if (call->dialect == KP_DIALECT_LEGACY)
     {
@@ -830,7 +829,7 @@ call_parse (Call       *call,
           while (g_hash_table_iter_next (&iter, &key, &value))
             g_hash_table_replace (call->form, g_strdup (key), g_strdup (value));
         }
-      if (!g_str_equal (soup_server_message_get_method (call->msg), "GET") && size > 0)
+      if (!g_str_equal (call->method, "GET") && data != NULL && size > 0)
         {
           g_autofree char *text = g_strndup (data, size);
           g_autoptr (GHashTable) body_form = soup_form_decode (text);
@@ -872,20 +871,15 @@ call_clear (Call *call)
 /* Calls: the four endpoints */
 
 static char *
-build_base_url (KpSandbox         *self,
-                SoupServerMessage *msg)
+build_base_url (KpSandbox *self)
 {
-  GUri *uri;
-
   if (self->public_url != NULL)
     return g_strdup (self->public_url);
   if (self->base_url != NULL)
     return g_strdup (self->base_url);
 
-  /* Not listening through kp_sandbox_listen (): the address the request came to. */
-  uri = soup_server_message_get_uri (msg);
-  return g_uri_join (G_URI_FLAGS_NONE, g_uri_get_scheme (uri), NULL, g_uri_get_host (uri),
-                     g_uri_get_port (uri), "", NULL, NULL);
+  /* Not listening: requests come through kp_sandbox_handle () in this process. */
+  return g_strdup ("http://127.0.0.1");
 }
 
 static void
@@ -1004,7 +998,7 @@ handle_ready (Call *call)
 
   /* The page URLs mimic the real sandbox's (kakaopay-api.md §2, 3P); every one of them
    * serves the same customer page. */
-  base = build_base_url (self, call->msg);
+  base = build_base_url (self);
   if (call->dialect == KP_DIALECT_ONLINE)
     {
       pc_url = g_strdup_printf ("%s%s%s", base, page_prefixes[0], payment->page_key);
@@ -1523,7 +1517,6 @@ write_log_line (KpSandbox *self,
                 Call      *call,
                 guint      http_status)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (call->msg);
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (GDateTime) now = kp_sandbox_now (self);
   g_autoptr (GError) error = NULL;
@@ -1532,12 +1525,12 @@ write_log_line (KpSandbox *self,
   g_autofree char *json = NULL;
   GString *line;
 
-  authorization = redact_authorization (soup_message_headers_get_one (headers,
+  authorization = redact_authorization (soup_message_headers_get_one (call->headers,
                                                                       "Authorization"));
 
   json_builder_begin_object (builder);
   add_string (builder, "time", time);
-  add_string (builder, "method", soup_server_message_get_method (call->msg));
+  add_string (builder, "method", call->method);
   add_string (builder, "path", call->path);
   add_string (builder, "dialect", kp_dialect_to_string (call->dialect));
   add_string (builder, "endpoint", endpoint_names[call->endpoint]);
@@ -1656,22 +1649,43 @@ hold_reply (KpSandbox         *self,
   self->pending = g_list_prepend (self->pending, pending);
 }
 
-static void
-handle_api (KpSandbox         *self,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            KpDialect          dialect,
-            KpSandboxEndpoint  endpoint)
+/* Takes @body (nullable). */
+static KpSandboxReply *
+reply_new (guint       status,
+           const char *content_type,
+           char       *body)
 {
-  const char *method = soup_server_message_get_method (msg);
+  KpSandboxReply *reply = g_new0 (KpSandboxReply, 1);
+
+  reply->status = status;
+  reply->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  if (content_type != NULL)
+    soup_message_headers_replace (reply->headers, "Content-Type", content_type);
+  reply->body = body != NULL ? g_bytes_new_take (body, strlen (body)) : g_bytes_new (NULL, 0);
+  return reply;
+}
+
+static KpSandboxReply *
+handle_api (KpSandbox          *self,
+            const char         *method,
+            const char         *path,
+            GHashTable         *query,
+            SoupMessageHeaders *headers,
+            GBytes             *body,
+            KpDialect           dialect,
+            KpSandboxEndpoint   endpoint)
+{
+  KpSandboxReply *reply;
+  const char *allow = NULL;
   Call call = { 0 };
   gboolean method_ok;
   guint http_status;
 
   call.sandbox = self;
-  call.msg = msg;
+  call.method = method;
   call.path = path;
+  call.headers = headers;
+  call.request_body = body;
   call.dialect = dialect;
   call.endpoint = endpoint;
   call.strings = g_ptr_array_new_with_free_func (g_free);
@@ -1685,10 +1699,8 @@ handle_api (KpSandbox         *self,
     {
       call_fail_full (&call, 405, KP_CODE_INVALID_PARAMETER, NULL, NULL,
                       "method not allowed");
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
-                                    dialect == KP_DIALECT_LEGACY &&
-                                    endpoint == KP_SANDBOX_ENDPOINT_ORDER ? "GET, POST"
-                                                                          : "POST");
+      allow = dialect == KP_DIALECT_LEGACY && endpoint == KP_SANDBOX_ENDPOINT_ORDER
+                ? "GET, POST" : "POST";
     }
   else
     {
@@ -1705,12 +1717,11 @@ handle_api (KpSandbox         *self,
                 "<html><head><title>500 Internal Server Error</title></head>"
                 "<body><h1>500 Internal Server Error</h1></body></html>";
 
-              soup_server_message_set_status (msg, 500, NULL);
-              soup_server_message_set_response (msg, HTML_CONTENT_TYPE, SOUP_MEMORY_STATIC,
-                                                page, strlen (page));
+              reply = reply_new (500, HTML_CONTENT_TYPE, g_strdup (page));
+              reply->fault = call.fault;
               record_request (self, &call, 500);
               call_clear (&call);
-              return;
+              return reply;
             }
 
           if (call.parse_error != NULL)
@@ -1732,22 +1743,17 @@ handle_api (KpSandbox         *self,
     /* Cut the reply in half: an object without its end never parses. */
     call.body[strlen (call.body) / 2] = '\0';
 
-  soup_server_message_set_status (msg, call.http_status, NULL);
-  soup_server_message_set_response (msg, JSON_CONTENT_TYPE, SOUP_MEMORY_TAKE,
-                                    call.body, strlen (call.body));
-  call.body = NULL;
+  reply = reply_new (call.http_status, JSON_CONTENT_TYPE, g_steal_pointer (&call.body));
+  if (allow != NULL)
+    soup_message_headers_replace (reply->headers, "Allow", allow);
+  reply->fault = call.fault;
+  reply->delay_ms = call.delay_ms;
 
-  http_status = call.http_status;
-  if (call.fault == KP_SANDBOX_FAULT_DELAY)
-    hold_reply (self, msg, call.delay_ms, FALSE);
-  else if (call.fault == KP_SANDBOX_FAULT_DROP_REPLY)
-    {
-      hold_reply (self, msg, 0, TRUE);
-      http_status = 0;
-    }
-
+  /* The server holds a DELAY reply and loses a DROP_REPLY one (server_cb ()). */
+  http_status = call.fault == KP_SANDBOX_FAULT_DROP_REPLY ? 0 : call.http_status;
   record_request (self, &call, http_status);
   call_clear (&call);
+  return reply;
 }
 
 static gboolean
@@ -2115,17 +2121,14 @@ render_page (Payment    *payment,
   return template_fill (text->str, values);
 }
 
-static void
-send_page (SoupServerMessage *msg,
-           guint              status,
-           char              *html)
+static KpSandboxReply *
+page_reply (guint  status,
+            char  *html)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  KpSandboxReply *reply = reply_new (status, HTML_CONTENT_TYPE, html);
 
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, HTML_CONTENT_TYPE, SOUP_MEMORY_TAKE,
-                                    html, strlen (html));
+  soup_message_headers_replace (reply->headers, "Cache-Control", "no-store");
+  return reply;
 }
 
 static char *
@@ -2156,20 +2159,17 @@ match_page_key (const char *path)
   return NULL;
 }
 
-static void
-handle_page (KpSandbox         *self,
-             SoupServerMessage *msg,
-             const char        *path,
-             const char        *key)
+static KpSandboxReply *
+handle_page (KpSandbox  *self,
+             const char *method,
+             const char *path,
+             GBytes     *body,
+             const char *key)
 {
-  const char *method = soup_server_message_get_method (msg);
   Payment *payment = g_hash_table_lookup (self->pages, key);
 
   if (payment == NULL)
-    {
-      send_page (msg, 404, render_page (NULL, path));
-      return;
-    }
+    return page_reply (404, render_page (NULL, path));
 
   payment_check_expiry (self, payment);
 
@@ -2177,19 +2177,19 @@ handle_page (KpSandbox         *self,
     {
       if (g_str_equal (method, "GET") && payment->status == KP_STATUS_READY)
         payment->status = KP_STATUS_OPEN_PAYMENT;
-      send_page (msg, 200, render_page (payment, path));
+      return page_reply (200, render_page (payment, path));
     }
   else if (g_str_equal (method, "POST"))
     {
-      SoupMessageBody *body = soup_server_message_get_request_body (msg);
-      g_autoptr (GBytes) bytes = soup_message_body_flatten (body);
-      g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL),
-                                         g_bytes_get_size (bytes));
+      gsize size = 0;
+      const char *data = g_bytes_get_data (body, &size);
+      g_autofree char *text = g_strndup (data != NULL ? data : "", size);
       g_autoptr (GHashTable) form = soup_form_decode (text);
       const char *action_name = g_hash_table_lookup (form, "action");
       const char *chosen = g_hash_table_lookup (form, "method");
       g_autoptr (GError) error = NULL;
       g_autofree char *location = NULL;
+      KpSandboxReply *reply;
       KpSandboxAction action;
 
       if (g_strcmp0 (action_name, "pay") == 0)
@@ -2205,24 +2205,37 @@ handle_page (KpSandbox         *self,
       else if (g_strcmp0 (action_name, "ars") == 0)
         action = KP_SANDBOX_ACTION_ARS;
       else
-        {
-          send_page (msg, 400, render_page (payment, path));
-          return;
-        }
+        return page_reply (400, render_page (payment, path));
 
       location = payment_act (self, payment, action, chosen, &error);
       if (error != NULL)
-        send_page (msg, 409, render_page (payment, path));
-      else
-        /* 303: the browser follows with a GET, as KakaoPay's redirect does. */
-        soup_server_message_set_redirect (msg, 303, location != NULL ? location : path);
+        return page_reply (409, render_page (payment, path));
+
+      /* 303: the browser follows with a GET, as KakaoPay's redirect does. */
+      reply = reply_new (303, NULL, NULL);
+      soup_message_headers_replace (reply->headers, "Location",
+                                    location != NULL ? location : path);
+      return reply;
     }
   else
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow",
-                                    "GET, HEAD, POST");
-      send_page (msg, 405, render_page (payment, path));
+      KpSandboxReply *reply = page_reply (405, render_page (payment, path));
+
+      soup_message_headers_replace (reply->headers, "Allow", "GET, HEAD, POST");
+      return reply;
     }
+}
+
+static void
+copy_header_cb (const char *name,
+                const char *value,
+                gpointer    user_data)
+{
+  SoupMessageHeaders *headers = user_data;
+
+  /* soup_server_message_set_redirect () made the Location absolute. */
+  if (g_ascii_strcasecmp (name, "Location") != 0)
+    soup_message_headers_append (headers, name, value);
 }
 
 static void
@@ -2233,17 +2246,31 @@ server_cb (SoupServer        *server,
            gpointer           user_data)
 {
   KpSandbox *self = user_data;
-  KpDialect dialect;
-  KpSandboxEndpoint endpoint;
-  g_autofree char *key = NULL;
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  g_autoptr (GBytes) body = soup_message_body_flatten (request_body);
+  g_autoptr (KpSandboxReply) reply = NULL;
+  const char *location;
 
-  if (match_api (path, &dialect, &endpoint))
-    handle_api (self, msg, path, query, dialect, endpoint);
-  else if ((key = match_page_key (path)) != NULL)
-    handle_page (self, msg, path, key);
+  reply = kp_sandbox_handle (self, soup_server_message_get_method (msg), path, query,
+                             soup_server_message_get_request_headers (msg), body);
+
+  location = soup_message_headers_get_one (reply->headers, "Location");
+  if (location != NULL)
+    soup_server_message_set_redirect (msg, reply->status, location);
   else
-    send_page (msg, 404, render_page (NULL, path));
+    soup_server_message_set_status (msg, reply->status, NULL);
+  soup_message_headers_foreach (reply->headers, copy_header_cb,
+                                soup_server_message_get_response_headers (msg));
+  if (g_bytes_get_size (reply->body) > 0)
+    soup_message_body_append_bytes (soup_server_message_get_response_body (msg), reply->body);
+
+  if (reply->fault == KP_SANDBOX_FAULT_DELAY)
+    hold_reply (self, msg, reply->delay_ms, FALSE);
+  else if (reply->fault == KP_SANDBOX_FAULT_DROP_REPLY)
+    hold_reply (self, msg, 0, TRUE);
 }
+
+
 
 /* GObject */
 
@@ -2526,6 +2553,57 @@ kp_sandbox_listen (KpSandbox   *self,
   g_debug ("Listening on %s", self->base_url);
 
   return TRUE;
+}
+
+/**
+ * kp_sandbox_handle:
+ * @method: the request's method
+ * @path: its path, as libsoup gives it to a server handler
+ * @query: (nullable): its query's fields, as libsoup decodes them
+ * @headers: its headers
+ * @body: (nullable): its body
+ *
+ * Answers one request as the server does, without a connection: the API in both
+ * dialects and the customer page. A DELAY or DROP_REPLY fault is in the reply's @fault;
+ * the server holds or loses such a reply, here that is up to the caller. Without
+ * kp_sandbox_listen() and a public URL, page URLs start with http://127.0.0.1.
+ *
+ * Returns: (transfer full): the reply
+ */
+KpSandboxReply *
+kp_sandbox_handle (KpSandbox          *self,
+                   const char         *method,
+                   const char         *path,
+                   GHashTable         *query,
+                   SoupMessageHeaders *headers,
+                   GBytes             *body)
+{
+  g_autoptr (GBytes) empty = NULL;
+  g_autofree char *key = NULL;
+  KpDialect dialect;
+  KpSandboxEndpoint endpoint;
+
+  g_return_val_if_fail (KP_IS_SANDBOX (self), NULL);
+  g_return_val_if_fail (method != NULL && path != NULL && headers != NULL, NULL);
+
+  if (body == NULL)
+    body = empty = g_bytes_new (NULL, 0);
+
+  if (match_api (path, &dialect, &endpoint))
+    return handle_api (self, method, path, query, headers, body, dialect, endpoint);
+  if ((key = match_page_key (path)) != NULL)
+    return handle_page (self, method, path, body, key);
+  return page_reply (404, render_page (NULL, path));
+}
+
+void
+kp_sandbox_reply_free (KpSandboxReply *reply)
+{
+  if (reply == NULL)
+    return;
+  g_clear_pointer (&reply->headers, soup_message_headers_unref);
+  g_clear_pointer (&reply->body, g_bytes_unref);
+  g_free (reply);
 }
 
 /**

@@ -78,6 +78,16 @@ typedef enum
   KP_SANDBOX_ACTION_ARS,
 } KpSandboxAction;
 
+/* The answer to one request (kp_sandbox_handle()). */
+typedef struct
+{
+  guint               status;
+  SoupMessageHeaders *headers;  /* Content-Type among them; Location as the page gave it */
+  GBytes             *body;
+  KpSandboxFault      fault;    /* the fault injected into this call */
+  guint               delay_ms;
+} KpSandboxReply;
+
 /* One API call as the sandbox received it. */
 typedef struct
 {
@@ -105,6 +115,14 @@ gboolean     kp_sandbox_listen             (KpSandbox         *self,
                                             guint16            port,
                                             GError           **error);
 char        *kp_sandbox_dup_base_url       (KpSandbox         *self);
+KpSandboxReply *kp_sandbox_handle          (KpSandbox          *self,
+                                            const char         *method,
+                                            const char         *path,
+                                            GHashTable         *query,
+                                            SoupMessageHeaders *headers,
+                                            GBytes             *body);
+void         kp_sandbox_reply_free         (KpSandboxReply    *reply);
+
 void         kp_sandbox_add_handler        (KpSandbox         *self,
                                             const char        *path,
                                             SoupServerCallback callback,
@@ -147,5 +165,6 @@ void              kp_sandbox_request_free       (KpSandboxRequest       *request
 const char       *kp_sandbox_fault_to_string    (KpSandboxFault          fault);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpSandboxRequest, kp_sandbox_request_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpSandboxReply, kp_sandbox_reply_free)
 
 G_END_DECLS
