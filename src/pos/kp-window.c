@@ -1184,7 +1184,8 @@ show_help_overlay_action (GtkWidget  *widget,
     {
       g_autoptr (GtkBuilder) builder = NULL;
 
-      builder = gtk_builder_new_from_resource ("/io/github/kppos/KakaoPayPos/kp-shortcuts-window.ui");
+      builder = gtk_builder_new_from_resource ("/io/github/kppos/KakaoPayPos/"
+                                               "kp-shortcuts-window.ui");
       self->shortcuts_window = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
       g_object_ref_sink (self->shortcuts_window);
       gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
