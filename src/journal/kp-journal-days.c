@@ -181,14 +181,14 @@ read_seal (sqlite3     *db,
            char       **out_seal,
            GError     **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (KpJournalCachedStmt) stmt = NULL;
 
-  stmt = _kp_journal_prepare (db,
-                              "SELECT coalesce ((SELECT hash FROM amendments "
-                              "                  WHERE day = ?1 AND hash IS NOT NULL "
-                              "                  ORDER BY id DESC LIMIT 1), hash) "
-                              "FROM day_closes WHERE day = ?1",
-                              error);
+  stmt = _kp_journal_prepare_cached (db,
+                                     "SELECT coalesce ((SELECT hash FROM amendments "
+                                     "                  WHERE day = ?1 AND hash IS NOT NULL "
+                                     "                  ORDER BY id DESC LIMIT 1), hash) "
+                                     "FROM day_closes WHERE day = ?1",
+                                     error);
   if (stmt == NULL)
     return FALSE;
 
@@ -217,7 +217,7 @@ _kp_journal_amend_begin (sqlite3            *db,
                          gint64             *out_mark,
                          GError            **error)
 {
-  g_autoptr (sqlite3_stmt) max_id = NULL;
+  g_autoptr (KpJournalCachedStmt) max_id = NULL;
 
   for (guint i = 0; i < n_days; i++)
     {
@@ -264,7 +264,8 @@ _kp_journal_amend_begin (sqlite3            *db,
         return FALSE;
     }
 
-  max_id = _kp_journal_prepare (db, "SELECT coalesce (max (id), 0) FROM amendments", error);
+  max_id = _kp_journal_prepare_cached (db, "SELECT coalesce (max (id), 0) FROM amendments",
+                                       error);
   if (max_id == NULL)
     return FALSE;
 
@@ -277,13 +278,14 @@ _kp_journal_amend_end (sqlite3     *db,
                        const char  *now_text,
                        GError     **error)
 {
-  g_autoptr (sqlite3_stmt) days = NULL;
+  g_autoptr (KpJournalCachedStmt) days = NULL;
   g_autoptr (sqlite3_stmt) claim = NULL;
   g_autoptr (sqlite3_stmt) seal = NULL;
   g_autoptr (GPtrArray) touched = g_ptr_array_new_with_free_func (g_free);
   int rc;
 
-  days = _kp_journal_prepare (db, "SELECT DISTINCT day FROM amendments WHERE id > ?1", error);
+  days = _kp_journal_prepare_cached (db, "SELECT DISTINCT day FROM amendments WHERE id > ?1",
+                                     error);
   if (days == NULL)
     return FALSE;
 

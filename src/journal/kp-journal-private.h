@@ -23,6 +23,12 @@ G_BEGIN_DECLS
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3, sqlite3_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
+/* A statement of the connection's cache (_kp_journal_prepare_cached()): going out
+ * of scope resets it for the next use rather than finalizing it. */
+typedef sqlite3_stmt KpJournalCachedStmt;
+void          _kp_journal_release          (KpJournalCachedStmt *stmt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpJournalCachedStmt, _kp_journal_release)
+
 /* kp-journal-sqlite.c: thin helpers over SQLite. SQL text is always a
  * constant of this library; values only ever travel as bound parameters. */
 gboolean      _kp_journal_set_sqlite_error (GError       **error,
@@ -31,6 +37,10 @@ gboolean      _kp_journal_set_sqlite_error (GError       **error,
 sqlite3_stmt *_kp_journal_prepare          (sqlite3       *db,
                                             const char    *sql,
                                             GError       **error);
+KpJournalCachedStmt *_kp_journal_prepare_cached (sqlite3     *db,
+                                                 const char  *sql,
+                                                 GError     **error);
+void          _kp_journal_forget_cached    (sqlite3       *db);
 gboolean      _kp_journal_exec             (sqlite3       *db,
                                             const char    *sql,
                                             GError       **error);

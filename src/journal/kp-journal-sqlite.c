@@ -41,6 +41,81 @@ _kp_journal_prepare (sqlite3     *db,
   return stmt;
 }
 
+/* The statements of every sale's creation and transition, prepared once per
+ * connection: compiling one (with the triggers and indexes of the tables it writes)
+ * costs more than running it, and it happens on the way to the QR. Keyed by the
+ * connection, then by the SQL text, which is always a constant; a connection is used
+ * by one thread at a time (its journal's mutex), so only the map needs a lock. */
+static GMutex cache_lock;
+static GHashTable *caches;   /* sqlite3 * → (const char *sql → sqlite3_stmt *) */
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+/* A statement for @sql that stays prepared, reset and without bindings. Not to be
+ * finalized: g_autoptr (KpJournalCachedStmt) resets it when done. A statement cannot
+ * be in use twice at once, so a function must not nest a use of the same SQL. */
+KpJournalCachedStmt *
+_kp_journal_prepare_cached (sqlite3     *db,
+                            const char  *sql,
+                            GError     **error)
+{
+  GHashTable *statements;
+  sqlite3_stmt *stmt;
+
+  g_mutex_lock (&cache_lock);
+  if (caches == NULL)
+    caches = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_hash_table_unref);
+  statements = g_hash_table_lookup (caches, db);
+  if (statements == NULL)
+    {
+      statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                          finalize_statement);
+      g_hash_table_insert (caches, db, statements);
+    }
+  stmt = g_hash_table_lookup (statements, sql);
+  g_mutex_unlock (&cache_lock);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  if (sqlite3_prepare_v3 (db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      _kp_journal_set_sqlite_error (error, db, "Could not prepare a journal query");
+      sqlite3_finalize (stmt);
+      return NULL;
+    }
+
+  g_mutex_lock (&cache_lock);
+  g_hash_table_insert (statements, (gpointer) sql, stmt);
+  g_mutex_unlock (&cache_lock);
+  return stmt;
+}
+
+void
+_kp_journal_release (KpJournalCachedStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+/* Finalizes the cached statements of @db, which can then be closed. */
+void
+_kp_journal_forget_cached (sqlite3 *db)
+{
+  g_mutex_lock (&cache_lock);
+  if (caches != NULL)
+    g_hash_table_remove (caches, db);
+  g_mutex_unlock (&cache_lock);
+}
+
 /* For constant SQL without parameters (schema steps, pragmas, BEGIN/COMMIT). */
 gboolean
 _kp_journal_exec (sqlite3     *db,

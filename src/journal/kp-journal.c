@@ -400,13 +400,14 @@ load_lines (sqlite3        *db,
             KpJournalSale  *sale,
             GError        **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (KpJournalCachedStmt) stmt = NULL;
   int rc;
 
-  stmt = _kp_journal_prepare (db,
-                              "SELECT position, name, quantity, unit_price, tax_free, amount "
-                              "FROM sale_lines WHERE sale_id = ?1 ORDER BY position",
-                              error);
+  stmt = _kp_journal_prepare_cached (db,
+                                     "SELECT position, name, quantity, unit_price, tax_free, "
+                                     "amount FROM sale_lines WHERE sale_id = ?1 "
+                                     "ORDER BY position",
+                                     error);
   if (stmt == NULL)
     return FALSE;
 
@@ -465,13 +466,13 @@ _kp_journal_read_sale (sqlite3     *db,
                        const char  *partner_order_id,
                        GError     **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (KpJournalCachedStmt) stmt = NULL;
   g_autoptr (GPtrArray) sales = NULL;
 
-  stmt = _kp_journal_prepare (db,
-                              "SELECT " KP_JOURNAL_SALE_COLUMNS " FROM sales "
-                              "WHERE partner_order_id = ?1",
-                              error);
+  stmt = _kp_journal_prepare_cached (db,
+                                     "SELECT " KP_JOURNAL_SALE_COLUMNS " FROM sales "
+                                     "WHERE partner_order_id = ?1",
+                                     error);
   if (stmt == NULL)
     return NULL;
 
@@ -501,19 +502,20 @@ next_order_id (sqlite3     *db,
                const char  *day,
                GError     **error)
 {
-  g_autoptr (sqlite3_stmt) bump = NULL;
-  g_autoptr (sqlite3_stmt) exists = NULL;
+  g_autoptr (KpJournalCachedStmt) bump = NULL;
+  g_autoptr (KpJournalCachedStmt) exists = NULL;
 
-  bump = _kp_journal_prepare (db,
-                              "INSERT INTO order_sequences (terminal_id, day, last) "
-                              "VALUES (?1, ?2, 1) "
-                              "ON CONFLICT (terminal_id, day) DO UPDATE SET last = last + 1 "
-                              "RETURNING last",
-                              error);
+  bump = _kp_journal_prepare_cached (db,
+                                     "INSERT INTO order_sequences (terminal_id, day, last) "
+                                     "VALUES (?1, ?2, 1) "
+                                     "ON CONFLICT (terminal_id, day) DO UPDATE SET last = last + 1 "
+                                     "RETURNING last",
+                                     error);
   if (bump == NULL)
     return NULL;
 
-  exists = _kp_journal_prepare (db, "SELECT 1 FROM sales WHERE partner_order_id = ?1", error);
+  exists = _kp_journal_prepare_cached (db, "SELECT 1 FROM sales WHERE partner_order_id = ?1",
+                                       error);
   if (exists == NULL)
     return NULL;
 
@@ -558,9 +560,9 @@ create_sale_in_transaction (sqlite3                 *db,
                             GDateTime               *now,
                             GError                 **error)
 {
-  g_autoptr (sqlite3_stmt) insert = NULL;
-  g_autoptr (sqlite3_stmt) insert_line = NULL;
-  g_autoptr (sqlite3_stmt) insert_transition = NULL;
+  g_autoptr (KpJournalCachedStmt) insert = NULL;
+  g_autoptr (KpJournalCachedStmt) insert_line = NULL;
+  g_autoptr (KpJournalCachedStmt) insert_transition = NULL;
   g_autoptr (GDateTime) local_now = NULL;
   g_autofree char *now_text = NULL;
   g_autofree char *day = NULL;
@@ -582,14 +584,15 @@ create_sale_in_transaction (sqlite3                 *db,
   if (order_id == NULL)
     return NULL;
 
-  insert = _kp_journal_prepare (db,
-                                "INSERT INTO sales (partner_order_id, partner_user_id, "
-                                "terminal_id, cid, dialect, state, item_name, quantity, "
-                                "total_amount, tax_free_amount, vat_amount, nonce, created_at, "
-                                "updated_at, created_day, refunded_amount) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-                                "?13, ?13, ?14, 0)",
-                                error);
+  insert = _kp_journal_prepare_cached (db,
+                                       "INSERT INTO sales (partner_order_id, partner_user_id, "
+                                       "terminal_id, cid, dialect, state, item_name, "
+                                       "quantity, total_amount, tax_free_amount, vat_amount, "
+                                       "nonce, created_at, updated_at, created_day, "
+                                       "refunded_amount) "
+                                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                                       "?12, ?13, ?13, ?14, 0)",
+                                       error);
   if (insert == NULL)
     return NULL;
 
@@ -613,11 +616,11 @@ create_sale_in_transaction (sqlite3                 *db,
 
   sale_id = sqlite3_last_insert_rowid (db);
 
-  insert_line = _kp_journal_prepare (db,
-                                     "INSERT INTO sale_lines (sale_id, position, name, quantity, "
-                                     "unit_price, tax_free, amount) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                                     error);
+  insert_line = _kp_journal_prepare_cached (db,
+                                            "INSERT INTO sale_lines (sale_id, position, name, "
+                                            "quantity, unit_price, tax_free, amount) "
+                                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                            error);
   if (insert_line == NULL)
     return NULL;
 
@@ -637,11 +640,11 @@ create_sale_in_transaction (sqlite3                 *db,
         return NULL;
     }
 
-  insert_transition = _kp_journal_prepare (db,
-                                           "INSERT INTO transitions (sale_id, from_state, "
-                                           "to_state, at, detail) "
-                                           "VALUES (?1, NULL, ?2, ?3, NULL)",
-                                           error);
+  insert_transition = _kp_journal_prepare_cached (db,
+                                                  "INSERT INTO transitions (sale_id, from_state, "
+                                                  "to_state, at, detail) "
+                                                  "VALUES (?1, NULL, ?2, ?3, NULL)",
+                                                  error);
   if (insert_transition == NULL)
     return NULL;
 
@@ -704,9 +707,9 @@ transition_in_transaction (sqlite3                *db,
                            GDateTime              *now,
                            GError                **error)
 {
-  g_autoptr (sqlite3_stmt) select = NULL;
-  g_autoptr (sqlite3_stmt) update = NULL;
-  g_autoptr (sqlite3_stmt) insert_transition = NULL;
+  g_autoptr (KpJournalCachedStmt) select = NULL;
+  g_autoptr (KpJournalCachedStmt) update = NULL;
+  g_autoptr (KpJournalCachedStmt) insert_transition = NULL;
   g_autofree char *now_text = NULL;
   g_autofree char *expires_at = NULL;
   g_autofree char *approved_at = NULL;
@@ -723,11 +726,11 @@ transition_in_transaction (sqlite3                *db,
   const char *days[2];
   gint64 mark;
 
-  select = _kp_journal_prepare (db,
-                                "SELECT id, state, total_amount, refunded_amount, "
-                                "approved_at IS NOT NULL, created_day "
-                                "FROM sales WHERE partner_order_id = ?1",
-                                error);
+  select = _kp_journal_prepare_cached (db,
+                                       "SELECT id, state, total_amount, refunded_amount, "
+                                       "approved_at IS NOT NULL, created_day "
+                                       "FROM sales WHERE partner_order_id = ?1",
+                                       error);
   if (select == NULL)
     return NULL;
 
@@ -836,18 +839,18 @@ transition_in_transaction (sqlite3                *db,
   if (approved_at == NULL && data->to == KP_SALE_STATE_APPROVED && !has_approved_at)
     approved_at = g_strdup (now_text);
 
-  update = _kp_journal_prepare (db,
-                                "UPDATE sales SET state = ?1, updated_at = ?2, "
-                                "tid = coalesce (?3, tid), "
-                                "expires_at = coalesce (?4, expires_at), "
-                                "pg_token = coalesce (?5, pg_token), "
-                                "aid = coalesce (?6, aid), "
-                                "payment_method_type = coalesce (?7, payment_method_type), "
-                                "card_info = coalesce (?8, card_info), "
-                                "approved_at = coalesce (?9, approved_at), "
-                                "refunded_amount = coalesce (?10, refunded_amount) "
-                                "WHERE id = ?11 AND state = ?12",
-                                error);
+  update = _kp_journal_prepare_cached (db,
+                                       "UPDATE sales SET state = ?1, updated_at = ?2, "
+                                       "tid = coalesce (?3, tid), "
+                                       "expires_at = coalesce (?4, expires_at), "
+                                       "pg_token = coalesce (?5, pg_token), "
+                                       "aid = coalesce (?6, aid), "
+                                       "payment_method_type = coalesce (?7, payment_method_type), "
+                                       "card_info = coalesce (?8, card_info), "
+                                       "approved_at = coalesce (?9, approved_at), "
+                                       "refunded_amount = coalesce (?10, refunded_amount) "
+                                       "WHERE id = ?11 AND state = ?12",
+                                       error);
   if (update == NULL)
     return NULL;
 
@@ -872,11 +875,11 @@ transition_in_transaction (sqlite3                *db,
 
   g_assert (sqlite3_changes (db) == 1);
 
-  insert_transition = _kp_journal_prepare (db,
-                                           "INSERT INTO transitions (sale_id, from_state, "
-                                           "to_state, at, detail) "
-                                           "VALUES (?1, ?2, ?3, ?4, ?5)",
-                                           error);
+  insert_transition = _kp_journal_prepare_cached (db,
+                                                  "INSERT INTO transitions (sale_id, from_state, "
+                                                  "to_state, at, detail) "
+                                                  "VALUES (?1, ?2, ?3, ?4, ?5)",
+                                                  error);
   if (insert_transition == NULL)
     return NULL;
 
@@ -1295,6 +1298,8 @@ kp_journal_finalize (GObject *object)
   KpJournal *self = (KpJournal *) object;
 
   /* With WAL, closing the last connection checkpoints and removes the -wal. */
+  if (self->db != NULL)
+    _kp_journal_forget_cached (self->db);
   if (self->db != NULL && sqlite3_close (self->db) != SQLITE_OK)
     g_warning ("Could not close the journal “%s”: %s", self->path, sqlite3_errmsg (self->db));
   self->db = NULL;

@@ -44,7 +44,7 @@ struct _KpWindow
   AdwStatusPage        *done_page;
   GtkLabel             *entry_error_label;
   GtkEntry             *amount_entry;
-  KpHistoryView        *history_view;
+  GtkBox               *history_page;
   GtkEntry             *item_entry;
   GtkColumnView        *lines_view;
   GtkLabel             *message_label;
@@ -71,6 +71,7 @@ struct _KpWindow
   AdwViewSwitcherTitle *view_switcher_title;
 
   /* Owned */
+  GtkWindow            *shortcuts_window;   /* built when first asked for */
   KpCart               *cart;
   GtkSingleSelection   *selection;
   KpQrPaintable        *qr;
@@ -83,6 +84,7 @@ struct _KpWindow
   char                 *done_details;
 
   /* Borrowed */
+  KpHistoryView        *history_view;       /* history_page's, once it is first shown */
   KpApplication        *application;
   KpCheckout           *checkout;
 };
@@ -1001,9 +1003,10 @@ on_checkout_available_cb (KpWindow *self)
     return;
 
   self->checkout = checkout;
-  kp_history_view_set_services (self->history_view,
-                                kp_application_get_journal (self->application),
-                                kp_application_get_refunder (self->application));
+  if (self->history_view != NULL)
+    kp_history_view_set_services (self->history_view,
+                                  kp_application_get_journal (self->application),
+                                  kp_application_get_refunder (self->application));
   g_signal_connect_object (kp_application_get_reconciler (self->application), "notify::n-pending",
                            G_CALLBACK (update_recovery), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (kp_application_get_reconciler (self->application), "resolved",
@@ -1020,6 +1023,27 @@ on_checkout_available_cb (KpWindow *self)
 
 /* The views: the sale (the cashier's pages) and the history. As with the pages, only
  * the view on screen is visible. */
+
+/* The history is built the first time it is shown, not with the window: the cashier's
+ * first frame does not wait for a view it does not show. */
+static KpHistoryView *
+ensure_history_view (KpWindow *self)
+{
+  if (self->history_view != NULL)
+    return self->history_view;
+
+  self->history_view = g_object_new (KP_TYPE_HISTORY_VIEW,
+                                     "visible", FALSE,
+                                     "hexpand", TRUE,
+                                     "vexpand", TRUE,
+                                     NULL);
+  gtk_box_append (self->history_page, GTK_WIDGET (self->history_view));
+  if (self->checkout != NULL)
+    kp_history_view_set_services (self->history_view,
+                                  kp_application_get_journal (self->application),
+                                  kp_application_get_refunder (self->application));
+  return self->history_view;
+}
 
 static void
 focus_sale_page (KpWindow *self)
@@ -1046,14 +1070,17 @@ on_view_changed_cb (KpWindow *self)
       gtk_widget_set_visible (GTK_WIDGET (self->stack), TRUE);
       update_actions (self);
       focus_sale_page (self);
-      gtk_widget_set_visible (GTK_WIDGET (self->history_view), FALSE);
+      if (self->history_view != NULL)
+        gtk_widget_set_visible (GTK_WIDGET (self->history_view), FALSE);
     }
   else
     {
-      gtk_widget_set_visible (GTK_WIDGET (self->history_view), TRUE);
+      KpHistoryView *history = ensure_history_view (self);
+
+      gtk_widget_set_visible (GTK_WIDGET (history), TRUE);
       update_actions (self);
-      kp_history_view_refresh (self->history_view);
-      kp_history_view_focus (self->history_view);
+      kp_history_view_refresh (history);
+      kp_history_view_focus (history);
       gtk_widget_set_visible (GTK_WIDGET (self->stack), FALSE);
     }
 }
@@ -1086,7 +1113,7 @@ search_action (GtkWidget  *widget,
   KpWindow *self = KP_WINDOW (widget);
 
   adw_view_stack_set_visible_child_name (self->view_stack, "history");
-  kp_history_view_focus_search (self->history_view);
+  kp_history_view_focus_search (ensure_history_view (self));
 }
 
 static void
@@ -1101,7 +1128,7 @@ day_report_action (GtkWidget  *widget,
   if (is_sale_view (self))
     day = g_strdup ("");
   else
-    day = kp_format_day (kp_history_view_get_day (self->history_view));
+    day = kp_format_day (kp_history_view_get_day (ensure_history_view (self)));
   gtk_widget_activate_action (widget, "app.day-report", "s", day);
 }
 
@@ -1144,12 +1171,43 @@ refund_sale_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The shortcuts window is built when first asked for rather than with the main
+ * window, which GtkApplication would do for a gtk/help-overlay.ui resource. */
+static void
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr (GtkBuilder) builder = NULL;
+
+      builder = gtk_builder_new_from_resource ("/io/github/kppos/KakaoPayPos/"
+                                               "kp-shortcuts-window.ui");
+      self->shortcuts_window = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      g_object_ref_sink (self->shortcuts_window);
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+      /* Closed: this window gets the keyboard back, as from the preferences. */
+      g_signal_connect_object (self->shortcuts_window, "unmap",
+                               G_CALLBACK (kp_window_present_now), self, G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (self->shortcuts_window);
+}
+
 static void
 kp_window_dispose (GObject *object)
 {
   KpWindow *self = KP_WINDOW (object);
 
   stop_countdown (self);
+  if (self->shortcuts_window != NULL)
+    {
+      gtk_window_destroy (self->shortcuts_window);
+      g_clear_object (&self->shortcuts_window);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->cart);
@@ -1196,7 +1254,7 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_details_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, entry_error_label);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, history_view);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, history_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, item_entry);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, lines_view);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_label);
@@ -1235,6 +1293,8 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.day-report", NULL, day_report_action);
   gtk_widget_class_install_action (widget_class, "win.refund-sale", NULL, refund_sale_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
+                                   show_help_overlay_action);
 }
 
 static void
@@ -1243,7 +1303,6 @@ kp_window_init (KpWindow *self)
   GtkEventController *shortcuts;
 
   g_type_ensure (KP_TYPE_QR_PAINTABLE);
-  g_type_ensure (KP_TYPE_HISTORY_VIEW);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_object_bind_property (self, "title", self->view_switcher_title, "title",
                           G_BINDING_SYNC_CREATE);
@@ -1342,7 +1401,7 @@ on_active_changed_cb (KpWindow *self)
   if (is_sale_view (self))
     focus_sale_page (self);
   else
-    kp_history_view_focus (self->history_view);
+    kp_history_view_focus (ensure_history_view (self));
 }
 
 /**
