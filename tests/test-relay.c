@@ -1096,7 +1096,8 @@ test_socket_message (void)
   g_autofree char *nonce = kp_relay_nonce (token, "T1-1");
   g_autofree char *authorization = g_strdup_printf ("Bearer %s", token);
   g_autofree char *ack = NULL;
-  const char * const messages[] = { "", " ", "\n", "null", "[]", "{\"ack\":\"1\"}", "{",
+  const char * const messages[] = { "", " ", "\n", "null", "[]", "{\"ack\":\"1\"}", "{\"ack\":{}}",
+                                    "{\"ack\":[1]}", "{\"ack\":null}", "{",
                                     "1{\"ack\":1}",
                                     "11111111111111111111111111111111{\"ack\":1}" };
   JsonArray *events;

@@ -832,6 +832,8 @@ test_ready_validation (Fixture       *f,
     { "install_month", "13", -2, "install_month" },
     { "payment_method_type", "CASH", -2, "payment_method_type" },
     { "approval_url", "not a url", -2, "approval_url" },
+    { "approval_url", "http://127.0.0.1:9/a\r\nSet-Cookie: x=1", -2, "approval_url" },
+    { "fail_url", "http://127.0.0.1:9/f x", -2, "fail_url" },
     { "approval_url", NULL, -2, "approval_url" },   /* long_url, below */
     { "partner_order_id", NULL, -2, "partner_order_id" },  /* id_101 */
     { "item_name", NULL, -2, "item_name" },  /* name_101 */

@@ -586,6 +586,7 @@ terminal_take_message (Terminal              *terminal,
                        GBytes                *message)
 {
   g_autoptr (JsonObject) object = NULL;
+  JsonNode *node;
   gint64 ack;
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
@@ -593,7 +594,12 @@ terminal_take_message (Terminal              *terminal,
   object = kp_codec_parse_object (message, NULL);
   if (object == NULL)
     return;
-  ack = json_object_get_int_member_with_default (object, "ack", 0);
+  /* {"ack": N}; anything else in "ack" (an object, a string, null) acknowledges nothing. */
+  node = json_object_get_member (object, "ack");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return;
+  ack = json_node_get_int (node);
   if (ack > 0)
     {
       g_mutex_lock (&terminal->relay->lock);

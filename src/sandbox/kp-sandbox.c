@@ -659,6 +659,12 @@ call_get_url (Call        *call,
   if (!call_get_string (call, field, TRUE, KP_MAX_URL_LENGTH, out_value))
     return FALSE;
 
+  /* The customer's browser is redirected there: a space or a control character (a
+   * CR LF would split the Location header) is no URL. */
+  for (const char *c = *out_value; *c != '\0'; c++)
+    if ((guchar) *c <= 0x20 || *c == 0x7f)
+      return call_fail (call, KP_CODE_INVALID_PARAMETER, "%s is not a valid URL", field);
+
   uri = g_uri_parse (*out_value, G_URI_FLAGS_ENCODED, NULL);
   scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
   host = uri != NULL ? g_uri_get_host (uri) : NULL;
