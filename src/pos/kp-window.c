@@ -26,6 +26,9 @@
 #include <gdk/x11/gdkx.h>
 #endif
 
+/* A ready answered within this shows no spinner at all. */
+#define CHARGE_SPINNER_DELAY_MS 300
+
 struct _KpWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -77,6 +80,7 @@ struct _KpWindow
   KpQrPaintable        *qr;
   GDateTime            *expires_at;
   guint                 countdown_id;
+  guint                 charge_spinner_id;
   gulong                bench_clock_id;
   gboolean              first_frame_reported;
   gboolean              qr_paint_pending;
@@ -591,12 +595,32 @@ countdown_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+show_charge_spinner_cb (gpointer user_data)
+{
+  KpWindow *self = user_data;
+
+  self->charge_spinner_id = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->charge_spinner), TRUE);
+  gtk_spinner_set_spinning (self->charge_spinner, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* The spinner shows only when KakaoPay is slow to answer: a spinning spinner keeps
+ * the frame clock ticking, and the QR would then wait up to a frame to be painted. */
 static void
 set_charging (KpWindow *self,
               gboolean  charging)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->charge_spinner), charging);
-  gtk_spinner_set_spinning (self->charge_spinner, charging);
+  g_clear_handle_id (&self->charge_spinner_id, g_source_remove);
+  if (charging)
+    self->charge_spinner_id = g_timeout_add (CHARGE_SPINNER_DELAY_MS, show_charge_spinner_cb,
+                                             self);
+  else
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->charge_spinner), FALSE);
+      gtk_spinner_set_spinning (self->charge_spinner, FALSE);
+    }
 }
 
 /* Only the page on screen is visible, so assistive technologies (and the UI tests)
@@ -671,8 +695,8 @@ charge_action (GtkWidget  *widget,
   show_entry_error (self, NULL, NULL);
   show_message (self, NULL);
   set_charging (self, TRUE);
-  /* The cart is frozen now; the button with its spinner holds the focus, which also
-   * stops the entry's cursor animation so the QR is painted on the very next frame. */
+  /* The cart is frozen now; the Charge button holds the focus, which also stops the
+   * entry's cursor animation so the QR is painted on the very next frame. */
   gtk_widget_grab_focus (GTK_WIDGET (self->charge_button));
   update_actions (self);
 }
@@ -1203,6 +1227,7 @@ kp_window_dispose (GObject *object)
   KpWindow *self = KP_WINDOW (object);
 
   stop_countdown (self);
+  g_clear_handle_id (&self->charge_spinner_id, g_source_remove);
   if (self->shortcuts_window != NULL)
     {
       gtk_window_destroy (self->shortcuts_window);
