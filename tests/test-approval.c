@@ -972,6 +972,8 @@ test_monitor_quit_by_poll (Fixture       *f,
   g_autoptr (KpSaleMonitor) monitor = watch (f, 600);
   g_autofree char *redirect = NULL;
 
+  g_free (kp_sandbox_customer_act (f->sandbox, f->tid, KP_SANDBOX_ACTION_OPEN, NULL, NULL));
+  iterate_until (saw_open, f);
   redirect = kp_sandbox_customer_act (f->sandbox, f->tid, KP_SANDBOX_ACTION_CANCEL, NULL, NULL);
   g_assert_nonnull (redirect);
   iterate_until (has_outcome, f);
@@ -1053,6 +1055,64 @@ test_monitor_expired_at_kakaopay (Fixture       *f,
   g_assert_false (kp_sale_monitor_is_polling (monitor));
 }
 
+static KpSaleMonitor *
+watch_on_sandbox_clock (Fixture *f,
+                        gint64   seconds_left,
+                        guint    poll_interval_ms)
+{
+  g_autoptr (GDateTime) now = kp_sandbox_now (f->sandbox);
+  g_autoptr (GDateTime) expires = g_date_time_add_seconds (now, seconds_left);
+  KpSaleMonitor *monitor = NULL;
+
+  monitor = kp_sale_monitor_new (f->client, f->listener, "TC0ONETIME", "T1-1", NONCE, f->tid,
+                                 expires, poll_interval_ms);
+  kp_sale_monitor_set_clock (monitor, sandbox_clock, f->sandbox);
+  g_signal_connect (monitor, "status-changed", G_CALLBACK (on_status_cb), f);
+  g_signal_connect (monitor, "outcome", G_CALLBACK (on_outcome_cb), f);
+  kp_sale_monitor_start (monitor);
+  return monitor;
+}
+
+/* KakaoPay keeps the tid 20 s, the terminal was told 900 s: its QUIT_PAYMENT comes
+ * long before our expiry, with nobody seen on the page and no cancel redirect. That
+ * is the tid expiring, not the customer cancelling. */
+static void
+test_monitor_expired_shorter_lifetime (Fixture       *f,
+                                       gconstpointer  data)
+{
+  g_autoptr (KpSaleMonitor) monitor = NULL;
+
+  kp_sandbox_set_tid_ttl (f->sandbox, 20);
+  monitor = watch_on_sandbox_clock (f, 900, 100);
+  kp_sandbox_advance_clock (f->sandbox, 25);
+  iterate_until (has_outcome, f);
+  g_assert_cmpint (kp_sale_monitor_get_status (monitor), ==, KP_STATUS_QUIT_PAYMENT);
+  g_assert_cmpint (f->outcome, ==, KP_SALE_OUTCOME_EXPIRED);
+  g_assert_cmpuint (f->n_outcomes, ==, 1);
+  g_assert_false (kp_sale_monitor_is_polling (monitor));
+}
+
+/* Same lifetimes; the customer cancels within them and the phone comes back to us:
+ * cancelled, also when the poller sees QUIT_PAYMENT before the redirect arrives. */
+static void
+test_monitor_cancel_redirect_short_lifetime (Fixture       *f,
+                                             gconstpointer  data)
+{
+  g_autoptr (KpSaleMonitor) monitor = NULL;
+  g_autofree char *redirect = NULL;
+
+  kp_sandbox_set_tid_ttl (f->sandbox, 20);
+  /* Polls a second apart leave the redirect two to arrive after a QUIT_PAYMENT. */
+  monitor = watch_on_sandbox_clock (f, 900, 1000);
+  kp_sandbox_advance_clock (f->sandbox, 10);
+  redirect = kp_sandbox_customer_act (f->sandbox, f->tid, KP_SANDBOX_ACTION_CANCEL, NULL, NULL);
+  g_assert_true (g_str_has_prefix (redirect, f->listener_url));
+  g_assert_cmpuint (get (f->session, "GET", redirect, NULL), ==, 200);
+  iterate_until (has_outcome, f);
+  g_assert_cmpint (f->outcome, ==, KP_SALE_OUTCOME_CANCELLED);
+  g_assert_cmpuint (f->n_outcomes, ==, 1);
+}
+
 /* A sale whose tid ran out while nobody watched (say, across a restart) ends as
  * expired at once, without a poll. */
 static void
@@ -1131,6 +1191,9 @@ main (int   argc,
   ADD ("/kp/approval/monitor-expiry", test_monitor_expiry);
   ADD ("/kp/approval/monitor-expired-at-kakaopay", test_monitor_expired_at_kakaopay);
   ADD ("/kp/approval/monitor-expired-by-poll", test_monitor_expired_by_poll);
+  ADD ("/kp/approval/monitor-expired-shorter-lifetime", test_monitor_expired_shorter_lifetime);
+  ADD ("/kp/approval/monitor-cancel-redirect-short-lifetime",
+       test_monitor_cancel_redirect_short_lifetime);
   ADD ("/kp/approval/poller-stops", test_poller_stops);
 #undef ADD
 

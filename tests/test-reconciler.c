@@ -742,6 +742,49 @@ test_awaiting_lifetime_from_settings (Fixture       *f,
   assert_final (f, sale, KP_SALE_STATE_EXPIRED, "READY_SENT AWAITING_CUSTOMER EXPIRED");
 }
 
+/* KakaoPay's lifetime (30 s) is shorter than the one journaled (900 s): its
+ * QUIT_PAYMENT comes early, with nobody seen on the payment page and no cancel
+ * redirect, so the tid expired; the customer did not cancel. */
+static void
+test_awaiting_shorter_lifetime_at_kakaopay (Fixture       *f,
+                                            gconstpointer  data)
+{
+  g_autoptr (KpJournalSale) sale = sale_awaiting (f, LIFETIME_S);
+
+  kp_sandbox_set_tid_ttl (f->sandbox, 30);
+  kp_sandbox_clear_requests (f->sandbox);
+  kp_reconciler_recover (f->reconciler);
+  wait_orders (f, 2);
+  g_assert_true (kp_reconciler_is_resolving (f->reconciler, sale->partner_order_id));
+
+  kp_sandbox_advance_clock (f->sandbox, 40);
+  wait_resolved (f, sale->partner_order_id);
+  assert_final (f, sale, KP_SALE_STATE_EXPIRED, "READY_SENT AWAITING_CUSTOMER EXPIRED");
+}
+
+/* The same short lifetime, but the customer opens the page and cancels in time: the
+ * cancel redirect still ends it as cancelled by the customer. */
+static void
+test_awaiting_cancelled_before_short_lifetime (Fixture       *f,
+                                               gconstpointer  data)
+{
+  g_autoptr (KpJournalSale) sale = sale_awaiting (f, LIFETIME_S);
+  g_autofree char *opened = NULL;
+  g_autofree char *redirect = NULL;
+
+  kp_sandbox_set_tid_ttl (f->sandbox, 30);
+  kp_sandbox_clear_requests (f->sandbox);
+  kp_reconciler_recover (f->reconciler);
+  wait_listening (f, sale);
+  opened = customer (f, sale->tid, KP_SANDBOX_ACTION_OPEN);
+  kp_sandbox_advance_clock (f->sandbox, 20);
+  redirect = customer (f, sale->tid, KP_SANDBOX_ACTION_CANCEL);
+  g_assert_cmpuint (follow_redirect (f, redirect), ==, 200);
+  wait_resolved (f, sale->partner_order_id);
+  assert_final (f, sale, KP_SALE_STATE_CANCELLED_BY_CUSTOMER,
+                "READY_SENT AWAITING_CUSTOMER CANCELLED_BY_CUSTOMER");
+}
+
 /* The customer pays after the restart: the listener was armed again, so the redirect
  * is heard and approve is sent once. */
 static void
@@ -1305,6 +1348,10 @@ main (int   argc,
   add ("/kp/reconciler/awaiting/failed-at-kakaopay", GINT_TO_POINTER (FALSE),
        test_awaiting_ended_at_kakaopay);
   add ("/kp/reconciler/awaiting/cancel-redirect", NULL, test_awaiting_cancel_redirect);
+  add ("/kp/reconciler/awaiting/shorter-lifetime-at-kakaopay", NULL,
+       test_awaiting_shorter_lifetime_at_kakaopay);
+  add ("/kp/reconciler/awaiting/cancelled-before-short-lifetime", NULL,
+       test_awaiting_cancelled_before_short_lifetime);
   add ("/kp/reconciler/awaiting/unknown-tid", NULL, test_awaiting_unknown_tid);
   add ("/kp/reconciler/awaiting/lost-race", NULL, test_awaiting_lost_race);
 

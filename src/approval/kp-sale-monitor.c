@@ -31,8 +31,10 @@ struct _KpSaleMonitor
   gpointer            now_data;
   guint               poll_interval_ms;
   guint               expiry_id;
+  guint               quit_grace_id;
   gulong              callback_id;
   gboolean            started;
+  gboolean            customer_seen;
   gboolean            decided;
 };
 
@@ -86,7 +88,46 @@ decide (KpSaleMonitor *self,
   g_debug ("%s: %s", self->partner_order_id, kp_sale_outcome_to_string (outcome));
   kp_status_poller_stop (self->poller);
   g_clear_handle_id (&self->expiry_id, g_source_remove);
+  g_clear_handle_id (&self->quit_grace_id, g_source_remove);
   g_signal_emit (self, signals[SIGNAL_OUTCOME], 0, outcome, pg_token);
+}
+
+static gboolean
+on_quit_grace_cb (gpointer user_data)
+{
+  KpSaleMonitor *self = user_data;
+
+  self->quit_grace_id = 0;
+  decide (self, KP_SALE_OUTCOME_EXPIRED, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* QUIT_PAYMENT is what KakaoPay reports both for a customer who cancelled and for a
+ * tid whose lifetime ran out, so the status alone does not say which. */
+static void
+quit_payment (KpSaleMonitor *self)
+{
+  /* Past the lifetime on our clock: expired, whatever the customer did. */
+  if (is_expired (self))
+    {
+      decide (self, KP_SALE_OUTCOME_EXPIRED, NULL);
+      return;
+    }
+
+  /* The customer had the payment page open: they walked away from it. */
+  if (self->customer_seen)
+    {
+      decide (self, KP_SALE_OUTCOME_CANCELLED, NULL);
+      return;
+    }
+
+  /* Nobody was seen on the payment page, yet KakaoPay closed it before the lifetime
+   * we were told: its own lifetime is shorter and ran out. A customer who opened the
+   * page and cancelled between two polls is still heard, by the cancel redirect; give
+   * it a couple of poll intervals to arrive before calling it an expiry. */
+  if (self->quit_grace_id == 0)
+    self->quit_grace_id = g_timeout_add (MAX (2 * self->poll_interval_ms, 1),
+                                         on_quit_grace_cb, self);
 }
 
 static void
@@ -100,15 +141,18 @@ on_poller_status_changed_cb (KpStatusPoller *poller,
 
   g_signal_emit (self, signals[SIGNAL_STATUS_CHANGED], 0, status);
 
+  /* Any status past READY means the customer opened the payment page. */
+  if (status != KP_STATUS_READY && status != KP_STATUS_UNKNOWN &&
+      status != KP_STATUS_QUIT_PAYMENT)
+    self->customer_seen = TRUE;
+
   switch (status)
     {
     case KP_STATUS_SUCCESS_PAYMENT:
       decide (self, KP_SALE_OUTCOME_PAID, NULL);
       break;
     case KP_STATUS_QUIT_PAYMENT:
-      /* An unapproved tid past its lifetime reports QUIT_PAYMENT too. */
-      decide (self, is_expired (self) ? KP_SALE_OUTCOME_EXPIRED : KP_SALE_OUTCOME_CANCELLED,
-              NULL);
+      quit_payment (self);
       break;
     case KP_STATUS_CANCEL_PAYMENT:
     case KP_STATUS_PART_CANCEL_PAYMENT:
@@ -312,6 +356,7 @@ kp_sale_monitor_stop (KpSaleMonitor *self)
   if (self->poller != NULL)
     kp_status_poller_stop (self->poller);
   g_clear_handle_id (&self->expiry_id, g_source_remove);
+  g_clear_handle_id (&self->quit_grace_id, g_source_remove);
   if (self->listener != NULL && self->callback_id != 0)
     {
       g_clear_signal_handler (&self->callback_id, self->listener);

@@ -46,6 +46,7 @@ struct _KpPreferencesWindow
   GtkLabel             *mode_error_label;
   AdwEntryRow          *phone_row;
   GtkSpinButton        *poll_spin;
+  GtkSpinButton        *tid_lifetime_spin;
   AdwComboRow          *qr_target_row;
   GtkLabel             *relay_error_label;
   AdwPreferencesGroup  *relay_group;
@@ -965,6 +966,7 @@ kp_preferences_window_class_init (KpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, mode_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, phone_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, poll_spin);
+  gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, tid_lifetime_spin);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, qr_target_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, relay_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, relay_group);
@@ -1029,6 +1031,9 @@ kp_preferences_window_new (KpApplication *application,
   bind_choice (self, "qr-target", self->qr_target_row, qr_targets);
   g_settings_bind (self->settings, "poll-interval",
                    gtk_spin_button_get_adjustment (self->poll_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "tid-lifetime",
+                   gtk_spin_button_get_adjustment (self->tid_lifetime_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->delivery_row, "notify::selected",
                            G_CALLBACK (update_delivery), self, G_CONNECT_SWAPPED);

@@ -824,6 +824,52 @@ def test_abort_then_authenticated_only():
         check_calls(sandbox, sale, r'ready( order)*')
 
 
+# -- cases: the payment lifetime runs out at KakaoPay --
+
+def advance_sandbox_clock(sandbox, seconds):
+    """Moves the sandbox's clock (timestamps, tid expiry) by @seconds."""
+    status, body = sandbox._call('POST', 'clock', {'seconds': seconds})
+    assert status == 200, body
+
+
+def countdown(pos):
+    """The paying page's "Expires in M:SS", as seconds, or None."""
+    for text in pos.texts():
+        match = re.fullmatch(r'Expires in (\d+):(\d\d)', text)
+        if match:
+            return int(match.group(1)) * 60 + int(match.group(2))
+    return None
+
+
+def test_expired_at_kakaopay():
+    """A two-minute payment lifetime, set on the terminal and kept by KakaoPay: the
+    countdown starts from it, and when KakaoPay's clock runs it out with nobody on the
+    payment page, the cashier reads that the payment expired and History says Expired,
+    not that the customer cancelled."""
+    settings = dict(FAULT_SETTINGS, **{'tid-lifetime': 'uint32 120'})
+    with Case(settings, tid_ttl=120) as (pos, sandbox):
+        ring_up(pos)
+        url, sale = charge(pos)
+        order = sale['partner_order_id']
+        left = wait_until('the countdown', lambda: countdown(pos))
+        assert 100 < left <= 120, left
+
+        advance_sandbox_clock(sandbox, 150)
+        wait_until('KakaoPay to expire it',
+                   lambda: sandbox.status(sale['tid']) == 'QUIT_PAYMENT', timeout=5)
+        pos.wait_text('The payment expired before the customer finished')
+        assert not pos.has_text('The customer cancelled the payment')
+        sale = pos.wait_order_state(order, 'EXPIRED')
+        assert pos.transitions(order) == ['READY_SENT', 'AWAITING_CUSTOMER', 'EXPIRED']
+        assert pos.has_text('Charge ₩5,000')
+
+        pos.key('ctrl+h')
+        pos.wait_text('Order ' + order)
+        pos.wait_text('Expired')
+        assert not pos.has_text('Cancelled by customer')
+        check_calls(sandbox, sale, r'ready( order)+')
+
+
 # -- cases: refunds (cancel) faulted or cut short by a crash --
 
 def refund_form(pos, order, amount, shown):
@@ -946,6 +992,7 @@ CASES = [
     test_crash_ready_sent,
     test_crash_awaiting_paid_after_restart,
     test_crash_awaiting_expires,
+    test_expired_at_kakaopay,
     test_crash_awaiting_callbacks,
     test_crash_approving,
     test_crash_approve_reply_lost,
