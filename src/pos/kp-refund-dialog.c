@@ -33,8 +33,8 @@ struct _KpRefundDialog
   /* Template children */
   GtkCheckButton *amount_check;
   GtkEntry       *amount_entry;
-  GtkBox         *busy_box;
   GtkLabel       *back_label;
+  GtkBox         *busy_box;
   GtkLabel       *busy_label;
   GtkSpinner     *busy_spinner;
   GtkButton      *cancel_button;
@@ -191,9 +191,10 @@ describe_going_back (gint64 amount)
 static gboolean
 amount_is_empty (KpRefundDialog *self)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->amount_entry))));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->amount_entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
 
-  return gtk_check_button_get_active (self->amount_check) && *text == '\0';
+  return gtk_check_button_get_active (self->amount_check) && *stripped == '\0';
 }
 
 static gboolean
@@ -236,7 +237,6 @@ update_plan (KpRefundDialog *self)
 {
   g_autoptr (GError) error = NULL;
   KpRefundPlan plan = { 0 };
-
   g_autofree char *back = NULL;
 
   if (!self->loaded || !self->refundable)
