@@ -21,7 +21,10 @@
 /* Refunding a completed sale: all that is left, an amount, or whole items. The split
  * (tax-free part, VAT part, what is left after) is shown as the cashier types, and
  * again in a confirmation; then the refunder journals the refund and asks KakaoPay.
- * A refusal is shown here with the cashier's choice still in place. */
+ * A refusal is shown here with the cashier's choice still in place.
+ *
+ * A refund is never what Enter does by default: the amount starts empty, and the
+ * confirmation's default is Cancel. */
 
 struct _KpRefundDialog
 {
@@ -30,6 +33,7 @@ struct _KpRefundDialog
   /* Template children */
   GtkCheckButton *amount_check;
   GtkEntry       *amount_entry;
+  GtkLabel       *back_label;
   GtkBox         *busy_box;
   GtkLabel       *busy_label;
   GtkSpinner     *busy_spinner;
@@ -174,6 +178,25 @@ parse_amount (const char *text,
          g_ascii_string_to_signed (digits->str, 10, 0, G_MAXINT64, out, NULL);
 }
 
+/* What the refund means for the customer, in words. */
+static char *
+describe_going_back (gint64 amount)
+{
+  g_autofree char *money = kp_money_format (amount);
+
+  /* Translators: %s is the amount the refund gives back, e.g. ₩4,500 */
+  return g_strdup_printf (_("%s goes back to the customer’s KakaoPay."), money);
+}
+
+static gboolean
+amount_is_empty (KpRefundDialog *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->amount_entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  return gtk_check_button_get_active (self->amount_check) && *stripped == '\0';
+}
+
 static gboolean
 compute_plan (KpRefundDialog  *self,
               KpRefundPlan    *plan,
@@ -214,6 +237,7 @@ update_plan (KpRefundDialog *self)
 {
   g_autoptr (GError) error = NULL;
   KpRefundPlan plan = { 0 };
+  g_autofree char *back = NULL;
 
   if (!self->loaded || !self->refundable)
     return;
@@ -224,11 +248,18 @@ update_plan (KpRefundDialog *self)
       gtk_label_set_text (self->plan_tax_free_label, "—");
       gtk_label_set_text (self->plan_vat_label, "—");
       gtk_label_set_text (self->plan_left_label, "—");
-      if (!self->busy)
+      gtk_widget_set_visible (GTK_WIDGET (self->back_label), FALSE);
+      /* Nothing typed yet is not a mistake: the hint comes if Enter is pressed. */
+      if (!self->busy && !amount_is_empty (self))
         show_error (self, error->message);
+      else if (!self->busy && !self->refused)
+        show_error (self, NULL);
       return;
     }
 
+  back = describe_going_back (plan.amount);
+  gtk_label_set_text (self->back_label, back);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_label), TRUE);
   set_money (self->plan_amount_label, plan.amount);
   set_money (self->plan_tax_free_label, plan.tax_free);
   set_money (self->plan_vat_label, plan.vat);
@@ -380,13 +411,9 @@ populate (KpRefundDialog *self)
                       self->sale->state == KP_SALE_STATE_PARTIALLY_REFUNDED) &&
                      self->left.total > 0;
 
+  /* The amount starts empty: the cashier types what goes back. */
   if (first)
-    {
-      g_autofree char *plain = kp_money_format_plain (self->left.total);
-
-      gtk_editable_set_text (GTK_EDITABLE (self->amount_entry), plain);
-      gtk_check_button_set_active (self->amount_check, TRUE);
-    }
+    gtk_check_button_set_active (self->amount_check, TRUE);
 
   update_sensitivity (self);
   update_plan (self);
@@ -585,6 +612,7 @@ confirm_action (GtkWidget  *widget,
   KpRefundDialog *self = KP_REFUND_DIALOG (widget);
   g_autoptr (GError) error = NULL;
   g_autofree char *amount = NULL;
+  g_autofree char *back = NULL;
   AdwMessageDialog *dialog;
   GtkWidget *grid;
 
@@ -607,9 +635,10 @@ confirm_action (GtkWidget  *widget,
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), NULL, NULL));
   /* Translators: %s is the amount to refund */
   adw_message_dialog_format_heading (dialog, _("Refund %s?"), amount);
-  /* Translators: %s is the order number */
-  adw_message_dialog_format_body (dialog, _("Order %s. KakaoPay returns this to the "
-                                            "customer; it cannot be undone."),
+  back = describe_going_back (self->pending.amount);
+  /* Translators: first what goes back to the customer (a sentence), then the order
+   * number */
+  adw_message_dialog_format_body (dialog, _("%s Order %s. This cannot be undone."), back,
                                   self->order_id);
 
   grid = gtk_grid_new ();
@@ -626,7 +655,8 @@ confirm_action (GtkWidget  *widget,
                                     "refund", _("_Refund"),
                                     NULL);
   adw_message_dialog_set_response_appearance (dialog, "refund", ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (dialog, "refund");
+  /* Enter out of habit cancels: the refund is chosen deliberately. */
+  adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response_cb), self, 0);
   g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self, G_CONNECT_SWAPPED);
@@ -698,6 +728,7 @@ kp_refund_dialog_class_init (KpRefundDialogClass *klass)
                                                "/io/github/kppos/KakaoPayPos/kp-refund-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, KpRefundDialog, amount_check);
   gtk_widget_class_bind_template_child (widget_class, KpRefundDialog, amount_entry);
+  gtk_widget_class_bind_template_child (widget_class, KpRefundDialog, back_label);
   gtk_widget_class_bind_template_child (widget_class, KpRefundDialog, busy_box);
   gtk_widget_class_bind_template_child (widget_class, KpRefundDialog, busy_label);
   gtk_widget_class_bind_template_child (widget_class, KpRefundDialog, busy_spinner);

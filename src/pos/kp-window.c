@@ -29,6 +29,11 @@
 /* A ready answered within this shows no spinner at all. */
 #define CHARGE_SPINNER_DELAY_MS 300
 
+/* For this long after the QR appears, and while KakaoPay says nobody has opened the
+ * payment yet, the customer cannot have paid: Escape cancels at once. Later, the status
+ * poller may simply not have heard of the customer yet, so the cashier confirms. */
+#define CANCEL_GRACE_US (5 * G_USEC_PER_SEC)
+
 struct _KpWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -36,8 +41,8 @@ struct _KpWindow
   /* Template children */
   GtkButton            *add_button;
   GtkLabel             *countdown_label;
-  GtkButton            *cancel_button;
   GtkButton            *charge_button;
+  GtkBox               *checkout_box;
   GtkLabel             *charge_label;
   GtkSpinner           *charge_spinner;
   GtkLabel             *checkout_amount_label;
@@ -86,8 +91,11 @@ struct _KpWindow
   gboolean              qr_paint_pending;
   char                 *done_order_id;
   char                 *done_details;
+  gint64                qr_shown_us;        /* monotonic; 0 while no QR is shown */
+  KpStatus              payment_status;     /* the last one KakaoPay reported */
 
   /* Borrowed */
+  AdwMessageDialog     *cancel_dialog;      /* weak: the confirmation, while it is open */
   KpHistoryView        *history_view;       /* history_page's, once it is first shown */
   KpApplication        *application;
   KpCheckout           *checkout;
@@ -702,14 +710,94 @@ charge_action (GtkWidget  *widget,
 }
 
 static void
+abort_payment (KpWindow *self)
+{
+  if (self->checkout != NULL && kp_checkout_abort (self->checkout))
+    gtk_label_set_text (self->status_label, _("Cancelling…"));
+}
+
+/* Whether the customer may have started paying: the QR has been up past the grace
+ * period, or KakaoPay already reported the customer at work. */
+static gboolean
+customer_may_be_paying (KpWindow *self)
+{
+  if (self->qr_shown_us == 0)
+    return FALSE;
+  return self->payment_status != KP_STATUS_READY ||
+         g_get_monotonic_time () - self->qr_shown_us >= CANCEL_GRACE_US;
+}
+
+static void
+on_cancel_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       KpWindow         *self)
+{
+  if (g_strcmp0 (response, "cancel") == 0)
+    abort_payment (self);
+}
+
+/* Keeping the payment is the default and what Escape does: cancelling takes a
+ * deliberate choice. */
+static void
+ask_cancel_payment (KpWindow *self)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Cancel this payment?"), NULL));
+  /* What really happens: this terminal never sends approve for a cancelled payment, so
+   * KakaoPay does not complete it; the open payment is still watched until it expires. */
+  adw_message_dialog_set_body (dialog,
+                               _("The customer may be paying right now. If they have "
+                                 "already confirmed on their phone, the payment is not "
+                                 "completed and nothing is charged. If KakaoPay reports it "
+                                 "paid after all, you will be told."));
+  adw_message_dialog_add_responses (dialog,
+                                    "keep", _("_Keep Waiting"),
+                                    "cancel", _("_Cancel Payment"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "cancel", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_cancel_response_cb), self, 0);
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self,
+                           G_CONNECT_SWAPPED);
+  self->cancel_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->cancel_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+close_cancel_dialog (KpWindow *self)
+{
+  if (self->cancel_dialog == NULL)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (self->cancel_dialog),
+                                (gpointer *) &self->cancel_dialog);
+  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->cancel_dialog)));
+}
+
+static void
 cancel_payment_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
   KpWindow *self = KP_WINDOW (widget);
 
-  if (self->checkout != NULL && kp_checkout_abort (self->checkout))
-    gtk_label_set_text (self->status_label, _("Cancelling…"));
+  if (self->checkout == NULL)
+    return;
+  if (self->cancel_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->cancel_dialog));
+      return;
+    }
+  if (kp_checkout_get_stage (self->checkout) == KP_CHECKOUT_STAGE_WAITING &&
+      customer_may_be_paying (self))
+    {
+      ask_cancel_payment (self);
+      return;
+    }
+  abort_payment (self);
 }
 
 static void
@@ -799,9 +887,12 @@ on_checkout_ready_cb (KpCheckout          *checkout,
   countdown_cb (self);
   self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
 
+  self->qr_shown_us = g_get_monotonic_time ();
+  self->payment_status = KP_STATUS_READY;
   set_charging (self, FALSE);
   show_page (self, "checkout");
-  gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+  /* Not the Cancel button: Enter out of habit must not end a payment in progress. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->checkout_box));
   self->qr_paint_pending = kp_bench_enabled ();
   kp_bench_mark (KP_BENCH_SHOWN);
 }
@@ -813,6 +904,7 @@ on_checkout_status_changed_cb (KpCheckout *checkout,
 {
   const char *text = status_text (status);
 
+  self->payment_status = status;
   if (text != NULL)
     gtk_label_set_text (self->status_label, text);
 }
@@ -823,7 +915,11 @@ on_checkout_stage_changed_cb (KpCheckout *checkout,
                               KpWindow   *self)
 {
   if (stage == KP_CHECKOUT_STAGE_APPROVING)
-    gtk_label_set_text (self->status_label, _("Customer approved — completing the payment"));
+    {
+      /* Too late to cancel: the customer approved. */
+      close_cancel_dialog (self);
+      gtk_label_set_text (self->status_label, _("Customer approved — completing the payment"));
+    }
   update_actions (self);
 }
 
@@ -908,6 +1004,9 @@ on_checkout_finished_cb (KpCheckout          *checkout,
 {
   g_autofree char *message = NULL;
 
+  /* The payment ended on its own: there is nothing left to confirm. */
+  close_cancel_dialog (self);
+  self->qr_shown_us = 0;
   stop_countdown (self);
   set_charging (self, FALSE);
   kp_qr_paintable_set_text (self->qr, NULL);
@@ -1077,7 +1176,7 @@ focus_sale_page (KpWindow *self)
   if (g_strcmp0 (page, "done") == 0)
     gtk_widget_grab_focus (GTK_WIDGET (self->new_sale_button));
   else if (g_strcmp0 (page, "checkout") == 0)
-    gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
+    gtk_widget_grab_focus (GTK_WIDGET (self->checkout_box));
   else
     focus_item_entry (self);
 }
@@ -1227,6 +1326,7 @@ kp_window_dispose (GObject *object)
   KpWindow *self = KP_WINDOW (object);
 
   stop_countdown (self);
+  close_cancel_dialog (self);
   g_clear_handle_id (&self->charge_spinner_id, g_source_remove);
   if (self->shortcuts_window != NULL)
     {
@@ -1268,11 +1368,11 @@ kp_window_class_init (KpWindowClass *klass)
                                                "/io/github/kppos/KakaoPayPos/kp-window.ui");
   gtk_widget_class_bind_template_child (widget_class, KpWindow, add_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, amount_entry);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_spinner);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_amount_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_box);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_summary_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_amount_label);

@@ -15,11 +15,22 @@ import csv
 import datetime
 import json
 import os
+import re
+import secrets
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+import urllib.parse
+import urllib.request
 
-from kpui import POS, Pos, Tap, customer, start_xvfb, wait_until
-from kpwindows import WindowsMixin, confirm, focus_on_button, open_refund, refund_window
+from kpui import POS, Pos, Tap, customer, http, start_xvfb, wait_until
+from kpwindows import WindowsMixin, focus_on_button, open_refund, refund_window
+
+# The build's kakaopay-sandbox: KP_SANDBOX, or beside KP_POS in the build tree.
+SANDBOX = os.environ.get('KP_SANDBOX') or os.path.join(
+    os.path.dirname(os.path.dirname(POS)), 'sandbox', 'kakaopay-sandbox')
 
 
 class HistoryPos(WindowsMixin, Pos):
@@ -49,6 +60,65 @@ class HistoryPos(WindowsMixin, Pos):
         # No window: nothing but the file.
         assert result.stdout == '', result.stdout
         return path
+
+
+class Sandbox:
+    """A `kakaopay-sandbox --control` process: what KakaoPay was asked, call by call."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix='kp-history-sandbox-')
+        self.key_file = os.path.join(self.dir, 'key')
+        with open(self.key_file, 'w') as f:
+            f.write('DEV' + secrets.token_hex(20).upper()[:37] + '\n')
+        self.proc = subprocess.Popen(
+            [SANDBOX, '--listen', '127.0.0.1:0', '--control', '--key-file', self.key_file,
+             '--log-requests=' + os.path.join(self.dir, 'requests.jsonl')],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        match = re.search(r'listening on (http://\S+)', self.proc.stdout.readline())
+        if match is None:
+            self.close()
+            raise RuntimeError('kakaopay-sandbox did not start')
+        self.url = match.group(1)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+        self.proc.stdout.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def pos_args(self):
+        with socket.socket() as s:
+            s.bind(('127.0.0.1', 0))
+            port = s.getsockname()[1]
+        return ['--api-base', self.url, '--secret-key-file', self.key_file,
+                '--callback-listen', '127.0.0.1:%d' % port]
+
+    def endpoints(self, tid):
+        """The API calls about the payment @tid, oldest first ("ready", "cancel", …)."""
+        with urllib.request.urlopen(self.url + '/_sandbox/requests', timeout=10) as reply:
+            return [r['endpoint'] for r in json.loads(reply.read()) if r['tid'] == tid]
+
+    def status(self, tid):
+        url = self.url + '/_sandbox/status?' + urllib.parse.urlencode({'tid': tid})
+        with urllib.request.urlopen(url, timeout=10) as reply:
+            return json.loads(reply.read())['status']
+
+
+def confirm_refund(pos, expected, then_closes=None):
+    """Enter on the refund form opens the confirmation, showing @expected; its default
+    is Cancel, so Refund is chosen deliberately (Alt+R). With @then_closes, waits for
+    that window to close too (the refund went through)."""
+    pos.key('Return')
+    dialog = pos.wait_window('Refund ₩', role='dialog')
+    for fragment in expected:
+        assert dialog.has_text(fragment), (fragment, dialog.texts())
+    wait_until('focus on Cancel', lambda: focus_on_button(dialog, 'Cancel'))
+    pos.key('alt+r')
+    dialog.wait_closed()
+    if then_closes is not None:
+        then_closes.wait_closed(timeout=30)
+    return dialog
 
 
 def sell(pos, lines, method='MONEY'):
@@ -121,7 +191,7 @@ def test_search_and_refund():
             window.texts()
         pos.type('3000')
         window.wait_text('₩7,500')
-        confirm(pos, ['Refund ₩3,000?', '₩273', '₩7,500', '₩0'], then_closes=window)
+        confirm_refund(pos, ['Refund ₩3,000?', '₩273', '₩7,500', '₩0'], then_closes=window)
 
         after = wait_until('PARTIALLY_REFUNDED', lambda: pos.sale(order)['state'] ==
                            'PARTIALLY_REFUNDED' and pos.sale(order))
@@ -156,7 +226,7 @@ def test_search_and_refund():
         pos.key('alt+r')
         dialog = pos.wait_window('Refund ₩7,500?', role='dialog')
         assert dialog.has_text('₩682'), dialog.texts()
-        pos.key('Return')
+        pos.key('alt+r')
         dialog.wait_closed()
         window.wait_closed(timeout=30)
         done = wait_until('REFUNDED', lambda: pos.sale(order)['state'] == 'REFUNDED' and
@@ -217,7 +287,7 @@ def test_refund_by_items_from_the_sale():
         pos.key('alt+r')
         dialog = pos.wait_window('Refund ₩2,000?', role='dialog')
         assert dialog.has_text('₩5,300'), dialog.texts()
-        pos.key('Return')
+        pos.key('alt+r')
         dialog.wait_closed()
         window.wait_closed(timeout=30)
         refund = wait_until('the refund', lambda: [r for r in pos.refunds(order)
@@ -264,7 +334,7 @@ def test_kakaopay_refuses():
         assert window.has_text('₩3,000 left to refund'), window.texts()
         pos.key('ctrl+a')
         pos.type('1000')
-        confirm(pos, ['Refund ₩1,000?'])
+        confirm_refund(pos, ['Refund ₩1,000?'])
         alert = wait_until('the refusal', window.alert, timeout=30)
         assert 'KakaoPay refused the refund. Nothing was refunded.' in alert, alert
         # The cashier's choice is still there, and the window too.
@@ -281,6 +351,61 @@ def test_kakaopay_refuses():
         assert pos.has_text('Paid'), pos.texts()
     finally:
         pos.cleanup()
+
+
+def test_four_enters_refund_nothing():
+    # Search, Enter (the sale), Enter (Refund…), Enter, Enter: no refund happens.
+    sandbox = Sandbox()
+    pos = None
+    try:
+        pos = HistoryPos(sandbox.pos_args(), sandbox=False)
+        sale = sell(pos, [('Americano', 1, '4,500')])
+        order = sale['partner_order_id']
+        search(pos, order)
+        pos.wait_text('1 sale')
+        window = open_refund(pos, order)
+        # Nothing typed: no amount, nothing said going back.
+        assert window.alert() is None, window.alert()
+        assert not window.has_text('goes back'), window.texts()
+        pos.key('Return')
+        alert = wait_until('what to type', window.alert)
+        assert 'Enter the amount to refund' in alert, alert
+        pos.key('Return')
+        assert window.focused() == ('text', 'Amount to refund'), window.focused()
+        # No confirmation opened: the refund window is the only one with that title.
+        assert not [w for w in pos._windows() if w.get_role_name() == 'dialog'], \
+            [w.get_name() for w in pos._windows()]
+        assert pos.refunds(order) == []
+        after = pos.sale(order)
+        assert after['state'] == 'APPROVED' and after['refunded_amount'] == 0, after
+        assert 'cancel' not in sandbox.endpoints(sale['tid']), sandbox.endpoints(sale['tid'])
+        assert sandbox.status(sale['tid']) == 'SUCCESS_PAYMENT'
+
+        # Typed, then Enter twice: the confirmation says what goes back, and its
+        # default is Cancel.
+        pos.type('4500')
+        window.wait_text('₩4,500 goes back to the customer’s KakaoPay.')
+        pos.key('Return')
+        dialog = pos.wait_window('Refund ₩4,500?', role='dialog')
+        assert dialog.has_text('₩4,500 goes back to the customer’s KakaoPay.'), dialog.texts()
+        wait_until('focus on Cancel', lambda: focus_on_button(dialog, 'Cancel'))
+        pos.key('Return')
+        dialog.wait_closed()
+        assert window.focused() is not None
+        assert pos.refunds(order) == [] and pos.sale(order)['state'] == 'APPROVED'
+        assert 'cancel' not in sandbox.endpoints(sale['tid'])
+
+        # Deliberately: Enter, then Refund (Alt+R).
+        confirm_refund(pos, ['Refund ₩4,500?', '₩4,500 goes back'], then_closes=window)
+        done = wait_until('REFUNDED', lambda: pos.sale(order)['state'] == 'REFUNDED' and
+                          pos.sale(order))
+        assert done['refunded_amount'] == 4500, done
+        assert sandbox.endpoints(sale['tid']).count('cancel') == 1
+        assert sandbox.status(sale['tid']) == 'CANCEL_PAYMENT'
+    finally:
+        if pos is not None:
+            pos.cleanup()
+        sandbox.close()
 
 
 def report_figures(rows):
@@ -305,7 +430,7 @@ def test_day_report():
         pos.key('alt+r')
         window = refund_window(pos)
         pos.type('3000')
-        confirm(pos, ['Refund ₩3,000?'], then_closes=window)
+        confirm_refund(pos, ['Refund ₩3,000?'], then_closes=window)
         wait_until('the refund', lambda: pos.sale(a['partner_order_id'])['refunded_amount'])
 
         # Ctrl+D: the report of the day shown.
@@ -363,7 +488,7 @@ def test_day_report():
         window = refund_window(pos)
         pos.key('ctrl+a')
         pos.type('1000')
-        confirm(pos, ['Refund ₩1,000?'], then_closes=window)
+        confirm_refund(pos, ['Refund ₩1,000?'], then_closes=window)
         wait_until('the late refund', lambda: pos.sale(b['partner_order_id'])['refunded_amount'])
         pos.key('ctrl+d')
         report = pos.wait_window('Day Report', role='frame')
@@ -386,8 +511,11 @@ def test_day_report_unfinished():
         pos.add_line('Cake', 1, '6000')
         pos.wait_text('Charge ₩6,000')
         pos.key('ctrl+Return')
-        pos.qr()
+        url = pos.qr()
         sale = pos.wait_state('AWAITING_CUSTOMER')
+        # The customer opens the payment page: cancelling it now takes a confirmation.
+        assert http(url)[0] == 200
+        pos.wait_text('Customer opened the payment page')
         pos.key('ctrl+d')
         report = pos.wait_window('Day Report', role='frame')
         report.wait_text('Unfinished: not in the figures until KakaoPay answers')
@@ -397,10 +525,13 @@ def test_day_report_unfinished():
         assert texts[texts.index('Sales') + 1] == '0', texts
         rows = read_csv(pos.export_day_report('unfinished.csv'))
         assert [row[1] for row in rows if row[0] == 'unfinished'] == [sale['partner_order_id']]
-        # Back to the payment: Escape closes the report, then cancels the payment.
+        # Back to the payment: Escape closes the report, then asks to cancel the payment.
         pos.key('Escape')
         report.wait_closed()
         pos.key('Escape')
+        dialog = pos.wait_window('Cancel this payment?', role='dialog')
+        pos.key('alt+c')
+        dialog.wait_closed()
         pos.wait_state('ABORTED_BY_CASHIER')
     finally:
         pos.cleanup()
@@ -461,6 +592,7 @@ if __name__ == '__main__':
         test_search_and_refund,
         test_refund_by_items_from_the_sale,
         test_kakaopay_refuses,
+        test_four_enters_refund_nothing,
         test_day_report,
         test_day_report_unfinished,
         test_views_and_days,

@@ -16,6 +16,7 @@ import sys
 import urllib.parse
 
 from kpui import Pos, Tap, customer, http, start_xvfb, wait_until
+from kpwindows import WindowsMixin
 
 CSV_HEADER = ['partner_order_id', 'tid', 'aid', 'state', 'item_name', 'quantity',
               'total_amount', 'tax_free_amount', 'vat_amount', 'payment_method_type',
@@ -323,6 +324,89 @@ def test_korean():
         pos.cleanup()
 
 
+class DialogPos(WindowsMixin, Pos):
+    """Pos, reading the program's dialogs too."""
+
+
+def customer_opens(pos, url):
+    """The customer's phone opens the payment page; the terminal hears of it from
+    KakaoPay's status."""
+    status, _, _ = http(url)
+    assert status == 200, status
+    pos.wait_text('Customer opened the payment page')
+
+
+def focused_button(window):
+    focus = window.focused()
+    return focus[1] if focus is not None and focus[0] == 'push button' else None
+
+
+def test_paying_page_ignores_enter():
+    # Enter and Space out of habit on the QR page: the payment goes on.
+    pos = DialogPos()
+    try:
+        ring_up(pos)
+        url, sale = charge(pos)
+        order = sale['partner_order_id']
+        focus = pos.focused()
+        assert focus is not None and 'Cancel' not in focus[1], focus
+        pos.key('Return', 'space', 'KP_Enter', 'Return')
+        # The customer opens the page after the keys: the status proves they were read.
+        customer_opens(pos, url)
+        assert pos.has_text('Scan with your phone'), pos.texts()
+        assert pos.sales()[-1]['state'] == 'AWAITING_CUSTOMER'
+        assert pos.transitions(order) == ['READY_SENT', 'AWAITING_CUSTOMER']
+        # Still payable: the customer pays, and only then does Enter start the next sale.
+        customer(url, 'pay')
+        pos.wait_text('Payment Approved')
+        pos.wait_state('APPROVED')
+        pos.key('Return')
+        pos.wait_text('Charge ₩0')
+    finally:
+        pos.cleanup()
+
+
+def test_cancel_once_customer_is_paying():
+    # Once KakaoPay says the customer is at work, Escape asks first; keeping is the
+    # default, and cancelling is a deliberate choice.
+    pos = DialogPos()
+    try:
+        ring_up(pos)
+        url, sale = charge(pos)
+        order = sale['partner_order_id']
+        customer_opens(pos, url)
+
+        pos.key('Escape')
+        dialog = pos.wait_window('Cancel this payment?', role='dialog')
+        assert dialog.has_text('nothing is charged'), dialog.texts()
+        wait_until('focus on Keep Waiting',
+                   lambda: (focused_button(dialog) or '').endswith('Keep Waiting'))
+        pos.key('Return')
+        dialog.wait_closed()
+        assert pos.sales()[-1]['state'] == 'AWAITING_CUSTOMER'
+
+        # Escape twice: the question, then Escape keeps the payment too.
+        pos.key('Escape')
+        dialog = pos.wait_window('Cancel this payment?', role='dialog')
+        pos.key('Escape')
+        dialog.wait_closed()
+        assert pos.has_text('Scan with your phone'), pos.texts()
+        assert pos.transitions(order) == ['READY_SENT', 'AWAITING_CUSTOMER']
+
+        # The button, reached with Tab, asks the same; Cancel Payment (Alt+C) cancels.
+        wait_until('the Cancel button', lambda: pos.key('Tab') or
+                   (focused_button(pos) or '').startswith('Cancel Payment'), timeout=10)
+        pos.key('Return')
+        dialog = pos.wait_window('Cancel this payment?', role='dialog')
+        pos.key('alt+c')
+        dialog.wait_closed()
+        pos.wait_text('Payment cancelled at the counter')
+        pos.wait_state('ABORTED_BY_CASHIER')
+        assert pos.has_text('Charge ₩10,500')
+    finally:
+        pos.cleanup()
+
+
 if __name__ == '__main__':
     xvfb = start_xvfb()
     status = Tap([
@@ -338,6 +422,8 @@ if __name__ == '__main__':
         test_bad_input_refused,
         test_edit_and_remove_lines,
         test_korean,
+        test_paying_page_ignores_enter,
+        test_cancel_once_customer_is_paying,
     ]).run(sys.argv[1] if len(sys.argv) > 1 else None)
     xvfb.terminate()
     xvfb.wait()
