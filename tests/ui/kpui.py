@@ -81,8 +81,17 @@ def session():
     run: the environment is FIXED_ENV, directories in a new temporary directory and
     PASSED_ON, on a private session bus (so the accessibility bus and the keyring that
     bus starts get that environment too). Removes the directory afterwards and exits
-    with the script's status."""
+    with the script's status.
+
+    The session bus's services (the accessibility registry) print to their standard
+    output: the script's results (TAP) reach the caller's on a descriptor of their
+    own, the bus's output goes to the standard error."""
     if os.environ.get('KP_UI_SESSION') == '1':
+        tap = os.environ.pop('KP_UI_TAP_FD', None)
+        if tap is not None:
+            sys.stdout.flush()
+            os.dup2(int(tap), 1)
+            os.close(int(tap))
         return
     for name in ('KP_POS', 'KP_SCHEMAS'):
         if name not in os.environ:
@@ -93,10 +102,13 @@ def session():
     env.update({name: os.environ[name] for name in PASSED_ON if name in os.environ})
     env['GSETTINGS_SCHEMA_DIR'] = os.environ['KP_SCHEMAS']
     env['KP_UI_SESSION'] = '1'
+    sys.stdout.flush()
+    tap = os.dup(1)
+    env['KP_UI_TAP_FD'] = str(tap)
     try:
         status = subprocess.run(['dbus-run-session', '--', sys.executable,
                                  os.path.abspath(sys.argv[0])] + sys.argv[1:],
-                                env=env, cwd=root).returncode
+                                env=env, cwd=root, stdout=sys.stderr, pass_fds=(tap,)).returncode
     finally:
         shutil.rmtree(root, ignore_errors=True)
     sys.exit(status)
@@ -148,11 +160,8 @@ def wait_until(what, predicate, timeout=PATIENCE, step=0.1):
 # -- AT-SPI: the focus --
 
 def same(a, b):
-    try:
-        return a is not None and b is not None and a.path == b.path and \
-            a.get_process_id() == b.get_process_id()
-    except GLib.Error:
-        return False
+    # GTK names its accessibles by random UUIDs: the path alone tells them apart.
+    return a is not None and b is not None and a.path == b.path
 
 
 def within(acc, ancestor):
@@ -250,11 +259,17 @@ def first_focused(window):
 
 def focused_in(window):
     """The widget of @window that has the FOCUSED state, or None: the one the focus
-    events name if it still has it (a few calls), else found in the window's tree."""
+    events name if it still has it (a few calls), None if they name the text of an
+    entry row (no widget has the state then), else the one found in the window's
+    tree."""
     current = focus_watch().current
-    if current is not None and states(current).contains(Atspi.StateType.FOCUSED) and \
-            within(current, window):
-        return current
+    if current is not None and within(current, window):
+        held = states(current)
+        if held.contains(Atspi.StateType.FOCUSED):
+            return current
+        if not held.contains(Atspi.StateType.FOCUSABLE):
+            # The text of an entry row, which no state shows.
+            return None
     return first_focused(window)
 
 

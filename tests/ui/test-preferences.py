@@ -24,7 +24,7 @@ import warnings
 import gi
 
 import kpui
-from kpui import (PATIENCE, Pos, child_env, customer, focus_in, focus_watch, run,
+from kpui import (PATIENCE, Focus, Pos, child_env, customer, focus_in, focus_watch, run,
                   wait_until)
 from kpwindows import WindowsMixin, button
 
@@ -233,14 +233,23 @@ class Prefs:
         holder = kpui.focused_in(self.win.acc)
         return holder if holder is not None else focus_watch().current
 
-    def on(self, acc, what):
-        return focus_in(self.win.acc, acc, what)
+    def on_text(self, row, what):
+        """The focus is in the text of the entry row @row: GTK 4.8 reports it only by
+        the focus events (see kpui.FocusWatch), and no widget of the window has the
+        FOCUSED state (the row's own buttons do when they have the focus)."""
+        inside = focus_in(self.win.acc, row, what)
+        return Focus(what, lambda: inside() and kpui.focused_in(self.win.acc) is None)
 
-    def focus(self, acc, what):
-        """Moves the keyboard focus to @acc with Tab (or Shift+Tab, whichever way it
-        lies in the window), one press at a time, each time waiting for the focus to
-        move."""
-        target = self.on(acc, what)
+    def on(self, acc, what):
+        """The focus is on @acc itself."""
+        return Focus(what, lambda: self.win.active() and
+                     kpui.same(kpui.focused_in(self.win.acc), acc))
+
+    def focus(self, acc, target):
+        """Moves the keyboard focus to @acc, until @target (a Focus) holds, with Tab
+        (or Shift+Tab, whichever way @acc lies in the window), one press at a time,
+        each time waiting for the focus to move."""
+        what = target.what
         order = [a for r, n, f, a in self.win.widgets()]
 
         def position(widget):
@@ -264,17 +273,23 @@ class Prefs:
 
     def fill(self, title, text, apply=True):
         """Types into the entry row @title (replacing what is there) and applies it."""
-        row = self.focus(self.find('text', title), 'the field “%s”' % title)
+        acc = self.find('text', title)
+        row = self.focus(acc, self.on_text(acc, 'the text of the field “%s”' % title))
         self.pos.key('ctrl+a', 'BackSpace', to=row)
         if text:
             self.pos.type(text, into=row)
-        wait_until('“%s” typed' % title, lambda: self.text_of(title) == text)
+        try:
+            wait_until('“%s” typed' % title, lambda: self.text_of(title) == text)
+        except AssertionError as error:
+            raise AssertionError('%s: it reads “%s” (the focus is on %s)' % (
+                error, self.text_of(title), kpui.describe(self.focused_widget())))
         if apply:
             self.pos.key('Return', to=row)
 
     def expand(self, title):
         """Opens the expander row @title (Enter on it)."""
-        row = self.focus(self.find('list item', title), 'the expander “%s”' % title)
+        acc = self.find('list item', title)
+        row = self.focus(acc, self.on(acc, 'the expander “%s”' % title))
         self.pos.key('Return', to=row)
 
     def text_of(self, title):
@@ -296,7 +311,7 @@ class Prefs:
     def has_text(self, fragment):
         return self.win.has_text(fragment)
 
-    def wait_text(self, fragment, timeout=20.0):
+    def wait_text(self, fragment, timeout=PATIENCE):
         return self.win.wait_text(fragment, timeout)
 
 
@@ -403,7 +418,7 @@ def test_account_and_real_payments():
 
         # Leaving test mode asks first; staying is the default.
         prefs.toggle('Test mode')
-        dialog = pos.wait_window('', role='dialog')
+        dialog = pos.wait_window('', role='dialog', active=False)
         dialog.wait_text('Take Real Payments?')
         assert dialog.has_text('real money'), dialog.texts()
         assert pos.setting('test-mode') is None
@@ -449,7 +464,7 @@ def leave_test_mode(pos):
     prefs.page('KakaoPay')
     prefs.wait_text('Stored')
     prefs.toggle('Test mode')
-    dialog = pos.wait_window('', role='dialog')
+    dialog = pos.wait_window('', role='dialog', active=False)
     dialog.wait_text('Take Real Payments?')
     buttons = [acc for role, name, focused, acc in dialog.widgets()
                if role == 'push button' and name.endswith('Take Real Payments')]
