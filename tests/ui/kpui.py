@@ -281,7 +281,14 @@ def role_and_name(acc):
 
 
 def window_active(window):
-    return states(window).contains(Atspi.StateType.ACTIVE)
+    """Whether @window has the keyboard. GTK 4.8 gives only plain windows (frames) the
+    ACTIVE state: a dialog has the keyboard when one of its widgets has the focus."""
+    if states(window).contains(Atspi.StateType.ACTIVE):
+        return True
+    try:
+        return window.get_role_name() == 'dialog' and first_focused(window) is not None
+    except (GLib.Error, AttributeError):
+        return False
 
 
 def focus_in(window, target, what):

@@ -127,7 +127,18 @@ class WindowsMixin:
                 except GLib.Error:
                     pass
             return None
-        return wait_until('the window “%s”' % title, find, timeout)
+        try:
+            return wait_until('the window “%s”' % title, find, timeout)
+        except AssertionError as error:
+            seen = []
+            for window in self._windows():
+                try:
+                    seen.append('%s “%s” (%s)' % (
+                        window.get_role_name(), window.get_name(),
+                        ', '.join(s.value_nick for s in window.get_state_set().get_states())))
+                except GLib.Error:
+                    pass
+            raise AssertionError('%s; the windows: %s' % (error, '; '.join(seen)))
 
     def query(self, sql, *args):
         db = sqlite3.connect('file:%s?mode=ro' % self.journal, uri=True)
