@@ -421,7 +421,7 @@ class Pos:
     def _started(self):
         self.frame = wait_until('the window', self._find_frame)
         # The journal opens asynchronously; the Charge button shows a total once ready.
-        wait_until('the cart', lambda: self.has_text(self._('Charge')))
+        wait_until('the cart', lambda: self.has_text(self._('Charge %s') % ''))
 
     def _(self, text):
         """@text as the program shows it in its language."""
