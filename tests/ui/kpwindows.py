@@ -7,7 +7,7 @@ import sqlite3
 
 import gi
 
-from kpui import wait_until
+from kpui import PATIENCE, Focus, focused_in, role_and_name, wait_until, window_active
 
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
@@ -33,9 +33,28 @@ class Window:
     def has_text(self, fragment):
         return any(fragment in t for t in self.texts())
 
-    def wait_text(self, fragment, timeout=20.0):
+    def wait_text(self, fragment, timeout=PATIENCE):
         return wait_until('“%s” in “%s”' % (fragment, self.title),
                           lambda: self.has_text(fragment), timeout)
+
+    def active(self):
+        return window_active(self.acc)
+
+    def whole(self):
+        """The window has the keyboard (for its shortcuts and default button)."""
+        return Focus('the window “%s”' % self.title, self.active)
+
+    def field(self, role, name):
+        """The focus is on this window's widget @role named @name."""
+        return Focus('%s “%s” in “%s”' % (role, name, self.title),
+                     lambda: self.focused() == (role, name))
+
+    def default_button(self):
+        """The window has the keyboard on one of its buttons (Enter presses it)."""
+        def check():
+            holder = focused_in(self.acc) if self.active() else None
+            return holder is not None and holder.get_role_name() == 'push button'
+        return Focus('a button of “%s”' % self.title, check)
 
     def alert(self):
         for role, name, focused, acc in self.widgets():
@@ -44,10 +63,7 @@ class Window:
         return None
 
     def focused(self):
-        for role, name, focused, acc in self.widgets():
-            if focused:
-                return role, name
-        return None
+        return role_and_name(focused_in(self.acc))
 
     def closed(self):
         try:
@@ -55,7 +71,7 @@ class Window:
         except GLib.Error:
             return True
 
-    def wait_closed(self, timeout=20.0):
+    def wait_closed(self, timeout=PATIENCE):
         return wait_until('“%s” to close' % self.title, self.closed, timeout)
 
 
@@ -97,19 +113,56 @@ class WindowsMixin:
             pass
         return out
 
-    def wait_window(self, title, role=None, timeout=20.0):
-        """Waits for a window whose title starts with @title to open."""
-        def find():
+    def find_window(self, title, role=None, active=True):
+        """The open window whose title starts with @title (with @active: that has the
+        keyboard), or None."""
+        for window in self._windows():
+            try:
+                if ((window.get_name() or '').startswith(title) and
+                        (role is None or window.get_role_name() == role) and
+                        window.get_state_set().contains(Atspi.StateType.VISIBLE) and
+                        (not active or window_active(window))):
+                    return Window(self, window)
+            except GLib.Error:
+                pass
+        return None
+
+    def wait_window(self, title, role=None, timeout=PATIENCE, active=True):
+        """Waits for a window whose title starts with @title to open (and, with
+        @active, to have the keyboard)."""
+        try:
+            return wait_until('the window “%s”' % title,
+                              lambda: self.find_window(title, role, active), timeout)
+        except AssertionError as error:
+            seen = []
             for window in self._windows():
                 try:
-                    if ((window.get_name() or '').startswith(title) and
-                            (role is None or window.get_role_name() == role) and
-                            window.get_state_set().contains(Atspi.StateType.VISIBLE)):
-                        return Window(self, window)
+                    seen.append('%s “%s” (%s)' % (
+                        window.get_role_name(), window.get_name(),
+                        ', '.join(s.value_nick for s in window.get_state_set().get_states())))
                 except GLib.Error:
                     pass
-            return None
-        return wait_until('the window “%s”' % title, find, timeout)
+            raise AssertionError('%s; the windows: %s' % (error, '; '.join(seen)))
+
+    def cancel_payment(self):
+        """Escape on the paying page, as the cashier presses it. While nobody can have
+        paid yet (status READY, the QR up for a few seconds) it cancels at once; later it
+        asks first, and the cashier chooses Cancel Payment. Which one comes depends on
+        how fast the machine got here, so either is taken; the payment ends cancelled."""
+        order = self.sales()[-1]['partner_order_id']
+
+        def cancelled():
+            rows = self.query('SELECT state FROM sales WHERE partner_order_id = ?', order)
+            return rows and rows[0]['state'] == 'ABORTED_BY_CASHIER'
+
+        self.key('Escape', to=self.window_focus())
+        outcome = wait_until('the payment cancelled, or the question first',
+                             lambda: ('cancelled' if cancelled() else
+                                      self.find_window('Cancel this payment?', 'dialog')))
+        if outcome != 'cancelled':
+            self.key('alt+c', to=outcome.default_button())
+            outcome.wait_closed()
+        return order
 
     def query(self, sql, *args):
         db = sqlite3.connect('file:%s?mode=ro' % self.journal, uri=True)
@@ -130,14 +183,25 @@ def focus_on_button(pos, label):
     return focus is not None and focus[0] == 'push button' and focus[1].endswith(label)
 
 
+def button(pos, label):
+    """The focus is on the main window's button @label."""
+    return Focus('the button “%s”' % label, lambda: focus_on_button(pos, label))
+
+
+def sales_list(pos):
+    """The focus is on a row of the history's sales."""
+    return Focus('a row of the sales', lambda: (pos.focused() or ('', ''))[0] == 'table row')
+
+
 def open_refund(pos, order_id):
-    """In the history showing @order_id: Enter on its row, Enter on "Refund…"."""
-    pos.key('Return')
-    wait_until('focus on the sales', lambda: (pos.focused() or ('', ''))[0] == 'table row')
+    """In the history showing @order_id (the focus in the search): Enter on its row,
+    Enter on "Refund…"."""
+    pos.key('Return', to=pos.field('Search sales', 'entry'))
+    wait_until('focus on the sales', sales_list(pos))
     pos.wait_text('Order ' + order_id)
-    pos.key('Return')
-    wait_until('focus on Refund…', lambda: focus_on_button(pos, 'Refund…'))
-    pos.key('Return')
+    pos.key('Return', to=sales_list(pos))
+    wait_until('focus on Refund…', button(pos, 'Refund…'))
+    pos.key('Return', to=button(pos, 'Refund…'))
     return refund_window(pos)
 
 
@@ -145,19 +209,26 @@ def refund_window(pos):
     """The refund window, opened: its figures read, the focus in the amount."""
     window = pos.wait_window('Refund', role='frame')
     window.wait_text('left to refund (')
-    wait_until('focus on the amount', lambda: window.focused() == ('text', 'Amount to refund'))
+    wait_until('focus on the amount', amount(window))
     return window
 
 
-def confirm(pos, expected, then_closes=None):
-    """Enter on the refund form: the confirmation shows exactly @expected; Enter.
+def amount(window):
+    """The focus is in the refund window's amount."""
+    return window.field('text', 'Amount to refund')
+
+
+def confirm(pos, expected, then_closes=None, window=None):
+    """Enter in the refund window's amount (@window, or the refund window open): the
+    confirmation shows exactly @expected; Refund chosen (Alt+R: its default is Cancel).
     With @then_closes, waits for that window to close too (the refund went through)."""
-    pos.key('Return')
+    window = window or then_closes or pos.wait_window('Refund', role='frame')
+    pos.key('Return', to=amount(window))
     dialog = pos.wait_window('', role='dialog')
     for fragment in expected:
         assert dialog.has_text(fragment), (fragment, dialog.texts())
-    pos.key('Return')
+    pos.key('alt+r', to=dialog.default_button())
     dialog.wait_closed()
     if then_closes is not None:
-        then_closes.wait_closed(timeout=30)
+        then_closes.wait_closed()
     return dialog.title

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # test-desktop.py: the About window, opened from the primary menu, under Xvfb.
 #
-# Run it inside dbus-run-session (AT-SPI needs a session bus); it starts its own Xvfb.
+# It runs itself in a clean session of its own (kpui.session: a private session bus
+# for AT-SPI, a temporary home) and starts its own Xvfb.
 # The case starts kakaopay-pos, opens the primary menu and its About item through
 # AT-SPI, and reads the About window: the name, the version the program reports with
 # --version, the developer, the website and the issue page; Escape closes it.
@@ -9,13 +10,13 @@
 # Copyright 2026 The KakaoPay POS authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-import subprocess
 import sys
 import warnings
 
 import gi
 
-from kpui import POS, Pos, Tap, start_xvfb, wait_until
+import kpui
+from kpui import PATIENCE, POS, Focus, Pos, run, wait_until, window_active
 
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi  # noqa: E402
@@ -58,22 +59,23 @@ def top_levels(pos):
     return [app.get_child_at_index(i) for i in range(app.get_child_count())]
 
 
-def about_window(pos):
+def about_window(pos, accessible=False):
+    """The About window's widgets (or, with @accessible, the window), or None."""
     for window in top_levels(pos):
         if window is None or window.get_name() == pos.frame.get_name():
             continue
         widgets = []
         walk(window, widgets)
         if widgets:
-            return widgets
+            return window if accessible else widgets
     return None
 
 
 def test_about():
     pos = Pos()
     try:
-        version = subprocess.run([POS, '--version'], env=pos.env, capture_output=True,
-                                 text=True, check=True, timeout=30).stdout.split()[-1]
+        version = run([POS, '--version'], env=pos.env, capture_output=True,
+                      text=True, check=True, timeout=PATIENCE).stdout.split()[-1]
         widgets = []
         walk(pos.frame, widgets)
         menu = [acc for role, name, description, acc in widgets
@@ -99,15 +101,12 @@ def test_about():
                          'Report an Issue'):
             assert any(expected in text for text in texts), (expected, texts)
 
-        pos.key('Escape')
+        pos.key('Escape', to=Focus('the About window', lambda: window_active(
+            about_window(pos, accessible=True))))
         wait_until('the About window to close', lambda: about_window(pos) is None)
     finally:
         pos.cleanup()
 
 
 if __name__ == '__main__':
-    xvfb = start_xvfb()
-    status = Tap([test_about]).run(sys.argv[1] if len(sys.argv) > 1 else None)
-    xvfb.terminate()
-    xvfb.wait()
-    sys.exit(status)
+    sys.exit(kpui.main([test_about], sys.argv))

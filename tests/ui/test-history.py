@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # test-history.py: the history, refunds and the day report, end to end, under Xvfb.
 #
-# Run it inside dbus-run-session (AT-SPI needs a session bus); it starts its own Xvfb.
+# It runs itself in a clean session of its own (kpui.session: a private session bus
+# for AT-SPI, a temporary home) and starts its own Xvfb.
 # Each case starts kakaopay-pos on its embedded sandbox with a fresh journal, makes
 # sales like a cashier (xdotool) with the customer's phone played over HTTP, then
 # works in the history (search, detail, refunds) and the day report with the keyboard,
@@ -25,8 +26,10 @@ import tempfile
 import urllib.parse
 import urllib.request
 
-from kpui import POS, Pos, Tap, customer, http, start_xvfb, wait_until
-from kpwindows import WindowsMixin, focus_on_button, open_refund, refund_window
+import kpui
+from kpui import POS, PATIENCE, Pos, customer, no_display, run, wait_until
+from kpui import Focus, child_env, http
+from kpwindows import WindowsMixin, amount, button, confirm, open_refund, refund_window
 
 # The build's kakaopay-sandbox: KP_SANDBOX, or beside KP_POS in the build tree.
 SANDBOX = os.environ.get('KP_SANDBOX') or os.path.join(
@@ -51,11 +54,9 @@ class HistoryPos(WindowsMixin, Pos):
 
     def export_day_report(self, name, display=False):
         path = os.path.join(self.dir, name)
-        env = dict(self.env)
-        if not display:
-            env = {k: v for k, v in env.items() if k not in ('DISPLAY', 'WAYLAND_DISPLAY')}
-        result = subprocess.run([POS, '--journal', self.journal, '--export-day-report', path],
-                                env=env, capture_output=True, text=True, timeout=60)
+        env = self.env if display else no_display(self.env)
+        result = run([POS, '--journal', self.journal, '--export-day-report', path],
+                     env=env, capture_output=True, text=True, timeout=PATIENCE)
         assert result.returncode == 0, (result.returncode, result.stderr)
         # No window: nothing but the file.
         assert result.stdout == '', result.stdout
@@ -73,7 +74,7 @@ class Sandbox:
         self.proc = subprocess.Popen(
             [SANDBOX, '--listen', '127.0.0.1:0', '--control', '--key-file', self.key_file,
              '--log-requests=' + os.path.join(self.dir, 'requests.jsonl')],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=child_env())
         match = re.search(r'listening on (http://\S+)', self.proc.stdout.readline())
         if match is None:
             self.close()
@@ -105,22 +106,6 @@ class Sandbox:
             return json.loads(reply.read())['status']
 
 
-def confirm_refund(pos, expected, then_closes=None):
-    """Enter on the refund form opens the confirmation, showing @expected; its default
-    is Cancel, so Refund is chosen deliberately (Alt+R). With @then_closes, waits for
-    that window to close too (the refund went through)."""
-    pos.key('Return')
-    dialog = pos.wait_window('Refund ₩', role='dialog')
-    for fragment in expected:
-        assert dialog.has_text(fragment), (fragment, dialog.texts())
-    wait_until('focus on Cancel', lambda: focus_on_button(dialog, 'Cancel'))
-    pos.key('alt+r')
-    dialog.wait_closed()
-    if then_closes is not None:
-        then_closes.wait_closed(timeout=30)
-    return dialog
-
-
 def sell(pos, lines, method='MONEY'):
     """Rings up @lines (name, quantity, price) and charges; the customer pays. Back at
     an empty cart; returns the sale as journaled."""
@@ -128,23 +113,25 @@ def sell(pos, lines, method='MONEY'):
         pos.add_line(name, quantity, price)
     wait_until('the lines', lambda: pos.has_text(lines[-1][0]))
     before = len(pos.sales())
-    pos.key('ctrl+Return')
+    pos.key('ctrl+Return', to=pos.window_focus())
     url = pos.qr()
     customer(url, 'pay', method)
     pos.wait_text('Payment Approved')
     sale = wait_until('the approved sale', lambda: len(pos.sales()) > before and
                       pos.sales()[-1]['state'] == 'APPROVED' and pos.sales()[-1])
-    pos.key('Return')
+    wait_until('focus on New Sale', button(pos, 'New Sale (Enter)'))
+    pos.key('Return', to=button(pos, 'New Sale (Enter)'))
     pos.wait_text('Charge ₩0')
     return sale
 
 
 def search(pos, text):
     """Ctrl+F from anywhere: the history's search, typed over."""
-    pos.key('ctrl+f')
-    wait_until('focus on the search', lambda: pos.focused() == ('entry', 'Search sales'))
-    pos.key('ctrl+a', 'BackSpace')
-    pos.type(text)
+    pos.key('ctrl+f', to=pos.window_focus())
+    entry = pos.field('Search sales', 'entry')
+    wait_until('focus on the search', entry)
+    pos.key('ctrl+a', 'BackSpace', to=entry)
+    pos.type(text, into=entry)
 
 
 LATTE_COOKIE = [('Americano', 2, '4,500'), ('Cookie', 1, '1500')]   # ₩10,500, VAT 955
@@ -158,7 +145,7 @@ def test_search_and_refund():
         order = sale['partner_order_id']
 
         # Ctrl+H: today's sales, newest first.
-        pos.key('ctrl+h')
+        pos.key('ctrl+h', to=pos.window_focus())
         pos.wait_text('2 sales')
         texts = pos.texts()
         assert texts.index(bagel['partner_order_id']) < texts.index(order), texts
@@ -189,9 +176,9 @@ def test_search_and_refund():
         window = open_refund(pos, order)
         assert window.has_text('₩10,500 left to refund (₩0 tax free, ₩955 VAT)'), \
             window.texts()
-        pos.type('3000')
+        pos.type('3000', into=amount(window))
         window.wait_text('₩7,500')
-        confirm_refund(pos, ['Refund ₩3,000?', '₩273', '₩7,500', '₩0'], then_closes=window)
+        confirm(pos, ['Refund ₩3,000?', '₩273', '₩7,500', '₩0'], then_closes=window)
 
         after = wait_until('PARTIALLY_REFUNDED', lambda: pos.sale(order)['state'] ==
                            'PARTIALLY_REFUNDED' and pos.sale(order))
@@ -209,26 +196,26 @@ def test_search_and_refund():
         assert 'Partly refunded' in pos.texts(), 'the row shows the refund'
 
         # More than is left: refused before anything is sent, the form stays.
-        pos.key('alt+r')
+        pos.key('alt+r', to=pos.window_focus())
         window = refund_window(pos)
         assert window.has_text('₩7,500 left to refund (₩0 tax free, ₩682 VAT)'), \
             window.texts()
-        pos.type('8000')
-        pos.key('Return')
+        pos.type('8000', into=amount(window))
+        pos.key('Return', to=amount(window))
         alert = wait_until('the refusal', window.alert)
         assert 'Only ₩7,500 is left to refund' in alert, alert
         assert len(pos.refunds(order)) == 1
         assert pos.sale(order)['refunded_amount'] == 3000
 
         # The rest: Full refund (Alt+F), Refund… (Alt+R), confirmed.
-        pos.key('alt+f')
+        pos.key('alt+f', to=window.whole())
         wait_until('no refusal', lambda: window.alert() is None)
-        pos.key('alt+r')
+        pos.key('alt+r', to=window.whole())
         dialog = pos.wait_window('Refund ₩7,500?', role='dialog')
         assert dialog.has_text('₩682'), dialog.texts()
-        pos.key('alt+r')
+        pos.key('alt+r', to=dialog.default_button())
         dialog.wait_closed()
-        window.wait_closed(timeout=30)
+        window.wait_closed()
         done = wait_until('REFUNDED', lambda: pos.sale(order)['state'] == 'REFUNDED' and
                           pos.sale(order))
         assert done['refunded_amount'] == 10500
@@ -242,11 +229,12 @@ def test_search_and_refund():
         assert pos.transitions(order)[-2:] == ['PARTIALLY_REFUNDED', 'REFUNDED']
 
         # Escape clears the search, then goes back to the sale, focus on the item field.
-        pos.key('ctrl+f')
-        pos.key('Escape')
+        pos.key('ctrl+f', to=pos.window_focus())
+        entry = pos.field('Search sales', 'entry')
+        pos.key('Escape', to=entry)
         pos.wait_text('2 sales')
-        pos.key('Escape')
-        wait_until('the item field', lambda: pos.focused() == ('text', 'Item name'))
+        pos.key('Escape', to=entry)
+        wait_until('the item field', pos.field('Item name'))
         assert pos.has_text('Charge ₩0')
     finally:
         pos.cleanup()
@@ -256,17 +244,17 @@ def test_refund_by_items_from_the_sale():
     # Milk is tax free: a refund of one milk is all tax free, without VAT.
     pos = HistoryPos()
     try:
-        pos.type('Milk')
-        pos.key('Tab')
-        pos.type('2')
-        pos.key('Tab')
-        pos.type('2000')
+        pos.type('Milk', into=pos.field('Item name'))
+        pos.key('Tab', to=pos.field('Item name'))
+        pos.type('2', into=pos.field('Quantity'))
+        pos.key('Tab', to=pos.field('Quantity'))
+        pos.type('2000', into=pos.field('Unit price'))
         # Tab to "Tax free", Space ticks it, back to the price, Enter adds the line.
-        pos.key('Tab', 'space', 'shift+Tab', 'Return')
+        pos.key('Tab', 'space', 'shift+Tab', 'Return', to=pos.field('Unit price'))
         pos.wait_text('Charge ₩4,000')
         pos.add_line('Bread', 1, '3300')
         pos.wait_text('Charge ₩7,300')
-        pos.key('ctrl+Return')
+        pos.key('ctrl+Return', to=pos.window_focus())
         customer(pos.qr(), 'pay')
         pos.wait_text('Payment Approved')
         sale = pos.wait_state('APPROVED')
@@ -274,22 +262,23 @@ def test_refund_by_items_from_the_sale():
         order = sale['partner_order_id']
 
         # "Refund…" on the completed sale's page (Alt+R).
-        pos.key('alt+r')
+        pos.key('alt+r', to=pos.window_focus())
         window = refund_window(pos)
         assert window.has_text('₩7,300 left to refund (₩4,000 tax free, ₩300 VAT)'), \
             window.texts()
-        pos.key('alt+i')
-        wait_until('focus on the first item', lambda: window.focused() == ('spin button', 'Milk'))
-        pos.key('ctrl+a')
-        pos.type('1')
-        pos.key('Tab')
+        pos.key('alt+i', to=window.whole())
+        milk = window.field('spin button', 'Milk')
+        wait_until('focus on the first item', milk)
+        pos.key('ctrl+a', to=milk)
+        pos.type('1', into=milk)
+        pos.key('Tab', to=milk)
         window.wait_text('₩5,300')
-        pos.key('alt+r')
+        pos.key('alt+r', to=window.whole())
         dialog = pos.wait_window('Refund ₩2,000?', role='dialog')
         assert dialog.has_text('₩5,300'), dialog.texts()
-        pos.key('alt+r')
+        pos.key('alt+r', to=dialog.default_button())
         dialog.wait_closed()
-        window.wait_closed(timeout=30)
+        window.wait_closed()
         refund = wait_until('the refund', lambda: [r for r in pos.refunds(order)
                                                   if r['state'] == 'REFUNDED'])[0]
         assert refund['cancel_amount'] == 2000 and refund['cancel_tax_free_amount'] == 2000
@@ -298,19 +287,19 @@ def test_refund_by_items_from_the_sale():
         assert pos.sale(order)['state'] == 'PARTIALLY_REFUNDED'
         pos.wait_text('₩2,000 refunded in total.')
         # Back on the completed sale: Enter starts the next one.
-        wait_until('focus on New Sale', lambda: focus_on_button(pos, 'New Sale (Enter)'))
-        pos.key('Return')
+        wait_until('focus on New Sale', button(pos, 'New Sale (Enter)'))
+        pos.key('Return', to=button(pos, 'New Sale (Enter)'))
         pos.wait_text('Charge ₩0')
 
         # By items again: one milk is left to refund, and the bread.
-        pos.key('ctrl+h')
+        pos.key('ctrl+h', to=pos.window_focus())
         pos.wait_text('Order ' + order)
-        pos.key('alt+r')
+        pos.key('alt+r', to=pos.window_focus())
         window = refund_window(pos)
         assert window.has_text('₩5,300 left to refund (₩2,000 tax free, ₩300 VAT)'), \
             window.texts()
         assert window.has_text('2 × ₩2,000, tax free · 1 left to refund'), window.texts()
-        pos.key('Escape')
+        pos.key('Escape', to=window.whole())
         window.wait_closed()
     finally:
         pos.cleanup()
@@ -327,15 +316,15 @@ def test_kakaopay_refuses():
         pos.close()
         pos = HistoryPos(['--journal', journal])
         pos.journal = journal
-        pos.key('ctrl+h')
+        pos.key('ctrl+h', to=pos.window_focus())
         pos.wait_text('Order ' + order)
-        pos.key('alt+r')
+        pos.key('alt+r', to=pos.window_focus())
         window = refund_window(pos)
         assert window.has_text('₩3,000 left to refund'), window.texts()
-        pos.key('ctrl+a')
-        pos.type('1000')
-        confirm_refund(pos, ['Refund ₩1,000?'])
-        alert = wait_until('the refusal', window.alert, timeout=30)
+        pos.key('ctrl+a', to=amount(window))
+        pos.type('1000', into=amount(window))
+        confirm(pos, ['Refund ₩1,000?'], window=window)
+        alert = wait_until('the refusal', window.alert)
         assert 'KakaoPay refused the refund. Nothing was refunded.' in alert, alert
         # The cashier's choice is still there, and the window too.
         assert window.has_text('₩1,000'), window.texts()
@@ -345,7 +334,7 @@ def test_kakaopay_refuses():
         assert refunds[0]['detail'], refunds
         after = pos.sale(order)
         assert after['state'] == 'APPROVED' and after['refunded_amount'] == 0, after
-        pos.key('Escape')
+        pos.key('Escape', to=window.whole())
         window.wait_closed()
         pos.wait_text('₩1,000 · Refused')
         assert pos.has_text('Paid'), pos.texts()
@@ -367,11 +356,11 @@ def test_four_enters_refund_nothing():
         # Nothing typed: no amount, nothing said going back.
         assert window.alert() is None, window.alert()
         assert not window.has_text('goes back'), window.texts()
-        pos.key('Return')
+        pos.key('Return', to=amount(window))
         alert = wait_until('what to type', window.alert)
         assert 'Enter the amount to refund' in alert, alert
-        pos.key('Return')
-        assert window.focused() == ('text', 'Amount to refund'), window.focused()
+        pos.key('Return', to=amount(window))
+        wait_until('the focus still in the amount', amount(window))
         # No confirmation opened: the refund window is the only one with that title.
         assert not [w for w in pos._windows() if w.get_role_name() == 'dialog'], \
             [w.get_name() for w in pos._windows()]
@@ -383,20 +372,22 @@ def test_four_enters_refund_nothing():
 
         # Typed, then Enter twice: the confirmation says what goes back, and its
         # default is Cancel.
-        pos.type('4500')
+        pos.type('4500', into=amount(window))
         window.wait_text('₩4,500 goes back to the customer’s KakaoPay.')
-        pos.key('Return')
+        pos.key('Return', to=amount(window))
         dialog = pos.wait_window('Refund ₩4,500?', role='dialog')
         assert dialog.has_text('₩4,500 goes back to the customer’s KakaoPay.'), dialog.texts()
-        wait_until('focus on Cancel', lambda: focus_on_button(dialog, 'Cancel'))
-        pos.key('Return')
+        # GTK 4.8 names a button with a mnemonic "_Cancel Cancel".
+        pos.key('Return', to=Focus('Cancel, the default', lambda: (
+            (dialog.focused() or ('', ''))[0] == 'push button' and
+            dialog.focused()[1].endswith('Cancel'))))
         dialog.wait_closed()
-        assert window.focused() is not None
+        wait_until('the focus back in the amount', amount(window))
         assert pos.refunds(order) == [] and pos.sale(order)['state'] == 'APPROVED'
         assert 'cancel' not in sandbox.endpoints(sale['tid'])
 
         # Deliberately: Enter, then Refund (Alt+R).
-        confirm_refund(pos, ['Refund ₩4,500?', '₩4,500 goes back'], then_closes=window)
+        confirm(pos, ['Refund ₩4,500?', '₩4,500 goes back'], then_closes=window)
         done = wait_until('REFUNDED', lambda: pos.sale(order)['state'] == 'REFUNDED' and
                           pos.sale(order))
         assert done['refunded_amount'] == 4500, done
@@ -424,17 +415,17 @@ def test_day_report():
         b = sell(pos, [('Bagel', 1, '3500')], 'CARD')
 
         # Refund ₩3,000 of the first.
-        pos.key('ctrl+h')
+        pos.key('ctrl+h', to=pos.window_focus())
         search(pos, a['partner_order_id'])
         pos.wait_text('Order ' + a['partner_order_id'])
-        pos.key('alt+r')
+        pos.key('alt+r', to=pos.window_focus())
         window = refund_window(pos)
-        pos.type('3000')
-        confirm_refund(pos, ['Refund ₩3,000?'], then_closes=window)
+        pos.type('3000', into=amount(window))
+        confirm(pos, ['Refund ₩3,000?'], then_closes=window)
         wait_until('the refund', lambda: pos.sale(a['partner_order_id'])['refunded_amount'])
 
         # Ctrl+D: the report of the day shown.
-        pos.key('ctrl+d')
+        pos.key('ctrl+d', to=pos.window_focus())
         report = pos.wait_window('Day Report', role='frame')
         report.wait_text('Not closed')
         texts = report.texts()
@@ -456,21 +447,21 @@ def test_day_report():
         pdf_path = pos.export_day_report('day.pdf', display=True)
         with open(pdf_path, 'rb') as f:
             assert f.read(5) == b'%PDF-'
-        subprocess.run(['pdftoppm', '-png', '-r', '50', '-singlefile', pdf_path,
-                        os.path.join(pos.dir, 'page')], check=True)
-        deviation = subprocess.run(['convert', os.path.join(pos.dir, 'page.png'),
-                                    '-colorspace', 'Gray', '-format', '%[fx:standard_deviation]',
-                                    'info:'], capture_output=True, text=True, check=True)
+        run(['pdftoppm', '-png', '-r', '50', '-singlefile', pdf_path,
+             os.path.join(pos.dir, 'page')], check=True)
+        deviation = run(['convert', os.path.join(pos.dir, 'page.png'),
+                         '-colorspace', 'Gray', '-format', '%[fx:standard_deviation]',
+                         'info:'], capture_output=True, text=True, check=True)
         assert float(deviation.stdout) > 0.02, 'a blank page: ' + deviation.stdout
-        text = subprocess.run(['pdftotext', '-layout', pdf_path, '-'], capture_output=True,
-                              text=True, check=True).stdout
+        text = run(['pdftotext', '-layout', pdf_path, '-'], capture_output=True,
+                   text=True, check=True).stdout
         for fragment in ['Day Report', '₩14,000', '₩3,000', '₩11,000', '₩1,000', 'Card']:
             assert fragment in text, (fragment, text)
 
         # Close Day… (Alt+C): confirmed, then shown closed and verified intact.
-        pos.key('alt+c')
+        pos.key('alt+c', to=report.whole())
         dialog = pos.wait_window('Close the Day', role='dialog')
-        pos.key('Return')
+        pos.key('Return', to=dialog.default_button())
         dialog.wait_closed()
         report.wait_text('by terminal T1')
         report.wait_text('Verified: the closed day is intact.')
@@ -479,18 +470,18 @@ def test_day_report():
         assert not report.has_text('Close Day…')
 
         # A refund after closing is an amendment of the closed day.
-        pos.key('Escape')
+        pos.key('Escape', to=report.whole())
         report.wait_closed()
-        pos.key('ctrl+h')
+        pos.key('ctrl+h', to=pos.window_focus())
         search(pos, b['partner_order_id'])
         pos.wait_text('Order ' + b['partner_order_id'])
-        pos.key('alt+r')
+        pos.key('alt+r', to=pos.window_focus())
         window = refund_window(pos)
-        pos.key('ctrl+a')
-        pos.type('1000')
-        confirm_refund(pos, ['Refund ₩1,000?'], then_closes=window)
+        pos.key('ctrl+a', to=amount(window))
+        pos.type('1000', into=amount(window))
+        confirm(pos, ['Refund ₩1,000?'], then_closes=window)
         wait_until('the late refund', lambda: pos.sale(b['partner_order_id'])['refunded_amount'])
-        pos.key('ctrl+d')
+        pos.key('ctrl+d', to=pos.window_focus())
         report = pos.wait_window('Day Report', role='frame')
         report.wait_text('Changes after closing')
         report.wait_text('by the journal')
@@ -510,13 +501,13 @@ def test_day_report_unfinished():
     try:
         pos.add_line('Cake', 1, '6000')
         pos.wait_text('Charge ₩6,000')
-        pos.key('ctrl+Return')
+        pos.key('ctrl+Return', to=pos.window_focus())
         url = pos.qr()
         sale = pos.wait_state('AWAITING_CUSTOMER')
         # The customer opens the payment page: cancelling it now takes a confirmation.
         assert http(url)[0] == 200
         pos.wait_text('Customer opened the payment page')
-        pos.key('ctrl+d')
+        pos.key('ctrl+d', to=pos.window_focus())
         report = pos.wait_window('Day Report', role='frame')
         report.wait_text('Unfinished: not in the figures until KakaoPay answers')
         assert report.has_text('Order ' + sale['partner_order_id']), report.texts()
@@ -526,11 +517,11 @@ def test_day_report_unfinished():
         rows = read_csv(pos.export_day_report('unfinished.csv'))
         assert [row[1] for row in rows if row[0] == 'unfinished'] == [sale['partner_order_id']]
         # Back to the payment: Escape closes the report, then asks to cancel the payment.
-        pos.key('Escape')
+        pos.key('Escape', to=report.whole())
         report.wait_closed()
-        pos.key('Escape')
+        pos.key('Escape', to=pos.window_focus())
         dialog = pos.wait_window('Cancel this payment?', role='dialog')
-        pos.key('alt+c')
+        pos.key('alt+c', to=dialog.default_button())
         dialog.wait_closed()
         pos.wait_state('ABORTED_BY_CASHIER')
     finally:
@@ -542,19 +533,19 @@ def test_views_and_days():
     try:
         sell(pos, [('Water', 1, '1200')])
         # Alt+2 and Alt+1 switch views; each view gets the focus it needs.
-        pos.key('alt+2')
+        pos.key('alt+2', to=pos.window_focus())
         pos.wait_text('1 sale')
-        assert pos.focused() == ('entry', 'Search sales'), pos.focused()
+        wait_until('focus on the search', pos.field('Search sales', 'entry'))
         assert not pos.has_text('Charge ₩0')
         # Alt+Left: the day before, empty; Alt+Right: today again.
         yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
-        pos.key('alt+Left')
+        pos.key('alt+Left', to=pos.field('Search sales', 'entry'))
         pos.wait_text('No sales on %s.' % yesterday)
-        pos.key('alt+Right')
+        pos.key('alt+Right', to=pos.field('Search sales', 'entry'))
         pos.wait_text('1 sale')
         pos.wait_text('(today)')
-        pos.key('alt+1')
-        wait_until('the item field', lambda: pos.focused() == ('text', 'Item name'))
+        pos.key('alt+1', to=pos.window_focus())
+        wait_until('the item field', pos.field('Item name'))
         assert pos.has_text('Charge ₩0') and not pos.has_text('1 sale')
         # The cashier rings up as before.
         pos.add_line('Soda', 1, '1000')
@@ -573,22 +564,21 @@ def test_day_report_option():
         figures = report_figures(read_csv(pos.export_day_report('empty.csv')))
         assert figures['n_sales'] == '0' and figures['net'] == '0', figures
         # A bad day or file name is refused.
-        env = {k: v for k, v in pos.env.items() if k != 'DISPLAY'}
-        bad = subprocess.run([POS, '--journal', pos.journal, '--day-report', '2026-13-01',
-                              '--export-day-report', os.path.join(pos.dir, 'x.csv')],
-                             env=env, capture_output=True, text=True, timeout=30)
+        env = no_display(pos.env)
+        bad = run([POS, '--journal', pos.journal, '--day-report', '2026-13-01',
+                   '--export-day-report', os.path.join(pos.dir, 'x.csv')],
+                  env=env, capture_output=True, text=True, timeout=PATIENCE)
         assert bad.returncode == 2 and 'YYYY-MM-DD' in bad.stderr, bad
-        bad = subprocess.run([POS, '--journal', pos.journal,
-                              '--export-day-report', os.path.join(pos.dir, 'x.txt')],
-                             env=env, capture_output=True, text=True, timeout=30)
+        bad = run([POS, '--journal', pos.journal,
+                   '--export-day-report', os.path.join(pos.dir, 'x.txt')],
+                  env=env, capture_output=True, text=True, timeout=PATIENCE)
         assert bad.returncode == 2 and '.csv' in bad.stderr, bad
     finally:
         pos.cleanup()
 
 
 if __name__ == '__main__':
-    xvfb = start_xvfb()
-    status = Tap([
+    sys.exit(kpui.main([
         test_search_and_refund,
         test_refund_by_items_from_the_sale,
         test_kakaopay_refuses,
@@ -597,7 +587,4 @@ if __name__ == '__main__':
         test_day_report_unfinished,
         test_views_and_days,
         test_day_report_option,
-    ]).run(sys.argv[1] if len(sys.argv) > 1 else None)
-    xvfb.terminate()
-    xvfb.wait()
-    sys.exit(status)
+    ], sys.argv))

@@ -2,8 +2,9 @@
 # test-preferences.py: the preferences window, the keyring and settings applied without
 # a restart, under Xvfb.
 #
-# Run it inside dbus-run-session; it starts its own Xvfb and a throwaway, unlocked
-# gnome-keyring (files in a temporary home), so the user's keyring is never reached.
+# It runs itself in a clean session of its own (kpui.session: a private session bus, a
+# temporary home) and starts its own Xvfb and a throwaway, unlocked gnome-keyring
+# (files in a temporary home), so the user's keyring is never reached.
 # KakaoPay is a separate `kakaopay-sandbox` process (KP_SANDBOX); the relay case runs
 # a `kakaopay-relay` process (KP_RELAY). Settings live in a keyfile (GSETTINGS_BACKEND
 # =keyfile) that the test reads to check that no secret lands there.
@@ -18,14 +19,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 
 import gi
 
 import kpui
-from kpui import Pos, customer, start_xvfb, wait_until
-from kpwindows import WindowsMixin
+from kpui import (PATIENCE, Focus, Pos, child_env, customer, focus_in, focus_watch, run,
+                  wait_until)
+from kpwindows import WindowsMixin, button
 
 gi.require_version('Atspi', '2.0')
 gi.require_version('Secret', '1')
@@ -44,19 +45,19 @@ SCHEMA = Secret.Schema.new('io.github.kppos.KakaoPayPos', Secret.SchemaFlags.NON
 def start_keyring():
     """An unlocked gnome-keyring on this session bus, its files in a temporary home."""
     home = tempfile.mkdtemp(prefix='kp-ui-keyring-')
-    env = dict(os.environ)
+    dirs = {}
     for name, sub in (('HOME', 'home'), ('XDG_DATA_HOME', 'data'),
                       ('XDG_CONFIG_HOME', 'config'), ('XDG_RUNTIME_DIR', 'runtime')):
         path = os.path.join(home, sub)
         os.makedirs(path, mode=0o700)
-        env[name] = path
-    # Whatever the bus starts on demand gets the temporary home too, never the real one.
-    subprocess.run(['dbus-update-activation-environment'] +
-                   ['%s=%s' % (name, env[name]) for name in
-                    ('HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME')],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    subprocess.run(['gnome-keyring-daemon', '--unlock', '--components=secrets'],
-                   input=b'kp-test-password', env=env, stdout=subprocess.DEVNULL, check=True)
+        dirs[name] = path
+    env = child_env(dirs)
+    # Whatever the bus starts on demand gets the temporary home too.
+    run(['dbus-update-activation-environment'] +
+        ['%s=%s' % (name, env[name]) for name in ('HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME')],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    run(['gnome-keyring-daemon', '--unlock', '--components=secrets'],
+        input=b'kp-test-password', env=env, stdout=subprocess.DEVNULL, check=True)
     bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
 
     def owned():
@@ -65,7 +66,7 @@ def start_keyring():
                               GLib.Variant('(s)', ('org.freedesktop.secrets',)),
                               GLib.VariantType('(b)'), Gio.DBusCallFlags.NONE, -1, None)
         return reply.unpack()[0]
-    wait_until('the test keyring on the bus', owned, timeout=10)
+    wait_until('the test keyring on the bus', owned)
     return home
 
 
@@ -84,7 +85,7 @@ class Server:
     def __init__(self, argv, prefix):
         self.dir = tempfile.mkdtemp(prefix=prefix)
         self.proc = subprocess.Popen(argv(self.dir), stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
+                                     stderr=subprocess.STDOUT, text=True, env=child_env())
         seen = ''
         match = None
         while match is None:
@@ -99,7 +100,7 @@ class Server:
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(10)
+                self.proc.wait(PATIENCE)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
@@ -167,19 +168,23 @@ class PrefsPos(WindowsMixin, Pos):
 
         def focus():
             if not active():
-                found = subprocess.run(['xdotool', 'search', '--pid', str(self.proc.pid),
-                                        '--name', '^KakaoPay POS'],
-                                       capture_output=True, text=True).stdout.split()
+                found = run(['xdotool', 'search', '--pid', str(self.proc.pid),
+                             '--name', '^KakaoPay POS'],
+                            capture_output=True, text=True).stdout.split()
                 for window in found:
-                    subprocess.run(['xdotool', 'windowfocus', window],
-                                   stderr=subprocess.DEVNULL, check=False)
+                    run(['xdotool', 'windowfocus', window], stderr=subprocess.DEVNULL,
+                        check=False)
                 return False
             return then is None or then()
-        wait_until('the main window to have the keyboard', focus, timeout=30)
+        wait_until('the main window to have the keyboard', focus)
 
     def preferences(self):
-        self.key('ctrl+comma')
-        return Prefs(self, self.wait_window('Preferences', role='frame'))
+        self.key('ctrl+comma', to=self.window_focus())
+        prefs = Prefs(self, self.wait_window('Preferences', role='frame'))
+        # The window opens with the focus on its first page's tab.
+        wait_until('the preferences to have the keyboard',
+                   lambda: prefs.focused_widget() is not None)
+        return prefs
 
 
 def do_action(acc, name=None):
@@ -192,11 +197,17 @@ def do_action(acc, name=None):
 
 
 class Prefs:
+    """The preferences window, driven with the keyboard: GTK 4.8 takes neither the
+    focus nor text through AT-SPI, and a pointer click can land on a toast."""
+
+    # Tab presses to reach any widget of a page (it has fewer than this).
+    MAX_TABS = 60
+
     def __init__(self, pos, window):
         self.pos = pos
         self.win = window
 
-    def find(self, role, name, exact=True, timeout=10.0):
+    def find(self, role, name, exact=True, timeout=PATIENCE):
         def look():
             for r, n, focused, acc in self.win.widgets():
                 if r == role and (n == name if exact else name in n):
@@ -205,29 +216,81 @@ class Prefs:
         return wait_until('%s “%s”' % (role, name), look, timeout)
 
     def page(self, title):
+        """Shows the page @title (its tab's click action) and waits until it is."""
         do_action(self.find('page tab', title))
-        time.sleep(0.3)
 
-    def point(self, acc):
-        """A mouse click in the middle of @acc (GTK 4.8 does not take the focus or text
-        through AT-SPI; the window sits at the screen's origin without a window
-        manager)."""
-        ext = Atspi.Component.get_extents(acc, Atspi.CoordType.WINDOW)
-        subprocess.run(['xdotool', 'mousemove', str(ext.x + ext.width // 2),
-                        str(ext.y + ext.height // 2), 'click', '1'], check=True)
+        def shown():
+            return any(r == 'page tab' and n == title and
+                       acc.get_state_set().contains(Atspi.StateType.SELECTED)
+                       for r, n, focused, acc in self.win.widgets())
+        wait_until('the page “%s”' % title, shown)
+
+    def focused_widget(self):
+        """The widget holding the keyboard focus in the window (by its state, or by
+        the focus events for an entry row), or None."""
+        if not self.win.active():
+            return None
+        holder = kpui.focused_in(self.win.acc)
+        return holder if holder is not None else focus_watch().current
+
+    def on_text(self, row, what):
+        """The focus is in the text of the entry row @row: GTK 4.8 reports it only by
+        the focus events (see kpui.FocusWatch), and no widget of the window has the
+        FOCUSED state (the row's own buttons do when they have the focus)."""
+        inside = focus_in(self.win.acc, row, what)
+        return Focus(what, lambda: inside() and kpui.focused_in(self.win.acc) is None)
+
+    def on(self, acc, what):
+        """The focus is on @acc itself."""
+        return Focus(what, lambda: self.win.active() and
+                     kpui.same(kpui.focused_in(self.win.acc), acc))
+
+    def focus(self, acc, target):
+        """Moves the keyboard focus to @acc, until @target (a Focus) holds, with Tab
+        (or Shift+Tab, whichever way @acc lies in the window), one press at a time,
+        each time waiting for the focus to move."""
+        what = target.what
+        order = [a for r, n, f, a in self.win.widgets()]
+
+        def position(widget):
+            for i, candidate in enumerate(order):
+                if kpui.same(candidate, widget):
+                    return i
+            return -1
+        goal = position(acc)
+        for _ in range(self.MAX_TABS):
+            if target():
+                return target
+            here = self.focused_widget()
+            key = 'shift+Tab' if goal < position(here) else 'Tab'
+            serial = focus_watch().serial
+            self.pos.key(key, to=self.win.whole())
+            wait_until('the focus to move from %s' % kpui.describe(here),
+                       lambda: focus_watch().serial > serial and
+                       self.focused_widget() is not None)
+        raise AssertionError('%s could not be reached with Tab (the focus is on %s)' % (
+            what, kpui.describe(self.focused_widget())))
 
     def fill(self, title, text, apply=True):
         """Types into the entry row @title (replacing what is there) and applies it."""
         acc = self.find('text', title)
-        self.point(acc)
-        # GTK 4.8 does not report the row's focus through AT-SPI: the text shows it took it.
-        time.sleep(0.3)
-        self.pos.key('ctrl+a', 'BackSpace')
+        row = self.focus(acc, self.on_text(acc, 'the text of the field “%s”' % title))
+        self.pos.key('ctrl+a', 'BackSpace', to=row)
         if text:
-            self.pos.type(text)
-        wait_until('“%s” typed' % title, lambda: self.text_of(title) == text)
+            self.pos.type(text, into=row)
+        try:
+            wait_until('“%s” typed' % title, lambda: self.text_of(title) == text)
+        except AssertionError as error:
+            raise AssertionError('%s: it reads “%s” (the focus is on %s)' % (
+                error, self.text_of(title), kpui.describe(self.focused_widget())))
         if apply:
-            self.pos.key('Return')
+            self.pos.key('Return', to=row)
+
+    def expand(self, title):
+        """Opens the expander row @title (Enter on it)."""
+        acc = self.find('list item', title)
+        row = self.focus(acc, self.on(acc, 'the expander “%s”' % title))
+        self.pos.key('Return', to=row)
 
     def text_of(self, title):
         acc = self.find('text', title)
@@ -248,7 +311,7 @@ class Prefs:
     def has_text(self, fragment):
         return self.win.has_text(fragment)
 
-    def wait_text(self, fragment, timeout=20.0):
+    def wait_text(self, fragment, timeout=PATIENCE):
         return self.win.wait_text(fragment, timeout)
 
 
@@ -281,8 +344,8 @@ def test_shop_business_number():
 
         # A wrong check digit: a clear error at the field, nothing saved.
         prefs.fill('Business registration number', '220-81-62518')
+        # The error shows once the entry was refused: nothing was saved before it.
         prefs.wait_text('check digit does not match')
-        time.sleep(0.5)
         assert pos.setting('shop-business-number') is None, pos.keyfile()
         prefs.fill('Business registration number', '22081625')
         prefs.wait_text('has 10 digits')
@@ -326,7 +389,7 @@ def test_account_and_real_payments():
         assert pos.setting('test-mode') is None
 
         # The API address under Advanced: the sandbox process.
-        prefs.point(prefs.find('list item', 'Advanced'))
+        prefs.expand('Advanced')
         prefs.fill('API address (empty: KakaoPay’s own)', sandbox.url)
         wait_until('the API address saved', lambda: pos.setting('api-base') == "'%s'" % sandbox.url)
 
@@ -355,7 +418,7 @@ def test_account_and_real_payments():
 
         # Leaving test mode asks first; staying is the default.
         prefs.toggle('Test mode')
-        dialog = pos.wait_window('', role='dialog')
+        dialog = pos.wait_window('', role='dialog', active=False)
         dialog.wait_text('Take Real Payments?')
         assert dialog.has_text('real money'), dialog.texts()
         assert pos.setting('test-mode') is None
@@ -370,10 +433,10 @@ def test_account_and_real_payments():
         do_action(prefs.find('push button', 'Close'), 'click')
         prefs.win.wait_closed()
         # Without a window manager nothing gives the main window the keyboard back.
-        pos.focus_main_window(then=lambda: pos.focused() == ('text', 'Item name'))
+        pos.focus_main_window(then=pos.field('Item name'))
         pos.add_line('Tea', 1, '3000')
         pos.wait_text('Charge ₩3,000')
-        pos.key('ctrl+Return')
+        pos.key('ctrl+Return', to=pos.window_focus())
         url = pos.qr()
         assert url.startswith(sandbox.url), (url, sandbox.url)
         sale = pos.wait_state('AWAITING_CUSTOMER')
@@ -401,7 +464,7 @@ def leave_test_mode(pos):
     prefs.page('KakaoPay')
     prefs.wait_text('Stored')
     prefs.toggle('Test mode')
-    dialog = pos.wait_window('', role='dialog')
+    dialog = pos.wait_window('', role='dialog', active=False)
     dialog.wait_text('Take Real Payments?')
     buttons = [acc for role, name, focused, acc in dialog.widgets()
                if role == 'push button' and name.endswith('Take Real Payments')]
@@ -424,7 +487,7 @@ def test_sale_in_flight_keeps_its_services():
         # A sale on the embedded sandbox, waiting for the customer...
         pos.add_line('Bread', 1, '4000')
         pos.wait_text('Charge ₩4,000')
-        pos.key('ctrl+Return')
+        pos.key('ctrl+Return', to=pos.window_focus())
         first_url = pos.qr()
         first = pos.wait_state('AWAITING_CUSTOMER')
         assert not first_url.startswith(sandbox.url), first_url
@@ -441,11 +504,11 @@ def test_sale_in_flight_keeps_its_services():
         assert sale['partner_order_id'] == first['partner_order_id']
 
         # The next sale goes to the configured KakaoPay.
-        pos.key('Return')
+        pos.key('Return', to=button(pos, 'New Sale (Enter)'))
         pos.wait_text('Charge ₩0')
         pos.add_line('Milk', 1, '2500')
         pos.wait_text('Charge ₩2,500')
-        pos.key('ctrl+Return')
+        pos.key('ctrl+Return', to=pos.window_focus())
         second_url = pos.qr()
         assert second_url.startswith(sandbox.url), (second_url, sandbox.url)
         second = pos.wait_state('AWAITING_CUSTOMER')
@@ -482,7 +545,7 @@ def test_relay_sale():
         pos.wait_text('Relay: connected')
         pos.add_line('Cake', 1, '6500')
         pos.wait_text('Charge ₩6,500')
-        pos.key('ctrl+Return')
+        pos.key('ctrl+Return', to=pos.window_focus())
         url = pos.qr()
         sale = pos.wait_state('AWAITING_CUSTOMER')
         assert sale['partner_order_id'].startswith('T7-')
@@ -531,16 +594,19 @@ def test_relay_token_rejected():
 
 
 if __name__ == '__main__':
-    xvfb = start_xvfb()
+    kpui.session()
+    xvfb = kpui.start_xvfb()
     keyring_home = start_keyring()
-    status = kpui.Tap([
-        test_shop_business_number,
-        test_account_and_real_payments,
-        test_sale_in_flight_keeps_its_services,
-        test_relay_sale,
-        test_relay_token_rejected,
-    ]).run(sys.argv[1] if len(sys.argv) > 1 else None)
-    xvfb.terminate()
-    xvfb.wait()
-    shutil.rmtree(keyring_home, ignore_errors=True)
+    try:
+        status = kpui.Tap([
+            test_shop_business_number,
+            test_account_and_real_payments,
+            test_sale_in_flight_keeps_its_services,
+            test_relay_sale,
+            test_relay_token_rejected,
+        ]).run(sys.argv[1] if len(sys.argv) > 1 else None)
+    finally:
+        xvfb.terminate()
+        xvfb.wait()
+        shutil.rmtree(keyring_home, ignore_errors=True)
     sys.exit(status)
