@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz-common.h"
 #include "kp-callback-page.h"
 #include "kp-relay-client.h"
 #include "kp-relay-private.h"
@@ -53,22 +54,6 @@ typedef struct
 static GKeyFile *key_file;
 static gboolean verbose;
 
-/* A warning or critical is a finding: abort (not the breakpoint trap GLib uses for
- * fatal messages, which libFuzzer does not catch), so libFuzzer saves the input. */
-static GLogWriterOutput
-log_writer (GLogLevelFlags   log_level,
-            const GLogField *fields,
-            gsize            n_fields,
-            gpointer         user_data)
-{
-  if (log_level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
-    {
-      g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
-      abort ();
-    }
-  return G_LOG_WRITER_HANDLED;
-}
-
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
@@ -85,7 +70,7 @@ LLVMFuzzerInitialize (int    *argc,
 
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   g_setenv ("GIO_USE_VFS", "local", TRUE);
-  g_log_set_writer_func (log_writer, NULL, NULL);
+  kp_fuzz_abort_on_warnings ();
   verbose = g_getenv ("FUZZ_VERBOSE") != NULL;
 
   key_file = g_key_file_new ();
