@@ -481,7 +481,8 @@ test_error_shapes (void)
 static void
 test_malformed (void)
 {
-  const char *bodies[] = { "", "{", "[1,2]", "\"tid\"", "<html>500</html>", "{\"tid\":" };
+  const char *bodies[] = { "", "{", "[1,2]", "\"tid\"", "<html>500</html>", "{\"tid\":",
+                           "{\"tid\":\"T1\"}{\"tid\":\"T2\"}", "{\"a\":1} 5" };
 
   for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
     {
@@ -491,6 +492,34 @@ test_malformed (void)
       g_assert_null (kp_codec_parse_object (bytes, &error));
       g_assert_error (error, KP_API_ERROR, KP_API_ERROR_MALFORMED_REPLY);
     }
+}
+
+/* One object or array and nothing after it: json-glib 1.6 alone would accept `{…}{…}`
+ * (and leak the second value), so a peer could grow our memory with every message. */
+static void
+test_parse_json_single (void)
+{
+  const char *refused[] = { "{\"a\":1}{\"b\":2}", "[1][2]", "{} {}", "{\"a\":1}x", "5", "\"s\"",
+                            "", "   ", "{\"a\":\"}\"", "null" };
+  g_autoptr (JsonNode) object = NULL;
+  g_autoptr (JsonNode) array = NULL;
+  g_autoptr (JsonNode) bom = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    g_assert_null (kp_codec_parse_json (refused[i], -1));
+
+  object = kp_codec_parse_json ("{\"a\":\"}{\\\"\", \"b\":[1]}\n", -1);
+  g_assert_nonnull (object);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (object));
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (object), "a"), ==, "}{\"");
+
+  array = kp_codec_parse_json ("[\"x\", {\"y\": []}] ", -1);
+  g_assert_nonnull (array);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (array)), ==, 2);
+
+  bom = kp_codec_parse_json ("\xef\xbb\xbf{\"a\":1}", -1);
+  g_assert_nonnull (bom);
+  g_assert_null (kp_codec_parse_json ("{\"a\":1}{", 9));
 }
 
 int
@@ -513,6 +542,7 @@ main (int   argc,
   g_test_add_func ("/kp/codec/cancel-reply-nulls", test_cancel_reply_nulls);
   g_test_add_func ("/kp/codec/error-shapes", test_error_shapes);
   g_test_add_func ("/kp/codec/malformed", test_malformed);
+  g_test_add_func ("/kp/codec/parse-json-single", test_parse_json_single);
 
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "kp-codec.h"
 #include "kp-relay-client.h"
 
 #define BACKOFF_FIRST_MS      250
@@ -243,18 +244,16 @@ on_websocket_message_cb (SoupWebsocketConnection *websocket,
                          GBytes                  *message,
                          KpRelayClient           *self)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autofree char *ack = NULL;
   gsize size = 0;
   const char *data = g_bytes_get_data (message, &size);
-  JsonNode *root;
   gint64 id;
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT ||
-      !json_parser_load_from_data (parser, data, size, NULL))
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
-  root = json_parser_get_root (parser);
-  if (!JSON_NODE_HOLDS_OBJECT (root))
+  root = kp_codec_parse_json (data, size);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return;
 
   /* The listener's handlers may stop us; keep the object until we are done. */
@@ -356,9 +355,8 @@ on_long_poll_cb (GObject      *source,
   g_autoptr (KpRelayClient) self = user_data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) body = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  JsonNode *root;
   JsonNode *member;
   JsonArray *events;
   guint status;
@@ -380,10 +378,9 @@ on_long_poll_cb (GObject      *source,
       set_state (self, KP_RELAY_STATE_REJECTED);
       return;
     }
-  if (status != SOUP_STATUS_OK ||
-      !json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
-                                   g_bytes_get_size (body), NULL) ||
-      !JSON_NODE_HOLDS_OBJECT ((root = json_parser_get_root (parser))) ||
+  if (status == SOUP_STATUS_OK)
+    root = kp_codec_parse_json (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
       (member = json_object_get_member (json_node_get_object (root), "events")) == NULL ||
       !JSON_NODE_HOLDS_ARRAY (member))
     {

@@ -21,6 +21,8 @@ GBytes         *kp_codec_encode            (KpDialect               dialect,
                                             JsonObject             *params,
                                             const char            **out_content_type);
 
+JsonNode       *kp_codec_parse_json        (const char             *data,
+                                            gssize                  size);
 JsonObject     *kp_codec_parse_object      (GBytes                 *body,
                                             GError                **error);
 gboolean        kp_codec_parse_error       (JsonObject             *object,

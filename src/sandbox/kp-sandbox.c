@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "kp-codec.h"
 #include "kp-error.h"
 #include "kp-payment.h"
 #include "kp-sandbox.h"
@@ -703,7 +704,7 @@ call_check_json (Call         *call,
                  const char   *field,
                  JsonNodeType  type)
 {
-  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (JsonNode) parsed = NULL;
   JsonNode *node = NULL;
   const char *text = NULL;
 
@@ -724,10 +725,10 @@ call_check_json (Call         *call,
 
   if (node == NULL)
     {
-      parser = json_parser_new ();
-      if (!json_parser_load_from_data (parser, text, -1, NULL))
+      parsed = kp_codec_parse_json (text, -1);
+      if (parsed == NULL)
         return call_fail (call, KP_CODE_INVALID_PARAMETER, "%s is not valid JSON", field);
-      node = json_parser_get_root (parser);
+      node = parsed;
     }
 
   if (node == NULL || !node_is_string_list (node, type))
@@ -847,16 +848,14 @@ call_parse (Call       *call,
     }
   else
     {
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      JsonNode *root;
+      g_autoptr (JsonNode) root = kp_codec_parse_json (data, size);
 
-      if (size == 0 || !json_parser_load_from_data (parser, data, size, NULL))
+      if (root == NULL)
         {
           call->parse_error = "the body is not valid JSON";
           return;
         }
-      root = json_parser_get_root (parser);
-      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+      if (!JSON_NODE_HOLDS_OBJECT (root))
         {
           call->parse_error = "the body is not a JSON object";
           return;

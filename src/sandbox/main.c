@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kp-codec.h"
 #include "kp-error.h"
 #include "kp-sandbox.h"
 
@@ -122,18 +123,17 @@ control_params (SoupServerMessage  *msg,
   if (g_strcmp0 (content_type, "application/json") == 0 ||
       (content_type == NULL && data[0] == '{'))
     {
-      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (JsonNode) root = kp_codec_parse_json (data, size);
       g_autoptr (GList) members = NULL;
       JsonObject *object;
 
-      if (!json_parser_load_from_data (parser, data, size, NULL) ||
-          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                                "the body is not a JSON object");
           return NULL;
         }
-      object = json_node_get_object (json_parser_get_root (parser));
+      object = json_node_get_object (root);
       members = json_object_get_members (object);
       for (GList *l = members; l != NULL; l = l->next)
         {
