@@ -32,7 +32,8 @@ from gi.repository import Atspi, GLib  # noqa: E402
 # The build tree's programs and data, the only things taken from the caller.
 PASSED_ON = ('KP_POS', 'KP_SCHEMAS', 'KP_LOCALEDIR', 'KP_SANDBOX', 'KP_RELAY',
              # The build's own memory checks (meson sets MALLOC_PERTURB_, sanitizers).
-             'MALLOC_PERTURB_', 'ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS')
+             'MALLOC_PERTURB_', 'ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS',
+             'ASAN_SYMBOLIZER_PATH')
 
 # What every process of a run relies on, set explicitly.
 FIXED_ENV = {
