@@ -912,6 +912,148 @@ test_limits (Fixture       *f,
   g_assert_cmpuint (n_queued (f, 0), ==, 1);
 }
 
+/* The relay process's resident memory, in KiB. */
+static guint64
+relay_rss_kib (Fixture *f)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (f->relay));
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+  line = strstr (status, "\nVmRSS:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen ("\nVmRSS:"), NULL, 10);
+}
+
+/* A connection from @source that sends @text (may be NULL) and stays. */
+static GSocketConnection *
+raw_open (Fixture    *f,
+          const char *source,
+          const char *text)
+{
+  g_autoptr (GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr (GInetAddress) address = g_inet_address_new_from_string (source);
+  g_autoptr (GSocketAddress) local = g_inet_socket_address_new (address, 0);
+  g_autoptr (GUri) uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GError) error = NULL;
+  GSocketConnection *connection;
+
+  g_socket_client_set_local_address (socket_client, local);
+  connection = g_socket_client_connect_to_host (socket_client, "127.0.0.1",
+                                                g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  if (text != NULL)
+    g_socket_send (g_socket_connection_get_socket (connection), text, strlen (text), NULL,
+                   NULL);
+  return connection;
+}
+
+/* Requests libsoup 3.2 cannot frame (each kept ~60 KB for good), and connections that
+ * come and go: the relay's memory stays put. */
+static void
+test_flood (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *target = g_strnfill (60 * 1024, 'a');
+  const char *framing[] = {
+    "Transfer-Encoding: gzip, identity",
+    "Content-Length: twelve",
+    "Content-Length: -1",
+    "Transfer-Encoding: chunked, gzip",
+  };
+  guint64 before = 0, after = 0;
+
+  relay_start (f, 1, NULL, NULL);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      /* The first round settles the allocator; the second is measured. */
+      guint n = round == 0 ? 100 : 2000;
+
+      before = relay_rss_kib (f);
+      for (guint i = 0; i < n; i++)
+        {
+          g_autofree char *request = NULL;
+          g_autofree char *reply = NULL;
+
+          request = g_strdup_printf ("GET /%s HTTP/1.1\r\nHost: x\r\n%s\r\n\r\n",
+                                     i % 2 == 0 ? target : "t/T1/cancel/T1-1",
+                                     framing[i % G_N_ELEMENTS (framing)]);
+          reply = raw_exchange (f, request, strlen (request));
+          g_assert_false (g_str_has_prefix (reply, "HTTP/1.1 200 "));
+        }
+      for (guint i = 0; i < n; i++)
+        g_object_unref (raw_open (f, "127.0.0.1", NULL));
+      /* The relay has taken every one of them once it answers. */
+      g_assert_cmpuint (http_get (f, f->url, NULL, NULL), ==, 404);
+      after = relay_rss_kib (f);
+    }
+
+  g_test_message ("relay RSS: %" G_GUINT64_FORMAT " KiB before 2,000 unframeable requests and "
+                  "2,000 empty connections, %" G_GUINT64_FORMAT " KiB after (%+" G_GINT64_FORMAT
+                  " KiB)", before, after, (gint64) (after - before));
+  g_assert_cmpint ((gint64) (after - before), <, 4 * 1024);
+  g_assert_cmpuint (n_queued (f, 0), ==, 0);
+}
+
+/* More idle connections than the relay serves at once, from one address: a customer's
+ * callback and a terminal's long poll from another are still answered, at once. */
+static void
+test_slowloris (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (GPtrArray) idle = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 start;
+
+  relay_start (f, 1, "max-connections=32\n", NULL);
+
+  for (guint i = 0; i < 32 + 16; i++)
+    g_ptr_array_add (idle, raw_open (f, "127.0.0.2", i % 2 == 0 ? "GET /t/T1/ev" : NULL));
+
+  start = g_get_monotonic_time ();
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_CANCEL, "T1-1", NULL, NULL), ==, 200);
+  g_assert_cmpuint (n_queued (f, 0), ==, 1);
+  g_test_message ("answered in %" G_GINT64_FORMAT " ms beside %u idle connections",
+                  (g_get_monotonic_time () - start) / 1000, idle->len);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+}
+
+/* A request head must be complete soon after the relay starts reading it. */
+static void
+test_head_timeout (Fixture       *f,
+                   gconstpointer  data)
+{
+  relay_start (f, 1, "head-timeout=1\n", NULL);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr (GSocketConnection) connection = raw_open (f, "127.0.0.1",
+                                                           i == 0 ? "GET /t/T1/events HTTP/1.1\r\nHo"
+                                                                  : NULL);
+      GSocket *socket = g_socket_connection_get_socket (connection);
+      g_autoptr (GString) reply = g_string_new (NULL);
+      char buffer[4096];
+      gssize n;
+
+      /* Only a safety net: the relay closes the connection. */
+      g_socket_set_timeout (socket, WAIT_S);
+      while ((n = g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL)) > 0)
+        g_string_append_len (reply, buffer, n);
+      g_test_message ("closed after %" G_GINT64_FORMAT " ms: %.30s",
+                      (g_get_monotonic_time () - start) / 1000, reply->str);
+      g_assert_cmpint (n, ==, 0);
+      g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC);
+      /* Half a head gets 408; nothing at all, just the end of the connection. */
+      if (i == 0)
+        g_assert_true (g_str_has_prefix (reply->str, "HTTP/1.1 408 "));
+      else
+        g_assert_cmpstr (reply->str, ==, "");
+    }
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_CANCEL, "T1-1", NULL, NULL), ==, 200);
+}
+
 typedef struct
 {
   Fixture *f;
@@ -1211,6 +1353,9 @@ main (int   argc,
   ADD ("/kp/relay/forged", test_forged);
   ADD ("/kp/relay/bounds", test_bounds);
   ADD ("/kp/relay/limits", test_limits);
+  ADD ("/kp/relay/flood", test_flood);
+  ADD ("/kp/relay/slowloris", test_slowloris);
+  ADD ("/kp/relay/head-timeout", test_head_timeout);
   ADD ("/kp/relay/many", test_many);
 #undef ADD
 

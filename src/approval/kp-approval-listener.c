@@ -286,7 +286,7 @@ kp_approval_listener_listen (KpApprovalListener  *self,
 {
   g_return_val_if_fail (KP_IS_APPROVAL_LISTENER (self), FALSE);
 
-  return kp_http_server_listen (self->server, host, port, LISTEN_BACKLOG, error);
+  return kp_http_guard_listen (self->guard, host, port, LISTEN_BACKLOG, error);
 }
 
 /**
@@ -299,7 +299,23 @@ kp_approval_listener_dup_url (KpApprovalListener *self)
 {
   g_return_val_if_fail (KP_IS_APPROVAL_LISTENER (self), NULL);
 
-  return kp_http_server_dup_url (self->server);
+  return kp_http_guard_dup_url (self->guard);
+}
+
+/**
+ * kp_approval_listener_set_head_timeout:
+ *
+ * How long a connection may take to send its request head (default
+ * %KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS), for connections accepted from now on.
+ */
+void
+kp_approval_listener_set_head_timeout (KpApprovalListener *self,
+                                       guint               seconds)
+{
+  g_return_if_fail (KP_IS_APPROVAL_LISTENER (self));
+  g_return_if_fail (seconds > 0);
+
+  kp_http_guard_set_head_timeout (self->guard, seconds);
 }
 
 /**

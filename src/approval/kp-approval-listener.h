@@ -17,33 +17,47 @@ typedef enum
   KP_CALLBACK_FAIL,
 } KpCallbackKind;
 
-/* Limits on what the listener accepts from the network (kp-approval-listener.c).
+/* Limits on what the listener accepts from the network (kp-http-guard.c,
+ * kp-approval-listener.c).
  *
- * The listener serves one short GET per customer on a LAN port, so it refuses anything
- * bigger than such a redirect, and answers every request with `Connection: close`:
+ * The listener serves one short GET per customer on a LAN port. It accepts connections
+ * itself and reads each request head before libsoup sees any of it; a head that breaks
+ * a rule is answered at once with a short error and the connection closed:
  *
+ * - a request line `METHOD /target HTTP/1.x` and header lines `Name: value`, each ended
+ *   by CR LF, with no control characters, bare CR or LF, or folded lines, else 400;
+ * - a request target (as sent) longer than %KP_APPROVAL_LISTENER_MAX_URI_LENGTH bytes
+ *   gets 414;
+ * - a head (request line and headers) over %KP_APPROVAL_LISTENER_MAX_HEADER_BYTES bytes
+ *   or with more than %KP_APPROVAL_LISTENER_MAX_HEADER_FIELDS header fields gets 431;
  * - a request with a body (`Content-Length` > 0, or `Transfer-Encoding: chunked`) gets
- *   413 at once, before any of the body is read;
- * - a request target (decoded path plus `?` and the query as sent) longer than
- *   %KP_APPROVAL_LISTENER_MAX_URI_LENGTH bytes gets 414;
- * - request headers adding up to more than %KP_APPROVAL_LISTENER_MAX_HEADER_BYTES
- *   (each header counted as `Name: value` plus CR LF) get 431;
- * - beyond 64 KiB of request line and headers libsoup 3.2 itself drops the connection
- *   without an answer, and a request it cannot parse gets 400 from libsoup;
+ *   413 before any of the body is read; any other `Transfer-Encoding` gets 501, a
+ *   `Content-Length` that is not one plain decimal number, or one next to a
+ *   `Transfer-Encoding`, 400;
+ * - methods other than GET and HEAD get 405 (standard ones) or 501;
+ * - a head not complete %KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS after the listener
+ *   started reading it gets 408 (or, if nothing came, just the end of the connection);
  * - an order id longer than %KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH or a nonce longer
  *   than %KP_APPROVAL_LISTENER_MAX_NONCE_LENGTH is never looked up (404); a `pg_token`
  *   that is empty, longer than %KP_APPROVAL_LISTENER_MAX_PG_TOKEN_LENGTH or not printable
  *   ASCII gets 400;
- * - at most %KP_APPROVAL_LISTENER_MAX_CONNECTIONS connections are served at a time (more
- *   are closed at once), and each is closed %KP_APPROVAL_LISTENER_TIMEOUT_SECONDS after
- *   it opened, finished or not.
+ * - every answer carries `Connection: close` (no kept-alive connections), and a
+ *   connection is closed %KP_APPROVAL_LISTENER_TIMEOUT_SECONDS after it opened, finished
+ *   or not;
+ * - at most %KP_APPROVAL_LISTENER_MAX_CONNECTIONS_PER_ADDRESS connections of one address
+ *   are read or served at a time (more wait their turn), at most
+ *   %KP_APPROVAL_LISTENER_MAX_CONNECTIONS in all: a new one beyond that closes the oldest
+ *   that has not sent a complete head yet (or, if every one has, is closed itself).
  */
 #define KP_APPROVAL_LISTENER_MAX_URI_LENGTH      2048
 #define KP_APPROVAL_LISTENER_MAX_HEADER_BYTES    8192
+#define KP_APPROVAL_LISTENER_MAX_HEADER_FIELDS   64
 #define KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH 100
 #define KP_APPROVAL_LISTENER_MAX_NONCE_LENGTH    64
 #define KP_APPROVAL_LISTENER_MAX_PG_TOKEN_LENGTH 100
 #define KP_APPROVAL_LISTENER_MAX_CONNECTIONS     64
+#define KP_APPROVAL_LISTENER_MAX_CONNECTIONS_PER_ADDRESS 16
+#define KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS 5
 #define KP_APPROVAL_LISTENER_TIMEOUT_SECONDS     20
 
 #define KP_TYPE_APPROVAL_LISTENER (kp_approval_listener_get_type ())
@@ -55,6 +69,8 @@ gboolean            kp_approval_listener_listen       (KpApprovalListener  *self
                                                        guint16              port,
                                                        GError             **error);
 char               *kp_approval_listener_dup_url      (KpApprovalListener  *self);
+void                kp_approval_listener_set_head_timeout (KpApprovalListener *self,
+                                                           guint               seconds);
 
 void                kp_approval_listener_expect       (KpApprovalListener  *self,
                                                        const char          *partner_order_id,

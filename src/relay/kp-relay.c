@@ -22,8 +22,6 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
 
 #include "kp-approval-listener.h"
@@ -102,6 +100,7 @@ struct _KpRelay
   guint        max_event_age;
   guint        max_events;
   guint        max_connections;
+  guint        head_timeout;
   guint        prune_id;
   guint        n_rejected;
   gboolean     websocket_enabled;
@@ -684,14 +683,10 @@ on_upgrade_written_cb (SoupServerMessage *msg,
   Shard *shard = upgrade->terminal->shard;
   Upgrade *moved;
   GIOStream *stream;
-  GSocket *socket;
 
+  /* The guard turned Nagle off on every connection: events go out at once. */
   if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS || shard == NULL)
     return;
-  /* Events are small and time-critical: no waiting to coalesce them (Nagle). */
-  socket = soup_server_message_get_socket (msg);
-  if (socket != NULL)
-    g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
   stream = soup_server_message_steal_connection (msg);
   if (stream == NULL)
     return;
@@ -1015,6 +1010,7 @@ kp_relay_init (KpRelay *self)
   self->max_event_age = KP_RELAY_DEFAULT_MAX_EVENT_AGE;
   self->max_events = KP_RELAY_DEFAULT_MAX_EVENTS;
   self->max_connections = KP_RELAY_DEFAULT_MAX_CONNECTIONS;
+  self->head_timeout = KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS;
   self->websocket_enabled = TRUE;
   g_mutex_init (&self->lock);
 }
@@ -1068,8 +1064,8 @@ read_limit (GKeyFile    *key_file,
 /**
  * kp_relay_load_key_file:
  *
- * Reads `[relay]` (listen, public-url, max-event-age, max-events, max-connections) and
- * one `[terminal NAME]` group with `token=` per terminal. Call before listening.
+ * Reads `[relay]` (listen, public-url, max-event-age, max-events, max-connections,
+ * head-timeout) and one `[terminal NAME]` group with `token=` per terminal. Call before listening.
  */
 gboolean
 kp_relay_load_key_file (KpRelay   *self,
@@ -1084,6 +1080,7 @@ kp_relay_load_key_file (KpRelay   *self,
   guint max_event_age = self->max_event_age;
   guint max_events = self->max_events;
   guint max_connections = self->max_connections;
+  guint head_timeout = self->head_timeout;
   guint16 port;
 
   g_return_val_if_fail (KP_IS_RELAY (self), FALSE);
@@ -1107,7 +1104,8 @@ kp_relay_load_key_file (KpRelay   *self,
     }
   if (!read_limit (key_file, "max-event-age", 1, 7 * 24 * 3600, &max_event_age, error) ||
       !read_limit (key_file, "max-events", 1, 100000, &max_events, error) ||
-      !read_limit (key_file, "max-connections", 1, 100000, &max_connections, error))
+      !read_limit (key_file, "max-connections", 1, 100000, &max_connections, error) ||
+      !read_limit (key_file, "head-timeout", 1, 60, &head_timeout, error))
     return FALSE;
 
   terminals = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -1161,6 +1159,7 @@ kp_relay_load_key_file (KpRelay   *self,
   self->max_event_age = max_event_age;
   self->max_events = max_events;
   self->max_connections = max_connections;
+  self->head_timeout = head_timeout;
   g_hash_table_unref (self->terminals);
   self->terminals = g_steal_pointer (&terminals);
   return TRUE;
@@ -1244,6 +1243,7 @@ kp_relay_listen (KpRelay     *self,
       self->server = soup_server_new ("server-header", "kakaopay-relay ", NULL);
       self->guard = kp_http_guard_new (self->server, self->max_connections,
                                        KP_APPROVAL_LISTENER_TIMEOUT_SECONDS);
+      kp_http_guard_set_head_timeout (self->guard, self->head_timeout);
       /* The terminal paths; anything else gets the 404 page and the same limits. */
       soup_server_add_handler (self->server, NULL, other_cb, self, NULL);
       soup_server_add_handler (self->server, "/t", terminal_cb, self, NULL);
@@ -1251,7 +1251,7 @@ kp_relay_listen (KpRelay     *self,
       start_socket_threads (self);
     }
 
-  return kp_http_server_listen (self->server, host, port, LISTEN_BACKLOG, error);
+  return kp_http_guard_listen (self->guard, host, port, LISTEN_BACKLOG, error);
 }
 
 /**
@@ -1266,7 +1266,7 @@ kp_relay_dup_url (KpRelay *self)
 
   if (self->server == NULL)
     return NULL;
-  return kp_http_server_dup_url (self->server);
+  return kp_http_guard_dup_url (self->guard);
 }
 
 /**
