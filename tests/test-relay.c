@@ -916,7 +916,8 @@ test_limits (Fixture       *f,
 static guint64
 relay_rss_kib (Fixture *f)
 {
-  g_autofree char *path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (f->relay));
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status",
+                                           g_subprocess_get_identifier (f->relay));
   g_autofree char *status = NULL;
   const char *line;
 
@@ -1028,10 +1029,9 @@ test_head_timeout (Fixture       *f,
 
   for (guint i = 0; i < 2; i++)
     {
+      const char *half = i == 0 ? "GET /t/T1/events HTTP/1.1\r\nHo" : NULL;
       gint64 start = g_get_monotonic_time ();
-      g_autoptr (GSocketConnection) connection = raw_open (f, "127.0.0.1",
-                                                           i == 0 ? "GET /t/T1/events HTTP/1.1\r\nHo"
-                                                                  : NULL);
+      g_autoptr (GSocketConnection) connection = raw_open (f, "127.0.0.1", half);
       GSocket *socket = g_socket_connection_get_socket (connection);
       g_autoptr (GString) reply = g_string_new (NULL);
       char buffer[4096];

@@ -639,6 +639,15 @@ is_digits (const char *text,
   return TRUE;
 }
 
+static guint
+head_error (const char **out_why,
+            const char  *why,
+            guint        status)
+{
+  *out_why = why;
+  return status;
+}
+
 /* Checks a complete head (@length bytes, ending in CR LF CR LF).
  *
  * Returns: 0 if libsoup may have it, otherwise the status to refuse it with */
@@ -674,19 +683,19 @@ check_head (const char  *head,
     p++;
   method_length = p - method;
   if (method_length == 0 || method_length > MAX_METHOD_LENGTH || p >= line_end || *p != ' ')
-    return *out_why = "request line", 400;
+    return head_error (out_why, "request line", 400);
   target = ++p;
   while (p < line_end && *p > ' ' && *p < 0x7f)
     p++;
   target_length = p - target;
   if (target_length > KP_APPROVAL_LISTENER_MAX_URI_LENGTH)
-    return *out_why = "request target too long", 414;
+    return head_error (out_why, "request target too long", 414);
   if (target_length == 0 || target[0] != '/' || p >= line_end || *p != ' ')
-    return *out_why = "request target", 400;
+    return head_error (out_why, "request target", 400);
   p++;
   if (line_end - p != 8 ||
       (memcmp (p, "HTTP/1.1", 8) != 0 && memcmp (p, "HTTP/1.0", 8) != 0))
-    return *out_why = "HTTP version", 400;
+    return head_error (out_why, "HTTP version", 400);
 
   /* Name: value CR LF, until an empty line */
   for (p = line_end + 2; p < end; p = line_end + 2)
@@ -700,12 +709,12 @@ check_head (const char  *head,
       if (line_end == p)
         break;
       if (++n_fields > KP_APPROVAL_LISTENER_MAX_HEADER_FIELDS)
-        return *out_why = "too many header fields", 431;
+        return head_error (out_why, "too many header fields", 431);
       while (p < line_end && is_tchar (*p))
         p++;
       name_length = p - name;
       if (name_length == 0 || p >= line_end || *p != ':')
-        return *out_why = "header line", 400;
+        return head_error (out_why, "header line", 400);
       value = p + 1;
       while (value < line_end && (*value == ' ' || *value == '\t'))
         value++;
@@ -713,7 +722,8 @@ check_head (const char  *head,
       while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t'))
         value_end--;
 
-#define NAME_IS(text) (name_length == strlen (text) && g_ascii_strncasecmp (name, text, name_length) == 0)
+#define NAME_IS(text) \
+  (name_length == strlen (text) && g_ascii_strncasecmp (name, text, name_length) == 0)
       if (NAME_IS ("Content-Length"))
         {
           n_content_length++;
@@ -734,26 +744,26 @@ check_head (const char  *head,
     }
 
   if (n_host > 1)
-    return *out_why = "more than one Host", 400;
+    return head_error (out_why, "more than one Host", 400);
 
   /* No body, ever: neither server takes one. */
   if (n_transfer_encoding > 0 && n_content_length > 0)
-    return *out_why = "both Content-Length and Transfer-Encoding", 400;
+    return head_error (out_why, "both Content-Length and Transfer-Encoding", 400);
   if (n_transfer_encoding > 0)
     {
       if (n_transfer_encoding == 1 && transfer_encoding_length == strlen ("chunked") &&
           g_ascii_strncasecmp (transfer_encoding, "chunked", transfer_encoding_length) == 0)
-        return *out_why = "it has a body", 413;
-      return *out_why = "unknown Transfer-Encoding", 501;
+        return head_error (out_why, "it has a body", 413);
+      return head_error (out_why, "unknown Transfer-Encoding", 501);
     }
   if (n_content_length > 1 || (n_content_length == 1 &&
                                !is_digits (content_length, content_length_length)))
-    return *out_why = "bad Content-Length", 400;
+    return head_error (out_why, "bad Content-Length", 400);
   if (n_content_length == 1)
     {
       for (gsize i = 0; i < content_length_length; i++)
         if (content_length[i] != '0')
-          return *out_why = "it has a body", 413;
+          return head_error (out_why, "it has a body", 413);
     }
 
   if ((method_length == 3 && memcmp (method, "GET", 3) == 0) ||
@@ -762,8 +772,8 @@ check_head (const char  *head,
   for (guint i = 0; i < G_N_ELEMENTS (standard_methods); i++)
     if (method_length == strlen (standard_methods[i]) &&
         memcmp (method, standard_methods[i], method_length) == 0)
-      return *out_why = "method", 405;
-  return *out_why = "unknown method", 501;
+      return head_error (out_why, "method", 405);
+  return head_error (out_why, "unknown method", 501);
 }
 
 /* Handing a head over to libsoup */
@@ -967,6 +977,7 @@ on_incoming_cb (GSocketService    *service,
   KpHttpGuard *guard = user_data;
   GSocket *socket = g_socket_connection_get_socket (base);
   g_autoptr (GSocketAddress) remote = NULL;
+  GInetSocketAddress *inet;
   g_autofree char *key = NULL;
   Connection *connection;
   Address *address;
@@ -977,7 +988,8 @@ on_incoming_cb (GSocketService    *service,
       g_io_stream_close (G_IO_STREAM (base), NULL, NULL);
       return TRUE;
     }
-  key = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  inet = G_INET_SOCKET_ADDRESS (remote);
+  key = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
 
   if (guard->connections.length >= guard->max_connections)
     {
