@@ -12,6 +12,14 @@
 #include "kp-status-poller.h"
 #include "kp-test-server.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 #define NONCE "0123456789abcdef0123456789abcdef"
 /* Only a safety net: every wait is for an event. */
 #define WAIT_US (30 * G_USEC_PER_SEC)
@@ -754,8 +762,7 @@ test_limits_flood (void)
         }
       for (guint i = 0; i < n; i++)
         {
-          g_autoptr (GSocketConnection) connection = raw_connect (port);
-
+          g_object_unref (raw_connect (port));
           drain_main_context ();
         }
       drain_main_context ();
@@ -765,7 +772,11 @@ test_limits_flood (void)
   g_test_message ("listener RSS: %" G_GUINT64_FORMAT " KiB before 2,000 unframeable requests "
                   "and 2,000 empty connections, %" G_GUINT64_FORMAT " KiB after (%+"
                   G_GINT64_FORMAT " KiB)", before, after, (gint64) (after - before));
+  /* AddressSanitizer keeps freed memory in quarantine: there, its leak check at exit
+   * (with no suppression for libsoup's parser or accepted sockets) stands in. */
+#ifndef UNDER_ASAN
   g_assert_cmpint ((gint64) (after - before), <, 4 * 1024);
+#endif
   g_assert_cmpuint (received.n, ==, 0);
   assert_still_answers (listener, port, &received);
 

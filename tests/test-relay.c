@@ -17,6 +17,14 @@
 #include "kp-relay.h"
 #include "kp-test-server.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 #define TOKEN "0123456789abcdef-secret"
 /* Only a safety net: every wait is for an event. */
 #define WAIT_S 30
@@ -994,7 +1002,11 @@ test_flood (Fixture       *f,
   g_test_message ("relay RSS: %" G_GUINT64_FORMAT " KiB before 2,000 unframeable requests and "
                   "2,000 empty connections, %" G_GUINT64_FORMAT " KiB after (%+" G_GINT64_FORMAT
                   " KiB)", before, after, (gint64) (after - before));
+  /* AddressSanitizer keeps freed memory in quarantine: there, its leak check at exit
+   * (with no suppression for libsoup's parser or accepted sockets) stands in. */
+#ifndef UNDER_ASAN
   g_assert_cmpint ((gint64) (after - before), <, 4 * 1024);
+#endif
   g_assert_cmpuint (n_queued (f, 0), ==, 0);
 }
 

@@ -946,8 +946,10 @@ on_deadline_cb (gpointer user_data)
   g_debug ("closing a connection after %u s", connection->guard->timeout_seconds);
   if (connection->state == STATE_SERVED)
     {
-      /* libsoup reads end of input (or fails to write) and closes the connection. */
+      /* libsoup fails to write and closes the connection; it counts no longer, even if
+       * libsoup were to keep it. */
       g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
+      connection_untrack (connection);
       return G_SOURCE_REMOVE;
     }
   connection_drop (connection);
