@@ -462,24 +462,15 @@ connection_drop (Connection *connection)
 
 /* Refusals: a short answer, then a lingering close. */
 
-static void
-on_refusal_closed_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  Connection *connection = user_data;
-
-  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
-  connection_untrack (connection);
-  connection_unref (connection);
-}
-
+/* Closes at once (closing a socket does not block), so nothing is left pending. */
 static void
 refusal_close (Connection *connection)
 {
   g_clear_handle_id (&connection->drain_timeout_id, g_source_remove);
-  g_io_stream_close_async (G_IO_STREAM (connection->base), G_PRIORITY_DEFAULT, NULL,
-                           on_refusal_closed_cb, connection);
+  g_io_stream_close (G_IO_STREAM (connection->base), NULL, NULL);
+  connection_untrack (connection);
+  /* The reference of the asynchronous chain (connection_refuse). */
+  connection_unref (connection);
 }
 
 static void
