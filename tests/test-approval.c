@@ -678,6 +678,42 @@ rss_kib (void)
   return g_ascii_strtoull (line + strlen ("\nVmRSS:"), NULL, 10);
 }
 
+/* A burst from one address beyond its share: the rest wait their turn, none is lost. */
+static void
+test_limits_burst (void)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) burst = g_ptr_array_new_with_free_func (g_object_unref);
+  Received received = { NULL };
+  guint16 port;
+
+  g_assert_true (kp_approval_listener_listen (listener, "127.0.0.1", 0, &error));
+  port = listener_port (listener);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_approval_listener_expect (listener, "T1-1", NONCE);
+
+  for (guint i = 0; i < 3 * KP_APPROVAL_LISTENER_MAX_CONNECTIONS_PER_ADDRESS; i++)
+    {
+      GSocketConnection *connection = raw_connect (port);
+
+      g_socket_send (g_socket_connection_get_socket (connection), GOOD_APPROVE,
+                     strlen (GOOD_APPROVE), NULL, NULL);
+      g_ptr_array_add (burst, connection);
+      drain_main_context ();
+    }
+  for (guint i = 0; i < burst->len; i++)
+    {
+      g_autofree char *reply = raw_read_all (g_socket_connection_get_socket (burst->pdata[i]));
+
+      g_assert_cmpuint (status_of (reply), ==, 200);
+    }
+  g_assert_cmpuint (received.n, ==, burst->len);
+
+  g_free (received.order_id);
+  g_free (received.pg_token);
+}
+
 /* A request head must be complete soon after the listener starts reading it. */
 static void
 test_limits_head_timeout (void)
@@ -1373,6 +1409,7 @@ main (int   argc,
   g_test_add_func ("/kp/approval/limits-body", test_limits_body);
   g_test_add_func ("/kp/approval/limits-garbage", test_limits_garbage);
   g_test_add_func ("/kp/approval/limits-connections", test_limits_connections);
+  g_test_add_func ("/kp/approval/limits-burst", test_limits_burst);
   g_test_add_func ("/kp/approval/limits-head-timeout", test_limits_head_timeout);
   g_test_add_func ("/kp/approval/limits-flood", test_limits_flood);
   g_test_add_func ("/kp/approval/limits-slowloris", test_limits_slowloris);
