@@ -1139,22 +1139,6 @@ kp_http_guard_set_head_timeout (KpHttpGuard *guard,
   guard->head_timeout_seconds = seconds;
 }
 
-/**
- * kp_http_guard_set_max_per_address:
- *
- * How many connections of one remote address are read or served at a time (default
- * %KP_APPROVAL_LISTENER_MAX_CONNECTIONS_PER_ADDRESS); more wait their turn.
- */
-void
-kp_http_guard_set_max_per_address (KpHttpGuard *guard,
-                                   guint        max_per_address)
-{
-  g_return_if_fail (guard != NULL);
-  g_return_if_fail (max_per_address > 0);
-
-  guard->max_per_address = max_per_address;
-}
-
 /* Requests and connections refused or closed by the limits so far. */
 guint
 kp_http_guard_get_n_refused (KpHttpGuard *guard)

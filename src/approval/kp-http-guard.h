@@ -18,8 +18,6 @@ KpHttpGuard *kp_http_guard_new                (SoupServer        *server,
 void         kp_http_guard_free               (KpHttpGuard       *guard);
 void         kp_http_guard_set_head_timeout   (KpHttpGuard       *guard,
                                                guint              seconds);
-void         kp_http_guard_set_max_per_address (KpHttpGuard      *guard,
-                                                guint             max_per_address);
 guint        kp_http_guard_get_n_refused      (KpHttpGuard       *guard);
 guint        kp_http_guard_get_n_open         (KpHttpGuard       *guard);
 void         kp_http_guard_release            (KpHttpGuard       *guard,
