@@ -17,7 +17,11 @@
 #include "kp-relay.h"
 #include "kp-test-server.h"
 
-#define TOKEN "0123456789abcdef-secret"
+#define TOKEN "tbYydokh4bpLKBGeMP2JkXX01KmOdvVH"
+/* terminal_token (1) */
+#define TOKEN_001 "2d63e8c36bdead30f6d02025744b199992dacd9c601e57a32b7ab37ed54a3eb9"
+#define TOKEN_A "AlVVENahkmaPrH8fXqoZ5hlVKvOZVhs9"
+#define TOKEN_B "Msmm_3AXq__gfL-B5_p49W_cyZBrW2Wo"
 /* Only a safety net: every wait is for an event. */
 #define WAIT_S 30
 
@@ -45,7 +49,13 @@ typedef struct
 static char *
 terminal_token (guint i)
 {
-  return i == 0 ? g_strdup (TOKEN) : g_strdup_printf ("token-%03u-0123456789abcdef", i);
+  g_autofree char *seed = NULL;
+
+  if (i == 0)
+    return g_strdup (TOKEN);
+  /* 64 hex digits of no pattern, another for each terminal */
+  seed = g_strdup_printf ("terminal %u", i);
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, seed, -1);
 }
 
 static char *
@@ -393,7 +403,7 @@ test_nonce (void)
   g_autofree char *url = kp_relay_client_callback_url (client, KP_CALLBACK_CANCEL, "O 1", "ab");
 
   /* HMAC-SHA256 (key TOKEN, message "O1"), first 32 hex digits (Python's hmac module). */
-  g_assert_cmpstr (nonce, ==, "e17cf277658eb8bd2b3ae6604fc8ab4b");
+  g_assert_cmpstr (nonce, ==, "d1c9230ca7e71412b79ced2fde092da5");
   g_assert_cmpstr (client_nonce, ==, nonce);
   g_assert_cmpuint (strlen (other), ==, KP_RELAY_NONCE_LENGTH);
   g_assert_cmpstr (other, !=, nonce);
@@ -673,18 +683,18 @@ test_rejected (Fixture       *f,
   g_assert_cmpuint (http_get (f, url, "Bearer " TOKEN "x", NULL), ==, 401);
   g_assert_cmpuint (http_get (f, url, "Basic " TOKEN, NULL), ==, 401);
   /* Another terminal's token. */
-  g_assert_cmpuint (http_get (f, url, "Bearer token-001-0123456789abcdef", NULL), ==, 401);
+  g_assert_cmpuint (http_get (f, url, "Bearer " TOKEN_001, NULL), ==, 401);
   g_assert_cmpuint (http_get (f, unknown, "Bearer " TOKEN, NULL), ==, 401);
   g_assert_cmpuint (http_get (f, url, "Bearer " TOKEN, NULL), ==, 200);
 
-  client = client_new (f, 0, "wrong-token-0123456789", listener);
+  client = client_new (f, 0, "Fs462H_lTLXgrhFI01SI0V9NrpvbxeVd", listener);
   kp_relay_client_start (client);
   assert_state_reached (client, KP_RELAY_STATE_REJECTED);
   /* No retry. */
   spin (600);
   g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_REJECTED);
 
-  poller = client_new (f, 0, "wrong-token-0123456789", listener);
+  poller = client_new (f, 0, "Fs462H_lTLXgrhFI01SI0V9NrpvbxeVd", listener);
   kp_relay_client_set_use_websocket (poller, FALSE);
   kp_relay_client_start (poller);
   assert_state_reached (poller, KP_RELAY_STATE_REJECTED);
@@ -705,7 +715,7 @@ test_forged (Fixture       *f,
   g_autofree char *body = NULL;
   g_autofree char *url = NULL;
   g_autofree char *nonce = kp_relay_nonce (TOKEN, "T1-1");
-  g_autofree char *other_nonce = kp_relay_nonce ("token-001-0123456789abcdef", "T1-1");
+  g_autofree char *other_nonce = kp_relay_nonce (TOKEN_001, "T1-1");
   Received received;
 
   received_init (&received);
@@ -1039,8 +1049,8 @@ test_config (Fixture       *f,
                                             "[relay]\nlisten=0.0.0.0:8790\n"
                                             "public-url=https://pay.example.com\n"
                                             "max-events=9\n"
-                                            "[terminal A]\ntoken=0123456789abcdef\n"
-                                            "[terminal B]\ntoken=fedcba9876543210\n",
+                                            "[terminal A]\ntoken=" TOKEN_A "\n"
+                                            "[terminal B]\ntoken=" TOKEN_B "\n",
                                             -1, G_KEY_FILE_NONE, NULL));
   g_assert_true (kp_relay_load_key_file (relay, key_file, &error));
   g_assert_no_error (error);
@@ -1048,20 +1058,20 @@ test_config (Fixture       *f,
   g_assert_cmpstr (kp_relay_get_listen (relay), ==, "0.0.0.0:8790");
   g_assert_cmpstr (kp_relay_get_public_url (relay), ==, "https://pay.example.com");
 
-  g_assert_true (g_key_file_load_from_data (key_file, "[terminal A]\ntoken=short\n", -1,
+  g_assert_true (g_key_file_load_from_data (key_file, "[terminal A]\ntoken=qwerty\n", -1,
                                             G_KEY_FILE_NONE, NULL));
   g_assert_false (kp_relay_load_key_file (relay, key_file, &error));
   g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE);
-  g_assert_null (strstr (error->message, "short"));
+  g_assert_null (strstr (error->message, "qwerty"));
   g_clear_error (&error);
   g_assert_true (g_key_file_load_from_data (key_file,
-                                            "[terminal a/b]\ntoken=0123456789abcdef\n", -1,
+                                            "[terminal a/b]\ntoken=" TOKEN_A "\n", -1,
                                             G_KEY_FILE_NONE, NULL));
   g_assert_false (kp_relay_load_key_file (relay, key_file, &error));
   g_clear_error (&error);
   g_assert_true (g_key_file_load_from_data (key_file,
                                             "[relay]\nmax-events=0\n"
-                                            "[terminal A]\ntoken=0123456789abcdef\n", -1,
+                                            "[terminal A]\ntoken=" TOKEN_A "\n", -1,
                                             G_KEY_FILE_NONE, NULL));
   g_assert_false (kp_relay_load_key_file (relay, key_file, &error));
   g_clear_error (&error);
@@ -1079,6 +1089,94 @@ test_config (Fixture       *f,
   g_assert_null (strstr (out, "tiny-secret"));
   g_assert_null (strstr (err, "tiny-secret"));
   g_assert_nonnull (strstr (err, "“A”"));
+  g_assert_nonnull (strstr (err, "openssl rand -base64 32"));
+}
+
+/* Tokens anyone could guess are refused, by the loader and by the program. */
+static void
+test_weak_tokens (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char * const weak[] = {
+    "REPLACE-WITH-A-RANDOM-TOKEN-1",       /* the sample's, as shipped */
+    "replace-with-a-random-token-2",
+    "0123456789abcdef0123456789abcdef",    /* a repetition */
+    "abcdefghijklmnopqrstuvwxyz012345",    /* a run */
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "deadbeefcafe1234",                    /* 64 bits */
+    "Fs462H_lTLXgrhFI01SI0",               /* 21 base64 characters: 126 bits */
+    "abababababababababababababababab",
+    "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f1",
+  };
+  const char * const strong[] = {
+    TOKEN, TOKEN_A, TOKEN_B, TOKEN_001,
+    "k8cX0f2h7Q9rVwq1T3b5Lz4Y6n8J0m2Pa4C6e8G0i2k=",   /* openssl rand -base64 32 */
+    "3f9c1e7a5b2d8064c1a9e7f3b5d20846",               /* openssl rand -hex 16 */
+    "xCZtQ6mph-c5nXx7qL-fgpd5KL",
+    "Fs462H_lTLXgrhFI01SI0V9",                        /* 23 base64 characters */
+  };
+  const char *sample = g_getenv ("KP_RELAY_SAMPLE");
+  const char *relay_exe = g_getenv ("KP_RELAY");
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (weak); i++)
+    {
+      g_autoptr (KpRelay) relay = kp_relay_new ();
+      g_autoptr (GKeyFile) key_file = g_key_file_new ();
+      const char *token = weak[i];
+
+      g_key_file_set_string (key_file, "terminal counter-1", "token", token);
+      g_assert_false (kp_relay_token_is_strong (token));
+      g_assert_false (kp_relay_load_key_file (relay, key_file, &error));
+      g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE);
+      g_assert_nonnull (strstr (error->message, "“counter-1”"));
+      g_assert_null (strstr (error->message, token));
+      g_clear_error (&error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (strong); i++)
+    {
+      g_autoptr (KpRelay) relay = kp_relay_new ();
+      g_autoptr (GKeyFile) key_file = g_key_file_new ();
+
+      g_key_file_set_string (key_file, "terminal counter-1", "token", strong[i]);
+      if (!kp_relay_token_is_strong (strong[i]))
+        g_error ("refused %s", strong[i]);
+      g_assert_true (kp_relay_load_key_file (relay, key_file, &error));
+      g_assert_no_error (error);
+    }
+
+  /* Whatever random base64 or hex comes out, it passes. */
+  for (guint i = 0; i < 2000; i++)
+    {
+      guint8 bytes[32];
+      g_autofree char *base64 = NULL;
+      g_autofree char *hex = NULL;
+
+      for (guint j = 0; j < sizeof bytes; j++)
+        bytes[j] = g_random_int_range (0, 256);
+      base64 = g_base64_encode (bytes, sizeof bytes);
+      hex = kp_random_hex (16);
+      if (!kp_relay_token_is_strong (base64) || !kp_relay_token_is_strong (hex))
+        g_error ("refused a random token");
+    }
+
+  /* The sample configuration as shipped does not start. */
+  g_assert_nonnull (sample);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, relay_exe, "--config", sample, "--listen", "127.0.0.1:0",
+                              NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+  g_assert_null (strstr (out, "listening"));
+  g_assert_null (strstr (err, "REPLACE-WITH"));
+  g_assert_nonnull (strstr (err, "“counter-1”"));
+  g_assert_nonnull (strstr (err, "openssl rand -base64 32"));
+  g_assert_nonnull (strstr (err, "head -c 32 /dev/urandom | base64"));
 }
 
 /* What a terminal sends on its WebSocket, taken as the socket thread takes it. */
@@ -1203,6 +1301,7 @@ main (int   argc,
   g_test_add_func ("/kp/relay/order-id-utf8", test_order_id_utf8);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/kp/relay/config", test_config);
+  ADD ("/kp/relay/weak-tokens", test_weak_tokens);
   ADD ("/kp/relay/websocket", test_websocket);
   ADD ("/kp/relay/long-poll", test_long_poll);
   ADD ("/kp/relay/long-poll-only", test_long_poll_only);

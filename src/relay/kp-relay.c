@@ -1040,6 +1040,82 @@ terminal_name_is_valid (const char *name)
   return TRUE;
 }
 
+/* The placeholders data/kakaopay-relay.conf.sample ships with (the relay test checks that
+ * the sample as shipped is refused): anyone can read them. */
+static const char * const sample_tokens[] = {
+  "REPLACE-WITH-A-RANDOM-TOKEN-1",
+  "REPLACE-WITH-A-RANDOM-TOKEN-2",
+};
+
+/**
+ * kp_relay_token_is_strong:
+ * @token: a terminal's token
+ *
+ * Whether @token is worth at least 128 bits as a random one would be: 32 hex digits, 22
+ * base64 characters or the like, not a published placeholder, not a repetition of a
+ * shorter part, not mostly runs (`aaaa`, `abcd`, `4321`), with at least 8 different
+ * characters. Strict enough to catch what people type, lax enough to pass every output of
+ * `openssl rand -base64 32` or `openssl rand -hex 16`.
+ */
+gboolean
+kp_relay_token_is_strong (const char *token)
+{
+  gsize length;
+  gboolean hex = TRUE;
+  gboolean base64 = TRUE;
+  gboolean seen[256] = { FALSE };
+  guint n_distinct = 0;
+  guint n_runs = 0;
+  double bits_per_char;
+
+  g_return_val_if_fail (token != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sample_tokens); i++)
+    {
+      if (g_ascii_strcasecmp (token, sample_tokens[i]) == 0)
+        return FALSE;
+    }
+
+  /* base64 padding adds nothing */
+  length = strlen (token);
+  while (length > 0 && token[length - 1] == '=')
+    length--;
+  if (length == 0)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      guchar c = token[i];
+
+      if (!seen[c])
+        {
+          seen[c] = TRUE;
+          n_distinct++;
+        }
+      if (!g_ascii_isxdigit (c))
+        hex = FALSE;
+      if (!g_ascii_isalnum (c) && c != '-' && c != '_' && c != '+' && c != '/')
+        base64 = FALSE;
+      if (i > 0 && ABS ((int) c - (int) (guchar) token[i - 1]) <= 1)
+        n_runs++;
+    }
+  bits_per_char = hex ? 4.0 : base64 ? 6.0 : 6.5;
+  if (length * bits_per_char < 128.0 || n_distinct < 8 || n_runs * 2 > length)
+    return FALSE;
+
+  /* A shorter part repeated: "abcdefgh" four times is no stronger than once. */
+  for (gsize period = 1; period <= length / 2; period++)
+    {
+      gsize i;
+
+      for (i = period; i < length && token[i] == token[i - period]; i++)
+        ;
+      if (i == length)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 read_limit (GKeyFile    *key_file,
             const char  *key,
@@ -1134,11 +1210,16 @@ kp_relay_load_key_file (KpRelay   *self,
       if (token != NULL)
         g_strstrip (token);
       if (token == NULL || strlen (token) < KP_RELAY_MIN_TOKEN_LENGTH ||
-          strlen (token) > KP_APPROVAL_LISTENER_MAX_HEADER_BYTES / 4)
+          strlen (token) > KP_APPROVAL_LISTENER_MAX_HEADER_BYTES / 4 ||
+          !kp_relay_token_is_strong (token))
         {
           g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                       /* Translators: %s is a terminal name; the token itself is never shown */
-                       _("Terminal “%s” needs a token of at least 16 characters."), name);
+                       /* Translators: %s is a terminal name; the token itself is never
+                        * shown. Keep the commands as they are. */
+                       _("Terminal “%s” needs a random token: the sample’s placeholders and "
+                         "short or patterned tokens can be guessed. Make one with "
+                         "“openssl rand -base64 32” or “head -c 32 /dev/urandom | base64”, "
+                         "and enter it in the terminal’s preferences too."), name);
           return FALSE;
         }
 

@@ -39,8 +39,8 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 #define MAX_STEPS 8
 #define SEPARATOR "\n%%\n"
-#define TOKEN1    "0123456789abcdef0123456789abcdef"
-#define TOKEN2    "fedcba9876543210fedcba9876543210ff"
+#define TOKEN1    "tbYydokh4bpLKBGeMP2JkXX01KmOdvVH"
+#define TOKEN2    "5e0b8f3c9a1d7e4f2b6a0c8d3e9f1a7b5c2d"
 
 /* A finding outside an assertion: abort, so libFuzzer saves the input. */
 #define FAIL(...) (g_printerr (__VA_ARGS__), g_printerr ("\n"), abort ())
