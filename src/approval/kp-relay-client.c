@@ -39,6 +39,7 @@ struct _KpRelayClient
   char                    *terminal_id;
   char                    *token;
   KpRelayState             state;
+  char                    *epoch;           /* the relay run last_id counts in */
   gint64                   last_id;
   guint                    backoff_ms;
   guint                    n_duplicates;
@@ -204,6 +205,7 @@ handle_event (KpRelayClient *self,
                                                                      NULL);
   const char *nonce = json_object_get_string_member_with_default (event, "nonce", NULL);
   const char *pg_token = json_object_get_string_member_with_default (event, "pg_token", NULL);
+  const char *epoch = json_object_get_string_member_with_default (event, "epoch", "");
   gint64 id = json_object_get_int_member_with_default (event, "id", 0);
   KpCallbackKind kind;
 
@@ -213,7 +215,17 @@ handle_event (KpRelayClient *self,
       return 0;
     }
 
-  /* Ids only grow: one at or below the last is a copy sent again after a reconnect. */
+  /* A new run of the relay counts from 1 again: what we saw before says nothing. */
+  if (g_strcmp0 (epoch, self->epoch) != 0)
+    {
+      g_debug ("terminal %s: the relay started a new epoch", self->terminal_id);
+      g_free (self->epoch);
+      self->epoch = g_strdup (epoch);
+      self->last_id = 0;
+    }
+
+  /* Ids only grow within an epoch: one at or below the last is a copy sent again after a
+   * reconnect. */
   if (id <= self->last_id)
     {
       self->n_duplicates++;
@@ -262,7 +274,20 @@ on_websocket_message_cb (SoupWebsocketConnection *websocket,
   if (id > 0 && self->websocket == websocket &&
       soup_websocket_connection_get_state (websocket) == SOUP_WEBSOCKET_STATE_OPEN)
     {
-      ack = g_strdup_printf ("{\"ack\":%" G_GINT64_FORMAT "}", id);
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+      g_autoptr (JsonGenerator) generator = json_generator_new ();
+      g_autoptr (JsonNode) node = NULL;
+
+      /* {"ack":ID,"epoch":E}: the epoch the id counts in */
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "ack");
+      json_builder_add_int_value (builder, id);
+      json_builder_set_member_name (builder, "epoch");
+      json_builder_add_string_value (builder, self->epoch != NULL ? self->epoch : "");
+      json_builder_end_object (builder);
+      node = json_builder_get_root (builder);
+      json_generator_set_root (generator, node);
+      ack = json_generator_to_data (generator, NULL);
       soup_websocket_connection_send_text (websocket, ack);
     }
   g_object_unref (self);
@@ -411,11 +436,20 @@ long_poll (KpRelayClient *self)
 {
   g_autofree char *base = events_url (self);
   g_autofree char *url = NULL;
+  g_autofree char *epoch = NULL;
   g_autoptr (SoupMessage) msg = NULL;
 
-  /* The first poll returns at once: it tells whether the relay takes us at all. */
-  url = g_strdup_printf ("%s?after=%" G_GINT64_FORMAT "&wait=%d", base, self->last_id,
-                         self->state == KP_RELAY_STATE_LONG_POLL ? LONG_POLL_WAIT : 0);
+  /* The first poll returns at once: it tells whether the relay takes us at all. `after`
+   * counts in our epoch; a relay in another one sends everything it holds. */
+  if (self->epoch != NULL)
+    {
+      g_autofree char *escaped = g_uri_escape_string (self->epoch, NULL, FALSE);
+
+      epoch = g_strconcat ("&epoch=", escaped, NULL);
+    }
+  url = g_strdup_printf ("%s?after=%" G_GINT64_FORMAT "&wait=%d%s", base, self->last_id,
+                         self->state == KP_RELAY_STATE_LONG_POLL ? LONG_POLL_WAIT : 0,
+                         epoch != NULL ? epoch : "");
   msg = soup_message_new (SOUP_METHOD_GET, url);
   if (msg == NULL)
     {
@@ -454,6 +488,7 @@ kp_relay_client_finalize (GObject *object)
   g_main_context_unref (self->context);
   g_free (self->relay_url);
   g_free (self->terminal_id);
+  g_free (self->epoch);
   if (self->token != NULL)
     memset (self->token, 0, strlen (self->token));
   g_free (self->token);

@@ -8,6 +8,11 @@
  * acknowledges it. Queues live in memory: a restarted relay has lost what it held
  * (the terminal's status poller still learns the outcome, without pg_token).
  *
+ * Event ids count 1, 2, 3… per terminal within one run of the relay, its epoch: a random
+ * name every event, poll answer and acknowledgement carries. A terminal keeps its
+ * duplicate filter per epoch, so a restarted relay's new events are never taken for
+ * copies of old ones, and an acknowledgement naming another epoch deletes nothing.
+ *
  * Threads: the main one runs the HTTP server (callbacks, long polls, handshakes); the
  * upgraded WebSockets are handed to socket threads, each with its own main context.
  *
@@ -106,6 +111,7 @@ struct _KpRelay
   guint        n_rejected;
   gboolean     websocket_enabled;
   gint64       clock_offset;              /* µs, kp_relay_advance_clock () */
+  char        *epoch;                     /* this run's name, random */
 
   /* The terminals' WebSockets live on socket threads (16 terminals each, at most 64):
    * GLib polls every descriptor of a context on each iteration, so a thousand idle
@@ -155,17 +161,16 @@ event_new (Terminal       *terminal,
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   Event *event = g_new0 (Event, 1);
 
-  /* Microseconds of the wall clock, or one more than the last: ids keep growing for the
-   * terminal across its reconnects and, clock permitting, across relay restarts, so a
-   * terminal never takes a new event for a copy of one it has seen. */
-  event->id = MAX (terminal->last_id + 1, g_get_real_time ());
-  terminal->last_id = event->id;
+  /* One more than the last, within this epoch; no clock involved. */
+  event->id = ++terminal->last_id;
   event->kind = kind;
   event->order_id = g_strdup (order_id);
   event->pg_token = g_strdup (pg_token);
   event->created = relay_now (terminal->relay);
 
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "epoch");
+  json_builder_add_string_value (builder, terminal->relay->epoch);
   json_builder_set_member_name (builder, "id");
   json_builder_add_int_value (builder, event->id);
   json_builder_set_member_name (builder, "kind");
@@ -306,7 +311,7 @@ reply_error (KpRelayReply *reply,
   reply->body = json_to_text (root);
 }
 
-/* `{"events":[…]}`: the queued events after @after, oldest first. */
+/* `{"epoch":…,"events":[…]}`: the queued events after @after, oldest first. */
 static char *
 events_body (Terminal *terminal,
              gint64    after)
@@ -315,6 +320,8 @@ events_body (Terminal *terminal,
   g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "epoch");
+  json_builder_add_string_value (builder, terminal->relay->epoch);
   json_builder_set_member_name (builder, "events");
   json_builder_begin_array (builder);
   for (GList *l = terminal->events.head; l != NULL; l = l->next)
@@ -577,9 +584,18 @@ parse_int_param (GHashTable *query,
   return g_ascii_string_to_signed (text, 10, 0, max, out_value, NULL);
 }
 
-/* `{"ack": ID}` from the terminal: it has everything up to ID. Read as a KakaoPay reply
- * is: one object and nothing after it (json-glib 1.6 would take the last of `{…}{…}` and
- * leak the others). */
+/* Whether an acknowledgement or a poll's `after` counts in this run: one naming no
+ * epoch (a terminal that has seen no event yet) or this one. */
+static gboolean
+is_this_epoch (KpRelay    *self,
+               const char *epoch)
+{
+  return epoch == NULL || strcmp (epoch, self->epoch) == 0;
+}
+
+/* `{"ack": ID, "epoch": E}` from the terminal: it has everything up to ID of epoch E.
+ * Read as a KakaoPay reply is: one object and nothing after it (json-glib 1.6 would take
+ * the last of `{…}{…}` and leak the others). */
 static void
 terminal_take_message (Terminal              *terminal,
                        SoupWebsocketDataType  type,
@@ -600,6 +616,11 @@ terminal_take_message (Terminal              *terminal,
       json_node_get_value_type (node) != G_TYPE_INT64)
     return;
   ack = json_node_get_int (node);
+  node = json_object_get_member (object, "epoch");
+  if (node != NULL && (!JSON_NODE_HOLDS_VALUE (node) ||
+                       json_node_get_value_type (node) != G_TYPE_STRING ||
+                       !is_this_epoch (terminal->relay, json_node_get_string (node))))
+    return;
   if (ack > 0)
     {
       g_mutex_lock (&terminal->relay->lock);
@@ -768,6 +789,9 @@ handle_events (KpRelay            *self,
       return;
     }
   wait = MIN (wait, KP_RELAY_MAX_WAIT);
+  /* Ids of another run say nothing about this one's: everything queued is new. */
+  if (!is_this_epoch (self, query != NULL ? g_hash_table_lookup (query, "epoch") : NULL))
+    after = 0;
 
   terminal_ack (terminal, after);
   terminal_prune (terminal);
@@ -993,6 +1017,7 @@ kp_relay_finalize (GObject *object)
   g_mutex_clear (&self->lock);
   g_free (self->listen);
   g_free (self->public_url);
+  g_free (self->epoch);
 
   G_OBJECT_CLASS (kp_relay_parent_class)->finalize (object);
 }
@@ -1016,6 +1041,7 @@ kp_relay_init (KpRelay *self)
   self->max_events = KP_RELAY_DEFAULT_MAX_EVENTS;
   self->max_connections = KP_RELAY_DEFAULT_MAX_CONNECTIONS;
   self->websocket_enabled = TRUE;
+  self->epoch = kp_random_hex (8);
   g_mutex_init (&self->lock);
 }
 
