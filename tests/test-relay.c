@@ -22,6 +22,8 @@
 #define TOKEN_001 "2d63e8c36bdead30f6d02025744b199992dacd9c601e57a32b7ab37ed54a3eb9"
 #define TOKEN_A "AlVVENahkmaPrH8fXqoZ5hlVKvOZVhs9"
 #define TOKEN_B "Msmm_3AXq__gfL-B5_p49W_cyZBrW2Wo"
+/* The expiry of the test's callback links: 2100-01-01 */
+#define LINK_EXPIRES 4102444800
 /* Only a safety net: every wait is for an event. */
 #define WAIT_S 30
 
@@ -56,6 +58,18 @@ terminal_token (guint i)
   /* 64 hex digits of no pattern, another for each terminal */
   seed = g_strdup_printf ("terminal %u", i);
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, seed, -1);
+}
+
+/* The `n` of a callback link through the relay, as the terminal makes it. */
+static char *
+relay_link (const char     *token,
+            KpCallbackKind  kind,
+            const char     *order_id,
+            gint64          expires)
+{
+  g_autofree char *secret = kp_relay_nonce (token, order_id);
+
+  return kp_callback_link_nonce (secret, kind, order_id, expires);
 }
 
 static char *
@@ -314,7 +328,7 @@ customer (Fixture        *f,
 {
   g_autofree char *name = terminal_name (terminal);
   g_autofree char *token = terminal_token (terminal);
-  g_autofree char *nonce = kp_relay_nonce (token, order_id);
+  g_autofree char *nonce = relay_link (token, kind, order_id, LINK_EXPIRES);
   g_autofree char *url = NULL;
 
   url = g_strdup_printf ("%s/t/%s/%s/%s?n=%s%s%s", f->url, name, kp_callback_kind_to_string (kind),
@@ -400,14 +414,17 @@ test_nonce (void)
   g_autofree char *nonce = kp_relay_nonce (TOKEN, "O1");
   g_autofree char *client_nonce = kp_relay_client_make_nonce (client, "O1");
   g_autofree char *other = kp_relay_nonce (TOKEN, "O2");
-  g_autofree char *url = kp_relay_client_callback_url (client, KP_CALLBACK_CANCEL, "O 1", "ab");
+  g_autofree char *url = kp_relay_client_callback_url (client, KP_CALLBACK_CANCEL, "O 1", "ab",
+                                                      1800000000);
 
   /* HMAC-SHA256 (key TOKEN, message "O1"), first 32 hex digits (Python's hmac module). */
   g_assert_cmpstr (nonce, ==, "d1c9230ca7e71412b79ced2fde092da5");
   g_assert_cmpstr (client_nonce, ==, nonce);
   g_assert_cmpuint (strlen (other), ==, KP_RELAY_NONCE_LENGTH);
   g_assert_cmpstr (other, !=, nonce);
-  g_assert_cmpstr (url, ==, "https://relay.example.com/t/T1/cancel/O%201?n=ab");
+  /* hmac.new (b"ab", b"cancel\nO 1\n1800000000", "sha256").hexdigest ()[:32] */
+  g_assert_cmpstr (url, ==, "https://relay.example.com/t/T1/cancel/O%201?n=1800000000."
+                   "483f96d8b2ea852e4205e916c45c57db");
   g_assert_cmpstr (kp_relay_client_get_terminal_id (client), ==, "T1");
   g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_STOPPED);
 }
@@ -577,7 +594,7 @@ test_reconnect (Fixture       *f,
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autofree char *url = NULL;
-  g_autofree char *nonce = kp_relay_nonce (TOKEN, "T1-9");
+  g_autofree char *nonce = relay_link (TOKEN, KP_CALLBACK_APPROVE, "T1-9", LINK_EXPIRES);
   KpTestAsync async = { NULL };
   JsonObject *event;
   Received received;
@@ -718,8 +735,11 @@ test_forged (Fixture       *f,
   g_autoptr (KpRelayClient) client = NULL;
   g_autofree char *body = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *nonce = kp_relay_nonce (TOKEN, "T1-1");
-  g_autofree char *other_nonce = kp_relay_nonce (TOKEN_001, "T1-1");
+  g_autofree char *nonce = relay_link (TOKEN, KP_CALLBACK_APPROVE, "T1-1", LINK_EXPIRES);
+  g_autofree char *other_nonce = relay_link (TOKEN_001, KP_CALLBACK_APPROVE, "T1-1", LINK_EXPIRES);
+  g_autofree char *secret = kp_relay_nonce (TOKEN, "T1-1");
+  g_autofree char *expired = relay_link (TOKEN, KP_CALLBACK_CANCEL, "T1-1",
+                                         g_get_real_time () / G_USEC_PER_SEC - 1);
   Received received;
 
   received_init (&received);
@@ -753,6 +773,19 @@ test_forged (Fixture       *f,
   g_clear_pointer (&url, g_free);
   url = g_strdup_printf ("%s/kakaopay/approve/T1-1?n=%s&pg_token=x", f->url, nonce);
   g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  /* The approve link for cancel or fail, the order's secret as it was, an expired link. */
+  g_clear_pointer (&url, g_free);
+  url = g_strdup_printf ("%s/t/T1/cancel/T1-1?n=%s", f->url, nonce);
+  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_clear_pointer (&url, g_free);
+  url = g_strdup_printf ("%s/t/T1/fail/T1-1?n=%s", f->url, nonce);
+  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_clear_pointer (&url, g_free);
+  url = g_strdup_printf ("%s/t/T1/cancel/T1-1?n=%s", f->url, secret);
+  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_clear_pointer (&url, g_free);
+  url = g_strdup_printf ("%s/t/T1/cancel/T1-1?n=%s", f->url, expired);
+  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 410);
 
   /* Approve without a usable pg_token. */
   g_clear_pointer (&body, g_free);
@@ -772,6 +805,56 @@ test_forged (Fixture       *f,
   g_assert_cmpuint (received.n, ==, 0);
   g_assert_cmpuint (kp_approval_listener_get_n_rejected (listener), ==, 1);
 
+  kp_relay_client_stop (client);
+  received_clear (&received);
+}
+
+/* One customer's link replayed with ever new pg_tokens: queued once, and the other
+ * order's approval waiting beside it stays and is delivered. */
+static void
+test_replay (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (KpRelayClient) client = NULL;
+  Received received;
+
+  received_init (&received);
+  /* The smallest queue a replay could flood. */
+  relay_start (f, 1, "max-events=4\n", NULL);
+
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-OTHER", "pg-other", NULL), ==, 200);
+  for (guint i = 0; i < 256; i++)
+    {
+      g_autofree char *pg_token = g_strdup_printf ("pg-replay-%u", i);
+
+      g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-MINE", pg_token, NULL), ==,
+                        200);
+    }
+  /* Its cancel and fail links come once each, and then no more. */
+  for (guint i = 0; i < 8; i++)
+    {
+      g_assert_cmpuint (customer (f, 0, KP_CALLBACK_CANCEL, "T1-MINE", NULL, NULL), ==, 200);
+      g_assert_cmpuint (customer (f, 0, KP_CALLBACK_FAIL, "T1-MINE", NULL, NULL), ==, 200);
+    }
+  g_assert_cmpuint (n_queued (f, 0), ==, 4);
+
+  client = client_new (f, 0, NULL, listener);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  expect (listener, client, "T1-OTHER");
+  expect (listener, client, "T1-MINE");
+  kp_relay_client_start (client);
+  assert_received (&received, 4);
+  assert_queue_drained (f, 0);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (received.seen,
+                                                           "T1-OTHER approve pg-other")), ==, 1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (received.seen,
+                                                           "T1-MINE approve pg-replay-0")), ==, 1);
+  g_assert_cmpuint (received.n, ==, 4);
+
+  /* Delivered and acknowledged: a replay now is still no new event. */
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-MINE", "pg-late", NULL), ==, 200);
+  g_assert_cmpuint (n_queued (f, 0), ==, 0);
   kp_relay_client_stop (client);
   received_clear (&received);
 }
@@ -881,7 +964,7 @@ static void
 test_limits (Fixture       *f,
              gconstpointer  data)
 {
-  g_autofree char *nonce = kp_relay_nonce (TOKEN, "T1-1");
+  g_autofree char *nonce = relay_link (TOKEN, KP_CALLBACK_CANCEL, "T1-1", LINK_EXPIRES);
   g_autofree char *request = NULL;
   g_autofree char *reply = NULL;
   g_autofree char *long_path = g_strnfill (KP_APPROVAL_LISTENER_MAX_URI_LENGTH + 10, 'a');
@@ -999,12 +1082,16 @@ test_many (Fixture       *f,
       {
         g_autofree char *name = terminal_name (t);
         g_autofree char *order = g_strdup_printf ("T%03u-%u", t, i);
-        g_autofree char *nonce = kp_relay_client_make_nonce (clients->pdata[t - 1], order);
-        g_autofree char *url = NULL;
+        g_autofree char *secret = kp_relay_client_make_nonce (clients->pdata[t - 1], order);
+        g_autofree char *url = kp_relay_client_callback_url (clients->pdata[t - 1],
+                                                             KP_CALLBACK_APPROVE, order, secret,
+                                                             LINK_EXPIRES);
+        g_autofree char *full = NULL;
         g_autoptr (SoupMessage) msg = NULL;
 
-        url = g_strdup_printf ("%s/t/%s/approve/%s?n=%s&pg_token=pg-%s", f->url, name, order,
-                               nonce, order);
+        full = g_strdup_printf ("%s&pg_token=pg-%s", url, order);
+        g_free (url);
+        url = g_steal_pointer (&full);
         msg = soup_message_new ("GET", url);
         while (firing.in_flight >= 32)
           g_main_context_iteration (NULL, TRUE);
@@ -1195,7 +1282,7 @@ test_socket_message (void)
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autofree char *token = terminal_token (0);
   g_autofree char *group = g_strdup_printf ("terminal %s", "t0");
-  g_autofree char *nonce = kp_relay_nonce (token, "T1-1");
+  g_autofree char *nonce = relay_link (token, KP_CALLBACK_CANCEL, "T1-1", LINK_EXPIRES);
   g_autofree char *authorization = g_strdup_printf ("Bearer %s", token);
   g_autofree char *ack = NULL;
   const char * const messages[] = { "", " ", "\n", "null", "[]", "{\"ack\":\"1\"}", "{\"ack\":{}}",
@@ -1297,7 +1384,7 @@ test_epoch (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autofree char *token = terminal_token (0);
-  g_autofree char *nonce = kp_relay_nonce (token, "T1-1");
+  g_autofree char *nonce = relay_link (token, KP_CALLBACK_APPROVE, "T1-1", LINK_EXPIRES);
   g_autofree char *authorization = g_strdup_printf ("Bearer %s", token);
   g_autofree char *body = NULL;
   g_autofree char *other_body = NULL;
@@ -1379,7 +1466,7 @@ test_order_id_utf8 (void)
   g_autoptr (GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GError) error = NULL;
   g_autofree char *token = terminal_token (0);
-  g_autofree char *nonce = kp_relay_nonce (token, "T1-\xff-1");
+  g_autofree char *nonce = relay_link (token, KP_CALLBACK_CANCEL, "T1-\xff-1", LINK_EXPIRES);
   g_autofree char *authorization = g_strdup_printf ("Bearer %s", token);
   KpRelayReply reply;
 
@@ -1420,6 +1507,7 @@ main (int   argc,
   ADD ("/kp/relay/reconnect", test_reconnect);
   ADD ("/kp/relay/rejected", test_rejected);
   ADD ("/kp/relay/forged", test_forged);
+  ADD ("/kp/relay/replay", test_replay);
   ADD ("/kp/relay/bounds", test_bounds);
   ADD ("/kp/relay/limits", test_limits);
   ADD ("/kp/relay/many", test_many);

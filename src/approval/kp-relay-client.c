@@ -706,23 +706,28 @@ kp_relay_client_make_nonce (KpRelayClient *self,
 
 /**
  * kp_relay_client_callback_url:
+ * @secret: kp_relay_client_make_nonce() of the order
+ * @expires: Unix time after which the link is refused
  *
  * Returns: (transfer full):
- *   `{relay_url}/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={nonce}`
+ *   `{relay_url}/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={link}`
  */
 char *
 kp_relay_client_callback_url (KpRelayClient  *self,
                               KpCallbackKind  kind,
                               const char     *partner_order_id,
-                              const char     *nonce)
+                              const char     *secret,
+                              gint64          expires)
 {
   g_autofree char *terminal = NULL;
   g_autofree char *order = NULL;
+  g_autofree char *nonce = NULL;
   g_autofree char *escaped_nonce = NULL;
 
   g_return_val_if_fail (KP_IS_RELAY_CLIENT (self), NULL);
-  g_return_val_if_fail (partner_order_id != NULL && nonce != NULL, NULL);
+  g_return_val_if_fail (partner_order_id != NULL && secret != NULL, NULL);
 
+  nonce = kp_callback_link_nonce (secret, kind, partner_order_id, expires);
   terminal = g_uri_escape_string (self->terminal_id, NULL, FALSE);
   order = g_uri_escape_string (partner_order_id, NULL, FALSE);
   escaped_nonce = g_uri_escape_string (nonce, NULL, FALSE);

@@ -1,9 +1,12 @@
 /* kp-relay.c: kakaopay-relay, the shop's public callback host
  *
  * The customer's phone follows KakaoPay's redirect to
- * `/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={nonce}[&pg_token=…]`; the
- * relay checks the nonce (kp_relay_nonce() of the terminal's token and the order id),
- * answers the phone with the listener's page, and queues the event for the terminal,
+ * `/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={link}[&pg_token=…]`; the
+ * relay checks the link (kp_callback_link_check() with the order's secret,
+ * kp_relay_nonce() of the terminal's token and the order id: made for this kind, not
+ * expired), answers the phone with the listener's page, and queues the event for the
+ * terminal once per order and kind (a replayed link is answered, not queued again; at
+ * most %MAX_EVENTS_PER_ORDER wait per order, so one order never pushes out another's),
  * which takes it over a WebSocket or a long poll at `/t/{terminal}/events` and
  * acknowledges it. Queues live in memory: a restarted relay has lost what it held
  * (the terminal's status poller still learns the outcome, without pg_token).
@@ -43,6 +46,7 @@
 #define PRUNE_SECONDS      10
 #define KEEPALIVE_SECONDS  25
 #define MAX_ACK_BYTES      1024
+#define MAX_EVENTS_PER_ORDER 4
 #define LISTEN_BACKLOG     1024
 /* GLib polls every descriptor of a context on each iteration: a dozen or so sockets per
  * thread keep an iteration cheap, also with a thousand terminals. */
@@ -85,6 +89,7 @@ struct _Terminal
   char              *token;
   gint64             last_id;
   GQueue             events;              /* Event *, oldest first, unacknowledged */
+  GHashTable        *taken;               /* "kind order" → gint64 *: link expiry (s) */
   GPtrArray         *sockets;             /* Socket *, oldest first; socket thread only */
   gint               kick_pending;        /* atomic: a kick_cb is on its way */
   Shard             *shard;               /* the thread of its sockets */
@@ -217,6 +222,7 @@ terminal_free (Terminal *terminal)
   terminal_end_poll (terminal);
   g_ptr_array_unref (terminal->sockets);
   g_queue_clear_full (&terminal->events, (GDestroyNotify) event_free);
+  g_clear_pointer (&terminal->taken, g_hash_table_unref);
   g_free (terminal->name);
   if (terminal->token != NULL)
     memset (terminal->token, 0, strlen (terminal->token));
@@ -407,30 +413,66 @@ terminal_kick (Terminal *terminal)
   g_main_context_invoke (terminal->shard->context, kick_cb, terminal);
 }
 
+/* The wall clock links expire by, in seconds. */
+static gint64
+relay_wall_now (KpRelay *self)
+{
+  return (g_get_real_time () + self->clock_offset) / G_USEC_PER_SEC;
+}
+
+/* Forgets the callbacks taken whose links have expired: they cannot come again. */
+static void
+terminal_prune_taken (Terminal *terminal)
+{
+  gint64 now = relay_wall_now (terminal->relay);
+  GHashTableIter iter;
+  gpointer expires;
+
+  g_hash_table_iter_init (&iter, terminal->taken);
+  while (g_hash_table_iter_next (&iter, NULL, &expires))
+    {
+      if (*(gint64 *) expires < now)
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
+/* Queues the callback unless this order's callback of this kind came before: a reload
+ * of the page the phone landed on, or a replayed link (whatever its pg_token). */
 static void
 terminal_enqueue (Terminal       *terminal,
                   KpCallbackKind  kind,
                   const char     *order_id,
                   const char     *nonce,
-                  const char     *pg_token)
+                  const char     *pg_token,
+                  gint64          expires)
 {
+  g_autofree char *key = g_strdup_printf ("%s %s", kp_callback_kind_to_string (kind), order_id);
+  gint64 *value;
+  guint n_of_order = 0;
   Event *event;
 
   terminal_prune (terminal);
 
-  /* A reload of the page the phone landed on: the terminal has it queued already. */
+  if (g_hash_table_contains (terminal->taken, key))
+    {
+      g_debug ("terminal %s: %s for %s came before", terminal->name,
+               kp_callback_kind_to_string (kind), order_id);
+      return;
+    }
   for (GList *l = terminal->events.head; l != NULL; l = l->next)
     {
-      Event *queued = l->data;
-
-      if (queued->kind == kind && strcmp (queued->order_id, order_id) == 0 &&
-          g_strcmp0 (queued->pg_token, pg_token) == 0)
-        {
-          g_debug ("terminal %s: %s for %s is queued already", terminal->name,
-                   kp_callback_kind_to_string (kind), order_id);
-          return;
-        }
+      if (strcmp (((Event *) l->data)->order_id, order_id) == 0)
+        n_of_order++;
     }
+  if (n_of_order >= MAX_EVENTS_PER_ORDER)
+    {
+      g_debug ("terminal %s: %u events for %s wait already", terminal->name, n_of_order,
+               order_id);
+      return;
+    }
+  value = g_new (gint64, 1);
+  *value = expires;
+  g_hash_table_replace (terminal->taken, g_steal_pointer (&key), value);
 
   event = event_new (terminal, kind, order_id, nonce, pg_token);
   g_queue_push_tail (&terminal->events, event);
@@ -513,11 +555,12 @@ handle_callback (KpRelay      *self,
 {
   const char *nonce = query != NULL ? g_hash_table_lookup (query, "n") : NULL;
   const char *pg_token = query != NULL ? g_hash_table_lookup (query, "pg_token") : NULL;
-  g_autofree char *expected = NULL;
+  g_autofree char *secret = NULL;
   const char *slash = strchr (rest, '/');
   const char *order_id;
   KpCallbackKind kind;
   gsize order_length;
+  gint64 expires = 0;
 
   if (slash == NULL || !parse_kind (rest, slash - rest, &kind))
     {
@@ -535,12 +578,20 @@ handle_callback (KpRelay      *self,
       return;
     }
 
-  expected = kp_relay_nonce (terminal->token, order_id);
+  secret = kp_relay_nonce (terminal->token, order_id);
   if (nonce != NULL && strnlen (nonce, KP_APPROVAL_LISTENER_MAX_NONCE_LENGTH + 1) >
                        KP_APPROVAL_LISTENER_MAX_NONCE_LENGTH)
     nonce = NULL;
-  if (!kp_callback_nonce_equal (expected, nonce))
+  switch (kp_callback_link_check (secret, kind, order_id, nonce, relay_wall_now (self),
+                                  &expires))
     {
+    case KP_CALLBACK_LINK_VALID:
+      break;
+    case KP_CALLBACK_LINK_EXPIRED:
+      refuse_callback (self, reply, SOUP_STATUS_GONE, "link expired");
+      return;
+    case KP_CALLBACK_LINK_FORGED:
+    default:
       refuse_callback (self, reply, SOUP_STATUS_NOT_FOUND, "wrong nonce");
       return;
     }
@@ -553,8 +604,8 @@ handle_callback (KpRelay      *self,
       return;
     }
 
-  terminal_enqueue (terminal, kind, order_id, expected,
-                    kind == KP_CALLBACK_APPROVE ? pg_token : NULL);
+  terminal_enqueue (terminal, kind, order_id, nonce,
+                    kind == KP_CALLBACK_APPROVE ? pg_token : NULL, expires);
   reply_page (reply, SOUP_STATUS_OK, kind);
 }
 
@@ -962,7 +1013,10 @@ on_prune_cb (gpointer user_data)
   g_mutex_lock (&self->lock);
   g_hash_table_iter_init (&iter, self->terminals);
   while (g_hash_table_iter_next (&iter, NULL, &terminal))
-    terminal_prune (terminal);
+    {
+      terminal_prune (terminal);
+      terminal_prune_taken (terminal);
+    }
   g_mutex_unlock (&self->lock);
   return G_SOURCE_CONTINUE;
 }
@@ -1254,6 +1308,7 @@ kp_relay_load_key_file (KpRelay   *self,
       terminal->name = g_strdup (name);
       terminal->token = g_steal_pointer (&token);
       terminal->sockets = g_ptr_array_new_with_free_func ((GDestroyNotify) socket_free);
+      terminal->taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       g_queue_init (&terminal->events);
       g_hash_table_replace (terminals, terminal->name, terminal);
     }
