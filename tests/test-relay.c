@@ -859,6 +859,255 @@ test_replay (Fixture       *f,
   received_clear (&received);
 }
 
+/* A TCP proxy in front of the relay whose connections can go silent, as after a dropped
+ * network: nothing forwarded either way, nothing closed. New connections pass. */
+typedef struct
+{
+  GSocketService *service;
+  GSocketClient  *client;
+  char           *target;   /* host:port */
+  GPtrArray      *pairs;
+  GCancellable   *cancellable;
+  guint           n_directions;   /* reading or writing now */
+  guint16         port;
+} Proxy;
+
+typedef struct
+{
+  GIOStream *downstream;    /* the terminal's */
+  GIOStream *upstream;      /* to the relay */
+  gboolean   silent;
+  gboolean   closed;
+} Pair;
+
+typedef struct
+{
+  Proxy         *proxy;
+  Pair          *pair;
+  GInputStream  *in;
+  GOutputStream *out;
+  guint8         buffer[16384];
+} Direction;
+
+static void
+pair_free (Pair *pair)
+{
+  g_io_stream_close (pair->downstream, NULL, NULL);
+  g_io_stream_close (pair->upstream, NULL, NULL);
+  g_object_unref (pair->downstream);
+  g_object_unref (pair->upstream);
+  g_free (pair);
+}
+
+static void direction_read (Direction *direction);
+
+static void
+direction_free (Direction *direction)
+{
+  direction->proxy->n_directions--;
+  g_free (direction);
+}
+
+static void
+on_direction_written_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Direction *direction = user_data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      direction_free (direction);
+      return;
+    }
+  direction_read (direction);
+}
+
+static void
+on_direction_read_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Direction *direction = user_data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  /* Silent: what came is lost and nothing more is read; neither side hears a close. */
+  if (n < 0 || direction->pair->silent)
+    {
+      direction_free (direction);
+      return;
+    }
+  if (n == 0)
+    {
+      g_output_stream_close (direction->out, NULL, NULL);
+      direction_free (direction);
+      return;
+    }
+  g_output_stream_write_all_async (direction->out, direction->buffer, n, G_PRIORITY_DEFAULT,
+                                   direction->proxy->cancellable, on_direction_written_cb,
+                                   direction);
+}
+
+static void
+direction_read (Direction *direction)
+{
+  g_input_stream_read_async (direction->in, direction->buffer, sizeof direction->buffer,
+                             G_PRIORITY_DEFAULT, direction->proxy->cancellable,
+                             on_direction_read_cb, direction);
+}
+
+static void
+forward (Proxy     *proxy,
+         Pair      *pair,
+         GIOStream *from,
+         GIOStream *to)
+{
+  Direction *direction = g_new0 (Direction, 1);
+
+  proxy->n_directions++;
+  direction->proxy = proxy;
+  direction->pair = pair;
+  direction->in = g_io_stream_get_input_stream (from);
+  direction->out = g_io_stream_get_output_stream (to);
+  direction_read (direction);
+}
+
+static gboolean
+on_proxy_incoming_cb (GSocketService     *service,
+                      GSocketConnection  *connection,
+                      GObject            *source_object,
+                      Proxy              *proxy)
+{
+  g_autoptr (GError) error = NULL;
+  GSocketConnection *upstream;
+  Pair *pair;
+
+  upstream = g_socket_client_connect_to_host (proxy->client, proxy->target, 0, NULL, &error);
+  g_assert_no_error (error);
+  pair = g_new0 (Pair, 1);
+  pair->downstream = G_IO_STREAM (g_object_ref (connection));
+  pair->upstream = G_IO_STREAM (upstream);
+  g_ptr_array_add (proxy->pairs, pair);
+  forward (proxy, pair, pair->downstream, pair->upstream);
+  forward (proxy, pair, pair->upstream, pair->downstream);
+  return TRUE;
+}
+
+static void
+proxy_start (Proxy      *proxy,
+             const char *relay_url)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GUri) uri = g_uri_parse (relay_url, G_URI_FLAGS_NONE, NULL);
+
+  proxy->target = g_strdup_printf ("127.0.0.1:%d", g_uri_get_port (uri));
+  proxy->client = g_socket_client_new ();
+  proxy->cancellable = g_cancellable_new ();
+  proxy->pairs = g_ptr_array_new_with_free_func ((GDestroyNotify) pair_free);
+  proxy->service = g_socket_service_new ();
+  proxy->port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (proxy->service), NULL,
+                                                     &error);
+  g_assert_no_error (error);
+  g_signal_connect (proxy->service, "incoming", G_CALLBACK (on_proxy_incoming_cb), proxy);
+  g_socket_service_start (proxy->service);
+}
+
+/* Every connection through the proxy so far goes silent. */
+static void
+proxy_silence (Proxy *proxy)
+{
+  for (guint i = 0; i < proxy->pairs->len; i++)
+    ((Pair *) proxy->pairs->pdata[i])->silent = TRUE;
+}
+
+static void
+proxy_stop (Proxy *proxy)
+{
+  /* Every read and write ends before the connections go. */
+  g_cancellable_cancel (proxy->cancellable);
+  while (proxy->n_directions > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_object (&proxy->cancellable);
+  g_socket_service_stop (proxy->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (proxy->service));
+  g_clear_object (&proxy->service);
+  g_clear_pointer (&proxy->pairs, g_ptr_array_unref);
+  g_clear_object (&proxy->client);
+  g_clear_pointer (&proxy->target, g_free);
+}
+
+static gboolean
+state_left_websocket (gpointer data)
+{
+  return kp_relay_client_get_state (data) != KP_RELAY_STATE_WEBSOCKET;
+}
+
+/* The network drops the WebSocket silently: the heartbeat notices within its timeout,
+ * the client long-polls, takes the event the relay held, and gets a new WebSocket. */
+static void
+test_heartbeat (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (KpRelayClient) client = NULL;
+  g_autoptr (GPtrArray) states = g_ptr_array_new ();
+  g_autofree char *proxy_url = NULL;
+  Proxy proxy = { NULL };
+  Received received;
+  gint64 silenced, noticed;
+  const guint interval_ms = 100;
+  const guint misses = 2;
+
+  received_init (&received);
+  relay_start (f, 1, NULL, NULL);
+  proxy_start (&proxy, f->url);
+  proxy_url = g_strdup_printf ("http://127.0.0.1:%u", proxy.port);
+
+  client = kp_relay_client_new (proxy_url, "T1", TOKEN, listener);
+  kp_relay_client_set_heartbeat (client, interval_ms, misses);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  expect (listener, client, "T1-1");
+  expect (listener, client, "T1-2");
+  kp_relay_client_start (client);
+  assert_state_reached (client, KP_RELAY_STATE_WEBSOCKET);
+
+  /* Alive: pings are answered, the WebSocket stays for many intervals. */
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-1", "pg1", NULL), ==, 200);
+  assert_received (&received, 1);
+  spin (interval_ms * (misses + 3));
+  g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_WEBSOCKET);
+
+  /* Dropped: the relay queues an event it cannot get through. */
+  g_signal_connect (client, "notify::state", G_CALLBACK (on_state_notify_cb), states);
+  proxy_silence (&proxy);
+  silenced = g_get_monotonic_time ();
+  g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-2", "pg2", NULL), ==, 200);
+  if (!wait_for (state_left_websocket, client, WAIT_S))
+    g_error ("the client did not notice the dead WebSocket");
+  noticed = g_get_monotonic_time ();
+  g_test_message ("noticed a silent WebSocket after %" G_GINT64_FORMAT " ms (timeout %u ms)",
+                  (noticed - silenced) / 1000, interval_ms * misses);
+  /* Not before the timeout; and within it, a few intervals allowed for a loaded machine. */
+  g_assert_cmpint (noticed - silenced, >=, (gint64) interval_ms * (misses - 1) * 1000);
+  g_assert_cmpint (noticed - silenced, <, 5 * G_USEC_PER_SEC);
+
+  /* The held event comes, once, and the client is on a new WebSocket. */
+  assert_received (&received, 2);
+  g_assert_cmpstr (received.last_pg_token, ==, "pg2");
+  assert_state_reached (client, KP_RELAY_STATE_WEBSOCKET);
+  assert_queue_drained (f, 0);
+  g_assert_cmpuint (received.n, ==, 2);
+  /* Long-polling while the new WebSocket comes (which comes first is the machine's). */
+  g_assert_cmpstr (states->pdata[0], ==, "connecting");
+  g_assert_cmpstr (states->pdata[states->len - 1], ==, "websocket");
+  for (guint i = 0; i < states->len; i++)
+    g_test_message ("state %s", (const char *) states->pdata[i]);
+
+  kp_relay_client_stop (client);
+  proxy_stop (&proxy);
+  received_clear (&received);
+}
+
 static void
 test_bounds (Fixture       *f,
              gconstpointer  data)
@@ -1508,6 +1757,7 @@ main (int   argc,
   ADD ("/kp/relay/rejected", test_rejected);
   ADD ("/kp/relay/forged", test_forged);
   ADD ("/kp/relay/replay", test_replay);
+  ADD ("/kp/relay/heartbeat", test_heartbeat);
   ADD ("/kp/relay/bounds", test_bounds);
   ADD ("/kp/relay/limits", test_limits);
   ADD ("/kp/relay/many", test_many);

@@ -53,6 +53,11 @@ const char    *kp_relay_client_get_terminal_id (KpRelayClient    *self);
 void           kp_relay_client_set_use_websocket (KpRelayClient  *self,
                                                   gboolean        use_websocket);
 gboolean       kp_relay_client_get_use_websocket (KpRelayClient  *self);
+/* Test-only: ping every @interval_ms; nothing heard for @misses intervals and the
+ * WebSocket is dead (the client long-polls and reconnects). */
+void           kp_relay_client_set_heartbeat     (KpRelayClient  *self,
+                                                  guint           interval_ms,
+                                                  guint           misses);
 /* Events received twice (same id) and not handed to the listener again. */
 guint          kp_relay_client_get_n_duplicates  (KpRelayClient  *self);
 

@@ -644,10 +644,12 @@ is_this_epoch (KpRelay    *self,
   return epoch == NULL || strcmp (epoch, self->epoch) == 0;
 }
 
-/* `{"ack": ID, "epoch": E}` from the terminal: it has everything up to ID of epoch E.
- * Read as a KakaoPay reply is: one object and nothing after it (json-glib 1.6 would take
- * the last of `{…}{…}` and leak the others). */
-static void
+/* `{"ack": ID, "epoch": E}` from the terminal: it has everything up to ID of epoch E;
+ * or `{"ping": N}`, the terminal's heartbeat. Read as a KakaoPay reply is: one object and
+ * nothing after it (json-glib 1.6 would take the last of `{…}{…}` and leak the others).
+ *
+ * Returns: (transfer full) (nullable): the answer to send back, `{"pong": N}` */
+static char *
 terminal_take_message (Terminal              *terminal,
                        SoupWebsocketDataType  type,
                        GBytes                *message)
@@ -657,27 +659,32 @@ terminal_take_message (Terminal              *terminal,
   gint64 ack;
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
-    return;
+    return NULL;
   object = kp_codec_parse_object (message, NULL);
   if (object == NULL)
-    return;
+    return NULL;
+  node = json_object_get_member (object, "ping");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("{\"pong\":%" G_GINT64_FORMAT "}", json_node_get_int (node));
   /* {"ack": N}; anything else in "ack" (an object, a string, null) acknowledges nothing. */
   node = json_object_get_member (object, "ack");
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_INT64)
-    return;
+    return NULL;
   ack = json_node_get_int (node);
   node = json_object_get_member (object, "epoch");
   if (node != NULL && (!JSON_NODE_HOLDS_VALUE (node) ||
                        json_node_get_value_type (node) != G_TYPE_STRING ||
                        !is_this_epoch (terminal->relay, json_node_get_string (node))))
-    return;
+    return NULL;
   if (ack > 0)
     {
       g_mutex_lock (&terminal->relay->lock);
       terminal_ack (terminal, ack);
       g_mutex_unlock (&terminal->relay->lock);
     }
+  return NULL;
 }
 
 static void
@@ -686,7 +693,11 @@ on_socket_message_cb (SoupWebsocketConnection *connection,
                       GBytes                  *message,
                       Socket                  *socket)
 {
-  terminal_take_message (socket->terminal, type, message);
+  g_autofree char *answer = terminal_take_message (socket->terminal, type, message);
+
+  if (answer != NULL &&
+      soup_websocket_connection_get_state (connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (connection, answer);
 }
 
 static void
@@ -1506,6 +1517,6 @@ kp_relay_take_socket_message (KpRelay               *self,
   found = g_hash_table_lookup (self->terminals, terminal);
   if (found == NULL)
     return FALSE;
-  terminal_take_message (found, type, message);
+  g_free (terminal_take_message (found, type, message));
   return TRUE;
 }
