@@ -21,6 +21,18 @@
 #endif
 
 #define NONCE "0123456789abcdef0123456789abcdef"
+/* The links kp_callback_link_nonce() makes with NONCE, valid until 2100-01-01 (Python:
+ * hmac.new (NONCE, b"approve\nT1-1\n4102444800", "sha256").hexdigest ()[:32]). */
+#define LINK_EXPIRES 4102444800
+#define LINK_APPROVE_T1_1 "4102444800.2ee9ef9c38e4c1aa44001c3628eb40ac"
+#define LINK_APPROVE_0001 "4102444800.8645ac9e9885e95da475aaf46a4be272"
+#define LINK_APPROVE_0002 "4102444800.1e9628ebd1c3049f1be2e8cb576045df"
+#define LINK_CANCEL_T1_1 "4102444800.3e1cc0ff55defb62a59ffdb26fea01bf"
+#define LINK_CANCEL_0001 "4102444800.79819e36f29ef2f2de3a681a25dc5f21"
+#define LINK_CANCEL_0002 "4102444800.ddfdd1f0873e974a442fb2a67322d344"
+#define LINK_FAIL_T1_1 "4102444800.4b08268caa64255f178d281127f8751d"
+#define LINK_FAIL_0001 "4102444800.9c4ea5b4514ed4583d2af111d1645d95"
+#define LINK_FAIL_0002 "4102444800.343d26a69bf6d42207fc947a737977b9"
 /* Only a safety net: every wait is for an event. */
 #define WAIT_US (30 * G_USEC_PER_SEC)
 
@@ -81,8 +93,9 @@ test_listener (void)
   kp_approval_listener_expect (listener, "T1-20261125-0001", NONCE);
 
   /* The URL shape the sale sends to KakaoPay. */
-  url = kp_callback_url (base, KP_CALLBACK_APPROVE, "T1-20261125-0001", NONCE);
-  g_assert_cmpstr (url + strlen (base), ==, "/kakaopay/approve/T1-20261125-0001?n=" NONCE);
+  url = kp_callback_url (base, KP_CALLBACK_APPROVE, "T1-20261125-0001", NONCE, LINK_EXPIRES);
+  g_assert_cmpstr (url + strlen (base), ==,
+                   "/kakaopay/approve/T1-20261125-0001?n=" LINK_APPROVE_0001);
 
   /* Forged: wrong nonce, unknown order, no token, wrong method, wrong path. */
   g_clear_pointer (&url, g_free);
@@ -92,13 +105,13 @@ test_listener (void)
   url = g_strdup_printf ("%s/kakaopay/approve/T1-20261125-0001?pg_token=abc", base);
   g_assert_cmpuint (get (session, "GET", url, NULL), ==, 404);
   g_clear_pointer (&url, g_free);
-  url = g_strdup_printf ("%s/kakaopay/approve/T1-20261125-0002?n=" NONCE "&pg_token=abc", base);
+  url = g_strdup_printf ("%s/kakaopay/approve/T1-20261125-0002?n=" LINK_APPROVE_0002 "&pg_token=abc", base);
   g_assert_cmpuint (get (session, "GET", url, NULL), ==, 404);
   g_clear_pointer (&url, g_free);
-  url = g_strdup_printf ("%s/kakaopay/approve/T1-20261125-0001?n=" NONCE, base);
+  url = g_strdup_printf ("%s/kakaopay/approve/T1-20261125-0001?n=" LINK_APPROVE_0001, base);
   g_assert_cmpuint (get (session, "GET", url, NULL), ==, 400);
   g_clear_pointer (&url, g_free);
-  url = g_strdup_printf ("%s/kakaopay/approve/T1-20261125-0001?n=" NONCE "&pg_token=abc", base);
+  url = g_strdup_printf ("%s/kakaopay/approve/T1-20261125-0001?n=" LINK_APPROVE_0001 "&pg_token=abc", base);
   g_assert_cmpuint (get (session, "POST", url, NULL), ==, 405);
   g_clear_pointer (&url, g_free);
   url = g_strdup_printf ("%s/kakaopay/refund/T1-20261125-0001?n=" NONCE, base);
@@ -108,7 +121,7 @@ test_listener (void)
 
   /* The real redirect: KakaoPay appended the token to our query. */
   g_clear_pointer (&url, g_free);
-  url = g_strdup_printf ("%s/kakaopay/approve/T1-20261125-0001?n=" NONCE "&pg_token=0123456789abcdef0123",
+  url = g_strdup_printf ("%s/kakaopay/approve/T1-20261125-0001?n=" LINK_APPROVE_0001 "&pg_token=0123456789abcdef0123",
                          base);
   g_assert_cmpuint (get (session, "GET", url, &body), ==, 200);
   g_assert_nonnull (strstr (body, "결제가 완료되었습니다"));
@@ -131,6 +144,75 @@ test_listener (void)
   g_free (received.pg_token);
 }
 
+/* A link works for its own kind and order, with the sale's secret, until it expires. */
+static void
+test_link (void)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autofree char *expired = kp_callback_link_nonce (NONCE, KP_CALLBACK_APPROVE, "T1-1",
+                                                     g_get_real_time () / G_USEC_PER_SEC - 1);
+  g_autofree char *other_secret = kp_callback_link_nonce ("fedcba9876543210fedcba9876543210",
+                                                          KP_CALLBACK_APPROVE, "T1-1",
+                                                          LINK_EXPIRES);
+  g_autofree char *later = g_strdup (LINK_APPROVE_T1_1);
+  g_autofree char *link = kp_callback_link_nonce (NONCE, KP_CALLBACK_APPROVE, "T1-1",
+                                                  LINK_EXPIRES);
+  const char * const bad[] = { "", ".", "1.", "x.0123", &LINK_APPROVE_T1_1[11], "-1.00" };
+  Received received = { NULL };
+  gint64 expires = 0;
+
+  g_assert_cmpstr (link, ==, LINK_APPROVE_T1_1);
+  g_assert_cmpint (kp_callback_link_check (NONCE, KP_CALLBACK_APPROVE, "T1-1", link, 0,
+                                           &expires), ==, KP_CALLBACK_LINK_VALID);
+  g_assert_cmpint (expires, ==, LINK_EXPIRES);
+  g_assert_cmpint (kp_callback_link_check (NONCE, KP_CALLBACK_APPROVE, "T1-1", link,
+                                           LINK_EXPIRES + 1, NULL), ==, KP_CALLBACK_LINK_EXPIRED);
+  g_assert_cmpint (kp_callback_link_check (NONCE, KP_CALLBACK_CANCEL, "T1-1", link, 0, NULL), ==,
+                   KP_CALLBACK_LINK_FORGED);
+  g_assert_cmpint (kp_callback_link_check (NONCE, KP_CALLBACK_APPROVE, "T1-2", link, 0, NULL), ==,
+                   KP_CALLBACK_LINK_FORGED);
+  /* A later expiry under the same MAC: forged. */
+  later[0] = '5';
+  g_assert_cmpint (kp_callback_link_check (NONCE, KP_CALLBACK_APPROVE, "T1-1", later, 0, NULL),
+                   ==, KP_CALLBACK_LINK_FORGED);
+  /* Not links at all; the MAC alone without its expiry. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_cmpint (kp_callback_link_check (NONCE, KP_CALLBACK_APPROVE, "T1-1", bad[i], 0,
+                                               NULL), ==, KP_CALLBACK_LINK_FORGED);
+    }
+
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_approval_listener_expect (listener, "T1-1", NONCE);
+  /* The approve link used for cancel or fail, an expired one, one of another secret. */
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_CANCEL, "T1-1",
+                                                LINK_APPROVE_T1_1, NULL));
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_FAIL, "T1-1",
+                                                LINK_APPROVE_T1_1, NULL));
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1", expired,
+                                                "pg"));
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1",
+                                                other_secret, "pg"));
+  g_assert_cmpuint (received.n, ==, 0);
+  g_assert_true (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1",
+                                               LINK_APPROVE_T1_1, "pg"));
+  g_assert_cmpuint (received.n, ==, 1);
+  {
+    g_autoptr (GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autofree char *order_id = NULL;
+    const char *pg_token = NULL;
+    KpCallbackKind kind;
+
+    g_hash_table_insert (query, "n", expired);
+    g_hash_table_insert (query, "pg_token", "pg");
+    g_assert_cmpuint (kp_approval_listener_check_request (listener, "GET",
+                                                          "/kakaopay/approve/T1-1", query,
+                                                          &kind, &order_id, &pg_token), ==, 410);
+  }
+  g_free (received.order_id);
+  g_free (received.pg_token);
+}
+
 /* A callback handed over by the relay client: the socket's rules, the same signal. */
 static void
 test_deliver (void)
@@ -147,16 +229,16 @@ test_deliver (void)
                                                 "pg"));
   g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-2", NONCE,
                                                 "pg"));
-  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1", NONCE,
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1", LINK_APPROVE_T1_1,
                                                 NULL));
-  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1", NONCE,
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1", LINK_APPROVE_T1_1,
                                                 "pg token"));
   g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_CANCEL, "T1-1/x", NONCE,
                                                 NULL));
   g_assert_cmpuint (received.n, ==, 0);
   g_assert_cmpuint (kp_approval_listener_get_n_rejected (listener), ==, 6);
 
-  g_assert_true (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1", NONCE,
+  g_assert_true (kp_approval_listener_deliver (listener, KP_CALLBACK_APPROVE, "T1-1", LINK_APPROVE_T1_1,
                                                "pg-0001"));
   g_assert_cmpuint (received.n, ==, 1);
   g_assert_cmpstr (received.order_id, ==, "T1-1");
@@ -164,14 +246,14 @@ test_deliver (void)
   g_assert_cmpstr (received.pg_token, ==, "pg-0001");
 
   /* A cancel carries no token, even if one came along. */
-  g_assert_true (kp_approval_listener_deliver (listener, KP_CALLBACK_CANCEL, "T1-1", NONCE,
+  g_assert_true (kp_approval_listener_deliver (listener, KP_CALLBACK_CANCEL, "T1-1", LINK_CANCEL_T1_1,
                                                "pg-0001"));
   g_assert_cmpint (received.kind, ==, KP_CALLBACK_CANCEL);
   g_assert_null (received.pg_token);
 
   /* Ended: refused like a replay on the socket. */
   kp_approval_listener_forget (listener, "T1-1");
-  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_FAIL, "T1-1", NONCE, NULL));
+  g_assert_false (kp_approval_listener_deliver (listener, KP_CALLBACK_FAIL, "T1-1", LINK_FAIL_T1_1, NULL));
   g_assert_cmpuint (received.n, ==, 2);
   g_assert_cmpuint (kp_approval_listener_get_n_rejected (listener), ==, 7);
 
@@ -330,7 +412,7 @@ raw_status (guint16     port,
 }
 
 #define GOOD_APPROVE \
-  "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token=0123456789abcdef0123 HTTP/1.1\r\n" \
+  "GET /kakaopay/approve/T1-1?n=" LINK_APPROVE_T1_1 "&pg_token=0123456789abcdef0123 HTTP/1.1\r\n" \
   "Host: 127.0.0.1\r\n\r\n"
 
 /* The listener still answers a real redirect. */
@@ -377,14 +459,14 @@ test_limits_size (void)
   g_assert_cmpuint (raw_status (port, request->str), ==, 404);
 
   /* Percent-encoding counts as what it decodes to; the query as sent. */
-  g_string_assign (request, "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token=t&x=");
+  g_string_assign (request, "GET /kakaopay/approve/T1-1?n=" LINK_APPROVE_T1_1 "&pg_token=t&x=");
   for (guint i = 0; i < KP_APPROVAL_LISTENER_MAX_URI_LENGTH; i++)
     g_string_append (request, "%41");
   g_string_append (request, " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   g_assert_cmpuint (raw_status (port, request->str), ==, 414);
 
   /* Headers over 8 KiB: 431, whether many small ones or one big one. */
-  g_string_assign (request, "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token=t HTTP/1.1\r\n"
+  g_string_assign (request, "GET /kakaopay/approve/T1-1?n=" LINK_APPROVE_T1_1 "&pg_token=t HTTP/1.1\r\n"
                             "Host: 127.0.0.1\r\n");
   for (guint i = 0; i < 100; i++)
     g_string_append_printf (request, "X-Filler-%03u: %090u\r\n", i, i);
@@ -421,9 +503,9 @@ test_limits_body (void)
   guint16 port;
   const char *requests[] = {
     /* A small body on a real callback URL: no callback. */
-    "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token=t HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "GET /kakaopay/approve/T1-1?n=" LINK_APPROVE_T1_1 "&pg_token=t HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     "Content-Length: 10\r\n\r\n0123456789",
-    "POST /kakaopay/approve/T1-1?n=" NONCE "&pg_token=t HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "POST /kakaopay/approve/T1-1?n=" LINK_APPROVE_T1_1 "&pg_token=t HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\na=b&c=d",
     /* Announced big, sent small: refused before the body, not after 10 MB. */
     "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000\r\n\r\n0123456789",
@@ -431,7 +513,7 @@ test_limits_body (void)
     "Content-Length: 9223372036854775807\r\n\r\n",
     /* Beyond G_MAXINT64: libsoup reads it as a negative length. */
     "P / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 17777777777777777777777\r\n\r\n",
-    "GET /kakaopay/fail/T1-1?n=" NONCE " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    "GET /kakaopay/fail/T1-1?n=" LINK_FAIL_T1_1 " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
     "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
     "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffff\r\n",
     /* No 100 Continue: the refusal comes instead. */
@@ -457,7 +539,7 @@ test_limits_body (void)
   /* A big body actually sent: the answer is still 413 (or a reset once the listener
    * stopped reading), never a callback, and the connection ends. */
   {
-    g_autoptr (GString) request = g_string_new ("GET /kakaopay/approve/T1-1?n=" NONCE
+    g_autoptr (GString) request = g_string_new ("GET /kakaopay/approve/T1-1?n=" LINK_APPROVE_T1_1
                                                 "&pg_token=t HTTP/1.1\r\nHost: x\r\n"
                                                 "Content-Length: 1048576\r\n\r\n");
     g_autofree char *reply = NULL;
@@ -470,7 +552,7 @@ test_limits_body (void)
   }
 
   /* An empty body is no body. */
-  g_assert_cmpuint (raw_status (port, "GET /kakaopay/fail/T1-1?n=" NONCE " HTTP/1.1\r\n"
+  g_assert_cmpuint (raw_status (port, "GET /kakaopay/fail/T1-1?n=" LINK_FAIL_T1_1 " HTTP/1.1\r\n"
                                       "Host: x\r\nContent-Length: 0\r\n\r\n"), ==, 200);
   g_assert_cmpuint (received.n, ==, 1);
   g_assert_cmpint (received.kind, ==, KP_CALLBACK_FAIL);
@@ -493,12 +575,12 @@ test_limits_garbage (void)
     "GET\r\n\r\n",
     "GET / HTTP/9.9\r\n\r\n",
     "GET /kakaopay/approve/T1-1 HTTP/1.1\r\n\r\n",                    /* no Host */
-    "GET http://evil/kakaopay/approve/T1-1?n=" NONCE " HTTP/1.1\r\nHost: a/b\r\n\r\n",
-    "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token=a%20b HTTP/1.1\r\nHost: x\r\n\r\n",
-    "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token=%ff HTTP/1.1\r\nHost: x\r\n\r\n",
-    "GET /kakaopay/approve/T1-1?n=" NONCE "&pg_token= HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET http://evil/kakaopay/approve/T1-1?n=" LINK_APPROVE_T1_1 " HTTP/1.1\r\nHost: a/b\r\n\r\n",
+    "GET /kakaopay/approve/T1-1?n=" LINK_APPROVE_T1_1 "&pg_token=a%20b HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /kakaopay/approve/T1-1?n=" LINK_APPROVE_T1_1 "&pg_token=%ff HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /kakaopay/approve/T1-1?n=" LINK_APPROVE_T1_1 "&pg_token= HTTP/1.1\r\nHost: x\r\n\r\n",
     "GET /kakaopay/approve/T1-1/../../x?n=" NONCE " HTTP/1.1\r\nHost: x\r\n\r\n",
-    "GET /kakaopay/approve/T1%2D1?n=" NONCE "&pg_token=t HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /kakaopay/approve/T1%2D1?n=" LINK_APPROVE_T1_1 "&pg_token=t HTTP/1.1\r\nHost: x\r\n\r\n",
     "GET /kakaopay/approve/T1%00-1?n=" NONCE " HTTP/1.1\r\nHost: x\r\n\r\n",
     "GET /kakaopay/approve/%%%?n=%%%&&&=== HTTP/1.1\r\nHost: x\r\n\r\n",
     "GET /kakaopay//T1-1?n=" NONCE " HTTP/1.1\r\nHost: x\r\n\r\n",
@@ -510,7 +592,7 @@ test_limits_garbage (void)
     "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
     "GET / HTTP/1.1\r\nHost: x\r\n: novalue\r\n\r\n",
     "GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n",
-    "GET /kakaopay/cancel/T1-1?n=" NONCE " HTTP/1.0\r\n\r\n",
+    "GET /kakaopay/cancel/T1-1?n=" LINK_CANCEL_T1_1 " HTTP/1.0\r\n\r\n",
   };
 
   g_assert_true (kp_approval_listener_listen (listener, "127.0.0.1", 0, &error));
@@ -549,7 +631,7 @@ test_limits_garbage (void)
   /* Expect: 100-continue without a body: "100 Continue", the answer, and the end of the
    * connection (libsoup drops the Connection header after a 100 Continue). */
   {
-    g_autofree char *reply = raw_text (port, "GET /kakaopay/cancel/T1-1?n=" NONCE " HTTP/1.1\r\n"
+    g_autofree char *reply = raw_text (port, "GET /kakaopay/cancel/T1-1?n=" LINK_CANCEL_T1_1 " HTTP/1.1\r\n"
                                              "Host: x\r\nExpect: 100-continue\r\n\r\n");
 
     g_assert_cmpuint (status_of (reply), ==, 100);
@@ -621,8 +703,8 @@ test_limits_connections (void)
 
   /* Half a request, then the sending side closes: the listener answers 400 and closes. */
   g_clear_pointer (&reply, g_free);
-  reply = raw_exchange (port, "GET /kakaopay/approve/T1-1?n=" NONCE,
-                       strlen ("GET /kakaopay/approve/T1-1?n=" NONCE), TRUE);
+  reply = raw_exchange (port, "GET /kakaopay/approve/T1-1?n=" LINK_APPROVE_T1_1,
+                       strlen ("GET /kakaopay/approve/T1-1?n=" LINK_APPROVE_T1_1), TRUE);
   g_assert_cmpuint (status_of (reply), ==, 400);
 
   /* Another phone's idle connections up to the limit: a real redirect still gets
@@ -653,7 +735,7 @@ test_limits_connections (void)
       g_autofree char *text = NULL;
 
       g_main_context_iteration (NULL, FALSE);
-      text = raw_text (port, "GET /kakaopay/fail/T1-1?n=" NONCE " HTTP/1.1\r\nHost: x\r\n\r\n");
+      text = raw_text (port, "GET /kakaopay/fail/T1-1?n=" LINK_FAIL_T1_1 " HTTP/1.1\r\nHost: x\r\n\r\n");
       if (status_of (text) == 200)
         break;
       g_usleep (10000);
@@ -872,6 +954,7 @@ test_check_request (void)
   g_autofree char *max_token = g_strnfill (KP_APPROVAL_LISTENER_MAX_PG_TOKEN_LENGTH, 't');
   g_autofree char *path = NULL;
   g_autofree char *order_id = NULL;
+  g_autofree char *max_link = NULL;
   const char *pg_token = NULL;
   KpCallbackKind kind = KP_CALLBACK_FAIL;
 
@@ -880,7 +963,7 @@ test_check_request (void)
 
   kp_approval_listener_expect (listener, "T1-1", NONCE);
   kp_approval_listener_expect (listener, max_order, NONCE);
-  g_hash_table_insert (query, "n", NONCE);
+  g_hash_table_insert (query, "n", LINK_APPROVE_T1_1);
   g_hash_table_insert (query, "pg_token", "0123456789abcdef0123");
 
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 200);
@@ -888,10 +971,14 @@ test_check_request (void)
   g_assert_cmpstr (order_id, ==, "T1-1");
   g_assert_cmpstr (pg_token, ==, "0123456789abcdef0123");
   g_clear_pointer (&order_id, g_free);
+  /* The approve link is no cancel link. */
+  g_assert_cmpuint (CHECK ("HEAD", "/kakaopay/cancel/T1-1"), ==, 404);
+  g_hash_table_insert (query, "n", LINK_CANCEL_T1_1);
   g_assert_cmpuint (CHECK ("HEAD", "/kakaopay/cancel/T1-1"), ==, 200);
   g_assert_cmpint (kind, ==, KP_CALLBACK_CANCEL);
   g_assert_null (pg_token);
   g_clear_pointer (&order_id, g_free);
+  g_hash_table_insert (query, "n", LINK_APPROVE_T1_1);
 
   g_assert_cmpuint (CHECK ("POST", "/kakaopay/approve/T1-1"), ==, 405);
   g_assert_cmpuint (CHECK (NULL, "/kakaopay/approve/T1-1"), ==, 405);
@@ -911,6 +998,8 @@ test_check_request (void)
 
   /* Lengths: the longest order id still works, one more is never looked up. */
   path = g_strconcat ("/kakaopay/fail/", max_order, NULL);
+  max_link = kp_callback_link_nonce (NONCE, KP_CALLBACK_FAIL, max_order, LINK_EXPIRES);
+  g_hash_table_insert (query, "n", max_link);
   g_assert_cmpuint (CHECK ("GET", path), ==, 200);
   g_clear_pointer (&order_id, g_free);
   g_clear_pointer (&path, g_free);
@@ -922,9 +1011,12 @@ test_check_request (void)
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/fail/T1-1"), ==, 404);
   g_hash_table_insert (query, "n", "");
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/fail/T1-1"), ==, 404);
-  g_hash_table_insert (query, "n", NONCE "0");
+  g_hash_table_insert (query, "n", LINK_FAIL_T1_1 "0");
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/fail/T1-1"), ==, 404);
+  /* The sale's secret itself is no link. */
   g_hash_table_insert (query, "n", NONCE);
+  g_assert_cmpuint (CHECK ("GET", "/kakaopay/fail/T1-1"), ==, 404);
+  g_hash_table_insert (query, "n", LINK_APPROVE_T1_1);
 
   /* pg_token: present, at most 100 bytes, printable ASCII. */
   g_hash_table_insert (query, "pg_token", max_token);
@@ -944,6 +1036,7 @@ test_check_request (void)
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 400);
   /* ... but a cancel needs none and ignores a bad one. */
   g_hash_table_insert (query, "pg_token", "a b");
+  g_hash_table_insert (query, "n", LINK_CANCEL_T1_1);
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/cancel/T1-1"), ==, 200);
   g_assert_null (pg_token);
   g_clear_pointer (&order_id, g_free);
@@ -1033,9 +1126,12 @@ fixture_set_up (Fixture       *f,
   rr->partner_user_id = g_strdup ("T1");
   rr->item_name = g_strdup ("라떼");
   rr->total_amount = 4500;
-  rr->approval_url = kp_callback_url (f->listener_url, KP_CALLBACK_APPROVE, "T1-1", NONCE);
-  rr->cancel_url = kp_callback_url (f->listener_url, KP_CALLBACK_CANCEL, "T1-1", NONCE);
-  rr->fail_url = kp_callback_url (f->listener_url, KP_CALLBACK_FAIL, "T1-1", NONCE);
+  rr->approval_url = kp_callback_url (f->listener_url, KP_CALLBACK_APPROVE, "T1-1", NONCE,
+                                      LINK_EXPIRES);
+  rr->cancel_url = kp_callback_url (f->listener_url, KP_CALLBACK_CANCEL, "T1-1", NONCE,
+                                    LINK_EXPIRES);
+  rr->fail_url = kp_callback_url (f->listener_url, KP_CALLBACK_FAIL, "T1-1", NONCE,
+                                  LINK_EXPIRES);
   kp_client_ready_async (f->client, rr, NULL, kp_test_async_cb, &async);
   result = kp_test_async_wait (&async);
   reply = kp_client_ready_finish (f->client, result, &error);
@@ -1404,6 +1500,7 @@ main (int   argc,
   g_test_add_func ("/kp/approval/listener", test_listener);
   g_test_add_func ("/kp/approval/helpers", test_helpers);
   g_test_add_func ("/kp/approval/deliver", test_deliver);
+  g_test_add_func ("/kp/approval/link", test_link);
   g_test_add_func ("/kp/approval/check-request", test_check_request);
   g_test_add_func ("/kp/approval/limits-size", test_limits_size);
   g_test_add_func ("/kp/approval/limits-body", test_limits_body);

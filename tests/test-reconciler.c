@@ -259,9 +259,11 @@ wait_listening (Fixture             *f,
 {
   g_autoptr (GHashTable) query = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *path = g_strdup_printf ("/kakaopay/cancel/%s", sale->partner_order_id);
+  g_autofree char *link = kp_callback_link_nonce (sale->nonce, KP_CALLBACK_CANCEL,
+                                                  sale->partner_order_id, G_MAXINT32);
   gint64 deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
 
-  g_hash_table_insert (query, (gpointer) "n", sale->nonce);
+  g_hash_table_insert (query, (gpointer) "n", link);
   for (;;)
     {
       g_autofree char *order_id = NULL;
@@ -444,11 +446,11 @@ send_ready (Fixture             *f,
   request->tax_free_amount = sale->tax_free_amount;
   request->vat_amount = sale->vat_amount;
   request->approval_url = kp_callback_url (f->callback_base, KP_CALLBACK_APPROVE,
-                                           sale->partner_order_id, sale->nonce);
+                                           sale->partner_order_id, sale->nonce, G_MAXINT32);
   request->cancel_url = kp_callback_url (f->callback_base, KP_CALLBACK_CANCEL,
-                                         sale->partner_order_id, sale->nonce);
+                                         sale->partner_order_id, sale->nonce, G_MAXINT32);
   request->fail_url = kp_callback_url (f->callback_base, KP_CALLBACK_FAIL,
-                                       sale->partner_order_id, sale->nonce);
+                                       sale->partner_order_id, sale->nonce, G_MAXINT32);
   kp_client_ready_async (f->client, request, NULL, kp_test_async_cb, &async);
   result = kp_test_async_wait (&async);
   return kp_client_ready_finish (f->client, result, error);

@@ -83,20 +83,93 @@ kp_random_hex (gsize n_bytes)
 }
 
 /**
+ * kp_callback_link_nonce:
+ * @secret: the sale's secret (what kp_approval_listener_expect() is given)
+ * @expires: Unix time after which the link is refused
+ *
+ * Returns: (transfer full): the `n` of the link for @kind and @partner_order_id,
+ *   `{expires}.{mac}` (see %KP_CALLBACK_LINK_MAC_LENGTH)
+ */
+char *
+kp_callback_link_nonce (const char     *secret,
+                        KpCallbackKind  kind,
+                        const char     *partner_order_id,
+                        gint64          expires)
+{
+  g_autoptr (GHmac) hmac = NULL;
+  g_autofree char *message = NULL;
+  char mac[KP_CALLBACK_LINK_MAC_LENGTH + 1];
+
+  g_return_val_if_fail (secret != NULL && partner_order_id != NULL, NULL);
+  g_return_val_if_fail (kind <= KP_CALLBACK_FAIL, NULL);
+
+  message = g_strdup_printf ("%s\n%s\n%" G_GINT64_FORMAT, kind_names[kind], partner_order_id,
+                             expires);
+  hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) secret, strlen (secret));
+  g_hmac_update (hmac, (const guchar *) message, strlen (message));
+  g_strlcpy (mac, g_hmac_get_string (hmac), sizeof mac);
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%s", expires, mac);
+}
+
+/**
+ * kp_callback_link_check:
+ * @nonce: (nullable): the `n` the request carried
+ * @now: the Unix time now
+ * @out_expires: (out) (optional): the link's expiry, when it is valid or expired
+ *
+ * Checks @nonce against the link made with kp_callback_link_nonce() for @kind and
+ * @partner_order_id, comparing in constant time.
+ */
+KpCallbackLinkCheck
+kp_callback_link_check (const char     *secret,
+                        KpCallbackKind  kind,
+                        const char     *partner_order_id,
+                        const char     *nonce,
+                        gint64          now,
+                        gint64         *out_expires)
+{
+  g_autofree char *expected = NULL;
+  const char *dot;
+  guint64 expires;
+
+  g_return_val_if_fail (secret != NULL && partner_order_id != NULL, KP_CALLBACK_LINK_FORGED);
+
+  if (nonce == NULL || (dot = strchr (nonce, '.')) == NULL || dot == nonce || dot - nonce > 12)
+    return KP_CALLBACK_LINK_FORGED;
+  for (const char *c = nonce; c < dot; c++)
+    {
+      if (!g_ascii_isdigit (*c))
+        return KP_CALLBACK_LINK_FORGED;
+    }
+  expires = g_ascii_strtoull (nonce, NULL, 10);
+  expected = kp_callback_link_nonce (secret, kind, partner_order_id, (gint64) expires);
+  if (!kp_callback_nonce_equal (expected, nonce))
+    return KP_CALLBACK_LINK_FORGED;
+  if (out_expires != NULL)
+    *out_expires = expires;
+  return (gint64) expires < now ? KP_CALLBACK_LINK_EXPIRED : KP_CALLBACK_LINK_VALID;
+}
+
+/**
  * kp_callback_url:
  * @callback_base: scheme, host, port (and optional path prefix) the customer's
  *   browser can reach
+ * @secret: the sale's secret
+ * @expires: Unix time after which the link is refused
  *
  * Returns: (transfer full): `{base}/kakaopay/{approve|cancel|fail}/{order}?n={nonce}`
+ *   with kp_callback_link_nonce() as the nonce
  */
 char *
 kp_callback_url (const char     *callback_base,
                  KpCallbackKind  kind,
                  const char     *partner_order_id,
-                 const char     *nonce)
+                 const char     *secret,
+                 gint64          expires)
 {
   g_autofree char *base = g_strdup (callback_base);
   g_autofree char *order = g_uri_escape_string (partner_order_id, NULL, FALSE);
+  g_autofree char *nonce = kp_callback_link_nonce (secret, kind, partner_order_id, expires);
   g_autofree char *escaped_nonce = g_uri_escape_string (nonce, NULL, FALSE);
 
   while (g_str_has_suffix (base, "/"))
@@ -320,8 +393,9 @@ kp_approval_listener_set_head_timeout (KpApprovalListener *self,
 
 /**
  * kp_approval_listener_expect:
+ * @nonce: the sale's secret its callback links are made with (kp_callback_url())
  *
- * Accepts callbacks for @partner_order_id carrying @nonce from now on.
+ * Accepts callbacks for @partner_order_id with links made from @nonce from now on.
  */
 void
 kp_approval_listener_expect (KpApprovalListener *self,
@@ -388,7 +462,8 @@ kp_approval_listener_get_n_rejected (KpApprovalListener *self)
  *   owned by @query
  *
  * Validates a callback request: `GET|HEAD /kakaopay/{approve|cancel|fail}/{order}`,
- * `n` the nonce of an expected order, and for approve a `pg_token` (see the limits in
+ * `n` the link nonce of an expected order for this kind (kp_callback_link_check(), 410
+ * once expired), and for approve a `pg_token` (see the limits in
  * kp-approval-listener.h). Pure: emits nothing, counts nothing.
  *
  * Returns: %SOUP_STATUS_OK with the out values set for a valid callback; otherwise the
@@ -442,13 +517,25 @@ kp_approval_listener_check_request (KpApprovalListener  *self,
       const char *ended = g_hash_table_lookup (self->ended, order_id);
 
       /* A replay of a real link after the sale ended; anything else is unknown. */
-      if (ended != NULL && nonce != NULL && kp_callback_nonce_equal (ended, nonce))
+      if (ended != NULL &&
+          kp_callback_link_check (ended, kind, order_id, nonce, G_MININT64, NULL) ==
+            KP_CALLBACK_LINK_VALID)
         return SOUP_STATUS_GONE;
       return SOUP_STATUS_NOT_FOUND;
     }
 
-  if (!kp_callback_nonce_equal (expected, nonce))
-    return SOUP_STATUS_NOT_FOUND;
+  /* The link of this kind and order, made with the sale's secret, and still in time. */
+  switch (kp_callback_link_check (expected, kind, order_id, nonce,
+                                  g_get_real_time () / G_USEC_PER_SEC, NULL))
+    {
+    case KP_CALLBACK_LINK_VALID:
+      break;
+    case KP_CALLBACK_LINK_EXPIRED:
+      return SOUP_STATUS_GONE;
+    case KP_CALLBACK_LINK_FORGED:
+    default:
+      return SOUP_STATUS_NOT_FOUND;
+    }
 
   if (kind == KP_CALLBACK_APPROVE && !kp_callback_pg_token_is_valid (pg_token))
     return SOUP_STATUS_BAD_REQUEST;

@@ -60,6 +60,21 @@ typedef enum
 #define KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS 5
 #define KP_APPROVAL_LISTENER_TIMEOUT_SECONDS     20
 
+/* A callback link's `n` is `{expires}.{mac}`: the Unix time it stops working at, and the
+ * first %KP_CALLBACK_LINK_MAC_LENGTH hex digits of HMAC-SHA256 keyed by the sale's
+ * secret over `{kind}\n{partner_order_id}\n{expires}`. So a link works for its own kind
+ * and order only, and not after the sale's lifetime. */
+#define KP_CALLBACK_LINK_MAC_LENGTH 32
+/* How long a link outlives the sale's tid: the phone's redirect may come late. */
+#define KP_CALLBACK_LINK_GRACE_SECONDS 300
+
+typedef enum
+{
+  KP_CALLBACK_LINK_VALID,
+  KP_CALLBACK_LINK_FORGED,    /* not made with the secret for this kind and order */
+  KP_CALLBACK_LINK_EXPIRED,   /* made so, but past its time */
+} KpCallbackLinkCheck;
+
 #define KP_TYPE_APPROVAL_LISTENER (kp_approval_listener_get_type ())
 G_DECLARE_FINAL_TYPE (KpApprovalListener, kp_approval_listener, KP, APPROVAL_LISTENER, GObject)
 
@@ -97,7 +112,18 @@ guint               kp_approval_listener_check_request (KpApprovalListener  *sel
 char               *kp_callback_url                   (const char          *callback_base,
                                                        KpCallbackKind       kind,
                                                        const char          *partner_order_id,
-                                                       const char          *nonce);
+                                                       const char          *secret,
+                                                       gint64               expires);
+char               *kp_callback_link_nonce            (const char          *secret,
+                                                       KpCallbackKind       kind,
+                                                       const char          *partner_order_id,
+                                                       gint64               expires);
+KpCallbackLinkCheck kp_callback_link_check            (const char          *secret,
+                                                       KpCallbackKind       kind,
+                                                       const char          *partner_order_id,
+                                                       const char          *nonce,
+                                                       gint64               now,
+                                                       gint64              *out_expires);
 const char         *kp_callback_kind_to_string        (KpCallbackKind       kind);
 char               *kp_random_hex                     (gsize                n_bytes);
 gboolean            kp_parse_host_port                (const char          *text,

@@ -22,6 +22,11 @@
 #define SESSION_TIMEOUT       (LONG_POLL_WAIT + 15)
 #define KEEPALIVE_SECONDS     20
 #define MAX_MESSAGE_BYTES     (64 * 1024)
+/* The application's heartbeat: a ping every 10 s; two without an answer (nor anything
+ * else heard) and the WebSocket counts as dead. TCP alone would take many minutes to
+ * notice a dropped connection, longer than the relay keeps an event. */
+#define HEARTBEAT_MS          10000
+#define HEARTBEAT_MISSES      2
 
 struct _KpRelayClient
 {
@@ -34,15 +39,26 @@ struct _KpRelayClient
   GCancellable            *cancellable;
   GMainContext            *context;
   GSource                 *retry;
+  GSource                 *heartbeat;
+  GSource                 *websocket_retry; /* while long-polling for a dead WebSocket */
+  GCancellable            *poll_cancellable;
 
   char                    *relay_url;
   char                    *terminal_id;
   char                    *token;
   KpRelayState             state;
+  char                    *epoch;           /* the relay run last_id counts in */
   gint64                   last_id;
   guint                    backoff_ms;
   guint                    n_duplicates;
   gboolean                 use_websocket;
+  /* The WebSocket died: long-poll until a new one is up. */
+  gboolean                 fallback;
+  guint                    websocket_backoff_ms;
+  guint                    heartbeat_ms;
+  guint                    heartbeat_misses;
+  gint64                   last_heard;      /* monotonic µs: anything on the WebSocket */
+  gint64                   n_pings;
 };
 
 G_DEFINE_FINAL_TYPE (KpRelayClient, kp_relay_client, G_TYPE_OBJECT)
@@ -149,11 +165,54 @@ on_retry_cb (gpointer user_data)
   KpRelayClient *self = user_data;
 
   g_clear_pointer (&self->retry, g_source_unref);
-  if (self->use_websocket)
+  if (self->use_websocket && !self->fallback)
     connect_websocket (self);
   else
     long_poll (self);
   return G_SOURCE_REMOVE;
+}
+
+static void
+destroy_source (GSource **source)
+{
+  if (*source != NULL)
+    g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+static GSource *
+add_timeout (KpRelayClient *self,
+             guint          ms,
+             GSourceFunc    func)
+{
+  GSource *source = g_timeout_source_new (ms);
+
+  /* On the context the client was made in, like its session. */
+  g_source_set_callback (source, func, self, NULL);
+  g_source_attach (source, self->context);
+  return source;
+}
+
+static gboolean
+on_websocket_retry_cb (gpointer user_data)
+{
+  KpRelayClient *self = user_data;
+
+  g_clear_pointer (&self->websocket_retry, g_source_unref);
+  connect_websocket (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Long-polling for a dead WebSocket: tries a new one now and then (250 ms, doubling up
+ * to 5 s), the poll going on meanwhile. */
+static void
+schedule_websocket_retry (KpRelayClient *self)
+{
+  self->websocket_backoff_ms = self->websocket_backoff_ms == 0
+                               ? BACKOFF_FIRST_MS
+                               : MIN (self->websocket_backoff_ms * 2, BACKOFF_MAX_MS);
+  destroy_source (&self->websocket_retry);
+  self->websocket_retry = add_timeout (self, self->websocket_backoff_ms, on_websocket_retry_cb);
 }
 
 static void
@@ -204,6 +263,7 @@ handle_event (KpRelayClient *self,
                                                                      NULL);
   const char *nonce = json_object_get_string_member_with_default (event, "nonce", NULL);
   const char *pg_token = json_object_get_string_member_with_default (event, "pg_token", NULL);
+  const char *epoch = json_object_get_string_member_with_default (event, "epoch", "");
   gint64 id = json_object_get_int_member_with_default (event, "id", 0);
   KpCallbackKind kind;
 
@@ -213,7 +273,17 @@ handle_event (KpRelayClient *self,
       return 0;
     }
 
-  /* Ids only grow: one at or below the last is a copy sent again after a reconnect. */
+  /* A new run of the relay counts from 1 again: what we saw before says nothing. */
+  if (g_strcmp0 (epoch, self->epoch) != 0)
+    {
+      g_debug ("terminal %s: the relay started a new epoch", self->terminal_id);
+      g_free (self->epoch);
+      self->epoch = g_strdup (epoch);
+      self->last_id = 0;
+    }
+
+  /* Ids only grow within an epoch: one at or below the last is a copy sent again after a
+   * reconnect. */
   if (id <= self->last_id)
     {
       self->n_duplicates++;
@@ -229,6 +299,7 @@ handle_event (KpRelayClient *self,
 static void
 close_websocket (KpRelayClient *self)
 {
+  destroy_source (&self->heartbeat);
   if (self->websocket == NULL)
     return;
 
@@ -250,10 +321,13 @@ on_websocket_message_cb (SoupWebsocketConnection *websocket,
   const char *data = g_bytes_get_data (message, &size);
   gint64 id;
 
+  /* Anything at all says the connection lives. */
+  self->last_heard = g_get_monotonic_time ();
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
   root = kp_codec_parse_json (data, size);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      json_object_has_member (json_node_get_object (root), "pong"))
     return;
 
   /* The listener's handlers may stop us; keep the object until we are done. */
@@ -262,10 +336,62 @@ on_websocket_message_cb (SoupWebsocketConnection *websocket,
   if (id > 0 && self->websocket == websocket &&
       soup_websocket_connection_get_state (websocket) == SOUP_WEBSOCKET_STATE_OPEN)
     {
-      ack = g_strdup_printf ("{\"ack\":%" G_GINT64_FORMAT "}", id);
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+      g_autoptr (JsonGenerator) generator = json_generator_new ();
+      g_autoptr (JsonNode) node = NULL;
+
+      /* {"ack":ID,"epoch":E}: the epoch the id counts in */
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "ack");
+      json_builder_add_int_value (builder, id);
+      json_builder_set_member_name (builder, "epoch");
+      json_builder_add_string_value (builder, self->epoch != NULL ? self->epoch : "");
+      json_builder_end_object (builder);
+      node = json_builder_get_root (builder);
+      json_generator_set_root (generator, node);
+      ack = json_generator_to_data (generator, NULL);
       soup_websocket_connection_send_text (websocket, ack);
     }
   g_object_unref (self);
+}
+
+/* Nothing heard for too long: the connection is gone, whatever TCP thinks. Long-poll
+ * at once, and try a new WebSocket meanwhile. */
+static void
+websocket_dead (KpRelayClient *self)
+{
+  g_debug ("terminal %s: no answer on the WebSocket for %u ms, long-polling",
+           self->terminal_id, self->heartbeat_ms * self->heartbeat_misses);
+  close_websocket (self);
+  self->fallback = TRUE;
+  self->websocket_backoff_ms = 0;
+  self->backoff_ms = 0;
+  schedule_websocket_retry (self);
+  long_poll (self);
+}
+
+static gboolean
+on_heartbeat_cb (gpointer user_data)
+{
+  KpRelayClient *self = user_data;
+  g_autofree char *ping = NULL;
+
+  if (self->websocket == NULL)
+    return G_SOURCE_CONTINUE;
+  if (g_get_monotonic_time () - self->last_heard >
+      (gint64) self->heartbeat_ms * self->heartbeat_misses * G_TIME_SPAN_MILLISECOND)
+    {
+      g_clear_pointer (&self->heartbeat, g_source_unref);
+      websocket_dead (self);
+      return G_SOURCE_REMOVE;
+    }
+  if (soup_websocket_connection_get_state (self->websocket) == SOUP_WEBSOCKET_STATE_OPEN)
+    {
+      /* {"ping":N}: the relay answers {"pong":N} */
+      ping = g_strdup_printf ("{\"ping\":%" G_GINT64_FORMAT "}", ++self->n_pings);
+      soup_websocket_connection_send_text (self->websocket, ping);
+    }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -299,6 +425,14 @@ on_websocket_connected_cb (GObject      *source,
       if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
         {
           g_message ("terminal %s: the relay refused the token (%u)", self->terminal_id, status);
+          if (self->fallback)
+            {
+              g_cancellable_cancel (self->poll_cancellable);
+              g_clear_object (&self->poll_cancellable);
+              self->poll_cancellable = g_cancellable_new ();
+              cancel_retry (self);
+              self->fallback = FALSE;
+            }
           set_state (self, KP_RELAY_STATE_REJECTED);
           return;
         }
@@ -308,18 +442,36 @@ on_websocket_connected_cb (GObject      *source,
           /* No answer, or the relay (or its proxy) is down: try again later. */
           g_debug ("terminal %s: cannot reach the relay: %s", self->terminal_id,
                    error->message);
-          schedule_retry (self);
+          if (self->fallback)
+            schedule_websocket_retry (self);
+          else
+            schedule_retry (self);
           return;
         }
 
       /* An answer, but no upgrade: something between us strips WebSockets. */
       g_debug ("terminal %s: no WebSocket (%u), long-polling", self->terminal_id, status);
-      long_poll (self);
+      if (!self->fallback)
+        long_poll (self);
+      self->fallback = FALSE;
       return;
     }
 
+  /* A new WebSocket: the long poll that stood in for it ends. */
+  if (self->fallback)
+    {
+      g_cancellable_cancel (self->poll_cancellable);
+      g_clear_object (&self->poll_cancellable);
+      self->poll_cancellable = g_cancellable_new ();
+      cancel_retry (self);
+      self->fallback = FALSE;
+    }
   self->websocket = websocket;
   self->backoff_ms = 0;
+  self->websocket_backoff_ms = 0;
+  self->last_heard = g_get_monotonic_time ();
+  destroy_source (&self->heartbeat);
+  self->heartbeat = add_timeout (self, self->heartbeat_ms, on_heartbeat_cb);
   soup_websocket_connection_set_keepalive_interval (websocket, KEEPALIVE_SECONDS);
   soup_websocket_connection_set_max_incoming_payload_size (websocket, MAX_MESSAGE_BYTES);
   g_signal_connect (websocket, "message", G_CALLBACK (on_websocket_message_cb), self);
@@ -341,7 +493,9 @@ connect_websocket (KpRelayClient *self)
       return;
     }
   add_authorization (self, self->connect_msg);
-  set_state (self, KP_RELAY_STATE_CONNECTING);
+  /* While long-polling for a dead WebSocket, the poll goes on meanwhile. */
+  if (!self->fallback)
+    set_state (self, KP_RELAY_STATE_CONNECTING);
   soup_session_websocket_connect_async (self->session, self->connect_msg, NULL, NULL,
                                         G_PRIORITY_DEFAULT, self->cancellable,
                                         on_websocket_connected_cb, g_object_ref (self));
@@ -375,6 +529,8 @@ on_long_poll_cb (GObject      *source,
   if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
     {
       g_message ("terminal %s: the relay refused the token (%u)", self->terminal_id, status);
+      destroy_source (&self->websocket_retry);
+      self->fallback = FALSE;
       set_state (self, KP_RELAY_STATE_REJECTED);
       return;
     }
@@ -411,11 +567,20 @@ long_poll (KpRelayClient *self)
 {
   g_autofree char *base = events_url (self);
   g_autofree char *url = NULL;
+  g_autofree char *epoch = NULL;
   g_autoptr (SoupMessage) msg = NULL;
 
-  /* The first poll returns at once: it tells whether the relay takes us at all. */
-  url = g_strdup_printf ("%s?after=%" G_GINT64_FORMAT "&wait=%d", base, self->last_id,
-                         self->state == KP_RELAY_STATE_LONG_POLL ? LONG_POLL_WAIT : 0);
+  /* The first poll returns at once: it tells whether the relay takes us at all. `after`
+   * counts in our epoch; a relay in another one sends everything it holds. */
+  if (self->epoch != NULL)
+    {
+      g_autofree char *escaped = g_uri_escape_string (self->epoch, NULL, FALSE);
+
+      epoch = g_strconcat ("&epoch=", escaped, NULL);
+    }
+  url = g_strdup_printf ("%s?after=%" G_GINT64_FORMAT "&wait=%d%s", base, self->last_id,
+                         self->state == KP_RELAY_STATE_LONG_POLL ? LONG_POLL_WAIT : 0,
+                         epoch != NULL ? epoch : "");
   msg = soup_message_new (SOUP_METHOD_GET, url);
   if (msg == NULL)
     {
@@ -426,8 +591,8 @@ long_poll (KpRelayClient *self)
   add_authorization (self, msg);
   if (self->state != KP_RELAY_STATE_LONG_POLL)
     set_state (self, KP_RELAY_STATE_CONNECTING);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
-                                    on_long_poll_cb, g_object_ref (self));
+  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
+                                    self->poll_cancellable, on_long_poll_cb, g_object_ref (self));
 }
 
 static void
@@ -436,7 +601,9 @@ kp_relay_client_dispose (GObject *object)
   KpRelayClient *self = KP_RELAY_CLIENT (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->poll_cancellable);
   cancel_retry (self);
+  destroy_source (&self->websocket_retry);
   close_websocket (self);
   g_clear_object (&self->connect_msg);
   g_clear_object (&self->session);
@@ -451,9 +618,11 @@ kp_relay_client_finalize (GObject *object)
   KpRelayClient *self = KP_RELAY_CLIENT (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->poll_cancellable);
   g_main_context_unref (self->context);
   g_free (self->relay_url);
   g_free (self->terminal_id);
+  g_free (self->epoch);
   if (self->token != NULL)
     memset (self->token, 0, strlen (self->token));
   g_free (self->token);
@@ -539,7 +708,10 @@ static void
 kp_relay_client_init (KpRelayClient *self)
 {
   self->use_websocket = TRUE;
+  self->heartbeat_ms = HEARTBEAT_MS;
+  self->heartbeat_misses = HEARTBEAT_MISSES;
   self->cancellable = g_cancellable_new ();
+  self->poll_cancellable = g_cancellable_new ();
   self->context = g_main_context_ref_thread_default ();
   self->session = soup_session_new_with_options ("timeout", SESSION_TIMEOUT,
                                                  "user-agent", "kakaopay-pos ",
@@ -604,9 +776,14 @@ kp_relay_client_stop (KpRelayClient *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  g_cancellable_cancel (self->poll_cancellable);
+  g_clear_object (&self->poll_cancellable);
+  self->poll_cancellable = g_cancellable_new ();
   cancel_retry (self);
+  destroy_source (&self->websocket_retry);
   close_websocket (self);
   g_clear_object (&self->connect_msg);
+  self->fallback = FALSE;
   set_state (self, KP_RELAY_STATE_STOPPED);
 }
 
@@ -647,6 +824,25 @@ kp_relay_client_get_use_websocket (KpRelayClient *self)
   return self->use_websocket;
 }
 
+/**
+ * kp_relay_client_set_heartbeat:
+ * @interval_ms: how often to ping the relay over the WebSocket (10 s by default)
+ * @misses: how many intervals may pass without hearing anything (2 by default)
+ *
+ * Tests shorten the heartbeat; takes effect with the next WebSocket.
+ */
+void
+kp_relay_client_set_heartbeat (KpRelayClient *self,
+                               guint          interval_ms,
+                               guint          misses)
+{
+  g_return_if_fail (KP_IS_RELAY_CLIENT (self));
+  g_return_if_fail (interval_ms > 0 && misses > 0);
+
+  self->heartbeat_ms = interval_ms;
+  self->heartbeat_misses = misses;
+}
+
 guint
 kp_relay_client_get_n_duplicates (KpRelayClient *self)
 {
@@ -671,23 +867,28 @@ kp_relay_client_make_nonce (KpRelayClient *self,
 
 /**
  * kp_relay_client_callback_url:
+ * @secret: kp_relay_client_make_nonce() of the order
+ * @expires: Unix time after which the link is refused
  *
  * Returns: (transfer full):
- *   `{relay_url}/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={nonce}`
+ *   `{relay_url}/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={link}`
  */
 char *
 kp_relay_client_callback_url (KpRelayClient  *self,
                               KpCallbackKind  kind,
                               const char     *partner_order_id,
-                              const char     *nonce)
+                              const char     *secret,
+                              gint64          expires)
 {
   g_autofree char *terminal = NULL;
   g_autofree char *order = NULL;
+  g_autofree char *nonce = NULL;
   g_autofree char *escaped_nonce = NULL;
 
   g_return_val_if_fail (KP_IS_RELAY_CLIENT (self), NULL);
-  g_return_val_if_fail (partner_order_id != NULL && nonce != NULL, NULL);
+  g_return_val_if_fail (partner_order_id != NULL && secret != NULL, NULL);
 
+  nonce = kp_callback_link_nonce (secret, kind, partner_order_id, expires);
   terminal = g_uri_escape_string (self->terminal_id, NULL, FALSE);
   order = g_uri_escape_string (partner_order_id, NULL, FALSE);
   escaped_nonce = g_uri_escape_string (nonce, NULL, FALSE);

@@ -53,18 +53,26 @@ const char    *kp_relay_client_get_terminal_id (KpRelayClient    *self);
 void           kp_relay_client_set_use_websocket (KpRelayClient  *self,
                                                   gboolean        use_websocket);
 gboolean       kp_relay_client_get_use_websocket (KpRelayClient  *self);
+/* Test-only: ping every @interval_ms; nothing heard for @misses intervals and the
+ * WebSocket is dead (the client long-polls and reconnects). */
+void           kp_relay_client_set_heartbeat     (KpRelayClient  *self,
+                                                  guint           interval_ms,
+                                                  guint           misses);
 /* Events received twice (same id) and not handed to the listener again. */
 guint          kp_relay_client_get_n_duplicates  (KpRelayClient  *self);
 
-/* The nonce a sale's callback URLs carry in relay mode: derived from the terminal token
- * and the order id, so the relay can reject a forged one without knowing the sale. */
+/* The secret a sale's callback links are made with in relay mode: derived from the
+ * terminal token and the order id, so the relay can check a link without knowing the
+ * sale. */
 char          *kp_relay_client_make_nonce   (KpRelayClient       *self,
                                              const char          *partner_order_id);
-/* `{relay_url}/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={nonce}` */
+/* `{relay_url}/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={link}`, the link
+ * nonce made from @secret (kp_callback_link_nonce()) */
 char          *kp_relay_client_callback_url (KpRelayClient       *self,
                                              KpCallbackKind       kind,
                                              const char          *partner_order_id,
-                                             const char          *nonce);
+                                             const char          *secret,
+                                             gint64               expires);
 
 /* Shared by the relay server and the client. */
 char          *kp_relay_nonce               (const char          *token,

@@ -410,14 +410,19 @@ ready_cb (GObject      *source,
   write_transition (self, KP_SALE_STATE_AWAITING_CUSTOMER, update, awaiting_written);
 }
 
+/* Each link works for its own kind, and until a while after the tid expires. */
 static char *
 callback_url (KpCheckout     *self,
               KpCallbackKind  kind,
               const char     *order_id)
 {
+  gint64 expires = g_date_time_to_unix (self->sale->created_at) + self->now.tid_lifetime_s +
+                   KP_CALLBACK_LINK_GRACE_SECONDS;
+
   if (self->now.relay != NULL)
-    return kp_relay_client_callback_url (self->now.relay, kind, order_id, self->callback_nonce);
-  return kp_callback_url (self->now.callback_base, kind, order_id, self->callback_nonce);
+    return kp_relay_client_callback_url (self->now.relay, kind, order_id, self->callback_nonce,
+                                         expires);
+  return kp_callback_url (self->now.callback_base, kind, order_id, self->callback_nonce, expires);
 }
 
 static void

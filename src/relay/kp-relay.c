@@ -1,12 +1,20 @@
 /* kp-relay.c: kakaopay-relay, the shop's public callback host
  *
  * The customer's phone follows KakaoPay's redirect to
- * `/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={nonce}[&pg_token=…]`; the
- * relay checks the nonce (kp_relay_nonce() of the terminal's token and the order id),
- * answers the phone with the listener's page, and queues the event for the terminal,
+ * `/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={link}[&pg_token=…]`; the
+ * relay checks the link (kp_callback_link_check() with the order's secret,
+ * kp_relay_nonce() of the terminal's token and the order id: made for this kind, not
+ * expired), answers the phone with the listener's page, and queues the event for the
+ * terminal once per order and kind (a replayed link is answered, not queued again; at
+ * most %MAX_EVENTS_PER_ORDER wait per order, so one order never pushes out another's),
  * which takes it over a WebSocket or a long poll at `/t/{terminal}/events` and
  * acknowledges it. Queues live in memory: a restarted relay has lost what it held
  * (the terminal's status poller still learns the outcome, without pg_token).
+ *
+ * Event ids count 1, 2, 3… per terminal within one run of the relay, its epoch: a random
+ * name every event, poll answer and acknowledgement carries. A terminal keeps its
+ * duplicate filter per epoch, so a restarted relay's new events are never taken for
+ * copies of old ones, and an acknowledgement naming another epoch deletes nothing.
  *
  * Threads: the main one runs the HTTP server (callbacks, long polls, handshakes); the
  * upgraded WebSockets are handed to socket threads, each with its own main context.
@@ -36,6 +44,7 @@
 #define PRUNE_SECONDS      10
 #define KEEPALIVE_SECONDS  25
 #define MAX_ACK_BYTES      1024
+#define MAX_EVENTS_PER_ORDER 4
 #define LISTEN_BACKLOG     1024
 /* GLib polls every descriptor of a context on each iteration: a dozen or so sockets per
  * thread keep an iteration cheap, also with a thousand terminals. */
@@ -78,6 +87,7 @@ struct _Terminal
   char              *token;
   gint64             last_id;
   GQueue             events;              /* Event *, oldest first, unacknowledged */
+  GHashTable        *taken;               /* "kind order" → gint64 *: link expiry (s) */
   GPtrArray         *sockets;             /* Socket *, oldest first; socket thread only */
   gint               kick_pending;        /* atomic: a kick_cb is on its way */
   Shard             *shard;               /* the thread of its sockets */
@@ -105,6 +115,7 @@ struct _KpRelay
   guint        n_rejected;
   gboolean     websocket_enabled;
   gint64       clock_offset;              /* µs, kp_relay_advance_clock () */
+  char        *epoch;                     /* this run's name, random */
 
   /* The terminals' WebSockets live on socket threads (16 terminals each, at most 64):
    * GLib polls every descriptor of a context on each iteration, so a thousand idle
@@ -154,17 +165,16 @@ event_new (Terminal       *terminal,
   g_autoptr (JsonGenerator) generator = json_generator_new ();
   Event *event = g_new0 (Event, 1);
 
-  /* Microseconds of the wall clock, or one more than the last: ids keep growing for the
-   * terminal across its reconnects and, clock permitting, across relay restarts, so a
-   * terminal never takes a new event for a copy of one it has seen. */
-  event->id = MAX (terminal->last_id + 1, g_get_real_time ());
-  terminal->last_id = event->id;
+  /* One more than the last, within this epoch; no clock involved. */
+  event->id = ++terminal->last_id;
   event->kind = kind;
   event->order_id = g_strdup (order_id);
   event->pg_token = g_strdup (pg_token);
   event->created = relay_now (terminal->relay);
 
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "epoch");
+  json_builder_add_string_value (builder, terminal->relay->epoch);
   json_builder_set_member_name (builder, "id");
   json_builder_add_int_value (builder, event->id);
   json_builder_set_member_name (builder, "kind");
@@ -211,6 +221,7 @@ terminal_free (Terminal *terminal)
   terminal_end_poll (terminal);
   g_ptr_array_unref (terminal->sockets);
   g_queue_clear_full (&terminal->events, (GDestroyNotify) event_free);
+  g_clear_pointer (&terminal->taken, g_hash_table_unref);
   g_free (terminal->name);
   if (terminal->token != NULL)
     memset (terminal->token, 0, strlen (terminal->token));
@@ -305,7 +316,7 @@ reply_error (KpRelayReply *reply,
   reply->body = json_to_text (root);
 }
 
-/* `{"events":[…]}`: the queued events after @after, oldest first. */
+/* `{"epoch":…,"events":[…]}`: the queued events after @after, oldest first. */
 static char *
 events_body (Terminal *terminal,
              gint64    after)
@@ -314,6 +325,8 @@ events_body (Terminal *terminal,
   g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "epoch");
+  json_builder_add_string_value (builder, terminal->relay->epoch);
   json_builder_set_member_name (builder, "events");
   json_builder_begin_array (builder);
   for (GList *l = terminal->events.head; l != NULL; l = l->next)
@@ -399,30 +412,66 @@ terminal_kick (Terminal *terminal)
   g_main_context_invoke (terminal->shard->context, kick_cb, terminal);
 }
 
+/* The wall clock links expire by, in seconds. */
+static gint64
+relay_wall_now (KpRelay *self)
+{
+  return (g_get_real_time () + self->clock_offset) / G_USEC_PER_SEC;
+}
+
+/* Forgets the callbacks taken whose links have expired: they cannot come again. */
+static void
+terminal_prune_taken (Terminal *terminal)
+{
+  gint64 now = relay_wall_now (terminal->relay);
+  GHashTableIter iter;
+  gpointer expires;
+
+  g_hash_table_iter_init (&iter, terminal->taken);
+  while (g_hash_table_iter_next (&iter, NULL, &expires))
+    {
+      if (*(gint64 *) expires < now)
+        g_hash_table_iter_remove (&iter);
+    }
+}
+
+/* Queues the callback unless this order's callback of this kind came before: a reload
+ * of the page the phone landed on, or a replayed link (whatever its pg_token). */
 static void
 terminal_enqueue (Terminal       *terminal,
                   KpCallbackKind  kind,
                   const char     *order_id,
                   const char     *nonce,
-                  const char     *pg_token)
+                  const char     *pg_token,
+                  gint64          expires)
 {
+  g_autofree char *key = g_strdup_printf ("%s %s", kp_callback_kind_to_string (kind), order_id);
+  gint64 *value;
+  guint n_of_order = 0;
   Event *event;
 
   terminal_prune (terminal);
 
-  /* A reload of the page the phone landed on: the terminal has it queued already. */
+  if (g_hash_table_contains (terminal->taken, key))
+    {
+      g_debug ("terminal %s: %s for %s came before", terminal->name,
+               kp_callback_kind_to_string (kind), order_id);
+      return;
+    }
   for (GList *l = terminal->events.head; l != NULL; l = l->next)
     {
-      Event *queued = l->data;
-
-      if (queued->kind == kind && strcmp (queued->order_id, order_id) == 0 &&
-          g_strcmp0 (queued->pg_token, pg_token) == 0)
-        {
-          g_debug ("terminal %s: %s for %s is queued already", terminal->name,
-                   kp_callback_kind_to_string (kind), order_id);
-          return;
-        }
+      if (strcmp (((Event *) l->data)->order_id, order_id) == 0)
+        n_of_order++;
     }
+  if (n_of_order >= MAX_EVENTS_PER_ORDER)
+    {
+      g_debug ("terminal %s: %u events for %s wait already", terminal->name, n_of_order,
+               order_id);
+      return;
+    }
+  value = g_new (gint64, 1);
+  *value = expires;
+  g_hash_table_replace (terminal->taken, g_steal_pointer (&key), value);
 
   event = event_new (terminal, kind, order_id, nonce, pg_token);
   g_queue_push_tail (&terminal->events, event);
@@ -505,11 +554,12 @@ handle_callback (KpRelay      *self,
 {
   const char *nonce = query != NULL ? g_hash_table_lookup (query, "n") : NULL;
   const char *pg_token = query != NULL ? g_hash_table_lookup (query, "pg_token") : NULL;
-  g_autofree char *expected = NULL;
+  g_autofree char *secret = NULL;
   const char *slash = strchr (rest, '/');
   const char *order_id;
   KpCallbackKind kind;
   gsize order_length;
+  gint64 expires = 0;
 
   if (slash == NULL || !parse_kind (rest, slash - rest, &kind))
     {
@@ -527,12 +577,20 @@ handle_callback (KpRelay      *self,
       return;
     }
 
-  expected = kp_relay_nonce (terminal->token, order_id);
+  secret = kp_relay_nonce (terminal->token, order_id);
   if (nonce != NULL && strnlen (nonce, KP_APPROVAL_LISTENER_MAX_NONCE_LENGTH + 1) >
                        KP_APPROVAL_LISTENER_MAX_NONCE_LENGTH)
     nonce = NULL;
-  if (!kp_callback_nonce_equal (expected, nonce))
+  switch (kp_callback_link_check (secret, kind, order_id, nonce, relay_wall_now (self),
+                                  &expires))
     {
+    case KP_CALLBACK_LINK_VALID:
+      break;
+    case KP_CALLBACK_LINK_EXPIRED:
+      refuse_callback (self, reply, SOUP_STATUS_GONE, "link expired");
+      return;
+    case KP_CALLBACK_LINK_FORGED:
+    default:
       refuse_callback (self, reply, SOUP_STATUS_NOT_FOUND, "wrong nonce");
       return;
     }
@@ -545,8 +603,8 @@ handle_callback (KpRelay      *self,
       return;
     }
 
-  terminal_enqueue (terminal, kind, order_id, expected,
-                    kind == KP_CALLBACK_APPROVE ? pg_token : NULL);
+  terminal_enqueue (terminal, kind, order_id, nonce,
+                    kind == KP_CALLBACK_APPROVE ? pg_token : NULL, expires);
   reply_page (reply, SOUP_STATUS_OK, kind);
 }
 
@@ -576,10 +634,21 @@ parse_int_param (GHashTable *query,
   return g_ascii_string_to_signed (text, 10, 0, max, out_value, NULL);
 }
 
-/* `{"ack": ID}` from the terminal: it has everything up to ID. Read as a KakaoPay reply
- * is: one object and nothing after it (json-glib 1.6 would take the last of `{…}{…}` and
- * leak the others). */
-static void
+/* Whether an acknowledgement or a poll's `after` counts in this run: one naming no
+ * epoch (a terminal that has seen no event yet) or this one. */
+static gboolean
+is_this_epoch (KpRelay    *self,
+               const char *epoch)
+{
+  return epoch == NULL || strcmp (epoch, self->epoch) == 0;
+}
+
+/* `{"ack": ID, "epoch": E}` from the terminal: it has everything up to ID of epoch E;
+ * or `{"ping": N}`, the terminal's heartbeat. Read as a KakaoPay reply is: one object and
+ * nothing after it (json-glib 1.6 would take the last of `{…}{…}` and leak the others).
+ *
+ * Returns: (transfer full) (nullable): the answer to send back, `{"pong": N}` */
+static char *
 terminal_take_message (Terminal              *terminal,
                        SoupWebsocketDataType  type,
                        GBytes                *message)
@@ -589,22 +658,32 @@ terminal_take_message (Terminal              *terminal,
   gint64 ack;
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
-    return;
+    return NULL;
   object = kp_codec_parse_object (message, NULL);
   if (object == NULL)
-    return;
+    return NULL;
+  node = json_object_get_member (object, "ping");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("{\"pong\":%" G_GINT64_FORMAT "}", json_node_get_int (node));
   /* {"ack": N}; anything else in "ack" (an object, a string, null) acknowledges nothing. */
   node = json_object_get_member (object, "ack");
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_INT64)
-    return;
+    return NULL;
   ack = json_node_get_int (node);
+  node = json_object_get_member (object, "epoch");
+  if (node != NULL && (!JSON_NODE_HOLDS_VALUE (node) ||
+                       json_node_get_value_type (node) != G_TYPE_STRING ||
+                       !is_this_epoch (terminal->relay, json_node_get_string (node))))
+    return NULL;
   if (ack > 0)
     {
       g_mutex_lock (&terminal->relay->lock);
       terminal_ack (terminal, ack);
       g_mutex_unlock (&terminal->relay->lock);
     }
+  return NULL;
 }
 
 static void
@@ -613,7 +692,11 @@ on_socket_message_cb (SoupWebsocketConnection *connection,
                       GBytes                  *message,
                       Socket                  *socket)
 {
-  terminal_take_message (socket->terminal, type, message);
+  g_autofree char *answer = terminal_take_message (socket->terminal, type, message);
+
+  if (answer != NULL &&
+      soup_websocket_connection_get_state (connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_send_text (connection, answer);
 }
 
 static void
@@ -763,6 +846,9 @@ handle_events (KpRelay            *self,
       return;
     }
   wait = MIN (wait, KP_RELAY_MAX_WAIT);
+  /* Ids of another run say nothing about this one's: everything queued is new. */
+  if (!is_this_epoch (self, query != NULL ? g_hash_table_lookup (query, "epoch") : NULL))
+    after = 0;
 
   terminal_ack (terminal, after);
   terminal_prune (terminal);
@@ -933,7 +1019,10 @@ on_prune_cb (gpointer user_data)
   g_mutex_lock (&self->lock);
   g_hash_table_iter_init (&iter, self->terminals);
   while (g_hash_table_iter_next (&iter, NULL, &terminal))
-    terminal_prune (terminal);
+    {
+      terminal_prune (terminal);
+      terminal_prune_taken (terminal);
+    }
   g_mutex_unlock (&self->lock);
   return G_SOURCE_CONTINUE;
 }
@@ -988,6 +1077,7 @@ kp_relay_finalize (GObject *object)
   g_mutex_clear (&self->lock);
   g_free (self->listen);
   g_free (self->public_url);
+  g_free (self->epoch);
 
   G_OBJECT_CLASS (kp_relay_parent_class)->finalize (object);
 }
@@ -1012,6 +1102,7 @@ kp_relay_init (KpRelay *self)
   self->max_connections = KP_RELAY_DEFAULT_MAX_CONNECTIONS;
   self->head_timeout = KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS;
   self->websocket_enabled = TRUE;
+  self->epoch = kp_random_hex (8);
   g_mutex_init (&self->lock);
 }
 
@@ -1031,6 +1122,82 @@ terminal_name_is_valid (const char *name)
   for (gsize i = 0; i < length; i++)
     {
       if (!g_ascii_isalnum (name[i]) && name[i] != '-' && name[i] != '_' && name[i] != '.')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The placeholders data/kakaopay-relay.conf.sample ships with (the relay test checks that
+ * the sample as shipped is refused): anyone can read them. */
+static const char * const sample_tokens[] = {
+  "REPLACE-WITH-A-RANDOM-TOKEN-1",
+  "REPLACE-WITH-A-RANDOM-TOKEN-2",
+};
+
+/**
+ * kp_relay_token_is_strong:
+ * @token: a terminal's token
+ *
+ * Whether @token is worth at least 128 bits as a random one would be: 32 hex digits, 22
+ * base64 characters or the like, not a published placeholder, not a repetition of a
+ * shorter part, not mostly runs (`aaaa`, `abcd`, `4321`), with at least 8 different
+ * characters. Strict enough to catch what people type, lax enough to pass every output of
+ * `openssl rand -base64 32` or `openssl rand -hex 16`.
+ */
+gboolean
+kp_relay_token_is_strong (const char *token)
+{
+  gsize length;
+  gboolean hex = TRUE;
+  gboolean base64 = TRUE;
+  gboolean seen[256] = { FALSE };
+  guint n_distinct = 0;
+  guint n_runs = 0;
+  double bits_per_char;
+
+  g_return_val_if_fail (token != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sample_tokens); i++)
+    {
+      if (g_ascii_strcasecmp (token, sample_tokens[i]) == 0)
+        return FALSE;
+    }
+
+  /* base64 padding adds nothing */
+  length = strlen (token);
+  while (length > 0 && token[length - 1] == '=')
+    length--;
+  if (length == 0)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      guchar c = token[i];
+
+      if (!seen[c])
+        {
+          seen[c] = TRUE;
+          n_distinct++;
+        }
+      if (!g_ascii_isxdigit (c))
+        hex = FALSE;
+      if (!g_ascii_isalnum (c) && c != '-' && c != '_' && c != '+' && c != '/')
+        base64 = FALSE;
+      if (i > 0 && ABS ((int) c - (int) (guchar) token[i - 1]) <= 1)
+        n_runs++;
+    }
+  bits_per_char = hex ? 4.0 : base64 ? 6.0 : 6.5;
+  if (length * bits_per_char < 128.0 || n_distinct < 8 || n_runs * 2 > length)
+    return FALSE;
+
+  /* A shorter part repeated: "abcdefgh" four times is no stronger than once. */
+  for (gsize period = 1; period <= length / 2; period++)
+    {
+      gsize i;
+
+      for (i = period; i < length && token[i] == token[i - period]; i++)
+        ;
+      if (i == length)
         return FALSE;
     }
   return TRUE;
@@ -1132,11 +1299,16 @@ kp_relay_load_key_file (KpRelay   *self,
       if (token != NULL)
         g_strstrip (token);
       if (token == NULL || strlen (token) < KP_RELAY_MIN_TOKEN_LENGTH ||
-          strlen (token) > KP_APPROVAL_LISTENER_MAX_HEADER_BYTES / 4)
+          strlen (token) > KP_APPROVAL_LISTENER_MAX_HEADER_BYTES / 4 ||
+          !kp_relay_token_is_strong (token))
         {
           g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                       /* Translators: %s is a terminal name; the token itself is never shown */
-                       _("Terminal “%s” needs a token of at least 16 characters."), name);
+                       /* Translators: %s is a terminal name; the token itself is never
+                        * shown. Keep the commands as they are. */
+                       _("Terminal “%s” needs a random token: the sample’s placeholders and "
+                         "short or patterned tokens can be guessed. Make one with "
+                         "“openssl rand -base64 32” or “head -c 32 /dev/urandom | base64”, "
+                         "and enter it in the terminal’s preferences too."), name);
           return FALSE;
         }
 
@@ -1145,6 +1317,7 @@ kp_relay_load_key_file (KpRelay   *self,
       terminal->name = g_strdup (name);
       terminal->token = g_steal_pointer (&token);
       terminal->sockets = g_ptr_array_new_with_free_func ((GDestroyNotify) socket_free);
+      terminal->taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
       g_queue_init (&terminal->events);
       g_hash_table_replace (terminals, terminal->name, terminal);
     }
@@ -1344,6 +1517,6 @@ kp_relay_take_socket_message (KpRelay               *self,
   found = g_hash_table_lookup (self->terminals, terminal);
   if (found == NULL)
     return FALSE;
-  terminal_take_message (found, type, message);
+  g_free (terminal_take_message (found, type, message));
   return TRUE;
 }

@@ -40,6 +40,7 @@ gboolean    kp_relay_listen               (KpRelay     *self,
                                            guint16      port,
                                            GError     **error);
 char       *kp_relay_dup_url              (KpRelay     *self);
+gboolean    kp_relay_token_is_strong      (const char  *token);
 void        kp_relay_advance_clock        (KpRelay     *self,
                                            gint64       seconds);
 

@@ -11,6 +11,10 @@
  * input is also read as a request target and given to
  * kp_approval_listener_check_request() directly, which sees paths and queries no
  * HTTP parser lets through.
+ *
+ * So that inputs get past the link check, the secret of an expected sale (NONCE or
+ * NONCE_ENDED) anywhere in an input stands for the link of the kind and order in the
+ * first `/kakaopay/{kind}/{order}` of it (valid until 2100).
  */
 
 #include <libsoup/soup.h>
@@ -242,11 +246,52 @@ check_directly (const uint8_t *data,
     }
 }
 
+#define LINK_EXPIRES 4102444800
+
+/* NONCE and NONCE_ENDED → the links made with them for the kind and order in the path. */
+static GString *
+with_links (const uint8_t *data,
+            size_t         size)
+{
+  GString *text = g_string_new_len ((const char *) data, size);
+  const char *start = strstr (text->str, "/kakaopay/");
+  const char *slash;
+  g_autofree char *order_id = NULL;
+  KpCallbackKind kind;
+
+  if (start == NULL)
+    return text;
+  start += strlen ("/kakaopay/");
+  slash = memchr (start, '/', text->str + text->len - start);
+  if (slash == NULL)
+    return text;
+  for (kind = KP_CALLBACK_APPROVE; kind <= KP_CALLBACK_FAIL; kind++)
+    {
+      const char *name = kp_callback_kind_to_string (kind);
+
+      if ((size_t) (slash - start) == strlen (name) && strncmp (start, name, slash - start) == 0)
+        break;
+    }
+  if (kind > KP_CALLBACK_FAIL)
+    return text;
+  order_id = g_strndup (slash + 1, strcspn (slash + 1, "? \r\n"));
+  {
+    g_autofree char *link = kp_callback_link_nonce (NONCE, kind, order_id, LINK_EXPIRES);
+    g_autofree char *ended = kp_callback_link_nonce (NONCE_ENDED, kind, order_id, LINK_EXPIRES);
+
+    g_string_replace (text, NONCE, link, 0);
+    g_string_replace (text, NONCE_ENDED, ended, 0);
+  }
+  return text;
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
-  check_directly (data, size);
-  exchange (data, size);
+  g_autoptr (GString) text = with_links (data, size);
+
+  check_directly ((const uint8_t *) text->str, text->len);
+  exchange ((const uint8_t *) text->str, text->len);
   return 0;
 }

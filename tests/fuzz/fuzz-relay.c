@@ -12,15 +12,17 @@
  * message on that terminal's WebSocket, given to kp_relay_take_socket_message().
  *
  * So that a session gets past the checks, "$NONCE" in a callback's query stands for the
- * nonce of the terminal and order in its path, "$TOKEN1" and "$TOKEN2" for the
- * terminals' tokens and "$LAST" for the id of the last event a poll returned.
+ * link nonce of the terminal, kind and order in its path (valid until 2100), "$TOKEN1"
+ * and "$TOKEN2" for the terminals' tokens and "$LAST" for the id of the last event a
+ * poll returned.
  *
  * Findings besides crashes, sanitizer reports, warnings and criticals:
- * - a callback taken (200) without the nonce of its terminal and order, or an approve
- *   without a usable pg_token, or one that is not then in the terminal's queue;
+ * - a callback taken (200) without a valid link of its terminal, kind and order, or an
+ *   approve without a usable pg_token, or the first of its order and kind that is not
+ *   then in the terminal's queue;
  * - events, a poll or a WebSocket given without the terminal's token;
  * - an events answer not shaped as the relay client reads it: ids growing past
- *   `after`, each event's nonce that of its order.
+ *   `after`, each event's nonce a link of its kind and order.
  */
 
 #include <json-glib/json-glib.h>
@@ -39,16 +41,18 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 #define MAX_STEPS 8
 #define SEPARATOR "\n%%\n"
-#define TOKEN1    "0123456789abcdef0123456789abcdef"
-#define TOKEN2    "fedcba9876543210fedcba9876543210ff"
+#define TOKEN1    "tbYydokh4bpLKBGeMP2JkXX01KmOdvVH"
+#define TOKEN2    "5e0b8f3c9a1d7e4f2b6a0c8d3e9f1a7b5c2d"
+#define LINK_EXPIRES 4102444800
 
 /* A finding outside an assertion: abort, so libFuzzer saves the input. */
 #define FAIL(...) (g_printerr (__VA_ARGS__), g_printerr ("\n"), abort ())
 
 typedef struct
 {
-  KpRelay *relay;
-  gint64   last_id;
+  KpRelay    *relay;
+  gint64      last_id;
+  GHashTable *taken;     /* "terminal kind order" of the callbacks taken */
 } Session;
 
 static GKeyFile *key_file;
@@ -125,6 +129,7 @@ check_events (Session    *session,
               const char *terminal,
               const char *body,
               gint64      after,
+              const char *epoch,
               JsonParser *parser)
 {
   g_autoptr (GError) error = NULL;
@@ -141,13 +146,20 @@ check_events (Session    *session,
       !JSON_NODE_HOLDS_ARRAY (member))
     FAIL ("events answer without an events array: %s", body);
   events = json_node_get_array (member);
+  /* `after` of another epoch (another run of the relay) counts for nothing. */
+  if (epoch != NULL &&
+      g_strcmp0 (epoch, json_object_get_string_member_with_default (json_node_get_object (root),
+                                                                    "epoch", NULL)) != 0)
+    previous = 0;
 
   for (guint i = 0; i < json_array_get_length (events); i++)
     {
       JsonNode *node = json_array_get_element (events, i);
       JsonObject *event;
-      g_autofree char *nonce = NULL;
+      g_autofree char *secret = NULL;
       const char *order_id;
+      const char *kind_text;
+      KpCallbackKind kind = KP_CALLBACK_APPROVE;
       gint64 id;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
@@ -161,10 +173,17 @@ check_events (Session    *session,
       previous = id;
       if (order_id == NULL)
         FAIL ("an event without an order: %s", body);
-      nonce = kp_relay_nonce (token_of (terminal), order_id);
-      if (g_strcmp0 (json_object_get_string_member_with_default (event, "nonce", NULL),
-                     nonce) != 0)
-        FAIL ("an event whose nonce is not its order's: %s", body);
+      kind_text = json_object_get_string_member_with_default (event, "kind", "");
+      while (kind < KP_CALLBACK_FAIL && g_strcmp0 (kind_text, kp_callback_kind_to_string (kind)))
+        kind++;
+      if (g_strcmp0 (kind_text, kp_callback_kind_to_string (kind)) != 0)
+        FAIL ("an event of no known kind: %s", body);
+      secret = kp_relay_nonce (token_of (terminal), order_id);
+      if (kp_callback_link_check (secret, kind, order_id,
+                                  json_object_get_string_member_with_default (event, "nonce",
+                                                                              NULL),
+                                  G_MININT64, NULL) != KP_CALLBACK_LINK_VALID)
+        FAIL ("an event whose nonce is not a link of its kind and order: %s", body);
     }
   session->last_id = MAX (session->last_id, previous);
   return events;
@@ -191,7 +210,7 @@ check_queued (Session        *session,
   kp_relay_handle (session->relay, "GET", path, query, headers, FALSE, &reply);
   g_assert_cmpint (reply.kind, ==, KP_RELAY_REPLY_JSON);
   g_assert_cmpuint (reply.status, ==, 200);
-  events = check_events (session, terminal, reply.body, 0, parser);
+  events = check_events (session, terminal, reply.body, 0, NULL, parser);
   for (guint i = 0; i < json_array_get_length (events); i++)
     {
       JsonObject *event = json_array_get_object_element (events, i);
@@ -221,26 +240,33 @@ check_callback (Session            *session,
   const char *order_id = slash != NULL ? slash + 1 : "";
   const char *nonce = query != NULL ? g_hash_table_lookup (query, "n") : NULL;
   const char *pg_token = query != NULL ? g_hash_table_lookup (query, "pg_token") : NULL;
-  g_autofree char *expected = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *key = NULL;
 
   g_assert_cmpint (reply->kind, ==, KP_RELAY_REPLY_PAGE);
   if (reply->status != 200)
     {
-      g_assert_true (reply->status == 400 || reply->status == 404);
+      g_assert_true (reply->status == 400 || reply->status == 404 || reply->status == 410);
       return;
     }
 
   if (token_of (terminal) == NULL)
     FAIL ("a callback taken for unknown terminal %s", terminal);
-  expected = kp_relay_nonce (token_of (terminal), order_id);
-  if (g_strcmp0 (nonce, expected) != 0)
-    FAIL ("a callback taken with nonce %s instead of %s", nonce, expected);
+  secret = kp_relay_nonce (token_of (terminal), order_id);
+  if (kp_callback_link_check (secret, reply->callback, order_id, nonce,
+                              g_get_real_time () / G_USEC_PER_SEC, NULL) != KP_CALLBACK_LINK_VALID)
+    FAIL ("a callback taken with nonce %s, not a link of its kind and order", nonce);
   if (reply->callback == KP_CALLBACK_APPROVE && !kp_callback_pg_token_is_valid (pg_token))
     FAIL ("an approval taken without a usable pg_token");
   if (strlen (order_id) == 0 || strlen (order_id) > KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH ||
       strchr (order_id, '/') != NULL)
     FAIL ("a callback taken for order id \"%s\"", order_id);
 
+  /* The first of its order and kind is queued; a replay is answered, not queued again. */
+  key = g_strdup_printf ("%s %s %s", terminal, kp_callback_kind_to_string (reply->callback),
+                         order_id);
+  if (!g_hash_table_add (session->taken, g_steal_pointer (&key)))
+    return;
   check_queued (session, terminal, reply->callback, order_id,
                 reply->callback == KP_CALLBACK_APPROVE ? pg_token : NULL);
 }
@@ -283,12 +309,26 @@ run_request (Session    *session,
     {
       g_autoptr (GString) text = g_string_new_len (question + 1, end_of_line - question - 1);
 
-      /* The nonce of the terminal and the order id (after the kind) in the path. */
+      /* The link of the terminal, the kind and the order id (after it) in the path. */
       if (rest != NULL && strchr (rest, '/') != NULL && token_of (terminal) != NULL)
         {
-          g_autofree char *nonce = kp_relay_nonce (token_of (terminal), strchr (rest, '/') + 1);
+          const char *order_id = strchr (rest, '/') + 1;
+          g_autofree char *secret = kp_relay_nonce (token_of (terminal), order_id);
+          KpCallbackKind kind = KP_CALLBACK_APPROVE;
 
-          g_string_replace (text, "$NONCE", nonce, 0);
+          for (KpCallbackKind k = KP_CALLBACK_APPROVE; k <= KP_CALLBACK_FAIL; k++)
+            {
+              const char *name = kp_callback_kind_to_string (k);
+
+              if (strncmp (rest, name, strlen (name)) == 0 && rest[strlen (name)] == '/')
+                kind = k;
+            }
+          {
+            g_autofree char *nonce = kp_callback_link_nonce (secret, kind, order_id,
+                                                             LINK_EXPIRES);
+
+            g_string_replace (text, "$NONCE", nonce, 0);
+          }
         }
       raw_query = g_string_free (g_steal_pointer (&text), FALSE);
       query = soup_form_decode (raw_query);
@@ -342,7 +382,8 @@ run_request (Session    *session,
           if (!ok)
             FAIL ("events given without the token of %s", terminal);
           check_events (session, terminal, reply.body,
-                        after != NULL ? g_ascii_strtoll (after, NULL, 10) : 0, parser);
+                        after != NULL ? g_ascii_strtoll (after, NULL, 10) : 0,
+                        query != NULL ? g_hash_table_lookup (query, "epoch") : NULL, parser);
         }
       else if (reply.kind == KP_RELAY_REPLY_POLL || reply.kind == KP_RELAY_REPLY_UPGRADE)
         {
@@ -415,6 +456,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   const char *end = text + strlen (text);
 
   session.relay = kp_relay_new ();
+  session.taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (!kp_relay_load_key_file (session.relay, key_file, &error))
     FAIL ("the relay refused its configuration: %s", error->message);
 
@@ -429,5 +471,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     }
 
   g_object_unref (session.relay);
+  g_hash_table_unref (session.taken);
   return 0;
 }
