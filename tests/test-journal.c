@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kp-journal.h"
 #include "kp-journal-private.h"
@@ -1678,6 +1679,87 @@ test_csv_formula (Fixture       *fixture,
   contents = read_file (report_path);
   g_assert_cmpmem (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
                    expected_report, strlen (expected_report));
+}
+
+static void
+assert_mode (const char *path,
+             guint       mode)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  if ((st.st_mode & 0777) != mode)
+    g_error ("%s: mode %03o, expected %03o", path, st.st_mode & 0777, mode);
+}
+
+/* The journal, its -wal and -shm files and the exports are the owner's alone, and the
+ * journal's folder too, whatever the umask. */
+static void
+test_file_modes (void)
+{
+  static const guint umasks[] = { 022, 000 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (umasks); i++)
+    {
+      g_autofree char *root = g_strdup_printf ("%s/modes-%03o", g_get_user_data_dir (),
+                                               umasks[i]);
+      g_autofree char *dir = g_build_filename (root, "kakaopay-pos", NULL);
+      g_autofree char *wal = NULL;
+      g_autofree char *shm = NULL;
+      g_autofree char *csv_path = g_build_filename (root, "journal.csv", NULL);
+      g_autofree char *old_csv = g_build_filename (root, "old.csv", NULL);
+      g_autofree char *report_path = g_build_filename (root, "report.csv", NULL);
+      g_autoptr (KpJournalSale) sale = NULL;
+      g_autoptr (KpJournalDayReport) report = NULL;
+      g_autoptr (GDate) day = g_date_new_dmy (25, G_DATE_NOVEMBER, 2026);
+      g_autoptr (GError) error = NULL;
+      Fixture fixture = { NULL };
+      mode_t saved = umask (umasks[i]);
+
+      g_mutex_init (&fixture.clock_mutex);
+      fixture.now = parse_time ("2026-11-25T10:00:00+09:00");
+      fixture.path = g_build_filename (dir, "journal.db", NULL);
+      wal = g_strconcat (fixture.path, "-wal", NULL);
+      shm = g_strconcat (fixture.path, "-shm", NULL);
+
+      fixture.journal = open_journal (&fixture);
+      sale = create_named_sale (&fixture, "Latte", 5000);
+      assert_mode (dir, 0700);
+      assert_mode (fixture.path, 0600);
+      assert_mode (wal, 0600);
+      assert_mode (shm, 0600);
+
+      g_assert_true (kp_journal_export_csv_sync (fixture.journal, csv_path, &error));
+      g_assert_no_error (error);
+      assert_mode (csv_path, 0600);
+      /* An export replacing an older, readable one. */
+      g_assert_true (g_file_set_contents_full (old_csv, "old", -1, G_FILE_SET_CONTENTS_NONE,
+                                               0644, NULL));
+      g_assert_true (kp_journal_export_csv_sync (fixture.journal, old_csv, &error));
+      g_assert_no_error (error);
+      assert_mode (old_csv, 0600);
+
+      report = kp_journal_day_report_new (day);
+      g_assert_true (kp_journal_export_day_report_csv_sync (report, report_path, &error));
+      g_assert_no_error (error);
+      assert_mode (report_path, 0600);
+
+      /* A journal an older version left readable to all is made private on opening. */
+      assert_finalized (g_steal_pointer (&fixture.journal));
+      g_assert_cmpint (g_chmod (fixture.path, 0644), ==, 0);
+      if (g_file_test (wal, G_FILE_TEST_EXISTS))
+        g_assert_cmpint (g_chmod (wal, 0644), ==, 0);
+      fixture.journal = open_journal (&fixture);
+      assert_mode (fixture.path, 0600);
+      if (g_file_test (wal, G_FILE_TEST_EXISTS))
+        assert_mode (wal, 0600);
+
+      assert_finalized (g_steal_pointer (&fixture.journal));
+      umask (saved);
+      g_free (fixture.path);
+      g_date_time_unref (fixture.now);
+      g_mutex_clear (&fixture.clock_mutex);
+    }
 }
 
 /* A v1 file with data, made with the shipped v1 step, is migrated in place
@@ -3599,6 +3681,7 @@ main (int   argc,
   g_test_add_func ("/kp/journal/not-a-database", test_not_a_database);
   g_test_add_func ("/kp/journal/open-async", test_open_async);
   g_test_add_func ("/kp/journal/memory", test_memory);
+  g_test_add_func ("/kp/journal/file-modes", test_file_modes);
 
 #undef ADD
 

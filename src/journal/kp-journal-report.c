@@ -441,5 +441,5 @@ kp_journal_export_day_report_csv_sync (const KpJournalDayReport  *report,
 
   return g_file_set_contents_full (csv_path, g_bytes_get_data (csv, NULL), g_bytes_get_size (csv),
                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0644, error);
+                                   0600, error);
 }
