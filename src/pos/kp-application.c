@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 #include <ifaddrs.h>
@@ -354,7 +355,9 @@ lan_address (void)
   return found;
 }
 
-/* A secret from a file named on the command line (the bare value, whitespace trimmed). */
+/* A secret from a file named on the command line (the bare value, whitespace trimmed).
+ * Like ssh with a private key, a file other users can read is refused: the secret may
+ * already be out, and it must not go on being so. */
 static char *
 read_secret_file (const char  *path,
                   const char  *what,
@@ -362,7 +365,18 @@ read_secret_file (const char  *path,
 {
   g_autofree char *contents = NULL;
   g_autoptr (GError) local_error = NULL;
+  GStatBuf st;
 
+  if (g_stat (path, &st) == 0 && (st.st_mode & 077) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   /* Translators: the first %s names the file (“the secret key file”),
+                    * then its path twice; “chmod 600” is a command, keep it */
+                   _("Refused %s %s: other users can read it. Make it private with "
+                     "“chmod 600 %s”, then start again."),
+                   what, path, path);
+      return NULL;
+    }
   if (!g_file_get_contents (path, &contents, NULL, &local_error))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,

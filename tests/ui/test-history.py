@@ -69,7 +69,8 @@ class Sandbox:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix='kp-history-sandbox-')
         self.key_file = os.path.join(self.dir, 'key')
-        with open(self.key_file, 'w') as f:
+        # Private, as kakaopay-pos requires of --secret-key-file.
+        with open(os.open(self.key_file, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as f:
             f.write('DEV' + secrets.token_hex(20).upper()[:37] + '\n')
         self.proc = subprocess.Popen(
             [SANDBOX, '--listen', '127.0.0.1:0', '--control', '--key-file', self.key_file,

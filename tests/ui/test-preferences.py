@@ -531,9 +531,9 @@ def test_relay_sale():
     files = tempfile.mkdtemp(prefix='kp-ui-files-')
     key_file = os.path.join(files, 'key')
     token_file = os.path.join(files, 'token')
-    with open(key_file, 'w') as f:
+    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as f:
         f.write(sandbox.key + '\n')
-    with open(token_file, 'w') as f:
+    with open(os.open(token_file, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as f:
         f.write(token + '\n')
     keyring_clear()
     pos = PrefsPos(['--api-base', sandbox.url, '--secret-key-file', key_file,
@@ -593,6 +593,46 @@ def test_relay_token_rejected():
         keyring_clear()
 
 
+def test_secret_files_private():
+    """A --secret-key-file or --relay-token-file other users can read is refused, as ssh
+    refuses such a key: the window names the file and the command that fixes it."""
+    files = tempfile.mkdtemp(prefix='kp-ui-files-')
+    key = 'DEV' + secrets.token_hex(20).upper()[:37]
+    token = secrets.token_hex(16)
+    key_file = os.path.join(files, 'key')
+    token_file = os.path.join(files, 'token')
+    for path, value, mode in ((key_file, key, 0o644), (token_file, token, 0o640)):
+        with open(path, 'w') as f:
+            f.write(value + '\n')
+        os.chmod(path, mode)
+    keyring_clear()
+    try:
+        pos = PrefsPos(['--api-base', 'http://127.0.0.1:9', '--secret-key-file', key_file],
+                       sandbox=False)
+        try:
+            pos.wait_text('chmod 600 %s' % key_file)
+            assert pos.has_text('Refused the secret key file %s' % key_file), pos.texts()
+            assert keyring('secret-key') is None
+            assert_no_secret(pos, key)
+        finally:
+            pos.cleanup()
+
+        os.chmod(key_file, 0o600)
+        pos = PrefsPos(['--api-base', 'http://127.0.0.1:9', '--secret-key-file', key_file,
+                        '--relay', 'http://127.0.0.1:9', '--relay-token-file', token_file],
+                       sandbox=False)
+        try:
+            pos.wait_text('chmod 600 %s' % token_file)
+            assert pos.has_text('Refused the relay token file %s' % token_file), pos.texts()
+            assert not pos.has_text('chmod 600 %s' % key_file), pos.texts()
+            assert_no_secret(pos, token)
+        finally:
+            pos.cleanup()
+    finally:
+        shutil.rmtree(files, ignore_errors=True)
+        keyring_clear()
+
+
 if __name__ == '__main__':
     kpui.session()
     xvfb = kpui.start_xvfb()
@@ -604,6 +644,7 @@ if __name__ == '__main__':
             test_sale_in_flight_keeps_its_services,
             test_relay_sale,
             test_relay_token_rejected,
+            test_secret_files_private,
         ]).run(sys.argv[1] if len(sys.argv) > 1 else None)
     finally:
         xvfb.terminate()
