@@ -68,6 +68,7 @@ struct _KpApplication
   guint               reload_id;
   guint               reload_serial;
   gboolean            test_mode;
+  gboolean            test_cid;         /* KakaoPay's test merchant: no money moves */
   gboolean            services_started;
   gboolean            services_built;
 };
@@ -469,6 +470,25 @@ on_relay_state_cb (KpApplication *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY_STATE]);
 }
 
+/* The CID sales use: one forced on the command line, the embedded sandbox's test
+ * merchant, or the setting. */
+static char *
+effective_cid (KpApplication *self)
+{
+  if (self->opt_cid != NULL)
+    return g_strdup (self->opt_cid);
+  if (self->test_mode)
+    return g_strdup ("TC0ONETIME");
+  return g_settings_get_string (self->settings, "cid");
+}
+
+/* Real money moves: KakaoPay itself (not the sandbox) with the shop's own CID. */
+static gboolean
+payments_are_real (KpApplication *self)
+{
+  return !self->test_mode && !self->test_cid;
+}
+
 /* The KakaoPay consumers: created once the journal is open and a client exists, then
  * handed the new services on every reconfiguration. */
 static void
@@ -486,12 +506,7 @@ update_consumers (KpApplication *self)
     return;
 
   /* The embedded sandbox is a test merchant: its CID unless one is forced. */
-  if (self->opt_cid != NULL)
-    cid = g_strdup (self->opt_cid);
-  else if (self->test_mode)
-    cid = g_strdup ("TC0ONETIME");
-  else
-    cid = g_settings_get_string (self->settings, "cid");
+  cid = effective_cid (self);
   if (!self->test_mode)
     cid_secret = g_settings_get_string (self->settings, "cid-secret");
   terminal_id = setting_or_option (self, self->opt_terminal_id, "terminal-id");
@@ -643,6 +658,7 @@ setup_relay (KpApplication *self,
   g_autofree char *url = NULL;
   g_autofree char *terminal_id = NULL;
   g_autofree char *token_digest = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!relay_mode)
     {
@@ -653,7 +669,14 @@ setup_relay (KpApplication *self,
 
   url = setting_or_option (self, self->opt_relay, "relay-url");
   terminal_id = setting_or_option (self, self->opt_terminal_id, "terminal-id");
-  if (*url == '\0')
+  if (*url != '\0' && payments_are_real (self) && !kp_endpoint_check_transport (url, &error))
+    {
+      /* The token would travel in clear: no connection at all. */
+      set_setup_error (self, error->message);
+      g_clear_pointer (&url, g_free);
+      url = g_strdup ("");
+    }
+  else if (*url == '\0')
     {
       set_setup_error (self, _("Approvals go through a relay, but no relay URL is set. "
                                "Set it in Preferences."));
@@ -705,13 +728,18 @@ rebuild_services (KpApplication *self,
 {
   g_autofree char *dialect_name = NULL;
   g_autofree char *api_base = NULL;
+  g_autofree char *cid = NULL;
   g_autoptr (GError) error = NULL;
   KpDialect dialect = KP_DIALECT_ONLINE;
   gboolean relay_mode = compute_relay_mode (self);
   gboolean was_test_mode = self->test_mode;
+  gboolean was_test_cid = self->test_cid;
 
   g_clear_pointer (&self->setup_error, g_free);
   self->test_mode = compute_test_mode (self);
+  cid = effective_cid (self);
+  /* KakaoPay's test CID moves no money, whatever else is set: the window says TEST MODE. */
+  self->test_cid = kp_cid_is_test (cid);
 
   dialect_name = setting_or_option (self, self->opt_dialect, "dialect");
   kp_dialect_from_string (dialect_name, &dialect);
@@ -747,6 +775,14 @@ rebuild_services (KpApplication *self,
       if (secret_key == NULL)
         set_setup_error (self, _("No KakaoPay secret key is set: payments cannot start. "
                                  "Enter it in Preferences, or switch to test mode."));
+      else if (*api_base != '\0' && payments_are_real (self) &&
+               !kp_endpoint_check_transport (api_base, &error))
+        {
+          /* The key would travel in clear: the client gets none. */
+          set_setup_error (self, error->message);
+          g_clear_pointer (&secret_key, wipe_free);
+          g_clear_error (&error);
+        }
     }
 
   g_clear_object (&self->client);
@@ -761,7 +797,8 @@ rebuild_services (KpApplication *self,
   g_debug ("services rebuilt: %s, %s, approvals by %s",
            self->test_mode ? "test mode" : "KakaoPay", kp_client_get_base_url (self->client),
            relay_mode ? "relay" : "listener");
-  if (was_test_mode != self->test_mode || !self->services_built)
+  if (was_test_mode != self->test_mode || was_test_cid != self->test_cid ||
+      !self->services_built)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEST_MODE]);
   self->services_built = TRUE;
   update_consumers (self);
@@ -1316,6 +1353,18 @@ gboolean
 kp_application_is_test_mode (KpApplication *self)
 {
   return self->test_mode;
+}
+
+/**
+ * kp_application_uses_test_cid:
+ *
+ * Returns: whether sales go to KakaoPay with one of its test CIDs (TC…): no money
+ *   moves, as in test mode. #KpApplication:test-mode is notified when it changes.
+ */
+gboolean
+kp_application_uses_test_cid (KpApplication *self)
+{
+  return !self->test_mode && self->test_cid;
 }
 
 const char *

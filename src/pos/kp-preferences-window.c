@@ -388,6 +388,19 @@ on_text_row_apply_cb (KpPreferencesWindow *self,
       gtk_widget_grab_focus (GTK_WIDGET (row));
       return;
     }
+  /* With real payments, the key and the relay token travel only over https. */
+  if ((g_str_equal (field->key, "api-base") || g_str_equal (field->key, "relay-url")) &&
+      *value != '\0' && !g_settings_get_boolean (self->settings, "test-mode"))
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!kp_endpoint_check_transport (value, &error))
+        {
+          show_error (FIELD_LABEL (self, field), GTK_WIDGET (row), error->message);
+          gtk_widget_grab_focus (GTK_WIDGET (row));
+          return;
+        }
+    }
   show_error (FIELD_LABEL (self, field), GTK_WIDGET (row), NULL);
   g_settings_set_string (self->settings, field->key, value);
   /* Shown as stored (a business number gets its dashes). */
@@ -614,7 +627,9 @@ on_test_mode_state_set_cb (GtkSwitch           *sw,
 {
   g_autofree char *cid = NULL;
   g_autofree char *api_base = NULL;
+  g_autofree char *relay_url = NULL;
   g_autofree char *where = NULL;
+  g_autoptr (GError) error = NULL;
   AdwMessageDialog *dialog;
 
   if (state == g_settings_get_boolean (self->settings, "test-mode"))
@@ -643,9 +658,35 @@ on_test_mode_state_set_cb (GtkSwitch           *sw,
                        g_object_unref);
       return TRUE;
     }
+  /* KakaoPay's test CID takes no real payments: say so rather than pretend. */
+  if (kp_cid_is_test (cid))
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s is the CID, e.g. TC0ONETIME */
+      message = g_strdup_printf (_("%s is KakaoPay’s test CID: no money moves with it. To "
+                                   "take real payments, enter the shop’s own CID below (or "
+                                   "start with --cid); otherwise stay in test mode."), cid);
+      show_error (self->mode_error_label, NULL, message);
+      g_idle_add_full (G_PRIORITY_DEFAULT, sync_test_mode_cb, g_object_ref (self),
+                       g_object_unref);
+      return TRUE;
+    }
+
+  /* Nor with the secret key or the relay token sent in clear. */
+  api_base = g_settings_get_string (self->settings, "api-base");
+  relay_url = g_settings_get_string (self->settings, "relay-url");
+  if ((*api_base != '\0' && !kp_endpoint_check_transport (api_base, &error)) ||
+      (g_settings_get_enum (self->settings, "approval-delivery") == 1 && *relay_url != '\0' &&
+       !kp_endpoint_check_transport (relay_url, &error)))
+    {
+      show_error (self->mode_error_label, NULL, error->message);
+      g_idle_add_full (G_PRIORITY_DEFAULT, sync_test_mode_cb, g_object_ref (self),
+                       g_object_unref);
+      return TRUE;
+    }
   show_error (self->mode_error_label, NULL, NULL);
 
-  api_base = g_settings_get_string (self->settings, "api-base");
   if (*api_base == '\0')
     {
       g_free (api_base);
