@@ -62,6 +62,7 @@ struct _KpApplication
   char               *relay_token_digest;
   KpApprovalListener *relay_listener;   /* borrowed: the listener the relay feeds */
   char               *sandbox_key;
+  char               *cid_secret;       /* from the keyring; NULL: none */
   char               *setup_error;
   char               *journal_error;
   GPtrArray          *retired;          /* services a sale in flight may still use */
@@ -507,8 +508,11 @@ update_consumers (KpApplication *self)
 
   /* The embedded sandbox is a test merchant: its CID unless one is forced. */
   cid = effective_cid (self);
+  /* The keyring's, or one the settings still hold (an older version kept it there, and
+   * with --secret-key-file the keyring is never touched). */
   if (!self->test_mode)
-    cid_secret = g_settings_get_string (self->settings, "cid-secret");
+    cid_secret = self->cid_secret != NULL ? g_strdup (self->cid_secret)
+                                          : g_settings_get_string (self->settings, "cid-secret");
   terminal_id = setting_or_option (self, self->opt_terminal_id, "terminal-id");
   partner_user_id = g_settings_get_string (self->settings, "partner-user-id");
 
@@ -724,7 +728,8 @@ setup_relay (KpApplication *self,
 static void
 rebuild_services (KpApplication *self,
                   char          *secret_key,
-                  char          *relay_token)
+                  char          *relay_token,
+                  char          *cid_secret)
 {
   g_autofree char *dialect_name = NULL;
   g_autofree char *api_base = NULL;
@@ -737,6 +742,10 @@ rebuild_services (KpApplication *self,
 
   g_clear_pointer (&self->setup_error, g_free);
   self->test_mode = compute_test_mode (self);
+  g_clear_pointer (&self->cid_secret, wipe_free);
+  if (!self->test_mode && cid_secret != NULL && *cid_secret != '\0')
+    self->cid_secret = g_steal_pointer (&cid_secret);
+  g_clear_pointer (&cid_secret, wipe_free);
   cid = effective_cid (self);
   /* KakaoPay's test CID moves no money, whatever else is set: the window says TEST MODE. */
   self->test_cid = kp_cid_is_test (cid);
@@ -815,6 +824,7 @@ typedef struct
   guint          pending;
   char          *secret_key;
   char          *relay_token;
+  char          *cid_secret;
   char          *error;
 } Reload;
 
@@ -823,6 +833,7 @@ reload_free (Reload *reload)
 {
   g_clear_pointer (&reload->secret_key, wipe_free);
   g_clear_pointer (&reload->relay_token, wipe_free);
+  g_clear_pointer (&reload->cid_secret, wipe_free);
   g_free (reload->error);
   g_object_unref (reload->self);
   g_free (reload);
@@ -838,7 +849,8 @@ reload_step_done (Reload *reload)
   if (reload->serial == self->reload_serial)
     {
       rebuild_services (self, g_steal_pointer (&reload->secret_key),
-                        g_steal_pointer (&reload->relay_token));
+                        g_steal_pointer (&reload->relay_token),
+                        g_steal_pointer (&reload->cid_secret));
       if (reload->error != NULL)
         {
           set_setup_error (self, reload->error);
@@ -873,6 +885,17 @@ looked_up_key_cb (GObject      *source,
   Reload *reload = user_data;
 
   reload->secret_key = finish_lookup (reload, source, result);
+  reload_step_done (reload);
+}
+
+static void
+looked_up_cid_secret_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Reload *reload = user_data;
+
+  reload->cid_secret = finish_lookup (reload, source, result);
   reload_step_done (reload);
 }
 
@@ -912,9 +935,11 @@ reload_services (KpApplication *self)
         }
       else
         {
-          reload->pending++;
+          reload->pending += 2;
           kp_secret_store_lookup_async (self->secrets, KP_SECRET_KEY, NULL,
                                         looked_up_key_cb, reload);
+          kp_secret_store_lookup_async (self->secrets, KP_SECRET_CID_SECRET, NULL,
+                                        looked_up_cid_secret_cb, reload);
         }
     }
   if (relay_mode)
@@ -963,15 +988,41 @@ on_settings_changed_cb (KpApplication *self,
 }
 
 static void
+migrated_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr (KpApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* On failure the setting keeps the secret, and is used as it is. */
+  if (!kp_secret_store_migrate_setting_finish (KP_SECRET_STORE (source), result, &error))
+    g_warning ("The CID secret stays in the settings: %s", error->message);
+  reload_services (self);
+}
+
+static void
 start_services (KpApplication *self)
 {
+  g_autofree char *cid_secret = NULL;
+
   if (self->services_started)
     return;
   self->services_started = TRUE;
 
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  reload_services (self);
+  /* An older version kept the CID secret in the settings: into the keyring with it, then
+   * the services (not with --secret-key-file, where the keyring is never touched). */
+  cid_secret = g_settings_get_string (self->settings, "cid-secret");
+  if (*cid_secret != '\0' && self->opt_secret_key_file == NULL)
+    kp_secret_store_migrate_setting_async (self->secrets, self->settings, "cid-secret",
+                                           KP_SECRET_CID_SECRET, NULL, migrated_cb,
+                                           g_object_ref (self));
+  else
+    reload_services (self);
+  if (cid_secret != NULL)
+    memset (cid_secret, 0, strlen (cid_secret));
   kp_journal_open_async (self->journal_path, NULL, journal_opened_cb, g_object_ref (self));
 }
 
@@ -1205,6 +1256,7 @@ kp_application_finalize (GObject *object)
   g_free (self->relay_url);
   g_free (self->relay_token_digest);
   wipe_free (self->sandbox_key);
+  wipe_free (self->cid_secret);
   g_free (self->setup_error);
   g_free (self->journal_error);
   g_clear_pointer (&self->retired, g_ptr_array_unref);

@@ -75,7 +75,7 @@ def keyring(kind):
 
 
 def keyring_clear():
-    for kind in ('secret-key', 'relay-token'):
+    for kind in ('secret-key', 'relay-token', 'cid-secret'):
         Secret.password_clear_sync(SCHEMA, {'kind': kind}, None)
 
 
@@ -711,6 +711,38 @@ def test_test_cid_and_cleartext_at_start():
         keyring_clear()
 
 
+def test_cid_secret_in_keyring():
+    """The CID secret lives in the keyring: one an older version left in the settings
+    moves there at start, and Preferences stores and removes it there."""
+    old_secret = '0123456789abcdefghijklmn'
+    new_secret = 'nmlkjihgfedcba9876543210'
+    keyring_clear()
+    pos = PrefsPos(settings={'cid-secret': "'%s'" % old_secret})
+    try:
+        wait_until('the CID secret moved to the keyring',
+                   lambda: keyring('cid-secret') == old_secret)
+        wait_until('the setting emptied', lambda: pos.setting('cid-secret') is None)
+        assert_no_secret(pos, old_secret)
+
+        prefs = pos.preferences()
+        prefs.page('KakaoPay')
+        title = 'CID secret (optional, kept in the keyring; empty: remove)'
+        prefs.fill(title, 'not-a-cid-secret')
+        prefs.wait_text('The CID secret has 24 digits or lowercase letters')
+        assert keyring('cid-secret') == old_secret
+        prefs.fill(title, new_secret)
+        wait_until('the new CID secret in the keyring',
+                   lambda: keyring('cid-secret') == new_secret)
+        wait_until('the field emptied', lambda: prefs.text_of(title) == '')
+        assert pos.setting('cid-secret') is None
+        assert_no_secret(pos, new_secret)
+        prefs.fill(title, '')
+        wait_until('the CID secret removed', lambda: keyring('cid-secret') is None)
+    finally:
+        pos.cleanup()
+        keyring_clear()
+
+
 if __name__ == '__main__':
     kpui.session()
     xvfb = kpui.start_xvfb()
@@ -724,6 +756,7 @@ if __name__ == '__main__':
             test_relay_token_rejected,
             test_secret_files_private,
             test_test_cid_and_cleartext_at_start,
+            test_cid_secret_in_keyring,
         ]).run(sys.argv[1] if len(sys.argv) > 1 else None)
     finally:
         xvfb.terminate()
