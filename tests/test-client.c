@@ -1049,6 +1049,67 @@ add (const char *name,
     }
 }
 
+/* Where the secret key and a relay token may go when payments are real. */
+static void
+test_endpoint_transport (void)
+{
+  static const struct
+  {
+    const char *url;
+    gboolean    ok;
+  } cases[] = {
+    { "https://open-api.kakaopay.com", TRUE },
+    { "HTTPS://pay.example.com:8443", TRUE },
+    { "https://192.168.0.20", TRUE },
+    { "http://127.0.0.1:8790", TRUE },
+    { "http://127.3.2.1", TRUE },
+    { "http://localhost:9", TRUE },
+    { "http://LOCALHOST", TRUE },
+    { "http://[::1]:9", TRUE },
+    { "http://192.168.0.20:8790", FALSE },
+    { "http://pay.example.com", FALSE },
+    { "http://localhost.example.com", FALSE },
+    { "http://128.0.0.1", FALSE },
+    { "http://[::2]", FALSE },
+    { "http://0.0.0.0:9", FALSE },
+  };
+  static const char * const invalid[] = { "", "pay.example.com", "ftp://127.0.0.1",
+                                          "ws://pay.example.com", "http://" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      gboolean ok = kp_endpoint_check_transport (cases[i].url, &error);
+
+      if (ok != cases[i].ok)
+        g_error ("%s: %s", cases[i].url, ok ? "allowed" : error->message);
+      if (!ok)
+        {
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+          g_assert_nonnull (strstr (error->message, cases[i].url));
+          g_assert_nonnull (strstr (error->message, "https://"));
+        }
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      g_assert_false (kp_endpoint_check_transport (invalid[i], &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    }
+
+  g_assert_true (kp_endpoint_is_loopback ("::1"));
+  g_assert_true (kp_endpoint_is_loopback ("[::1]"));
+  g_assert_false (kp_endpoint_is_loopback (NULL));
+  g_assert_false (kp_endpoint_is_loopback (""));
+
+  g_assert_true (kp_cid_is_test ("TC0ONETIME"));
+  g_assert_true (kp_cid_is_test ("TCSUBSCRIP"));
+  g_assert_false (kp_cid_is_test ("CKPOS00001"));
+  g_assert_false (kp_cid_is_test ("tc0onetime"));
+  g_assert_false (kp_cid_is_test (NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1075,6 +1136,7 @@ main (int   argc,
   g_test_add_data_func ("/kp/client/online/wire", GINT_TO_POINTER (KP_DIALECT_ONLINE), test_wire);
   g_test_add_data_func ("/kp/client/legacy/wire", GINT_TO_POINTER (KP_DIALECT_LEGACY), test_wire);
   g_test_add_func ("/kp/client/not-sent", test_not_sent);
+  g_test_add_func ("/kp/client/endpoint-transport", test_endpoint_transport);
   g_test_add_func ("/kp/client/cancel-without-aid", test_cancel_without_aid);
   g_test_add_func ("/kp/client/redaction", test_redaction);
 

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kp-journal.h"
 #include "kp-journal-private.h"
@@ -1574,6 +1575,190 @@ test_csv_field (void)
 
       _kp_journal_csv_append_field (csv, cases[i].in);
       g_assert_cmpstr (csv->str, ==, cases[i].out);
+    }
+}
+
+static void
+test_csv_formula_field (void)
+{
+  static const struct
+  {
+    const char *in;
+    const char *out;
+  } cases[] = {
+    { "=HYPERLINK(\"http://evil.example/\",\"Click\")",
+      "\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"Click\"\")\"" },
+    { "+1", "'+1" },
+    { "-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0" },
+    { "@SUM(A1:A2)", "'@SUM(A1:A2)" },
+    { "\t=1", "'\t=1" },
+    { "\r=1", "\"'\r=1\"" },
+    { "a=b", "a=b" },
+    { "Coffee - large", "Coffee - large" },
+    { "", "" },
+    { "'quoted", "'quoted" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GString) csv = g_string_new (NULL);
+
+      _kp_journal_csv_append_text (csv, cases[i].in);
+      g_assert_cmpstr (csv->str, ==, cases[i].out);
+    }
+}
+
+/* An item name typed as a formula reaches the export as text; numbers stay numbers. */
+static void
+test_csv_formula (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *csv_path = g_build_filename (g_get_user_data_dir (), "formula.csv", NULL);
+  g_autofree char *report_path = g_build_filename (g_get_user_data_dir (), "report.csv", NULL);
+  g_autoptr (KpJournalSale) link = NULL;
+  g_autoptr (KpJournalSale) minus = NULL;
+  g_autoptr (KpJournalDayReport) report = NULL;
+  g_autoptr (GDate) day = g_date_new_dmy (25, G_DATE_NOVEMBER, 2026);
+  g_autoptr (GBytes) contents = NULL;
+  g_autoptr (GError) error = NULL;
+  KpJournalMethodTotals *totals;
+  KpJournalAmendment *amendment;
+  const char *expected =
+    "partner_order_id,tid,aid,state,item_name,quantity,total_amount,tax_free_amount,"
+    "vat_amount,payment_method_type,created_at,approved_at,refunded_amount\r\n"
+    "T1-20261125-0001,,,READY_SENT,\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"Free\"\")\","
+    "1,5500,0,500,,2026-11-25T10:00:00+09:00,,0\r\n"
+    "T1-20261125-0002,,,READY_SENT,'-1+1,1,1000,0,90,,2026-11-25T10:00:00+09:00,,0\r\n";
+  const char *expected_report =
+    "section,name,value,count,gross,refund_count,refunds,net,state,at,detail\r\n"
+    "figure,day,2026-11-25,,,,,,,,\r\n"
+    "figure,closed,false,,,,,,,,\r\n"
+    "figure,closed_at,,,,,,,,,\r\n"
+    "figure,closed_by,'@T1,,,,,,,,\r\n"
+    "figure,hash,,,,,,,,,\r\n"
+    "figure,n_sales,0,,,,,,,,\r\n"
+    "figure,gross,0,,,,,,,,\r\n"
+    "figure,n_refunds,1,,,,,,,,\r\n"
+    "figure,refunds,5000,,,,,,,,\r\n"
+    "figure,net,-5000,,,,,,,,\r\n"
+    "figure,vat,-454,,,,,,,,\r\n"
+    "figure,tax_free,0,,,,,,,,\r\n"
+    "method,'=CARD,,0,0,1,5000,-5000,,,\r\n"
+    "amendment,'+T1-20261124-0001,,,,,,,outside,2026-11-25T11:00:00+09:00,'-changed\r\n";
+
+  link = create_named_sale (fixture, "=HYPERLINK(\"http://evil.example/\",\"Free\")", 5500);
+  minus = create_named_sale (fixture, "-1+1", 1000);
+  g_assert_true (kp_journal_export_csv_sync (fixture->journal, csv_path, &error));
+  g_assert_no_error (error);
+  contents = read_file (csv_path);
+  g_assert_cmpmem (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
+                   expected, strlen (expected));
+  g_clear_pointer (&contents, g_bytes_unref);
+
+  /* The day report: a day with only a refund has negative figures, which stay numbers. */
+  report = kp_journal_day_report_new (day);
+  report->closed_by = g_strdup ("@T1");
+  report->n_refunds = 1;
+  report->refunds = 5000;
+  report->net = -5000;
+  report->vat = -454;
+  totals = g_new0 (KpJournalMethodTotals, 1);
+  totals->method = g_strdup ("=CARD");
+  totals->n_refunds = 1;
+  totals->refunds = 5000;
+  totals->net = -5000;
+  g_ptr_array_add (report->methods, totals);
+  amendment = g_new0 (KpJournalAmendment, 1);
+  amendment->partner_order_id = g_strdup ("+T1-20261124-0001");
+  amendment->what = g_strdup ("-changed");
+  amendment->at = parse_time ("2026-11-25T11:00:00+09:00");
+  g_ptr_array_add (report->amendments, amendment);
+
+  g_assert_true (kp_journal_export_day_report_csv_sync (report, report_path, &error));
+  g_assert_no_error (error);
+  contents = read_file (report_path);
+  g_assert_cmpmem (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents),
+                   expected_report, strlen (expected_report));
+}
+
+static void
+assert_mode (const char *path,
+             guint       mode)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  if ((st.st_mode & 0777) != mode)
+    g_error ("%s: mode %03o, expected %03o", path, st.st_mode & 0777, mode);
+}
+
+/* The journal, its -wal and -shm files and the exports are the owner's alone, and the
+ * journal's folder too, whatever the umask. */
+static void
+test_file_modes (void)
+{
+  static const guint umasks[] = { 022, 000 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (umasks); i++)
+    {
+      g_autofree char *root = g_strdup_printf ("%s/modes-%03o", g_get_user_data_dir (),
+                                               umasks[i]);
+      g_autofree char *dir = g_build_filename (root, "kakaopay-pos", NULL);
+      g_autofree char *wal = NULL;
+      g_autofree char *shm = NULL;
+      g_autofree char *csv_path = g_build_filename (root, "journal.csv", NULL);
+      g_autofree char *old_csv = g_build_filename (root, "old.csv", NULL);
+      g_autofree char *report_path = g_build_filename (root, "report.csv", NULL);
+      g_autoptr (KpJournalSale) sale = NULL;
+      g_autoptr (KpJournalDayReport) report = NULL;
+      g_autoptr (GDate) day = g_date_new_dmy (25, G_DATE_NOVEMBER, 2026);
+      g_autoptr (GError) error = NULL;
+      Fixture fixture = { NULL };
+      mode_t saved = umask (umasks[i]);
+
+      g_mutex_init (&fixture.clock_mutex);
+      fixture.now = parse_time ("2026-11-25T10:00:00+09:00");
+      fixture.path = g_build_filename (dir, "journal.db", NULL);
+      wal = g_strconcat (fixture.path, "-wal", NULL);
+      shm = g_strconcat (fixture.path, "-shm", NULL);
+
+      fixture.journal = open_journal (&fixture);
+      sale = create_named_sale (&fixture, "Latte", 5000);
+      assert_mode (dir, 0700);
+      assert_mode (fixture.path, 0600);
+      assert_mode (wal, 0600);
+      assert_mode (shm, 0600);
+
+      g_assert_true (kp_journal_export_csv_sync (fixture.journal, csv_path, &error));
+      g_assert_no_error (error);
+      assert_mode (csv_path, 0600);
+      /* An export replacing an older, readable one. */
+      g_assert_true (g_file_set_contents_full (old_csv, "old", -1, G_FILE_SET_CONTENTS_NONE,
+                                               0644, NULL));
+      g_assert_true (kp_journal_export_csv_sync (fixture.journal, old_csv, &error));
+      g_assert_no_error (error);
+      assert_mode (old_csv, 0600);
+
+      report = kp_journal_day_report_new (day);
+      g_assert_true (kp_journal_export_day_report_csv_sync (report, report_path, &error));
+      g_assert_no_error (error);
+      assert_mode (report_path, 0600);
+
+      /* A journal an older version left readable to all is made private on opening. */
+      assert_finalized (g_steal_pointer (&fixture.journal));
+      g_assert_cmpint (g_chmod (fixture.path, 0644), ==, 0);
+      if (g_file_test (wal, G_FILE_TEST_EXISTS))
+        g_assert_cmpint (g_chmod (wal, 0644), ==, 0);
+      fixture.journal = open_journal (&fixture);
+      assert_mode (fixture.path, 0600);
+      if (g_file_test (wal, G_FILE_TEST_EXISTS))
+        assert_mode (wal, 0600);
+
+      assert_finalized (g_steal_pointer (&fixture.journal));
+      umask (saved);
+      g_free (fixture.path);
+      g_date_time_unref (fixture.now);
+      g_mutex_clear (&fixture.clock_mutex);
     }
 }
 
@@ -3462,6 +3647,7 @@ main (int   argc,
   g_test_add_func ("/kp/journal/transition-table", test_transition_table);
   g_test_add_func ("/kp/journal/records", test_records);
   g_test_add_func ("/kp/journal/csv-field", test_csv_field);
+  g_test_add_func ("/kp/journal/csv-formula-field", test_csv_formula_field);
   ADD ("create", test_create);
   ADD ("pragmas", test_pragmas);
   ADD ("transitions-all", test_transitions_all);
@@ -3474,6 +3660,7 @@ main (int   argc,
   ADD ("list-sales", test_list_sales);
   ADD ("csv", test_csv);
   ADD ("csv-empty", test_csv_empty);
+  ADD ("csv-formula", test_csv_formula);
   ADD ("invalid-input", test_invalid_input);
   ADD ("cancelled", test_cancelled);
   ADD ("main-context", test_main_context);
@@ -3494,6 +3681,7 @@ main (int   argc,
   g_test_add_func ("/kp/journal/not-a-database", test_not_a_database);
   g_test_add_func ("/kp/journal/open-async", test_open_async);
   g_test_add_func ("/kp/journal/memory", test_memory);
+  g_test_add_func ("/kp/journal/file-modes", test_file_modes);
 
 #undef ADD
 

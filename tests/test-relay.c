@@ -1573,7 +1573,8 @@ test_config (Fixture       *f,
   g_assert_cmpuint (kp_relay_get_n_terminals (relay), ==, 2);
 
   /* The program: a bad file is refused, and the token never shows. */
-  g_assert_true (g_file_set_contents (f->config, "[terminal A]\ntoken=tiny-secret\n", -1, NULL));
+  g_assert_true (g_file_set_contents_full (f->config, "[terminal A]\ntoken=tiny-secret\n", -1,
+                                           G_FILE_SET_CONTENTS_NONE, 0600, NULL));
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
                               &error, relay_exe, "--config", f->config, NULL);
   g_assert_no_error (error);
@@ -1615,6 +1616,9 @@ test_weak_tokens (Fixture       *f,
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
+  g_autofree char *sample_text = NULL;
+  g_autofree char *private_copy = NULL;
+  gsize sample_length = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (weak); i++)
     {
@@ -1657,11 +1661,18 @@ test_weak_tokens (Fixture       *f,
         g_error ("refused a random token");
     }
 
-  /* The sample configuration as shipped does not start. */
+  /* The sample configuration as shipped does not start, even when it is made private
+   * (the relay refuses a configuration other users can read before it reads a token). */
   g_assert_nonnull (sample);
+  g_assert_true (g_file_get_contents (sample, &sample_text, &sample_length, &error));
+  g_assert_no_error (error);
+  private_copy = g_build_filename (g_get_tmp_dir (), "relay-sample.conf", NULL);
+  g_assert_true (g_file_set_contents_full (private_copy, sample_text, sample_length,
+                                           G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error));
+  g_assert_no_error (error);
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                              &error, relay_exe, "--config", sample, "--listen", "127.0.0.1:0",
-                              NULL);
+                              &error, relay_exe, "--config", private_copy, "--listen",
+                              "127.0.0.1:0", NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error));
   g_assert_no_error (error);
@@ -1671,6 +1682,61 @@ test_weak_tokens (Fixture       *f,
   g_assert_nonnull (strstr (err, "“counter-1”"));
   g_assert_nonnull (strstr (err, "openssl rand -base64 32"));
   g_assert_nonnull (strstr (err, "head -c 32 /dev/urandom | base64"));
+}
+
+/* A configuration other users can read is refused, naming the file and the fix. */
+static void
+test_config_mode (void)
+{
+  static const guint modes[] = { 0644, 0640, 0604 };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("kp-relay-mode-XXXXXX", &error);
+  g_autofree char *config = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *token = terminal_token (0);
+  const char *relay_exe = g_getenv ("KP_RELAY");
+
+  g_assert_no_error (error);
+  g_assert_nonnull (relay_exe);
+  config = g_build_filename (dir, "relay.conf", NULL);
+  text = g_strdup_printf ("[relay]\nlisten=127.0.0.1:0\n[terminal T1]\ntoken=%s\n", token);
+  g_assert_true (g_file_set_contents_full (config, text, -1, G_FILE_SET_CONTENTS_NONE, 0600,
+                                           NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autoptr (GSubprocess) process = NULL;
+      g_autoptr (GDataInputStream) out = NULL;
+      g_autoptr (GString) output = g_string_new (NULL);
+      g_autofree char *fix = g_strdup_printf ("chmod 600 %s", config);
+      char *line;
+
+      g_assert_cmpint (g_chmod (config, modes[i]), ==, 0);
+      process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                  G_SUBPROCESS_FLAGS_STDERR_MERGE,
+                                  &error, relay_exe, "--config", config, NULL);
+      g_assert_no_error (error);
+      /* Until the end of its output: a relay that started says so first, and is ended. */
+      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+      while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error)) != NULL)
+        {
+          if (g_str_has_prefix (line, "listening on "))
+            g_subprocess_force_exit (process);
+          g_string_append_printf (output, "%s\n", line);
+          g_free (line);
+        }
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_wait (process, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_null (strstr (output->str, "listening on "));
+      g_assert_true (g_subprocess_get_if_exited (process));
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+      g_assert_nonnull (strstr (output->str, fix));
+      g_assert_null (strstr (output->str, token));
+    }
+
+  g_unlink (config);
+  g_rmdir (dir);
 }
 
 /* What a terminal sends on its WebSocket, taken as the socket thread takes it. */
@@ -1901,6 +1967,7 @@ main (int   argc,
   g_test_add_func ("/kp/relay/socket-message", test_socket_message);
   g_test_add_func ("/kp/relay/order-id-utf8", test_order_id_utf8);
   g_test_add_func ("/kp/relay/epoch", test_epoch);
+  g_test_add_func ("/kp/relay/config-mode", test_config_mode);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/kp/relay/config", test_config);
   ADD ("/kp/relay/weak-tokens", test_weak_tokens);

@@ -162,6 +162,87 @@ test_cancelled (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+static GSettings *
+new_settings (void)
+{
+  g_autoptr (GSettingsSchemaSource) source = NULL;
+  g_autoptr (GSettingsSchema) schema = NULL;
+  g_autoptr (GError) error = NULL;
+
+  source = g_settings_schema_source_new_from_directory (KP_SCHEMAS_DIR, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  schema = g_settings_schema_source_lookup (source, SCHEMA_ID, FALSE);
+  g_assert_nonnull (schema);
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static gboolean
+migrate (Fixture   *fixture,
+         GSettings *settings,
+         GError   **error)
+{
+  kp_secret_store_migrate_setting_async (fixture->store, settings, "cid-secret",
+                                         KP_SECRET_CID_SECRET, NULL, done_cb, fixture);
+  return kp_secret_store_migrate_setting_finish (fixture->store, wait_result (fixture), error);
+}
+
+/* An older version kept the cid_secret in the settings: it moves to the keyring. */
+static void
+test_migrate_setting (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr (GSettings) settings = new_settings ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *left = NULL;
+  char *secret;
+
+  clear (fixture, KP_SECRET_CID_SECRET);
+  g_assert_true (g_settings_set_string (settings, "cid-secret", "0123456789abcdefghijklmn"));
+
+  g_assert_true (migrate (fixture, settings, &error));
+  g_assert_no_error (error);
+  secret = lookup (fixture, KP_SECRET_CID_SECRET);
+  g_assert_cmpstr (secret, ==, "0123456789abcdefghijklmn");
+  kp_secret_free (secret);
+  left = g_settings_get_string (settings, "cid-secret");
+  g_assert_cmpstr (left, ==, "");
+  g_assert_false (g_settings_get_user_value (settings, "cid-secret") != NULL);
+
+  /* Nothing left to move: the keyring keeps what it has. */
+  g_assert_true (migrate (fixture, settings, &error));
+  g_assert_no_error (error);
+  secret = lookup (fixture, KP_SECRET_CID_SECRET);
+  g_assert_cmpstr (secret, ==, "0123456789abcdefghijklmn");
+  kp_secret_free (secret);
+
+  /* The other secrets are not touched. */
+  g_assert_null (lookup (fixture, KP_SECRET_KEY));
+  g_assert_cmpstr (kp_secret_kind_to_string (KP_SECRET_CID_SECRET), ==, "cid-secret");
+  clear (fixture, KP_SECRET_CID_SECRET);
+}
+
+/* A keyring that fails keeps the setting: the secret is never lost on the way. */
+static void
+test_migrate_cancelled (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr (GSettings) settings = new_settings ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *left = NULL;
+
+  g_assert_true (g_settings_set_string (settings, "cid-secret", "0123456789abcdefghijklmn"));
+  g_cancellable_cancel (cancellable);
+  kp_secret_store_migrate_setting_async (fixture->store, settings, "cid-secret",
+                                         KP_SECRET_CID_SECRET, cancellable, done_cb, fixture);
+  g_assert_false (kp_secret_store_migrate_setting_finish (fixture->store, wait_result (fixture),
+                                                          &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  left = g_settings_get_string (settings, "cid-secret");
+  g_assert_cmpstr (left, ==, "0123456789abcdefghijklmn");
+  g_settings_reset (settings, "cid-secret");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -181,6 +262,10 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/kp/secret-store/cancelled", Fixture, NULL, fixture_set_up, test_cancelled,
               fixture_tear_down);
+  g_test_add ("/kp/secret-store/migrate-setting", Fixture, NULL, fixture_set_up,
+              test_migrate_setting, fixture_tear_down);
+  g_test_add ("/kp/secret-store/migrate-cancelled", Fixture, NULL, fixture_set_up,
+              test_migrate_cancelled, fixture_tear_down);
 
   return g_test_run ();
 }

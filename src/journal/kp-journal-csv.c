@@ -16,7 +16,13 @@
  * a byte order mark, RFC 4180 quoting, CRLF after every record (RFC 4180
  * §2.1; a line break inside a quoted field is kept as it is), this exact
  * header, one record per sale in creation order, empty fields for absent
- * values. Times are written as stored: ISO 8601 with the local offset. */
+ * values. Times are written as stored: ISO 8601 with the local offset.
+ *
+ * A spreadsheet runs a cell that starts with =, +, -, @, a tab or a CR as a
+ * formula (an item name typed as =HYPERLINK(…) would become a live link):
+ * every text cell starting so gets a leading single quote (OWASP's rule).
+ * Integer columns are written as digits and stay numbers (a refund's -5000
+ * too). */
 
 #define CSV_EOL "\r\n"
 
@@ -97,6 +103,26 @@ _kp_journal_csv_append_field (GString    *csv,
 }
 
 /**
+ * _kp_journal_csv_append_text:
+ * @csv: where to append
+ * @field: (nullable): a text value; %NULL appends an empty field
+ *
+ * Like _kp_journal_csv_append_field(), for a text cell: a value a spreadsheet
+ * would read as a formula (starting with =, +, -, @, tab or CR) is prefixed
+ * with a single quote first. Numbers go through _kp_journal_csv_append_field().
+ */
+void
+_kp_journal_csv_append_text (GString    *csv,
+                             const char *field)
+{
+  g_autofree char *neutral = NULL;
+
+  if (field != NULL && *field != '\0' && strchr ("=+-@\t\r", *field) != NULL)
+    field = neutral = g_strconcat ("'", field, NULL);
+  _kp_journal_csv_append_field (csv, field);
+}
+
+/**
  * _kp_journal_csv_build:
  * @db: the journal's connection (its lock held)
  * @error: return location for a #GError
@@ -131,7 +157,7 @@ _kp_journal_csv_build (sqlite3  *db,
             g_string_append_printf (csv, "%" G_GINT64_FORMAT,
                                     (gint64) sqlite3_column_int64 (stmt, i));
           else
-            _kp_journal_csv_append_field (csv, (const char *) sqlite3_column_text (stmt, i));
+            _kp_journal_csv_append_text (csv, (const char *) sqlite3_column_text (stmt, i));
         }
       g_string_append (csv, CSV_EOL);
     }

@@ -170,6 +170,8 @@ GBytes       *_kp_journal_schema_get_step  (guint          version,
 /* kp-journal-csv.c */
 void          _kp_journal_csv_append_field (GString       *csv,
                                             const char    *field);
+void          _kp_journal_csv_append_text  (GString       *csv,
+                                            const char    *field);
 GBytes       *_kp_journal_csv_build        (sqlite3       *db,
                                             GError       **error);
 

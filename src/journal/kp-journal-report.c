@@ -257,18 +257,40 @@ kp_journal_day_check_free (KpJournalDayCheck *check)
   g_free (check);
 }
 
-/* One CSV record: @fields holds N_CSV_COLUMNS nullable strings. */
+#define NUMBER(column) (1u << (column))
+
+/* One CSV record: @fields holds N_CSV_COLUMNS nullable strings; the columns in
+ * @numbers (NUMBER() bits) hold integers, written as they are; every other cell
+ * is text, kept from reading as a formula. */
 static void
 append_record (GString     *csv,
-               const char **fields)
+               const char **fields,
+               guint        numbers)
 {
   for (guint i = 0; i < N_CSV_COLUMNS; i++)
     {
       if (i > 0)
         g_string_append_c (csv, ',');
-      _kp_journal_csv_append_field (csv, fields[i]);
+      if (numbers & NUMBER (i))
+        _kp_journal_csv_append_field (csv, fields[i]);
+      else
+        _kp_journal_csv_append_text (csv, fields[i]);
     }
   g_string_append (csv, CSV_EOL);
+}
+
+static void
+append_figure_full (GString    *csv,
+                    const char *name,
+                    const char *value,
+                    gboolean    number)
+{
+  const char *fields[N_CSV_COLUMNS] = { NULL };
+
+  fields[CSV_SECTION] = "figure";
+  fields[CSV_NAME] = name;
+  fields[CSV_VALUE] = value;
+  append_record (csv, fields, number ? NUMBER (CSV_VALUE) : 0);
 }
 
 static void
@@ -276,12 +298,7 @@ append_figure (GString    *csv,
                const char *name,
                const char *value)
 {
-  const char *fields[N_CSV_COLUMNS] = { NULL };
-
-  fields[CSV_SECTION] = "figure";
-  fields[CSV_NAME] = name;
-  fields[CSV_VALUE] = value;
-  append_record (csv, fields);
+  append_figure_full (csv, name, value, FALSE);
 }
 
 static void
@@ -292,7 +309,7 @@ append_amount (GString    *csv,
   char text[G_ASCII_DTOSTR_BUF_SIZE];
 
   g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, value);
-  append_figure (csv, name, text);
+  append_figure_full (csv, name, text, TRUE);
 }
 
 /* Builds the export described at kp_journal_export_day_report_csv_sync(). */
@@ -336,7 +353,9 @@ build_csv (const KpJournalDayReport *report)
       fields[CSV_REFUND_COUNT] = n_refunds;
       fields[CSV_REFUNDS] = refunds;
       fields[CSV_NET] = net;
-      append_record (csv, fields);
+      append_record (csv, fields,
+                     NUMBER (CSV_COUNT) | NUMBER (CSV_GROSS) | NUMBER (CSV_REFUND_COUNT) |
+                     NUMBER (CSV_REFUNDS) | NUMBER (CSV_NET));
     }
 
   for (guint i = 0; i < report->unfinished->len; i++)
@@ -353,7 +372,7 @@ build_csv (const KpJournalDayReport *report)
                           kp_sale_state_to_string (item->state);
       fields[CSV_AT] = since;
       fields[CSV_DETAIL] = item->refund_id;
-      append_record (csv, fields);
+      append_record (csv, fields, NUMBER (CSV_VALUE));
     }
 
   for (guint i = 0; i < report->amendments->len; i++)
@@ -368,7 +387,7 @@ build_csv (const KpJournalDayReport *report)
       fields[CSV_STATE] = item->by_journal ? "journal" : "outside";
       fields[CSV_AT] = at;
       fields[CSV_DETAIL] = item->what;
-      append_record (csv, fields);
+      append_record (csv, fields, 0);
     }
 
   return g_string_free_to_bytes (g_steal_pointer (&csv));
@@ -400,6 +419,9 @@ build_csv (const KpJournalDayReport *report)
  *   the refund_id if any, `state` `journal` or `outside` (who made the
  *   change), `at` when, `detail` what changed.
  *
+ * A text cell starting with =, +, -, @, a tab or a CR gets a leading single
+ * quote, so a spreadsheet never reads it as a formula; amounts stay numbers.
+ *
  * Blocks (it only writes a file). Failing to write fails with a #GFileError.
  *
  * Returns: %TRUE on success
@@ -419,5 +441,5 @@ kp_journal_export_day_report_csv_sync (const KpJournalDayReport  *report,
 
   return g_file_set_contents_full (csv_path, g_bytes_get_data (csv, NULL), g_bytes_get_size (csv),
                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0644, error);
+                                   0600, error);
 }

@@ -9,7 +9,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "kp-journal-private.h"
 #include "kp-journal-resources.h"
@@ -144,6 +147,61 @@ _kp_journal_schema_get_step (guint    version,
                                  G_RESOURCE_LOOKUP_FLAGS_NONE, error);
 }
 
+/* A file already there (an older version created it with the umask's mode) loses
+ * its group and other bits. */
+static gboolean
+make_private (const char  *path,
+              int          fd,
+              GError     **error)
+{
+  struct stat st;
+  int rc;
+
+  rc = fd >= 0 ? fstat (fd, &st) : g_stat (path, &st);
+  if (rc != 0 && fd < 0 && errno == ENOENT)
+    return TRUE;
+  if (rc == 0 && (st.st_mode & 077) == 0)
+    return TRUE;
+  if (rc == 0)
+    rc = fd >= 0 ? fchmod (fd, st.st_mode & 0700) : g_chmod (path, st.st_mode & 0700);
+  if (rc != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_FAILED,
+                   "Could not make “%s” private: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The journal holds the shop's sales: only its owner may read it, whatever the umask.
+ * SQLite creates a database file with 0644 less the umask, so the file is created
+ * here first, 0600; SQLite gives the -wal and -shm files the database file's mode. */
+static gboolean
+create_private (const char  *path,
+                GError     **error)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  gboolean ok;
+  int fd;
+
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_FAILED,
+                   "Could not open the journal “%s”: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  ok = make_private (path, fd, error);
+  close (fd);
+
+  return ok && make_private (wal, -1, error) && make_private (shm, -1, error);
+}
+
 /**
  * _kp_journal_schema_open:
  * @path: a file name, or ":memory:"
@@ -180,6 +238,8 @@ _kp_journal_schema_open (const char  *path,
                        dir, g_strerror (saved_errno));
           return NULL;
         }
+      if (!create_private (path, error))
+        return NULL;
     }
 
   rc = sqlite3_open_v2 (path, &db,

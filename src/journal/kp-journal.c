@@ -1123,7 +1123,7 @@ export_csv (KpJournal     *self,
    * target: a reader never sees half an export. */
   return g_file_set_contents_full (csv_path, g_bytes_get_data (csv, NULL), g_bytes_get_size (csv),
                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0644, error);
+                                   0600, error);
 }
 
 /* Worker threads */

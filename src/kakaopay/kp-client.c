@@ -56,6 +56,72 @@ typedef struct
   gint64       started_us;
 } CallData;
 
+/**
+ * kp_endpoint_is_loopback:
+ * @host: (nullable): a host name or address, as in a URL (IPv6 with or without brackets)
+ *
+ * Returns: whether @host is this computer: localhost, 127.0.0.0/8 or ::1
+ */
+gboolean
+kp_endpoint_is_loopback (const char *host)
+{
+  g_autoptr (GInetAddress) address = NULL;
+  g_autofree char *bare = NULL;
+
+  if (host == NULL || *host == '\0')
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0 || g_ascii_strcasecmp (host, "localhost.") == 0)
+    return TRUE;
+  bare = host[0] == '[' && g_str_has_suffix (host, "]") ? g_strndup (host + 1, strlen (host) - 2)
+                                                        : g_strdup (host);
+  address = g_inet_address_new_from_string (bare);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/**
+ * kp_endpoint_check_transport:
+ * @url: an API base URL or a relay URL
+ * @error: return location for a #GError
+ *
+ * The one rule for where secrets may travel when payments are real: over https://,
+ * or over plain http:// only to this computer (localhost, 127.0.0.0/8, ::1), where
+ * nothing crosses a network. Fails with %G_IO_ERROR_NOT_SUPPORTED and a translated
+ * message for any other http:// address, and with %G_IO_ERROR_INVALID_ARGUMENT for
+ * what is not an http(s) URL.
+ *
+ * Returns: %TRUE when @url may carry the secret key or a relay token
+ */
+gboolean
+kp_endpoint_check_transport (const char  *url,
+                             GError     **error)
+{
+  g_autoptr (GUri) uri = NULL;
+  const char *scheme;
+
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+      (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0))
+    {
+      /* Translators: %s is what was given as an address */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not an address starting with https://."), url);
+      return FALSE;
+    }
+  if (g_ascii_strcasecmp (scheme, "https") == 0 || kp_endpoint_is_loopback (g_uri_get_host (uri)))
+    return TRUE;
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+               /* Translators: %s is the address; keep https:// and http:// */
+               _("%s is not encrypted: with real payments the secret key and the relay token "
+                 "travel only over https://. Use an https:// address (plain http:// only to "
+                 "this computer: localhost, 127.0.0.1 or ::1)."),
+               url);
+  return FALSE;
+}
+
 static void
 call_data_free (CallData *data)
 {

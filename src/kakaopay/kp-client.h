@@ -17,6 +17,10 @@ G_BEGIN_DECLS
 #define KP_ONLINE_BASE_URL "https://open-api.kakaopay.com"
 #define KP_LEGACY_BASE_URL "https://kapi.kakao.com"
 
+gboolean        kp_endpoint_is_loopback     (const char        *host);
+gboolean        kp_endpoint_check_transport (const char        *url,
+                                             GError           **error);
+
 #define KP_TYPE_CLIENT (kp_client_get_type ())
 G_DECLARE_FINAL_TYPE (KpClient, kp_client, KP, CLIENT, GObject)
 

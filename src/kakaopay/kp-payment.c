@@ -49,6 +49,21 @@ kp_dialect_from_string (const char *str,
   return TRUE;
 }
 
+/**
+ * kp_cid_is_test:
+ * @cid: (nullable): a merchant code
+ *
+ * KakaoPay's test merchant codes (TC0ONETIME, TCSUBSCRIP, …) start with "TC": a
+ * payment with one of them moves no money.
+ *
+ * Returns: whether @cid is a test CID
+ */
+gboolean
+kp_cid_is_test (const char *cid)
+{
+  return cid != NULL && g_str_has_prefix (cid, "TC");
+}
+
 const char *
 kp_status_to_string (KpStatus status)
 {

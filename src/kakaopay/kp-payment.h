@@ -48,6 +48,7 @@ typedef enum
 const char *kp_dialect_to_string      (KpDialect    dialect);
 gboolean    kp_dialect_from_string    (const char  *str,
                                        KpDialect   *out_dialect);
+gboolean    kp_cid_is_test            (const char  *cid);
 const char *kp_status_to_string       (KpStatus     status);
 KpStatus    kp_status_from_string     (const char  *str);
 gboolean    kp_status_is_final        (KpStatus     status);

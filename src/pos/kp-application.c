@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 #include <ifaddrs.h>
@@ -61,12 +62,14 @@ struct _KpApplication
   char               *relay_token_digest;
   KpApprovalListener *relay_listener;   /* borrowed: the listener the relay feeds */
   char               *sandbox_key;
+  char               *cid_secret;       /* from the keyring; NULL: none */
   char               *setup_error;
   char               *journal_error;
   GPtrArray          *retired;          /* services a sale in flight may still use */
   guint               reload_id;
   guint               reload_serial;
   gboolean            test_mode;
+  gboolean            test_cid;         /* KakaoPay's test merchant: no money moves */
   gboolean            services_started;
   gboolean            services_built;
 };
@@ -354,7 +357,9 @@ lan_address (void)
   return found;
 }
 
-/* A secret from a file named on the command line (the bare value, whitespace trimmed). */
+/* A secret from a file named on the command line (the bare value, whitespace trimmed).
+ * Like ssh with a private key, a file other users can read is refused: the secret may
+ * already be out, and it must not go on being so. */
 static char *
 read_secret_file (const char  *path,
                   const char  *what,
@@ -362,7 +367,18 @@ read_secret_file (const char  *path,
 {
   g_autofree char *contents = NULL;
   g_autoptr (GError) local_error = NULL;
+  GStatBuf st;
 
+  if (g_stat (path, &st) == 0 && (st.st_mode & 077) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   /* Translators: the first %s names the file (“the secret key file”),
+                    * then its path twice; “chmod 600” is a command, keep it */
+                   _("Refused %s %s: other users can read it. Make it private with "
+                     "“chmod 600 %s”, then start again."),
+                   what, path, path);
+      return NULL;
+    }
   if (!g_file_get_contents (path, &contents, NULL, &local_error))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -455,6 +471,25 @@ on_relay_state_cb (KpApplication *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY_STATE]);
 }
 
+/* The CID sales use: one forced on the command line, the embedded sandbox's test
+ * merchant, or the setting. */
+static char *
+effective_cid (KpApplication *self)
+{
+  if (self->opt_cid != NULL)
+    return g_strdup (self->opt_cid);
+  if (self->test_mode)
+    return g_strdup ("TC0ONETIME");
+  return g_settings_get_string (self->settings, "cid");
+}
+
+/* Real money moves: KakaoPay itself (not the sandbox) with the shop's own CID. */
+static gboolean
+payments_are_real (KpApplication *self)
+{
+  return !self->test_mode && !self->test_cid;
+}
+
 /* The KakaoPay consumers: created once the journal is open and a client exists, then
  * handed the new services on every reconfiguration. */
 static void
@@ -472,14 +507,12 @@ update_consumers (KpApplication *self)
     return;
 
   /* The embedded sandbox is a test merchant: its CID unless one is forced. */
-  if (self->opt_cid != NULL)
-    cid = g_strdup (self->opt_cid);
-  else if (self->test_mode)
-    cid = g_strdup ("TC0ONETIME");
-  else
-    cid = g_settings_get_string (self->settings, "cid");
+  cid = effective_cid (self);
+  /* The keyring's, or one the settings still hold (an older version kept it there, and
+   * with --secret-key-file the keyring is never touched). */
   if (!self->test_mode)
-    cid_secret = g_settings_get_string (self->settings, "cid-secret");
+    cid_secret = self->cid_secret != NULL ? g_strdup (self->cid_secret)
+                                          : g_settings_get_string (self->settings, "cid-secret");
   terminal_id = setting_or_option (self, self->opt_terminal_id, "terminal-id");
   partner_user_id = g_settings_get_string (self->settings, "partner-user-id");
 
@@ -629,6 +662,7 @@ setup_relay (KpApplication *self,
   g_autofree char *url = NULL;
   g_autofree char *terminal_id = NULL;
   g_autofree char *token_digest = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!relay_mode)
     {
@@ -639,7 +673,14 @@ setup_relay (KpApplication *self,
 
   url = setting_or_option (self, self->opt_relay, "relay-url");
   terminal_id = setting_or_option (self, self->opt_terminal_id, "terminal-id");
-  if (*url == '\0')
+  if (*url != '\0' && payments_are_real (self) && !kp_endpoint_check_transport (url, &error))
+    {
+      /* The token would travel in clear: no connection at all. */
+      set_setup_error (self, error->message);
+      g_clear_pointer (&url, g_free);
+      url = g_strdup ("");
+    }
+  else if (*url == '\0')
     {
       set_setup_error (self, _("Approvals go through a relay, but no relay URL is set. "
                                "Set it in Preferences."));
@@ -687,17 +728,27 @@ setup_relay (KpApplication *self,
 static void
 rebuild_services (KpApplication *self,
                   char          *secret_key,
-                  char          *relay_token)
+                  char          *relay_token,
+                  char          *cid_secret)
 {
   g_autofree char *dialect_name = NULL;
   g_autofree char *api_base = NULL;
+  g_autofree char *cid = NULL;
   g_autoptr (GError) error = NULL;
   KpDialect dialect = KP_DIALECT_ONLINE;
   gboolean relay_mode = compute_relay_mode (self);
   gboolean was_test_mode = self->test_mode;
+  gboolean was_test_cid = self->test_cid;
 
   g_clear_pointer (&self->setup_error, g_free);
   self->test_mode = compute_test_mode (self);
+  g_clear_pointer (&self->cid_secret, wipe_free);
+  if (!self->test_mode && cid_secret != NULL && *cid_secret != '\0')
+    self->cid_secret = g_steal_pointer (&cid_secret);
+  g_clear_pointer (&cid_secret, wipe_free);
+  cid = effective_cid (self);
+  /* KakaoPay's test CID moves no money, whatever else is set: the window says TEST MODE. */
+  self->test_cid = kp_cid_is_test (cid);
 
   dialect_name = setting_or_option (self, self->opt_dialect, "dialect");
   kp_dialect_from_string (dialect_name, &dialect);
@@ -733,6 +784,14 @@ rebuild_services (KpApplication *self,
       if (secret_key == NULL)
         set_setup_error (self, _("No KakaoPay secret key is set: payments cannot start. "
                                  "Enter it in Preferences, or switch to test mode."));
+      else if (*api_base != '\0' && payments_are_real (self) &&
+               !kp_endpoint_check_transport (api_base, &error))
+        {
+          /* The key would travel in clear: the client gets none. */
+          set_setup_error (self, error->message);
+          g_clear_pointer (&secret_key, wipe_free);
+          g_clear_error (&error);
+        }
     }
 
   g_clear_object (&self->client);
@@ -747,7 +806,8 @@ rebuild_services (KpApplication *self,
   g_debug ("services rebuilt: %s, %s, approvals by %s",
            self->test_mode ? "test mode" : "KakaoPay", kp_client_get_base_url (self->client),
            relay_mode ? "relay" : "listener");
-  if (was_test_mode != self->test_mode || !self->services_built)
+  if (was_test_mode != self->test_mode || was_test_cid != self->test_cid ||
+      !self->services_built)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEST_MODE]);
   self->services_built = TRUE;
   update_consumers (self);
@@ -764,6 +824,7 @@ typedef struct
   guint          pending;
   char          *secret_key;
   char          *relay_token;
+  char          *cid_secret;
   char          *error;
 } Reload;
 
@@ -772,6 +833,7 @@ reload_free (Reload *reload)
 {
   g_clear_pointer (&reload->secret_key, wipe_free);
   g_clear_pointer (&reload->relay_token, wipe_free);
+  g_clear_pointer (&reload->cid_secret, wipe_free);
   g_free (reload->error);
   g_object_unref (reload->self);
   g_free (reload);
@@ -787,7 +849,8 @@ reload_step_done (Reload *reload)
   if (reload->serial == self->reload_serial)
     {
       rebuild_services (self, g_steal_pointer (&reload->secret_key),
-                        g_steal_pointer (&reload->relay_token));
+                        g_steal_pointer (&reload->relay_token),
+                        g_steal_pointer (&reload->cid_secret));
       if (reload->error != NULL)
         {
           set_setup_error (self, reload->error);
@@ -822,6 +885,17 @@ looked_up_key_cb (GObject      *source,
   Reload *reload = user_data;
 
   reload->secret_key = finish_lookup (reload, source, result);
+  reload_step_done (reload);
+}
+
+static void
+looked_up_cid_secret_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  Reload *reload = user_data;
+
+  reload->cid_secret = finish_lookup (reload, source, result);
   reload_step_done (reload);
 }
 
@@ -861,9 +935,11 @@ reload_services (KpApplication *self)
         }
       else
         {
-          reload->pending++;
+          reload->pending += 2;
           kp_secret_store_lookup_async (self->secrets, KP_SECRET_KEY, NULL,
                                         looked_up_key_cb, reload);
+          kp_secret_store_lookup_async (self->secrets, KP_SECRET_CID_SECRET, NULL,
+                                        looked_up_cid_secret_cb, reload);
         }
     }
   if (relay_mode)
@@ -912,15 +988,41 @@ on_settings_changed_cb (KpApplication *self,
 }
 
 static void
+migrated_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr (KpApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* On failure the setting keeps the secret, and is used as it is. */
+  if (!kp_secret_store_migrate_setting_finish (KP_SECRET_STORE (source), result, &error))
+    g_warning ("The CID secret stays in the settings: %s", error->message);
+  reload_services (self);
+}
+
+static void
 start_services (KpApplication *self)
 {
+  g_autofree char *cid_secret = NULL;
+
   if (self->services_started)
     return;
   self->services_started = TRUE;
 
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  reload_services (self);
+  /* An older version kept the CID secret in the settings: into the keyring with it, then
+   * the services (not with --secret-key-file, where the keyring is never touched). */
+  cid_secret = g_settings_get_string (self->settings, "cid-secret");
+  if (*cid_secret != '\0' && self->opt_secret_key_file == NULL)
+    kp_secret_store_migrate_setting_async (self->secrets, self->settings, "cid-secret",
+                                           KP_SECRET_CID_SECRET, NULL, migrated_cb,
+                                           g_object_ref (self));
+  else
+    reload_services (self);
+  if (cid_secret != NULL)
+    memset (cid_secret, 0, strlen (cid_secret));
   kp_journal_open_async (self->journal_path, NULL, journal_opened_cb, g_object_ref (self));
 }
 
@@ -1154,6 +1256,7 @@ kp_application_finalize (GObject *object)
   g_free (self->relay_url);
   g_free (self->relay_token_digest);
   wipe_free (self->sandbox_key);
+  wipe_free (self->cid_secret);
   g_free (self->setup_error);
   g_free (self->journal_error);
   g_clear_pointer (&self->retired, g_ptr_array_unref);
@@ -1302,6 +1405,18 @@ gboolean
 kp_application_is_test_mode (KpApplication *self)
 {
   return self->test_mode;
+}
+
+/**
+ * kp_application_uses_test_cid:
+ *
+ * Returns: whether sales go to KakaoPay with one of its test CIDs (TC…): no money
+ *   moves, as in test mode. #KpApplication:test-mode is notified when it changes.
+ */
+gboolean
+kp_application_uses_test_cid (KpApplication *self)
+{
+  return !self->test_mode && self->test_cid;
 }
 
 const char *

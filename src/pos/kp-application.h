@@ -30,6 +30,7 @@ KpApprovalListener *kp_application_get_listener       (KpApplication *self);
 KpReconciler       *kp_application_get_reconciler     (KpApplication *self);
 KpRefunder         *kp_application_get_refunder       (KpApplication *self);
 gboolean            kp_application_is_test_mode       (KpApplication *self);
+gboolean            kp_application_uses_test_cid      (KpApplication *self);
 const char         *kp_application_get_journal_path   (KpApplication *self);
 const char         *kp_application_get_callback_base  (KpApplication *self);
 const char         *kp_application_get_setup_error    (KpApplication *self);

@@ -298,8 +298,6 @@ static const TextField text_fields[] = {
     G_STRUCT_OFFSET (KpPreferencesWindow, shop_error_label) },
   { "cid", G_STRUCT_OFFSET (KpPreferencesWindow, cid_row),
     G_STRUCT_OFFSET (KpPreferencesWindow, account_error_label) },
-  { "cid-secret", G_STRUCT_OFFSET (KpPreferencesWindow, cid_secret_row),
-    G_STRUCT_OFFSET (KpPreferencesWindow, account_error_label) },
   { "api-base", G_STRUCT_OFFSET (KpPreferencesWindow, api_base_row),
     G_STRUCT_OFFSET (KpPreferencesWindow, account_error_label) },
   { "callback-listen", G_STRUCT_OFFSET (KpPreferencesWindow, listen_row),
@@ -356,8 +354,6 @@ validate (const char  *key,
     return check_phone (text, message);
   if (g_str_equal (key, "cid"))
     return check_cid (text, message);
-  if (g_str_equal (key, "cid-secret"))
-    return check_cid_secret (text, message);
   if (g_str_equal (key, "api-base"))
     return check_http_url (text, FALSE, "https://open-api.kakaopay.com", message);
   if (g_str_equal (key, "callback-listen"))
@@ -387,6 +383,19 @@ on_text_row_apply_cb (KpPreferencesWindow *self,
       show_error (FIELD_LABEL (self, field), GTK_WIDGET (row), message);
       gtk_widget_grab_focus (GTK_WIDGET (row));
       return;
+    }
+  /* With real payments, the key and the relay token travel only over https. */
+  if ((g_str_equal (field->key, "api-base") || g_str_equal (field->key, "relay-url")) &&
+      *value != '\0' && !g_settings_get_boolean (self->settings, "test-mode"))
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!kp_endpoint_check_transport (value, &error))
+        {
+          show_error (FIELD_LABEL (self, field), GTK_WIDGET (row), error->message);
+          gtk_widget_grab_focus (GTK_WIDGET (row));
+          return;
+        }
     }
   show_error (FIELD_LABEL (self, field), GTK_WIDGET (row), NULL);
   g_settings_set_string (self->settings, field->key, value);
@@ -582,6 +591,58 @@ on_remove_secret_clicked_cb (KpPreferencesWindow *self,
                                secret_op_new (self, kind));
 }
 
+/* The CID secret: in the keyring like the secret key; applied empty, it is removed. */
+
+static void
+cid_secret_done_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (KpPreferencesWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean stored = g_task_get_source_tag (G_TASK (result)) == kp_secret_store_store_async;
+  gboolean ok;
+
+  ok = stored ? kp_secret_store_store_finish (KP_SECRET_STORE (source), result, &error)
+              : kp_secret_store_clear_finish (KP_SECRET_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (!ok)
+    {
+      show_error (self->account_error_label, GTK_WIDGET (self->cid_secret_row), error->message);
+      return;
+    }
+  show_error (self->account_error_label, GTK_WIDGET (self->cid_secret_row), NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->cid_secret_row), "");
+  toast (self, stored ? _("CID secret saved in the keyring")
+                      : _("CID secret removed from the keyring"));
+  kp_application_reload_services (self->application);
+}
+
+static void
+on_cid_secret_apply_cb (KpPreferencesWindow *self,
+                        AdwEntryRow         *row)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  g_autofree char *secret = check_cid_secret (text, &message);
+
+  memset (text, 0, strlen (text));
+  if (secret == NULL)
+    {
+      show_error (self->account_error_label, GTK_WIDGET (row), message);
+      gtk_widget_grab_focus (GTK_WIDGET (row));
+      return;
+    }
+  if (*secret == '\0')
+    kp_secret_store_clear_async (self->secrets, KP_SECRET_CID_SECRET, self->cancellable,
+                                 cid_secret_done_cb, g_object_ref (self));
+  else
+    kp_secret_store_store_async (self->secrets, KP_SECRET_CID_SECRET, secret,
+                                 self->cancellable, cid_secret_done_cb, g_object_ref (self));
+  memset (secret, 0, strlen (secret));
+}
+
 /* Test mode */
 
 static void
@@ -614,7 +675,9 @@ on_test_mode_state_set_cb (GtkSwitch           *sw,
 {
   g_autofree char *cid = NULL;
   g_autofree char *api_base = NULL;
+  g_autofree char *relay_url = NULL;
   g_autofree char *where = NULL;
+  g_autoptr (GError) error = NULL;
   AdwMessageDialog *dialog;
 
   if (state == g_settings_get_boolean (self->settings, "test-mode"))
@@ -643,9 +706,35 @@ on_test_mode_state_set_cb (GtkSwitch           *sw,
                        g_object_unref);
       return TRUE;
     }
+  /* KakaoPay's test CID takes no real payments: say so rather than pretend. */
+  if (kp_cid_is_test (cid))
+    {
+      g_autofree char *message = NULL;
+
+      /* Translators: %s is the CID, e.g. TC0ONETIME */
+      message = g_strdup_printf (_("%s is KakaoPay’s test CID: no money moves with it. To "
+                                   "take real payments, enter the shop’s own CID below (or "
+                                   "start with --cid); otherwise stay in test mode."), cid);
+      show_error (self->mode_error_label, NULL, message);
+      g_idle_add_full (G_PRIORITY_DEFAULT, sync_test_mode_cb, g_object_ref (self),
+                       g_object_unref);
+      return TRUE;
+    }
+
+  /* Nor with the secret key or the relay token sent in clear. */
+  api_base = g_settings_get_string (self->settings, "api-base");
+  relay_url = g_settings_get_string (self->settings, "relay-url");
+  if ((*api_base != '\0' && !kp_endpoint_check_transport (api_base, &error)) ||
+      (g_settings_get_enum (self->settings, "approval-delivery") == 1 && *relay_url != '\0' &&
+       !kp_endpoint_check_transport (relay_url, &error)))
+    {
+      show_error (self->mode_error_label, NULL, error->message);
+      g_idle_add_full (G_PRIORITY_DEFAULT, sync_test_mode_cb, g_object_ref (self),
+                       g_object_unref);
+      return TRUE;
+    }
   show_error (self->mode_error_label, NULL, NULL);
 
-  api_base = g_settings_get_string (self->settings, "api-base");
   if (*api_base == '\0')
     {
       g_free (api_base);
@@ -990,6 +1079,7 @@ kp_preferences_window_class_init (KpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, test_mode_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, test_mode_switch);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, test_spinner);
+  gtk_widget_class_bind_template_callback (widget_class, on_cid_secret_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_remove_secret_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_secret_row_apply_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_test_clicked_cb);

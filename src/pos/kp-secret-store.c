@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 #include <libsecret/secret.h>
+#include <string.h>
 
 #include "kp-secret-store.h"
 
@@ -48,6 +49,8 @@ kp_secret_kind_to_string (KpSecretKind kind)
       return "secret-key";
     case KP_SECRET_RELAY_TOKEN:
       return "relay-token";
+    case KP_SECRET_CID_SECRET:
+      return "cid-secret";
     default:
       g_return_val_if_reached (NULL);
     }
@@ -65,8 +68,17 @@ attributes_for (KpSecretKind kind)
 static const char *
 label_for (KpSecretKind kind)
 {
-  return kind == KP_SECRET_KEY ? _("KakaoPay POS: KakaoPay secret key")
-                               : _("KakaoPay POS: relay terminal token");
+  switch (kind)
+    {
+    case KP_SECRET_KEY:
+      return _("KakaoPay POS: KakaoPay secret key");
+    case KP_SECRET_RELAY_TOKEN:
+      return _("KakaoPay POS: relay terminal token");
+    case KP_SECRET_CID_SECRET:
+      return _("KakaoPay POS: KakaoPay CID secret");
+    default:
+      g_return_val_if_reached (NULL);
+    }
 }
 
 /* libsecret's own messages can be technical; the caller says what failed. */
@@ -226,6 +238,81 @@ gboolean
 kp_secret_store_clear_finish (KpSecretStore  *self,
                               GAsyncResult   *result,
                               GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+migrated_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GSettings *settings = g_task_get_task_data (task);
+  const char *key = g_object_get_data (G_OBJECT (task), "kp-key");
+  GError *error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    {
+      /* The setting stays: the secret is not lost. */
+      return_error (task, error, _("The keyring did not store the secret."));
+      return;
+    }
+  g_settings_reset (settings, key);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * kp_secret_store_migrate_setting_async:
+ * @settings: settings where an older version kept a secret
+ * @key: the string key that held it
+ * @kind: what it is
+ *
+ * Moves a secret out of @settings into the keyring: when @key is not empty, its value
+ * is stored as @kind (replacing one there), and only then is @key reset. Nothing to
+ * move is a success.
+ */
+void
+kp_secret_store_migrate_setting_async (KpSecretStore       *self,
+                                       GSettings           *settings,
+                                       const char          *key,
+                                       KpSecretKind         kind,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GHashTable) attributes = NULL;
+  g_autofree char *value = NULL;
+
+  g_return_if_fail (KP_IS_SECRET_STORE (self));
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (key != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kp_secret_store_migrate_setting_async);
+  g_task_set_task_data (task, g_object_ref (settings), g_object_unref);
+  g_object_set_data_full (G_OBJECT (task), "kp-key", g_strdup (key), g_free);
+
+  value = g_settings_get_string (settings, key);
+  if (*value == '\0')
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  attributes = attributes_for (kind);
+  secret_password_storev (get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                          label_for (kind), value, cancellable, migrated_cb,
+                          g_steal_pointer (&task));
+  memset (value, 0, strlen (value));
+}
+
+gboolean
+kp_secret_store_migrate_setting_finish (KpSecretStore  *self,
+                                        GAsyncResult   *result,
+                                        GError        **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 

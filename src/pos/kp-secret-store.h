@@ -14,11 +14,13 @@ G_BEGIN_DECLS
  * KpSecretKind:
  * @KP_SECRET_KEY: the KakaoPay secret key (online) or admin key (legacy)
  * @KP_SECRET_RELAY_TOKEN: this terminal's token on the callback relay
+ * @KP_SECRET_CID_SECRET: the cid_secret KakaoPay may issue with the CID
  */
 typedef enum
 {
   KP_SECRET_KEY,
   KP_SECRET_RELAY_TOKEN,
+  KP_SECRET_CID_SECRET,
 } KpSecretKind;
 
 #define KP_TYPE_SECRET_STORE (kp_secret_store_get_type ())
@@ -53,6 +55,17 @@ void           kp_secret_store_clear_async   (KpSecretStore        *self,
 gboolean       kp_secret_store_clear_finish  (KpSecretStore        *self,
                                               GAsyncResult         *result,
                                               GError              **error);
+
+void           kp_secret_store_migrate_setting_async  (KpSecretStore        *self,
+                                                       GSettings            *settings,
+                                                       const char           *key,
+                                                       KpSecretKind          kind,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean       kp_secret_store_migrate_setting_finish (KpSecretStore        *self,
+                                                       GAsyncResult         *result,
+                                                       GError              **error);
 
 void           kp_secret_free                (char                 *secret);
 const char    *kp_secret_kind_to_string      (KpSecretKind          kind);

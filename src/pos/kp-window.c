@@ -1468,8 +1468,14 @@ kp_window_init (KpWindow *self)
 static void
 update_test_mode (KpWindow *self)
 {
-  gboolean test_mode = kp_application_is_test_mode (self->application);
+  gboolean test_cid = kp_application_uses_test_cid (self->application);
+  gboolean test_mode = kp_application_is_test_mode (self->application) || test_cid;
 
+  /* KakaoPay with its test CID moves no money either: the cashier must see so. */
+  gtk_label_set_text (self->test_mode_banner,
+                      test_cid ? _("TEST MODE — KakaoPay test CID: no real payments. Set "
+                                   "the shop’s CID in Preferences.")
+                               : _("TEST MODE — sandbox: no real payments"));
   gtk_widget_set_visible (GTK_WIDGET (self->test_mode_banner), test_mode);
   gtk_window_set_title (GTK_WINDOW (self), test_mode ? _("KakaoPay POS — TEST MODE")
                                                      : _("KakaoPay POS"));

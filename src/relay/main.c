@@ -41,15 +41,21 @@ raise_file_limit (void)
     }
 }
 
-/* Tokens are secrets: say so when others can read them. */
-static void
+/* Tokens are secrets: like ssh with a private key, a file others can read is refused. */
+static gboolean
 check_config_mode (const char *path)
 {
   GStatBuf st;
 
   if (g_stat (path, &st) == 0 && (st.st_mode & 0077) != 0)
-    g_printerr (_("kakaopay-relay: warning: %s can be read by other users; it holds "
-                  "terminal tokens (chmod 600 it)\n"), path);
+    {
+      /* Translators: the path, then the path again in a command; keep “chmod 600” */
+      g_printerr (_("kakaopay-relay: %s can be read by other users, and it holds terminal "
+                    "tokens. Make it private with “chmod 600 %s”, then start again.\n"),
+                  path, path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 int
@@ -110,7 +116,8 @@ main (int   argc,
       return 2;
     }
 
-  check_config_mode (config_path);
+  if (!check_config_mode (config_path))
+    return 2;
   key_file = g_key_file_new ();
   relay = kp_relay_new ();
   if (!g_key_file_load_from_file (key_file, config_path, G_KEY_FILE_NONE, &error) ||

@@ -570,6 +570,7 @@ main (int   argc,
   g_autofree char *host = NULL;
   g_autofree char *base_url = NULL;
   g_autofree char *pages_base = NULL;
+  g_auto (GStrv) cids = NULL;
   int tid_ttl = KP_SANDBOX_DEFAULT_TID_TTL;
   gboolean control = FALSE;
   gboolean version = FALSE;
@@ -590,6 +591,8 @@ main (int   argc,
       "Secret key clients must send (default: KP_SANDBOX_DEFAULT_KEY)", "KEY" },
     { "key-file", 0, 0, G_OPTION_ARG_FILENAME, &key_file,
       "Read the secret key from a file (keeps it out of the process list)", "PATH" },
+    { "cid", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cids,
+      "Accept this merchant code too, besides TC0ONETIME (repeatable)", "CID" },
     { "tid-ttl", 't', 0, G_OPTION_ARG_INT, &tid_ttl,
       "Seconds before an unapproved tid expires (default 900)", "SECONDS" },
     { "log-requests", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, on_log_requests_cb,
@@ -691,6 +694,16 @@ main (int   argc,
   if (key != NULL)
     memset (key, 0, strlen (key));
   kp_sandbox_set_tid_ttl (sandbox, tid_ttl);
+  for (guint i = 0; cids != NULL && cids[i] != NULL; i++)
+    {
+      if (strlen (cids[i]) != KP_CID_LENGTH)
+        {
+          g_printerr ("kakaopay-sandbox: --cid %s: a CID has %d characters\n", cids[i],
+                      KP_CID_LENGTH);
+          return 2;
+        }
+      kp_sandbox_add_cid (sandbox, cids[i]);
+    }
   if (public_url != NULL)
     {
       g_autoptr (GUri) uri = g_uri_parse (public_url, G_URI_FLAGS_NONE, NULL);

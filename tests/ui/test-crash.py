@@ -70,7 +70,8 @@ class Sandbox:
         self.dir = tempfile.mkdtemp(prefix='kp-crash-sandbox-')
         self.key = 'DEV' + secrets.token_hex(20).upper()[:37]
         self.key_file = os.path.join(self.dir, 'key')
-        with open(self.key_file, 'w') as f:
+        # Private, as kakaopay-pos requires of --secret-key-file.
+        with open(os.open(self.key_file, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as f:
             f.write(self.key + '\n')
         self.log_path = os.path.join(self.dir, 'requests.jsonl')
         self.proc = subprocess.Popen(

@@ -27,7 +27,7 @@ import urllib.parse
 import urllib.request
 
 import kpui
-from kpui import POS, PATIENCE, Pos, customer, no_display, run, wait_until
+from kpui import POS, PATIENCE, Pos, app_env, customer, no_display, run, wait_until
 from kpui import Focus, child_env, http
 from kpwindows import WindowsMixin, amount, button, confirm, open_refund, refund_window
 
@@ -69,7 +69,8 @@ class Sandbox:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix='kp-history-sandbox-')
         self.key_file = os.path.join(self.dir, 'key')
-        with open(self.key_file, 'w') as f:
+        # Private, as kakaopay-pos requires of --secret-key-file.
+        with open(os.open(self.key_file, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as f:
             f.write('DEV' + secrets.token_hex(20).upper()[:37] + '\n')
         self.proc = subprocess.Popen(
             [SANDBOX, '--listen', '127.0.0.1:0', '--control', '--key-file', self.key_file,
@@ -577,6 +578,55 @@ def test_day_report_option():
         pos.cleanup()
 
 
+def test_file_modes():
+    """The journal (with its -wal and -shm), its folder and every export are the owner's
+    alone, whatever the umask of the program's start."""
+    root = tempfile.mkdtemp(prefix='kp-ui-modes-')
+    try:
+        env = app_env(root)
+        for mask in (0o022, 0o000):
+            folder = os.path.join(root, 'u%03o' % mask, 'kakaopay-pos')
+            journal = os.path.join(folder, 'journal.sqlite3')
+
+            def start(*args, display=False):
+                return run([POS, '--journal', journal] + list(args),
+                           env=env if display else no_display(env), capture_output=True,
+                           text=True, timeout=PATIENCE, preexec_fn=lambda: os.umask(mask))
+
+            exports = [os.path.join(root, 'u%03o-%s' % (mask, name))
+                       for name in ('journal.csv', 'day.csv', 'day.pdf')]
+            # An older export readable by all is replaced by a private one.
+            with open(exports[2], 'w') as f:
+                f.write('old')
+            os.chmod(exports[2], 0o644)
+            result = start('--export-journal', exports[0])
+            assert result.returncode == 0, result.stderr
+            result = start('--export-day-report', exports[1])
+            assert result.returncode == 0, result.stderr
+            result = start('--export-day-report', exports[2], display=True)
+            assert result.returncode == 0, result.stderr
+            with open(exports[2], 'rb') as f:
+                assert f.read(5) == b'%PDF-'
+            assert sorted(n for n in os.listdir(root) if n.startswith('u%03o-' % mask)) == \
+                sorted(os.path.basename(e) for e in exports), os.listdir(root)
+            # The journal with its write-ahead log open: a sqlite3 reader keeps it there.
+            reader = subprocess.Popen(['sqlite3', journal], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True)
+            try:
+                reader.stdin.write('BEGIN; SELECT count(*) FROM sales;\n')
+                reader.stdin.flush()
+                assert reader.stdout.readline().strip() == '0'
+                modes = {path: os.stat(path).st_mode & 0o777
+                         for path in [journal, journal + '-wal', journal + '-shm'] + exports}
+            finally:
+                reader.stdin.close()
+                reader.wait(PATIENCE)
+            assert os.stat(folder).st_mode & 0o777 == 0o700, oct(os.stat(folder).st_mode)
+            assert set(modes.values()) == {0o600}, {p: oct(m) for p, m in modes.items()}
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 if __name__ == '__main__':
     sys.exit(kpui.main([
         test_search_and_refund,
@@ -587,4 +637,5 @@ if __name__ == '__main__':
         test_day_report_unfinished,
         test_views_and_days,
         test_day_report_option,
+        test_file_modes,
     ], sys.argv))

@@ -75,7 +75,7 @@ def keyring(kind):
 
 
 def keyring_clear():
-    for kind in ('secret-key', 'relay-token'):
+    for kind in ('secret-key', 'relay-token', 'cid-secret'):
         Secret.password_clear_sync(SCHEMA, {'kind': kind}, None)
 
 
@@ -108,6 +108,10 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+# A shop's own CID (not one of KakaoPay's TC… test CIDs), which the sandbox also accepts.
+SHOP_CID = 'CKPOS00001'
+
+
 def start_sandbox():
     key = 'DEV' + secrets.token_hex(20).upper()[:37]
 
@@ -115,7 +119,8 @@ def start_sandbox():
         with open(os.open(os.path.join(path, 'key'), os.O_WRONLY | os.O_CREAT, 0o600),
                   'w') as f:
             f.write(key + '\n')
-        return [SANDBOX, '--listen', '127.0.0.1:0', '--key-file', os.path.join(path, 'key')]
+        return [SANDBOX, '--listen', '127.0.0.1:0', '--key-file', os.path.join(path, 'key'),
+                '--cid', SHOP_CID]
     server = Server(argv, 'kp-ui-sandbox-')
     server.key = key
     return server
@@ -416,6 +421,25 @@ def test_account_and_real_payments():
         assert prefs.text_of('Secret key') == ''
         assert_no_secret(pos, sandbox.key)
 
+        # KakaoPay's test CID takes no real payments: refused, with the reason.
+        prefs.toggle('Test mode')
+        prefs.wait_text('TC0ONETIME is KakaoPay’s test CID')
+        assert prefs.switch_on('Test mode')
+        assert pos.setting('test-mode') is None
+        prefs.fill('CID (merchant code)', SHOP_CID)
+        wait_until('the CID saved', lambda: pos.setting('cid') == "'%s'" % SHOP_CID)
+
+        # Nor with the key sent in clear to another computer.
+        prefs.fill('API address (empty: KakaoPay’s own)', 'http://192.0.2.1:9')
+        wait_until('the API address saved',
+                   lambda: pos.setting('api-base') == "'http://192.0.2.1:9'")
+        prefs.toggle('Test mode')
+        prefs.wait_text('http://192.0.2.1:9 is not encrypted')
+        assert prefs.switch_on('Test mode')
+        assert pos.setting('test-mode') is None
+        prefs.fill('API address (empty: KakaoPay’s own)', sandbox.url)
+        wait_until('the API address saved', lambda: pos.setting('api-base') == "'%s'" % sandbox.url)
+
         # Leaving test mode asks first; staying is the default.
         prefs.toggle('Test mode')
         dialog = pos.wait_window('', role='dialog', active=False)
@@ -429,6 +453,7 @@ def test_account_and_real_payments():
         wait_until('the banner gone', lambda: not pos.has_text('TEST MODE'))
         assert not prefs.switch_on('Test mode')
 
+
         # No restart: the next sale goes to the configured API.
         do_action(prefs.find('push button', 'Close'), 'click')
         prefs.win.wait_closed()
@@ -440,15 +465,21 @@ def test_account_and_real_payments():
         url = pos.qr()
         assert url.startswith(sandbox.url), (url, sandbox.url)
         sale = pos.wait_state('AWAITING_CUSTOMER')
-        assert sale['cid'] == 'TC0ONETIME'
+        assert sale['cid'] == SHOP_CID
         location, status, body = customer(url, 'pay')
         assert status == 200, (status, location)
         pos.wait_state('APPROVED')
         assert_no_secret(pos, sandbox.key)
 
-        # Back to test mode, explicitly: the embedded sandbox again, also without restart.
+        # With real payments, an API address in clear text is refused (loopback is fine).
         prefs = pos.preferences()
         prefs.page('KakaoPay')
+        prefs.expand('Advanced')
+        prefs.fill('API address (empty: KakaoPay’s own)', 'http://pay.example.com')
+        prefs.wait_text('http://pay.example.com is not encrypted')
+        assert pos.setting('api-base') == "'%s'" % sandbox.url
+
+        # Back to test mode, explicitly: the embedded sandbox again, also without restart.
         prefs.toggle('Test mode')
         wait_until('test mode saved', lambda: pos.setting('test-mode') == 'true')
         wait_until('the banner back', lambda: pos.has_text('TEST MODE'))
@@ -481,7 +512,7 @@ def test_sale_in_flight_keeps_its_services():
     Secret.password_store_sync(SCHEMA, {'kind': 'secret-key'}, Secret.COLLECTION_DEFAULT,
                                'test', sandbox.key, None)
     pos = PrefsPos(sandbox=False,
-                   settings={'callback-listen': "'127.0.0.1:0'", 'cid': "'TC0ONETIME'",
+                   settings={'callback-listen': "'127.0.0.1:0'", 'cid': "'%s'" % SHOP_CID,
                              'api-base': "'%s'" % sandbox.url, 'terminal-id': "'T1'"})
     try:
         # A sale on the embedded sandbox, waiting for the customer...
@@ -531,9 +562,9 @@ def test_relay_sale():
     files = tempfile.mkdtemp(prefix='kp-ui-files-')
     key_file = os.path.join(files, 'key')
     token_file = os.path.join(files, 'token')
-    with open(key_file, 'w') as f:
+    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as f:
         f.write(sandbox.key + '\n')
-    with open(token_file, 'w') as f:
+    with open(os.open(token_file, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as f:
         f.write(token + '\n')
     keyring_clear()
     pos = PrefsPos(['--api-base', sandbox.url, '--secret-key-file', key_file,
@@ -593,6 +624,125 @@ def test_relay_token_rejected():
         keyring_clear()
 
 
+def test_secret_files_private():
+    """A --secret-key-file or --relay-token-file other users can read is refused, as ssh
+    refuses such a key: the window names the file and the command that fixes it."""
+    files = tempfile.mkdtemp(prefix='kp-ui-files-')
+    key = 'DEV' + secrets.token_hex(20).upper()[:37]
+    token = secrets.token_hex(16)
+    key_file = os.path.join(files, 'key')
+    token_file = os.path.join(files, 'token')
+    for path, value, mode in ((key_file, key, 0o644), (token_file, token, 0o640)):
+        with open(path, 'w') as f:
+            f.write(value + '\n')
+        os.chmod(path, mode)
+    keyring_clear()
+    try:
+        pos = PrefsPos(['--api-base', 'http://127.0.0.1:9', '--secret-key-file', key_file],
+                       sandbox=False)
+        try:
+            pos.wait_text('chmod 600 %s' % key_file)
+            assert pos.has_text('Refused the secret key file %s' % key_file), pos.texts()
+            assert keyring('secret-key') is None
+            assert_no_secret(pos, key)
+        finally:
+            pos.cleanup()
+
+        os.chmod(key_file, 0o600)
+        pos = PrefsPos(['--api-base', 'http://127.0.0.1:9', '--secret-key-file', key_file,
+                        '--relay', 'http://127.0.0.1:9', '--relay-token-file', token_file],
+                       sandbox=False)
+        try:
+            pos.wait_text('chmod 600 %s' % token_file)
+            assert pos.has_text('Refused the relay token file %s' % token_file), pos.texts()
+            assert not pos.has_text('chmod 600 %s' % key_file), pos.texts()
+            assert_no_secret(pos, token)
+        finally:
+            pos.cleanup()
+    finally:
+        shutil.rmtree(files, ignore_errors=True)
+        keyring_clear()
+
+
+def test_test_cid_and_cleartext_at_start():
+    """KakaoPay's test CID shows TEST MODE even outside the sandbox; with the shop's own
+    CID, an API or relay address in clear text to another computer is refused."""
+    sandbox = start_sandbox()
+    files = tempfile.mkdtemp(prefix='kp-ui-files-')
+    key_file = os.path.join(files, 'key')
+    token_file = os.path.join(files, 'token')
+    token = secrets.token_hex(16)
+    for path, value in ((key_file, sandbox.key), (token_file, token)):
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as f:
+            f.write(value + '\n')
+    keyring_clear()
+    try:
+        # --api-base and --secret-key-file with the default CID, TC0ONETIME.
+        pos = PrefsPos(['--api-base', sandbox.url, '--secret-key-file', key_file],
+                       sandbox=False)
+        try:
+            pos.wait_text('TEST MODE — KakaoPay test CID')
+            assert pos.frame.get_name().endswith('TEST MODE'), pos.frame.get_name()
+        finally:
+            pos.cleanup()
+
+        # The shop's CID: real payments, no banner, over loopback http.
+        pos = PrefsPos(['--api-base', sandbox.url, '--secret-key-file', key_file,
+                        '--cid', SHOP_CID], sandbox=False)
+        try:
+            wait_until('no banner', lambda: not pos.has_text('TEST MODE'))
+            assert not any('not encrypted' in t for t in pos.texts()), pos.texts()
+        finally:
+            pos.cleanup()
+
+        # ...and to another computer in clear text: refused, the key and token unsent.
+        pos = PrefsPos(['--api-base', 'http://192.0.2.1:9', '--secret-key-file', key_file,
+                        '--cid', SHOP_CID, '--relay', 'http://192.0.2.1:8',
+                        '--relay-token-file', token_file], sandbox=False)
+        try:
+            pos.wait_text('http://192.0.2.1:9 is not encrypted')
+            pos.wait_text('http://192.0.2.1:8 is not encrypted')
+            assert not pos.has_text('TEST MODE'), pos.texts()
+        finally:
+            pos.cleanup()
+    finally:
+        sandbox.close()
+        shutil.rmtree(files, ignore_errors=True)
+        keyring_clear()
+
+
+def test_cid_secret_in_keyring():
+    """The CID secret lives in the keyring: one an older version left in the settings
+    moves there at start, and Preferences stores and removes it there."""
+    old_secret = '0123456789abcdefghijklmn'
+    new_secret = 'nmlkjihgfedcba9876543210'
+    keyring_clear()
+    pos = PrefsPos(settings={'cid-secret': "'%s'" % old_secret})
+    try:
+        wait_until('the CID secret moved to the keyring',
+                   lambda: keyring('cid-secret') == old_secret)
+        wait_until('the setting emptied', lambda: pos.setting('cid-secret') is None)
+        assert_no_secret(pos, old_secret)
+
+        prefs = pos.preferences()
+        prefs.page('KakaoPay')
+        title = 'CID secret (optional, kept in the keyring; empty: remove)'
+        prefs.fill(title, 'not-a-cid-secret')
+        prefs.wait_text('The CID secret has 24 digits or lowercase letters')
+        assert keyring('cid-secret') == old_secret
+        prefs.fill(title, new_secret)
+        wait_until('the new CID secret in the keyring',
+                   lambda: keyring('cid-secret') == new_secret)
+        wait_until('the field emptied', lambda: prefs.text_of(title) == '')
+        assert pos.setting('cid-secret') is None
+        assert_no_secret(pos, new_secret)
+        prefs.fill(title, '')
+        wait_until('the CID secret removed', lambda: keyring('cid-secret') is None)
+    finally:
+        pos.cleanup()
+        keyring_clear()
+
+
 if __name__ == '__main__':
     kpui.session()
     xvfb = kpui.start_xvfb()
@@ -604,6 +754,9 @@ if __name__ == '__main__':
             test_sale_in_flight_keeps_its_services,
             test_relay_sale,
             test_relay_token_rejected,
+            test_secret_files_private,
+            test_test_cid_and_cleartext_at_start,
+            test_cid_secret_in_keyring,
         ]).run(sys.argv[1] if len(sys.argv) > 1 else None)
     finally:
         xvfb.terminate()
