@@ -644,9 +644,37 @@ kp_cart_add_line (KpCart      *self,
                   gboolean     tax_free,
                   GError     **error)
 {
+  g_return_val_if_fail (KP_IS_CART (self), FALSE);
+
+  return kp_cart_insert_line (self, self->lines->len, name, quantity, unit_price, tax_free,
+                              error);
+}
+
+/**
+ * kp_cart_insert_line:
+ * @self: a cart
+ * @position: where the line goes; a position past the last line appends it
+ * @name: the item's name as typed; white space at either end is dropped
+ * @quantity: how many, 1 to %KP_CART_MAX_QUANTITY
+ * @unit_price: the price of one, in KRW, 1 to %KP_CART_MAX_UNIT_PRICE
+ * @tax_free: whether the item is exempt from VAT
+ * @error: return location for a %KP_CART_ERROR
+ *
+ * Like kp_cart_add_line(), at @position: a removed line put back where it was.
+ *
+ * Returns: whether the line was inserted
+ */
+gboolean
+kp_cart_insert_line (KpCart      *self,
+                     guint        position,
+                     const char  *name,
+                     gint64       quantity,
+                     gint64       unit_price,
+                     gboolean     tax_free,
+                     GError     **error)
+{
   g_autofree char *clean_name = NULL;
   KpCartLine *line;
-  guint position;
 
   g_return_val_if_fail (KP_IS_CART (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -676,10 +704,10 @@ kp_cart_add_line (KpCart      *self,
     return FALSE;
 
   line = kp_cart_line_new (clean_name, quantity, unit_price, tax_free);
-  position = self->lines->len;
+  position = MIN (position, self->lines->len);
 
   g_object_freeze_notify (G_OBJECT (self));
-  g_ptr_array_add (self->lines, line);
+  g_ptr_array_insert (self->lines, position, line);
   watch_line (self, line);
   update_totals (self);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);

@@ -69,6 +69,13 @@ gboolean  kp_cart_add_line              (KpCart      *self,
                                          gint64       unit_price,
                                          gboolean     tax_free,
                                          GError     **error);
+gboolean  kp_cart_insert_line           (KpCart      *self,
+                                         guint        position,
+                                         const char  *name,
+                                         gint64       quantity,
+                                         gint64       unit_price,
+                                         gboolean     tax_free,
+                                         GError     **error);
 gboolean  kp_cart_remove_line           (KpCart      *self,
                                          guint        position,
                                          GError     **error);
