@@ -323,17 +323,25 @@ def test_edit_and_remove_lines():
 
 def test_korean():
     # The app follows the locale: Korean text, money as 원, item_name with 외 N건.
-    pos = Pos(language='ko')
+    pos = CartPos(language='ko')
     try:
         ring_up_ko = [('Americano', 2, '4,500'), ('Cookie', 1, '1500')]
         for name, quantity, price in ring_up_ko:
             pos.add_line(name, quantity, price)
         pos.wait_text('10,500원 결제')
         assert pos.has_text('공급가액') and pos.has_text('부가세'), pos.texts()
+        # Alt+T in Korean too; the cart tags the line 면세.
+        pos.type('Rice', into=pos.field('Item name'))
+        pos.key('alt+t', 'Return', to=pos.field('Item name'))
+        pos.type('2000', into=pos.field('Unit price'))
+        pos.key('Return', to=pos.field('Unit price'))
+        pos.wait_text('12,500원 결제')
+        assert cart_rows(pos)[-1][0][:2] == ['Rice', '면세'], cart_rows(pos)
         pos.key('ctrl+Return', to=pos.window_focus())
         url = pos.qr()
         sale = pos.wait_state('AWAITING_CUSTOMER')
-        assert sale['item_name'] == 'Americano 외 1건', sale['item_name']
+        assert sale['item_name'] == 'Americano 외 2건', sale['item_name']
+        assert sale['tax_free_amount'] == 2000, sale
         pos.wait_text('휴대폰으로 스캔해')
         customer(url, 'pay')
         pos.wait_text('결제 승인 완료')
