@@ -1692,6 +1692,10 @@ show_help_overlay_action (GtkWidget  *widget,
                                                "kp-shortcuts-window.ui");
       self->shortcuts_window = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
       g_object_ref_sink (self->shortcuts_window);
+      /* As the help overlay, its shortcuts named by action show the application's
+       * accelerators for them (Ctrl+Enter for Charge); on its own they show none. */
+      gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self),
+                                               GTK_SHORTCUTS_WINDOW (self->shortcuts_window));
       gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
       gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
       /* Closed: this window gets the keyboard back, as from the preferences. */

@@ -691,6 +691,45 @@ def test_keyboard_cart():
         pos.cleanup()
 
 
+def test_shortcuts_window():
+    # Ctrl+? lists the keys: those of the actions (read from the program's own
+    # accelerators) and the cart's, each with its keys shown before its title.
+    pos = CartPos()
+    try:
+        pos.key('ctrl+question', to=pos.field('Item name'))
+        window = pos.wait_window('GtkShortcutsWindow')
+        window.wait_text('Put the removed line back')
+        texts = window.texts()
+
+        def keys_of(title):
+            index = texts.index(title)
+            keys = []
+            # Keys are short; so are a few titles.
+            while index > 0 and len(texts[index - 1]) <= 8 and texts[index - 1] != 'Charge':
+                index -= 1
+                keys.insert(0, texts[index])
+            return keys
+
+        expected = {
+            'Charge': ['Ctrl', '+', '⏎'],
+            'Cancel the waiting payment': ['Escape'],
+            'Show the sale': ['Alt', '+', '1'],
+            'Tax-free line on or off': ['Alt', '+', 'T'],
+            'Select the line above or below (in the cart or the item field)': ['↑', '/', '↓'],
+            'One more, one less of the selected line (in the cart)': ['+', '/', '-'],
+            'Put the removed line back': ['Ctrl', '+', 'Z'],
+            'Remove the selected line (in the cart, or in the empty item field)': ['Delete'],
+        }
+        for title, keys in expected.items():
+            shown = keys_of(title)
+            assert shown[:len(keys)] == keys, (title, shown)
+        pos.key('Escape', to=window.whole())
+        window.wait_closed()
+        wait_until('focus on the item field', pos.field('Item name'))
+    finally:
+        pos.cleanup()
+
+
 if __name__ == '__main__':
     sys.exit(kpui.main([
         test_sale_online_money,
@@ -710,4 +749,5 @@ if __name__ == '__main__':
         test_tax_free_sticks,
         test_enter_after_item_name,
         test_keyboard_cart,
+        test_shortcuts_window,
     ], sys.argv))
