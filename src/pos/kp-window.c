@@ -103,6 +103,7 @@ struct _KpWindow
   /* Borrowed */
   AdwMessageDialog     *cancel_dialog;      /* weak: the confirmation, while it is open */
   AdwToast             *undo_toast;         /* weak: "Undo" for the line just removed */
+  AdwMessageDialog     *quit_dialog;        /* weak: the question before quitting */
   KpHistoryView        *history_view;       /* history_page's, once it is first shown */
   KpApplication        *application;
   KpCheckout           *checkout;
@@ -1715,6 +1716,9 @@ kp_window_dispose (GObject *object)
   if (self->undo_toast != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->undo_toast), (gpointer *) &self->undo_toast);
   self->undo_toast = NULL;
+  if (self->quit_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->quit_dialog), (gpointer *) &self->quit_dialog);
+  self->quit_dialog = NULL;
   g_clear_handle_id (&self->charge_spinner_id, g_source_remove);
   if (self->shortcuts_window != NULL)
     {
@@ -2042,6 +2046,11 @@ kp_window_ask_quit (KpWindow *self)
   /* A completed sale's lines are in the journal already. */
   if (n == 0 || g_strcmp0 (page, "done") == 0)
     return FALSE;
+  if (self->quit_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->quit_dialog));
+      return TRUE;
+    }
 
   body = g_strdup_printf (ngettext ("The %u line in the cart will be lost.",
                                     "The %u lines in the cart will be lost.", n), n);
@@ -2057,6 +2066,8 @@ kp_window_ask_quit (KpWindow *self)
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_quit_response_cb), self, 0);
   g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self,
                            G_CONNECT_SWAPPED);
+  self->quit_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->quit_dialog);
   gtk_window_present (GTK_WINDOW (dialog));
   return TRUE;
 }

@@ -645,6 +645,10 @@ def test_keyboard_cart():
         in_cart = Focus('the cart', lambda: (pos.focused() or ('', ''))[0] in
                         ('filler', 'table row', 'table cell'))
         wait_until('focus in the cart', in_cart)
+        # The line the focus lands on is the selected one; Home goes to the first.
+        wait_until('the focused line selected', lambda: selected_line(pos) is not None)
+        pos.key('Home', to=in_cart)
+        wait_selected(pos, 'Apple')
         pos.key('plus', to=in_cart)
         pos.wait_text('Charge ₩9,000')
         pos.key('minus', 'minus', to=in_cart)
@@ -685,6 +689,8 @@ def test_keyboard_cart():
         assert pos.proc.poll() is None
         pos.key('ctrl+q', to=item)
         dialog = pos.wait_window('Quit KakaoPay POS?', role='dialog')
+        # Ctrl+Q again asks no second time; Alt+Q quits.
+        pos.key('ctrl+q', to=dialog.default_button())
         pos.key('alt+q', to=dialog.default_button())
         assert pos.proc.wait(kpui.PATIENCE) == 0
     finally:
