@@ -2036,12 +2036,15 @@ on_quit_response_cb (AdwMessageDialog *dialog,
 gboolean
 kp_window_ask_quit (KpWindow *self)
 {
-  guint n = kp_cart_get_n_lines (self->cart);
   AdwMessageDialog *dialog;
   g_autofree char *body = NULL;
-  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  const char *page;
+  guint n;
 
   g_return_val_if_fail (KP_IS_WINDOW (self), FALSE);
+
+  n = kp_cart_get_n_lines (self->cart);
+  page = gtk_stack_get_visible_child_name (self->stack);
 
   /* A completed sale's lines are in the journal already. */
   if (n == 0 || g_strcmp0 (page, "done") == 0)
