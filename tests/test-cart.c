@@ -863,6 +863,32 @@ test_insert_line (Fixture       *f,
   g_assert_cmpuint (kp_cart_get_n_lines (f->cart), ==, 4);
 }
 
+/* A line checked is not added; the check says what adding would say. */
+static void
+test_check_line (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  add (f->cart, "Water", 2, 1100, FALSE);
+  reset_signals (f);
+  g_assert_true (kp_cart_check_line (f->cart, "Straw", 200, 10, &error));
+  g_assert_no_error (error);
+  g_assert_false (kp_cart_check_line (f->cart, "Gold", 150, 100000, &error));
+  g_assert_error (error, KP_CART_ERROR, KP_CART_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  g_assert_false (kp_cart_check_line (f->cart, " ", 1, 10, &error));
+  g_assert_error (error, KP_CART_ERROR, KP_CART_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  kp_cart_freeze (f->cart);
+  g_assert_false (kp_cart_check_line (f->cart, "Straw", 1, 10, &error));
+  assert_frozen_error (error);
+  kp_cart_thaw (f->cart);
+  g_assert_cmpuint (f->changes->len, ==, 0);
+  g_assert_cmpuint (kp_cart_get_n_lines (f->cart), ==, 1);
+  g_assert_cmpint (kp_cart_get_total (f->cart), ==, 2200);
+}
+
 static void
 test_frozen (Fixture       *f,
              gconstpointer  data)
@@ -1099,6 +1125,7 @@ main (int   argc,
   ADD ("/kp/cart/set-line-refused", test_set_line_refused);
   ADD ("/kp/cart/frozen", test_frozen);
   ADD ("/kp/cart/insert-line", test_insert_line);
+  ADD ("/kp/cart/check-line", test_check_line);
 #undef ADD
 
   return g_test_run ();

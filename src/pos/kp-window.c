@@ -653,6 +653,12 @@ add_line (KpWindow *self)
     }
   if (quantity >= PRICE_LIKE_QUANTITY)
     {
+      /* A line the cart would refuse anyway is not worth a question. */
+      if (!kp_cart_check_line (self->cart, name, quantity, amount, &error))
+        {
+          show_entry_error (self, error->message, GTK_WIDGET (self->quantity_entry));
+          return;
+        }
       ask_quantity (self, name, quantity, amount,
                     gtk_check_button_get_active (self->tax_free_check));
       return;

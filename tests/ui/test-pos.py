@@ -577,6 +577,20 @@ def test_enter_after_item_name():
         dialog.wait_closed()
         pos.wait_text('Charge ₩16,500')
         wait_until('focus on the item field', pos.field('Item name'))
+
+        # A line the cart refuses anyway (over ₩10,000,000) is refused at once, unasked.
+        pos.type('Gold', into=pos.field('Item name'))
+        pos.key('Tab', to=pos.field('Item name'))
+        pos.type('150', into=pos.field('Quantity'))
+        pos.key('Tab', to=pos.field('Quantity'))
+        pos.type('100000', into=pos.field('Unit price'))
+        pos.key('Return', to=pos.field('Unit price'))
+        wait_until('an input error', pos.error_text)
+        wait_until('focus on the quantity', pos.field('Quantity'))
+        assert pos.find_window('Quantity 150?', 'dialog', active=False) is None
+        assert pos.has_text('Charge ₩16,500')
+        pos.clear_fields()
+
         url, sale = charge(pos)
         assert sale['quantity'] == 203 and sale['total_amount'] == 16500, sale
     finally:
