@@ -805,6 +805,90 @@ assert_frozen_error (GError *error)
   g_assert_nonnull (strstr (error->message, "payment"));
 }
 
+static const char *
+line_name (KpCart *cart,
+           guint   position)
+{
+  g_autoptr (KpCartLine) line = g_list_model_get_item (G_LIST_MODEL (cart), position);
+
+  return line != NULL ? kp_cart_line_get_name (line) : NULL;
+}
+
+/* A removed line put back where it was (the cashier's undo), with its totals. */
+static void
+test_insert_line (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpCartLine) removed = NULL;
+  gint64 total;
+
+  add (f->cart, "Water", 2, 1100, FALSE);
+  add (f->cart, "Apples", 3, 1000, TRUE);
+  add (f->cart, "Gum", 1, 500, FALSE);
+  total = kp_cart_get_total (f->cart);
+
+  removed = g_list_model_get_item (G_LIST_MODEL (f->cart), 1);
+  g_assert_true (kp_cart_remove_line (f->cart, 1, NULL));
+  g_assert_cmpint (kp_cart_get_tax_free (f->cart), ==, 0);
+  reset_signals (f);
+  g_assert_true (kp_cart_insert_line (f->cart, 1, kp_cart_line_get_name (removed),
+                                      kp_cart_line_get_quantity (removed),
+                                      kp_cart_line_get_unit_price (removed),
+                                      kp_cart_line_get_tax_free (removed), &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->changes->len, ==, 1);
+  assert_change (f, 0, 1, 0, 1);
+  g_assert_cmpstr (line_name (f->cart, 0), ==, "Water");
+  g_assert_cmpstr (line_name (f->cart, 1), ==, "Apples");
+  g_assert_cmpstr (line_name (f->cart, 2), ==, "Gum");
+  g_assert_cmpint (kp_cart_get_total (f->cart), ==, total);
+  g_assert_cmpint (kp_cart_get_tax_free (f->cart), ==, 3000);
+  g_assert_cmpint (kp_cart_get_quantity (f->cart), ==, 6);
+
+  /* Past the end: appended. */
+  reset_signals (f);
+  g_assert_true (kp_cart_insert_line (f->cart, 42, "Tea", 1, 300, FALSE, NULL));
+  assert_change (f, 0, 3, 0, 1);
+  g_assert_cmpstr (line_name (f->cart, 3), ==, "Tea");
+
+  /* The same limits as adding, and nothing while frozen. */
+  g_assert_false (kp_cart_insert_line (f->cart, 0, "Tea", 0, 300, FALSE, &error));
+  g_assert_error (error, KP_CART_ERROR, KP_CART_ERROR_INVALID_QUANTITY);
+  g_clear_error (&error);
+  kp_cart_freeze (f->cart);
+  g_assert_false (kp_cart_insert_line (f->cart, 0, "Tea", 1, 300, FALSE, &error));
+  assert_frozen_error (error);
+  kp_cart_thaw (f->cart);
+  g_assert_cmpuint (kp_cart_get_n_lines (f->cart), ==, 4);
+}
+
+/* A line checked is not added; the check says what adding would say. */
+static void
+test_check_line (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+
+  add (f->cart, "Water", 2, 1100, FALSE);
+  reset_signals (f);
+  g_assert_true (kp_cart_check_line (f->cart, "Straw", 200, 10, &error));
+  g_assert_no_error (error);
+  g_assert_false (kp_cart_check_line (f->cart, "Gold", 150, 100000, &error));
+  g_assert_error (error, KP_CART_ERROR, KP_CART_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  g_assert_false (kp_cart_check_line (f->cart, " ", 1, 10, &error));
+  g_assert_error (error, KP_CART_ERROR, KP_CART_ERROR_INVALID_NAME);
+  g_clear_error (&error);
+  kp_cart_freeze (f->cart);
+  g_assert_false (kp_cart_check_line (f->cart, "Straw", 1, 10, &error));
+  assert_frozen_error (error);
+  kp_cart_thaw (f->cart);
+  g_assert_cmpuint (f->changes->len, ==, 0);
+  g_assert_cmpuint (kp_cart_get_n_lines (f->cart), ==, 1);
+  g_assert_cmpint (kp_cart_get_total (f->cart), ==, 2200);
+}
+
 static void
 test_frozen (Fixture       *f,
              gconstpointer  data)
@@ -1040,6 +1124,8 @@ main (int   argc,
   ADD ("/kp/cart/limits-lines", test_limits_lines);
   ADD ("/kp/cart/set-line-refused", test_set_line_refused);
   ADD ("/kp/cart/frozen", test_frozen);
+  ADD ("/kp/cart/insert-line", test_insert_line);
+  ADD ("/kp/cart/check-line", test_check_line);
 #undef ADD
 
   return g_test_run ();

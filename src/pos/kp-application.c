@@ -1031,6 +1031,14 @@ quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
+  /* Lines rung up but not charged are not thrown away by one key press. */
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    {
+      if (KP_IS_WINDOW (l->data) && kp_window_ask_quit (l->data))
+        return;
+    }
   g_application_quit (G_APPLICATION (user_data));
 }
 
@@ -1135,6 +1143,11 @@ kp_application_startup (GApplication *app)
 {
   KpApplication *self = KP_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *select_previous_accels[] = { "<Alt>Up", NULL };
+  static const char *select_next_accels[] = { "<Alt>Down", NULL };
+  static const char *line_more_accels[] = { "<Control>plus", "<Control>equal", "<Control>KP_Add",
+                                            NULL };
+  static const char *line_less_accels[] = { "<Control>minus", "<Control>KP_Subtract", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *charge_accels[] = { "<Control>Return", "<Control>KP_Enter", NULL };
   static const char *cancel_accels[] = { "Escape", NULL };
@@ -1162,6 +1175,14 @@ kp_application_startup (GApplication *app)
                                          day_report_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
                                          shortcuts_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.select-previous",
+                                         select_previous_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.select-next",
+                                         select_next_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.line-more",
+                                         line_more_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.line-less",
+                                         line_less_accels);
   g_unix_signal_add (SIGTERM, on_sigterm_cb, self);
   g_unix_signal_add (SIGINT, on_sigterm_cb, self);
 }

@@ -622,6 +622,44 @@ kp_cart_new (void)
   return g_object_new (KP_TYPE_CART, NULL);
 }
 
+/* The name as the line would hold it, if a new line with these values fits in the
+ * cart; otherwise NULL and @error says why. */
+static char *
+check_new_line (KpCart      *self,
+                const char  *name,
+                gint64       quantity,
+                gint64       unit_price,
+                GError     **error)
+{
+  g_autofree char *clean_name = NULL;
+
+  if (!check_not_frozen (self, error))
+    return NULL;
+
+  if (self->lines->len >= KP_CART_MAX_LINES)
+    {
+      g_set_error (error, KP_CART_ERROR, KP_CART_ERROR_TOO_MANY_LINES,
+                   /* Translators: %d is the most lines (items) one sale may have (100) */
+                   ngettext ("A sale can have at most %d line. Charge this sale, then ring "
+                             "up the rest as a new one.",
+                             "A sale can have at most %d lines. Charge this sale, then ring "
+                             "up the rest as a new one.",
+                             KP_CART_MAX_LINES),
+                   KP_CART_MAX_LINES);
+      return NULL;
+    }
+
+  clean_name = validate_name (name, error);
+  if (clean_name == NULL ||
+      !check_quantity (quantity, error) ||
+      !check_unit_price (unit_price, error) ||
+      !check_line_amount (quantity, unit_price, error) ||
+      !check_total (self->total + quantity * unit_price, error))
+    return NULL;
+
+  return g_steal_pointer (&clean_name);
+}
+
 /**
  * kp_cart_add_line:
  * @self: a cart
@@ -644,48 +682,85 @@ kp_cart_add_line (KpCart      *self,
                   gboolean     tax_free,
                   GError     **error)
 {
+  g_return_val_if_fail (KP_IS_CART (self), FALSE);
+
+  return kp_cart_insert_line (self, self->lines->len, name, quantity, unit_price, tax_free,
+                              error);
+}
+
+/**
+ * kp_cart_insert_line:
+ * @self: a cart
+ * @position: where the line goes; a position past the last line appends it
+ * @name: the item's name as typed; white space at either end is dropped
+ * @quantity: how many, 1 to %KP_CART_MAX_QUANTITY
+ * @unit_price: the price of one, in KRW, 1 to %KP_CART_MAX_UNIT_PRICE
+ * @tax_free: whether the item is exempt from VAT
+ * @error: return location for a %KP_CART_ERROR
+ *
+ * Like kp_cart_add_line(), at @position: a removed line put back where it was.
+ *
+ * Returns: whether the line was inserted
+ */
+gboolean
+kp_cart_insert_line (KpCart      *self,
+                     guint        position,
+                     const char  *name,
+                     gint64       quantity,
+                     gint64       unit_price,
+                     gboolean     tax_free,
+                     GError     **error)
+{
   g_autofree char *clean_name = NULL;
   KpCartLine *line;
-  guint position;
 
   g_return_val_if_fail (KP_IS_CART (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_not_frozen (self, error))
-    return FALSE;
-
-  if (self->lines->len >= KP_CART_MAX_LINES)
-    {
-      g_set_error (error, KP_CART_ERROR, KP_CART_ERROR_TOO_MANY_LINES,
-                   /* Translators: %d is the most lines (items) one sale may have (100) */
-                   ngettext ("A sale can have at most %d line. Charge this sale, then ring "
-                             "up the rest as a new one.",
-                             "A sale can have at most %d lines. Charge this sale, then ring "
-                             "up the rest as a new one.",
-                             KP_CART_MAX_LINES),
-                   KP_CART_MAX_LINES);
-      return FALSE;
-    }
-
-  clean_name = validate_name (name, error);
-  if (clean_name == NULL ||
-      !check_quantity (quantity, error) ||
-      !check_unit_price (unit_price, error) ||
-      !check_line_amount (quantity, unit_price, error) ||
-      !check_total (self->total + quantity * unit_price, error))
+  clean_name = check_new_line (self, name, quantity, unit_price, error);
+  if (clean_name == NULL)
     return FALSE;
 
   line = kp_cart_line_new (clean_name, quantity, unit_price, tax_free);
-  position = self->lines->len;
+  position = MIN (position, self->lines->len);
 
   g_object_freeze_notify (G_OBJECT (self));
-  g_ptr_array_add (self->lines, line);
+  g_ptr_array_insert (self->lines, position, line);
   watch_line (self, line);
   update_totals (self);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
   g_object_thaw_notify (G_OBJECT (self));
 
   return TRUE;
+}
+
+/**
+ * kp_cart_check_line:
+ * @self: a cart
+ * @name: the item's name as typed
+ * @quantity: how many
+ * @unit_price: the price of one, in KRW
+ * @error: return location for a %KP_CART_ERROR
+ *
+ * Whether kp_cart_add_line() would take this line now, without adding it: to ask
+ * the cashier about a line only when it can be added.
+ *
+ * Returns: whether the line would be added
+ */
+gboolean
+kp_cart_check_line (KpCart      *self,
+                    const char  *name,
+                    gint64       quantity,
+                    gint64       unit_price,
+                    GError     **error)
+{
+  g_autofree char *clean_name = NULL;
+
+  g_return_val_if_fail (KP_IS_CART (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  clean_name = check_new_line (self, name, quantity, unit_price, error);
+  return clean_name != NULL;
 }
 
 /**

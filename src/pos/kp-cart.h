@@ -69,6 +69,18 @@ gboolean  kp_cart_add_line              (KpCart      *self,
                                          gint64       unit_price,
                                          gboolean     tax_free,
                                          GError     **error);
+gboolean  kp_cart_check_line            (KpCart      *self,
+                                         const char  *name,
+                                         gint64       quantity,
+                                         gint64       unit_price,
+                                         GError     **error);
+gboolean  kp_cart_insert_line           (KpCart      *self,
+                                         guint        position,
+                                         const char  *name,
+                                         gint64       quantity,
+                                         gint64       unit_price,
+                                         gboolean     tax_free,
+                                         GError     **error);
 gboolean  kp_cart_remove_line           (KpCart      *self,
                                          guint        position,
                                          GError     **error);

@@ -34,6 +34,10 @@
  * poller may simply not have heard of the customer yet, so the cashier confirms. */
 #define CANCEL_GRACE_US (5 * G_USEC_PER_SEC)
 
+/* A quantity this large is more likely a price typed into the wrong field: the
+ * cashier confirms it before the line is added. */
+#define PRICE_LIKE_QUANTITY 100
+
 struct _KpWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -91,11 +95,15 @@ struct _KpWindow
   gboolean              qr_paint_pending;
   char                 *done_order_id;
   char                 *done_details;
+  KpCartLine           *removed_line;       /* the last line removed, for Undo */
+  guint                 removed_position;
   gint64                qr_shown_us;        /* monotonic; 0 while no QR is shown */
   KpStatus              payment_status;     /* the last one KakaoPay reported */
 
   /* Borrowed */
   AdwMessageDialog     *cancel_dialog;      /* weak: the confirmation, while it is open */
+  AdwToast             *undo_toast;         /* weak: "Undo" for the line just removed */
+  AdwMessageDialog     *quit_dialog;        /* weak: the question before quitting */
   KpHistoryView        *history_view;       /* history_page's, once it is first shown */
   KpApplication        *application;
   KpCheckout           *checkout;
@@ -171,6 +179,12 @@ update_actions (KpWindow *self)
                                  kp_cart_get_n_lines (self->cart) > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-line", idle && on_cart);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-line", idle && on_cart);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo-remove",
+                                 idle && on_cart && self->removed_line != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-previous", idle && on_cart);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-next", idle && on_cart);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.line-more", idle && on_cart);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.line-less", idle && on_cart);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel-payment",
                                  on_sale && (stage == KP_CHECKOUT_STAGE_STARTING ||
                                              stage == KP_CHECKOUT_STAGE_WAITING));
@@ -266,12 +280,42 @@ bind_expression (GtkListItem   *item,
                           (GDestroyNotify) release_watch);
 }
 
+/* The item's name, and a "Tax-free" tag on the lines without VAT. */
 static void
-bind_name_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
+setup_name_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
 {
-  bind_expression (item, gtk_list_item_get_child (item), "label", "name", NULL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *name = gtk_label_new (NULL);
+  GtkWidget *tag = gtk_label_new (_("Tax-free"));
+
+  gtk_label_set_xalign (GTK_LABEL (name), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (tag, FALSE);
+  gtk_widget_add_css_class (tag, "kp-tax-free-tag");
+  gtk_box_append (GTK_BOX (box), name);
+  gtk_box_append (GTK_BOX (box), tag);
+  gtk_list_item_set_child (item, box);
+}
+
+static void
+bind_name_tag_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  gpointer                  user_data)
+{
+  GtkWidget *box = gtk_list_item_get_child (item);
+  GtkExpression *expression;
+  GtkExpressionWatch *watch;
+
+  bind_expression (item, gtk_widget_get_first_child (box), "label", "name", NULL);
+  expression = gtk_property_expression_new (KP_TYPE_CART_LINE, NULL, "tax-free");
+  watch = gtk_expression_bind (expression, gtk_widget_get_last_child (box), "visible",
+                               gtk_list_item_get_item (item));
+  g_object_set_data_full (G_OBJECT (item), "kp-watch-tag", gtk_expression_watch_ref (watch),
+                          (GDestroyNotify) release_watch);
 }
 
 static void
@@ -289,6 +333,7 @@ unbind_cb (GtkSignalListItemFactory *factory,
            gpointer                  user_data)
 {
   g_object_set_data (G_OBJECT (item), "kp-watch", NULL);
+  g_object_set_data (G_OBJECT (item), "kp-watch-tag", NULL);
 }
 
 /* Quantity and unit price are edited in place; a refused value puts the old one back.
@@ -365,6 +410,20 @@ on_cell_editing_cb (GtkEditableLabel *label,
   g_idle_add (apply_cell_edit_cb, edit);
 }
 
+/* The line the cashier moved onto is the one the cart's keys act on. */
+static void
+on_cell_focus_enter_cb (GtkEventControllerFocus *controller,
+                        GtkListItem             *item)
+{
+  GtkWidget *label = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller));
+  KpWindow *self = g_object_get_data (G_OBJECT (label), "kp-window");
+  guint position = gtk_list_item_get_position (item);
+
+  if (position != GTK_INVALID_LIST_POSITION &&
+      position != gtk_single_selection_get_selected (self->selection))
+    gtk_single_selection_set_selected (self->selection, position);
+}
+
 static void
 setup_editable_cb (GtkSignalListItemFactory *factory,
                    GtkListItem              *item,
@@ -372,6 +431,7 @@ setup_editable_cb (GtkSignalListItemFactory *factory,
 {
   GtkWidget *label = gtk_editable_label_new ("");
   KpWindow *self = g_object_get_data (G_OBJECT (factory), "kp-window");
+  GtkEventController *focus;
 
   gtk_editable_set_alignment (GTK_EDITABLE (label), 1.0);
   gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -381,6 +441,9 @@ setup_editable_cb (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (label), "kp-window", self);
   g_object_set_data (G_OBJECT (label), "kp-field", user_data);
   g_signal_connect (label, "notify::editing", G_CALLBACK (on_cell_editing_cb), item);
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect (focus, "enter", G_CALLBACK (on_cell_focus_enter_cb), item);
+  gtk_widget_add_controller (label, focus);
   gtk_list_item_set_child (item, label);
 }
 
@@ -434,6 +497,135 @@ reset_entries (KpWindow *self)
   gtk_check_button_set_active (self->tax_free_check, FALSE);
 }
 
+/* The list view inside the cart's column view: it scrolls. */
+static GtkWidget *
+lines_list_view (KpWindow *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->lines_view));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_VIEW (child))
+        return child;
+    }
+  return NULL;
+}
+
+static void
+select_line (KpWindow *self,
+             guint     position)
+{
+  GtkWidget *list = lines_list_view (self);
+
+  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->cart)))
+    return;
+  gtk_single_selection_set_selected (self->selection, position);
+  if (list != NULL)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+}
+
+/* The last line added is the selected one, for the cart's keys. */
+static gboolean
+commit_line (KpWindow   *self,
+             const char *name,
+             gint64      quantity,
+             gint64      amount,
+             gboolean    tax_free)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!kp_cart_add_line (self->cart, name, quantity, amount, tax_free, &error))
+    {
+      show_entry_error (self, error->message, GTK_WIDGET (self->item_entry));
+      return FALSE;
+    }
+
+  select_line (self, kp_cart_get_n_lines (self->cart) - 1);
+  show_entry_error (self, NULL, NULL);
+  show_message (self, NULL);
+  reset_entries (self);
+  focus_item_entry (self);
+  return TRUE;
+}
+
+typedef struct
+{
+  KpWindow *self;
+  char     *name;
+  gint64    quantity;
+  gint64    amount;
+  gboolean  tax_free;
+} PendingLine;
+
+static void
+pending_line_free (gpointer data)
+{
+  PendingLine *pending = data;
+
+  g_object_unref (pending->self);
+  g_free (pending->name);
+  g_free (pending);
+}
+
+static void
+on_quantity_response_cb (AdwMessageDialog *dialog,
+                         const char       *response,
+                         PendingLine      *pending)
+{
+  KpWindow *self = pending->self;
+
+  if (g_strcmp0 (response, "add") == 0)
+    commit_line (self, pending->name, pending->quantity, pending->amount, pending->tax_free);
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->quantity_entry));
+}
+
+/* A quantity like 4500 is most often the price typed one field early. Changing it is
+ * the default and what Enter and Escape do: adding takes a deliberate choice. */
+static void
+ask_quantity (KpWindow   *self,
+              const char *name,
+              gint64      quantity,
+              gint64      amount,
+              gboolean    tax_free)
+{
+  AdwMessageDialog *dialog;
+  PendingLine *pending;
+  g_autofree char *heading = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *add_label = NULL;
+  g_autofree char *money = kp_money_format (quantity * amount);
+
+  /* Translators: %d is the quantity the cashier typed, e.g. 4500 */
+  heading = g_strdup_printf (_("Quantity %d?"), (int) quantity);
+  /* Translators: %d is the quantity, %s the item's name, the last %s the line's
+   * amount, e.g. ₩2,250,000 */
+  body = g_strdup_printf (_("The line would be %d × “%s”, %s in all. Was a price typed into "
+                            "the quantity?"),
+                          (int) quantity, name, money);
+  /* Translators: a button; %d is the quantity */
+  add_label = g_strdup_printf (_("_Add %d"), (int) quantity);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, body));
+  adw_message_dialog_add_responses (dialog,
+                                    "change", _("_Change Quantity"),
+                                    "add", add_label,
+                                    NULL);
+  adw_message_dialog_set_default_response (dialog, "change");
+  adw_message_dialog_set_close_response (dialog, "change");
+
+  pending = g_new0 (PendingLine, 1);
+  pending->self = g_object_ref (self);
+  pending->name = g_strdup (name);
+  pending->quantity = quantity;
+  pending->amount = amount;
+  pending->tax_free = tax_free;
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_quantity_response_cb), pending,
+                         (GClosureNotify) (void (*) (void)) pending_line_free, 0);
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 add_line (KpWindow *self)
 {
@@ -459,17 +651,20 @@ add_line (KpWindow *self)
       show_entry_error (self, error->message, GTK_WIDGET (self->amount_entry));
       return;
     }
-  if (!kp_cart_add_line (self->cart, name, quantity, amount,
-                         gtk_check_button_get_active (self->tax_free_check), &error))
+  if (quantity >= PRICE_LIKE_QUANTITY)
     {
-      show_entry_error (self, error->message, GTK_WIDGET (self->item_entry));
+      /* A line the cart would refuse anyway is not worth a question. */
+      if (!kp_cart_check_line (self->cart, name, quantity, amount, &error))
+        {
+          show_entry_error (self, error->message, GTK_WIDGET (self->quantity_entry));
+          return;
+        }
+      ask_quantity (self, name, quantity, amount,
+                    gtk_check_button_get_active (self->tax_free_check));
       return;
     }
 
-  show_entry_error (self, NULL, NULL);
-  show_message (self, NULL);
-  reset_entries (self);
-  focus_item_entry (self);
+  commit_line (self, name, quantity, amount, gtk_check_button_get_active (self->tax_free_check));
 }
 
 static void
@@ -478,12 +673,12 @@ on_entry_activate_cb (KpWindow *self,
 {
   const char *amount_text = gtk_editable_get_text (GTK_EDITABLE (self->amount_entry));
 
-  /* A scanner types the name and Enter: go on to the price rather than complain. */
+  /* A scanner types the name and Enter: go on to the price rather than complain. The
+   * quantity stays as it is (1) unless the cashier tabs to it. */
   if (entry != self->amount_entry && *amount_text == '\0' &&
       *gtk_editable_get_text (GTK_EDITABLE (self->item_entry)) != '\0')
     {
-      gtk_widget_grab_focus (GTK_WIDGET (entry == self->item_entry ? self->quantity_entry
-                                                                   : self->amount_entry));
+      gtk_widget_grab_focus (GTK_WIDGET (self->amount_entry));
       return;
     }
   add_line (self);
@@ -503,17 +698,208 @@ typedef struct
   guint     position;
 } RemoveData;
 
+static void
+forget_removed_line (KpWindow *self)
+{
+  g_clear_object (&self->removed_line);
+  if (self->undo_toast != NULL)
+    {
+      AdwToast *t = self->undo_toast;
+
+      g_object_remove_weak_pointer (G_OBJECT (t), (gpointer *) &self->undo_toast);
+      self->undo_toast = NULL;
+      adw_toast_dismiss (t);
+    }
+  update_actions (self);
+}
+
 static gboolean
 remove_line_cb (gpointer user_data)
 {
   RemoveData *data = user_data;
+  KpWindow *self = data->self;
+  g_autoptr (KpCartLine) line = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *t;
 
-  if (!kp_cart_remove_line (data->self->cart, data->position, &error))
-    show_entry_error (data->self, error->message, NULL);
-  g_object_unref (data->self);
+  if (data->position >= kp_cart_get_n_lines (self->cart))
+    goto out;
+  line = g_list_model_get_item (G_LIST_MODEL (self->cart), data->position);
+  if (!kp_cart_remove_line (self->cart, data->position, &error))
+    {
+      show_entry_error (self, error->message, NULL);
+      goto out;
+    }
+
+  /* One line can be put back: the last one removed, until the sale is charged. */
+  forget_removed_line (self);
+  self->removed_line = g_steal_pointer (&line);
+  self->removed_position = data->position;
+  /* Translators: a toast; %s is the item's name */
+  title = g_strdup_printf (_("“%s” removed"), kp_cart_line_get_name (self->removed_line));
+  t = adw_toast_new (title);
+  adw_toast_set_button_label (t, _("_Undo"));
+  adw_toast_set_action_name (t, "win.undo-remove");
+  adw_toast_set_timeout (t, 8);
+  self->undo_toast = t;
+  g_object_add_weak_pointer (G_OBJECT (t), (gpointer *) &self->undo_toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  update_actions (self);
+
+out:
+  g_object_unref (self);
   g_free (data);
   return G_SOURCE_REMOVE;
+}
+
+static void
+undo_remove_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+  KpCartLine *line = self->removed_line;
+  guint position = self->removed_position;
+  g_autoptr (GError) error = NULL;
+
+  if (line == NULL)
+    return;
+  if (!kp_cart_insert_line (self->cart, position, kp_cart_line_get_name (line),
+                            kp_cart_line_get_quantity (line),
+                            kp_cart_line_get_unit_price (line),
+                            kp_cart_line_get_tax_free (line), &error))
+    {
+      show_entry_error (self, error->message, NULL);
+      return;
+    }
+  forget_removed_line (self);
+  select_line (self, MIN (position, kp_cart_get_n_lines (self->cart) - 1));
+  show_entry_error (self, NULL, NULL);
+  focus_item_entry (self);
+}
+
+/* Up and Down in the cart, from anywhere on the cart page. */
+static void
+select_step_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+  guint n = kp_cart_get_n_lines (self->cart);
+  guint position = gtk_single_selection_get_selected (self->selection);
+
+  if (n == 0)
+    return;
+  if (position == GTK_INVALID_LIST_POSITION)
+    position = n - 1;
+  else if (g_str_equal (action_name, "win.select-previous"))
+    position = position > 0 ? position - 1 : 0;
+  else
+    position = MIN (position + 1, n - 1);
+  select_line (self, position);
+}
+
+/* One more or one less of the selected line. */
+static void
+line_step_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+  guint position = gtk_single_selection_get_selected (self->selection);
+  g_autoptr (KpCartLine) line = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 quantity;
+
+  if (position == GTK_INVALID_LIST_POSITION)
+    return;
+  line = g_list_model_get_item (G_LIST_MODEL (self->cart), position);
+  quantity = kp_cart_line_get_quantity (line);
+  if (g_str_equal (action_name, "win.line-less"))
+    {
+      if (quantity <= 1)
+        {
+          show_entry_error (self, _("The quantity is 1 already: press Delete to remove the "
+                                    "line."), NULL);
+          return;
+        }
+      quantity--;
+    }
+  else
+    quantity++;
+
+  if (!kp_cart_set_line_quantity (self->cart, position, quantity, &error))
+    {
+      show_entry_error (self, error->message, NULL);
+      return;
+    }
+  show_entry_error (self, NULL, NULL);
+}
+
+/* Enter on the tax-free box adds the line with the box as it is, as Enter does
+ * anywhere in the entry bar; Space ticks it. */
+static gboolean
+on_tax_free_key_cb (KpWindow              *self,
+                    guint                  keyval,
+                    guint                  keycode,
+                    GdkModifierType        state,
+                    GtkEventControllerKey *controller)
+{
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
+    return FALSE;
+  if (keyval != GDK_KEY_Return && keyval != GDK_KEY_KP_Enter && keyval != GDK_KEY_ISO_Enter)
+    return FALSE;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.add-line", NULL);
+  return TRUE;
+}
+
+/* Up and Down in the item field move the cart's selection and leave what is typed as
+ * it is; Delete and Ctrl+Z act on the cart's lines while the field is empty (with text,
+ * they edit the text). A scanner never sends them. */
+static gboolean
+on_item_key_cb (KpWindow              *self,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                GtkEventControllerKey *controller)
+{
+  const char *action = NULL;
+  gboolean empty = *gtk_editable_get_text (GTK_EDITABLE (self->item_entry)) == '\0';
+  GdkModifierType modifiers = state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK);
+
+  /* Nothing typed to undo: Ctrl+Z is for the removed line, whatever the field's own
+   * history holds. */
+  if (modifiers == GDK_CONTROL_MASK && (keyval == GDK_KEY_z || keyval == GDK_KEY_Z) && empty &&
+      self->removed_line != NULL)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.undo-remove", NULL);
+      return TRUE;
+    }
+  if (modifiers != 0)
+    return FALSE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      action = "win.select-previous";
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      action = "win.select-next";
+      break;
+    case GDK_KEY_Delete:
+    case GDK_KEY_KP_Delete:
+      if (!empty)
+        return FALSE;
+      action = "win.remove-line";
+      break;
+    default:
+      return FALSE;
+    }
+  gtk_widget_activate_action (GTK_WIDGET (self), action, NULL);
+  return TRUE;
 }
 
 static gboolean
@@ -692,6 +1078,7 @@ charge_action (GtkWidget  *widget,
     }
 
   kp_bench_mark (KP_BENCH_CHARGE);
+  forget_removed_line (self);
   sale = sale_from_cart (self);
   kp_cart_freeze (self->cart);
   if (!kp_checkout_charge (self->checkout, sale, &error))
@@ -809,6 +1196,7 @@ new_sale_action (GtkWidget  *widget,
 
   kp_cart_thaw (self->cart);
   kp_cart_clear (self->cart, NULL);
+  forget_removed_line (self);
   g_clear_pointer (&self->done_order_id, g_free);
   reset_entries (self);
   show_message (self, NULL);
@@ -1311,6 +1699,10 @@ show_help_overlay_action (GtkWidget  *widget,
                                                "kp-shortcuts-window.ui");
       self->shortcuts_window = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
       g_object_ref_sink (self->shortcuts_window);
+      /* As the help overlay, its shortcuts named by action show the application's
+       * accelerators for them (Ctrl+Enter for Charge); on its own they show none. */
+      gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self),
+                                               GTK_SHORTCUTS_WINDOW (self->shortcuts_window));
       gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
       gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
       /* Closed: this window gets the keyboard back, as from the preferences. */
@@ -1327,6 +1719,12 @@ kp_window_dispose (GObject *object)
 
   stop_countdown (self);
   close_cancel_dialog (self);
+  if (self->undo_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->undo_toast), (gpointer *) &self->undo_toast);
+  self->undo_toast = NULL;
+  if (self->quit_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->quit_dialog), (gpointer *) &self->quit_dialog);
+  self->quit_dialog = NULL;
   g_clear_handle_id (&self->charge_spinner_id, g_source_remove);
   if (self->shortcuts_window != NULL)
     {
@@ -1334,6 +1732,7 @@ kp_window_dispose (GObject *object)
       g_clear_object (&self->shortcuts_window);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_WINDOW);
+  g_clear_object (&self->removed_line);
   g_clear_object (&self->selection);
   g_clear_object (&self->cart);
   g_clear_object (&self->qr);
@@ -1409,6 +1808,12 @@ kp_window_class_init (KpWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.add-line", NULL, add_line_action);
   gtk_widget_class_install_action (widget_class, "win.remove-line", NULL, remove_line_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-remove", NULL, undo_remove_action);
+  gtk_widget_class_install_action (widget_class, "win.select-previous", NULL,
+                                   select_step_action);
+  gtk_widget_class_install_action (widget_class, "win.select-next", NULL, select_step_action);
+  gtk_widget_class_install_action (widget_class, "win.line-more", NULL, line_step_action);
+  gtk_widget_class_install_action (widget_class, "win.line-less", NULL, line_step_action);
   gtk_widget_class_install_action (widget_class, "win.charge", NULL, charge_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-payment", NULL,
                                    cancel_payment_action);
@@ -1423,9 +1828,22 @@ kp_window_class_init (KpWindowClass *klass)
 }
 
 static void
+add_shortcut (GtkEventController *controller,
+              guint               keyval,
+              GdkModifierType     modifiers,
+              const char         *action)
+{
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (keyval,
+                                                                                  modifiers),
+                                                          gtk_named_action_new (action)));
+}
+
+static void
 kp_window_init (KpWindow *self)
 {
   GtkEventController *shortcuts;
+  GtkEventController *keys;
 
   g_type_ensure (KP_TYPE_QR_PAINTABLE);
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1435,9 +1853,10 @@ kp_window_init (KpWindow *self)
   self->cart = kp_cart_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->cart)));
   gtk_single_selection_set_autoselect (self->selection, TRUE);
+  gtk_single_selection_set_can_unselect (self->selection, FALSE);
   gtk_column_view_set_model (self->lines_view, GTK_SELECTION_MODEL (self->selection));
-  add_column (self, _("Item"), G_CALLBACK (setup_label_cb), GINT_TO_POINTER (FALSE),
-              G_CALLBACK (bind_name_cb), TRUE);
+  add_column (self, _("Item"), G_CALLBACK (setup_name_cb), NULL,
+              G_CALLBACK (bind_name_tag_cb), TRUE);
   add_column (self, _("Qty"), G_CALLBACK (setup_editable_cb), (gpointer) "quantity",
               G_CALLBACK (bind_quantity_cb), FALSE);
   add_column (self, _("Unit price"), G_CALLBACK (setup_editable_cb), (gpointer) "unit-price",
@@ -1445,12 +1864,35 @@ kp_window_init (KpWindow *self)
   add_column (self, _("Amount"), G_CALLBACK (setup_label_cb), GINT_TO_POINTER (TRUE),
               G_CALLBACK (bind_amount_cb), FALSE);
 
-  /* Delete removes the selected line while the cart list has the focus. */
+  /* Delete removes the selected line while the cart list has the focus; + and - change
+   * its quantity. */
   shortcuts = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Delete, 0),
-                                                          gtk_named_action_new ("win.remove-line")));
+  add_shortcut (shortcuts, GDK_KEY_Delete, 0, "win.remove-line");
+  add_shortcut (shortcuts, GDK_KEY_KP_Delete, 0, "win.remove-line");
+  add_shortcut (shortcuts, GDK_KEY_plus, GDK_SHIFT_MASK, "win.line-more");
+  add_shortcut (shortcuts, GDK_KEY_plus, 0, "win.line-more");
+  add_shortcut (shortcuts, GDK_KEY_KP_Add, 0, "win.line-more");
+  add_shortcut (shortcuts, GDK_KEY_minus, 0, "win.line-less");
+  add_shortcut (shortcuts, GDK_KEY_KP_Subtract, 0, "win.line-less");
   gtk_widget_add_controller (GTK_WIDGET (self->lines_view), shortcuts);
+
+  /* Ctrl+Z puts the removed line back, unless a field has typing of its own to undo
+   * (it handles the key first). */
+  shortcuts = gtk_shortcut_controller_new ();
+  add_shortcut (shortcuts, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo-remove");
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_tax_free_key_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->tax_free_check), keys);
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_item_key_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->item_entry), keys);
 
   self->qr = kp_qr_paintable_new ();
   gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (self->qr));
@@ -1583,6 +2025,66 @@ kp_window_new (KpApplication *application)
   on_checkout_available_cb (self);
   focus_item_entry (self);
   return self;
+}
+
+static void
+on_quit_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     KpWindow         *self)
+{
+  if (g_strcmp0 (response, "quit") == 0)
+    g_application_quit (G_APPLICATION (self->application));
+}
+
+/**
+ * kp_window_ask_quit:
+ * @self: the main window
+ *
+ * Asks before quitting while the cart holds lines; staying is the default, and what
+ * Enter and Escape do.
+ *
+ * Returns: whether it asked; %FALSE means nothing is lost by quitting at once
+ */
+gboolean
+kp_window_ask_quit (KpWindow *self)
+{
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+  const char *page;
+  guint n;
+
+  g_return_val_if_fail (KP_IS_WINDOW (self), FALSE);
+
+  n = kp_cart_get_n_lines (self->cart);
+  page = gtk_stack_get_visible_child_name (self->stack);
+
+  /* A completed sale's lines are in the journal already. */
+  if (n == 0 || g_strcmp0 (page, "done") == 0)
+    return FALSE;
+  if (self->quit_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->quit_dialog));
+      return TRUE;
+    }
+
+  body = g_strdup_printf (ngettext ("The %u line in the cart will be lost.",
+                                    "The %u lines in the cart will be lost.", n), n);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Quit KakaoPay POS?"), body));
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "quit", _("_Quit"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "quit", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_quit_response_cb), self, 0);
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self,
+                           G_CONNECT_SWAPPED);
+  self->quit_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->quit_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
 }
 
 KpCart *

@@ -281,7 +281,7 @@ def editing(pos, what):
 
 
 def test_edit_and_remove_lines():
-    pos = Pos()
+    pos = CartPos()
     try:
         pos.add_line('Americano', 1, '4500')
         pos.add_line('Cookie', 1, '1500')
@@ -310,10 +310,12 @@ def test_edit_and_remove_lines():
         wait_until('an input error', pos.error_text)
         assert pos.has_text('Charge ₩15,000')
 
-        # Delete removes the selected line; the focus goes back to the item field.
+        # Delete removes the line the focus is on (selected as the focus came to it),
+        # with an Undo toast; the focus goes back to the item field.
         pos.key('Delete', to=pos.window_focus())
         pos.wait_text('Charge ₩1,500')
-        assert not pos.has_text('Americano')
+        assert line_names(pos) == ['Cookie'], line_names(pos)
+        assert pos.has_text('“Americano” removed')
         wait_until('focus on the item field', pos.field('Item name'))
     finally:
         pos.cleanup()
@@ -321,17 +323,25 @@ def test_edit_and_remove_lines():
 
 def test_korean():
     # The app follows the locale: Korean text, money as 원, item_name with 외 N건.
-    pos = Pos(language='ko')
+    pos = CartPos(language='ko')
     try:
         ring_up_ko = [('Americano', 2, '4,500'), ('Cookie', 1, '1500')]
         for name, quantity, price in ring_up_ko:
             pos.add_line(name, quantity, price)
         pos.wait_text('10,500원 결제')
         assert pos.has_text('공급가액') and pos.has_text('부가세'), pos.texts()
+        # Alt+T in Korean too; the cart tags the line 면세.
+        pos.type('Rice', into=pos.field('Item name'))
+        pos.key('alt+t', 'Return', to=pos.field('Item name'))
+        pos.type('2000', into=pos.field('Unit price'))
+        pos.key('Return', to=pos.field('Unit price'))
+        pos.wait_text('12,500원 결제')
+        assert cart_rows(pos)[-1][0][:2] == ['Rice', '면세'], cart_rows(pos)
         pos.key('ctrl+Return', to=pos.window_focus())
         url = pos.qr()
         sale = pos.wait_state('AWAITING_CUSTOMER')
-        assert sale['item_name'] == 'Americano 외 1건', sale['item_name']
+        assert sale['item_name'] == 'Americano 외 2건', sale['item_name']
+        assert sale['tax_free_amount'] == 2000, sale
         pos.wait_text('휴대폰으로 스캔해')
         customer(url, 'pay')
         pos.wait_text('결제 승인 완료')
@@ -427,6 +437,319 @@ def test_cancel_once_customer_is_paying():
         pos.cleanup()
 
 
+# -- the cart by keyboard --
+
+def cart_rows(pos):
+    """The cart's lines as the screen shows them: (texts of the row, selected)."""
+    rows = []
+    for role, name, focused, acc in pos.widgets():
+        if role != 'table row':
+            continue
+        texts = [n for r, n, f, a in pos.widgets_of(acc) if r == 'label']
+        cells = [n for r, n, f, a in pos.widgets_of(acc) if r == 'table cell']
+        if cells:
+            rows.append((texts, kpui.states(acc).contains(kpui.Atspi.StateType.SELECTED)))
+    return rows
+
+
+def selected_line(pos):
+    """The name of the selected cart line, or None."""
+    for texts, selected in cart_rows(pos):
+        if selected:
+            return texts[0]
+    return None
+
+
+def wait_selected(pos, name):
+    wait_until('“%s” selected in the cart' % name, lambda: selected_line(pos) == name)
+
+
+def line_names(pos):
+    return [texts[0] for texts, selected in cart_rows(pos)]
+
+
+class CartPos(DialogPos):
+    """Pos, reading the cart's rows and the tax-free box too."""
+
+    def widgets_of(self, acc):
+        out = []
+        self._walk(acc, out)
+        return out
+
+    def has_checked(self):
+        """Whether the tax-free box is ticked."""
+        return any(role == 'check box' and
+                   kpui.states(acc).contains(kpui.Atspi.StateType.CHECKED)
+                   for role, name, focused, acc in self.widgets())
+
+
+def test_tax_free_sticks():
+    # Tab to the box, Space ticks it, Enter adds the line ticked; Alt+T from the item
+    # field does the same. The cart marks the tax-free lines, and the sale carries them.
+    pos = CartPos()
+    try:
+        # GTK 4.8 names a widget with a mnemonic "_Label Label" or "_Label".
+        tax_free = Focus('the tax-free box', lambda: (pos.focused() or ('', ''))[0] == 'check box'
+                         and 'Tax free (Alt+T)' in pos.focused()[1])
+        pos.type('Rice', into=pos.field('Item name'))
+        pos.key('Tab', to=pos.field('Item name'))
+        pos.key('Tab', to=pos.field('Quantity'))
+        pos.type('2000', into=pos.field('Unit price'))
+        pos.key('Tab', to=pos.field('Unit price'))
+        pos.key('space', to=tax_free)
+        wait_until('the box ticked', lambda: pos.has_checked())
+        pos.key('Return', to=tax_free)
+        pos.wait_text('Charge ₩2,000')
+        wait_until('focus on the item field', pos.field('Item name'))
+        assert cart_rows(pos)[0][0][:2] == ['Rice', 'Tax-free'], cart_rows(pos)
+        assert not pos.has_checked(), 'the box stays ticked for the next line'
+
+        # Alt+T, anywhere in the entry bar, then Enter in the price.
+        pos.type('Eggs', into=pos.field('Item name'))
+        pos.key('alt+t', to=pos.field('Item name'))
+        wait_until('the box ticked', lambda: pos.has_checked())
+        pos.key('Return', to=pos.field('Item name'))
+        pos.type('500', into=pos.field('Unit price'))
+        pos.key('Return', to=pos.field('Unit price'))
+        pos.wait_text('Charge ₩2,500')
+        # A taxed line has no tag.
+        pos.add_line('Cola', 1, '1500')
+        pos.wait_text('Charge ₩4,000')
+        tags = {texts[0]: 'Tax-free' in texts for texts, selected in cart_rows(pos)}
+        assert tags == {'Rice': True, 'Eggs': True, 'Cola': False}, tags
+
+        url, sale = charge(pos)
+        assert sale['total_amount'] == 4000 and sale['tax_free_amount'] == 2500, sale
+        assert sale['vat_amount'] == 136, sale
+    finally:
+        pos.cleanup()
+
+
+def test_enter_after_item_name():
+    # Enter after the name goes to the unit price: the quantity stays 1.
+    pos = CartPos()
+    try:
+        pos.type('Americano', into=pos.field('Item name'))
+        pos.key('Return', to=pos.field('Item name'))
+        pos.type('4500', into=pos.field('Unit price'))
+        pos.key('Return', to=pos.field('Unit price'))
+        pos.wait_text('Charge ₩4,500')
+        assert cart_rows(pos)[0][0][:3] == ['Americano', '1', '4,500'], cart_rows(pos)
+
+        # Tab keeps item → quantity → price. A quantity that looks like a price asks
+        # first; Enter out of habit changes the quantity, it does not add.
+        pos.type('Latte', into=pos.field('Item name'))
+        pos.key('Tab', to=pos.field('Item name'))
+        pos.type('150', into=pos.field('Quantity'))
+        pos.key('Tab', to=pos.field('Quantity'))
+        pos.type('5000', into=pos.field('Unit price'))
+        pos.key('Return', to=pos.field('Unit price'))
+        dialog = pos.wait_window('Quantity 150?', role='dialog')
+        assert dialog.has_text('Latte'), dialog.texts()
+        change = Focus('Change Quantity',
+                       lambda: (focused_button(dialog) or '').endswith('Change Quantity'))
+        pos.key('Return', to=change)
+        dialog.wait_closed()
+        wait_until('focus on the quantity', pos.field('Quantity'))
+        assert pos.has_text('Charge ₩4,500') and line_names(pos) == ['Americano']
+        # Escape does not add either.
+        pos.key('Return', to=pos.field('Quantity'))
+        dialog = pos.wait_window('Quantity 150?', role='dialog')
+        pos.key('Escape', to=dialog.default_button())
+        dialog.wait_closed()
+        wait_until('focus on the quantity', pos.field('Quantity'))
+        assert line_names(pos) == ['Americano']
+        # The quantity was selected: typing replaces it.
+        pos.type('2', into=pos.field('Quantity'))
+        pos.key('Return', to=pos.field('Quantity'))
+        pos.wait_text('Charge ₩14,500')
+        wait_selected(pos, 'Latte')
+
+        # A large quantity on purpose: Alt+A adds it.
+        pos.type('Straw', into=pos.field('Item name'))
+        pos.key('Tab', to=pos.field('Item name'))
+        pos.type('200', into=pos.field('Quantity'))
+        pos.key('Tab', to=pos.field('Quantity'))
+        pos.type('10', into=pos.field('Unit price'))
+        pos.key('Return', to=pos.field('Unit price'))
+        dialog = pos.wait_window('Quantity 200?', role='dialog')
+        pos.key('alt+a', to=dialog.default_button())
+        dialog.wait_closed()
+        pos.wait_text('Charge ₩16,500')
+        wait_until('focus on the item field', pos.field('Item name'))
+
+        # A line the cart refuses anyway (over ₩10,000,000) is refused at once, unasked.
+        pos.type('Gold', into=pos.field('Item name'))
+        pos.key('Tab', to=pos.field('Item name'))
+        pos.type('150', into=pos.field('Quantity'))
+        pos.key('Tab', to=pos.field('Quantity'))
+        pos.type('100000', into=pos.field('Unit price'))
+        pos.key('Return', to=pos.field('Unit price'))
+        wait_until('an input error', pos.error_text)
+        wait_until('focus on the quantity', pos.field('Quantity'))
+        assert pos.find_window('Quantity 150?', 'dialog', active=False) is None
+        assert pos.has_text('Charge ₩16,500')
+        pos.clear_fields()
+
+        url, sale = charge(pos)
+        assert sale['quantity'] == 203 and sale['total_amount'] == 16500, sale
+    finally:
+        pos.cleanup()
+
+
+def test_keyboard_cart():
+    pos = CartPos()
+    try:
+        for name, price in (('Apple', '1000'), ('Bread', '2000'), ('Cheese', '3000')):
+            pos.type(name, into=pos.field('Item name'))
+            pos.key('Return', to=pos.field('Item name'))
+            pos.type(price, into=pos.field('Unit price'))
+            pos.key('Return', to=pos.field('Unit price'))
+            # The line just added is the selected one.
+            wait_selected(pos, name)
+        pos.wait_text('Charge ₩6,000')
+        item = pos.field('Item name')
+
+        # From the empty item field: Up, Ctrl++ and Ctrl+-, Alt+Down.
+        pos.key('Up', to=item)
+        wait_selected(pos, 'Bread')
+        pos.key('ctrl+plus', 'ctrl+plus', to=item)
+        pos.wait_text('Charge ₩10,000')
+        pos.key('ctrl+minus', to=item)
+        pos.wait_text('Charge ₩8,000')
+        pos.key('alt+Down', to=item)
+        wait_selected(pos, 'Cheese')
+        # Typing is kept: Up and Down move the selection and leave the text, Delete in
+        # text deletes text, not a line.
+        pos.type('Dates', into=item)
+        pos.key('Up', to=item)
+        wait_selected(pos, 'Bread')
+        pos.key('Down', 'Home', 'Delete', to=item)
+        wait_selected(pos, 'Cheese')
+        pos.type('D', into=item)
+        pos.key('Tab', to=item)
+        pos.type('700', into=pos.field('Quantity'))
+        pos.key('Tab', to=pos.field('Quantity'))
+        pos.type('10', into=pos.field('Unit price'))
+        pos.key('Return', to=pos.field('Unit price'))
+        dialog = pos.wait_window('Quantity 700?', role='dialog')
+        assert dialog.has_text('“Dates”'), dialog.texts()
+        pos.key('Escape', to=dialog.default_button())
+        dialog.wait_closed()
+        pos.clear_fields()
+        assert line_names(pos) == ['Apple', 'Bread', 'Cheese'] and pos.has_text('Charge ₩8,000')
+
+        # Delete removes the selected line with an Undo toast; Ctrl+Z puts it back in
+        # its place.
+        pos.key('Up', 'Up', to=item)
+        wait_selected(pos, 'Apple')
+        pos.key('Delete', to=item)
+        pos.wait_text('“Apple” removed')
+        pos.wait_text('Charge ₩7,000')
+        assert line_names(pos) == ['Bread', 'Cheese'], line_names(pos)
+        assert any(role == 'push button' and name.endswith('Undo')
+                   for role, name, focused, acc in pos.widgets()), pos.texts()
+        pos.key('ctrl+z', to=item)
+        pos.wait_text('Charge ₩8,000')
+        assert line_names(pos) == ['Apple', 'Bread', 'Cheese'], line_names(pos)
+        wait_selected(pos, 'Apple')
+
+        # In the cart list itself: + and - and Delete act on the selected line.
+        pos.key('Tab', 'Tab', 'Tab', 'Tab', 'Tab', to=item)
+        in_cart = Focus('the cart', lambda: (pos.focused() or ('', ''))[0] in
+                        ('filler', 'table row', 'table cell'))
+        wait_until('focus in the cart', in_cart)
+        # The line the focus lands on is the selected one; Home goes to the first.
+        wait_until('the focused line selected', lambda: selected_line(pos) is not None)
+        pos.key('Home', to=in_cart)
+        wait_selected(pos, 'Apple')
+        pos.key('plus', to=in_cart)
+        pos.wait_text('Charge ₩9,000')
+        pos.key('minus', 'minus', to=in_cart)
+        wait_until('the error', lambda: 'The quantity is 1 already' in (pos.error_text() or ''))
+        assert pos.has_text('Charge ₩8,000')
+        pos.key('Delete', to=in_cart)
+        pos.wait_text('Charge ₩7,000')
+        wait_until('focus on the item field', item)
+        pos.key('ctrl+z', to=item)
+        pos.wait_text('Charge ₩8,000')
+
+        # Paying: the cart is frozen, none of the keys change it.
+        url, sale = charge(pos)
+        assert sale['total_amount'] == 8000 and sale['quantity'] == 4, sale
+        pos.key('Delete', 'plus', 'minus', 'ctrl+plus', 'ctrl+minus', 'ctrl+z', 'alt+Up',
+                'Up', to=pos.window_focus())
+        customer_opens(pos, url)
+        pos.cancel_payment()
+        pos.wait_text('Payment cancelled at the counter')
+        assert pos.has_text('Charge ₩8,000')
+        assert line_names(pos) == ['Apple', 'Bread', 'Cheese'], line_names(pos)
+        rows = {texts[0]: texts[1] for texts, selected in cart_rows(pos)}
+        assert rows == {'Apple': '1', 'Bread': '2', 'Cheese': '1'}, rows
+        # The removal before the sale cannot be undone any more.
+        pos.key('ctrl+z', to=item)
+        pos.add_line('Figs', 1, '500')
+        pos.wait_text('Charge ₩8,500')
+        assert line_names(pos) == ['Apple', 'Bread', 'Cheese', 'Figs'], line_names(pos)
+
+        # Ctrl+Q with lines in the cart asks; Enter keeps the program running.
+        pos.key('ctrl+q', to=item)
+        dialog = pos.wait_window('Quit KakaoPay POS?', role='dialog')
+        assert dialog.has_text('4 lines'), dialog.texts()
+        cancel = Focus('Cancel', lambda: (focused_button(dialog) or '').endswith('Cancel'))
+        pos.key('Return', to=cancel)
+        dialog.wait_closed()
+        wait_until('focus on the item field', item)
+        assert pos.proc.poll() is None
+        pos.key('ctrl+q', to=item)
+        dialog = pos.wait_window('Quit KakaoPay POS?', role='dialog')
+        # Ctrl+Q again asks no second time; Alt+Q quits.
+        pos.key('ctrl+q', to=dialog.default_button())
+        pos.key('alt+q', to=dialog.default_button())
+        assert pos.proc.wait(kpui.PATIENCE) == 0
+    finally:
+        pos.cleanup()
+
+
+def test_shortcuts_window():
+    # Ctrl+? lists the keys: those of the actions (read from the program's own
+    # accelerators) and the cart's, each with its keys shown before its title.
+    pos = CartPos()
+    try:
+        pos.key('ctrl+question', to=pos.field('Item name'))
+        window = pos.wait_window('GtkShortcutsWindow')
+        window.wait_text('Put the removed line back')
+        texts = window.texts()
+
+        def keys_of(title):
+            index = texts.index(title)
+            keys = []
+            # Keys are short; so are a few titles.
+            while index > 0 and len(texts[index - 1]) <= 8 and texts[index - 1] != 'Charge':
+                index -= 1
+                keys.insert(0, texts[index])
+            return keys
+
+        expected = {
+            'Charge': ['Ctrl', '+', '⏎'],
+            'Cancel the waiting payment': ['Escape'],
+            'Show the sale': ['Alt', '+', '1'],
+            'Tax-free line on or off': ['Alt', '+', 'T'],
+            'Select the line above or below (in the cart or the item field)': ['↑', '/', '↓'],
+            'One more, one less of the selected line (in the cart)': ['+', '/', '-'],
+            'Put the removed line back': ['Ctrl', '+', 'Z'],
+            'Remove the selected line (in the cart, or in the empty item field)': ['Delete'],
+        }
+        for title, keys in expected.items():
+            shown = keys_of(title)
+            assert shown[:len(keys)] == keys, (title, shown)
+        pos.key('Escape', to=window.whole())
+        window.wait_closed()
+        wait_until('focus on the item field', pos.field('Item name'))
+    finally:
+        pos.cleanup()
+
+
 if __name__ == '__main__':
     sys.exit(kpui.main([
         test_sale_online_money,
@@ -443,4 +766,8 @@ if __name__ == '__main__':
         test_korean,
         test_paying_page_ignores_enter,
         test_cancel_once_customer_is_paying,
+        test_tax_free_sticks,
+        test_enter_after_item_name,
+        test_keyboard_cart,
+        test_shortcuts_window,
     ], sys.argv))
