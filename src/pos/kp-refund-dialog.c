@@ -12,6 +12,7 @@
 
 #include "kp-error.h"
 #include "kp-money.h"
+#include "kp-particle.h"
 #include "kp-refund-dialog.h"
 #include "kp-refund-plan.h"
 #include "kp-sale-format.h"
@@ -184,8 +185,9 @@ describe_going_back (gint64 amount)
 {
   g_autofree char *money = kp_money_format (amount);
 
-  /* Translators: %s is the amount the refund gives back, e.g. ₩4,500 */
-  return g_strdup_printf (_("%s goes back to the customer’s KakaoPay."), money);
+  /* Translators: %s is the amount the refund gives back, e.g. ₩4,500. A Korean
+   * particle after it may be written in both forms, 이(가): the right one is picked. */
+  return kp_particle_printf (_("%s goes back to the customer’s KakaoPay."), money);
 }
 
 static gboolean
