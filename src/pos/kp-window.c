@@ -14,6 +14,7 @@
 #include "kp-bench.h"
 #include "kp-cart-line.h"
 #include "kp-checkout.h"
+#include "kp-error.h"
 #include "kp-history-view.h"
 #include "kp-money.h"
 #include "kp-qr-paintable.h"
@@ -56,6 +57,8 @@ struct _KpWindow
   GtkEntry             *item_entry;
   GtkColumnView        *lines_view;
   GtkLabel             *message_label;
+  GtkExpander          *message_details;
+  GtkLabel             *message_details_label;
   GtkButton            *new_sale_button;
   GtkButton            *refund_sale_button;
   GtkLabel             *relay_status_label;
@@ -120,12 +123,26 @@ show_entry_error (KpWindow     *self,
     gtk_widget_grab_focus (field);
 }
 
+/* @details: (nullable): the system's or KakaoPay's own words, kept behind "Details" */
+static void
+show_message_with_details (KpWindow   *self,
+                           const char *message,
+                           const char *details)
+{
+  gboolean has_details = message != NULL && details != NULL && *details != '\0';
+
+  gtk_label_set_text (self->message_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  gtk_label_set_text (self->message_details_label, has_details ? details : "");
+  gtk_expander_set_expanded (self->message_details, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->message_details), has_details);
+}
+
 static void
 show_message (KpWindow   *self,
               const char *message)
 {
-  gtk_label_set_text (self->message_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  show_message_with_details (self, message, NULL);
 }
 
 static void
@@ -995,6 +1012,44 @@ show_done (KpWindow            *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->new_sale_button));
 }
 
+/* What the cashier does about a payment that could not start, in words: never the
+ * system's own text, which goes to the details. */
+static const char *
+ready_failed_advice (const GError *error)
+{
+  int code = kp_api_error_get_code (error);
+
+  if (error == NULL || error->domain != KP_API_ERROR)
+    return _("The payment could not start: the sale could not be recorded on this "
+             "terminal. The cart is unchanged: press Charge again.");
+  switch (error->code)
+    {
+    case KP_API_ERROR_NOT_SENT:
+      return _("KakaoPay cannot be reached. Check the internet connection, then press "
+               "Charge again.");
+    case KP_API_ERROR_OUTCOME_UNKNOWN:
+    case KP_API_ERROR_SERVER_ERROR:
+    case KP_API_ERROR_MALFORMED_REPLY:
+      return _("KakaoPay did not answer properly, so no code was shown and nobody can pay "
+               "it. Wait a moment, then press Charge again.");
+    case KP_API_ERROR_UNAUTHORIZED:
+      return _("KakaoPay did not accept this shop’s secret key. Ask the shop owner to check "
+               "it in Preferences.");
+    default:
+      break;
+    }
+  if (code == KP_CODE_WRONG_CID || code == KP_CODE_WRONG_CID_SECRET ||
+      code == KP_CODE_NOT_ENABLED || code == KP_CODE_NO_PERMISSION ||
+      code == KP_CODE_UNAUTHORIZED || code == KP_CODE_IP_NOT_ALLOWED)
+    return _("The payment could not start: KakaoPay does not accept this shop’s account "
+             "(CID). Ask the shop owner to check it in Preferences.");
+  if (code == KP_CODE_MAINTENANCE)
+    return _("KakaoPay is under maintenance. Ask the customer to pay another way, or "
+             "press Charge again later.");
+  return _("The payment could not start: KakaoPay refused it. The cart is unchanged: "
+           "check it, then press Charge again.");
+}
+
 static void
 on_checkout_finished_cb (KpCheckout          *checkout,
                          int                  result,
@@ -1032,25 +1087,22 @@ on_checkout_finished_cb (KpCheckout          *checkout,
       message = g_strdup (_("Payment cancelled at the counter. The cart is unchanged."));
       break;
     case KP_CHECKOUT_APPROVE_FAILED:
-      message = g_strdup (_("KakaoPay declined the payment. The cart is unchanged."));
+      message = g_strdup (_("KakaoPay declined the payment. The cart is unchanged: ask the "
+                            "customer for another payment method, then press Charge again."));
       break;
     case KP_CHECKOUT_READY_FAILED:
     default:
-      message = g_strdup (_("The payment could not start. The cart is unchanged."));
+      message = g_strdup (ready_failed_advice (error));
       break;
     }
 
-  /* The headline, then KakaoPay's (or the system's) own reason on its own line. */
-  if (error != NULL && (result == KP_CHECKOUT_APPROVE_FAILED || result == KP_CHECKOUT_READY_FAILED))
-    {
-      g_autofree char *headline = g_steal_pointer (&message);
-
-      message = g_strconcat (headline, "\n", error->message, NULL);
-    }
-
   kp_cart_thaw (self->cart);
-  show_message (self, message);
-  toast (self, message);
+  /* On the page beside the cart, not in a pop-up over the Charge button; the raw
+   * reason waits behind Details. */
+  show_message_with_details (self, message,
+                             error != NULL && (result == KP_CHECKOUT_APPROVE_FAILED ||
+                                               result == KP_CHECKOUT_READY_FAILED)
+                               ? error->message : NULL);
   show_page (self, "cart");
   focus_item_entry (self);
 }
@@ -1382,6 +1434,8 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, history_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, item_entry);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, lines_view);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, message_details);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, message_details_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, new_sale_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, payment_link);
