@@ -50,6 +50,9 @@ struct _KpWindow
   GtkLabel             *checkout_summary_label;
   GtkLabel             *done_amount_label;
   GtkLabel             *done_details_label;
+  GtkGrid              *done_items_grid;
+  GtkLabel             *done_method_label;
+  GtkLabel             *done_time_label;
   AdwStatusPage        *done_page;
   GtkLabel             *entry_error_label;
   GtkEntry             *amount_entry;
@@ -982,6 +985,75 @@ describe_method (const KpJournalSale *sale)
                           issuer, (int) installment);
 }
 
+static GtkWidget *
+done_cell (const char *text,
+           float       xalign)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+  gtk_label_set_ellipsize (GTK_LABEL (label), xalign == 0.0 ? PANGO_ELLIPSIZE_END
+                                                            : PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
+  return label;
+}
+
+/* What was paid for, line by line: the journal's lines, or the cart's while it still
+ * holds the sale. */
+static void
+fill_done_items (KpWindow            *self,
+                 const KpJournalSale *sale)
+{
+  GtkWidget *child;
+  guint n = sale->lines != NULL ? sale->lines->len
+                                : g_list_model_get_n_items (G_LIST_MODEL (self->cart));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->done_items_grid))) != NULL)
+    gtk_grid_remove (self->done_items_grid, child);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (KpCartLine) cart_line = NULL;
+      const char *name;
+      gint64 quantity, unit_price, amount;
+      gboolean tax_free;
+      g_autofree char *unit = NULL;
+      g_autofree char *each = NULL;
+      g_autofree char *total = NULL;
+      g_autofree char *title = NULL;
+
+      if (sale->lines != NULL)
+        {
+          const KpJournalLine *line = g_ptr_array_index (sale->lines, i);
+
+          name = line->name;
+          quantity = line->quantity;
+          unit_price = line->unit_price;
+          amount = line->amount;
+          tax_free = line->tax_free;
+        }
+      else
+        {
+          cart_line = g_list_model_get_item (G_LIST_MODEL (self->cart), i);
+          name = kp_cart_line_get_name (cart_line);
+          quantity = kp_cart_line_get_quantity (cart_line);
+          unit_price = kp_cart_line_get_unit_price (cart_line);
+          amount = kp_cart_line_get_amount (cart_line);
+          tax_free = kp_cart_line_get_tax_free (cart_line);
+        }
+
+      unit = kp_money_format (unit_price);
+      total = kp_money_format (amount);
+      /* Translators: a line of a completed sale: quantity × unit price */
+      each = g_strdup_printf (_("%d × %s"), (int) quantity, unit);
+      /* Translators: the name of a tax-free line on the completed sale */
+      title = tax_free ? g_strdup_printf (_("%s (tax free)"), name) : g_strdup (name);
+      gtk_grid_attach (self->done_items_grid, done_cell (title, 0.0), 0, i, 1, 1);
+      gtk_grid_attach (self->done_items_grid, done_cell (each, 1.0), 1, i, 1, 1);
+      gtk_grid_attach (self->done_items_grid, done_cell (total, 1.0), 2, i, 1, 1);
+    }
+}
+
 static void
 show_done (KpWindow            *self,
            const KpJournalSale *sale)
@@ -991,17 +1063,22 @@ show_done (KpWindow            *self,
   g_autofree char *when = NULL;
   g_autofree char *details = NULL;
 
+  gtk_label_set_text (self->done_amount_label, amount);
+  gtk_label_set_text (self->done_method_label, method);
   if (sale->approved_at != NULL)
     {
       g_autoptr (GDateTime) local = g_date_time_to_local (sale->approved_at);
+      g_autofree char *time = g_date_time_format (local, "%H:%M:%S");
 
-      when = g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+      /* Translators: when the payment was approved, e.g. "Approved at 14:03:27" */
+      when = g_strdup_printf (_("Approved at %s"), time);
     }
-  gtk_label_set_text (self->done_amount_label, amount);
-  /* Translators: the completed payment: method, time, KakaoPay's payment id (tid) and
-   * approval id (aid), order number */
-  details = g_strdup_printf (_("%s\nApproved %s\nTID %s\nAID %s\nOrder %s"), method,
-                             when != NULL ? when : "", sale->tid, sale->aid,
+  gtk_label_set_text (self->done_time_label, when != NULL ? when : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->done_time_label), when != NULL);
+  fill_done_items (self, sale);
+  /* Translators: the completed payment's references: KakaoPay's payment id (tid) and
+   * approval id (aid), and the order number */
+  details = g_strdup_printf (_("TID %s\nAID %s\nOrder %s"), sale->tid, sale->aid,
                              sale->partner_order_id);
   gtk_label_set_text (self->done_details_label, details);
   g_free (self->done_order_id);
@@ -1429,6 +1506,9 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_amount_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_details_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_items_grid);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_method_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_time_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, entry_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, history_page);

@@ -11,6 +11,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 import os
+import re
 import socket
 import tempfile
 import time
@@ -22,7 +23,7 @@ gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi  # noqa: E402
 
 import kpui  # noqa: E402
-from kpui import Pos, wait_until, within  # noqa: E402
+from kpui import Pos, customer, wait_until, within  # noqa: E402
 from kpwindows import WindowsMixin, button  # noqa: E402
 
 
@@ -111,9 +112,75 @@ def test_unreachable_says_what_to_do():
         pos.cleanup()
 
 
+def label(pos, text):
+    """The accessible of the label on screen showing exactly @text."""
+    for role, name, focused, acc in pos.widgets():
+        if role == 'label' and name == text:
+            return acc
+    return None
+
+
+def pay(pos, lines, method):
+    for name, quantity, price in lines:
+        pos.add_line(name, quantity, price)
+    wait_until('the lines', lambda: pos.has_text(lines[-1][0]))
+    pos.key('ctrl+Return', to=pos.window_focus())
+    url = pos.qr()
+    customer(url, 'pay', method)
+    pos.wait_text(pos._('Payment Approved'))
+    return pos.wait_state('APPROVED')
+
+
+def check_done_page(pos, amount, items, method, time_format):
+    # The amount, large: at least twice the height of the items' lines.
+    amount_acc = wait_until('the amount', lambda: label(pos, amount))
+    item_acc = wait_until('the items', lambda: label(pos, items[0][0]))
+    assert extents(amount_acc)[3] >= 2 * extents(item_acc)[3], \
+        (extents(amount_acc), extents(item_acc))
+    # Each item with its quantity and amount.
+    for name, each, total in items:
+        assert label(pos, name) is not None, (name, pos.texts())
+        assert label(pos, each) is not None, (each, pos.texts())
+        assert label(pos, total) is not None, (total, pos.texts())
+    assert any(re.fullmatch(method, t) for t in pos.texts()), (method, pos.texts())
+    assert any(re.fullmatch(time_format, t) for t in pos.texts()), pos.texts()
+    assert pos.has_text(pos._('Press Enter to start the next sale.')), pos.texts()
+
+
+def test_completed_sale_page():
+    """The completed sale fills the window: amount, items, method and time of approval,
+    and how to go on."""
+    pos = WordsPos()
+    try:
+        sale = pay(pos, [('Americano', 2, '4,500'), ('Cookie', 1, '1500')], 'MONEY')
+        check_done_page(pos, '₩10,500',
+                        [('Americano', '2 × ₩4,500', '₩9,000'), ('Cookie', '1 × ₩1,500', '₩1,500')],
+                        'KakaoPay Money', r'Approved at \d\d:\d\d:\d\d')
+        assert pos.has_text(sale['aid']), pos.texts()
+        # Enter goes on to the next sale.
+        pos.key('Return', to=button(pos, 'New Sale (Enter)'))
+        pos.wait_text('Charge ₩0')
+    finally:
+        pos.cleanup()
+
+
+def test_completed_sale_page_korean():
+    pos = WordsPos(language='ko')
+    try:
+        pay(pos, [('Americano', 2, '4,500')], 'CARD')
+        check_done_page(pos, '9,000원', [('Americano', '2 × 4,500원', '9,000원')],
+                        r'카드( · .+)? · 일시불',
+                        r'\d\d:\d\d:\d\d 승인')
+        assert not pos.has_text('(Enter) (Enter)') and not pos.has_text(') ('), pos.texts()
+    finally:
+        pos.cleanup()
+
+
 def main():
     return kpui.main([
         test_unreachable_says_what_to_do,
+        test_completed_sale_page,
+        test_completed_sale_page_korean,
     ], sys.argv)
 
 
