@@ -24,7 +24,7 @@ from gi.repository import Atspi  # noqa: E402
 
 import kpui  # noqa: E402
 from kpui import Pos, customer, wait_until, within  # noqa: E402
-from kpwindows import WindowsMixin, button  # noqa: E402
+from kpwindows import WindowsMixin, amount, button, refund_window  # noqa: E402
 
 
 class WordsPos(WindowsMixin, Pos):
@@ -176,11 +176,48 @@ def test_completed_sale_page_korean():
         pos.cleanup()
 
 
+def widget_named(window, fragment):
+    for role, name, focused, acc in window.widgets():
+        if fragment in name and role != 'label':
+            return acc
+    raise AssertionError('no “%s” in %s' % (fragment, [w[:2] for w in window.widgets()]))
+
+
+def test_refund_by_items_quiet_and_still():
+    """Choosing "By items" is not a mistake, and an error shows without moving the
+    form under the cashier's eyes."""
+    pos = WordsPos()
+    try:
+        pay(pos, [('Americano', 2, '4,500'), ('Cookie', 1, '1500')], 'MONEY')
+        pos.key('alt+r', to=pos.window_focus())
+        window = refund_window(pos)
+        full = widget_named(window, 'Full refund')
+        top = extents(full)[1]
+
+        pos.key('alt+i', to=window.whole())
+        wait_until('focus on the first item', window.field('spin button', 'Americano'))
+        assert window.alert() is None, window.alert()
+        assert extents(full)[1] == top, (extents(full), top)
+
+        # A real mistake is shown, in the room kept for it.
+        pos.key('alt+a', to=window.whole())
+        wait_until('focus on the amount', amount(window))
+        pos.type('abc', into=amount(window))
+        alert = wait_until('the hint', window.alert)
+        assert 'Enter the amount to refund' in alert, alert
+        assert extents(full)[1] == top, (extents(full), top)
+        pos.key('Escape', to=window.whole())
+        window.wait_closed()
+    finally:
+        pos.cleanup()
+
+
 def main():
     return kpui.main([
         test_unreachable_says_what_to_do,
         test_completed_sale_page,
         test_completed_sale_page_korean,
+        test_refund_by_items_quiet_and_still,
     ], sys.argv)
 
 
