@@ -212,12 +212,113 @@ def test_refund_by_items_quiet_and_still():
         pos.cleanup()
 
 
+def breaks_inside_words(acc):
+    """Where the text of label @acc wraps to a new line in the middle of a word."""
+    text = acc.get_name()
+    bad = []
+    offset = 0
+    while offset < len(text):
+        line = Atspi.Text.get_string_at_offset(acc, offset, Atspi.TextGranularity.LINE)
+        if line.end_offset <= offset:
+            break
+        end = line.end_offset
+        if end < len(text) and not text[end - 1].isspace() and not text[end].isspace():
+            bad.append(text[:end] + '/' + text[end:])
+        offset = end
+    return bad
+
+
+def local_refund_window(pos):
+    """The refund window in the program's language, the focus in its amount."""
+    window = pos.wait_window(pos._('Refund'), role='frame')
+    wait_until('focus on the amount', window.field('text', pos._('Amount to refund')))
+    return window
+
+
+def refund_one_milk(pos):
+    """On the completed sale of MILK_BREAD: Alt+R, by items, one milk, confirmed."""
+    pos.key('alt+r', to=pos.window_focus())
+    window = local_refund_window(pos)
+    pos.key('alt+i', to=window.whole())
+    milk = window.field('spin button', 'Milk')
+    wait_until('focus on the milk', milk)
+    pos.key('ctrl+a', to=milk)
+    pos.type('1', into=milk)
+    pos.key('Tab', to=milk)
+    money = '₩2,000' if pos.language == 'en' else '2,000원'
+    window.wait_text(pos._('%s goes back to the customer’s KakaoPay.').split('%s')[0])
+    pos.key('alt+r', to=window.whole())
+    dialog = pos.wait_window(pos._('Refund %s?') % money, role='dialog')
+    heading = [acc for role, name, focused, acc in dialog.widgets()
+               if role == 'label' and name == dialog.title]
+    assert heading, dialog.texts()
+    assert not breaks_inside_words(heading[0]), breaks_inside_words(heading[0])
+    texts = dialog.texts()
+    pos.key('alt+r', to=dialog.default_button())
+    dialog.wait_closed()
+    window.wait_closed()
+    return texts
+
+
+MILK_BREAD = [('Milk', 2, '2000'), ('Bread', 1, '3300')]
+
+
+def open_in_history(pos, order):
+    pos.key('Return', to=button(pos, pos._('_New Sale (Enter)').replace('_', '')))
+    pos.key('ctrl+f', to=pos.window_focus())
+    entry = pos.field('Search sales', 'entry')
+    wait_until('focus on the search', entry)
+    pos.type(order, into=entry)
+    pos.wait_text(pos._('Order %s') % order)
+
+
+def test_refunded_items_in_the_sale():
+    """The sale's history says which items went back, and its lines how many."""
+    pos = WordsPos()
+    try:
+        order = pay(pos, MILK_BREAD, 'MONEY')['partner_order_id']
+        refund_one_milk(pos)
+        pos.wait_text('₩2,000 refunded in total.')
+        open_in_history(pos, order)
+        pos.wait_text('Items: 1 × Milk')
+        pos.wait_text('2 × ₩2,000 · 1 of 2 refunded')
+        assert not pos.has_text('of 1 refunded'), pos.texts()
+        # The event log in words: no KRW, no KakaoPay status names.
+        pos.wait_text('Refund of ₩2,000')
+        for raw in ('KRW', 'order: ', '-R1'):
+            assert not pos.has_text(raw), (raw, pos.texts())
+    finally:
+        pos.cleanup()
+
+
+def test_korean_refund_words():
+    """In Korean: the particle that fits the amount, titles that wrap between words,
+    the refunded items, and the event log in words."""
+    pos = WordsPos(language='ko')
+    try:
+        order = pay(pos, MILK_BREAD, 'MONEY')['partner_order_id']
+        texts = refund_one_milk(pos)
+        assert '2,000원이 고객의 카카오페이로 환불됩니다.' in ' '.join(texts), texts
+        assert not any('(를)' in t or '(가)' in t for t in texts), texts
+        assert any('면세액' in t for t in texts), texts
+        open_in_history(pos, order)
+        pos.wait_text('품목: 1 × Milk')
+        pos.wait_text('2개 중 1개 환불')
+        pos.wait_text('2,000원 환불')
+        for raw in ('KRW', 'order: ', 'cancelled by the cashier'):
+            assert not pos.has_text(raw), (raw, pos.texts())
+    finally:
+        pos.cleanup()
+
+
 def main():
     return kpui.main([
         test_unreachable_says_what_to_do,
         test_completed_sale_page,
         test_completed_sale_page_korean,
         test_refund_by_items_quiet_and_still,
+        test_refunded_items_in_the_sale,
+        test_korean_refund_words,
     ], sys.argv)
 
 
