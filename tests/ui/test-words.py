@@ -311,6 +311,36 @@ def test_korean_refund_words():
         pos.cleanup()
 
 
+def test_korean_api_choice_not_cut():
+    """The API drop-down of the preferences shows its whole value in Korean, not "온…"."""
+    pos = WordsPos(language='ko')
+    try:
+        pos.key('ctrl+comma', to=pos.window_focus())
+        prefs = pos.wait_window(pos._('Preferences'), role='frame')
+        tab = wait_until('the KakaoPay tab', lambda: [
+            acc for role, name, focused, acc in prefs.widgets()
+            if role == 'page tab' and name == pos._('KakaoPay')])[0]
+        Atspi.Action.do_action(tab, 0)
+
+        def value():
+            for role, name, focused, acc in prefs.widgets():
+                if role == 'combo box' and name == 'API':
+                    for child_role, child_name, f, child in prefs.widgets():
+                        if child_role == 'label' and child_name == '온라인' and \
+                                within(child, acc) and extents(child)[2] > 0:
+                            return child
+            return None
+        shown = wait_until('the API choice on screen', value)
+        # Hangul letters are all as wide: the tab's title tells how wide, in this font.
+        reference = [acc for role, name, focused, acc in prefs.widgets()
+                     if role == 'label' and name == pos._('KakaoPay') and extents(acc)[2] > 0][0]
+        per_letter = extents(reference)[2] / len(pos._('KakaoPay'))
+        needed = per_letter * len('온라인')
+        assert extents(shown)[2] >= needed - 2, (extents(shown), needed)
+    finally:
+        pos.cleanup()
+
+
 def main():
     return kpui.main([
         test_unreachable_says_what_to_do,
@@ -319,6 +349,7 @@ def main():
         test_refund_by_items_quiet_and_still,
         test_refunded_items_in_the_sale,
         test_korean_refund_words,
+        test_korean_api_choice_not_cut,
     ], sys.argv)
 
 
