@@ -135,6 +135,11 @@ kp_transition_detail_label (const char *detail)
       if (label != NULL)
         return g_strdup (label);
     }
+  if (g_str_has_prefix (detail, "retry of "))
+    /* Translators: a note in a sale's history: the cashier charged again after the
+     * payment of this order number could not start */
+    return g_strdup_printf (_("Charged again after order %s could not start"),
+                            detail + strlen ("retry of "));
   if (g_str_equal (detail, "cancelled by the cashier"))
     return g_strdup (_("Cancelled at the counter"));
   /* "Refund T1-20261125-0001-R1: 2000 KRW, aid A…" */

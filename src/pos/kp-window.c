@@ -96,6 +96,7 @@ struct _KpWindow
   gboolean              first_frame_reported;
   gboolean              qr_paint_pending;
   char                 *done_order_id;
+  char                 *retry_order_id;     /* the attempt that could not start, if any */
   char                 *done_details;
   gint64                qr_shown_us;        /* monotonic; 0 while no QR is shown */
   KpStatus              payment_status;     /* the last one KakaoPay reported */
@@ -219,6 +220,9 @@ update_totals (KpWindow *self)
 static void
 on_cart_changed_cb (KpWindow *self)
 {
+  /* An emptied cart is the next customer's, not another attempt. */
+  if (kp_cart_get_n_lines (self->cart) == 0)
+    g_clear_pointer (&self->retry_order_id, g_free);
   update_totals (self);
 }
 
@@ -713,6 +717,9 @@ charge_action (GtkWidget  *widget,
 
   kp_bench_mark (KP_BENCH_CHARGE);
   sale = sale_from_cart (self);
+  /* Charging again after a payment could not start is the same sale to the cashier:
+   * the journal links the attempts, and the history shows them as one. */
+  sale->retry_of = g_strdup (self->retry_order_id);
   kp_cart_freeze (self->cart);
   if (!kp_checkout_charge (self->checkout, sale, &error))
     {
@@ -1143,6 +1150,10 @@ on_checkout_finished_cb (KpCheckout          *checkout,
   set_charging (self, FALSE);
   kp_qr_paintable_set_text (self->qr, NULL);
 
+  g_clear_pointer (&self->retry_order_id, g_free);
+  if (result == KP_CHECKOUT_READY_FAILED && sale != NULL)
+    self->retry_order_id = g_strdup (sale->partner_order_id);
+
   if (result == KP_CHECKOUT_APPROVED)
     {
       show_done (self, sale);
@@ -1477,6 +1488,7 @@ kp_window_finalize (GObject *object)
 
   g_free (self->done_order_id);
   g_free (self->done_details);
+  g_free (self->retry_order_id);
 
   G_OBJECT_CLASS (kp_window_parent_class)->finalize (object);
 }

@@ -112,6 +112,38 @@ def test_unreachable_says_what_to_do():
         pos.cleanup()
 
 
+def test_retries_are_one_sale():
+    """Charge pressed again and again while KakaoPay cannot be reached: one sale in the
+    history, its attempts linked in the journal and told in its event log."""
+    pos = unreachable_pos()
+    try:
+        pos.add_line('Americano', 2, '4,500')
+        pos.wait_text('Charge ₩9,000')
+        for attempt in range(1, 4):
+            pos.key('ctrl+Return', to=pos.window_focus())
+            wait_until('attempt %d to fail' % attempt,
+                       lambda: len(pos.sales()) == attempt and
+                       pos.sales()[-1]['state'] == 'READY_FAILED')
+            wait_until('the cart back', lambda: pos.has_text('Charge ₩9,000'))
+        sales = pos.sales()
+        orders = [sale['partner_order_id'] for sale in sales]
+        assert [sale['retry_of'] for sale in sales] == [None, orders[0], orders[1]], sales
+
+        pos.key('ctrl+h', to=pos.window_focus())
+        pos.wait_text('1 sale')
+        assert pos.has_text(orders[2]), pos.texts()
+        assert orders[0] not in pos.texts() and orders[1] not in pos.texts(), pos.texts()
+
+        # The sale's event log tells the attempts before it.
+        pos.key('ctrl+f', to=pos.window_focus())
+        entry = pos.field('Search sales', 'entry')
+        wait_until('focus on the search', entry)
+        pos.type(orders[2], into=entry)
+        pos.wait_text('Charged again after order %s could not start' % orders[1])
+    finally:
+        pos.cleanup()
+
+
 def label(pos, text):
     """The accessible of the label on screen showing exactly @text."""
     for role, name, focused, acc in pos.widgets():
@@ -344,6 +376,7 @@ def test_korean_api_choice_not_cut():
 def main():
     return kpui.main([
         test_unreachable_says_what_to_do,
+        test_retries_are_one_sale,
         test_completed_sale_page,
         test_completed_sale_page_korean,
         test_refund_by_items_quiet_and_still,
