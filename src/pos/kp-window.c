@@ -1109,16 +1109,16 @@ ready_failed_advice (const GError *error)
   switch (error->code)
     {
     case KP_API_ERROR_NOT_SENT:
-      return _("KakaoPay cannot be reached. Check the internet connection, then press "
-               "Charge again.");
+      return _("The payment could not start: KakaoPay cannot be reached. Check the "
+               "internet connection, then press Charge again.");
     case KP_API_ERROR_OUTCOME_UNKNOWN:
     case KP_API_ERROR_SERVER_ERROR:
     case KP_API_ERROR_MALFORMED_REPLY:
-      return _("KakaoPay did not answer properly, so no code was shown and nobody can pay "
-               "it. Wait a moment, then press Charge again.");
+      return _("The payment could not start: KakaoPay did not answer properly, so no code "
+               "was shown and nobody can pay it. Wait a moment, then press Charge again.");
     case KP_API_ERROR_UNAUTHORIZED:
-      return _("KakaoPay did not accept this shop’s secret key. Ask the shop owner to check "
-               "it in Preferences.");
+      return _("The payment could not start: KakaoPay did not accept this shop’s secret "
+               "key. Ask the shop owner to check it in Preferences.");
     default:
       break;
     }
@@ -1128,8 +1128,8 @@ ready_failed_advice (const GError *error)
     return _("The payment could not start: KakaoPay does not accept this shop’s account "
              "(CID). Ask the shop owner to check it in Preferences.");
   if (code == KP_CODE_MAINTENANCE)
-    return _("KakaoPay is under maintenance. Ask the customer to pay another way, or "
-             "press Charge again later.");
+    return _("The payment could not start: KakaoPay is under maintenance. Ask the "
+             "customer to pay another way, or press Charge again later.");
   return _("The payment could not start: KakaoPay refused it. The cart is unchanged: "
            "check it, then press Charge again.");
 }
