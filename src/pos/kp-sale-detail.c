@@ -164,16 +164,18 @@ show_lines (KpSaleDetail *self,
 
 /* The items a refund took back, "1 × Milk, 2 × Bread"; NULL for a refund of an amount. */
 static char *
-describe_refund_items (const KpJournalSale     *sale,
-                       const KpJournalRefund   *refund)
+describe_refund_items (const KpJournalSale   *sale,
+                       const KpJournalRefund *refund)
 {
-  g_autoptr (GPtrArray) one = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_refund_free);
+  g_autoptr (GPtrArray) one = NULL;
   g_autofree gint64 *left = NULL;
   g_autoptr (GString) text = g_string_new (NULL);
   KpJournalRefund *copy;
 
   if (refund->lines_json == NULL || sale->lines == NULL)
     return NULL;
+
+  one = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_refund_free);
 
   /* Counted as if done, so a refused refund still says what was asked for. */
   copy = kp_journal_refund_copy (refund);
