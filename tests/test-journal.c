@@ -1826,7 +1826,7 @@ test_migration (void)
 
   version = _kp_journal_query_text (journal, "PRAGMA user_version", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (version, ==, "3");
+  g_assert_cmpstr (version, ==, "4");
   created_day = _kp_journal_query_text (journal,
                                         "SELECT group_concat (created_day, ' ') FROM "
                                         "(SELECT created_day FROM sales ORDER BY id)",
@@ -2843,7 +2843,7 @@ test_migration_v2 (void)
 
   version = _kp_journal_query_text (journal, "PRAGMA user_version", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (version, ==, "3");
+  g_assert_cmpstr (version, ==, "4");
   indexes = _kp_journal_query_text (journal,
                                     "SELECT count (*) FROM sqlite_schema WHERE name IN "
                                     "('sales_by_tid', 'sales_by_amount', 'refunds_in_flight', "
@@ -3025,6 +3025,78 @@ test_search (Fixture       *fixture,
 /* Enough sales, written as another process would, for the paths of a big
  * journal: a prefix shared by too many sales to sort, a name read through
  * widening id windows. */
+/* A payment that could not start, charged again twice: the history lists the last
+ * attempt only, which names the one it repeats; a search finds each. */
+static void
+test_search_retries (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr (KpJournalNewSale) input = new_sale_for ("T1", "Latte", 5000);
+  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
+  g_autoptr (KpJournalSale) first = NULL;
+  g_autoptr (KpJournalSale) second = NULL;
+  g_autoptr (KpJournalSale) third = NULL;
+  g_autoptr (KpJournalSale) failed = NULL;
+  g_autoptr (KpJournalSale) started = NULL;
+  g_autoptr (KpJournalSale) unlinked = NULL;
+  g_autoptr (GPtrArray) transitions = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *links = NULL;
+  g_autofree char *expected_links = NULL;
+  g_autofree char *expected_detail = NULL;
+  g_autoptr (GDate) day = g_date_new_dmy (25, G_DATE_NOVEMBER, 2026);
+  const KpJournalTransition *created;
+
+  fixture_set_now (fixture, "2026-11-25T10:00:00+09:00");
+  first = create_sale (fixture->journal, input, &error);
+  g_assert_no_error (error);
+  failed = move_sale (fixture->journal, first->partner_order_id, KP_SALE_STATE_READY_SENT,
+                      KP_SALE_STATE_READY_FAILED, update, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&failed, kp_journal_sale_free);
+
+  input->retry_of = g_strdup (first->partner_order_id);
+  second = create_sale (fixture->journal, input, &error);
+  g_assert_no_error (error);
+  failed = move_sale (fixture->journal, second->partner_order_id, KP_SALE_STATE_READY_SENT,
+                      KP_SALE_STATE_READY_FAILED, update, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&failed, kp_journal_sale_free);
+
+  g_free (input->retry_of);
+  input->retry_of = g_strdup (second->partner_order_id);
+  third = create_sale (fixture->journal, input, &error);
+  g_assert_no_error (error);
+  links = journal_query (fixture->journal,
+                         "SELECT group_concat (link, ' ') FROM (SELECT coalesce (retry_of, '-') "
+                         "AS link FROM sales ORDER BY id)");
+  expected_links = g_strconcat ("- ", first->partner_order_id, " ", second->partner_order_id,
+                                NULL);
+  g_assert_cmpstr (links, ==, expected_links);
+
+  /* The new attempt's history names the one it repeats. */
+  transitions = list_transitions (fixture->journal, third->partner_order_id, &error);
+  g_assert_no_error (error);
+  created = g_ptr_array_index (transitions, 0);
+  expected_detail = g_strconcat ("retry of ", second->partner_order_id, NULL);
+  g_assert_cmpstr (created->detail, ==, expected_detail);
+
+  assert_found (search (fixture->journal, day, NULL, 0, 0), third, NULL);
+  assert_found (search (fixture->journal, NULL, NULL, 0, 0), third, NULL);
+  assert_found (search (fixture->journal, NULL, first->partner_order_id, 0, 0), first, NULL);
+  assert_found (search (fixture->journal, NULL, "Latte", 0, 0), third, second, first, NULL);
+
+  /* Only an attempt that could not start is repeated: a sale that started is not
+   * hidden by a later one naming it. */
+  g_clear_pointer (&input->retry_of, g_free);
+  started = create_sale (fixture->journal, input, &error);
+  g_assert_no_error (error);
+  input->retry_of = g_strdup (started->partner_order_id);
+  unlinked = create_sale (fixture->journal, input, &error);
+  g_assert_no_error (error);
+  assert_found (search (fixture->journal, day, NULL, 0, 0), unlinked, started, third, NULL);
+}
+
 static void
 test_search_many (Fixture       *fixture,
                   gconstpointer  data)
@@ -3669,6 +3741,7 @@ main (int   argc,
   ADD ("refund-failed", test_refund_failed);
   ADD ("refund-by-transition", test_refund_by_transition);
   ADD ("search", test_search);
+  ADD ("search-retries", test_search_retries);
   ADD ("search-many", test_search_many);
   ADD ("day-report", test_day_report);
   ADD ("close-day", test_close_day);

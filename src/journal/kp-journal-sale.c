@@ -151,6 +151,7 @@ kp_journal_new_sale_copy (const KpJournalNewSale *sale)
   copy->item_name = g_strdup (sale->item_name);
   copy->nonce = g_strdup (sale->nonce);
   copy->lines = copy_lines (sale->lines);
+  copy->retry_of = g_strdup (sale->retry_of);
 
   return copy;
 }
@@ -168,6 +169,7 @@ kp_journal_new_sale_free (KpJournalNewSale *sale)
   g_free (sale->item_name);
   g_free (sale->nonce);
   g_clear_pointer (&sale->lines, g_ptr_array_unref);
+  g_free (sale->retry_of);
   g_free (sale);
 }
 

@@ -64,6 +64,8 @@ typedef struct
  * @nonce: the per-sale callback nonce, lowercase or uppercase hex
  * @lines: (element-type KpJournalLine): the cart lines, in order; add them
  *   with kp_journal_new_sale_add_line()
+ * @retry_of: (nullable): the partner_order_id of the attempt this one repeats,
+ *   kept only when that attempt could not start (READY_FAILED)
  *
  * What the journal needs to create a sale. Allocate it with
  * kp_journal_new_sale_new(); the strings are owned (g_strdup them in).
@@ -81,6 +83,7 @@ typedef struct
   gint64     vat_amount;
   char      *nonce;
   GPtrArray *lines;
+  char      *retry_of;
 } KpJournalNewSale;
 
 /**

@@ -158,6 +158,11 @@ parse_amount (const char *text,
   return TRUE;
 }
 
+/* An attempt that could not start and was charged again is shown with the new
+ * attempt, not as a sale of its own; a search still finds it. */
+#define NOT_RETRIED \
+  "NOT EXISTS (SELECT 1 FROM sales r WHERE r.retry_of = sales.partner_order_id)"
+
 /* The sales of the scope, newest first: the history's list of a day. */
 static gboolean
 search_all (sqlite3       *db,
@@ -171,7 +176,7 @@ search_all (sqlite3       *db,
     {
       stmt = _kp_journal_prepare (db,
                                   "SELECT id FROM sales WHERE created_day = ?1 "
-                                  "ORDER BY id DESC LIMIT ?2",
+                                  "AND " NOT_RETRIED " ORDER BY id DESC LIMIT ?2",
                                   error);
       if (stmt == NULL)
         return FALSE;
@@ -179,7 +184,10 @@ search_all (sqlite3       *db,
     }
   else
     {
-      stmt = _kp_journal_prepare (db, "SELECT id FROM sales ORDER BY id DESC LIMIT ?2", error);
+      stmt = _kp_journal_prepare (db,
+                                  "SELECT id FROM sales WHERE " NOT_RETRIED " "
+                                  "ORDER BY id DESC LIMIT ?2",
+                                  error);
       if (stmt == NULL)
         return FALSE;
     }

@@ -589,9 +589,13 @@ create_sale_in_transaction (sqlite3                 *db,
                                        "terminal_id, cid, dialect, state, item_name, "
                                        "quantity, total_amount, tax_free_amount, vat_amount, "
                                        "nonce, created_at, updated_at, created_day, "
-                                       "refunded_amount) "
+                                       "refunded_amount, retry_of) "
                                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-                                       "?12, ?13, ?13, ?14, 0)",
+                                       "?12, ?13, ?13, ?14, 0, "
+                                       /* Only an attempt that could not start is repeated. */
+                                       "(SELECT partner_order_id FROM sales "
+                                       "WHERE partner_order_id = ?15 "
+                                       "AND state = 'READY_FAILED'))",
                                        error);
   if (insert == NULL)
     return NULL;
@@ -610,6 +614,7 @@ create_sale_in_transaction (sqlite3                 *db,
   _kp_journal_bind_text (insert, 12, input->nonce);
   _kp_journal_bind_text (insert, 13, now_text);
   _kp_journal_bind_text (insert, 14, created_day);
+  _kp_journal_bind_text (insert, 15, input->retry_of);
 
   if (!_kp_journal_step_done (db, insert, "Could not journal the sale", error))
     return NULL;
@@ -643,7 +648,9 @@ create_sale_in_transaction (sqlite3                 *db,
   insert_transition = _kp_journal_prepare_cached (db,
                                                   "INSERT INTO transitions (sale_id, from_state, "
                                                   "to_state, at, detail) "
-                                                  "VALUES (?1, NULL, ?2, ?3, NULL)",
+                                                  "VALUES (?1, NULL, ?2, ?3, "
+                                                  "(SELECT 'retry of ' || retry_of FROM sales "
+                                                  "WHERE id = ?1))",
                                                   error);
   if (insert_transition == NULL)
     return NULL;

@@ -43,7 +43,7 @@ typedef enum
 } KpJournalError;
 
 /* The user_version this code migrates files to. */
-#define KP_JOURNAL_SCHEMA_VERSION 3
+#define KP_JOURNAL_SCHEMA_VERSION 4
 
 /**
  * KpJournalClockFunc:

@@ -12,6 +12,7 @@
 
 #include "kp-error.h"
 #include "kp-money.h"
+#include "kp-particle.h"
 #include "kp-refund-dialog.h"
 #include "kp-refund-plan.h"
 #include "kp-sale-format.h"
@@ -184,16 +185,26 @@ describe_going_back (gint64 amount)
 {
   g_autofree char *money = kp_money_format (amount);
 
-  /* Translators: %s is the amount the refund gives back, e.g. ₩4,500 */
-  return g_strdup_printf (_("%s goes back to the customer’s KakaoPay."), money);
+  /* Translators: %s is the amount the refund gives back, e.g. ₩4,500. A Korean
+   * particle after it may be written in both forms, 이(가): the right one is picked. */
+  return kp_particle_printf (_("%s goes back to the customer’s KakaoPay."), money);
 }
 
+/* The cashier has not typed an amount, or chosen any item, yet. */
 static gboolean
-amount_is_empty (KpRefundDialog *self)
+nothing_chosen (KpRefundDialog *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->amount_entry));
   g_autofree char *stripped = g_strstrip (g_strdup (text));
 
+  if (gtk_check_button_get_active (self->lines_check))
+    {
+      for (guint i = 0; self->quantities != NULL && self->sale != NULL &&
+                        self->sale->lines != NULL && i < self->sale->lines->len; i++)
+        if (self->quantities[i] > 0)
+          return FALSE;
+      return TRUE;
+    }
   return gtk_check_button_get_active (self->amount_check) && *stripped == '\0';
 }
 
@@ -249,8 +260,9 @@ update_plan (KpRefundDialog *self)
       gtk_label_set_text (self->plan_vat_label, "—");
       gtk_label_set_text (self->plan_left_label, "—");
       gtk_widget_set_visible (GTK_WIDGET (self->back_label), FALSE);
-      /* Nothing typed yet is not a mistake: the hint comes if Enter is pressed. */
-      if (!self->busy && !amount_is_empty (self))
+      /* Nothing typed or chosen yet is not a mistake: the hint comes if Enter is
+       * pressed. */
+      if (!self->busy && !nothing_chosen (self))
         show_error (self, error->message);
       else if (!self->busy && !self->refused)
         show_error (self, NULL);

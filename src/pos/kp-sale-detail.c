@@ -12,6 +12,7 @@
 
 #include "kp-money.h"
 #include "kp-refund-dialog.h"
+#include "kp-refund-plan.h"
 #include "kp-sale-detail.h"
 #include "kp-sale-format.h"
 
@@ -125,10 +126,13 @@ update_actions (KpSaleDetail *self)
   gtk_widget_set_visible (GTK_WIDGET (self->refund_button), shown);
 }
 
+/* @refunds: (nullable): the sale's refunds, to mark the quantities refunded */
 static void
-show_lines (KpSaleDetail *self)
+show_lines (KpSaleDetail *self,
+            GPtrArray    *refunds)
 {
   guint n = self->sale->lines != NULL ? self->sale->lines->len : 0;
+  g_autofree gint64 *left = kp_refund_lines_left (self->sale, refunds);
 
   for (guint i = 0; i < n; i++)
     {
@@ -136,6 +140,7 @@ show_lines (KpSaleDetail *self)
       g_autofree char *price = kp_money_format (line->unit_price);
       g_autofree char *amount = kp_money_format (line->amount);
       g_autofree char *subtitle = NULL;
+      gint64 refunded = line->quantity - left[i];
 
       if (line->tax_free)
         /* Translators: a sale's line: quantity × unit price, tax free */
@@ -143,9 +148,54 @@ show_lines (KpSaleDetail *self)
       else
         /* Translators: a sale's line: quantity × unit price */
         subtitle = g_strdup_printf (_("%d × %s"), (int) line->quantity, price);
+      if (refunded > 0)
+        {
+          g_autofree char *plain = g_steal_pointer (&subtitle);
+
+          /* Translators: a sale's line (as above), then how many of its items were
+           * refunded, e.g. "3 × ₩2,000 · 2 of 3 refunded" */
+          subtitle = g_strdup_printf (_("%s · %d of %d refunded"), plain, (int) refunded,
+                                      (int) line->quantity);
+        }
       set_row (self->lines_list, i, line->name, subtitle, amount);
     }
   trim_rows (self->lines_list, n);
+}
+
+/* The items a refund took back, "1 × Milk, 2 × Bread"; NULL for a refund of an amount. */
+static char *
+describe_refund_items (const KpJournalSale   *sale,
+                       const KpJournalRefund *refund)
+{
+  g_autoptr (GPtrArray) one = NULL;
+  g_autofree gint64 *left = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  KpJournalRefund *copy;
+
+  if (refund->lines_json == NULL || sale->lines == NULL)
+    return NULL;
+
+  one = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_refund_free);
+
+  /* Counted as if done, so a refused refund still says what was asked for. */
+  copy = kp_journal_refund_copy (refund);
+  copy->state = KP_REFUND_STATE_REFUNDED;
+  g_ptr_array_add (one, copy);
+  left = kp_refund_lines_left (sale, one);
+  for (guint i = 0; i < sale->lines->len; i++)
+    {
+      const KpJournalLine *line = g_ptr_array_index (sale->lines, i);
+      gint64 taken = line->quantity - left[i];
+
+      if (taken <= 0)
+        continue;
+      if (text->len > 0)
+        /* Translators: between the items of a refund, "1 × Milk, 2 × Bread" */
+        g_string_append (text, _(", "));
+      /* Translators: an item a refund took back: how many, then the item's name */
+      g_string_append_printf (text, C_("refunded item", "%d × %s"), (int) taken, line->name);
+    }
+  return text->len > 0 ? g_strdup (text->str) : NULL;
 }
 
 static void
@@ -168,6 +218,15 @@ show_refunds (KpSaleDetail *self,
                                                      : refund->completed_at);
       g_autofree char *title = NULL;
       g_autofree char *subtitle = NULL;
+      g_autofree char *items = describe_refund_items (self->sale, refund);
+      g_autofree char *what = NULL;
+      g_autofree char *full = NULL;
+
+      if (items != NULL)
+        /* Translators: the items a refund took back, e.g. "Items: 1 × Milk" */
+        what = g_strdup_printf (_("Items: %s"), items);
+      else
+        what = g_strdup (_("An amount, not particular items"));
 
       /* Translators: a refund: its amount, then its state, e.g. "₩3,000 · Refunded" */
       title = g_strdup_printf (_("%s · %s"), amount, kp_refund_state_label (refund->state));
@@ -191,7 +250,8 @@ show_refunds (KpSaleDetail *self,
           subtitle = g_strdup_printf (_("Asked for %s: waiting for KakaoPay"), asked);
           break;
         }
-      set_row (self->refunds_list, i, title, subtitle, NULL);
+      full = g_strconcat (what, "\n", subtitle, NULL);
+      set_row (self->refunds_list, i, title, full, NULL);
     }
   trim_rows (self->refunds_list, refunds->len);
 }
@@ -214,7 +274,11 @@ show_transitions (KpSaleDetail *self,
         title = g_strdup_printf (_("%s → %s"), kp_sale_state_label (t->from_state),
                                  kp_sale_state_label (t->to_state));
       if (t->detail != NULL && *t->detail != '\0')
-        subtitle = g_strdup_printf ("%s · %s", when, t->detail);
+        {
+          g_autofree char *detail = kp_transition_detail_label (t->detail);
+
+          subtitle = g_strdup_printf ("%s · %s", when, detail);
+        }
       else
         subtitle = g_steal_pointer (&when);
       set_row (self->transitions_list, i, title, subtitle, NULL);
@@ -266,7 +330,7 @@ show_sale (KpSaleDetail *self)
                          sale->aid != NULL ? sale->aid : "—");
   gtk_label_set_text (self->ids_label, ids);
 
-  show_lines (self);
+  show_lines (self, NULL);
 }
 
 static void
@@ -329,6 +393,7 @@ got_refunds_cb (GObject      *source,
   show_sale (self);
   show_transitions (self, transitions);
   show_refunds (self, refunds);
+  show_lines (self, refunds);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_page), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->content_window), TRUE);
   update_actions (self);

@@ -9,7 +9,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "kp-money.h"
+#include "kp-payment.h"
 #include "kp-sale-format.h"
 
 /**
@@ -72,6 +75,87 @@ kp_refund_state_label (KpRefundState state)
     default:
       return kp_refund_state_to_string (state);
     }
+}
+
+/* KakaoPay's word on a payment, as the journal notes it ("order: QUIT_PAYMENT"). */
+static const char *
+order_status_label (const char *status)
+{
+  switch (kp_status_from_string (status))
+    {
+    case KP_STATUS_READY:
+    case KP_STATUS_SEND_TMS:
+      return _("KakaoPay: the customer has not opened the payment");
+    case KP_STATUS_OPEN_PAYMENT:
+    case KP_STATUS_SELECT_METHOD:
+    case KP_STATUS_ARS_WAITING:
+      return _("KakaoPay: the customer is paying");
+    case KP_STATUS_AUTH_PASSWORD:
+    case KP_STATUS_ISSUED_SID:
+      return _("KakaoPay: the customer approved");
+    case KP_STATUS_SUCCESS_PAYMENT:
+      return _("KakaoPay: paid");
+    case KP_STATUS_PART_CANCEL_PAYMENT:
+      return _("KakaoPay: partly refunded");
+    case KP_STATUS_CANCEL_PAYMENT:
+      return _("KakaoPay: refunded or cancelled");
+    case KP_STATUS_FAIL_AUTH_PASSWORD:
+      return _("KakaoPay: the customer’s password check failed");
+    case KP_STATUS_QUIT_PAYMENT:
+      return _("KakaoPay: the customer cancelled");
+    case KP_STATUS_FAIL_PAYMENT:
+      return _("KakaoPay: the payment failed");
+    case KP_STATUS_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * kp_transition_detail_label:
+ * @detail: a state change's note, as the journal keeps it
+ *
+ * The journal notes some changes in its own terms: KakaoPay's status names, the
+ * refund's id and amount in KRW. The cashier reads them in words.
+ *
+ * Returns: (transfer full): the note for people, translated where it is known
+ */
+char *
+kp_transition_detail_label (const char *detail)
+{
+  gint64 amount = 0;
+  const char *colon;
+
+  g_return_val_if_fail (detail != NULL, NULL);
+
+  if (g_str_has_prefix (detail, "order: "))
+    {
+      const char *label = order_status_label (detail + strlen ("order: "));
+
+      if (label != NULL)
+        return g_strdup (label);
+    }
+  if (g_str_has_prefix (detail, "retry of "))
+    /* Translators: a note in a sale's history: the cashier charged again after the
+     * payment of this order number could not start */
+    return g_strdup_printf (_("Charged again after order %s could not start"),
+                            detail + strlen ("retry of "));
+  if (g_str_equal (detail, "cancelled by the cashier"))
+    return g_strdup (_("Cancelled at the counter"));
+  /* "Refund T1-20261125-0001-R1: 2000 KRW, aid A…" */
+  if (g_str_has_prefix (detail, "Refund ") && (colon = strstr (detail, ": ")) != NULL)
+    {
+      g_autofree char *digits = g_strndup (colon + 2, strspn (colon + 2, "0123456789"));
+
+      if (*digits != '\0' && g_ascii_string_to_signed (digits, 10, 0, G_MAXINT64, &amount, NULL))
+        {
+          g_autofree char *money = kp_money_format (amount);
+
+          /* Translators: a note in a sale's history: a refund of this amount was made */
+          return g_strdup_printf (_("Refund of %s"), money);
+        }
+    }
+  return g_strdup (detail);
 }
 
 /**

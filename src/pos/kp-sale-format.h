@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 const char *kp_sale_state_label         (KpSaleState    state);
 const char *kp_refund_state_label       (KpRefundState  state);
 const char *kp_payment_method_label     (const char    *method);
+char       *kp_transition_detail_label  (const char    *detail);
 char       *kp_format_time              (GDateTime     *time);
 char       *kp_format_date_time         (GDateTime     *time);
 char       *kp_format_day               (const GDate   *day);

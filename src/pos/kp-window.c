@@ -14,6 +14,7 @@
 #include "kp-bench.h"
 #include "kp-cart-line.h"
 #include "kp-checkout.h"
+#include "kp-error.h"
 #include "kp-history-view.h"
 #include "kp-money.h"
 #include "kp-qr-paintable.h"
@@ -53,6 +54,9 @@ struct _KpWindow
   GtkLabel             *checkout_summary_label;
   GtkLabel             *done_amount_label;
   GtkLabel             *done_details_label;
+  GtkGrid              *done_items_grid;
+  GtkLabel             *done_method_label;
+  GtkLabel             *done_time_label;
   AdwStatusPage        *done_page;
   GtkLabel             *entry_error_label;
   GtkEntry             *amount_entry;
@@ -60,6 +64,8 @@ struct _KpWindow
   GtkEntry             *item_entry;
   GtkColumnView        *lines_view;
   GtkLabel             *message_label;
+  GtkExpander          *message_details;
+  GtkLabel             *message_details_label;
   GtkButton            *new_sale_button;
   GtkButton            *refund_sale_button;
   GtkLabel             *relay_status_label;
@@ -94,6 +100,7 @@ struct _KpWindow
   gboolean              first_frame_reported;
   gboolean              qr_paint_pending;
   char                 *done_order_id;
+  char                 *retry_order_id;     /* the attempt that could not start, if any */
   char                 *done_details;
   KpCartLine           *removed_line;       /* the last line removed, for Undo */
   guint                 removed_position;
@@ -128,12 +135,26 @@ show_entry_error (KpWindow     *self,
     gtk_widget_grab_focus (field);
 }
 
+/* @details: (nullable): the system's or KakaoPay's own words, kept behind "Details" */
+static void
+show_message_with_details (KpWindow   *self,
+                           const char *message,
+                           const char *details)
+{
+  gboolean has_details = message != NULL && details != NULL && *details != '\0';
+
+  gtk_label_set_text (self->message_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  gtk_label_set_text (self->message_details_label, has_details ? details : "");
+  gtk_expander_set_expanded (self->message_details, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->message_details), has_details);
+}
+
 static void
 show_message (KpWindow   *self,
               const char *message)
 {
-  gtk_label_set_text (self->message_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+  show_message_with_details (self, message, NULL);
 }
 
 static void
@@ -213,6 +234,9 @@ update_totals (KpWindow *self)
 static void
 on_cart_changed_cb (KpWindow *self)
 {
+  /* An emptied cart is the next customer's, not another attempt. */
+  if (kp_cart_get_n_lines (self->cart) == 0)
+    g_clear_pointer (&self->retry_order_id, g_free);
   update_totals (self);
 }
 
@@ -1080,6 +1104,9 @@ charge_action (GtkWidget  *widget,
   kp_bench_mark (KP_BENCH_CHARGE);
   forget_removed_line (self);
   sale = sale_from_cart (self);
+  /* Charging again after a payment could not start is the same sale to the cashier:
+   * the journal links the attempts, and the history shows them as one. */
+  sale->retry_of = g_strdup (self->retry_order_id);
   kp_cart_freeze (self->cart);
   if (!kp_checkout_charge (self->checkout, sale, &error))
     {
@@ -1353,6 +1380,75 @@ describe_method (const KpJournalSale *sale)
                           issuer, (int) installment);
 }
 
+static GtkWidget *
+done_cell (const char *text,
+           float       xalign)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+  gtk_label_set_ellipsize (GTK_LABEL (label), xalign == 0.0 ? PANGO_ELLIPSIZE_END
+                                                            : PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
+  return label;
+}
+
+/* What was paid for, line by line: the journal's lines, or the cart's while it still
+ * holds the sale. */
+static void
+fill_done_items (KpWindow            *self,
+                 const KpJournalSale *sale)
+{
+  GtkWidget *child;
+  guint n = sale->lines != NULL ? sale->lines->len
+                                : g_list_model_get_n_items (G_LIST_MODEL (self->cart));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->done_items_grid))) != NULL)
+    gtk_grid_remove (self->done_items_grid, child);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (KpCartLine) cart_line = NULL;
+      const char *name;
+      gint64 quantity, unit_price, amount;
+      gboolean tax_free;
+      g_autofree char *unit = NULL;
+      g_autofree char *each = NULL;
+      g_autofree char *total = NULL;
+      g_autofree char *title = NULL;
+
+      if (sale->lines != NULL)
+        {
+          const KpJournalLine *line = g_ptr_array_index (sale->lines, i);
+
+          name = line->name;
+          quantity = line->quantity;
+          unit_price = line->unit_price;
+          amount = line->amount;
+          tax_free = line->tax_free;
+        }
+      else
+        {
+          cart_line = g_list_model_get_item (G_LIST_MODEL (self->cart), i);
+          name = kp_cart_line_get_name (cart_line);
+          quantity = kp_cart_line_get_quantity (cart_line);
+          unit_price = kp_cart_line_get_unit_price (cart_line);
+          amount = kp_cart_line_get_amount (cart_line);
+          tax_free = kp_cart_line_get_tax_free (cart_line);
+        }
+
+      unit = kp_money_format (unit_price);
+      total = kp_money_format (amount);
+      /* Translators: a line of a completed sale: quantity × unit price */
+      each = g_strdup_printf (_("%d × %s"), (int) quantity, unit);
+      /* Translators: the name of a tax-free line on the completed sale */
+      title = tax_free ? g_strdup_printf (_("%s (tax free)"), name) : g_strdup (name);
+      gtk_grid_attach (self->done_items_grid, done_cell (title, 0.0), 0, i, 1, 1);
+      gtk_grid_attach (self->done_items_grid, done_cell (each, 1.0), 1, i, 1, 1);
+      gtk_grid_attach (self->done_items_grid, done_cell (total, 1.0), 2, i, 1, 1);
+    }
+}
+
 static void
 show_done (KpWindow            *self,
            const KpJournalSale *sale)
@@ -1362,17 +1458,22 @@ show_done (KpWindow            *self,
   g_autofree char *when = NULL;
   g_autofree char *details = NULL;
 
+  gtk_label_set_text (self->done_amount_label, amount);
+  gtk_label_set_text (self->done_method_label, method);
   if (sale->approved_at != NULL)
     {
       g_autoptr (GDateTime) local = g_date_time_to_local (sale->approved_at);
+      g_autofree char *time = g_date_time_format (local, "%H:%M:%S");
 
-      when = g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+      /* Translators: when the payment was approved, e.g. "Approved at 14:03:27" */
+      when = g_strdup_printf (_("Approved at %s"), time);
     }
-  gtk_label_set_text (self->done_amount_label, amount);
-  /* Translators: the completed payment: method, time, KakaoPay's payment id (tid) and
-   * approval id (aid), order number */
-  details = g_strdup_printf (_("%s\nApproved %s\nTID %s\nAID %s\nOrder %s"), method,
-                             when != NULL ? when : "", sale->tid, sale->aid,
+  gtk_label_set_text (self->done_time_label, when != NULL ? when : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->done_time_label), when != NULL);
+  fill_done_items (self, sale);
+  /* Translators: the completed payment's references: KakaoPay's payment id (tid) and
+   * approval id (aid), and the order number */
+  details = g_strdup_printf (_("TID %s\nAID %s\nOrder %s"), sale->tid, sale->aid,
                              sale->partner_order_id);
   gtk_label_set_text (self->done_details_label, details);
   g_free (self->done_order_id);
@@ -1381,6 +1482,44 @@ show_done (KpWindow            *self,
   self->done_details = g_steal_pointer (&details);
   show_page (self, "done");
   gtk_widget_grab_focus (GTK_WIDGET (self->new_sale_button));
+}
+
+/* What the cashier does about a payment that could not start, in words: never the
+ * system's own text, which goes to the details. */
+static const char *
+ready_failed_advice (const GError *error)
+{
+  int code = kp_api_error_get_code (error);
+
+  if (error == NULL || error->domain != KP_API_ERROR)
+    return _("The payment could not start: the sale could not be recorded on this "
+             "terminal. The cart is unchanged: press Charge again.");
+  switch (error->code)
+    {
+    case KP_API_ERROR_NOT_SENT:
+      return _("The payment could not start: KakaoPay cannot be reached. Check the "
+               "internet connection, then press Charge again.");
+    case KP_API_ERROR_OUTCOME_UNKNOWN:
+    case KP_API_ERROR_SERVER_ERROR:
+    case KP_API_ERROR_MALFORMED_REPLY:
+      return _("The payment could not start: KakaoPay did not answer properly, so no code "
+               "was shown and nobody can pay it. Wait a moment, then press Charge again.");
+    case KP_API_ERROR_UNAUTHORIZED:
+      return _("The payment could not start: KakaoPay did not accept this shop’s secret "
+               "key. Ask the shop owner to check it in Preferences.");
+    default:
+      break;
+    }
+  if (code == KP_CODE_WRONG_CID || code == KP_CODE_WRONG_CID_SECRET ||
+      code == KP_CODE_NOT_ENABLED || code == KP_CODE_NO_PERMISSION ||
+      code == KP_CODE_UNAUTHORIZED || code == KP_CODE_IP_NOT_ALLOWED)
+    return _("The payment could not start: KakaoPay does not accept this shop’s account "
+             "(CID). Ask the shop owner to check it in Preferences.");
+  if (code == KP_CODE_MAINTENANCE)
+    return _("The payment could not start: KakaoPay is under maintenance. Ask the "
+             "customer to pay another way, or press Charge again later.");
+  return _("The payment could not start: KakaoPay refused it. The cart is unchanged: "
+           "check it, then press Charge again.");
 }
 
 static void
@@ -1398,6 +1537,10 @@ on_checkout_finished_cb (KpCheckout          *checkout,
   stop_countdown (self);
   set_charging (self, FALSE);
   kp_qr_paintable_set_text (self->qr, NULL);
+
+  g_clear_pointer (&self->retry_order_id, g_free);
+  if (result == KP_CHECKOUT_READY_FAILED && sale != NULL)
+    self->retry_order_id = g_strdup (sale->partner_order_id);
 
   if (result == KP_CHECKOUT_APPROVED)
     {
@@ -1420,25 +1563,22 @@ on_checkout_finished_cb (KpCheckout          *checkout,
       message = g_strdup (_("Payment cancelled at the counter. The cart is unchanged."));
       break;
     case KP_CHECKOUT_APPROVE_FAILED:
-      message = g_strdup (_("KakaoPay declined the payment. The cart is unchanged."));
+      message = g_strdup (_("KakaoPay declined the payment. The cart is unchanged: ask the "
+                            "customer for another payment method, then press Charge again."));
       break;
     case KP_CHECKOUT_READY_FAILED:
     default:
-      message = g_strdup (_("The payment could not start. The cart is unchanged."));
+      message = g_strdup (ready_failed_advice (error));
       break;
     }
 
-  /* The headline, then KakaoPay's (or the system's) own reason on its own line. */
-  if (error != NULL && (result == KP_CHECKOUT_APPROVE_FAILED || result == KP_CHECKOUT_READY_FAILED))
-    {
-      g_autofree char *headline = g_steal_pointer (&message);
-
-      message = g_strconcat (headline, "\n", error->message, NULL);
-    }
-
   kp_cart_thaw (self->cart);
-  show_message (self, message);
-  toast (self, message);
+  /* On the page beside the cart, not in a pop-up over the Charge button; the raw
+   * reason waits behind Details. */
+  show_message_with_details (self, message,
+                             error != NULL && (result == KP_CHECKOUT_APPROVE_FAILED ||
+                                               result == KP_CHECKOUT_READY_FAILED)
+                               ? error->message : NULL);
   show_page (self, "cart");
   focus_item_entry (self);
 }
@@ -1747,6 +1887,7 @@ kp_window_finalize (GObject *object)
 
   g_free (self->done_order_id);
   g_free (self->done_details);
+  g_free (self->retry_order_id);
 
   G_OBJECT_CLASS (kp_window_parent_class)->finalize (object);
 }
@@ -1776,11 +1917,16 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_amount_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_details_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_items_grid);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_method_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_time_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, entry_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, history_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, item_entry);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, lines_view);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, message_details);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, message_details_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, new_sale_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, payment_link);
