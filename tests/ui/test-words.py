@@ -42,7 +42,8 @@ def unreachable_pos(language='en'):
     """kakaopay-pos whose KakaoPay address refuses every connection."""
     key_dir = tempfile.mkdtemp(prefix='kp-key-')
     key_file = os.path.join(key_dir, 'secret')
-    with open(key_file, 'w') as f:
+    # The program refuses a secret key file other users can read.
+    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as f:
         f.write('DEV0123456789ABCDEF\n')
     return WordsPos(['--api-base', 'http://127.0.0.1:%d' % closed_port(),
                      '--secret-key-file', key_file, '--cid', 'TC0ONETIME'],
