@@ -15,9 +15,12 @@
 #include "kp-client.h"
 #include "kp-preferences-window.h"
 #include "kp-secret-store.h"
+#include "kp-window.h"
 
-/* The shop owner's settings. A text field is saved when it is applied (Enter or its
- * apply button) and only when it is valid; choices are saved at once. Secrets go to
+/* The shop owner's settings. A text field is saved on Enter, when the focus leaves
+ * it and when the window closes, and only when it
+ * is valid: an invalid value shows its error at the row and is not saved, and closing
+ * the window with one asks first. Choices are saved at once. Secrets go to
  * the keyring, never to GSettings. The application rebuilds its services on every
  * change, so nothing needs a restart. */
 
@@ -78,6 +81,7 @@ struct _KpPreferencesWindow
 
   gboolean              have_secret_key;
   gboolean              have_relay_token;
+  gboolean              closing;
 };
 
 G_DEFINE_FINAL_TYPE (KpPreferencesWindow, kp_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -371,29 +375,126 @@ validate (const char  *key,
   g_assert_not_reached ();
 }
 
-static void
-on_text_row_apply_cb (KpPreferencesWindow *self,
-                      AdwEntryRow         *row)
+/* Saves @row's value if it differs from the stored one. Returns FALSE, with the error
+ * shown at the row, when the value is not valid (nothing is saved then). */
+static gboolean
+commit_text_row (KpPreferencesWindow *self,
+                 AdwEntryRow         *row,
+                 gboolean             always_toast)
 {
   const TextField *field = field_for_row (self, row);
   g_autofree char *message = NULL;
   g_autofree char *value = NULL;
+  g_autofree char *stored = NULL;
 
-  g_return_if_fail (field != NULL);
+  g_return_val_if_fail (field != NULL, TRUE);
 
   value = validate (field->key, gtk_editable_get_text (GTK_EDITABLE (row)), &message);
   if (value == NULL)
     {
       show_error (FIELD_LABEL (self, field), GTK_WIDGET (row), message);
-      gtk_widget_grab_focus (GTK_WIDGET (row));
-      return;
+      return FALSE;
     }
   show_error (FIELD_LABEL (self, field), GTK_WIDGET (row), NULL);
-  g_settings_set_string (self->settings, field->key, value);
+  stored = g_settings_get_string (self->settings, field->key);
+  if (g_strcmp0 (stored, value) != 0)
+    g_settings_set_string (self->settings, field->key, value);
   /* Shown as stored (a business number gets its dashes). */
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), value) != 0)
     gtk_editable_set_text (GTK_EDITABLE (row), value);
-  toast (self, _("Saved"));
+  if (always_toast || g_strcmp0 (stored, value) != 0)
+    toast (self, _("Saved"));
+  return TRUE;
+}
+
+static void
+on_text_row_apply_cb (KpPreferencesWindow *self,
+                      AdwEntryRow         *row)
+{
+  if (!commit_text_row (self, row, TRUE))
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
+static void
+on_text_row_leave_cb (GtkEventControllerFocus *controller,
+                      KpPreferencesWindow     *self)
+{
+  /* The window closing saves every row itself (and asks about invalid ones). */
+  if (self->closing || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  commit_text_row (self, ADW_ENTRY_ROW (gtk_event_controller_get_widget (
+                                          GTK_EVENT_CONTROLLER (controller))), FALSE);
+}
+
+/* Saves every valid row; returns the first row whose value is not valid, or NULL. */
+static AdwEntryRow *
+commit_text_rows (KpPreferencesWindow *self)
+{
+  AdwEntryRow *invalid = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (text_fields); i++)
+    {
+      AdwEntryRow *row = FIELD_ROW (self, &text_fields[i]);
+
+      if (!commit_text_row (self, row, FALSE) && invalid == NULL)
+        invalid = row;
+    }
+  return invalid;
+}
+
+static void
+on_close_anyway_response_cb (AdwMessageDialog    *dialog,
+                             const char          *response,
+                             KpPreferencesWindow *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      self->closing = TRUE;
+      gtk_window_destroy (GTK_WINDOW (self));
+    }
+}
+
+static gboolean
+kp_preferences_window_close_request (GtkWindow *window)
+{
+  KpPreferencesWindow *self = KP_PREFERENCES_WINDOW (window);
+  AdwEntryRow *invalid;
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  if (self->closing)
+    return GTK_WINDOW_CLASS (kp_preferences_window_parent_class)->close_request (window);
+
+  invalid = commit_text_rows (self);
+  if (invalid == NULL)
+    {
+      self->closing = TRUE;
+      return GTK_WINDOW_CLASS (kp_preferences_window_parent_class)->close_request (window);
+    }
+
+  /* Its page shown, so the owner sees which value it is. */
+  gtk_widget_grab_focus (GTK_WIDGET (invalid));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Close Without Saving?"), NULL));
+  /* Translators: %s is the title of a settings field, “Phone” */
+  body = g_strdup_printf (_("“%s” is not valid and is not saved. The other settings are "
+                            "saved."),
+                          adw_preferences_row_get_title (ADW_PREFERENCES_ROW (invalid)));
+  adw_message_dialog_set_body (dialog, body);
+  adw_message_dialog_add_responses (dialog,
+                                    "edit", _("_Keep Editing"),
+                                    "discard", _("_Close Without Saving"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "edit");
+  adw_message_dialog_set_close_response (dialog, "edit");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_anyway_response_cb), self,
+                           0);
+  /* Kept open: the window gets the keyboard back (also without a window manager). */
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
 }
 
 static void
@@ -402,8 +503,12 @@ load_text_fields (KpPreferencesWindow *self)
   for (gsize i = 0; i < G_N_ELEMENTS (text_fields); i++)
     {
       g_autofree char *value = g_settings_get_string (self->settings, text_fields[i].key);
+      AdwEntryRow *row = FIELD_ROW (self, &text_fields[i]);
+      GtkEventController *focus = gtk_event_controller_focus_new ();
 
-      gtk_editable_set_text (GTK_EDITABLE (FIELD_ROW (self, &text_fields[i])), value);
+      gtk_editable_set_text (GTK_EDITABLE (row), value);
+      g_signal_connect_object (focus, "leave", G_CALLBACK (on_text_row_leave_cb), self, 0);
+      gtk_widget_add_controller (GTK_WIDGET (row), focus);
     }
 }
 
@@ -943,9 +1048,11 @@ kp_preferences_window_class_init (KpPreferencesWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = kp_preferences_window_dispose;
   object_class->finalize = kp_preferences_window_finalize;
+  window_class->close_request = kp_preferences_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kppos/KakaoPayPos/"

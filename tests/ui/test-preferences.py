@@ -367,6 +367,58 @@ def test_shop_business_number():
         pos.cleanup()
 
 
+def test_shop_fields_save_without_enter():
+    """Typing a value and leaving the field (Tab), or closing the window, saves it; an
+    invalid value shows its error, is not saved, and closing with it asks first."""
+    pos = PrefsPos(sandbox=False, settings={'terminal-id': "'T1'"})
+    try:
+        prefs = pos.preferences()
+        prefs.fill('Shop name', 'Kakao Coffee', apply=False)
+        acc = prefs.find('text', 'Shop name')
+        pos.key('Tab', to=prefs.on_text(acc, 'the text of the field “Shop name”'))
+        wait_until('the shop name saved on Tab',
+                   lambda: pos.setting('shop-name') == "'Kakao Coffee'")
+
+        # Typed, then the window closed (Escape) without Enter or Tab: saved too.
+        prefs.fill('Representative', 'Kim Minji', apply=False)
+        acc = prefs.find('text', 'Representative')
+        pos.key('Escape', to=prefs.on_text(acc, 'the text of the field “Representative”'))
+        prefs.win.wait_closed()
+        wait_until('the representative saved on closing',
+                   lambda: pos.setting('shop-representative') == "'Kim Minji'")
+
+        # Reopened: both values are there.
+        pos.focus_main_window()
+        prefs = pos.preferences()
+        assert prefs.text_of('Shop name') == 'Kakao Coffee', prefs.text_of('Shop name')
+        assert prefs.text_of('Representative') == 'Kim Minji'
+
+        # An invalid value: its error on Tab, nothing saved; closing asks, and "Keep
+        # Editing" (the default) keeps the window open.
+        prefs.fill('Phone', 'call me', apply=False)
+        acc = prefs.find('text', 'Phone')
+        pos.key('Tab', to=prefs.on_text(acc, 'the text of the field “Phone”'))
+        prefs.wait_text('phone number with digits')
+        assert pos.setting('shop-phone') is None, pos.keyfile()
+        pos.key('Escape', to=prefs.win.whole())
+        dialog = pos.wait_window('', role='dialog')
+        dialog.wait_text('Close Without Saving?')
+        assert dialog.has_text('“Phone” is not valid'), dialog.texts()
+        pos.key('Return', to=dialog.default_button())
+        dialog.wait_closed()
+        assert not prefs.win.closed()
+        # Closing without saving: the window goes, the phone stays unset.
+        pos.key('Escape', to=prefs.win.whole())
+        dialog = pos.wait_window('', role='dialog')
+        dialog.wait_text('Close Without Saving?')
+        pos.key('alt+c', to=dialog.default_button())
+        prefs.win.wait_closed()
+        assert pos.setting('shop-phone') is None, pos.keyfile()
+        assert pos.setting('shop-name') == "'Kakao Coffee'"
+    finally:
+        pos.cleanup()
+
+
 def test_account_and_real_payments():
     keyring_clear()
     sandbox = start_sandbox()
@@ -600,6 +652,7 @@ if __name__ == '__main__':
     try:
         status = kpui.Tap([
             test_shop_business_number,
+            test_shop_fields_save_without_enter,
             test_account_and_real_payments,
             test_sale_in_flight_keeps_its_services,
             test_relay_sale,
