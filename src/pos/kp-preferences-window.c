@@ -380,7 +380,7 @@ validate (const char  *key,
 static gboolean
 commit_text_row (KpPreferencesWindow *self,
                  AdwEntryRow         *row,
-                 gboolean             always_toast)
+                 gboolean             pressed_enter)
 {
   const TextField *field = field_for_row (self, row);
   g_autofree char *message = NULL;
@@ -397,12 +397,13 @@ commit_text_row (KpPreferencesWindow *self,
     }
   show_error (FIELD_LABEL (self, field), GTK_WIDGET (row), NULL);
   stored = g_settings_get_string (self->settings, field->key);
-  if (g_strcmp0 (stored, value) != 0)
+  /* Enter stores the value even when it is the default, so it stays as typed. */
+  if (pressed_enter || g_strcmp0 (stored, value) != 0)
     g_settings_set_string (self->settings, field->key, value);
   /* Shown as stored (a business number gets its dashes). */
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), value) != 0)
     gtk_editable_set_text (GTK_EDITABLE (row), value);
-  if (always_toast || g_strcmp0 (stored, value) != 0)
+  if (pressed_enter || g_strcmp0 (stored, value) != 0)
     toast (self, _("Saved"));
   return TRUE;
 }
