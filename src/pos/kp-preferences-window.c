@@ -14,6 +14,7 @@
 #include "kp-business-number.h"
 #include "kp-client.h"
 #include "kp-preferences-window.h"
+#include "kp-qr-paintable.h"
 #include "kp-secret-store.h"
 #include "kp-window.h"
 
@@ -38,6 +39,8 @@ struct _KpPreferencesWindow
   AdwEntryRow          *api_base_row;
   AdwEntryRow          *business_number_row;
   AdwEntryRow          *callback_base_row;
+  GtkPicture           *check_qr_picture;
+  AdwActionRow         *check_row;
   GtkLabel             *checkout_error_label;
   AdwEntryRow          *cid_row;
   AdwEntryRow          *cid_secret_row;
@@ -48,6 +51,7 @@ struct _KpPreferencesWindow
   GtkLabel             *listener_error_label;
   GtkLabel             *mode_error_label;
   AdwEntryRow          *phone_row;
+  AdwActionRow         *phone_address_row;
   GtkSpinButton        *poll_spin;
   GtkSpinButton        *tid_lifetime_spin;
   AdwComboRow          *qr_target_row;
@@ -74,6 +78,7 @@ struct _KpPreferencesWindow
   GSettings            *settings;
   GCancellable         *cancellable;
   KpClient             *probe_client;
+  KpQrPaintable        *check_qr;
 
   /* Borrowed */
   KpApplication        *application;
@@ -82,6 +87,7 @@ struct _KpPreferencesWindow
   gboolean              have_secret_key;
   gboolean              have_relay_token;
   gboolean              closing;
+  gboolean              tested;
 };
 
 G_DEFINE_FINAL_TYPE (KpPreferencesWindow, kp_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -258,8 +264,8 @@ check_listen (const char  *text,
     return g_strdup ("");
   if (!kp_parse_host_port (text, &host, &port, &error))
     {
-      *message = g_strdup (_("Enter the address to listen on as HOST:PORT, for example "
-                             "0.0.0.0:8790."));
+      *message = g_strdup (_("Enter a network address and a port, for example 0.0.0.0:8790 "
+                             "(every network of this computer, port 8790)."));
       return NULL;
     }
   return g_strdup (text);
@@ -786,6 +792,14 @@ sync_test_mode (KpPreferencesWindow *self)
 
   gtk_switch_set_active (self->test_mode_switch, on);
   gtk_switch_set_state (self->test_mode_switch, on);
+  /* What the button does, until it has an answer to show. */
+  if (!self->tested && self->probe_client == NULL)
+    adw_action_row_set_subtitle (self->test_connection_row,
+                                 on ? _("Sales now use the built-in sandbox. This asks KakaoPay "
+                                        "itself whether it accepts the CID and secret key "
+                                        "above, without a payment.")
+                                    : _("Asks KakaoPay with the values above, without a "
+                                        "payment"));
 }
 
 /* Test connection */
@@ -798,6 +812,7 @@ finish_test (KpPreferencesWindow *self,
   gtk_spinner_stop (self->test_spinner);
   gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), TRUE);
+  self->tested = TRUE;
   adw_action_row_set_subtitle (self->test_connection_row, text);
   if (ok)
     gtk_widget_remove_css_class (GTK_WIDGET (self->test_connection_row), "error");
@@ -999,6 +1014,40 @@ update_delivery (KpPreferencesWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->relay_group), relay);
 }
 
+/* The address the customers' phones are sent to, and the check page's QR code. */
+static void
+update_phone_address (KpPreferencesWindow *self)
+{
+  const char *base = kp_application_get_callback_base (self->application);
+  g_autofree char *check_url = NULL;
+
+  if (base != NULL)
+    check_url = g_strconcat (base, "/check", NULL);
+  adw_action_row_set_subtitle (self->phone_address_row,
+                               base != NULL ? base
+                                            : _("None yet: see the problem shown in the main "
+                                                "window"));
+  kp_qr_paintable_set_text (self->check_qr, check_url);
+  gtk_widget_set_visible (GTK_WIDGET (self->check_row), check_url != NULL);
+}
+
+static gboolean
+ms_to_seconds (GValue   *value,
+               GVariant *variant,
+               gpointer  user_data)
+{
+  g_value_set_double (value, g_variant_get_uint32 (variant) / 1000.0);
+  return TRUE;
+}
+
+static GVariant *
+seconds_to_ms (const GValue       *value,
+               const GVariantType *type,
+               gpointer            user_data)
+{
+  return g_variant_new_uint32 ((guint32) (g_value_get_double (value) * 1000.0 + 0.5));
+}
+
 static void
 on_settings_changed_cb (KpPreferencesWindow *self,
                         const char          *key)
@@ -1029,6 +1078,7 @@ kp_preferences_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->probe_client);
+  g_clear_object (&self->check_qr);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (kp_preferences_window_parent_class)->dispose (object);
@@ -1063,6 +1113,8 @@ kp_preferences_window_class_init (KpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, api_base_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, business_number_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, callback_base_row);
+  gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, check_qr_picture);
+  gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, check_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, checkout_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, cid_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, cid_secret_row);
@@ -1072,6 +1124,7 @@ kp_preferences_window_class_init (KpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, listener_group);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, listener_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, mode_error_label);
+  gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, phone_address_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, phone_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, poll_spin);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, tid_lifetime_spin);
@@ -1112,6 +1165,8 @@ kp_preferences_window_init (KpPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->check_qr = kp_qr_paintable_new ();
+  gtk_picture_set_paintable (self->check_qr_picture, GDK_PAINTABLE (self->check_qr));
 }
 
 KpPreferencesWindow *
@@ -1137,9 +1192,9 @@ kp_preferences_window_new (KpApplication *application,
   bind_choice (self, "dialect", self->dialect_row, dialects);
   bind_choice (self, "approval-delivery", self->delivery_row, deliveries);
   bind_choice (self, "qr-target", self->qr_target_row, qr_targets);
-  g_settings_bind (self->settings, "poll-interval",
-                   gtk_spin_button_get_adjustment (self->poll_spin), "value",
-                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "poll-interval",
+                                gtk_spin_button_get_adjustment (self->poll_spin), "value",
+                                G_SETTINGS_BIND_DEFAULT, ms_to_seconds, seconds_to_ms, NULL, NULL);
   g_settings_bind (self->settings, "tid-lifetime",
                    gtk_spin_button_get_adjustment (self->tid_lifetime_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
@@ -1150,6 +1205,10 @@ kp_preferences_window_new (KpApplication *application,
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self,
                            G_CONNECT_SWAPPED);
   note_overrides (self);
+  /* Every rebuild of the services ends with this notification. */
+  g_signal_connect_object (application, "notify::setup-error",
+                           G_CALLBACK (update_phone_address), self, G_CONNECT_SWAPPED);
+  update_phone_address (self);
 
   /* A secret named on the command line: the keyring is left alone for it. */
   if (kp_application_has_option (application, "secret-key-file"))

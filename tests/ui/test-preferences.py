@@ -419,6 +419,36 @@ def test_shop_fields_save_without_enter():
         pos.cleanup()
 
 
+def test_approvals_page_explains():
+    """The Approvals page in plain words: the address phones will use, and a QR code a
+    phone opens to see that the terminal is reachable."""
+    pos = PrefsPos(sandbox=False,
+                   settings={'callback-listen': "'127.0.0.1:0'", 'terminal-id': "'T1'"})
+    try:
+        prefs = pos.preferences()
+        prefs.page('KakaoPay')
+        # Test mode: the button says what it would test.
+        prefs.wait_text('Sales now use the built-in sandbox. This asks KakaoPay itself')
+
+        prefs.page('Approvals')
+        prefs.wait_text('Phones will use')
+        address = wait_until('the address phones use', lambda: next(
+            (t for t in prefs.win.texts() if re.fullmatch(r'http://127\.0\.0\.1:\d+', t)), None))
+        texts = prefs.win.texts() + [n for r, n, f, a in prefs.win.widgets() if r == 'text']
+        for jargon in ('HOST:PORT', 'base URL', 'Milliseconds', 'milliseconds'):
+            assert not any(jargon in t for t in texts), (jargon, texts)
+        assert prefs.has_text('Mobile page: the phone goes straight to KakaoTalk'), texts
+
+        # The QR code on the page opens the listener's check page.
+        url = pos.qr()
+        assert url == address + '/check', (url, address)
+        status, headers, body = kpui.http(url)
+        assert status == 200, status
+        assert 'This terminal is reachable' in body and '이 단말기에 연결되었습니다' in body, body
+    finally:
+        pos.cleanup()
+
+
 def test_account_and_real_payments():
     keyring_clear()
     sandbox = start_sandbox()
@@ -635,7 +665,7 @@ def test_relay_token_rejected():
         pos.wait_text('terminal token rejected')
 
         # Removed from the preferences: gone from the keyring, and the window says so.
-        prefs.click('Remove the terminal token from the keyring')
+        prefs.click('Remove the saved terminal token')
         wait_until('the token removed', lambda: keyring('relay-token') is None)
         pos.wait_text('relay token is not set')
     finally:
@@ -653,6 +683,7 @@ if __name__ == '__main__':
         status = kpui.Tap([
             test_shop_business_number,
             test_shop_fields_save_without_enter,
+            test_approvals_page_explains,
             test_account_and_real_payments,
             test_sale_in_flight_keeps_its_services,
             test_relay_sale,
