@@ -1029,6 +1029,9 @@ update_phone_address (KpPreferencesWindow *self)
                                                 "window"));
   kp_qr_paintable_set_text (self->check_qr, check_url);
   gtk_widget_set_visible (GTK_WIDGET (self->check_row), check_url != NULL);
+  gtk_window_set_title (GTK_WINDOW (self),
+                        kp_application_is_test_mode (self->application)
+                          ? _("Preferences — TEST MODE") : _("Preferences"));
 }
 
 static gboolean

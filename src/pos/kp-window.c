@@ -72,6 +72,7 @@ struct _KpWindow
   GtkCheckButton       *tax_free_check;
   GtkLabel             *tax_free_label;
   GtkLabel             *test_mode_banner;
+  GtkLabel             *live_label;
   AdwToastOverlay      *toast_overlay;
   GtkLabel             *total_label;
   GtkLabel             *vat_label;
@@ -1382,6 +1383,7 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, history_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, item_entry);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, lines_view);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, live_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, new_sale_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, payment_link);
@@ -1471,6 +1473,7 @@ update_test_mode (KpWindow *self)
   gboolean test_mode = kp_application_is_test_mode (self->application);
 
   gtk_widget_set_visible (GTK_WIDGET (self->test_mode_banner), test_mode);
+  gtk_widget_set_visible (GTK_WIDGET (self->live_label), !test_mode);
   gtk_window_set_title (GTK_WINDOW (self), test_mode ? _("KakaoPay POS — TEST MODE")
                                                      : _("KakaoPay POS"));
 }

@@ -426,6 +426,7 @@ def test_approvals_page_explains():
                    settings={'callback-listen': "'127.0.0.1:0'", 'terminal-id': "'T1'"})
     try:
         prefs = pos.preferences()
+        assert prefs.win.title == 'Preferences — TEST MODE', prefs.win.title
         prefs.page('KakaoPay')
         # Test mode: the button says what it would test.
         prefs.wait_text('Sales now use the built-in sandbox. This asks KakaoPay itself')
@@ -447,6 +448,32 @@ def test_approvals_page_explains():
         assert 'This terminal is reachable' in body and '이 단말기에 연결되었습니다' in body, body
     finally:
         pos.cleanup()
+
+
+def test_live_mode_shows():
+    """Real payments (a key file, KakaoPay's API): the header says LIVE, and no window
+    says TEST MODE."""
+    sandbox = start_sandbox()
+    files = tempfile.mkdtemp(prefix='kp-ui-files-')
+    key_file = os.path.join(files, 'key')
+    with open(key_file, 'w') as f:
+        f.write(sandbox.key + '\n')
+    pos = PrefsPos(['--api-base', sandbox.url, '--secret-key-file', key_file,
+                    '--cid', 'CSHOP00001', '--callback-listen', '127.0.0.1:0'],
+                   sandbox=False, settings={'terminal-id': "'T1'"})
+    try:
+        pos.wait_text('LIVE')
+        assert not pos.has_text('TEST MODE'), pos.texts()
+        assert pos.frame.get_name() == 'KakaoPay POS', pos.frame.get_name()
+        pos.key('ctrl+d', to=pos.window_focus())
+        report = pos.wait_window('Day Report', role='frame')
+        report.wait_text('Not closed')
+        assert report.title == 'Day Report', report.title
+        assert not report.has_text('TEST MODE'), report.texts()
+    finally:
+        pos.cleanup()
+        sandbox.close()
+        shutil.rmtree(files, ignore_errors=True)
 
 
 def test_account_and_real_payments():
@@ -684,6 +711,7 @@ if __name__ == '__main__':
             test_shop_business_number,
             test_shop_fields_save_without_enter,
             test_approvals_page_explains,
+            test_live_mode_shows,
             test_account_and_real_payments,
             test_sale_in_flight_keeps_its_services,
             test_relay_sale,
