@@ -31,6 +31,11 @@ from kpui import POS, PATIENCE, Pos, customer, no_display, run, wait_until
 from kpui import Focus, child_env, http
 from kpwindows import WindowsMixin, amount, button, confirm, open_refund, refund_window
 
+import gi
+
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi, GLib  # noqa: E402
+
 # The build's kakaopay-sandbox: KP_SANDBOX, or beside KP_POS in the build tree.
 SANDBOX = os.environ.get('KP_SANDBOX') or os.path.join(
     os.path.dirname(os.path.dirname(POS)), 'sandbox', 'kakaopay-sandbox')
@@ -448,6 +453,28 @@ def test_day_report():
         assert texts[texts.index('Supply value (before VAT)') + 1] == '₩10,000', texts
         assert texts[texts.index('Cancelled payments') + 1] == '0', texts
         assert texts[texts.index('Expired payments') + 1] == '0', texts
+
+        # Export CSV… (Ctrl+E) suggests a file name that says TEST MODE.
+        pos.key('ctrl+e', to=report.whole())
+        # GTK 4.8 names the file chooser's window a "filler", never the active one.
+        chooser = pos.wait_window('Export the Day Report', active=False)
+        suggested = 'day-report-%s-TEST-MODE.csv' % datetime.date.today().isoformat()
+
+        def name_shown():
+            for role, name, focused, acc in chooser.widgets():
+                if role == 'text':
+                    try:
+                        if Atspi.Text.get_text(acc, 0, Atspi.Text.get_character_count(acc)) \
+                                == suggested:
+                            return True
+                    except GLib.Error:
+                        pass
+            return False
+        wait_until('the suggested name ' + suggested, name_shown)
+        pos.key('Escape', to=Focus('the file chooser',
+                                   lambda: kpui.first_focused(chooser.acc) is not None))
+        chooser.wait_closed()
+        wait_until('the report to have the keyboard back', report.active)
 
         # CSV without a display, and PDF drawn by the print code.
         rows = read_csv(pos.export_day_report('day.csv'))
