@@ -18,12 +18,11 @@
 #include "kp-secret-store.h"
 #include "kp-window.h"
 
-/* The shop owner's settings. A text field is saved on Enter, when the focus leaves
- * it and when the window closes, and only when it
- * is valid: an invalid value shows its error at the row and is not saved, and closing
- * the window with one asks first. Choices are saved at once. Secrets go to
- * the keyring, never to GSettings. The application rebuilds its services on every
- * change, so nothing needs a restart. */
+/* The shop owner's settings. A text field is saved on Enter, when the focus leaves it
+ * and when the window closes, and only when it is valid: an invalid value shows its
+ * error at the row and is not saved, and closing the window with one asks first.
+ * Choices are saved at once. Secrets go to the keyring, never to GSettings. The
+ * application rebuilds its services on every change, so nothing needs a restart. */
 
 /* A tid KakaoPay never issued: the order API answers -721 for it once the key and the
  * CID are accepted, so a connection test charges nothing and opens nothing. */
@@ -479,7 +478,7 @@ kp_preferences_window_close_request (GtkWindow *window)
       return GTK_WINDOW_CLASS (kp_preferences_window_parent_class)->close_request (window);
     }
 
-  /* Its page shown, so the owner sees which value it is. */
+  /* The focus on it, for the owner who keeps editing; the dialog names it. */
   gtk_widget_grab_focus (GTK_WIDGET (invalid));
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
                                                        _("Close Without Saving?"), NULL));
