@@ -213,6 +213,37 @@ test_link (void)
   g_free (received.pg_token);
 }
 
+/* The page the owner opens from a phone to see that the terminal is reachable. */
+static void
+test_check_page (void)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (SoupSession) session = kp_test_session_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *body = NULL;
+  Received received = { NULL };
+
+  g_assert_true (kp_approval_listener_listen (listener, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  base = kp_approval_listener_dup_url (listener);
+  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+
+  url = g_strdup_printf ("%s/check", base);
+  g_assert_cmpuint (get (session, "GET", url, &body), ==, 200);
+  g_assert_nonnull (strstr (body, "This terminal is reachable"));
+  g_assert_nonnull (strstr (body, "이 단말기에 연결되었습니다"));
+  g_assert_nonnull (strstr (body, "<meta charset=\"utf-8\">"));
+  g_assert_cmpuint (get (session, "HEAD", url, NULL), ==, 200);
+  /* Only a look: no other method, no other path, nothing signalled or refused. */
+  g_assert_cmpuint (get (session, "POST", url, NULL), ==, 405);
+  g_clear_pointer (&url, g_free);
+  url = g_strdup_printf ("%s/check/more", base);
+  g_assert_cmpuint (get (session, "GET", url, NULL), ==, 404);
+  g_assert_cmpuint (received.n, ==, 0);
+}
+
 /* A callback handed over by the relay client: the socket's rules, the same signal. */
 static void
 test_deliver (void)
@@ -1498,6 +1529,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/kp/approval/listener", test_listener);
+  g_test_add_func ("/kp/approval/check-page", test_check_page);
   g_test_add_func ("/kp/approval/helpers", test_helpers);
   g_test_add_func ("/kp/approval/deliver", test_deliver);
   g_test_add_func ("/kp/approval/link", test_link);

@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "kp-approval-listener.h"
 #include "kp-client.h"
 #include "kp-sandbox.h"
 #include "kp-test-server.h"
@@ -1032,6 +1033,39 @@ test_browser_payment (BrowserFixture *fixture,
   g_assert_cmpint (order->amount.total, ==, TOTAL_AMOUNT);
 }
 
+/* The terminal's reachability page, as a phone's browser shows it. */
+static void
+test_browser_check_page (BrowserFixture *fixture,
+                         gconstpointer   data)
+{
+  g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *text = NULL;
+
+  if (fixture->skipped)
+    return;
+  RETURN_IF_FAILED ();
+
+  g_assert_true (kp_approval_listener_listen (listener, "127.0.0.1", 0, &error));
+  g_assert_no_error (error);
+  RETURN_IF_FAILED ();
+  base = kp_approval_listener_dup_url (listener);
+  url = g_strconcat (base, "/check", NULL);
+
+  /* The listener is served from this thread's main context: the browser's request is
+   * answered while the WebDriver call waits on it. */
+  g_assert_true (webdriver_navigate (fixture, url, &error));
+  g_assert_no_error (error);
+  RETURN_IF_FAILED ();
+  text = webdriver_get_body_text (fixture, &error);
+  g_assert_no_error (error);
+  RETURN_IF_FAILED ();
+  g_assert_nonnull (strstr (text, "This terminal is reachable"));
+  g_assert_nonnull (strstr (text, "이 단말기에 연결되었습니다"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1048,6 +1082,8 @@ main (int   argc,
               browser_fixture_set_up, test_browser_payment, browser_fixture_tear_down);
   g_test_add ("/kp/browser/cancel", BrowserFixture, &cancel,
               browser_fixture_set_up, test_browser_payment, browser_fixture_tear_down);
+  g_test_add ("/kp/browser/check-page", BrowserFixture, NULL,
+              browser_fixture_set_up, test_browser_check_page, browser_fixture_tear_down);
 
   return g_test_run ();
 }

@@ -1643,6 +1643,10 @@ test_csv_formula (Fixture       *fixture,
     "figure,net,-5000,,,,,,,,\r\n"
     "figure,vat,-454,,,,,,,,\r\n"
     "figure,tax_free,0,,,,,,,,\r\n"
+    "figure,supply,-4546,,,,,,,,\r\n"
+    "figure,n_cancelled,0,,,,,,,,\r\n"
+    "figure,n_expired,0,,,,,,,,\r\n"
+    "figure,shop_name,'=Shop,,,,,,,,\r\n"
     "method,'=CARD,,0,0,1,5000,-5000,,,\r\n"
     "amendment,'+T1-20261124-0001,,,,,,,outside,2026-11-25T11:00:00+09:00,'-changed\r\n";
 
@@ -1662,6 +1666,8 @@ test_csv_formula (Fixture       *fixture,
   report->refunds = 5000;
   report->net = -5000;
   report->vat = -454;
+  report->supply = -4546;
+  report->shop_name = g_strdup ("=Shop");
   totals = g_new0 (KpJournalMethodTotals, 1);
   totals->method = g_strdup ("=CARD");
   totals->n_refunds = 1;
@@ -3308,6 +3314,10 @@ test_day_report (Fixture       *fixture,
   g_assert_cmpint (report->net, ==, 41300 - 2000);
   g_assert_cmpint (report->vat, ==, 818 + 454 + 2000 + 300 + 90 - 182);
   g_assert_cmpint (report->tax_free, ==, 1000);
+  g_assert_cmpint (report->supply, ==, report->net - 1000 - report->vat);
+  /* Ended without money: one that expired, one the cashier cancelled. */
+  g_assert_cmpuint (report->n_expired, ==, 1);
+  g_assert_cmpuint (report->n_cancelled, ==, 1);
   g_assert_false (report->closed);
   g_assert_null (report->closed_at);
   g_assert_cmpuint (report->amendments->len, ==, 0);
@@ -3654,6 +3664,9 @@ test_day_report_csv (Fixture       *fixture,
     "figure,net,8000,,,,,,,,\r\n"
     "figure,vat,726,,,,,,,,\r\n"
     "figure,tax_free,0,,,,,,,,\r\n"
+    "figure,supply,7274,,,,,,,,\r\n"
+    "figure,n_cancelled,0,,,,,,,,\r\n"
+    "figure,n_expired,0,,,,,,,,\r\n"
     "method,MONEY,,1,5000,0,0,5000,,,\r\n"
     "method,CARD,,1,3000,0,0,3000,,,\r\n"
     "unfinished,%s,2000,,,,,,READY_SENT,2026-11-25T10:00:00+09:00,\r\n"

@@ -25,6 +25,9 @@
 
 #define KAKAOPAY_PREFIX "/kakaopay/"
 
+/* The page the preferences' "Check from a phone" QR code opens. */
+#define CHECK_PATH "/check"
+
 struct _KpApprovalListener
 {
   GObject     parent_instance;
@@ -251,9 +254,18 @@ server_cb (SoupServer        *server,
   g_autofree char *order_id = NULL;
   const char *pg_token = NULL;
   KpCallbackKind kind = KP_CALLBACK_FAIL;
+  const char *method = soup_server_message_get_method (msg);
   guint status;
 
-  status = kp_approval_listener_check_request (self, soup_server_message_get_method (msg), path,
+  if (g_strcmp0 (path, CHECK_PATH) == 0 &&
+      (g_strcmp0 (method, SOUP_METHOD_GET) == 0 || g_strcmp0 (method, SOUP_METHOD_HEAD) == 0))
+    {
+      g_debug ("reachability check");
+      kp_callback_page_respond_check (msg);
+      return;
+    }
+
+  status = kp_approval_listener_check_request (self, method, path,
                                                query, &kind, &order_id, &pg_token);
   switch (status)
     {

@@ -96,6 +96,24 @@ kp_callback_page_respond (SoupServerMessage *msg,
 }
 
 /**
+ * kp_callback_page_respond_check:
+ * @msg: the request for the check page
+ *
+ * Answers the shop owner's phone, opened from the preferences' "Check from a phone"
+ * QR code: if it shows, a customer's phone on the same network reaches this terminal.
+ */
+void
+kp_callback_page_respond_check (SoupServerMessage *msg)
+{
+  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
+
+  respond_page (msg, SOUP_STATUS_OK, "이 단말기에 연결되었습니다", "This terminal is reachable",
+                "이 화면이 보이면 손님 휴대폰의 결제 승인도 이 단말기에 도착합니다.",
+                "If this page opens on a phone, customers’ approvals can reach this "
+                "terminal.");
+}
+
+/**
  * kp_callback_pg_token_is_valid:
  *
  * A pg_token goes on to KakaoPay in a JSON or form body: printable ASCII only, 1 to

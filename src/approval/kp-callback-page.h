@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 void     kp_callback_page_respond       (SoupServerMessage *msg,
                                          guint              status,
                                          KpCallbackKind     kind);
+void     kp_callback_page_respond_check (SoupServerMessage *msg);
 gboolean kp_callback_pg_token_is_valid  (const char        *pg_token);
 gboolean kp_callback_nonce_equal        (const char        *expected,
                                          const char        *given);

@@ -394,6 +394,7 @@ read_figures (sqlite3             *db,
 {
   g_autoptr (sqlite3_stmt) sales = NULL;
   g_autoptr (sqlite3_stmt) refunds = NULL;
+  g_autoptr (sqlite3_stmt) ended = NULL;
   int rc;
 
   /* From sales_by_day_totals alone. */
@@ -413,7 +414,15 @@ read_figures (sqlite3             *db,
                                  "WHERE r.completed_day = ?1 AND r.state = 'REFUNDED' "
                                  "GROUP BY s.payment_method_type",
                                  error);
-  if (refunds == NULL)
+  /* Payments that ended without money: the customer or the cashier cancelled, or the
+   * customer did not pay in time. */
+  ended = refunds == NULL ? NULL :
+          _kp_journal_prepare (db,
+                               "SELECT state = 'EXPIRED', count (*) FROM sales "
+                               "WHERE created_day = ?1 AND state IN ('CANCELLED_BY_CUSTOMER', "
+                               "'ABORTED_BY_CASHIER', 'EXPIRED') GROUP BY 1",
+                               error);
+  if (ended == NULL)
     return FALSE;
 
   get_method (report, "MONEY");
@@ -451,7 +460,20 @@ read_figures (sqlite3             *db,
   if (rc != SQLITE_DONE)
     return _kp_journal_set_sqlite_error (error, db, "Could not add up the day's refunds");
 
+  _kp_journal_bind_text (ended, 1, day);
+  while ((rc = sqlite3_step (ended)) == SQLITE_ROW)
+    {
+      if (sqlite3_column_int (ended, 0))
+        report->n_expired += sqlite3_column_int (ended, 1);
+      else
+        report->n_cancelled += sqlite3_column_int (ended, 1);
+    }
+  if (rc != SQLITE_DONE)
+    return _kp_journal_set_sqlite_error (error, db, "Could not count the day's cancellations");
+
   report->net = report->gross - report->refunds;
+  /* What the taxable sales come to without their VAT (공급가액). */
+  report->supply = report->net - report->tax_free - report->vat;
   for (guint i = 0; i < report->methods->len; i++)
     {
       KpJournalMethodTotals *totals = g_ptr_array_index (report->methods, i);

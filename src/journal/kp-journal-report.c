@@ -187,6 +187,9 @@ kp_journal_day_report_copy (const KpJournalDayReport *report)
   copy->closed_at = ref_nullable (report->closed_at);
   copy->closed_by = g_strdup (report->closed_by);
   copy->hash = g_strdup (report->hash);
+  copy->mode = g_strdup (report->mode);
+  copy->shop_name = g_strdup (report->shop_name);
+  copy->business_number = g_strdup (report->business_number);
 
   return copy;
 }
@@ -203,6 +206,9 @@ kp_journal_day_report_free (KpJournalDayReport *report)
   g_clear_pointer (&report->closed_at, g_date_time_unref);
   g_free (report->closed_by);
   g_free (report->hash);
+  g_free (report->mode);
+  g_free (report->shop_name);
+  g_free (report->business_number);
   g_free (report);
 }
 
@@ -335,6 +341,15 @@ build_csv (const KpJournalDayReport *report)
   append_amount (csv, "net", report->net);
   append_amount (csv, "vat", report->vat);
   append_amount (csv, "tax_free", report->tax_free);
+  append_amount (csv, "supply", report->supply);
+  append_amount (csv, "n_cancelled", report->n_cancelled);
+  append_amount (csv, "n_expired", report->n_expired);
+  if (report->mode != NULL)
+    append_figure (csv, "mode", report->mode);
+  if (report->shop_name != NULL)
+    append_figure (csv, "shop_name", report->shop_name);
+  if (report->business_number != NULL)
+    append_figure (csv, "business_number", report->business_number);
 
   for (guint i = 0; i < report->methods->len; i++)
     {
@@ -409,7 +424,9 @@ build_csv (const KpJournalDayReport *report)
  * - `figure` records, one per figure, in `name` and `value`: `day`
  *   (YYYY-MM-DD), `closed` (`true`/`false`), `closed_at`, `closed_by`,
  *   `hash` (empty unless closed), `n_sales`, `gross`, `n_refunds`,
- *   `refunds`, `net`, `vat`, `tax_free` (as in #KpJournalDayReport);
+ *   `refunds`, `net`, `vat`, `tax_free`, `supply`, `n_cancelled`, `n_expired` (as
+ *   in #KpJournalDayReport); then, when the caller set them, `mode` (`test` or
+ *   `live`), `shop_name` and `business_number`;
  * - `method` records, one per payment method: `name` is the method,
  *   `count`, `gross`, `refund_count`, `refunds`, `net` its figures;
  * - `unfinished` records: `name` is the partner_order_id, `value` the

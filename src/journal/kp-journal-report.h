@@ -135,6 +135,9 @@ typedef struct
   gint64     net;
   gint64     vat;
   gint64     tax_free;
+  gint64     supply;
+  guint      n_cancelled;
+  guint      n_expired;
   GPtrArray *methods;
   GPtrArray *unfinished;
   GPtrArray *amendments;
@@ -142,6 +145,10 @@ typedef struct
   GDateTime *closed_at;
   char      *closed_by;
   char      *hash;
+  /* Labels the caller sets for printing and export; the journal leaves them NULL. */
+  char      *mode;
+  char      *shop_name;
+  char      *business_number;
 } KpJournalDayReport;
 
 /**

@@ -118,6 +118,7 @@ static const GOptionEntry option_entries[] = {
 };
 
 static gboolean compute_test_mode (KpApplication *self);
+static gboolean settings_schema_installed (void);
 
 static char *
 default_journal_path (void)
@@ -188,6 +189,8 @@ export_day_report (KpApplication *self,
   g_autoptr (KpJournalDayReport) report = NULL;
   g_autoptr (KpJournalDayCheck) check = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *shop_name = NULL;
+  g_autofree char *business_number = NULL;
   gboolean pdf = g_str_has_suffix (path, ".pdf") || g_str_has_suffix (path, ".PDF");
   GDate day;
 
@@ -211,6 +214,24 @@ export_day_report (KpApplication *self,
       /* Translators: %s is the reason */
       g_printerr (_("Could not read the day report: %s\n"), error->message);
       return 1;
+    }
+
+  /* Where the figures come from, as the window shows it, when the settings are there (the
+   * export needs only the journal). */
+  if (settings_schema_installed ())
+    {
+      g_autoptr (GSettings) settings = g_settings_new (SCHEMA_ID);
+      gboolean test_mode = self->opt_sandbox ||
+                           (self->opt_api_base == NULL && self->opt_secret_key_file == NULL &&
+                            g_settings_get_boolean (settings, "test-mode"));
+
+      report->mode = g_strdup (test_mode ? "test" : "live");
+      shop_name = g_settings_get_string (settings, "shop-name");
+      business_number = g_settings_get_string (settings, "shop-business-number");
+      if (*shop_name != '\0')
+        report->shop_name = g_steal_pointer (&shop_name);
+      if (*business_number != '\0')
+        report->business_number = g_steal_pointer (&business_number);
     }
 
   if (!pdf)
@@ -1071,6 +1092,8 @@ day_report_activated (GSimpleAction *action,
   KpApplication *self = KP_APPLICATION (user_data);
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autofree char *terminal_id = NULL;
+  g_autofree char *shop_name = NULL;
+  g_autofree char *business_number = NULL;
   KpDayReportWindow *window;
   GDate day;
 
@@ -1093,6 +1116,9 @@ day_report_activated (GSimpleAction *action,
                                                                        "terminal-id");
   window = kp_day_report_window_new (GTK_APPLICATION (self), self->journal,
                                      *terminal_id != '\0' ? terminal_id : NULL, &day);
+  shop_name = g_settings_get_string (self->settings, "shop-name");
+  business_number = g_settings_get_string (self->settings, "shop-business-number");
+  kp_day_report_window_set_shop (window, self->test_mode, shop_name, business_number);
   if (parent != NULL && !KP_IS_DAY_REPORT_WINDOW (parent))
     gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   gtk_window_present (GTK_WINDOW (window));

@@ -161,6 +161,8 @@ kp_day_report_print_draw (const KpJournalDayReport *report,
   g_autofree char *text = NULL;
   g_autofree char *n_sales = g_strdup_printf ("%u", report->n_sales);
   g_autofree char *n_refunds = g_strdup_printf ("%u", report->n_refunds);
+  g_autofree char *n_cancelled = g_strdup_printf ("%u", report->n_cancelled);
+  g_autofree char *n_expired = g_strdup_printf ("%u", report->n_expired);
   const char *method_header[] = {
     C_("day report column", "Method"), C_("day report column", "Sales"),
     C_("day report column", "Gross"), C_("day report column", "Refunds"),
@@ -171,10 +173,21 @@ kp_day_report_print_draw (const KpJournalDayReport *report,
   cairo_set_source_rgb (cr, 0, 0, 0);
 
   /* Translators: the title of the printed report; %s is the day, 2026-11-25 */
-  text = g_strdup_printf (report->closed ? _("End-of-Day (Z) Report %s")
+  text = g_strdup_printf (report->closed ? _("Day Close %s")
                                          : _("Day Report %s (day not closed)"), day);
   draw_line (&page, text, "Sans Bold 16");
   g_clear_pointer (&text, g_free);
+  if (g_strcmp0 (report->mode, "test") == 0)
+    draw_line (&page, _("TEST MODE — sandbox: no real payments"), "Sans Bold 14");
+  if (report->shop_name != NULL)
+    draw_line (&page, report->shop_name, "Sans Bold 11");
+  if (report->business_number != NULL)
+    {
+      /* Translators: %s is the business registration number, 220-81-62517 */
+      text = g_strdup_printf (_("Business number %s"), report->business_number);
+      draw_line (&page, text, "Sans 10");
+      g_clear_pointer (&text, g_free);
+    }
 
   if (report->closed)
     {
@@ -202,6 +215,9 @@ kp_day_report_print_draw (const KpJournalDayReport *report,
   draw_money_figure (&page, _("Net"), report->net);
   draw_money_figure (&page, _("VAT"), report->vat);
   draw_money_figure (&page, _("Tax free"), report->tax_free);
+  draw_money_figure (&page, _("Supply value (before VAT)"), report->supply);
+  draw_figure (&page, _("Cancelled payments"), n_cancelled);
+  draw_figure (&page, _("Expired payments"), n_expired);
   draw_gap (&page, MARGIN_LINES);
 
   draw_line (&page, _("By payment method"), "Sans Bold 12");

@@ -20,7 +20,8 @@
 /* The end-of-day report of one day, computed by the journal: the figures, by payment
  * method, what is still unfinished, whether the day is closed and what changed after;
  * for a closed day, whether its rows are as sealed. Export CSV…, Print…, and Close
- * Day… (the Z report). */
+ * Day… (the day close, the Z report). In test mode it says so, on screen, on paper and
+ * in the export. */
 
 struct _KpDayReportWindow
 {
@@ -37,12 +38,17 @@ struct _KpDayReportWindow
   GtkLabel           *methods_heading;
   GtkListBox         *methods_list;
   GtkLabel           *n_refunds_label;
+  GtkLabel           *n_cancelled_label;
+  GtkLabel           *n_expired_label;
   GtkLabel           *n_sales_label;
   GtkLabel           *net_label;
   GtkLabel           *refunds_label;
+  GtkLabel           *shop_label;
   GtkSpinner         *spinner;
   GtkLabel           *status_label;
+  GtkLabel           *supply_label;
   GtkLabel           *tax_free_label;
+  GtkLabel           *test_mode_banner;
   AdwToastOverlay    *toast_overlay;
   GtkLabel           *unfinished_heading;
   GtkListBox         *unfinished_list;
@@ -52,6 +58,8 @@ struct _KpDayReportWindow
   /* Owned */
   KpJournal          *journal;
   char               *terminal_id;
+  char               *shop_name;
+  char               *business_number;
   KpJournalDayReport *report;
   KpJournalDayCheck  *check;
   GCancellable       *cancellable;
@@ -59,11 +67,27 @@ struct _KpDayReportWindow
   GtkPrintOperation  *print_operation;
   GDate               day;
   guint               busy;
+  gboolean            test_mode;
 };
 
 G_DEFINE_FINAL_TYPE (KpDayReportWindow, kp_day_report_window, ADW_TYPE_WINDOW)
 
 static void load (KpDayReportWindow *self);
+
+/* The report as exported and printed: with the mode and the shop. */
+static KpJournalDayReport *
+labelled_copy (KpDayReportWindow *self)
+{
+  KpJournalDayReport *copy = kp_journal_day_report_copy (self->report);
+
+  g_free (copy->mode);
+  copy->mode = g_strdup (self->test_mode ? "test" : "live");
+  g_free (copy->shop_name);
+  copy->shop_name = g_strdup (self->shop_name);
+  g_free (copy->business_number);
+  copy->business_number = g_strdup (self->business_number);
+  return copy;
+}
 
 static void
 toast (KpDayReportWindow *self,
@@ -212,6 +236,9 @@ show_report (KpDayReportWindow *self)
   set_money (self->net_label, report->net);
   set_money (self->vat_label, report->vat);
   set_money (self->tax_free_label, report->tax_free);
+  set_money (self->supply_label, report->supply);
+  set_count (self->n_cancelled_label, report->n_cancelled);
+  set_count (self->n_expired_label, report->n_expired);
 
   clear_list (self->methods_list);
   for (guint i = 0; i < report->methods->len; i++)
@@ -228,9 +255,7 @@ show_report (KpDayReportWindow *self)
                                             "%u sales · %s gross · %s refunded",
                                             totals->count),
                                   totals->count, gross, refunds);
-      /* Translators: a payment method, then its name as KakaoPay sends it (MONEY, CARD) */
-      title = g_strdup_printf (_("%s (%s)"), kp_payment_method_label (totals->method),
-                               totals->method);
+      title = g_strdup (kp_payment_method_label (totals->method));
       add_row (self->methods_list, title, subtitle, net);
     }
 
@@ -427,17 +452,17 @@ close_day_action (GtkWidget  *widget,
     /* Translators: the number of sales and refunds still unfinished, then the net amount */
     body = g_strdup_printf (ngettext ("%u sale or refund is still unfinished and is not in "
                                       "the figures. The day’s figures (net %s) are sealed as "
-                                      "the Z report; anything that changes later is listed "
+                                      "the day close; anything that changes later is listed "
                                       "as a change after closing.",
                                       "%u sales or refunds are still unfinished and are not "
                                       "in the figures. The day’s figures (net %s) are sealed "
-                                      "as the Z report; anything that changes later is listed "
+                                      "as the day close; anything that changes later is listed "
                                       "as a change after closing.",
                                       self->report->unfinished->len),
                             self->report->unfinished->len, net);
   else
     /* Translators: %s is the net amount */
-    body = g_strdup_printf (_("The day’s figures (net %s) are sealed as the Z report; "
+    body = g_strdup_printf (_("The day’s figures (net %s) are sealed as the day close; "
                               "anything that changes later is listed as a change after "
                               "closing."), net);
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
@@ -501,7 +526,7 @@ export_to (KpDayReportWindow *self,
   g_autoptr (GTask) task = g_task_new (self, NULL, exported_cb, NULL);
 
   g_task_set_source_tag (task, export_to);
-  g_task_set_task_data (task, kp_journal_day_report_copy (self->report),
+  g_task_set_task_data (task, labelled_copy (self),
                         (GDestroyNotify) kp_journal_day_report_free);
   g_object_set_data_full (G_OBJECT (task), "kp-path", g_strdup (path), g_free);
   set_busy (self, TRUE);
@@ -543,8 +568,12 @@ export_csv_action (GtkWidget  *widget,
   self->chooser = gtk_file_chooser_native_new (_("Export the Day Report"), GTK_WINDOW (self),
                                                GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
                                                _("_Cancel"));
-  /* Translators: the suggested file name; %s is the day */
-  name = g_strdup_printf (_("day-report-%s.csv"), day);
+  if (self->test_mode)
+    /* Translators: the suggested file name in test mode; %s is the day */
+    name = g_strdup_printf (_("day-report-%s-TEST-MODE.csv"), day);
+  else
+    /* Translators: the suggested file name; %s is the day */
+    name = g_strdup_printf (_("day-report-%s.csv"), day);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
   /* Not the folder the program was started from. */
   documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
@@ -586,13 +615,15 @@ print_action (GtkWidget  *widget,
 {
   KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (widget);
   g_autoptr (GtkPrintOperation) operation = NULL;
+  g_autoptr (KpJournalDayReport) report = NULL;
   g_autoptr (GError) error = NULL;
   GtkPrintOperationResult result;
 
   if (self->report == NULL || self->print_operation != NULL)
     return;
 
-  operation = kp_day_report_print_new (self->report, self->check);
+  report = labelled_copy (self);
+  operation = kp_day_report_print_new (report, self->check);
   self->print_operation = g_object_ref (operation);
   gtk_print_operation_set_allow_async (operation, TRUE);
   g_signal_connect_object (operation, "done", G_CALLBACK (on_print_done_cb), self, 0);
@@ -653,6 +684,8 @@ kp_day_report_window_finalize (GObject *object)
   g_clear_pointer (&self->report, kp_journal_day_report_free);
   g_clear_pointer (&self->check, kp_journal_day_check_free);
   g_free (self->terminal_id);
+  g_free (self->shop_name);
+  g_free (self->business_number);
 
   G_OBJECT_CLASS (kp_day_report_window_parent_class)->finalize (object);
 }
@@ -679,12 +712,17 @@ kp_day_report_window_class_init (KpDayReportWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, methods_heading);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, methods_list);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, n_refunds_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, n_cancelled_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, n_expired_label);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, n_sales_label);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, net_label);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, refunds_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, shop_label);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, supply_label);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, tax_free_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, test_mode_banner);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, unfinished_heading);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, unfinished_list);
@@ -743,6 +781,48 @@ kp_day_report_window_new (GtkApplication *application,
   adw_window_title_set_subtitle (self->window_title, text);
   load (self);
   return self;
+}
+
+/**
+ * kp_day_report_window_set_shop:
+ * @test_mode: whether the terminal takes payments on the sandbox
+ * @shop_name: (nullable): the shop's name
+ * @business_number: (nullable): its business registration number
+ *
+ * What the report says about where its figures come from, on screen, printed and
+ * exported.
+ */
+void
+kp_day_report_window_set_shop (KpDayReportWindow *self,
+                               gboolean           test_mode,
+                               const char        *shop_name,
+                               const char        *business_number)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  g_return_if_fail (KP_IS_DAY_REPORT_WINDOW (self));
+
+  self->test_mode = test_mode;
+  g_free (self->shop_name);
+  self->shop_name = shop_name != NULL && *shop_name != '\0' ? g_strdup (shop_name) : NULL;
+  g_free (self->business_number);
+  self->business_number = business_number != NULL && *business_number != '\0'
+                            ? g_strdup (business_number) : NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->test_mode_banner), test_mode);
+  gtk_window_set_title (GTK_WINDOW (self), test_mode ? _("Day Report — TEST MODE")
+                                                     : _("Day Report"));
+  if (self->shop_name != NULL)
+    g_string_append (text, self->shop_name);
+  if (self->business_number != NULL)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* Translators: %s is the business registration number, 220-81-62517 */
+      g_string_append_printf (text, _("Business number %s"), self->business_number);
+    }
+  gtk_label_set_text (self->shop_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->shop_label), text->len > 0);
 }
 
 const GDate *

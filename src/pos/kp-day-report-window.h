@@ -21,5 +21,9 @@ KpDayReportWindow *kp_day_report_window_new  (GtkApplication *application,
                                               const char     *terminal_id,
                                               const GDate    *day);
 const GDate       *kp_day_report_window_get_day (KpDayReportWindow *self);
+void               kp_day_report_window_set_shop (KpDayReportWindow *self,
+                                                  gboolean           test_mode,
+                                                  const char        *shop_name,
+                                                  const char        *business_number);
 
 G_END_DECLS

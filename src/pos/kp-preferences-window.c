@@ -14,12 +14,15 @@
 #include "kp-business-number.h"
 #include "kp-client.h"
 #include "kp-preferences-window.h"
+#include "kp-qr-paintable.h"
 #include "kp-secret-store.h"
+#include "kp-window.h"
 
-/* The shop owner's settings. A text field is saved when it is applied (Enter or its
- * apply button) and only when it is valid; choices are saved at once. Secrets go to
- * the keyring, never to GSettings. The application rebuilds its services on every
- * change, so nothing needs a restart. */
+/* The shop owner's settings. A text field is saved on Enter, when the focus leaves it
+ * and when the window closes, and only when it is valid: an invalid value shows its
+ * error at the row and is not saved, and closing the window with one asks first.
+ * Choices are saved at once. Secrets go to the keyring, never to GSettings. The
+ * application rebuilds its services on every change, so nothing needs a restart. */
 
 /* A tid KakaoPay never issued: the order API answers -721 for it once the key and the
  * CID are accepted, so a connection test charges nothing and opens nothing. */
@@ -35,6 +38,8 @@ struct _KpPreferencesWindow
   AdwEntryRow          *api_base_row;
   AdwEntryRow          *business_number_row;
   AdwEntryRow          *callback_base_row;
+  GtkPicture           *check_qr_picture;
+  AdwActionRow         *check_row;
   GtkLabel             *checkout_error_label;
   AdwEntryRow          *cid_row;
   AdwEntryRow          *cid_secret_row;
@@ -45,6 +50,7 @@ struct _KpPreferencesWindow
   GtkLabel             *listener_error_label;
   GtkLabel             *mode_error_label;
   AdwEntryRow          *phone_row;
+  AdwActionRow         *phone_address_row;
   GtkSpinButton        *poll_spin;
   GtkSpinButton        *tid_lifetime_spin;
   AdwComboRow          *qr_target_row;
@@ -71,6 +77,7 @@ struct _KpPreferencesWindow
   GSettings            *settings;
   GCancellable         *cancellable;
   KpClient             *probe_client;
+  KpQrPaintable        *check_qr;
 
   /* Borrowed */
   KpApplication        *application;
@@ -78,6 +85,8 @@ struct _KpPreferencesWindow
 
   gboolean              have_secret_key;
   gboolean              have_relay_token;
+  gboolean              closing;
+  gboolean              tested;
 };
 
 G_DEFINE_FINAL_TYPE (KpPreferencesWindow, kp_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -254,8 +263,8 @@ check_listen (const char  *text,
     return g_strdup ("");
   if (!kp_parse_host_port (text, &host, &port, &error))
     {
-      *message = g_strdup (_("Enter the address to listen on as HOST:PORT, for example "
-                             "0.0.0.0:8790."));
+      *message = g_strdup (_("Enter a network address and a port, for example 0.0.0.0:8790 "
+                             "(every network of this computer, port 8790)."));
       return NULL;
     }
   return g_strdup (text);
@@ -367,22 +376,25 @@ validate (const char  *key,
   g_assert_not_reached ();
 }
 
-static void
-on_text_row_apply_cb (KpPreferencesWindow *self,
-                      AdwEntryRow         *row)
+/* Saves @row's value if it differs from the stored one. Returns FALSE, with the error
+ * shown at the row, when the value is not valid (nothing is saved then). */
+static gboolean
+commit_text_row (KpPreferencesWindow *self,
+                 AdwEntryRow         *row,
+                 gboolean             pressed_enter)
 {
   const TextField *field = field_for_row (self, row);
   g_autofree char *message = NULL;
   g_autofree char *value = NULL;
+  g_autofree char *stored = NULL;
 
-  g_return_if_fail (field != NULL);
+  g_return_val_if_fail (field != NULL, TRUE);
 
   value = validate (field->key, gtk_editable_get_text (GTK_EDITABLE (row)), &message);
   if (value == NULL)
     {
       show_error (FIELD_LABEL (self, field), GTK_WIDGET (row), message);
-      gtk_widget_grab_focus (GTK_WIDGET (row));
-      return;
+      return FALSE;
     }
   /* With real payments, the key and the relay token travel only over https. */
   if ((g_str_equal (field->key, "api-base") || g_str_equal (field->key, "relay-url")) &&
@@ -393,16 +405,110 @@ on_text_row_apply_cb (KpPreferencesWindow *self,
       if (!kp_endpoint_check_transport (value, &error))
         {
           show_error (FIELD_LABEL (self, field), GTK_WIDGET (row), error->message);
-          gtk_widget_grab_focus (GTK_WIDGET (row));
-          return;
+          return FALSE;
         }
     }
   show_error (FIELD_LABEL (self, field), GTK_WIDGET (row), NULL);
-  g_settings_set_string (self->settings, field->key, value);
+  stored = g_settings_get_string (self->settings, field->key);
+  /* Enter stores the value even when it is the default, so it stays as typed. */
+  if (pressed_enter || g_strcmp0 (stored, value) != 0)
+    g_settings_set_string (self->settings, field->key, value);
   /* Shown as stored (a business number gets its dashes). */
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), value) != 0)
     gtk_editable_set_text (GTK_EDITABLE (row), value);
-  toast (self, _("Saved"));
+  if (pressed_enter || g_strcmp0 (stored, value) != 0)
+    toast (self, _("Saved"));
+  return TRUE;
+}
+
+static void
+on_text_row_apply_cb (KpPreferencesWindow *self,
+                      AdwEntryRow         *row)
+{
+  if (!commit_text_row (self, row, TRUE))
+    gtk_widget_grab_focus (GTK_WIDGET (row));
+}
+
+static void
+on_text_row_leave_cb (GtkEventControllerFocus *controller,
+                      KpPreferencesWindow     *self)
+{
+  /* The window closing saves every row itself (and asks about invalid ones). */
+  if (self->closing || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  commit_text_row (self, ADW_ENTRY_ROW (gtk_event_controller_get_widget (
+                                          GTK_EVENT_CONTROLLER (controller))), FALSE);
+}
+
+/* Saves every valid row; returns the first row whose value is not valid, or NULL. */
+static AdwEntryRow *
+commit_text_rows (KpPreferencesWindow *self)
+{
+  AdwEntryRow *invalid = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (text_fields); i++)
+    {
+      AdwEntryRow *row = FIELD_ROW (self, &text_fields[i]);
+
+      if (!commit_text_row (self, row, FALSE) && invalid == NULL)
+        invalid = row;
+    }
+  return invalid;
+}
+
+static void
+on_close_anyway_response_cb (AdwMessageDialog    *dialog,
+                             const char          *response,
+                             KpPreferencesWindow *self)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    {
+      self->closing = TRUE;
+      gtk_window_destroy (GTK_WINDOW (self));
+    }
+}
+
+static gboolean
+kp_preferences_window_close_request (GtkWindow *window)
+{
+  KpPreferencesWindow *self = KP_PREFERENCES_WINDOW (window);
+  AdwEntryRow *invalid;
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  if (self->closing)
+    return GTK_WINDOW_CLASS (kp_preferences_window_parent_class)->close_request (window);
+
+  invalid = commit_text_rows (self);
+  if (invalid == NULL)
+    {
+      self->closing = TRUE;
+      return GTK_WINDOW_CLASS (kp_preferences_window_parent_class)->close_request (window);
+    }
+
+  /* The focus on it, for the owner who keeps editing; the dialog names it. */
+  gtk_widget_grab_focus (GTK_WIDGET (invalid));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Close Without Saving?"), NULL));
+  /* Translators: %s is the title of a settings field, “Phone” */
+  body = g_strdup_printf (_("“%s” is not valid and is not saved. The other settings are "
+                            "saved."),
+                          adw_preferences_row_get_title (ADW_PREFERENCES_ROW (invalid)));
+  adw_message_dialog_set_body (dialog, body);
+  adw_message_dialog_add_responses (dialog,
+                                    "edit", _("_Keep Editing"),
+                                    "discard", _("_Close Without Saving"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "edit");
+  adw_message_dialog_set_close_response (dialog, "edit");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_anyway_response_cb), self,
+                           0);
+  /* Kept open: the window gets the keyboard back (also without a window manager). */
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
 }
 
 static void
@@ -411,8 +517,12 @@ load_text_fields (KpPreferencesWindow *self)
   for (gsize i = 0; i < G_N_ELEMENTS (text_fields); i++)
     {
       g_autofree char *value = g_settings_get_string (self->settings, text_fields[i].key);
+      AdwEntryRow *row = FIELD_ROW (self, &text_fields[i]);
+      GtkEventController *focus = gtk_event_controller_focus_new ();
 
-      gtk_editable_set_text (GTK_EDITABLE (FIELD_ROW (self, &text_fields[i])), value);
+      gtk_editable_set_text (GTK_EDITABLE (row), value);
+      g_signal_connect_object (focus, "leave", G_CALLBACK (on_text_row_leave_cb), self, 0);
+      gtk_widget_add_controller (GTK_WIDGET (row), focus);
     }
 }
 
@@ -769,6 +879,14 @@ sync_test_mode (KpPreferencesWindow *self)
 
   gtk_switch_set_active (self->test_mode_switch, on);
   gtk_switch_set_state (self->test_mode_switch, on);
+  /* What the button does, until it has an answer to show. */
+  if (!self->tested && self->probe_client == NULL)
+    adw_action_row_set_subtitle (self->test_connection_row,
+                                 on ? _("Sales now use the built-in sandbox. This asks KakaoPay "
+                                        "itself whether it accepts the CID and secret key "
+                                        "above, without a payment.")
+                                    : _("Asks KakaoPay with the values above, without a "
+                                        "payment"));
 }
 
 /* Test connection */
@@ -781,6 +899,7 @@ finish_test (KpPreferencesWindow *self,
   gtk_spinner_stop (self->test_spinner);
   gtk_widget_set_visible (GTK_WIDGET (self->test_spinner), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), TRUE);
+  self->tested = TRUE;
   adw_action_row_set_subtitle (self->test_connection_row, text);
   if (ok)
     gtk_widget_remove_css_class (GTK_WIDGET (self->test_connection_row), "error");
@@ -982,6 +1101,43 @@ update_delivery (KpPreferencesWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->relay_group), relay);
 }
 
+/* The address the customers' phones are sent to, and the check page's QR code. */
+static void
+update_phone_address (KpPreferencesWindow *self)
+{
+  const char *base = kp_application_get_callback_base (self->application);
+  g_autofree char *check_url = NULL;
+
+  if (base != NULL)
+    check_url = g_strconcat (base, "/check", NULL);
+  adw_action_row_set_subtitle (self->phone_address_row,
+                               base != NULL ? base
+                                            : _("None yet: see the problem shown in the main "
+                                                "window"));
+  kp_qr_paintable_set_text (self->check_qr, check_url);
+  gtk_widget_set_visible (GTK_WIDGET (self->check_row), check_url != NULL);
+  gtk_window_set_title (GTK_WINDOW (self),
+                        kp_application_is_test_mode (self->application)
+                          ? _("Preferences — TEST MODE") : _("Preferences"));
+}
+
+static gboolean
+ms_to_seconds (GValue   *value,
+               GVariant *variant,
+               gpointer  user_data)
+{
+  g_value_set_double (value, g_variant_get_uint32 (variant) / 1000.0);
+  return TRUE;
+}
+
+static GVariant *
+seconds_to_ms (const GValue       *value,
+               const GVariantType *type,
+               gpointer            user_data)
+{
+  return g_variant_new_uint32 ((guint32) (g_value_get_double (value) * 1000.0 + 0.5));
+}
+
 static void
 on_settings_changed_cb (KpPreferencesWindow *self,
                         const char          *key)
@@ -1012,6 +1168,7 @@ kp_preferences_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->probe_client);
+  g_clear_object (&self->check_qr);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (kp_preferences_window_parent_class)->dispose (object);
@@ -1032,9 +1189,11 @@ kp_preferences_window_class_init (KpPreferencesWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = kp_preferences_window_dispose;
   object_class->finalize = kp_preferences_window_finalize;
+  window_class->close_request = kp_preferences_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kppos/KakaoPayPos/"
@@ -1044,6 +1203,8 @@ kp_preferences_window_class_init (KpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, api_base_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, business_number_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, callback_base_row);
+  gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, check_qr_picture);
+  gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, check_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, checkout_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, cid_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, cid_secret_row);
@@ -1053,6 +1214,7 @@ kp_preferences_window_class_init (KpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, listener_group);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, listener_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, mode_error_label);
+  gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, phone_address_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, phone_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, poll_spin);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, tid_lifetime_spin);
@@ -1094,6 +1256,8 @@ kp_preferences_window_init (KpPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->check_qr = kp_qr_paintable_new ();
+  gtk_picture_set_paintable (self->check_qr_picture, GDK_PAINTABLE (self->check_qr));
 }
 
 KpPreferencesWindow *
@@ -1119,9 +1283,9 @@ kp_preferences_window_new (KpApplication *application,
   bind_choice (self, "dialect", self->dialect_row, dialects);
   bind_choice (self, "approval-delivery", self->delivery_row, deliveries);
   bind_choice (self, "qr-target", self->qr_target_row, qr_targets);
-  g_settings_bind (self->settings, "poll-interval",
-                   gtk_spin_button_get_adjustment (self->poll_spin), "value",
-                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "poll-interval",
+                                gtk_spin_button_get_adjustment (self->poll_spin), "value",
+                                G_SETTINGS_BIND_DEFAULT, ms_to_seconds, seconds_to_ms, NULL, NULL);
   g_settings_bind (self->settings, "tid-lifetime",
                    gtk_spin_button_get_adjustment (self->tid_lifetime_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
@@ -1132,6 +1296,10 @@ kp_preferences_window_new (KpApplication *application,
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self,
                            G_CONNECT_SWAPPED);
   note_overrides (self);
+  /* Every rebuild of the services ends with this notification. */
+  g_signal_connect_object (application, "notify::setup-error",
+                           G_CALLBACK (update_phone_address), self, G_CONNECT_SWAPPED);
+  update_phone_address (self);
 
   /* A secret named on the command line: the keyring is left alone for it. */
   if (kp_application_has_option (application, "secret-key-file"))

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kp-application.h"
 #include "kp-error.h"
 #include "kp-money.h"
 #include "kp-particle.h"
@@ -796,6 +797,17 @@ kp_refund_dialog_new (GtkWindow  *parent,
   g_return_val_if_fail (partner_order_id != NULL, NULL);
 
   self = g_object_new (KP_TYPE_REFUND_DIALOG, "transient-for", parent, NULL);
+  /* A refund in test mode moves no money either: said under the header bar. */
+  if (KP_IS_APPLICATION (g_application_get_default ()) &&
+      kp_application_is_test_mode (KP_APPLICATION (g_application_get_default ())))
+    {
+      GtkWidget *box = adw_window_get_content (ADW_WINDOW (self));
+      GtkWidget *banner = gtk_label_new (_("TEST MODE — sandbox: no real payments"));
+
+      gtk_label_set_wrap (GTK_LABEL (banner), TRUE);
+      gtk_widget_add_css_class (banner, "kp-test-mode");
+      gtk_box_insert_child_after (GTK_BOX (box), banner, gtk_widget_get_first_child (box));
+    }
   self->journal = g_object_ref (journal);
   self->refunder = g_object_ref (refunder);
   self->order_id = g_strdup (partner_order_id);

@@ -82,6 +82,7 @@ struct _KpWindow
   GtkCheckButton       *tax_free_check;
   GtkLabel             *tax_free_label;
   GtkLabel             *test_mode_banner;
+  GtkLabel             *live_label;
   AdwToastOverlay      *toast_overlay;
   GtkLabel             *total_label;
   GtkLabel             *vat_label;
@@ -1925,6 +1926,7 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, history_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, item_entry);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, lines_view);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, live_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_details);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_details_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_label);
@@ -2065,6 +2067,7 @@ update_test_mode (KpWindow *self)
                                    "the shop’s CID in Preferences.")
                                : _("TEST MODE — sandbox: no real payments"));
   gtk_widget_set_visible (GTK_WIDGET (self->test_mode_banner), test_mode);
+  gtk_widget_set_visible (GTK_WIDGET (self->live_label), !test_mode);
   gtk_window_set_title (GTK_WINDOW (self), test_mode ? _("KakaoPay POS — TEST MODE")
                                                      : _("KakaoPay POS"));
 }

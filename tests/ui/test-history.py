@@ -31,6 +31,11 @@ from kpui import POS, PATIENCE, Pos, app_env, customer, no_display, run, wait_un
 from kpui import Focus, child_env, http
 from kpwindows import WindowsMixin, amount, button, confirm, open_refund, refund_window
 
+import gi
+
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi, GLib  # noqa: E402
+
 # The build's kakaopay-sandbox: KP_SANDBOX, or beside KP_POS in the build tree.
 SANDBOX = os.environ.get('KP_SANDBOX') or os.path.join(
     os.path.dirname(os.path.dirname(POS)), 'sandbox', 'kakaopay-sandbox')
@@ -410,17 +415,21 @@ def read_csv(path):
 
 
 def test_day_report():
-    pos = HistoryPos()
+    pos = HistoryPos(settings={'shop-name': "'Kakao Coffee'",
+                               'shop-business-number': "'220-81-62517'"})
     try:
         a = sell(pos, LATTE_COOKIE)
         b = sell(pos, [('Bagel', 1, '3500')], 'CARD')
 
-        # Refund ₩3,000 of the first.
+        # Refund ₩3,000 of the first. Test mode shows on every screen on the way.
         pos.key('ctrl+h', to=pos.window_focus())
         search(pos, a['partner_order_id'])
         pos.wait_text('Order ' + a['partner_order_id'])
+        assert pos.has_text('TEST MODE'), pos.texts()
+        assert not pos.has_text('LIVE'), pos.texts()
         pos.key('alt+r', to=pos.window_focus())
         window = refund_window(pos)
+        assert window.has_text('TEST MODE — sandbox: no real payments'), window.texts()
         pos.type('3000', into=amount(window))
         confirm(pos, ['Refund ₩3,000?'], then_closes=window)
         wait_until('the refund', lambda: pos.sale(a['partner_order_id'])['refunded_amount'])
@@ -430,12 +439,43 @@ def test_day_report():
         report = pos.wait_window('Day Report', role='frame')
         report.wait_text('Not closed')
         texts = report.texts()
-        for fragment in ['₩14,000', '₩3,000', '₩11,000', '₩1,000', 'KakaoPay Money (MONEY)',
-                         'Card (CARD)', '1 sale · ₩10,500 gross · ₩3,000 refunded',
-                         '1 sale · ₩3,500 gross · ₩0 refunded']:
+        for fragment in ['₩14,000', '₩3,000', '₩11,000', '₩1,000', 'KakaoPay Money', 'Card',
+                         '1 sale · ₩10,500 gross · ₩3,000 refunded',
+                         '1 sale · ₩3,500 gross · ₩0 refunded',
+                         'TEST MODE — sandbox: no real payments',
+                         'Kakao Coffee · Business number 220-81-62517']:
             assert any(fragment in t for t in texts), (fragment, texts)
+        # People's names for the methods, not KakaoPay's codes.
+        assert not any('MONEY' in t or 'CARD' in t for t in texts), texts
+        assert report.title == 'Day Report — TEST MODE', report.title
         assert texts[texts.index('Sales') + 1] == '2', texts
         assert texts[texts.index('Refunds made') + 1] == '1', texts
+        # Net ₩11,000, of which ₩1,000 VAT and nothing tax-free.
+        assert texts[texts.index('Supply value (before VAT)') + 1] == '₩10,000', texts
+        assert texts[texts.index('Cancelled payments') + 1] == '0', texts
+        assert texts[texts.index('Expired payments') + 1] == '0', texts
+
+        # Export CSV… (Ctrl+E) suggests a file name that says TEST MODE.
+        pos.key('ctrl+e', to=report.whole())
+        # GTK 4.8 names the file chooser's window a "filler", never the active one.
+        chooser = pos.wait_window('Export the Day Report', active=False)
+        suggested = 'day-report-%s-TEST-MODE.csv' % datetime.date.today().isoformat()
+
+        def name_shown():
+            for role, name, focused, acc in chooser.widgets():
+                if role == 'text':
+                    try:
+                        if Atspi.Text.get_text(acc, 0, Atspi.Text.get_character_count(acc)) \
+                                == suggested:
+                            return True
+                    except GLib.Error:
+                        pass
+            return False
+        wait_until('the suggested name ' + suggested, name_shown)
+        pos.key('Escape', to=Focus('the file chooser',
+                                   lambda: kpui.first_focused(chooser.acc) is not None))
+        chooser.wait_closed()
+        wait_until('the report to have the keyboard back', report.active)
 
         # CSV without a display, and PDF drawn by the print code.
         rows = read_csv(pos.export_day_report('day.csv'))
@@ -444,6 +484,10 @@ def test_day_report():
         assert figures['refunds'] == '3000' and figures['net'] == '11000', figures
         assert figures['vat'] == '1000' and figures['closed'] == 'false', figures
         assert figures['day'] == datetime.date.today().isoformat(), figures
+        assert figures['mode'] == 'test' and figures['supply'] == '10000', figures
+        assert figures['n_cancelled'] == '0' and figures['n_expired'] == '0', figures
+        assert figures['shop_name'] == 'Kakao Coffee', figures
+        assert figures['business_number'] == '220-81-62517', figures
 
         pdf_path = pos.export_day_report('day.pdf', display=True)
         with open(pdf_path, 'rb') as f:
@@ -456,12 +500,16 @@ def test_day_report():
         assert float(deviation.stdout) > 0.02, 'a blank page: ' + deviation.stdout
         text = run(['pdftotext', '-layout', pdf_path, '-'], capture_output=True,
                    text=True, check=True).stdout
-        for fragment in ['Day Report', '₩14,000', '₩3,000', '₩11,000', '₩1,000', 'Card']:
+        for fragment in ['Day Report', '₩14,000', '₩3,000', '₩11,000', '₩1,000', 'Card',
+                         'KakaoPay Money', 'TEST MODE', 'Kakao Coffee',
+                         'Business number 220-81-62517', 'Supply value (before VAT)',
+                         '₩10,000', 'Cancelled payments', 'Expired payments']:
             assert fragment in text, (fragment, text)
 
         # Close Day… (Alt+C): confirmed, then shown closed and verified intact.
         pos.key('alt+c', to=report.whole())
         dialog = pos.wait_window('Close the Day', role='dialog')
+        assert any('sealed as the day close' in t for t in dialog.texts()), dialog.texts()
         pos.key('Return', to=dialog.default_button())
         dialog.wait_closed()
         report.wait_text('by terminal T1')

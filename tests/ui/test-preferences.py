@@ -372,6 +372,115 @@ def test_shop_business_number():
         pos.cleanup()
 
 
+def test_shop_fields_save_without_enter():
+    """Typing a value and leaving the field (Tab), or closing the window, saves it; an
+    invalid value shows its error, is not saved, and closing with it asks first."""
+    pos = PrefsPos(sandbox=False, settings={'terminal-id': "'T1'"})
+    try:
+        prefs = pos.preferences()
+        prefs.fill('Shop name', 'Kakao Coffee', apply=False)
+        acc = prefs.find('text', 'Shop name')
+        pos.key('Tab', to=prefs.on_text(acc, 'the text of the field “Shop name”'))
+        wait_until('the shop name saved on Tab',
+                   lambda: pos.setting('shop-name') == "'Kakao Coffee'")
+
+        # Typed, then the window closed (Escape) without Enter or Tab: saved too.
+        prefs.fill('Representative', 'Kim Minji', apply=False)
+        acc = prefs.find('text', 'Representative')
+        pos.key('Escape', to=prefs.on_text(acc, 'the text of the field “Representative”'))
+        prefs.win.wait_closed()
+        wait_until('the representative saved on closing',
+                   lambda: pos.setting('shop-representative') == "'Kim Minji'")
+
+        # Reopened: both values are there.
+        pos.focus_main_window()
+        prefs = pos.preferences()
+        assert prefs.text_of('Shop name') == 'Kakao Coffee', prefs.text_of('Shop name')
+        assert prefs.text_of('Representative') == 'Kim Minji'
+
+        # An invalid value: its error on Tab, nothing saved; closing asks, and "Keep
+        # Editing" (the default) keeps the window open.
+        prefs.fill('Phone', 'call me', apply=False)
+        acc = prefs.find('text', 'Phone')
+        pos.key('Tab', to=prefs.on_text(acc, 'the text of the field “Phone”'))
+        prefs.wait_text('phone number with digits')
+        assert pos.setting('shop-phone') is None, pos.keyfile()
+        pos.key('Escape', to=prefs.win.whole())
+        dialog = pos.wait_window('', role='dialog')
+        dialog.wait_text('Close Without Saving?')
+        assert dialog.has_text('“Phone” is not valid'), dialog.texts()
+        pos.key('Return', to=dialog.default_button())
+        dialog.wait_closed()
+        assert not prefs.win.closed()
+        # Closing without saving: the window goes, the phone stays unset.
+        pos.key('Escape', to=prefs.win.whole())
+        dialog = pos.wait_window('', role='dialog')
+        dialog.wait_text('Close Without Saving?')
+        pos.key('alt+c', to=dialog.default_button())
+        prefs.win.wait_closed()
+        assert pos.setting('shop-phone') is None, pos.keyfile()
+        assert pos.setting('shop-name') == "'Kakao Coffee'"
+    finally:
+        pos.cleanup()
+
+
+def test_approvals_page_explains():
+    """The Approvals page in plain words: the address phones will use, and a QR code a
+    phone opens to see that the terminal is reachable."""
+    pos = PrefsPos(sandbox=False,
+                   settings={'callback-listen': "'127.0.0.1:0'", 'terminal-id': "'T1'"})
+    try:
+        prefs = pos.preferences()
+        assert prefs.win.title == 'Preferences — TEST MODE', prefs.win.title
+        prefs.page('KakaoPay')
+        # Test mode: the button says what it would test.
+        prefs.wait_text('Sales now use the built-in sandbox. This asks KakaoPay itself')
+
+        prefs.page('Approvals')
+        prefs.wait_text('Phones will use')
+        address = wait_until('the address phones use', lambda: next(
+            (t for t in prefs.win.texts() if re.fullmatch(r'http://127\.0\.0\.1:\d+', t)), None))
+        texts = prefs.win.texts() + [n for r, n, f, a in prefs.win.widgets() if r == 'text']
+        for jargon in ('HOST:PORT', 'base URL', 'Milliseconds', 'milliseconds'):
+            assert not any(jargon in t for t in texts), (jargon, texts)
+        assert prefs.has_text('Mobile page: the phone goes straight to KakaoTalk'), texts
+
+        # The QR code on the page opens the listener's check page.
+        url = pos.qr()
+        assert url == address + '/check', (url, address)
+        status, headers, body = kpui.http(url)
+        assert status == 200, status
+        assert 'This terminal is reachable' in body and '이 단말기에 연결되었습니다' in body, body
+    finally:
+        pos.cleanup()
+
+
+def test_live_mode_shows():
+    """Real payments (a key file, KakaoPay's API): the header says LIVE, and no window
+    says TEST MODE."""
+    sandbox = start_sandbox()
+    files = tempfile.mkdtemp(prefix='kp-ui-files-')
+    key_file = os.path.join(files, 'key')
+    with open(key_file, 'w') as f:
+        f.write(sandbox.key + '\n')
+    pos = PrefsPos(['--api-base', sandbox.url, '--secret-key-file', key_file,
+                    '--cid', 'CSHOP00001', '--callback-listen', '127.0.0.1:0'],
+                   sandbox=False, settings={'terminal-id': "'T1'"})
+    try:
+        pos.wait_text('LIVE')
+        assert not pos.has_text('TEST MODE'), pos.texts()
+        assert pos.frame.get_name() == 'KakaoPay POS', pos.frame.get_name()
+        pos.key('ctrl+d', to=pos.window_focus())
+        report = pos.wait_window('Day Report', role='frame')
+        report.wait_text('Not closed')
+        assert report.title == 'Day Report', report.title
+        assert not report.has_text('TEST MODE'), report.texts()
+    finally:
+        pos.cleanup()
+        sandbox.close()
+        shutil.rmtree(files, ignore_errors=True)
+
+
 def test_account_and_real_payments():
     keyring_clear()
     sandbox = start_sandbox()
@@ -614,7 +723,7 @@ def test_relay_token_rejected():
         pos.wait_text('terminal token rejected')
 
         # Removed from the preferences: gone from the keyring, and the window says so.
-        prefs.click('Remove the terminal token from the keyring')
+        prefs.click('Remove the saved terminal token')
         wait_until('the token removed', lambda: keyring('relay-token') is None)
         pos.wait_text('relay token is not set')
     finally:
@@ -750,6 +859,9 @@ if __name__ == '__main__':
     try:
         status = kpui.Tap([
             test_shop_business_number,
+            test_shop_fields_save_without_enter,
+            test_approvals_page_explains,
+            test_live_mode_shows,
             test_account_and_real_payments,
             test_sale_in_flight_keeps_its_services,
             test_relay_sale,
