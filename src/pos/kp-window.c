@@ -84,6 +84,7 @@ struct _KpWindow
   GtkLabel             *test_mode_banner;
   GtkLabel             *live_label;
   AdwToastOverlay      *toast_overlay;
+  AdwToastOverlay      *cart_toast_overlay;
   GtkLabel             *total_label;
   GtkLabel             *vat_label;
   AdwViewStack         *view_stack;
@@ -158,6 +159,20 @@ show_message (KpWindow   *self,
   show_message_with_details (self, message, NULL);
 }
 
+static gboolean is_sale_view (KpWindow *self);
+
+/* Where a message pops up: over the cart while the cart is on screen, so that it never
+ * covers the Charge button beside it; over the whole view otherwise. */
+static void
+add_toast (KpWindow *self,
+           AdwToast *t)
+{
+  gboolean on_cart = is_sale_view (self) &&
+                     g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "cart") == 0;
+
+  adw_toast_overlay_add_toast (on_cart ? self->cart_toast_overlay : self->toast_overlay, t);
+}
+
 static void
 toast (KpWindow   *self,
        const char *text)
@@ -165,7 +180,7 @@ toast (KpWindow   *self,
   AdwToast *t = adw_toast_new (text);
 
   adw_toast_set_timeout (t, 4);
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  add_toast (self, t);
 }
 
 static void
@@ -769,7 +784,7 @@ remove_line_cb (gpointer user_data)
   adw_toast_set_timeout (t, 8);
   self->undo_toast = t;
   g_object_add_weak_pointer (G_OBJECT (t), (gpointer *) &self->undo_toast);
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
+  add_toast (self, t);
   update_actions (self);
 
 out:
@@ -1893,14 +1908,25 @@ kp_window_finalize (GObject *object)
   G_OBJECT_CLASS (kp_window_parent_class)->finalize (object);
 }
 
+/* Closing the window quits as Ctrl+Q does: it asks first while the cart holds lines. */
+static gboolean
+kp_window_close_request (GtkWindow *window)
+{
+  if (kp_window_ask_quit (KP_WINDOW (window)))
+    return TRUE;
+  return GTK_WINDOW_CLASS (kp_window_parent_class)->close_request (window);
+}
+
 static void
 kp_window_class_init (KpWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = kp_window_dispose;
   object_class->finalize = kp_window_finalize;
+  window_class->close_request = kp_window_close_request;
 
   /* Referencing the bundle keeps the linker from dropping it out of the static library
    * (its constructor registers it). */
@@ -1947,6 +1973,7 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, tax_free_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, test_mode_banner);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, cart_toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, total_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, vat_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, view_stack);

@@ -179,6 +179,40 @@ def within(acc, ancestor):
     return False
 
 
+def extents(acc):
+    rect = acc.get_extents(Atspi.CoordType.SCREEN)
+    return rect.x, rect.y, rect.width, rect.height
+
+
+def overlaps(a, b):
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+
+def charge_button(pos):
+    for role, name, focused, acc in pos.widgets():
+        if role == 'push button' and name.startswith(pos._('Charge %s') % ''):
+            return acc
+    for role, name, focused, acc in pos.widgets():
+        if role == 'label' and name.startswith(pos._('Charge %s') % ''):
+            parent = acc
+            while parent is not None and parent.get_role_name() != 'push button':
+                parent = parent.get_parent()
+            return parent
+    return None
+
+
+def covering_charge(pos):
+    """The texts on screen drawn over the Charge button (a pop-up message)."""
+    button_acc = charge_button(pos)
+    assert button_acc is not None, pos.texts()
+    area = extents(button_acc)
+    return [name for role, name, focused, acc in pos.widgets()
+            if role == 'label' and name and not within(acc, button_acc) and
+            overlaps(extents(acc), area)]
+
+
 def states(acc):
     try:
         return acc.get_state_set()

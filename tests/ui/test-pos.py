@@ -16,7 +16,8 @@ import sys
 import urllib.parse
 
 import kpui
-from kpui import Focus, Pos, customer, focus_in, focused_in, http, same, wait_gone, wait_until
+from kpui import (Focus, Pos, covering_charge, customer, focus_in, focused_in, http, same,
+                  wait_gone, wait_until)
 from kpwindows import WindowsMixin, button
 
 CSV_HEADER = ['partner_order_id', 'tid', 'aid', 'state', 'item_name', 'quantity',
@@ -649,6 +650,8 @@ def test_keyboard_cart():
         assert line_names(pos) == ['Bread', 'Cheese'], line_names(pos)
         assert any(role == 'push button' and name.endswith('Undo')
                    for role, name, focused, acc in pos.widgets()), pos.texts()
+        # The message pops up over the cart, not over the Charge button beside it.
+        assert not covering_charge(pos), covering_charge(pos)
         pos.key('ctrl+z', to=item)
         pos.wait_text('Charge ₩8,000')
         assert line_names(pos) == ['Apple', 'Bread', 'Cheese'], line_names(pos)
@@ -698,6 +701,17 @@ def test_keyboard_cart():
         assert dialog.has_text('4 lines'), dialog.texts()
         cancel = Focus('Cancel', lambda: (focused_button(dialog) or '').endswith('Cancel'))
         pos.key('Return', to=cancel)
+        dialog.wait_closed()
+        wait_until('focus on the item field', item)
+        assert pos.proc.poll() is None
+        # The window's own close button asks the same question (pressed as a screen
+        # reader presses it); Escape keeps the program running.
+        close = [acc for role, name, focused, acc in pos.widgets()
+                 if role == 'push button' and name == 'Close']
+        assert close, pos.texts()
+        close[0].get_action_iface().do_action(0)
+        dialog = pos.wait_window('Quit KakaoPay POS?', role='dialog')
+        pos.key('Escape', to=dialog.default_button())
         dialog.wait_closed()
         wait_until('focus on the item field', item)
         assert pos.proc.poll() is None
