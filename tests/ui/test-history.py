@@ -20,6 +20,7 @@ import re
 import secrets
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -657,18 +658,16 @@ def test_file_modes():
                 assert f.read(5) == b'%PDF-'
             assert sorted(n for n in os.listdir(root) if n.startswith('u%03o-' % mask)) == \
                 sorted(os.path.basename(e) for e in exports), os.listdir(root)
-            # The journal with its write-ahead log open: a sqlite3 reader keeps it there.
-            reader = subprocess.Popen(['sqlite3', journal], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, text=True)
+            # The journal with its write-ahead log open: a reader in a transaction keeps
+            # it there (SQLite gives -wal and -shm the journal's own mode).
+            reader = sqlite3.connect(journal, isolation_level=None)
             try:
-                reader.stdin.write('BEGIN; SELECT count(*) FROM sales;\n')
-                reader.stdin.flush()
-                assert reader.stdout.readline().strip() == '0'
+                reader.execute('BEGIN')
+                assert reader.execute('SELECT count(*) FROM sales').fetchone()[0] == 0
                 modes = {path: os.stat(path).st_mode & 0o777
                          for path in [journal, journal + '-wal', journal + '-shm'] + exports}
             finally:
-                reader.stdin.close()
-                reader.wait(PATIENCE)
+                reader.close()
             assert os.stat(folder).st_mode & 0o777 == 0o700, oct(os.stat(folder).st_mode)
             assert set(modes.values()) == {0o600}, {p: oct(m) for p, m in modes.items()}
     finally:
