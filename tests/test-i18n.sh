@@ -98,8 +98,8 @@ sed -e 's/#.*//' -e 's/^[ 	]*//' -e 's/[ 	]*$//' -e '/^$/d' -e '/^\[/d' \
 
 candidates=$(
   {
-    grep -rlE '(^|[^A-Za-z0-9_])(N|C|NC)?_ ?\(|ngettext ?\(|translatable="yes"' src data 2>/dev/null
-    grep -rlE '<summary|<description' data 2>/dev/null | grep '\.gschema\.xml$'
+    grep -rIlE '(^|[^A-Za-z0-9_])(N|C|NC)?_ ?\(|ngettext ?\(|translatable="yes"' src data 2>/dev/null
+    grep -rIlE '<summary|<description' data 2>/dev/null | grep '\.gschema\.xml$'
   } | sort -u
 )
 
