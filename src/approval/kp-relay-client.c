@@ -58,6 +58,9 @@ struct _KpRelayClient
   guint                    heartbeat_ms;
   guint                    heartbeat_misses;
   gint64                   last_heard;      /* monotonic µs: anything on the WebSocket */
+  gint64                   last_tick;       /* monotonic µs: the heartbeat's last turn */
+  guint                    missed;          /* turns in a row with nothing heard */
+  gboolean                 asked;           /* a ping went out in the last turn */
   gint64                   n_pings;
 };
 
@@ -378,8 +381,14 @@ on_heartbeat_cb (gpointer user_data)
 
   if (self->websocket == NULL)
     return G_SOURCE_CONTINUE;
-  if (g_get_monotonic_time () - self->last_heard >
-      (gint64) self->heartbeat_ms * self->heartbeat_misses * G_TIME_SPAN_MILLISECOND)
+  /* Misses count in turns of the heartbeat, not in time: a till whose own main loop
+   * stalled has not read the answers waiting for it, and that is no dead relay. */
+  if (!self->asked || self->last_heard > self->last_tick)
+    self->missed = 0;
+  else
+    self->missed++;
+  self->last_tick = g_get_monotonic_time ();
+  if (self->missed >= self->heartbeat_misses)
     {
       g_clear_pointer (&self->heartbeat, g_source_unref);
       websocket_dead (self);
@@ -390,8 +399,19 @@ on_heartbeat_cb (gpointer user_data)
       /* {"ping":N}: the relay answers {"pong":N} */
       ping = g_strdup_printf ("{\"ping\":%" G_GINT64_FORMAT "}", ++self->n_pings);
       soup_websocket_connection_send_text (self->websocket, ping);
+      self->asked = TRUE;
     }
   return G_SOURCE_CONTINUE;
+}
+
+static void
+start_heartbeat (KpRelayClient *self)
+{
+  self->missed = 0;
+  self->asked = FALSE;
+  self->last_tick = g_get_monotonic_time ();
+  destroy_source (&self->heartbeat);
+  self->heartbeat = add_timeout (self, self->heartbeat_ms, on_heartbeat_cb);
 }
 
 static void
@@ -470,8 +490,7 @@ on_websocket_connected_cb (GObject      *source,
   self->backoff_ms = 0;
   self->websocket_backoff_ms = 0;
   self->last_heard = g_get_monotonic_time ();
-  destroy_source (&self->heartbeat);
-  self->heartbeat = add_timeout (self, self->heartbeat_ms, on_heartbeat_cb);
+  start_heartbeat (self);
   soup_websocket_connection_set_keepalive_interval (websocket, KEEPALIVE_SECONDS);
   soup_websocket_connection_set_max_incoming_payload_size (websocket, MAX_MESSAGE_BYTES);
   g_signal_connect (websocket, "message", G_CALLBACK (on_websocket_message_cb), self);
@@ -827,9 +846,9 @@ kp_relay_client_get_use_websocket (KpRelayClient *self)
 /**
  * kp_relay_client_set_heartbeat:
  * @interval_ms: how often to ping the relay over the WebSocket (10 s by default)
- * @misses: how many intervals may pass without hearing anything (2 by default)
+ * @misses: how many intervals in a row may pass without hearing anything (2 by default)
  *
- * Tests shorten the heartbeat; takes effect with the next WebSocket.
+ * Tests shorten the heartbeat; takes effect at once.
  */
 void
 kp_relay_client_set_heartbeat (KpRelayClient *self,
@@ -841,6 +860,8 @@ kp_relay_client_set_heartbeat (KpRelayClient *self,
 
   self->heartbeat_ms = interval_ms;
   self->heartbeat_misses = misses;
+  if (self->heartbeat != NULL)
+    start_heartbeat (self);
 }
 
 guint
