@@ -60,13 +60,13 @@ refund_of (KpRefundState  state,
 static void
 test_vat_of (void)
 {
-  g_assert_cmpint (kp_refund_vat_of (0), ==, 0);
-  g_assert_cmpint (kp_refund_vat_of (-5), ==, 0);
-  g_assert_cmpint (kp_refund_vat_of (5), ==, 0);
-  g_assert_cmpint (kp_refund_vat_of (6), ==, 1);
-  g_assert_cmpint (kp_refund_vat_of (3000), ==, 273);
-  g_assert_cmpint (kp_refund_vat_of (10500), ==, 955);
-  g_assert_cmpint (kp_refund_vat_of (3300), ==, 300);
+  g_assert_cmpint (kp_vat_default (0, 0), ==, 0);
+  g_assert_cmpint (kp_vat_default (-5, 0), ==, 0);
+  g_assert_cmpint (kp_vat_default (5, 0), ==, 0);
+  g_assert_cmpint (kp_vat_default (6, 0), ==, 1);
+  g_assert_cmpint (kp_vat_default (3000, 0), ==, 273);
+  g_assert_cmpint (kp_vat_default (10500, 0), ==, 955);
+  g_assert_cmpint (kp_vat_default (3300, 0), ==, 300);
 }
 
 static void
@@ -208,7 +208,7 @@ test_runs (void)
     {
       gint64 total = g_rand_int_range (rand, 1, 200000);
       gint64 tax_free = g_rand_int_range (rand, 0, 2) ? g_rand_int_range (rand, 0, total + 1) : 0;
-      KpRefundLeft left = { total, tax_free, kp_refund_vat_of (total - tax_free) };
+      KpRefundLeft left = { total, tax_free, kp_vat_default (total - tax_free, 0) };
       gint64 refunded = 0, refunded_tax_free = 0, refunded_vat = 0;
 
       while (left.total > 0)
@@ -232,7 +232,7 @@ test_runs (void)
         }
       g_assert_cmpint (refunded, ==, total);
       g_assert_cmpint (refunded_tax_free, ==, tax_free);
-      g_assert_cmpint (refunded_vat, ==, kp_refund_vat_of (total - tax_free));
+      g_assert_cmpint (refunded_vat, ==, kp_vat_default (total - tax_free, 0));
     }
 }
 
@@ -282,7 +282,7 @@ approved_sale (KpJournal *journal)
   input->quantity = 5;
   input->total_amount = 13900;
   input->tax_free_amount = 4000;
-  input->vat_amount = kp_refund_vat_of (9900);
+  input->vat_amount = kp_vat_default (9900, 0);
 
   kp_journal_create_sale_async (journal, input, NULL, store_result_cb, &r1);
   created = kp_journal_create_sale_finish (journal, wait_for (&r1), &error);

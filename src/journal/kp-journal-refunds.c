@@ -10,6 +10,7 @@
 
 #include "kp-journal.h"
 #include "kp-journal-private.h"
+#include "kp-vat.h"
 
 /* Refunds (KakaoPay cancel, kakaopay-api.md §7), journaled like sales: a
  * refund is written (REFUND_SENT) before cancel is called, and its outcome
@@ -44,12 +45,7 @@ enum {
 };
 
 /* What is left to refund of a sale, split as KakaoPay needs it. */
-typedef struct
-{
-  gint64 total;
-  gint64 tax_free;
-  gint64 vat;
-} Remaining;
+typedef KpVatSplit Remaining;
 
 typedef struct
 {
@@ -81,13 +77,6 @@ outcome_data_free (OutcomeData *data)
   g_clear_pointer (&data->canceled_at, g_date_time_unref);
   g_free (data->detail);
   g_free (data);
-}
-
-/* KakaoPay's VAT rule: x / 11, rounded half up (kakaopay-api.md §3). */
-static gint64
-vat_of (gint64 taxable)
-{
-  return taxable / 11 + (taxable % 11 >= 6 ? 1 : 0);
 }
 
 static KpRefundState
@@ -314,49 +303,6 @@ _kp_journal_check_no_refund_in_flight (sqlite3     *db,
     }
 }
 
-/* A refund of @amount, as KakaoPay would split it when the caller did not
- * say: tax-free in proportion to what is left, VAT by KakaoPay's rule; all
- * that is left for the last of it. The rest stays consistent (the VAT left
- * never exceeds the taxable amount left). */
-static void
-estimate_split (const Remaining *left,
-                gint64           amount,
-                gint64          *out_tax_free,
-                gint64          *out_vat)
-{
-  gint64 taxable_left = left->total - left->tax_free;
-  gint64 tax_free;
-  gint64 taxable;
-  gint64 vat;
-
-  if (amount >= left->total)
-    {
-      *out_tax_free = left->tax_free;
-      *out_vat = left->vat;
-      return;
-    }
-
-  /* Non-negative: the cast rounds down, so + 0.5 rounds half up. */
-  tax_free = (gint64) ((double) amount * (double) left->tax_free / (double) left->total + 0.5);
-  tax_free = CLAMP (tax_free, 0, MIN (amount, left->tax_free));
-  taxable = amount - tax_free;
-  if (taxable > taxable_left)
-    {
-      taxable = taxable_left;
-      tax_free = amount - taxable;
-    }
-
-  if (taxable == taxable_left)
-    vat = left->vat;
-  else
-    vat = MIN (vat_of (taxable), left->vat);
-  vat = MAX (vat, left->vat - (taxable_left - taxable));
-  vat = CLAMP (vat, 0, taxable);
-
-  *out_tax_free = tax_free;
-  *out_vat = vat;
-}
-
 gboolean
 _kp_journal_record_transition_refund (sqlite3     *db,
                                       gint64       sale_id,
@@ -371,9 +317,8 @@ _kp_journal_record_transition_refund (sqlite3     *db,
   g_autoptr (GDateTime) now = NULL;
   g_autofree char *today = NULL;
   Remaining left;
+  KpVatSplit split;
   gint64 amount = new_refunded - old_refunded;
-  gint64 tax_free;
-  gint64 vat;
   gint64 seq;
 
   g_return_val_if_fail (amount > 0, FALSE);
@@ -383,7 +328,8 @@ _kp_journal_record_transition_refund (sqlite3     *db,
   if (!read_remaining (db, sale_id, amount, &left, error))
     return FALSE;
 
-  estimate_split (&left, amount, &tax_free, &vat);
+  /* As KakaoPay would split it when the caller did not say. */
+  kp_vat_estimate_refund (&left, amount, &split);
 
   if (!next_refund_seq (db, sale_id, &seq, error))
     return FALSE;
@@ -392,7 +338,7 @@ _kp_journal_record_transition_refund (sqlite3     *db,
   now = _kp_journal_parse_time (now_text);
   today = _kp_journal_day_of (now);
 
-  return insert_refund (db, sale_id, seq, refund_id, "REFUNDED", amount, tax_free, vat,
+  return insert_refund (db, sale_id, seq, refund_id, "REFUNDED", amount, split.tax_free, split.vat,
                         left.total, NULL, now_text, today, TRUE,
                         detail != NULL ? detail : "Journaled by a state transition", error);
 }
@@ -526,10 +472,7 @@ begin_refund_in_transaction (sqlite3                       *db,
   /* The VAT left must stay within the taxable amount left, so the last
    * refund can take the rest of both. */
   if (vat == KP_JOURNAL_AUTO)
-    {
-      vat = taxable == left.total - left.tax_free ? left.vat : MIN (vat_of (taxable), left.vat);
-      vat = CLAMP (MAX (vat, left.vat - (left.total - left.tax_free - taxable)), 0, taxable);
-    }
+    vat = kp_vat_of_refund (&left, amount, tax_free);
   if (vat > left.vat || left.vat - vat > left.total - left.tax_free - taxable ||
       (taxable == left.total - left.tax_free && vat != left.vat))
     {

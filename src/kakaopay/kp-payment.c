@@ -108,26 +108,6 @@ kp_status_is_final (KpStatus status)
 }
 
 /**
- * kp_vat_default:
- * @amount: the total (or cancel) amount in KRW
- * @tax_free: its tax-free part
- *
- * KakaoPay's default VAT: (amount − tax_free) / 11 rounded half up to an integer
- * (kakaopay-api.md §3). 11 is odd, so an exact half never occurs; the rounding is
- * floor ((2x + 11) / 22) in integers, for x ≥ 0.
- */
-gint64
-kp_vat_default (gint64 amount,
-                gint64 tax_free)
-{
-  gint64 taxable = amount - tax_free;
-
-  if (taxable <= 0)
-    return 0;
-  return (2 * taxable + 11) / 22;
-}
-
-/**
  * kp_optional_int_get:
  * @number: a number from a reply
  * @out_value: (out) (optional): its value, untouched when it is absent

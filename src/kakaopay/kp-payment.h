@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "kp-vat.h"
+
 G_BEGIN_DECLS
 
 /* Field limits (kakaopay-api.md §4–§7, §10). */
@@ -53,8 +55,6 @@ const char *kp_status_to_string       (KpStatus     status);
 KpStatus    kp_status_from_string     (const char  *str);
 gboolean    kp_status_is_final        (KpStatus     status);
 
-gint64      kp_vat_default            (gint64       amount,
-                                       gint64       tax_free);
 
 GTimeZone  *kp_kst                    (void);
 GDateTime  *kp_datetime_parse         (const char  *str);

@@ -23,20 +23,6 @@
 G_DEFINE_QUARK (kp-refund-plan-error-quark, kp_refund_plan_error)
 
 /**
- * kp_refund_vat_of:
- * @taxable: a taxable amount, VAT included
- *
- * KakaoPay's VAT rule: @taxable / 11, rounded half up.
- */
-gint64
-kp_refund_vat_of (gint64 taxable)
-{
-  if (taxable <= 0)
-    return 0;
-  return taxable / 11 + (taxable % 11 >= 6 ? 1 : 0);
-}
-
-/**
  * kp_refund_left_of_sale:
  * @sale: the sale as journaled
  * @refunds: (element-type KpJournalRefund) (nullable): its refunds
@@ -126,14 +112,8 @@ finish_plan (const KpRefundLeft *left,
              gint64              tax_free,
              KpRefundPlan       *out_plan)
 {
-  gint64 taxable = amount - tax_free;
-  gint64 taxable_left = left->total - left->tax_free;
-  gint64 vat;
-
-  /* The journal's rule (KP_JOURNAL_AUTO): the VAT left never exceeds the taxable
-   * amount left, and the last of the taxable amount takes the last of the VAT. */
-  vat = taxable == taxable_left ? left->vat : MIN (kp_refund_vat_of (taxable), left->vat);
-  vat = CLAMP (MAX (vat, left->vat - (taxable_left - taxable)), 0, taxable);
+  /* The journal's rule (KP_JOURNAL_AUTO), from its one home. */
+  gint64 vat = kp_vat_of_refund (left, amount, tax_free);
 
   out_plan->amount = amount;
   out_plan->tax_free = tax_free;
@@ -168,7 +148,7 @@ set_too_much (const KpRefundLeft  *left,
  * @error: return location for a #GError in %KP_REFUND_PLAN_ERROR
  *
  * A refund of @amount: its tax-free part in proportion to what is left
- * (kp_refund_tax_free_share()), all that is left for the rest.
+ * (kp_vat_estimate_refund()), all that is left for the rest.
  *
  * Returns: %FALSE if @amount is not between 1 and what is left
  */
@@ -178,8 +158,7 @@ kp_refund_plan_by_amount (const KpRefundLeft  *left,
                           KpRefundPlan        *out_plan,
                           GError             **error)
 {
-  gint64 tax_free;
-  gint64 taxable_left;
+  KpVatSplit split;
 
   g_return_val_if_fail (left != NULL && out_plan != NULL, FALSE);
 
@@ -192,13 +171,8 @@ kp_refund_plan_by_amount (const KpRefundLeft  *left,
   if (amount > left->total)
     return set_too_much (left, error);
 
-  taxable_left = left->total - left->tax_free;
-  tax_free = kp_refund_tax_free_share (amount, left->total, left->tax_free);
-  tax_free = CLAMP (tax_free, 0, MIN (amount, left->tax_free));
-  if (amount - tax_free > taxable_left)
-    tax_free = amount - taxable_left;
-
-  return finish_plan (left, amount, tax_free, out_plan);
+  kp_vat_estimate_refund (left, amount, &split);
+  return finish_plan (left, amount, split.tax_free, out_plan);
 }
 
 /**

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "kp-journal.h"
+#include "kp-vat.h"
 
 G_BEGIN_DECLS
 
@@ -36,12 +37,8 @@ typedef enum
  *
  * What is left of a sale, split as KakaoPay needs it.
  */
-typedef struct
-{
-  gint64 total;
-  gint64 tax_free;
-  gint64 vat;
-} KpRefundLeft;
+/* What is left to refund of a sale. */
+typedef KpVatSplit KpRefundLeft;
 
 /**
  * KpRefundPlan:
@@ -62,7 +59,6 @@ typedef struct
 
 GQuark    kp_refund_plan_error_quark  (void);
 
-gint64    kp_refund_vat_of            (gint64                taxable);
 void      kp_refund_left_of_sale      (const KpJournalSale  *sale,
                                        GPtrArray            *refunds,
                                        KpRefundLeft         *out_left);

@@ -65,27 +65,6 @@ refund_free (Refund *r)
 
 static void resolve (GTask *task);
 
-/**
- * kp_refund_tax_free_share:
- * @amount: what is refunded
- * @total_left: what is left to refund of the sale
- * @tax_free_left: the tax-free part of it
- *
- * The tax-free part of a refund given by amount: the sale's remaining mix, in
- * proportion (rounded half up), and all of it when the refund takes the rest.
- */
-gint64
-kp_refund_tax_free_share (gint64 amount,
-                          gint64 total_left,
-                          gint64 tax_free_left)
-{
-  if (total_left <= 0 || amount <= 0)
-    return 0;
-  if (amount >= total_left)
-    return tax_free_left;
-  return (2 * amount * tax_free_left + total_left) / (2 * total_left);
-}
-
 static void
 finished_cb (GObject      *source,
              GAsyncResult *result,
@@ -436,7 +415,7 @@ kp_refunder_set_retry (KpRefunder *self,
 /**
  * kp_refunder_refund_async:
  * @amount: the amount to refund, KRW
- * @tax_free: its tax-free part (see kp_refund_tax_free_share())
+ * @tax_free: its tax-free part (see kp_vat_tax_free_share())
  * @lines_json: (nullable): which lines, for the record
  *
  * Refunds part or all of an approved sale. The journal works out the VAT so the last

@@ -36,8 +36,5 @@ KpJournalSale *kp_refunder_refund_finish   (KpRefunder    *self,
 
 void           kp_refunder_recover         (KpRefunder    *self);
 
-gint64         kp_refund_tax_free_share    (gint64         amount,
-                                            gint64         total_left,
-                                            gint64         tax_free_left);
 
 G_END_DECLS
