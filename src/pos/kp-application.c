@@ -10,68 +10,26 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
-#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
-#include <ifaddrs.h>
-#include <netinet/in.h>
-#include <net/if.h>
-#include <arpa/inet.h>
 
 #include "kp-application.h"
 #include "kp-day-report-print.h"
 #include "kp-day-report-window.h"
 #include "kp-preferences-window.h"
-#include "kp-sandbox.h"
 #include "kp-secret-store.h"
+#include "kp-terminal.h"
 #include "kp-window.h"
 
 struct _KpApplication
 {
   AdwApplication      parent_instance;
 
-  GSettings          *settings;
-  KpSandbox          *sandbox;
-  KpClient           *client;
-  KpApprovalListener *listener;
-  KpRelayClient      *relay;
+  KpSettings         *settings;
   KpSecretStore      *secrets;
-  KpJournal          *journal;
-  KpReconciler       *reconciler;
-  KpRefunder         *refunder;
-  KpCheckout         *checkout;
-
-  /* Command-line overrides; NULL means "use the setting". */
-  char               *opt_api_base;
-  char               *opt_dialect;
-  char               *opt_cid;
-  char               *opt_secret_key_file;
-  char               *opt_relay_token_file;
-  char               *opt_callback_listen;
-  char               *opt_callback_base;
-  char               *opt_relay;
-  char               *opt_journal;
-  char               *opt_terminal_id;
-  gboolean            opt_sandbox;
-  char               *opt_day_report;
-
-  char               *journal_path;
-  char               *callback_base;
-  char               *listen_address;   /* what the listener is bound to; NULL: unbound */
-  char               *relay_url;
-  char               *relay_token_digest;
-  KpApprovalListener *relay_listener;   /* borrowed: the listener the relay feeds */
-  char               *sandbox_key;
-  char               *cid_secret;       /* from the keyring; NULL: none */
-  char               *setup_error;
-  char               *journal_error;
-  GPtrArray          *retired;          /* services a sale in flight may still use */
-  guint               reload_id;
-  guint               reload_serial;
-  gboolean            test_mode;
-  gboolean            test_cid;         /* KakaoPay's test merchant: no money moves */
+  KpTerminal         *terminal;
+  char               *opt_day_report;   /* --day-report DAY: shown once sales can start */
   gboolean            services_started;
-  gboolean            services_built;
 };
 
 G_DEFINE_FINAL_TYPE (KpApplication, kp_application, ADW_TYPE_APPLICATION)
@@ -113,11 +71,12 @@ static const GOptionEntry option_entries[] = {
     N_("YYYY-MM-DD") },
   { "export-day-report", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Write the day report to PATH (.csv, or .pdf as printed) and exit"), N_("PATH") },
+  { "qr-target", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("What the QR code opens: KakaoPay’s pc or mobile page"), N_("pc|mobile") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { NULL }
 };
 
-static gboolean compute_test_mode (KpApplication *self);
 static gboolean settings_schema_installed (void);
 
 static char *
@@ -140,13 +99,13 @@ lookup_string (GVariantDict *options,
 }
 
 static int
-export_journal (KpApplication *self,
-                const char    *csv_path)
+export_journal (const char *journal_path,
+                const char *csv_path)
 {
   g_autoptr (KpJournal) journal = NULL;
   g_autoptr (GError) error = NULL;
 
-  journal = kp_journal_open_sync (self->journal_path, &error);
+  journal = kp_journal_open_sync (journal_path, &error);
   if (journal == NULL || !kp_journal_export_csv_sync (journal, csv_path, &error))
     {
       /* Translators: %s is the reason */
@@ -181,9 +140,10 @@ parse_day (const char *text,
 }
 
 static int
-export_day_report (KpApplication *self,
-                   const char    *day_text,
-                   const char    *path)
+export_day_report (const char   *journal_path,
+                   GVariantDict *options,
+                   const char   *day_text,
+                   const char   *path)
 {
   g_autoptr (KpJournal) journal = NULL;
   g_autoptr (KpJournalDayReport) report = NULL;
@@ -206,7 +166,7 @@ export_day_report (KpApplication *self,
       return 2;
     }
 
-  journal = kp_journal_open_sync (self->journal_path, &error);
+  journal = kp_journal_open_sync (journal_path, &error);
   if (journal != NULL)
     report = kp_journal_day_report_sync (journal, &day, &error);
   if (report == NULL)
@@ -220,14 +180,14 @@ export_day_report (KpApplication *self,
    * export needs only the journal). */
   if (settings_schema_installed ())
     {
-      g_autoptr (GSettings) settings = g_settings_new (SCHEMA_ID);
-      gboolean test_mode = self->opt_sandbox ||
-                           (self->opt_api_base == NULL && self->opt_secret_key_file == NULL &&
-                            g_settings_get_boolean (settings, "test-mode"));
+      g_autoptr (GSettings) gsettings = g_settings_new (SCHEMA_ID);
+      g_autoptr (KpSettings) settings = kp_settings_new (gsettings);
 
-      report->mode = g_strdup (test_mode ? "test" : "live");
-      shop_name = g_settings_get_string (settings, "shop-name");
-      business_number = g_settings_get_string (settings, "shop-business-number");
+      /* A bad value was reported already, by the caller. */
+      kp_settings_apply_options (settings, options, NULL);
+      report->mode = g_strdup (kp_settings_get_test_mode (settings) ? "test" : "live");
+      shop_name = g_strdup (kp_settings_get_shop_name (settings));
+      business_number = g_strdup (kp_settings_get_shop_business_number (settings));
       if (*shop_name != '\0')
         report->shop_name = g_steal_pointer (&shop_name);
       if (*business_number != '\0')
@@ -274,13 +234,38 @@ settings_schema_installed (void)
   return schema != NULL;
 }
 
+static void
+on_terminal_notify_cb (KpApplication *self,
+                       GParamSpec    *pspec)
+{
+  /* Windows follow the terminal's state through the application as well. */
+  for (guint i = 1; i < N_PROPS; i++)
+    {
+      if (g_str_equal (g_param_spec_get_name (properties[i]), g_param_spec_get_name (pspec)))
+        g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
+    }
+
+  /* --day-report DAY without an export: that day's report, once sales can start. */
+  if (self->opt_day_report != NULL && kp_terminal_get_checkout (self->terminal) != NULL)
+    {
+      g_autofree char *day = g_steal_pointer (&self->opt_day_report);
+
+      g_action_group_activate_action (G_ACTION_GROUP (self), "day-report",
+                                      g_variant_new_string (day));
+    }
+}
+
 static int
 kp_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
 {
   KpApplication *self = KP_APPLICATION (app);
+  g_autoptr (GSettings) gsettings = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *journal_path = NULL;
   g_autofree char *export_path = NULL;
   g_autofree char *day_report_path = NULL;
+  g_autofree char *dialect_name = NULL;
   KpDialect dialect;
   GDate day;
 
@@ -290,35 +275,26 @@ kp_application_handle_local_options (GApplication *app,
       return 0;
     }
 
-  self->opt_api_base = lookup_string (options, "api-base");
-  self->opt_dialect = lookup_string (options, "dialect");
-  self->opt_cid = lookup_string (options, "cid");
-  self->opt_secret_key_file = lookup_string (options, "secret-key-file");
-  self->opt_relay_token_file = lookup_string (options, "relay-token-file");
-  self->opt_callback_listen = lookup_string (options, "callback-listen");
-  self->opt_callback_base = lookup_string (options, "callback-base");
-  self->opt_relay = lookup_string (options, "relay");
-  self->opt_journal = lookup_string (options, "journal");
-  self->opt_terminal_id = lookup_string (options, "terminal-id");
-  self->opt_sandbox = g_variant_dict_contains (options, "sandbox");
-  self->journal_path = self->opt_journal != NULL ? g_strdup (self->opt_journal)
-                                                 : default_journal_path ();
+  journal_path = lookup_string (options, "journal");
+  if (journal_path == NULL)
+    journal_path = default_journal_path ();
 
-  if (self->opt_dialect != NULL && !kp_dialect_from_string (self->opt_dialect, &dialect))
+  dialect_name = lookup_string (options, "dialect");
+  if (dialect_name != NULL && !kp_dialect_from_string (dialect_name, &dialect))
     {
-      g_printerr (_("Unknown dialect “%s”: use online or legacy.\n"), self->opt_dialect);
+      g_printerr (_("Unknown dialect “%s”: use online or legacy.\n"), dialect_name);
       return 2;
     }
 
   /* The exports need the journal only, not the settings. */
   export_path = lookup_string (options, "export-journal");
   if (export_path != NULL)
-    return export_journal (self, export_path);
+    return export_journal (journal_path, export_path);
 
   self->opt_day_report = lookup_string (options, "day-report");
   day_report_path = lookup_string (options, "export-day-report");
   if (day_report_path != NULL)
-    return export_day_report (self, self->opt_day_report, day_report_path);
+    return export_day_report (journal_path, options, self->opt_day_report, day_report_path);
   if (self->opt_day_report != NULL && !parse_day (self->opt_day_report, &day))
     {
       g_printerr (_("Not a day: “%s”. Use YYYY-MM-DD.\n"), self->opt_day_report);
@@ -335,716 +311,20 @@ kp_application_handle_local_options (GApplication *app,
                   SCHEMA_ID);
       return 1;
     }
-  self->settings = g_settings_new (SCHEMA_ID);
+  gsettings = g_settings_new (SCHEMA_ID);
+  self->settings = kp_settings_new (gsettings);
+  if (!kp_settings_apply_options (self->settings, options, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
 
   /* No credentials (or asked for): the embedded sandbox, in-process on loopback. */
-  self->test_mode = compute_test_mode (self);
+  self->terminal = kp_terminal_new (self->settings, self->secrets, journal_path);
+  g_signal_connect_object (self->terminal, "notify", G_CALLBACK (on_terminal_notify_cb), self,
+                           G_CONNECT_SWAPPED);
 
   return G_APPLICATION_CLASS (kp_application_parent_class)->handle_local_options (app, options);
-}
-
-/* Every problem found while setting up, one per line. */
-static void
-set_setup_error (KpApplication *self,
-                 const char    *message)
-{
-  g_autofree char *old = g_steal_pointer (&self->setup_error);
-
-  g_warning ("%s", message);
-  self->setup_error = old != NULL ? g_strconcat (old, "\n", message, NULL) : g_strdup (message);
-}
-
-/* The first non-loopback IPv4 address: what a phone on the shop's network reaches. */
-static char *
-lan_address (void)
-{
-  struct ifaddrs *list = NULL;
-  char *found = NULL;
-
-  if (getifaddrs (&list) != 0)
-    return NULL;
-  for (struct ifaddrs *ifa = list; ifa != NULL && found == NULL; ifa = ifa->ifa_next)
-    {
-      char text[INET_ADDRSTRLEN];
-
-      if (ifa->ifa_addr == NULL || ifa->ifa_addr->sa_family != AF_INET ||
-          (ifa->ifa_flags & IFF_LOOPBACK) || !(ifa->ifa_flags & IFF_UP))
-        continue;
-      if (inet_ntop (AF_INET, &((struct sockaddr_in *) ifa->ifa_addr)->sin_addr, text,
-                     sizeof text) != NULL)
-        found = g_strdup (text);
-    }
-  freeifaddrs (list);
-  return found;
-}
-
-/* A secret from a file named on the command line (the bare value, whitespace trimmed).
- * Like ssh with a private key, a file other users can read is refused: the secret may
- * already be out, and it must not go on being so. */
-static char *
-read_secret_file (const char  *path,
-                  const char  *what,
-                  GError     **error)
-{
-  g_autofree char *contents = NULL;
-  g_autoptr (GError) local_error = NULL;
-  GStatBuf st;
-
-  if (g_stat (path, &st) == 0 && (st.st_mode & 077) != 0)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   /* Translators: the first %s names the file (“the secret key file”),
-                    * then its path twice; “chmod 600” is a command, keep it */
-                   _("Refused %s %s: other users can read it. Make it private with "
-                     "“chmod 600 %s”, then start again."),
-                   what, path, path);
-      return NULL;
-    }
-  if (!g_file_get_contents (path, &contents, NULL, &local_error))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   /* Translators: the first %s names the file (“the secret key file”),
-                    * the second is the reason */
-                   _("Could not read %s: %s"), what, local_error->message);
-      return NULL;
-    }
-  g_strstrip (contents);
-  if (*contents == '\0')
-    {
-      /* Translators: %s names the file (“the secret key file”) */
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s is empty."), what);
-      return NULL;
-    }
-  return g_steal_pointer (&contents);
-}
-
-static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
-
-static char *
-setting_or_option (KpApplication *self,
-                   const char    *option,
-                   const char    *key)
-{
-  return option != NULL ? g_strdup (option) : g_settings_get_string (self->settings, key);
-}
-
-static gboolean
-compute_test_mode (KpApplication *self)
-{
-  if (self->opt_sandbox)
-    return TRUE;
-  /* Credentials or an API given on the command line: KakaoPay, not the sandbox. */
-  if (self->opt_api_base != NULL || self->opt_secret_key_file != NULL)
-    return FALSE;
-  return g_settings_get_boolean (self->settings, "test-mode");
-}
-
-static gboolean
-compute_relay_mode (KpApplication *self)
-{
-  if (self->opt_relay != NULL)
-    return TRUE;
-  if (self->opt_callback_listen != NULL || self->opt_callback_base != NULL)
-    return FALSE;
-  return g_settings_get_enum (self->settings, "approval-delivery") == 1;
-}
-
-/* Objects a sale in flight may still use after a reconfiguration: released once the
- * checkout is idle and nothing is being recovered. */
-static void
-release_retired (KpApplication *self)
-{
-  if (self->retired->len == 0)
-    return;
-  if (self->checkout != NULL &&
-      kp_checkout_get_stage (self->checkout) != KP_CHECKOUT_STAGE_IDLE)
-    return;
-  if (self->reconciler != NULL && kp_reconciler_get_n_pending (self->reconciler) > 0)
-    return;
-  g_debug ("releasing %u retired services", self->retired->len);
-  for (guint i = 0; i < self->retired->len; i++)
-    {
-      if (KP_IS_RELAY_CLIENT (g_ptr_array_index (self->retired, i)))
-        kp_relay_client_stop (g_ptr_array_index (self->retired, i));
-    }
-  g_ptr_array_set_size (self->retired, 0);
-}
-
-static void
-retire (KpApplication *self,
-        gpointer       object)
-{
-  if (object == NULL)
-    return;
-  g_ptr_array_add (self->retired, object);
-  release_retired (self);
-}
-
-static void
-on_relay_state_cb (KpApplication *self)
-{
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY_STATE]);
-}
-
-/* The CID sales use: one forced on the command line, the embedded sandbox's test
- * merchant, or the setting. */
-static char *
-effective_cid (KpApplication *self)
-{
-  if (self->opt_cid != NULL)
-    return g_strdup (self->opt_cid);
-  if (self->test_mode)
-    return g_strdup ("TC0ONETIME");
-  return g_settings_get_string (self->settings, "cid");
-}
-
-/* Real money moves: KakaoPay itself (not the sandbox) with the shop's own CID. */
-static gboolean
-payments_are_real (KpApplication *self)
-{
-  return !self->test_mode && !self->test_cid;
-}
-
-/* The KakaoPay consumers: created once the journal is open and a client exists, then
- * handed the new services on every reconfiguration. */
-static void
-update_consumers (KpApplication *self)
-{
-  g_autofree char *cid = NULL;
-  g_autofree char *cid_secret = NULL;
-  g_autofree char *terminal_id = NULL;
-  g_autofree char *partner_user_id = NULL;
-  guint poll_interval = g_settings_get_uint (self->settings, "poll-interval");
-  guint tid_lifetime = g_settings_get_uint (self->settings, "tid-lifetime");
-  gboolean created = FALSE;
-
-  if (self->journal == NULL || self->client == NULL)
-    return;
-
-  /* The embedded sandbox is a test merchant: its CID unless one is forced. */
-  cid = effective_cid (self);
-  /* The keyring's, or one the settings still hold (an older version kept it there, and
-   * with --secret-key-file the keyring is never touched). */
-  if (!self->test_mode)
-    cid_secret = self->cid_secret != NULL ? g_strdup (self->cid_secret)
-                                          : g_settings_get_string (self->settings, "cid-secret");
-  terminal_id = setting_or_option (self, self->opt_terminal_id, "terminal-id");
-  partner_user_id = g_settings_get_string (self->settings, "partner-user-id");
-
-  if (self->checkout == NULL)
-    {
-      self->reconciler = kp_reconciler_new (self->client, self->journal, self->listener);
-      self->checkout = kp_checkout_new (self->client, self->journal, self->listener,
-                                        self->reconciler);
-      self->refunder = kp_refunder_new (self->client, self->journal);
-      g_signal_connect_object (self->checkout, "finished", G_CALLBACK (release_retired), self,
-                               G_CONNECT_SWAPPED | G_CONNECT_AFTER);
-      g_signal_connect_object (self->reconciler, "notify::n-pending",
-                               G_CALLBACK (release_retired), self, G_CONNECT_SWAPPED);
-      created = TRUE;
-    }
-
-  kp_reconciler_set_services (self->reconciler, self->client, self->listener, self->relay,
-                              cid_secret);
-  kp_reconciler_set_timing (self->reconciler, poll_interval, tid_lifetime);
-  kp_checkout_set_services (self->checkout, self->client, self->listener, self->relay,
-                            cid_secret);
-  kp_checkout_set_merchant (self->checkout, cid, terminal_id, partner_user_id);
-  kp_checkout_set_callback_base (self->checkout, self->callback_base);
-  kp_checkout_set_timing (self->checkout, poll_interval, tid_lifetime);
-  kp_refunder_set_services (self->refunder, self->client, cid_secret);
-  kp_refunder_set_retry (self->refunder, poll_interval);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
-
-  if (!created)
-    return;
-
-  /* Every sale and refund a crash or a lost reply left unfinished, in the background. */
-  kp_reconciler_recover (self->reconciler);
-  kp_refunder_recover (self->refunder);
-
-  /* --day-report DAY without an export: show that day's report. */
-  if (self->opt_day_report != NULL)
-    g_action_group_activate_action (G_ACTION_GROUP (self), "day-report",
-                                    g_variant_new_string (self->opt_day_report));
-}
-
-static void
-journal_opened_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr (KpApplication) self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  self->journal = kp_journal_open_finish (result, &error);
-  if (self->journal == NULL)
-    {
-      g_autofree char *message = NULL;
-
-      /* Translators: the journal file's path, then the reason */
-      message = g_strdup_printf (_("Cannot open the sales journal %s: %s. Sales are disabled."),
-                                 self->journal_path, error->message);
-      g_warning ("%s", message);
-      self->journal_error = g_steal_pointer (&message);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
-      return;
-    }
-
-  update_consumers (self);
-}
-
-/* The listener: bound to HOST:PORT in listener mode (kept while the address is the
- * same), not bound at all in relay mode, where the relay client hands it the
- * callbacks. */
-static void
-setup_listener (KpApplication *self,
-                gboolean       relay_mode)
-{
-  g_autofree char *listen = NULL;
-  g_autofree char *host = NULL;
-  g_autofree char *setting_base = NULL;
-  g_autoptr (GError) error = NULL;
-  guint16 port = 0;
-
-  if (relay_mode)
-    {
-      if (self->listener == NULL || self->listen_address != NULL)
-        {
-          g_clear_object (&self->listener);
-          self->listener = kp_approval_listener_new ();
-          g_clear_pointer (&self->listen_address, g_free);
-        }
-      g_clear_pointer (&self->callback_base, g_free);
-      return;
-    }
-
-  listen = setting_or_option (self, self->opt_callback_listen, "callback-listen");
-  if (*listen == '\0')
-    {
-      g_free (listen);
-      listen = g_strdup (self->test_mode ? "127.0.0.1:0" : "0.0.0.0:8790");
-    }
-
-  if (self->listener == NULL || g_strcmp0 (listen, self->listen_address) != 0)
-    {
-      /* A sale in flight keeps its reference to the old one, which keeps listening
-       * until that sale ends. */
-      g_clear_object (&self->listener);
-      g_clear_pointer (&self->listen_address, g_free);
-      self->listener = kp_approval_listener_new ();
-      if (!kp_parse_host_port (listen, &host, &port, &error) ||
-          !kp_approval_listener_listen (self->listener, host, port, &error))
-        {
-          g_autofree char *message = NULL;
-
-          /* Translators: the address, then the reason */
-          message = g_strdup_printf (_("The approval listener cannot use %s: %s"), listen,
-                                     error->message);
-          set_setup_error (self, message);
-          g_clear_pointer (&self->callback_base, g_free);
-          return;
-        }
-      self->listen_address = g_strdup (listen);
-    }
-
-  g_clear_pointer (&self->callback_base, g_free);
-  setting_base = g_settings_get_string (self->settings, "callback-base");
-  if (self->opt_callback_base != NULL)
-    self->callback_base = g_strdup (self->opt_callback_base);
-  else if (*setting_base != '\0')
-    self->callback_base = g_steal_pointer (&setting_base);
-  else
-    {
-      g_autofree char *url = kp_approval_listener_dup_url (self->listener);
-      g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-      g_autofree char *lan = NULL;
-      const char *uri_host = g_uri_get_host (uri);
-
-      if (g_strcmp0 (uri_host, "0.0.0.0") == 0 || g_strcmp0 (uri_host, "::") == 0)
-        lan = lan_address ();
-      self->callback_base = g_strdup_printf ("http://%s:%d", lan != NULL ? lan : uri_host,
-                                             g_uri_get_port (uri));
-    }
-  g_debug ("approval listener on %s, callbacks via %s", listen, self->callback_base);
-}
-
-static void
-setup_relay (KpApplication *self,
-             gboolean       relay_mode,
-             const char    *relay_token)
-{
-  g_autofree char *url = NULL;
-  g_autofree char *terminal_id = NULL;
-  g_autofree char *token_digest = NULL;
-  g_autoptr (GError) error = NULL;
-
-  if (!relay_mode)
-    {
-      if (self->relay != NULL)
-        retire (self, g_steal_pointer (&self->relay));
-      return;
-    }
-
-  url = setting_or_option (self, self->opt_relay, "relay-url");
-  terminal_id = setting_or_option (self, self->opt_terminal_id, "terminal-id");
-  if (*url != '\0' && payments_are_real (self) && !kp_endpoint_check_transport (url, &error))
-    {
-      /* The token would travel in clear: no connection at all. */
-      set_setup_error (self, error->message);
-      g_clear_pointer (&url, g_free);
-      url = g_strdup ("");
-    }
-  else if (*url == '\0')
-    {
-      set_setup_error (self, _("Approvals go through a relay, but no relay URL is set. "
-                               "Set it in Preferences."));
-    }
-  else if (relay_token == NULL || *relay_token == '\0')
-    {
-      set_setup_error (self, _("Approvals go through a relay, but this terminal’s relay "
-                               "token is not set. Enter it in Preferences."));
-    }
-
-  /* The same relay, terminal, token and listener: keep the connection. Only a digest of
-   * the token is kept here, to tell a new one apart. */
-  if (relay_token != NULL)
-    token_digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, relay_token, -1);
-  if (self->relay != NULL && g_strcmp0 (self->relay_url, url) == 0 &&
-      g_strcmp0 (kp_relay_client_get_terminal_id (self->relay), terminal_id) == 0 &&
-      token_digest != NULL && g_strcmp0 (token_digest, self->relay_token_digest) == 0 &&
-      self->relay_listener == self->listener)
-    return;
-
-  if (self->relay != NULL)
-    retire (self, g_steal_pointer (&self->relay));
-  g_clear_pointer (&self->relay_url, g_free);
-  g_clear_pointer (&self->relay_token_digest, g_free);
-  self->relay_listener = NULL;
-  if (*url == '\0' || relay_token == NULL || *relay_token == '\0')
-    {
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY_STATE]);
-      return;
-    }
-
-  self->relay = kp_relay_client_new (url, terminal_id, relay_token, self->listener);
-  self->relay_url = g_steal_pointer (&url);
-  self->relay_token_digest = g_steal_pointer (&token_digest);
-  self->relay_listener = self->listener;
-  g_signal_connect_object (self->relay, "notify::state", G_CALLBACK (on_relay_state_cb), self,
-                           G_CONNECT_SWAPPED);
-  kp_relay_client_start (self->relay);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RELAY_STATE]);
-}
-
-/* Builds what talks to KakaoPay from the options, settings and secrets of now: the
- * client, the embedded sandbox (test mode), the listener or relay. New sales use
- * them; a sale in flight keeps those it started with. Takes the secrets. */
-static void
-rebuild_services (KpApplication *self,
-                  char          *secret_key,
-                  char          *relay_token,
-                  char          *cid_secret)
-{
-  g_autofree char *dialect_name = NULL;
-  g_autofree char *api_base = NULL;
-  g_autofree char *cid = NULL;
-  g_autoptr (GError) error = NULL;
-  KpDialect dialect = KP_DIALECT_ONLINE;
-  gboolean relay_mode = compute_relay_mode (self);
-  gboolean was_test_mode = self->test_mode;
-  gboolean was_test_cid = self->test_cid;
-
-  g_clear_pointer (&self->setup_error, g_free);
-  self->test_mode = compute_test_mode (self);
-  g_clear_pointer (&self->cid_secret, wipe_free);
-  if (!self->test_mode && cid_secret != NULL && *cid_secret != '\0')
-    self->cid_secret = g_steal_pointer (&cid_secret);
-  g_clear_pointer (&cid_secret, wipe_free);
-  cid = effective_cid (self);
-  /* KakaoPay's test CID moves no money, whatever else is set: the window says TEST MODE. */
-  self->test_cid = kp_cid_is_test (cid);
-
-  dialect_name = setting_or_option (self, self->opt_dialect, "dialect");
-  kp_dialect_from_string (dialect_name, &dialect);
-  api_base = setting_or_option (self, self->opt_api_base, "api-base");
-
-  if (self->test_mode)
-    {
-      if (self->sandbox == NULL)
-        {
-          g_clear_pointer (&self->sandbox_key, wipe_free);
-          self->sandbox_key = kp_random_hex (20);
-          self->sandbox = kp_sandbox_new (self->sandbox_key);
-          if (!kp_sandbox_listen (self->sandbox, "127.0.0.1", 0, &error))
-            {
-              g_autofree char *message = NULL;
-
-              message = g_strdup_printf (_("The test sandbox could not start: %s"),
-                                         error->message);
-              set_setup_error (self, message);
-            }
-        }
-      kp_sandbox_set_tid_ttl (self->sandbox,
-                              g_settings_get_uint (self->settings, "tid-lifetime"));
-      g_free (api_base);
-      api_base = kp_sandbox_dup_base_url (self->sandbox);
-      g_clear_pointer (&secret_key, wipe_free);
-      secret_key = g_strdup (self->sandbox_key);
-    }
-  else
-    {
-      retire (self, g_steal_pointer (&self->sandbox));
-      g_clear_pointer (&self->sandbox_key, wipe_free);
-      if (secret_key == NULL)
-        set_setup_error (self, _("No KakaoPay secret key is set: payments cannot start. "
-                                 "Enter it in Preferences, or switch to test mode."));
-      else if (*api_base != '\0' && payments_are_real (self) &&
-               !kp_endpoint_check_transport (api_base, &error))
-        {
-          /* The key would travel in clear: the client gets none. */
-          set_setup_error (self, error->message);
-          g_clear_pointer (&secret_key, wipe_free);
-          g_clear_error (&error);
-        }
-    }
-
-  g_clear_object (&self->client);
-  self->client = kp_client_new (*api_base != '\0' ? api_base : NULL, dialect, secret_key);
-  kp_client_set_timeout (self->client, g_settings_get_uint (self->settings, "request-timeout"));
-  g_clear_pointer (&secret_key, wipe_free);
-
-  setup_listener (self, relay_mode);
-  setup_relay (self, relay_mode, relay_token);
-  g_clear_pointer (&relay_token, wipe_free);
-
-  g_debug ("services rebuilt: %s, %s, approvals by %s",
-           self->test_mode ? "test mode" : "KakaoPay", kp_client_get_base_url (self->client),
-           relay_mode ? "relay" : "listener");
-  if (was_test_mode != self->test_mode || was_test_cid != self->test_cid ||
-      !self->services_built)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEST_MODE]);
-  self->services_built = TRUE;
-  update_consumers (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETUP_ERROR]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
-}
-
-/* One reload: the keyring lookups it needs, then the rebuild. A newer reload makes an
- * older one's results moot. */
-typedef struct
-{
-  KpApplication *self;
-  guint          serial;
-  guint          pending;
-  char          *secret_key;
-  char          *relay_token;
-  char          *cid_secret;
-  char          *error;
-} Reload;
-
-static void
-reload_free (Reload *reload)
-{
-  g_clear_pointer (&reload->secret_key, wipe_free);
-  g_clear_pointer (&reload->relay_token, wipe_free);
-  g_clear_pointer (&reload->cid_secret, wipe_free);
-  g_free (reload->error);
-  g_object_unref (reload->self);
-  g_free (reload);
-}
-
-static void
-reload_step_done (Reload *reload)
-{
-  KpApplication *self = reload->self;
-
-  if (--reload->pending > 0)
-    return;
-  if (reload->serial == self->reload_serial)
-    {
-      rebuild_services (self, g_steal_pointer (&reload->secret_key),
-                        g_steal_pointer (&reload->relay_token),
-                        g_steal_pointer (&reload->cid_secret));
-      if (reload->error != NULL)
-        {
-          set_setup_error (self, reload->error);
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETUP_ERROR]);
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
-        }
-    }
-  reload_free (reload);
-}
-
-static char *
-finish_lookup (Reload       *reload,
-               GObject      *source,
-               GAsyncResult *result)
-{
-  g_autoptr (GError) error = NULL;
-  char *secret;
-
-  secret = kp_secret_store_lookup_finish (KP_SECRET_STORE (source), result, &error);
-  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      reload->error == NULL)
-    /* Translators: %s is the keyring's reason */
-    reload->error = g_strdup_printf (_("The keyring could not be read: %s"), error->message);
-  return secret;
-}
-
-static void
-looked_up_key_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Reload *reload = user_data;
-
-  reload->secret_key = finish_lookup (reload, source, result);
-  reload_step_done (reload);
-}
-
-static void
-looked_up_cid_secret_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  Reload *reload = user_data;
-
-  reload->cid_secret = finish_lookup (reload, source, result);
-  reload_step_done (reload);
-}
-
-static void
-looked_up_token_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Reload *reload = user_data;
-
-  reload->relay_token = finish_lookup (reload, source, result);
-  reload_step_done (reload);
-}
-
-static void
-reload_services (KpApplication *self)
-{
-  Reload *reload = g_new0 (Reload, 1);
-  g_autoptr (GError) error = NULL;
-  gboolean test_mode = compute_test_mode (self);
-  gboolean relay_mode = compute_relay_mode (self);
-
-  reload->self = g_object_ref (self);
-  reload->serial = ++self->reload_serial;
-  reload->pending = 1;
-
-  /* Secrets named on the command line: the keyring is never touched. */
-  if (!test_mode)
-    {
-      if (self->opt_secret_key_file != NULL)
-        {
-          reload->secret_key = read_secret_file (self->opt_secret_key_file,
-                                                 _("the secret key file"), &error);
-          if (reload->secret_key == NULL)
-            reload->error = g_strdup (error->message);
-          g_clear_error (&error);
-        }
-      else
-        {
-          reload->pending += 2;
-          kp_secret_store_lookup_async (self->secrets, KP_SECRET_KEY, NULL,
-                                        looked_up_key_cb, reload);
-          kp_secret_store_lookup_async (self->secrets, KP_SECRET_CID_SECRET, NULL,
-                                        looked_up_cid_secret_cb, reload);
-        }
-    }
-  if (relay_mode)
-    {
-      if (self->opt_relay_token_file != NULL)
-        {
-          reload->relay_token = read_secret_file (self->opt_relay_token_file,
-                                                  _("the relay token file"), &error);
-          if (reload->relay_token == NULL && reload->error == NULL)
-            reload->error = g_strdup (error->message);
-        }
-      else
-        {
-          reload->pending++;
-          kp_secret_store_lookup_async (self->secrets, KP_SECRET_RELAY_TOKEN, NULL,
-                                        looked_up_token_cb, reload);
-        }
-    }
-  reload_step_done (reload);
-}
-
-static gboolean
-reload_timeout_cb (gpointer user_data)
-{
-  KpApplication *self = user_data;
-
-  self->reload_id = 0;
-  reload_services (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_settings_changed_cb (KpApplication *self,
-                        const char    *key)
-{
-  static const char * const shop_keys[] = {
-    "shop-name", "shop-business-number", "shop-representative", "shop-address",
-    "shop-phone", "qr-target", NULL,
-  };
-
-  if (!self->services_started || g_strv_contains (shop_keys, key))
-    return;
-  /* Several keys often change together (the preferences): rebuild once. */
-  g_clear_handle_id (&self->reload_id, g_source_remove);
-  self->reload_id = g_timeout_add (150, reload_timeout_cb, self);
-}
-
-static void
-migrated_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr (KpApplication) self = user_data;
-  g_autoptr (GError) error = NULL;
-
-  /* On failure the setting keeps the secret, and is used as it is. */
-  if (!kp_secret_store_migrate_setting_finish (KP_SECRET_STORE (source), result, &error))
-    g_warning ("The CID secret stays in the settings: %s", error->message);
-  reload_services (self);
-}
-
-static void
-start_services (KpApplication *self)
-{
-  g_autofree char *cid_secret = NULL;
-
-  if (self->services_started)
-    return;
-  self->services_started = TRUE;
-
-  g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb), self,
-                           G_CONNECT_SWAPPED);
-  /* An older version kept the CID secret in the settings: into the keyring with it, then
-   * the services (not with --secret-key-file, where the keyring is never touched). */
-  cid_secret = g_settings_get_string (self->settings, "cid-secret");
-  if (*cid_secret != '\0' && self->opt_secret_key_file == NULL)
-    kp_secret_store_migrate_setting_async (self->secrets, self->settings, "cid-secret",
-                                           KP_SECRET_CID_SECRET, NULL, migrated_cb,
-                                           g_object_ref (self));
-  else
-    reload_services (self);
-  if (cid_secret != NULL)
-    memset (cid_secret, 0, strlen (cid_secret));
-  kp_journal_open_async (self->journal_path, NULL, journal_opened_cb, g_object_ref (self));
 }
 
 static void
@@ -1097,7 +377,9 @@ day_report_activated (GSimpleAction *action,
   KpDayReportWindow *window;
   GDate day;
 
-  if (self->journal == NULL || !parse_day (g_variant_get_string (parameter, NULL), &day))
+  KpJournal *journal = kp_terminal_get_journal (self->terminal);
+
+  if (journal == NULL || !parse_day (g_variant_get_string (parameter, NULL), &day))
     return;
 
   /* One window per day: a second request shows the one open. */
@@ -1111,14 +393,13 @@ day_report_activated (GSimpleAction *action,
         }
     }
 
-  terminal_id = self->opt_terminal_id != NULL ? g_strdup (self->opt_terminal_id)
-                                              : g_settings_get_string (self->settings,
-                                                                       "terminal-id");
-  window = kp_day_report_window_new (GTK_APPLICATION (self), self->journal,
+  terminal_id = g_strdup (kp_settings_get_terminal_id (self->settings));
+  window = kp_day_report_window_new (GTK_APPLICATION (self), journal,
                                      *terminal_id != '\0' ? terminal_id : NULL, &day);
-  shop_name = g_settings_get_string (self->settings, "shop-name");
-  business_number = g_settings_get_string (self->settings, "shop-business-number");
-  kp_day_report_window_set_shop (window, self->test_mode, shop_name, business_number);
+  shop_name = g_strdup (kp_settings_get_shop_name (self->settings));
+  business_number = g_strdup (kp_settings_get_shop_business_number (self->settings));
+  kp_day_report_window_set_shop (window, kp_terminal_is_test_mode (self->terminal), shop_name,
+                                 business_number);
   if (parent != NULL && !KP_IS_DAY_REPORT_WINDOW (parent))
     gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   gtk_window_present (GTK_WINDOW (window));
@@ -1218,7 +499,7 @@ start_services_cb (gpointer user_data)
 {
   KpApplication *self = user_data;
 
-  start_services (self);
+  kp_terminal_start (self->terminal);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
   return G_SOURCE_REMOVE;
 }
@@ -1237,7 +518,10 @@ kp_application_activate (GApplication *app)
   /* The window first, then the services: the cashier sees the till at once, and the
    * sandbox, listener, HTTP session and journal come up right behind it. */
   if (!self->services_started)
-    g_idle_add_full (G_PRIORITY_LOW, start_services_cb, g_object_ref (self), g_object_unref);
+    {
+      self->services_started = TRUE;
+      g_idle_add_full (G_PRIORITY_LOW, start_services_cb, g_object_ref (self), g_object_unref);
+    }
 }
 
 static void
@@ -1245,9 +529,8 @@ kp_application_shutdown (GApplication *app)
 {
   KpApplication *self = KP_APPLICATION (app);
 
-  /* Whatever is in flight stays journaled as it is; the next start resolves it. */
-  g_clear_handle_id (&self->reload_id, g_source_remove);
-  g_clear_object (&self->checkout);
+  if (self->terminal != NULL)
+    kp_terminal_shutdown (self->terminal);
 
   G_APPLICATION_CLASS (kp_application_parent_class)->shutdown (app);
 }
@@ -1257,24 +540,7 @@ kp_application_dispose (GObject *object)
 {
   KpApplication *self = KP_APPLICATION (object);
 
-  g_clear_handle_id (&self->reload_id, g_source_remove);
-  g_clear_object (&self->checkout);
-  g_clear_object (&self->reconciler);
-  g_clear_object (&self->refunder);
-  g_clear_object (&self->journal);
-  if (self->relay != NULL)
-    kp_relay_client_stop (self->relay);
-  g_clear_object (&self->relay);
-  g_clear_object (&self->listener);
-  g_clear_object (&self->client);
-  g_clear_object (&self->sandbox);
-  for (guint i = 0; self->retired != NULL && i < self->retired->len; i++)
-    {
-      if (KP_IS_RELAY_CLIENT (g_ptr_array_index (self->retired, i)))
-        kp_relay_client_stop (g_ptr_array_index (self->retired, i));
-    }
-  if (self->retired != NULL)
-    g_ptr_array_set_size (self->retired, 0);
+  g_clear_object (&self->terminal);
   g_clear_object (&self->secrets);
   g_clear_object (&self->settings);
 
@@ -1286,27 +552,7 @@ kp_application_finalize (GObject *object)
 {
   KpApplication *self = KP_APPLICATION (object);
 
-  g_free (self->opt_api_base);
-  g_free (self->opt_dialect);
-  g_free (self->opt_cid);
-  g_free (self->opt_secret_key_file);
-  g_free (self->opt_relay_token_file);
-  g_free (self->opt_callback_listen);
-  g_free (self->opt_callback_base);
-  g_free (self->opt_relay);
-  g_free (self->opt_journal);
-  g_free (self->opt_terminal_id);
   g_free (self->opt_day_report);
-  g_free (self->journal_path);
-  g_free (self->callback_base);
-  g_free (self->listen_address);
-  g_free (self->relay_url);
-  g_free (self->relay_token_digest);
-  wipe_free (self->sandbox_key);
-  wipe_free (self->cid_secret);
-  g_free (self->setup_error);
-  g_free (self->journal_error);
-  g_clear_pointer (&self->retired, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kp_application_parent_class)->finalize (object);
 }
@@ -1322,10 +568,10 @@ kp_application_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_CHECKOUT:
-      g_value_set_object (value, self->checkout);
+      g_value_set_object (value, kp_application_get_checkout (self));
       break;
     case PROP_TEST_MODE:
-      g_value_set_boolean (value, self->test_mode);
+      g_value_set_boolean (value, kp_application_is_test_mode (self));
       break;
     case PROP_SETUP_ERROR:
       g_value_set_string (value, kp_application_get_setup_error (self));
@@ -1352,6 +598,7 @@ kp_application_class_init (KpApplicationClass *klass)
   app_class->activate = kp_application_activate;
   app_class->shutdown = kp_application_shutdown;
 
+  /* The terminal's, forwarded (see KpTerminal). */
   properties[PROP_CHECKOUT] =
     g_param_spec_object ("checkout", NULL, NULL, KP_TYPE_CHECKOUT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1361,7 +608,6 @@ kp_application_class_init (KpApplicationClass *klass)
   properties[PROP_SETUP_ERROR] =
     g_param_spec_string ("setup-error", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  /* A KpRelayState, or -1 when approvals do not go through a relay. */
   properties[PROP_RELAY_STATE] =
     g_param_spec_int ("relay-state", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1374,7 +620,6 @@ kp_application_init (KpApplication *self)
   /* The settings are opened once the options are read (handle_local_options): --help,
    * --version and the exports work where the schema is not installed. */
   self->secrets = kp_secret_store_new ();
-  self->retired = g_ptr_array_new_with_free_func (g_object_unref);
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("A KakaoPay point of sale for the shop counter."));
@@ -1391,102 +636,87 @@ kp_application_new (void)
                        NULL);
 }
 
+/**
+ * kp_application_get_terminal:
+ *
+ * Returns: (transfer none): the terminal: its settings, services, journal and sale
+ */
+KpTerminal *
+kp_application_get_terminal (KpApplication *self)
+{
+  return self->terminal;
+}
+
 GSettings *
 kp_application_get_settings (KpApplication *self)
 {
-  return self->settings;
+  return kp_settings_get_gsettings (self->settings);
 }
 
 KpClient *
 kp_application_get_client (KpApplication *self)
 {
-  return self->client;
+  return kp_terminal_get_client (self->terminal);
 }
 
 KpJournal *
 kp_application_get_journal (KpApplication *self)
 {
-  return self->journal;
+  return kp_terminal_get_journal (self->terminal);
 }
 
-/**
- * kp_application_get_checkout:
- *
- * Returns: (nullable): the checkout, once the journal is open
- */
 KpCheckout *
 kp_application_get_checkout (KpApplication *self)
 {
-  return self->checkout;
+  return self->terminal != NULL ? kp_terminal_get_checkout (self->terminal) : NULL;
 }
 
-/**
- * kp_application_get_reconciler:
- *
- * Returns: (nullable): the reconciler, once the journal is open
- */
 KpReconciler *
 kp_application_get_reconciler (KpApplication *self)
 {
-  return self->reconciler;
+  return kp_terminal_get_reconciler (self->terminal);
 }
 
-/**
- * kp_application_get_refunder:
- *
- * Returns: (nullable): the refunder, once the journal is open
- */
 KpRefunder *
 kp_application_get_refunder (KpApplication *self)
 {
-  return self->refunder;
+  return kp_terminal_get_refunder (self->terminal);
 }
 
 KpApprovalListener *
 kp_application_get_listener (KpApplication *self)
 {
-  return self->listener;
+  return kp_terminal_get_listener (self->terminal);
 }
 
 gboolean
 kp_application_is_test_mode (KpApplication *self)
 {
-  return self->test_mode;
+  return self->terminal == NULL || kp_terminal_is_test_mode (self->terminal);
 }
 
-/**
- * kp_application_uses_test_cid:
- *
- * Returns: whether sales go to KakaoPay with one of its test CIDs (TC…): no money
- *   moves, as in test mode. #KpApplication:test-mode is notified when it changes.
- */
 gboolean
 kp_application_uses_test_cid (KpApplication *self)
 {
-  return !self->test_mode && self->test_cid;
+  return kp_terminal_uses_test_cid (self->terminal);
 }
 
 const char *
 kp_application_get_journal_path (KpApplication *self)
 {
-  return self->journal_path;
+  return kp_terminal_get_journal_path (self->terminal);
 }
 
 const char *
 kp_application_get_callback_base (KpApplication *self)
 {
-  return self->callback_base;
+  return kp_terminal_get_callback_base (self->terminal);
 }
 
-/**
- * kp_application_get_setup_error:
- *
- * Returns: (nullable): why the terminal cannot take payments, translated
- */
 const char *
 kp_application_get_setup_error (KpApplication *self)
 {
-  return self->journal_error != NULL ? self->journal_error : self->setup_error;
+  return self->terminal != NULL ? kp_terminal_get_setup_error (self->terminal) : NULL;
 }
 
 KpSecretStore *
@@ -1495,77 +725,22 @@ kp_application_get_secret_store (KpApplication *self)
   return self->secrets;
 }
 
-/**
- * kp_application_reload_services:
- *
- * Builds the KakaoPay services again from the settings and the keyring (after a secret
- * changed). New sales use them; a sale in flight ends with those it started with.
- */
 void
 kp_application_reload_services (KpApplication *self)
 {
   g_return_if_fail (KP_IS_APPLICATION (self));
 
-  if (!self->services_started)
-    return;
-  g_clear_handle_id (&self->reload_id, g_source_remove);
-  reload_services (self);
+  kp_terminal_reload (self->terminal);
 }
 
-/**
- * kp_application_get_relay_state:
- *
- * Returns: the relay connection's #KpRelayState, or -1 when approvals do not go
- *   through a relay
- */
 int
 kp_application_get_relay_state (KpApplication *self)
 {
-  if (self->relay != NULL)
-    return kp_relay_client_get_state (self->relay);
-  return compute_relay_mode (self) ? KP_RELAY_STATE_STOPPED : -1;
+  return self->terminal != NULL ? kp_terminal_get_relay_state (self->terminal) : -1;
 }
 
-/**
- * kp_application_has_option:
- * @name: a command-line option's long name
- *
- * Returns: whether the option was given (it then overrides the settings)
- */
-gboolean
-kp_application_has_option (KpApplication *self,
-                           const char    *name)
-{
-  if (g_str_equal (name, "api-base"))
-    return self->opt_api_base != NULL;
-  if (g_str_equal (name, "dialect"))
-    return self->opt_dialect != NULL;
-  if (g_str_equal (name, "cid"))
-    return self->opt_cid != NULL;
-  if (g_str_equal (name, "secret-key-file"))
-    return self->opt_secret_key_file != NULL;
-  if (g_str_equal (name, "relay-token-file"))
-    return self->opt_relay_token_file != NULL;
-  if (g_str_equal (name, "sandbox"))
-    return self->opt_sandbox;
-  if (g_str_equal (name, "relay"))
-    return self->opt_relay != NULL;
-  if (g_str_equal (name, "callback-listen"))
-    return self->opt_callback_listen != NULL;
-  if (g_str_equal (name, "callback-base"))
-    return self->opt_callback_base != NULL;
-  if (g_str_equal (name, "terminal-id"))
-    return self->opt_terminal_id != NULL;
-  return FALSE;
-}
-
-/**
- * kp_application_get_sandbox:
- *
- * Returns: (nullable) (type KpSandbox): the embedded sandbox in test mode
- */
 gpointer
 kp_application_get_sandbox (KpApplication *self)
 {
-  return self->sandbox;
+  return kp_terminal_get_sandbox (self->terminal);
 }

@@ -14,6 +14,7 @@
 #include "kp-journal.h"
 #include "kp-refunder.h"
 #include "kp-secret-store.h"
+#include "kp-terminal.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KpApplication, kp_application, KP, APPLICATION, AdwApplication)
 
 KpApplication      *kp_application_new                (void);
+KpTerminal         *kp_application_get_terminal       (KpApplication *self);
 
 GSettings          *kp_application_get_settings       (KpApplication *self);
 KpClient           *kp_application_get_client         (KpApplication *self);
@@ -38,7 +40,5 @@ gpointer            kp_application_get_sandbox        (KpApplication *self);
 KpSecretStore      *kp_application_get_secret_store   (KpApplication *self);
 void                kp_application_reload_services    (KpApplication *self);
 int                 kp_application_get_relay_state    (KpApplication *self);
-gboolean            kp_application_has_option         (KpApplication *self,
-                                                       const char    *name);
 
 G_END_DECLS

@@ -1090,12 +1090,22 @@ bind_choice (KpPreferencesWindow *self,
                                 enum_to_selected, selected_to_enum, (gpointer) nicks, NULL);
 }
 
+/* Set on the command line for this run. */
+static gboolean
+overridden (KpPreferencesWindow *self,
+            KpSetting            setting)
+{
+  KpTerminal *terminal = kp_application_get_terminal (self->application);
+
+  return kp_settings_is_overridden (kp_terminal_get_settings (terminal), setting);
+}
+
 static void
 update_delivery (KpPreferencesWindow *self)
 {
   /* --relay on the command line puts this run in relay mode whatever is chosen. */
   gboolean relay = adw_combo_row_get_selected (self->delivery_row) == 1 ||
-                   kp_application_has_option (self->application, "relay");
+                   overridden (self, KP_SETTING_RELAY_URL);
 
   gtk_widget_set_visible (GTK_WIDGET (self->listener_group), !relay);
   gtk_widget_set_visible (GTK_WIDGET (self->relay_group), relay);
@@ -1149,13 +1159,11 @@ on_settings_changed_cb (KpPreferencesWindow *self,
 static void
 note_overrides (KpPreferencesWindow *self)
 {
-  if (kp_application_has_option (self->application, "sandbox") ||
-      kp_application_has_option (self->application, "api-base") ||
-      kp_application_has_option (self->application, "secret-key-file"))
+  if (overridden (self, KP_SETTING_TEST_MODE))
     adw_action_row_set_subtitle (self->test_mode_row,
                                  _("Set on the command line for this run: changes here apply "
                                    "at the next start"));
-  if (kp_application_has_option (self->application, "relay"))
+  if (overridden (self, KP_SETTING_RELAY_URL))
     adw_action_row_set_subtitle (ADW_ACTION_ROW (self->delivery_row),
                                  _("Through a relay for this run (set on the command line)"));
 }
@@ -1302,12 +1310,12 @@ kp_preferences_window_new (KpApplication *application,
   update_phone_address (self);
 
   /* A secret named on the command line: the keyring is left alone for it. */
-  if (kp_application_has_option (application, "secret-key-file"))
+  if (overridden (self, KP_SETTING_SECRET_KEY_FILE))
     adw_action_row_set_subtitle (self->secret_key_status_row,
                                  _("This run reads it from the file named on the command line"));
   else
     refresh_secret_status (self, KP_SECRET_KEY);
-  if (kp_application_has_option (application, "relay-token-file"))
+  if (overridden (self, KP_SETTING_RELAY_TOKEN_FILE))
     adw_action_row_set_subtitle (self->relay_token_status_row,
                                  _("This run reads it from the file named on the command line"));
   else

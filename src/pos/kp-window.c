@@ -1292,10 +1292,9 @@ on_checkout_ready_cb (KpCheckout          *checkout,
                       const KpReadyReply  *reply,
                       KpWindow            *self)
 {
-  g_autofree char *target = g_settings_get_string (kp_application_get_settings (self->application),
-                                                   "qr-target");
-  const char *url = g_str_equal (target, "mobile") ? reply->next_redirect_mobile_url
-                                                   : reply->next_redirect_pc_url;
+  KpSettings *settings = kp_terminal_get_settings (kp_application_get_terminal (self->application));
+  const char *url = kp_settings_get_qr_target (settings) == KP_QR_TARGET_MOBILE
+                    ? reply->next_redirect_mobile_url : reply->next_redirect_pc_url;
   g_autofree char *amount = kp_money_format (sale->total_amount);
   g_autofree char *summary = NULL;
 
