@@ -203,8 +203,8 @@ test_link (void)
     const char *pg_token = NULL;
     KpCallbackKind kind;
 
-    g_hash_table_insert (query, "n", expired);
-    g_hash_table_insert (query, "pg_token", "pg");
+    g_hash_table_insert (query, (char *) "n", expired);
+    g_hash_table_insert (query, (char *) "pg_token", (char *) "pg");
     g_assert_cmpuint (kp_approval_listener_check_request (listener, "GET",
                                                           "/kakaopay/approve/T1-1", query,
                                                           &kind, &order_id, &pg_token), ==, 410);
@@ -994,8 +994,8 @@ test_check_request (void)
 
   kp_approval_listener_expect (listener, "T1-1", NONCE);
   kp_approval_listener_expect (listener, max_order, NONCE);
-  g_hash_table_insert (query, "n", LINK_APPROVE_T1_1);
-  g_hash_table_insert (query, "pg_token", "0123456789abcdef0123");
+  g_hash_table_insert (query, (char *) "n", (char *) LINK_APPROVE_T1_1);
+  g_hash_table_insert (query, (char *) "pg_token", (char *) "0123456789abcdef0123");
 
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 200);
   g_assert_cmpint (kind, ==, KP_CALLBACK_APPROVE);
@@ -1004,12 +1004,12 @@ test_check_request (void)
   g_clear_pointer (&order_id, g_free);
   /* The approve link is no cancel link. */
   g_assert_cmpuint (CHECK ("HEAD", "/kakaopay/cancel/T1-1"), ==, 404);
-  g_hash_table_insert (query, "n", LINK_CANCEL_T1_1);
+  g_hash_table_insert (query, (char *) "n", (char *) LINK_CANCEL_T1_1);
   g_assert_cmpuint (CHECK ("HEAD", "/kakaopay/cancel/T1-1"), ==, 200);
   g_assert_cmpint (kind, ==, KP_CALLBACK_CANCEL);
   g_assert_null (pg_token);
   g_clear_pointer (&order_id, g_free);
-  g_hash_table_insert (query, "n", LINK_APPROVE_T1_1);
+  g_hash_table_insert (query, (char *) "n", (char *) LINK_APPROVE_T1_1);
 
   g_assert_cmpuint (CHECK ("POST", "/kakaopay/approve/T1-1"), ==, 405);
   g_assert_cmpuint (CHECK (NULL, "/kakaopay/approve/T1-1"), ==, 405);
@@ -1030,44 +1030,44 @@ test_check_request (void)
   /* Lengths: the longest order id still works, one more is never looked up. */
   path = g_strconcat ("/kakaopay/fail/", max_order, NULL);
   max_link = kp_callback_link_nonce (NONCE, KP_CALLBACK_FAIL, max_order, LINK_EXPIRES);
-  g_hash_table_insert (query, "n", max_link);
+  g_hash_table_insert (query, (char *) "n", max_link);
   g_assert_cmpuint (CHECK ("GET", path), ==, 200);
   g_clear_pointer (&order_id, g_free);
   g_clear_pointer (&path, g_free);
   path = g_strconcat ("/kakaopay/fail/", long_order, NULL);
   g_assert_cmpuint (CHECK ("GET", path), ==, 404);
-  g_hash_table_insert (query, "n", long_nonce);
+  g_hash_table_insert (query, (char *) "n", long_nonce);
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/fail/T1-1"), ==, 404);
   g_hash_table_remove (query, "n");
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/fail/T1-1"), ==, 404);
-  g_hash_table_insert (query, "n", "");
+  g_hash_table_insert (query, (char *) "n", (char *) "");
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/fail/T1-1"), ==, 404);
-  g_hash_table_insert (query, "n", LINK_FAIL_T1_1 "0");
+  g_hash_table_insert (query, (char *) "n", (char *) LINK_FAIL_T1_1 "0");
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/fail/T1-1"), ==, 404);
   /* The sale's secret itself is no link. */
-  g_hash_table_insert (query, "n", NONCE);
+  g_hash_table_insert (query, (char *) "n", (char *) NONCE);
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/fail/T1-1"), ==, 404);
-  g_hash_table_insert (query, "n", LINK_APPROVE_T1_1);
+  g_hash_table_insert (query, (char *) "n", (char *) LINK_APPROVE_T1_1);
 
   /* pg_token: present, at most 100 bytes, printable ASCII. */
-  g_hash_table_insert (query, "pg_token", max_token);
+  g_hash_table_insert (query, (char *) "pg_token", max_token);
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 200);
   g_clear_pointer (&order_id, g_free);
-  g_hash_table_insert (query, "pg_token", long_token);
+  g_hash_table_insert (query, (char *) "pg_token", long_token);
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 400);
-  g_hash_table_insert (query, "pg_token", "");
+  g_hash_table_insert (query, (char *) "pg_token", (char *) "");
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 400);
-  g_hash_table_insert (query, "pg_token", "a b");
+  g_hash_table_insert (query, (char *) "pg_token", (char *) "a b");
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 400);
-  g_hash_table_insert (query, "pg_token", "토큰");
+  g_hash_table_insert (query, (char *) "pg_token", (char *) "토큰");
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 400);
-  g_hash_table_insert (query, "pg_token", "a\nb");
+  g_hash_table_insert (query, (char *) "pg_token", (char *) "a\nb");
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 400);
   g_hash_table_remove (query, "pg_token");
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/approve/T1-1"), ==, 400);
   /* ... but a cancel needs none and ignores a bad one. */
-  g_hash_table_insert (query, "pg_token", "a b");
-  g_hash_table_insert (query, "n", LINK_CANCEL_T1_1);
+  g_hash_table_insert (query, (char *) "pg_token", (char *) "a b");
+  g_hash_table_insert (query, (char *) "n", (char *) LINK_CANCEL_T1_1);
   g_assert_cmpuint (CHECK ("GET", "/kakaopay/cancel/T1-1"), ==, 200);
   g_assert_null (pg_token);
   g_clear_pointer (&order_id, g_free);

@@ -583,6 +583,8 @@ start_driver (BrowserFixture  *fixture,
 
       /* chromedriver talks on stdout, which carries our TAP. */
       launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+      /* Our warnings are fatal in tests; the browser's own GLib warnings are not ours. */
+      g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
       g_subprocess_launcher_set_child_setup (launcher, driver_child_setup, NULL, NULL);
       port_arg = g_strdup_printf ("--port=%u", port);
       fixture->driver = g_subprocess_launcher_spawn (launcher, error, chromedriver,

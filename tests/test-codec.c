@@ -37,7 +37,7 @@ sample_ready (void)
   r->fail_url = g_strdup ("http://127.0.0.1:9/f");
   r->available_cards = g_strsplit ("HANA,BC", ",", -1);
   r->custom_json = g_hash_table_new (g_str_hash, g_str_equal);
-  g_hash_table_insert (r->custom_json, "return_custom_url", "app://x");
+  g_hash_table_insert (r->custom_json, (char *) "return_custom_url", (char *) "app://x");
   return r;
 }
 

@@ -1790,7 +1790,7 @@ test_socket_message (void)
   g_assert_true (kp_relay_load_key_file (relay, key_file, &error));
   g_assert_no_error (error);
 
-  g_hash_table_insert (query, "n", nonce);
+  g_hash_table_insert (query, (char *) "n", nonce);
   kp_relay_handle (relay, "GET", "/t/t0/cancel/T1-1", query, headers, FALSE, &reply);
   g_assert_cmpint (reply.kind, ==, KP_RELAY_REPLY_PAGE);
   g_assert_cmpuint (reply.status, ==, 200);
@@ -1806,7 +1806,7 @@ test_socket_message (void)
     }
 
   g_hash_table_remove_all (query);
-  g_hash_table_insert (query, "wait", "0");
+  g_hash_table_insert (query, (char *) "wait", (char *) "0");
   soup_message_headers_replace (headers, "Authorization", authorization);
   kp_relay_handle (relay, "GET", "/t/t0/events", query, headers, FALSE, &reply);
   g_assert_cmpuint (reply.status, ==, 200);
@@ -1853,11 +1853,11 @@ poll_events (KpRelay            *relay,
   KpRelayReply reply;
   char *body;
 
-  g_hash_table_insert (query, "wait", "0");
+  g_hash_table_insert (query, (char *) "wait", (char *) "0");
   if (after != NULL)
-    g_hash_table_insert (query, "after", (char *) after);
+    g_hash_table_insert (query, (char *) "after", (char *) after);
   if (epoch != NULL)
-    g_hash_table_insert (query, "epoch", (char *) epoch);
+    g_hash_table_insert (query, (char *) "epoch", (char *) epoch);
   kp_relay_handle (relay, "GET", "/t/t0/events", query, headers, FALSE, &reply);
   g_assert_cmpuint (reply.status, ==, 200);
   body = g_steal_pointer (&reply.body);
@@ -1895,8 +1895,8 @@ test_epoch (void)
   g_assert_no_error (error);
   soup_message_headers_replace (headers, "Authorization", authorization);
 
-  g_hash_table_insert (query, "n", nonce);
-  g_hash_table_insert (query, "pg_token", "pg1");
+  g_hash_table_insert (query, (char *) "n", nonce);
+  g_hash_table_insert (query, (char *) "pg_token", (char *) "pg1");
   kp_relay_handle (relay, "GET", "/t/t0/approve/T1-1", query, headers, FALSE, &reply);
   g_assert_cmpuint (reply.status, ==, 200);
   kp_relay_reply_clear (&reply);
@@ -1968,14 +1968,14 @@ test_order_id_utf8 (void)
   g_assert_true (kp_relay_load_key_file (relay, key_file, &error));
   g_assert_no_error (error);
 
-  g_hash_table_insert (query, "n", nonce);
+  g_hash_table_insert (query, (char *) "n", nonce);
   kp_relay_handle (relay, "GET", "/t/t0/cancel/T1-\xff-1", query, headers, FALSE, &reply);
   g_assert_cmpint (reply.kind, ==, KP_RELAY_REPLY_PAGE);
   g_assert_cmpuint (reply.status, ==, 404);
   kp_relay_reply_clear (&reply);
 
   g_hash_table_remove_all (query);
-  g_hash_table_insert (query, "wait", "0");
+  g_hash_table_insert (query, (char *) "wait", (char *) "0");
   soup_message_headers_replace (headers, "Authorization", authorization);
   kp_relay_handle (relay, "GET", "/t/t0/events", query, headers, FALSE, &reply);
   g_assert_true (g_str_has_suffix (reply.body, "\"events\":[]}"));

@@ -41,6 +41,7 @@ export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" 
 unset DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL
 
 # shellcheck disable=SC2016
-exec dbus-run-session -- sh -c '
+# Our warnings are fatal in tests (G_DEBUG); the bus's and the keyring's are not ours.
+exec env -u G_DEBUG dbus-run-session -- sh -c '
   printf %s kp-test-password | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  exec "$@"' sh "$test_program" "$@"
+  exec env G_DEBUG="$0" "$@"' "${G_DEBUG:-}" "$test_program" "$@"

@@ -2091,10 +2091,10 @@ render_page (Payment    *payment,
   template_keep_section (text, "continue", show_continue);
 
   page_messages (payment, &message_ko, &message_en, &result_class);
-  g_hash_table_insert (values, "message_ko", g_strdup (message_ko));
-  g_hash_table_insert (values, "message_en", g_strdup (message_en));
-  g_hash_table_insert (values, "result_class", g_strdup (result_class));
-  g_hash_table_insert (values, "action", g_strdup (action));
+  g_hash_table_insert (values, (char *) "message_ko", g_strdup (message_ko));
+  g_hash_table_insert (values, (char *) "message_en", g_strdup (message_en));
+  g_hash_table_insert (values, (char *) "result_class", g_strdup (result_class));
+  g_hash_table_insert (values, (char *) "action", g_strdup (action));
 
   if (payment != NULL)
     {
@@ -2106,20 +2106,20 @@ render_page (Payment    *payment,
       else if (method == NULL)
         method = "MONEY";
 
-      g_hash_table_insert (values, "item_name", g_strdup (payment->item_name));
-      g_hash_table_insert (values, "quantity",
+      g_hash_table_insert (values, (char *) "item_name", g_strdup (payment->item_name));
+      g_hash_table_insert (values, (char *) "quantity",
                            g_strdup_printf ("%" G_GINT64_FORMAT, payment->quantity));
-      g_hash_table_insert (values, "amount_ko", g_strdup_printf ("%s원", amount));
-      g_hash_table_insert (values, "amount_en", g_strdup_printf ("₩%s", amount));
-      g_hash_table_insert (values, "cid", g_strdup (payment->cid));
-      g_hash_table_insert (values, "money_attrs",
+      g_hash_table_insert (values, (char *) "amount_ko", g_strdup_printf ("%s원", amount));
+      g_hash_table_insert (values, (char *) "amount_en", g_strdup_printf ("₩%s", amount));
+      g_hash_table_insert (values, (char *) "cid", g_strdup (payment->cid));
+      g_hash_table_insert (values, (char *) "money_attrs",
                            g_strdup (g_str_equal (method, "MONEY") ? " checked"
                                      : payment->allowed_method != NULL ? " disabled" : ""));
-      g_hash_table_insert (values, "card_attrs",
+      g_hash_table_insert (values, (char *) "card_attrs",
                            g_strdup (g_str_equal (method, "CARD") ? " checked"
                                      : payment->allowed_method != NULL ? " disabled" : ""));
       if (show_continue)
-        g_hash_table_insert (values, "continue_url",
+        g_hash_table_insert (values, (char *) "continue_url",
                              append_pg_token (payment->approval_url, payment->pg_token));
     }
 
