@@ -16,6 +16,7 @@
 
 #include "kp-codec.h"
 #include "kp-error.h"
+#include "kp-money.h"
 #include "kp-payment.h"
 #include "kp-sandbox.h"
 #include "kp-sandbox-resources.h"
@@ -1997,23 +1998,6 @@ template_fill (const char *text,
   return g_string_free (out, FALSE);
 }
 
-static char *
-format_thousands (gint64 value)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, ABS (value));
-  GString *out = g_string_new (value < 0 ? "-" : NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
-
 static void
 page_messages (Payment     *payment,
                const char **message_ko,
@@ -2098,7 +2082,7 @@ render_page (Payment    *payment,
 
   if (payment != NULL)
     {
-      g_autofree char *amount = format_thousands (payment->amount.total);
+      g_autofree char *amount = kp_money_format_plain (payment->amount.total);
       const char *method = payment->method;
 
       if (payment->allowed_method != NULL)
