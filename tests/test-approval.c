@@ -1088,30 +1088,9 @@ test_helpers (void)
 {
   g_autofree char *a = kp_random_hex (16);
   g_autofree char *b = kp_random_hex (16);
-  g_autofree char *host = NULL;
-  g_autoptr (GError) error = NULL;
-  guint16 port = 0;
 
   g_assert_cmpuint (strlen (a), ==, 32);
   g_assert_cmpstr (a, !=, b);
-
-  g_assert_true (kp_parse_host_port ("0.0.0.0:8790", &host, &port, NULL));
-  g_assert_cmpstr (host, ==, "0.0.0.0");
-  g_assert_cmpuint (port, ==, 8790);
-  g_clear_pointer (&host, g_free);
-  g_assert_true (kp_parse_host_port (":8791", &host, &port, NULL));
-  g_assert_cmpstr (host, ==, "0.0.0.0");
-  g_assert_cmpuint (port, ==, 8791);
-  g_clear_pointer (&host, g_free);
-  g_assert_true (kp_parse_host_port ("[::1]:80", &host, &port, NULL));
-  g_assert_cmpstr (host, ==, "::1");
-  g_clear_pointer (&host, g_free);
-  g_assert_false (kp_parse_host_port ("localhost", &host, &port, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
-  g_clear_error (&error);
-  g_assert_false (kp_parse_host_port ("1.2.3.4:99999", &host, &port, &error));
-  g_clear_error (&error);
-  g_assert_false (kp_parse_host_port ("1.2.3.4:80/x", &host, &port, &error));
 }
 
 /* A sale waiting in the sandbox, watched by a listener-equipped monitor. */

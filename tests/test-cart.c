@@ -1,4 +1,4 @@
-/* test-cart.c: cart maths, limits, item name, parsing and money formatting
+/* test-cart.c: cart maths, limits, item name and parsing
  *
  * Copyright 2026 The KakaoPay POS authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -8,7 +8,6 @@
 
 #include "kp-cart-line.h"
 #include "kp-cart.h"
-#include "kp-money.h"
 
 typedef struct
 {
@@ -242,48 +241,6 @@ on_count_cb (GObject    *object,
              guint      *count)
 {
   (*count)++;
-}
-
-static void
-test_money_format (void)
-{
-  struct { gint64 amount; const char *text, *plain; } cases[] = {
-    { 0, "₩0", "0" },
-    { 1, "₩1", "1" },
-    { 999, "₩999", "999" },
-    { 1000, "₩1,000", "1,000" },
-    { 12300, "₩12,300", "12,300" },
-    { 100000, "₩100,000", "100,000" },
-    { 1234567, "₩1,234,567", "1,234,567" },
-    { 10000000, "₩10,000,000", "10,000,000" },
-    { -1, "-₩1", "-1" },
-    { -1000, "-₩1,000", "-1,000" },
-    { -12300, "-₩12,300", "-12,300" },
-    { -100000, "-₩100,000", "-100,000" },
-    { G_MAXINT64, "₩9,223,372,036,854,775,807", "9,223,372,036,854,775,807" },
-    { G_MININT64, "-₩9,223,372,036,854,775,808", "-9,223,372,036,854,775,808" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *text = kp_money_format (cases[i].amount);
-      g_autofree char *plain = kp_money_format_plain (cases[i].amount);
-
-      g_assert_cmpstr (text, ==, cases[i].text);
-      g_assert_cmpstr (plain, ==, cases[i].plain);
-
-      /* What we show, the cashier can type back. */
-      if (cases[i].amount >= 1 && cases[i].amount <= KP_CART_MAX_UNIT_PRICE)
-        {
-          gint64 value = 0;
-
-          g_assert_true (kp_cart_parse_amount (text, &value, NULL));
-          g_assert_cmpint (value, ==, cases[i].amount);
-          value = 0;
-          g_assert_true (kp_cart_parse_amount (plain, &value, NULL));
-          g_assert_cmpint (value, ==, cases[i].amount);
-        }
-    }
 }
 
 static void
@@ -1106,7 +1063,6 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_func ("/kp/cart/money-format", test_money_format);
   g_test_add_func ("/kp/cart/line", test_line);
   g_test_add_func ("/kp/cart/parse-amount", test_parse_amount);
   g_test_add_func ("/kp/cart/parse-quantity", test_parse_quantity);

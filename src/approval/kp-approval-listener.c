@@ -8,7 +8,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 #include <string.h>
 #include <sys/random.h>
@@ -178,42 +177,6 @@ kp_callback_url (const char     *callback_base,
   while (g_str_has_suffix (base, "/"))
     base[strlen (base) - 1] = '\0';
   return g_strdup_printf ("%s/kakaopay/%s/%s?n=%s", base, kind_names[kind], order, escaped_nonce);
-}
-
-/**
- * kp_parse_host_port:
- * @text: `HOST:PORT`, `[IPv6]:PORT`, or `:PORT` (all interfaces)
- */
-gboolean
-kp_parse_host_port (const char  *text,
-                    char       **out_host,
-                    guint16     *out_port,
-                    GError     **error)
-{
-  g_autofree char *uri_text = NULL;
-  g_autoptr (GUri) uri = NULL;
-  const char *host;
-
-  if (text != NULL && text[0] == ':')
-    uri_text = g_strconcat ("http://0.0.0.0", text, NULL);
-  else
-    uri_text = g_strconcat ("http://", text != NULL ? text : "", NULL);
-
-  uri = g_uri_parse (uri_text, G_URI_FLAGS_NONE, NULL);
-  host = uri != NULL ? g_uri_get_host (uri) : NULL;
-  if (host == NULL || *host == '\0' || g_uri_get_port (uri) < 0 ||
-      g_uri_get_port (uri) > 65535 || (g_uri_get_path (uri) != NULL && *g_uri_get_path (uri)))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   /* Translators: %s is what the user typed */
-                   _("“%s” is not an address and port such as 0.0.0.0:8790."),
-                   text != NULL ? text : "");
-      return FALSE;
-    }
-
-  *out_host = g_strdup (host);
-  *out_port = g_uri_get_port (uri);
-  return TRUE;
 }
 
 static void

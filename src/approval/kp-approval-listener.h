@@ -126,9 +126,5 @@ KpCallbackLinkCheck kp_callback_link_check            (const char          *secr
                                                        gint64              *out_expires);
 const char         *kp_callback_kind_to_string        (KpCallbackKind       kind);
 char               *kp_random_hex                     (gsize                n_bytes);
-gboolean            kp_parse_host_port                (const char          *text,
-                                                       char               **out_host,
-                                                       guint16             *out_port,
-                                                       GError             **error);
 
 G_END_DECLS

@@ -24,12 +24,11 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <string.h>
 
+#include "kp-address.h"
 #include "kp-approval-listener.h"
 #include "kp-http-guard.h"
 
@@ -1179,7 +1178,8 @@ kp_http_guard_release (KpHttpGuard       *guard,
 
 /**
  * kp_http_guard_listen:
- * @host: an IP address to bind ("0.0.0.0" for every interface, "127.0.0.1" for loopback)
+ * @host: (nullable): an IP address to bind ("0.0.0.0" for every interface, "127.0.0.1"
+ *   for loopback), as kp_address_new_listen() takes it
  * @port: the port, 0 for any free one
  * @backlog: how many connections may wait to be accepted (GSocket's default is 10,
  *   which overflows under a burst: each dropped SYN costs the client a second)
@@ -1191,22 +1191,14 @@ kp_http_guard_listen (KpHttpGuard  *guard,
                       int           backlog,
                       GError      **error)
 {
-  g_autoptr (GInetAddress) address = NULL;
   g_autoptr (GSocketAddress) socket_address = NULL;
   g_autoptr (GSocketAddress) effective = NULL;
 
   g_return_val_if_fail (guard != NULL, FALSE);
 
-  address = g_inet_address_new_from_string (host);
-  if (address == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   /* Translators: %s is a network address */
-                   _("“%s” is not an IP address to listen on."), host);
-      return FALSE;
-    }
-
-  socket_address = g_inet_socket_address_new (address, port);
+  socket_address = kp_address_new_listen (host, port, error);
+  if (socket_address == NULL)
+    return FALSE;
   g_socket_listener_set_backlog (G_SOCKET_LISTENER (guard->service), backlog);
   if (!g_socket_listener_add_address (G_SOCKET_LISTENER (guard->service), socket_address,
                                       G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
@@ -1227,16 +1219,7 @@ kp_http_guard_listen (KpHttpGuard  *guard,
 char *
 kp_http_guard_dup_url (KpHttpGuard *guard)
 {
-  GInetSocketAddress *local;
-  g_autofree char *host = NULL;
-
   g_return_val_if_fail (guard != NULL, NULL);
 
-  if (!G_IS_INET_SOCKET_ADDRESS (guard->local_address))
-    return NULL;
-  local = G_INET_SOCKET_ADDRESS (guard->local_address);
-  host = g_inet_address_to_string (g_inet_socket_address_get_address (local));
-  if (strchr (host, ':') != NULL)
-    return g_strdup_printf ("http://[%s]:%u", host, g_inet_socket_address_get_port (local));
-  return g_strdup_printf ("http://%s:%u", host, g_inet_socket_address_get_port (local));
+  return kp_address_dup_url (guard->local_address);
 }

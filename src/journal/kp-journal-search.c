@@ -13,6 +13,7 @@
 
 #include "kp-journal.h"
 #include "kp-journal-private.h"
+#include "kp-money.h"
 
 /* History search, fast on a journal of a million sales.
  *
@@ -103,58 +104,12 @@ static gboolean
 parse_amount (const char *text,
               gint64     *out_amount)
 {
-  g_autofree char *digits = NULL;
-  g_autofree char *copy = g_strdup (text);
-  char *start = copy;
-  guint64 value;
-  gsize length;
-  guint group = 0;
-  gboolean commas = strchr (copy, ',') != NULL;
+  gint64 value;
 
-  if (g_str_has_prefix (start, "₩"))
-    start += strlen ("₩");
-  if (g_str_has_suffix (start, "원"))
-    start[strlen (start) - strlen ("원")] = '\0';
-  g_strstrip (start);
-
-  length = strlen (start);
-  if (length == 0)
+  if (!kp_money_parse (text, &value, NULL) || value < 1)
     return FALSE;
 
-  /* Commas, if any, every three digits from the right. */
-  for (gsize i = length; i > 0; i--)
-    {
-      char c = start[i - 1];
-
-      if (c == ',')
-        {
-          if (!commas || group != 3 || i == 1)
-            return FALSE;
-          group = 0;
-        }
-      else if (g_ascii_isdigit (c))
-        {
-          group++;
-          if (commas && group > 3)
-            return FALSE;
-        }
-      else
-        {
-          return FALSE;
-        }
-    }
-
-  digits = g_new0 (char, length + 1);
-  for (gsize i = 0, j = 0; i < length; i++)
-    {
-      if (start[i] != ',')
-        digits[j++] = start[i];
-    }
-
-  if (!g_ascii_string_to_unsigned (digits, 10, 1, G_MAXINT64, &value, NULL))
-    return FALSE;
-
-  *out_amount = (gint64) value;
+  *out_amount = value;
   return TRUE;
 }
 

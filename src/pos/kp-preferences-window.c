@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "kp-address.h"
 #include "kp-business-number.h"
 #include "kp-client.h"
 #include "kp-preferences-window.h"
@@ -261,7 +262,7 @@ check_listen (const char  *text,
 
   if (*text == '\0')
     return g_strdup ("");
-  if (!kp_parse_host_port (text, &host, &port, &error))
+  if (!kp_address_parse_host_port (text, "0.0.0.0", &host, &port, &error))
     {
       *message = g_strdup (_("Enter a network address and a port, for example 0.0.0.0:8790 "
                              "(every network of this computer, port 8790)."));

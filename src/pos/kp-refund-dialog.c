@@ -159,27 +159,6 @@ set_money (GtkLabel *label,
   gtk_label_set_text (label, text);
 }
 
-static gboolean
-parse_amount (const char *text,
-              gint64     *out)
-{
-  g_autoptr (GString) digits = g_string_new (NULL);
-
-  /* "3000", "3,000", "₩3,000", "3,000원": the digits. */
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c >= '0' && c <= '9')
-        g_string_append_c (digits, (char) c);
-      else if (c != ',' && c != ' ' && c != 0x20A9 /* ₩ */ && c != 0xFFE6 /* ￦ */ &&
-               c != 0xC6D0 /* 원 */)
-        return FALSE;
-    }
-  return digits->len > 0 && digits->len <= 12 &&
-         g_ascii_string_to_signed (digits->str, 10, 0, G_MAXINT64, out, NULL);
-}
-
 /* What the refund means for the customer, in words. */
 static char *
 describe_going_back (gint64 amount)
@@ -222,7 +201,8 @@ compute_plan (KpRefundDialog  *self,
   if (gtk_check_button_get_active (self->lines_check))
     return kp_refund_plan_by_lines (&self->left, self->sale, self->quantities, plan, error);
 
-  if (!parse_amount (gtk_editable_get_text (GTK_EDITABLE (self->amount_entry)), &amount))
+  if (!kp_money_parse (gtk_editable_get_text (GTK_EDITABLE (self->amount_entry)), &amount,
+                       NULL))
     {
       g_set_error_literal (error, KP_REFUND_PLAN_ERROR, KP_REFUND_PLAN_ERROR_NOTHING,
                            _("Enter the amount to refund as a number, e.g. 3,000."));

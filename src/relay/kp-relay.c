@@ -32,6 +32,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "kp-address.h"
 #include "kp-approval-listener.h"
 #include "kp-callback-page.h"
 #include "kp-codec.h"
@@ -1254,7 +1255,7 @@ kp_relay_load_key_file (KpRelay   *self,
   g_return_val_if_fail (self->server == NULL, FALSE);
 
   listen = g_key_file_get_string (key_file, "relay", "listen", NULL);
-  if (listen != NULL && !kp_parse_host_port (listen, &host, &port, error))
+  if (listen != NULL && !kp_address_parse_host_port (listen, "0.0.0.0", &host, &port, error))
     return FALSE;
   public_url = g_key_file_get_string (key_file, "relay", "public-url", NULL);
   if (public_url != NULL)

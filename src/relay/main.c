@@ -15,7 +15,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 
-#include "kp-approval-listener.h"
+#include "kp-address.h"
 #include "kp-relay.h"
 
 static gboolean
@@ -134,8 +134,8 @@ main (int   argc,
     }
   kp_relay_set_websocket_enabled (relay, !no_websocket);
 
-  if (!kp_parse_host_port (listen != NULL ? listen : kp_relay_get_listen (relay), &host, &port,
-                           &error))
+  if (!kp_address_parse_host_port (listen != NULL ? listen : kp_relay_get_listen (relay),
+                                   "0.0.0.0", &host, &port, &error))
     {
       g_printerr ("kakaopay-relay: %s\n", error->message);
       return 2;

@@ -375,9 +375,9 @@ format_item_name (const char *first,
                           first, (int) others);
 }
 
-/* Typed text made comparable: NFKC turns the full-width digits, commas and won sign
- * that a Korean input method may produce into ASCII digits, ',' and '₩'. Then
- * trimmed. NULL if @text is not UTF-8. */
+/* A typed quantity made comparable: NFKC turns the full-width digits that a Korean
+ * input method may produce into ASCII digits. Then trimmed. NULL if @text is not
+ * UTF-8. */
 static char *
 dup_normalized (const char *text)
 {
@@ -388,49 +388,6 @@ dup_normalized (const char *text)
 
   normal = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
   return dup_trimmed (normal);
-}
-
-/* @text without a leading "₩" or a trailing "원", nor the space between them and
- * the number: people type the currency on either side, as they write it. */
-static char *
-dup_without_currency (const char *text)
-{
-  const char *start = text;
-  gsize len;
-  g_autofree char *number = NULL;
-
-  if (g_str_has_prefix (start, "₩"))
-    start += strlen ("₩");
-  len = strlen (start);
-  if (g_str_has_suffix (start, "원"))
-    len -= strlen ("원");
-
-  number = g_strndup (start, len);
-  return dup_trimmed (number);
-}
-
-static gboolean
-has_only (const char *str,
-          const char *accept)
-{
-  return strspn (str, accept) == strlen (str);
-}
-
-/* "12,300" or "1,234,567": 1 to 3 digits, then groups of exactly 3. */
-static gboolean
-is_well_grouped (const char *digits)
-{
-  g_auto (GStrv) groups = g_strsplit (digits, ",", -1);
-
-  for (guint i = 0; groups[i] != NULL; i++)
-    {
-      gsize len = strlen (groups[i]);
-
-      if (i == 0 ? (len < 1 || len > 3) : len != 3)
-        return FALSE;
-    }
-
-  return TRUE;
 }
 
 static void
@@ -1046,10 +1003,11 @@ kp_cart_dup_item_name (KpCart *self)
  * @out: (out) (optional): return location for the price, in KRW
  * @error: return location for a %KP_CART_ERROR
  *
- * Reads a price: whole won, with or without thousands separators ("12300",
- * "12,300"), white space around it, a leading "₩" or a trailing "원". Anything else,
- * zero, a negative number or more than %KP_CART_MAX_UNIT_PRICE is refused with a
- * message for the cashier (%KP_CART_ERROR_INVALID_AMOUNT, or %KP_CART_ERROR_TOO_LARGE).
+ * Reads a price as kp_money_parse() reads an amount: whole won, with or without
+ * thousands separators ("12300", "12,300"), white space around it, a leading "₩" or a
+ * trailing "원". Anything else, zero, a negative number or more than
+ * %KP_CART_MAX_UNIT_PRICE is refused with a message for the cashier
+ * (%KP_CART_ERROR_INVALID_AMOUNT, or %KP_CART_ERROR_TOO_LARGE).
  *
  * Returns: whether @text is a valid price
  */
@@ -1058,71 +1016,40 @@ kp_cart_parse_amount (const char  *text,
                       gint64      *out,
                       GError     **error)
 {
-  g_autofree char *trimmed = NULL;
-  g_autofree char *number = NULL;
-  g_auto (GStrv) groups = NULL;
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *digits = NULL;
+  g_autoptr (GError) money_error = NULL;
   gint64 value;
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  trimmed = dup_normalized (text);
-  if (trimmed == NULL)
+  if (!kp_money_parse (text, &value, &money_error))
     {
-      g_set_error_literal (error, KP_CART_ERROR, KP_CART_ERROR_INVALID_AMOUNT,
-                           _("Enter the price in digits only."));
-      return FALSE;
-    }
+      const char *message;
 
-  number = dup_without_currency (trimmed);
-  if (*number == '\0')
-    {
-      g_set_error_literal (error, KP_CART_ERROR, KP_CART_ERROR_INVALID_AMOUNT,
-                           _("Enter a price."));
-      return FALSE;
-    }
-
-  if (number[0] == '-' || g_str_has_prefix (number, "−"))
-    {
-      g_set_error_literal (error, KP_CART_ERROR, KP_CART_ERROR_INVALID_AMOUNT,
-                           _("A price cannot be negative."));
-      return FALSE;
-    }
-
-  if (strchr (number, '.') != NULL && has_only (number, "0123456789,."))
-    {
-      g_set_error_literal (error, KP_CART_ERROR, KP_CART_ERROR_INVALID_AMOUNT,
-                           /* Translators: won is the Korean currency, which has no
-                            * smaller unit */
-                           _("Enter the price in whole won, without decimals."));
-      return FALSE;
-    }
-
-  if (!has_only (number, "0123456789,"))
-    {
-      g_set_error_literal (error, KP_CART_ERROR, KP_CART_ERROR_INVALID_AMOUNT,
-                           _("Enter the price in digits only."));
-      return FALSE;
-    }
-
-  if (strchr (number, ',') != NULL && !is_well_grouped (number))
-    {
-      g_set_error_literal (error, KP_CART_ERROR, KP_CART_ERROR_INVALID_AMOUNT,
-                           _("Put commas only between groups of three digits, or leave "
-                             "them out."));
-      return FALSE;
-    }
-
-  groups = g_strsplit (number, ",", -1);
-  digits = g_strjoinv ("", groups);
-  if (!g_ascii_string_to_signed (digits, 10, 0, G_MAXINT64, &value, &local_error))
-    {
-      /* Only digits are left, so the number is too long for 64 bits. */
-      g_assert (g_error_matches (local_error, G_NUMBER_PARSER_ERROR,
-                                 G_NUMBER_PARSER_ERROR_OUT_OF_BOUNDS));
-      set_price_too_large (error);
+      /* The rule is kp-money's; the words speak of a price. */
+      switch (money_error->code)
+        {
+        case KP_MONEY_ERROR_EMPTY:
+          message = _("Enter a price.");
+          break;
+        case KP_MONEY_ERROR_NEGATIVE:
+          message = _("A price cannot be negative.");
+          break;
+        case KP_MONEY_ERROR_DECIMALS:
+          /* Translators: won is the Korean currency, which has no smaller unit */
+          message = _("Enter the price in whole won, without decimals.");
+          break;
+        case KP_MONEY_ERROR_NOT_DIGITS:
+          message = _("Enter the price in digits only.");
+          break;
+        case KP_MONEY_ERROR_TOO_LARGE:
+          set_price_too_large (error);
+          return FALSE;
+        default:
+          message = money_error->message;
+          break;
+        }
+      g_set_error_literal (error, KP_CART_ERROR, KP_CART_ERROR_INVALID_AMOUNT, message);
       return FALSE;
     }
 
@@ -1170,7 +1097,7 @@ kp_cart_parse_quantity (const char  *text,
   if (number != NULL && (number[0] == '-' || g_str_has_prefix (number, "−")))
     return check_quantity (-1, error);
 
-  if (number == NULL || !has_only (number, "0123456789"))
+  if (number == NULL || strspn (number, "0123456789") != strlen (number))
     {
       g_set_error_literal (error, KP_CART_ERROR, KP_CART_ERROR_INVALID_QUANTITY,
                            _("Enter the quantity as a whole number, in digits only."));

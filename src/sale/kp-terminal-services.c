@@ -16,6 +16,7 @@
 #include <net/if.h>
 #include <arpa/inet.h>
 
+#include "kp-address.h"
 #include "kp-terminal-private.h"
 
 static GSettings *
@@ -291,7 +292,7 @@ setup_listener (KpTerminal *self,
       g_clear_object (&self->listener);
       g_clear_pointer (&self->listen_address, g_free);
       self->listener = kp_approval_listener_new ();
-      if (!kp_parse_host_port (listen, &host, &port, &error) ||
+      if (!kp_address_parse_host_port (listen, "0.0.0.0", &host, &port, &error) ||
           !kp_approval_listener_listen (self->listener, host, port, &error))
         {
           g_autofree char *message = NULL;

@@ -14,8 +14,10 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "kp-address.h"
 #include "kp-codec.h"
 #include "kp-error.h"
+#include "kp-money.h"
 #include "kp-payment.h"
 #include "kp-sandbox.h"
 #include "kp-sandbox-resources.h"
@@ -1997,23 +1999,6 @@ template_fill (const char *text,
   return g_string_free (out, FALSE);
 }
 
-static char *
-format_thousands (gint64 value)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GINT64_FORMAT, ABS (value));
-  GString *out = g_string_new (value < 0 ? "-" : NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
-
 static void
 page_messages (Payment     *payment,
                const char **message_ko,
@@ -2098,7 +2083,7 @@ render_page (Payment    *payment,
 
   if (payment != NULL)
     {
-      g_autofree char *amount = format_thousands (payment->amount.total);
+      g_autofree char *amount = kp_money_format_plain (payment->amount.total);
       const char *method = payment->method;
 
       if (payment->allowed_method != NULL)
@@ -2508,12 +2493,9 @@ kp_sandbox_listen (KpSandbox   *self,
                    guint16      port,
                    GError     **error)
 {
-  g_autoptr (GInetAddress) address = NULL;
   g_autoptr (GSocketAddress) socket_address = NULL;
   g_autoptr (GSocketAddress) local = NULL;
-  g_autofree char *url_host = NULL;
   GSList *listeners;
-  guint16 bound_port = port;
 
   g_return_val_if_fail (KP_IS_SANDBOX (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -2524,37 +2506,18 @@ kp_sandbox_listen (KpSandbox   *self,
       return FALSE;
     }
 
-  if (host == NULL || g_ascii_strcasecmp (host, "localhost") == 0)
-    host = "127.0.0.1";
-  address = g_inet_address_new_from_string (host);
-  if (address == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not an IP address", host);
-      return FALSE;
-    }
-
-  socket_address = g_inet_socket_address_new (address, port);
-  if (!soup_server_listen (self->server, socket_address, 0, error))
+  socket_address = kp_address_new_listen (host, port, error);
+  if (socket_address == NULL || !soup_server_listen (self->server, socket_address, 0, error))
     return FALSE;
 
   listeners = soup_server_get_listeners (self->server);
   if (listeners != NULL)
     local = g_socket_get_local_address (listeners->data, NULL);
   g_slist_free (listeners);
-  if (local != NULL)
-    bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
 
-  /* A wildcard address is reached through loopback on this machine. */
-  if (g_inet_address_get_is_any (address))
-    url_host = g_strdup (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6
-                           ? "[::1]" : "127.0.0.1");
-  else if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
-    url_host = g_strdup_printf ("[%s]", host);
-  else
-    url_host = g_inet_address_to_string (address);
-
-  self->base_url = g_strdup_printf ("http://%s:%u", url_host, bound_port);
+  /* The URL of this machine's clients and of the pages: a wildcard address is reached
+   * through loopback. */
+  self->base_url = kp_address_dup_local_url (local != NULL ? local : socket_address);
   g_debug ("Listening on %s", self->base_url);
 
   return TRUE;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kp-address.h"
 #include "kp-codec.h"
 #include "kp-error.h"
 #include "kp-sandbox.h"
@@ -503,44 +504,6 @@ on_signal_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* "HOST:PORT", "[V6]:PORT", or ":PORT" for 127.0.0.1. */
-static gboolean
-parse_listen (const char  *text,
-              char       **out_host,
-              guint16     *out_port,
-              GError     **error)
-{
-  const char *colon = strrchr (text, ':');
-  g_autofree char *host = NULL;
-  guint64 port;
-
-  if (colon == NULL ||
-      !g_ascii_string_to_unsigned (colon + 1, 10, 0, G_MAXUINT16, &port, NULL))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--listen wants HOST:PORT, not “%s”", text);
-      return FALSE;
-    }
-
-  host = g_strndup (text, colon - text);
-  if (host[0] == '[' && g_str_has_suffix (host, "]"))
-    {
-      char *inner = g_strndup (host + 1, strlen (host) - 2);
-
-      g_free (host);
-      host = inner;
-    }
-  if (*host == '\0')
-    {
-      g_free (host);
-      host = g_strdup ("127.0.0.1");
-    }
-
-  *out_host = g_steal_pointer (&host);
-  *out_port = (guint16) port;
-  return TRUE;
-}
-
 static char *
 read_key_file (const char  *path,
                GError     **error)
@@ -684,9 +647,11 @@ main (int   argc,
         }
     }
 
-  if (!parse_listen (listen != NULL ? listen : DEFAULT_LISTEN, &host, &port, &error))
+  /* ":PORT" is this machine only: the sandbox is for tests and demos. */
+  if (!kp_address_parse_host_port (listen != NULL ? listen : DEFAULT_LISTEN, "127.0.0.1",
+                                   &host, &port, NULL))
     {
-      g_printerr ("kakaopay-sandbox: %s\n", error->message);
+      g_printerr ("kakaopay-sandbox: --listen wants HOST:PORT, not “%s”\n", listen);
       return 2;
     }
 
