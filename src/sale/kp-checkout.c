@@ -316,7 +316,9 @@ on_monitor_outcome_cb (KpSaleMonitor *monitor,
 {
   g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
 
-  if (self->stage != KP_CHECKOUT_STAGE_WAITING)
+  /* After the cashier's abort nothing the customer does moves the sale: it ends as
+   * aborted, and the reconciler watches for a payment that completes anyway. */
+  if (self->stage != KP_CHECKOUT_STAGE_WAITING || self->abort_requested)
     return;
 
   switch (outcome)
@@ -348,6 +350,8 @@ abort_waiting (KpCheckout *self)
 {
   g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
 
+  /* The abort is written once: a second Cancel before it is journaled only waits. */
+  self->abort_requested = TRUE;
   if (self->monitor != NULL)
     kp_sale_monitor_stop (self->monitor);
   update->detail = g_strdup ("cancelled by the cashier");
@@ -716,6 +720,8 @@ kp_checkout_abort (KpCheckout *self)
       self->abort_requested = TRUE;
       return TRUE;
     case KP_CHECKOUT_STAGE_WAITING:
+      if (self->abort_requested)
+        return TRUE;
       if (self->monitor != NULL && kp_sale_monitor_is_decided (self->monitor))
         return FALSE;
       if (self->sale == NULL || self->sale->state != KP_SALE_STATE_AWAITING_CUSTOMER)
