@@ -207,7 +207,8 @@ transition_cb (GObject      *source,
       /* The cashier gave up, but the payment stays open at KakaoPay until its tid
        * expires: the reconciler watches it, and KakaoPay's word wins. */
       if (aborted != NULL)
-        kp_reconciler_resolve_using (self->reconciler, aborted, self->now.client);
+        kp_reconciler_resolve_using (self->reconciler, aborted, self->now.client,
+                                     self->now.cid_secret);
     }
   else if (data->after != NULL)
     data->after (self);
@@ -297,7 +298,8 @@ on_reconciler_resolved_cb (KpReconciler        *reconciler,
 static void
 approving_written (KpCheckout *self)
 {
-  kp_reconciler_approve_using (self->reconciler, self->sale, self->now.client);
+  kp_reconciler_approve_using (self->reconciler, self->sale, self->now.client,
+                               self->now.cid_secret);
 }
 
 static void
@@ -330,7 +332,8 @@ on_monitor_outcome_cb (KpSaleMonitor *monitor,
       break;
     case KP_SALE_OUTCOME_PAID:
       set_stage (self, KP_CHECKOUT_STAGE_APPROVING);
-      kp_reconciler_resolve_using (self->reconciler, self->sale, self->now.client);
+      kp_reconciler_resolve_using (self->reconciler, self->sale, self->now.client,
+                                   self->now.cid_secret);
       break;
     case KP_SALE_OUTCOME_CANCELLED:
       write_final (self, KP_SALE_STATE_CANCELLED_BY_CUSTOMER, update, KP_CHECKOUT_CANCELLED, NULL);
