@@ -4,7 +4,23 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include <string.h>
+
 #include "kp-test-server.h"
+
+#define KP_TYPE_TEST_LINE_STREAM (kp_test_line_stream_get_type ())
+G_DECLARE_FINAL_TYPE (KpTestLineStream, kp_test_line_stream, KP, TEST_LINE_STREAM, GOutputStream)
+
+struct _KpTestLineStream
+{
+  GOutputStream   parent_instance;
+
+  GString        *pending;
+  KpTestLineFunc  func;
+  gpointer        user_data;
+};
+
+G_DEFINE_FINAL_TYPE (KpTestLineStream, kp_test_line_stream, G_TYPE_OUTPUT_STREAM)
 
 struct _KpTestServer
 {
@@ -186,4 +202,62 @@ guint
 kp_test_server_get_n_requests (KpTestServer *self)
 {
   return self->n_requests;
+}
+
+static gssize
+kp_test_line_stream_write (GOutputStream  *stream,
+                           const void     *buffer,
+                           gsize           count,
+                           GCancellable   *cancellable,
+                           GError        **error)
+{
+  KpTestLineStream *self = KP_TEST_LINE_STREAM (stream);
+  const char *newline;
+
+  g_string_append_len (self->pending, buffer, count);
+  while ((newline = memchr (self->pending->str, '\n', self->pending->len)) != NULL)
+    {
+      g_autofree char *line = g_strndup (self->pending->str, newline - self->pending->str);
+
+      g_string_erase (self->pending, 0, newline - self->pending->str + 1);
+      self->func (line, self->user_data);
+    }
+  return count;
+}
+
+static void
+kp_test_line_stream_finalize (GObject *object)
+{
+  KpTestLineStream *self = KP_TEST_LINE_STREAM (object);
+
+  g_string_free (self->pending, TRUE);
+
+  G_OBJECT_CLASS (kp_test_line_stream_parent_class)->finalize (object);
+}
+
+static void
+kp_test_line_stream_class_init (KpTestLineStreamClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GOutputStreamClass *stream_class = G_OUTPUT_STREAM_CLASS (klass);
+
+  object_class->finalize = kp_test_line_stream_finalize;
+  stream_class->write_fn = kp_test_line_stream_write;
+}
+
+static void
+kp_test_line_stream_init (KpTestLineStream *self)
+{
+  self->pending = g_string_new (NULL);
+}
+
+GOutputStream *
+kp_test_line_stream_new (KpTestLineFunc func,
+                         gpointer       user_data)
+{
+  KpTestLineStream *self = g_object_new (KP_TYPE_TEST_LINE_STREAM, NULL);
+
+  self->func = func;
+  self->user_data = user_data;
+  return G_OUTPUT_STREAM (self);
 }

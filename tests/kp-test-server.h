@@ -50,4 +50,13 @@ guint         kp_test_server_get_n_requests         (KpTestServer *server);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpTestServer, kp_test_server_free)
 
+/* An output stream that hands each complete line written to it to @func, at once and
+ * on the writer's thread: with kp_sandbox_set_log_stream () a test sees every API call
+ * while the sandbox handles it, before the reply leaves. */
+typedef void (*KpTestLineFunc) (const char *line,
+                                gpointer    user_data);
+
+GOutputStream *kp_test_line_stream_new (KpTestLineFunc func,
+                                        gpointer       user_data);
+
 G_END_DECLS

@@ -207,7 +207,8 @@ transition_cb (GObject      *source,
       /* The cashier gave up, but the payment stays open at KakaoPay until its tid
        * expires: the reconciler watches it, and KakaoPay's word wins. */
       if (aborted != NULL)
-        kp_reconciler_resolve_using (self->reconciler, aborted, self->now.client);
+        kp_reconciler_resolve_using (self->reconciler, aborted, self->now.client,
+                                     self->now.cid_secret);
     }
   else if (data->after != NULL)
     data->after (self);
@@ -297,7 +298,8 @@ on_reconciler_resolved_cb (KpReconciler        *reconciler,
 static void
 approving_written (KpCheckout *self)
 {
-  kp_reconciler_approve_using (self->reconciler, self->sale, self->now.client);
+  kp_reconciler_approve_using (self->reconciler, self->sale, self->now.client,
+                               self->now.cid_secret);
 }
 
 static void
@@ -316,7 +318,9 @@ on_monitor_outcome_cb (KpSaleMonitor *monitor,
 {
   g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
 
-  if (self->stage != KP_CHECKOUT_STAGE_WAITING)
+  /* After the cashier's abort nothing the customer does moves the sale: it ends as
+   * aborted, and the reconciler watches for a payment that completes anyway. */
+  if (self->stage != KP_CHECKOUT_STAGE_WAITING || self->abort_requested)
     return;
 
   switch (outcome)
@@ -328,7 +332,8 @@ on_monitor_outcome_cb (KpSaleMonitor *monitor,
       break;
     case KP_SALE_OUTCOME_PAID:
       set_stage (self, KP_CHECKOUT_STAGE_APPROVING);
-      kp_reconciler_resolve_using (self->reconciler, self->sale, self->now.client);
+      kp_reconciler_resolve_using (self->reconciler, self->sale, self->now.client,
+                                   self->now.cid_secret);
       break;
     case KP_SALE_OUTCOME_CANCELLED:
       write_final (self, KP_SALE_STATE_CANCELLED_BY_CUSTOMER, update, KP_CHECKOUT_CANCELLED, NULL);
@@ -348,6 +353,8 @@ abort_waiting (KpCheckout *self)
 {
   g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
 
+  /* The abort is written once: a second Cancel before it is journaled only waits. */
+  self->abort_requested = TRUE;
   if (self->monitor != NULL)
     kp_sale_monitor_stop (self->monitor);
   update->detail = g_strdup ("cancelled by the cashier");
@@ -716,6 +723,8 @@ kp_checkout_abort (KpCheckout *self)
       self->abort_requested = TRUE;
       return TRUE;
     case KP_CHECKOUT_STAGE_WAITING:
+      if (self->abort_requested)
+        return TRUE;
       if (self->monitor != NULL && kp_sale_monitor_is_decided (self->monitor))
         return FALSE;
       if (self->sale == NULL || self->sale->state != KP_SALE_STATE_AWAITING_CUSTOMER)

@@ -653,11 +653,14 @@ job_start (Job *job)
     }
 }
 
+/* @client: the client the sale was made with, and @cid_secret the secret it was sent
+ * with; %NULL for the current services (the secret too). */
 static void
 add_job (KpReconciler        *self,
          const KpJournalSale *sale,
          gboolean             approve_now,
-         KpClient            *client)
+         KpClient            *client,
+         const char          *cid_secret)
 {
   Job *job;
 
@@ -669,7 +672,7 @@ add_job (KpReconciler        *self,
   job->client = g_object_ref (client != NULL ? client : self->client);
   job->listener = self->listener != NULL ? g_object_ref (self->listener) : NULL;
   job->relay = self->relay != NULL ? g_object_ref (self->relay) : NULL;
-  job->cid_secret = g_strdup (self->cid_secret);
+  job->cid_secret = g_strdup (client != NULL ? cid_secret : self->cid_secret);
   job->sale = kp_journal_sale_copy (sale);
   job->started_from = sale->state;
   job->approve_now = approve_now;
@@ -701,7 +704,7 @@ in_flight_cb (GObject      *source,
 
   g_debug ("recovering %u unfinished sales", sales->len);
   for (guint i = 0; i < sales->len; i++)
-    add_job (self, g_ptr_array_index (sales, i), FALSE, NULL);
+    add_job (self, g_ptr_array_index (sales, i), FALSE, NULL, NULL);
 
   self->recovering = FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECOVERING]);
@@ -901,25 +904,28 @@ kp_reconciler_resolve (KpReconciler        *self,
   g_return_if_fail (KP_IS_RECONCILER (self));
   g_return_if_fail (sale != NULL);
 
-  add_job (self, sale, FALSE, NULL);
+  add_job (self, sale, FALSE, NULL, NULL);
 }
 
 /**
  * kp_reconciler_resolve_using:
  * @client: the client the sale was made with
+ * @cid_secret: (nullable): the CID secret it was made with
  *
- * Like kp_reconciler_resolve(), for a sale made with another client than the
- * current one.
+ * Like kp_reconciler_resolve(), for a sale made with other services than the
+ * current ones: the settings may have changed while it ran.
  */
 void
 kp_reconciler_resolve_using (KpReconciler        *self,
                              const KpJournalSale *sale,
-                             KpClient            *client)
+                             KpClient            *client,
+                             const char          *cid_secret)
 {
   g_return_if_fail (KP_IS_RECONCILER (self));
   g_return_if_fail (sale != NULL);
+  g_return_if_fail (KP_IS_CLIENT (client));
 
-  add_job (self, sale, FALSE, client);
+  add_job (self, sale, FALSE, client, cid_secret);
 }
 
 /**
@@ -935,25 +941,28 @@ kp_reconciler_approve (KpReconciler        *self,
   g_return_if_fail (KP_IS_RECONCILER (self));
   g_return_if_fail (sale != NULL && sale->state == KP_SALE_STATE_APPROVING);
 
-  add_job (self, sale, TRUE, NULL);
+  add_job (self, sale, TRUE, NULL, NULL);
 }
 
 /**
  * kp_reconciler_approve_using:
  * @client: the client the sale was made with
+ * @cid_secret: (nullable): the CID secret it was made with
  *
- * Like kp_reconciler_approve(), for a sale made with another client than the
- * current one.
+ * Like kp_reconciler_approve(), for a sale made with other services than the
+ * current ones: the settings may have changed while it ran.
  */
 void
 kp_reconciler_approve_using (KpReconciler        *self,
                              const KpJournalSale *sale,
-                             KpClient            *client)
+                             KpClient            *client,
+                             const char          *cid_secret)
 {
   g_return_if_fail (KP_IS_RECONCILER (self));
   g_return_if_fail (sale != NULL && sale->state == KP_SALE_STATE_APPROVING);
+  g_return_if_fail (KP_IS_CLIENT (client));
 
-  add_job (self, sale, TRUE, client);
+  add_job (self, sale, TRUE, client, cid_secret);
 }
 
 gboolean

@@ -38,10 +38,12 @@ void          kp_reconciler_approve         (KpReconciler        *self,
                                              const KpJournalSale *sale);
 void          kp_reconciler_resolve_using   (KpReconciler        *self,
                                              const KpJournalSale *sale,
-                                             KpClient            *client);
+                                             KpClient            *client,
+                                             const char          *cid_secret);
 void          kp_reconciler_approve_using   (KpReconciler        *self,
                                              const KpJournalSale *sale,
-                                             KpClient            *client);
+                                             KpClient            *client,
+                                             const char          *cid_secret);
 gboolean      kp_reconciler_is_resolving    (KpReconciler        *self,
                                              const char          *partner_order_id);
 guint         kp_reconciler_get_n_pending   (KpReconciler        *self);

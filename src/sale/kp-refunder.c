@@ -82,6 +82,10 @@ finished_cb (GObject      *source,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* The refund as the journal now holds it: completed with the sale's update. */
+  r->refund->state = KP_REFUND_STATE_REFUNDED;
+  g_clear_pointer (&r->refund->completed_at, g_date_time_unref);
+  r->refund->completed_at = sale->updated_at != NULL ? g_date_time_ref (sale->updated_at) : NULL;
   g_signal_emit (self, signals[SIGNAL_RESOLVED], 0, sale, r->refund);
   g_task_return_pointer (task, sale, (GDestroyNotify) kp_journal_sale_free);
 }
@@ -94,6 +98,18 @@ complete (GTask      *task,
   KpRefunder *self = g_task_get_source_object (task);
   Refund *r = g_task_get_task_data (task);
 
+  /* Kept as the journal keeps them (a value given replaces the stored one), for the
+   * record "resolved" reports. */
+  if (aid != NULL)
+    {
+      g_free (r->refund->aid);
+      r->refund->aid = g_strdup (aid);
+    }
+  if (canceled_at != NULL)
+    {
+      g_clear_pointer (&r->refund->canceled_at, g_date_time_unref);
+      r->refund->canceled_at = g_date_time_ref (canceled_at);
+    }
   kp_journal_complete_refund_async (self->journal, r->refund->refund_id, aid, canceled_at,
                                     NULL, finished_cb, task);
 }
