@@ -704,7 +704,7 @@ test_full (Fixture       *f,
   g_autoptr (GError) error = NULL;
   gint64 vat = sale->vat_amount;
 
-  g_assert_cmpint (kp_refund_tax_free_share (TOTAL, TOTAL, TAX_FREE), ==, TAX_FREE);
+  g_assert_cmpint (kp_vat_tax_free_share (TOTAL, TOTAL, TAX_FREE), ==, TAX_FREE);
   refunded = refund (f, sale->partner_order_id, TOTAL, TAX_FREE, NULL, &error);
   g_assert_no_error (error);
 
@@ -741,9 +741,9 @@ test_partial_amount (Fixture       *f,
   g_assert_cmpint (left.total, ==, TOTAL);
   g_assert_true (kp_refund_plan_by_amount (&left, 3000, &first, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (first.tax_free, ==, kp_refund_tax_free_share (3000, TOTAL, TAX_FREE));
+  g_assert_cmpint (first.tax_free, ==, kp_vat_tax_free_share (3000, TOTAL, TAX_FREE));
   g_assert_cmpint (first.tax_free, ==, 480);
-  g_assert_cmpint (first.vat, ==, kp_refund_vat_of (3000 - 480));
+  g_assert_cmpint (first.vat, ==, kp_vat_default (3000 - 480, 0));
 
   partly = refund (f, sale->partner_order_id, first.amount, first.tax_free, NULL, &error);
   g_assert_no_error (error);
@@ -930,7 +930,7 @@ test_declined (Fixture       *f,
   g_assert_no_error (error);
   assert_calls (f, "cancel 3000/12500 R2=APPROVED 0, R2 REFUND_SENT 3000");
   assert_resolved (f, "R2=REFUNDED PARTIALLY_REFUNDED");
-  assert_refunded (f, sale, 2, 3000, 480, kp_refund_vat_of (2520), TOTAL);
+  assert_refunded (f, sale, 2, 3000, 480, kp_vat_default (2520, 0), TOTAL);
 }
 
 /* Cancel never reached KakaoPay (a proxy's 500): its order API shows no such cancel,
@@ -987,8 +987,8 @@ test_reply_lost (Fixture       *f,
                      "order=APPROVED 0, R1 REFUND_SENT 3000");
   assert_resolved (f, "R1=REFUNDED PARTIALLY_REFUNDED");
   g_assert_cmpint (refunded->state, ==, KP_SALE_STATE_PARTIALLY_REFUNDED);
-  assert_refunded (f, sale, 1, 3000, 480, kp_refund_vat_of (2520), TOTAL);
-  assert_canceled_at_kakaopay (f, sale, 3000, 480, kp_refund_vat_of (2520));
+  assert_refunded (f, sale, 1, 3000, 480, kp_vat_default (2520, 0), TOTAL);
+  assert_canceled_at_kakaopay (f, sale, 3000, 480, kp_vat_default (2520, 0));
 }
 
 /* Refunds a crash left REFUND_SENT, resolved at start-up from the order API: one whose
