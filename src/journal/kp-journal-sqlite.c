@@ -159,6 +159,33 @@ _kp_journal_bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
 }
 
+char *
+_kp_journal_dup_column_text (sqlite3_stmt *stmt,
+                             int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+GDateTime *
+_kp_journal_column_time (sqlite3_stmt *stmt,
+                         int           column)
+{
+  return _kp_journal_parse_time ((const char *) sqlite3_column_text (stmt, column));
+}
+
+KpSaleState
+_kp_journal_column_state (sqlite3_stmt *stmt,
+                          int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  KpSaleState state = KP_SALE_STATE_NONE;
+
+  if (text != NULL && !kp_sale_state_from_string (text, &state))
+    g_warning ("Journal holds an unknown sale state “%s”", text);
+
+  return state;
+}
+
 /* IMMEDIATE takes the write lock at once, so the reads that decide a write
  * (the compare of compare-and-set, the next sequence number) cannot be
  * overtaken by another connection. */
@@ -168,6 +195,18 @@ _kp_journal_begin (sqlite3  *db,
 {
   if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     return _kp_journal_set_sqlite_error (error, db, "Could not start a journal transaction");
+
+  return TRUE;
+}
+
+/* A read transaction: the statements of a report or a search see one
+ * snapshot. */
+gboolean
+_kp_journal_begin_read (sqlite3  *db,
+                        GError  **error)
+{
+  if (sqlite3_exec (db, "BEGIN DEFERRED", NULL, NULL, NULL) != SQLITE_OK)
+    return _kp_journal_set_sqlite_error (error, db, "Could not start reading the journal");
 
   return TRUE;
 }
@@ -273,5 +312,32 @@ _kp_journal_query_int64 (sqlite3       *db,
 
   *out_value = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* Whether @json (%NULL counts as valid) is JSON as SQLite reads it; @what
+ * says what failed if SQLite did. */
+gboolean
+_kp_journal_json_valid (sqlite3     *db,
+                        const char  *json,
+                        const char  *what,
+                        gboolean    *out_valid,
+                        GError     **error)
+{
+  g_autoptr (sqlite3_stmt) valid = NULL;
+
+  *out_valid = TRUE;
+  if (json == NULL)
+    return TRUE;
+
+  valid = _kp_journal_prepare (db, "SELECT json_valid (?1)", error);
+  if (valid == NULL)
+    return FALSE;
+
+  _kp_journal_bind_text (valid, 1, json);
+  if (sqlite3_step (valid) != SQLITE_ROW)
+    return _kp_journal_set_sqlite_error (error, db, what);
+
+  *out_valid = sqlite3_column_int (valid, 0) != 0;
   return TRUE;
 }
