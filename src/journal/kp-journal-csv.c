@@ -389,9 +389,7 @@ kp_journal_export_csv_sync (KpJournal   *self,
                             const char  *csv_path,
                             GError     **error)
 {
-  g_return_val_if_fail (KP_IS_JOURNAL (self), FALSE);
   g_return_val_if_fail (csv_path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   return _kp_journal_execute (self, &export_csv_op, csv_path, NULL, error) != NULL;
 }
@@ -413,9 +411,7 @@ kp_journal_export_csv_async (KpJournal           *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (csv_path != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   _kp_journal_run (self, kp_journal_export_csv_async, &export_csv_op,
                    g_strdup (csv_path), g_free, cancellable, callback, user_data);

@@ -405,7 +405,7 @@ check_close_day (gconstpointer   data,
   g_autofree char *today = NULL;
   g_autofree char *day = NULL;
 
-  if (!_kp_journal_check_day (&input->day, error))
+  if (!_kp_journal_check_day (&input->day, now, error))
     return FALSE;
 
   if (input->terminal_id == NULL || *input->terminal_id == '\0' ||
@@ -442,7 +442,6 @@ close_day (sqlite3        *db,
 
 static const KpJournalOp close_day_op = {
   .kind = KP_JOURNAL_OP_WRITE,
-  .clock = TRUE,
   .check = check_close_day,
   .run = close_day,
   .result_free = (GDestroyNotify) kp_journal_day_report_free,
@@ -493,14 +492,6 @@ verify_day_in_transaction (sqlite3      *db,
   return g_steal_pointer (&check);
 }
 
-static gboolean
-check_verify_day (gconstpointer   data,
-                  GDateTime      *now,
-                  GError        **error)
-{
-  return _kp_journal_check_day (data, error);
-}
-
 static gpointer
 verify_day (sqlite3        *db,
             gconstpointer   data,
@@ -512,7 +503,7 @@ verify_day (sqlite3        *db,
 
 static const KpJournalOp verify_day_op = {
   .kind = KP_JOURNAL_OP_SNAPSHOT,
-  .check = check_verify_day,
+  .check = _kp_journal_check_day,
   .run = verify_day,
   .result_free = (GDestroyNotify) kp_journal_day_check_free,
 };
@@ -546,9 +537,7 @@ kp_journal_close_day_sync (KpJournal    *self,
 {
   CloseData input = { { 0 }, NULL };
 
-  g_return_val_if_fail (KP_IS_JOURNAL (self), NULL);
   g_return_val_if_fail (day != NULL && g_date_valid (day), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   input.day = *day;
   input.terminal_id = (char *) terminal_id;
@@ -577,9 +566,7 @@ kp_journal_close_day_async (KpJournal           *self,
 {
   CloseData *data;
 
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (day != NULL && g_date_valid (day));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   data = g_new0 (CloseData, 1);
   data->day = *day;
@@ -624,9 +611,7 @@ kp_journal_verify_day_sync (KpJournal    *self,
                             const GDate  *day,
                             GError      **error)
 {
-  g_return_val_if_fail (KP_IS_JOURNAL (self), NULL);
   g_return_val_if_fail (day != NULL && g_date_valid (day), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return _kp_journal_execute (self, &verify_day_op, day, NULL, error);
 }
@@ -648,9 +633,7 @@ kp_journal_verify_day_async (KpJournal           *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (day != NULL && g_date_valid (day));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   _kp_journal_run (self, kp_journal_verify_day_async, &verify_day_op,
                    g_date_copy (day), (GDestroyNotify) g_date_free,

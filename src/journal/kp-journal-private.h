@@ -40,16 +40,19 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpJournalCachedStmt, _kp_journal_release)
  *
  * 1. a cancelled operation stops (only here: a write that committed is
  *    reported as done, see KpJournal);
- * 2. @clock: the journal's clock is read once, as @now for @check and @run;
+ * 2. for a write or if @clock is set, the journal's clock is read once, as
+ *    @now for @check and @run (%NULL otherwise);
  * 3. @check: validates the input, before any transaction;
  * 4. @run, in the transaction of @kind, which is committed if @run returns
  *    a value and rolled back otherwise;
  * 5. @then_unlocked, with the mutex released: what must not hold up the
  *    next operation (writing a file). It takes @run's value and returns
- *    the operation's.
+ *    the operation's. Not for a write, whose value @result_free must free
+ *    if the commit fails.
  *
  * Each step returns %NULL (%FALSE) with the error set to fail. @result_free
- * frees the operation's value. */
+ * frees the operation's value; a value that only says success is
+ * GINT_TO_POINTER (TRUE). */
 typedef enum
 {
   KP_JOURNAL_OP_READ,       /* no transaction: each statement is its own */
@@ -103,7 +106,8 @@ gboolean      _kp_journal_check_text       (const char    *value,
                                             const char    *field,
                                             gboolean       required,
                                             GError       **error);
-gboolean      _kp_journal_check_day        (const GDate   *day,
+gboolean      _kp_journal_check_day        (gconstpointer  day,
+                                            GDateTime     *now,
                                             GError       **error);
 const char   *_kp_journal_state_name       (KpSaleState    state);
 
@@ -135,6 +139,25 @@ gboolean      _kp_journal_step_done        (sqlite3       *db,
 gboolean      _kp_journal_query_int64      (sqlite3       *db,
                                             sqlite3_stmt  *stmt,
                                             gint64        *out_value,
+                                            GError       **error);
+/* Makes an item of @stmt's current row, or returns %NULL with @error set. */
+typedef gpointer (*KpJournalRowFunc)       (sqlite3       *db,
+                                            sqlite3_stmt  *stmt,
+                                            GError       **error);
+gboolean      _kp_journal_read_rows        (sqlite3          *db,
+                                            sqlite3_stmt     *stmt,
+                                            KpJournalRowFunc  from_row,
+                                            GPtrArray        *items,
+                                            const char       *what,
+                                            GError          **error);
+gpointer      _kp_journal_take_first       (GPtrArray     *rows,
+                                            const char    *what,
+                                            const char    *name,
+                                            GError       **error);
+gboolean      _kp_journal_step_found       (sqlite3       *db,
+                                            sqlite3_stmt  *stmt,
+                                            const char    *what,
+                                            const char    *name,
                                             GError       **error);
 gboolean      _kp_journal_json_valid       (sqlite3       *db,
                                             const char    *json,

@@ -23,6 +23,22 @@ typedef struct
   char      *detail;
 } OutcomeData;
 
+static OutcomeData *
+outcome_data_new (const char *refund_id,
+                  const char *aid,
+                  GDateTime  *canceled_at,
+                  const char *detail)
+{
+  OutcomeData *data = g_new0 (OutcomeData, 1);
+
+  data->refund_id = g_strdup (refund_id);
+  data->aid = g_strdup (aid);
+  data->canceled_at = canceled_at != NULL ? g_date_time_ref (canceled_at) : NULL;
+  data->detail = g_strdup (detail);
+
+  return data;
+}
+
 static void
 outcome_data_free (OutcomeData *data)
 {
@@ -31,6 +47,19 @@ outcome_data_free (OutcomeData *data)
   g_clear_pointer (&data->canceled_at, g_date_time_unref);
   g_free (data->detail);
   g_free (data);
+}
+
+/* A completed refund has no detail and a failed one no aid. */
+static gboolean
+check_outcome (gconstpointer   data,
+               GDateTime      *now,
+               GError        **error)
+{
+  const OutcomeData *input = data;
+
+  return _kp_journal_check_text (input->refund_id, "refund id", TRUE, error) &&
+         _kp_journal_check_text (input->aid, "aid", FALSE, error) &&
+         _kp_journal_check_text (input->detail, "detail", FALSE, error);
 }
 
 /* The refund's row and its sale's, read together; the refund must be in
@@ -78,17 +107,8 @@ read_in_flight (sqlite3     *db,
     return FALSE;
 
   _kp_journal_bind_text (select, 1, refund_id);
-  switch (sqlite3_step (select))
-    {
-    case SQLITE_ROW:
-      break;
-
-    case SQLITE_DONE:
-      return _kp_journal_set_not_found (error, "refund", refund_id);
-
-    default:
-      return _kp_journal_set_sqlite_error (error, db, "Could not read the refund");
-    }
+  if (!_kp_journal_step_found (db, select, "refund", refund_id, error))
+    return FALSE;
 
   state = (const char *) sqlite3_column_text (select, 1);
   if (g_strcmp0 (state, "REFUND_SENT") != 0)
@@ -221,17 +241,6 @@ complete_refund_in_transaction (sqlite3            *db,
   return _kp_journal_read_sale (db, row.partner_order_id, error);
 }
 
-static gboolean
-check_complete_refund (gconstpointer   data,
-                       GDateTime      *now,
-                       GError        **error)
-{
-  const OutcomeData *input = data;
-
-  return _kp_journal_check_text (input->refund_id, "refund id", TRUE, error) &&
-         _kp_journal_check_text (input->aid, "aid", FALSE, error);
-}
-
 static gpointer
 complete_refund (sqlite3        *db,
                  gconstpointer   data,
@@ -249,8 +258,7 @@ complete_refund (sqlite3        *db,
 
 static const KpJournalOp complete_refund_op = {
   .kind = KP_JOURNAL_OP_WRITE,
-  .clock = TRUE,
-  .check = check_complete_refund,
+  .check = check_outcome,
   .run = complete_refund,
   .result_free = (GDestroyNotify) kp_journal_sale_free,
 };
@@ -297,17 +305,6 @@ fail_refund_in_transaction (sqlite3            *db,
   return _kp_journal_read_refund (db, input->refund_id, error);
 }
 
-static gboolean
-check_fail_refund (gconstpointer   data,
-                   GDateTime      *now,
-                   GError        **error)
-{
-  const OutcomeData *input = data;
-
-  return _kp_journal_check_text (input->refund_id, "refund id", TRUE, error) &&
-         _kp_journal_check_text (input->detail, "detail", FALSE, error);
-}
-
 static gpointer
 fail_refund (sqlite3        *db,
              gconstpointer   data,
@@ -323,8 +320,7 @@ fail_refund (sqlite3        *db,
 
 static const KpJournalOp fail_refund_op = {
   .kind = KP_JOURNAL_OP_WRITE,
-  .clock = TRUE,
-  .check = check_fail_refund,
+  .check = check_outcome,
   .run = fail_refund,
   .result_free = (GDestroyNotify) kp_journal_refund_free,
 };
@@ -361,20 +357,11 @@ kp_journal_complete_refund_async (KpJournal           *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  OutcomeData *data;
-
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (refund_id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  data = g_new0 (OutcomeData, 1);
-  data->refund_id = g_strdup (refund_id);
-  data->aid = g_strdup (aid);
-  data->canceled_at = canceled_at != NULL ? g_date_time_ref (canceled_at) : NULL;
 
   _kp_journal_run (self, kp_journal_complete_refund_async, &complete_refund_op,
-                   data, (GDestroyNotify) outcome_data_free,
-                   cancellable, callback, user_data);
+                   outcome_data_new (refund_id, aid, canceled_at, NULL),
+                   (GDestroyNotify) outcome_data_free, cancellable, callback, user_data);
 }
 
 /**
@@ -416,19 +403,11 @@ kp_journal_fail_refund_async (KpJournal           *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  OutcomeData *data;
-
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (refund_id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  data = g_new0 (OutcomeData, 1);
-  data->refund_id = g_strdup (refund_id);
-  data->detail = g_strdup (detail);
 
   _kp_journal_run (self, kp_journal_fail_refund_async, &fail_refund_op,
-                   data, (GDestroyNotify) outcome_data_free,
-                   cancellable, callback, user_data);
+                   outcome_data_new (refund_id, NULL, NULL, detail),
+                   (GDestroyNotify) outcome_data_free, cancellable, callback, user_data);
 }
 
 /**

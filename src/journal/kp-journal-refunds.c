@@ -77,8 +77,10 @@ column_refund_state (sqlite3_stmt *stmt,
   return state;
 }
 
-static KpJournalRefund *
-refund_from_row (sqlite3_stmt *stmt)
+static gpointer
+refund_from_row (sqlite3       *db,
+                 sqlite3_stmt  *stmt,
+                 GError       **error)
 {
   KpJournalRefund *refund = g_new0 (KpJournalRefund, 1);
 
@@ -107,18 +109,11 @@ read_refunds (sqlite3       *db,
               GError       **error)
 {
   g_autoptr (GPtrArray) refunds = NULL;
-  int rc;
 
   refunds = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_refund_free);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (refunds, refund_from_row (stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      _kp_journal_set_sqlite_error (error, db, "Could not read the journal's refunds");
-      return NULL;
-    }
+  if (!_kp_journal_read_rows (db, stmt, refund_from_row, refunds,
+                              "Could not read the journal's refunds", error))
+    return NULL;
 
   return g_steal_pointer (&refunds);
 }
@@ -129,7 +124,6 @@ _kp_journal_read_refund (sqlite3     *db,
                          GError     **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (GPtrArray) refunds = NULL;
 
   stmt = _kp_journal_prepare (db,
                               "SELECT " REFUND_COLUMNS " FROM refunds r "
@@ -140,17 +134,7 @@ _kp_journal_read_refund (sqlite3     *db,
 
   _kp_journal_bind_text (stmt, 1, refund_id);
 
-  refunds = read_refunds (db, stmt, error);
-  if (refunds == NULL)
-    return NULL;
-
-  if (refunds->len == 0)
-    {
-      _kp_journal_set_not_found (error, "refund", refund_id);
-      return NULL;
-    }
-
-  return g_ptr_array_steal_index (refunds, 0);
+  return _kp_journal_take_first (read_refunds (db, stmt, error), "refund", refund_id, error);
 }
 
 /* What is left of the sale: its amounts minus its completed refunds, plus
@@ -383,19 +367,8 @@ begin_refund_in_transaction (sqlite3                       *db,
     return NULL;
 
   _kp_journal_bind_text (select, 1, partner_order_id);
-  switch (sqlite3_step (select))
-    {
-    case SQLITE_ROW:
-      break;
-
-    case SQLITE_DONE:
-      _kp_journal_set_not_found (error, "sale", partner_order_id);
-      return NULL;
-
-    default:
-      _kp_journal_set_sqlite_error (error, db, "Could not read the sale");
-      return NULL;
-    }
+  if (!_kp_journal_step_found (db, select, "sale", partner_order_id, error))
+    return NULL;
 
   sale_id = sqlite3_column_int64 (select, 0);
   state = _kp_journal_column_state (select, 1);
@@ -507,7 +480,6 @@ begin_refund (sqlite3        *db,
 
 static const KpJournalOp begin_refund_op = {
   .kind = KP_JOURNAL_OP_WRITE,
-  .clock = TRUE,
   .check = check_begin_refund,
   .run = begin_refund,
   .result_free = (GDestroyNotify) kp_journal_refund_free,
@@ -534,20 +506,11 @@ list_refunds (sqlite3        *db,
     return NULL;
 
   _kp_journal_bind_text (exists, 1, partner_order_id);
-  switch (sqlite3_step (exists))
-    {
-    case SQLITE_ROW:
-      _kp_journal_bind_text (stmt, 1, partner_order_id);
-      return read_refunds (db, stmt, error);
+  if (!_kp_journal_step_found (db, exists, "sale", partner_order_id, error))
+    return NULL;
 
-    case SQLITE_DONE:
-      _kp_journal_set_not_found (error, "sale", partner_order_id);
-      return NULL;
-
-    default:
-      _kp_journal_set_sqlite_error (error, db, "Could not read the sale");
-      return NULL;
-    }
+  _kp_journal_bind_text (stmt, 1, partner_order_id);
+  return read_refunds (db, stmt, error);
 }
 
 static const KpJournalOp list_refunds_op = {
@@ -617,10 +580,8 @@ kp_journal_begin_refund_async (KpJournal                    *self,
 {
   BeginData *data;
 
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (partner_order_id != NULL);
   g_return_if_fail (request != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   data = g_new0 (BeginData, 1);
   data->partner_order_id = g_strdup (partner_order_id);
@@ -664,9 +625,7 @@ kp_journal_list_refunds_async (KpJournal           *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (partner_order_id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   _kp_journal_run (self, kp_journal_list_refunds_async, &list_refunds_op,
                    g_strdup (partner_order_id), g_free,
@@ -706,9 +665,6 @@ kp_journal_list_pending_refunds_async (KpJournal           *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
   _kp_journal_run (self, kp_journal_list_pending_refunds_async, &list_pending_refunds_op,
                    NULL, NULL,
                    cancellable, callback, user_data);

@@ -155,6 +155,40 @@ read_figures (sqlite3             *db,
   return TRUE;
 }
 
+/* A sale's or a refund's row (its refund_id NULL for a sale). */
+static gpointer
+unfinished_from_row (sqlite3       *db,
+                     sqlite3_stmt  *stmt,
+                     GError       **error)
+{
+  KpJournalUnfinished *item = g_new0 (KpJournalUnfinished, 1);
+
+  item->partner_order_id = _kp_journal_dup_column_text (stmt, 0);
+  item->state = _kp_journal_column_state (stmt, 1);
+  item->refund_id = _kp_journal_dup_column_text (stmt, 2);
+  item->amount = sqlite3_column_int64 (stmt, 3);
+  item->since = _kp_journal_column_time (stmt, 4);
+
+  return item;
+}
+
+static gpointer
+amendment_from_row (sqlite3       *db,
+                    sqlite3_stmt  *stmt,
+                    GError       **error)
+{
+  KpJournalAmendment *item = g_new0 (KpJournalAmendment, 1);
+
+  item->id = sqlite3_column_int64 (stmt, 0);
+  item->partner_order_id = _kp_journal_dup_column_text (stmt, 1);
+  item->refund_id = _kp_journal_dup_column_text (stmt, 2);
+  item->what = _kp_journal_dup_column_text (stmt, 3);
+  item->at = _kp_journal_column_time (stmt, 4);
+  item->by_journal = sqlite3_column_int (stmt, 5) != 0;
+
+  return item;
+}
+
 static gboolean
 read_unfinished (sqlite3             *db,
                  const char          *day,
@@ -164,13 +198,12 @@ read_unfinished (sqlite3             *db,
 {
   g_autoptr (sqlite3_stmt) sales = NULL;
   g_autoptr (sqlite3_stmt) refunds = NULL;
-  int rc;
 
   /* As kp_journal_list_in_flight_async() sees them, found by day and state
    * in sales_by_day_totals. "+id": sorting the few found costs less than
    * walking the day's index in id order through every sale of the day. */
   sales = _kp_journal_prepare (db,
-                               "SELECT partner_order_id, state, total_amount, created_at "
+                               "SELECT partner_order_id, state, NULL, total_amount, created_at "
                                "FROM sales WHERE created_day = ?1 "
                                "AND state IN ('READY_SENT', 'AWAITING_CUSTOMER', 'APPROVING', "
                                "'ABORTED_BY_CASHIER') "
@@ -192,35 +225,12 @@ read_unfinished (sqlite3             *db,
 
   _kp_journal_bind_text (sales, 1, day);
   _kp_journal_bind_text (sales, 2, now_text);
-  while ((rc = sqlite3_step (sales)) == SQLITE_ROW)
-    {
-      KpJournalUnfinished *item = g_new0 (KpJournalUnfinished, 1);
-
-      item->partner_order_id = _kp_journal_dup_column_text (sales, 0);
-      item->state = _kp_journal_column_state (sales, 1);
-      item->amount = sqlite3_column_int64 (sales, 2);
-      item->since = _kp_journal_column_time (sales, 3);
-      g_ptr_array_add (report->unfinished, item);
-    }
-  if (rc != SQLITE_DONE)
-    return _kp_journal_set_sqlite_error (error, db, "Could not read the day's unfinished sales");
-
   _kp_journal_bind_text (refunds, 1, day);
-  while ((rc = sqlite3_step (refunds)) == SQLITE_ROW)
-    {
-      KpJournalUnfinished *item = g_new0 (KpJournalUnfinished, 1);
 
-      item->partner_order_id = _kp_journal_dup_column_text (refunds, 0);
-      item->state = _kp_journal_column_state (refunds, 1);
-      item->refund_id = _kp_journal_dup_column_text (refunds, 2);
-      item->amount = sqlite3_column_int64 (refunds, 3);
-      item->since = _kp_journal_column_time (refunds, 4);
-      g_ptr_array_add (report->unfinished, item);
-    }
-  if (rc != SQLITE_DONE)
-    return _kp_journal_set_sqlite_error (error, db, "Could not read the day's unfinished refunds");
-
-  return TRUE;
+  return _kp_journal_read_rows (db, sales, unfinished_from_row, report->unfinished,
+                                "Could not read the day's unfinished sales", error) &&
+         _kp_journal_read_rows (db, refunds, unfinished_from_row, report->unfinished,
+                                "Could not read the day's unfinished refunds", error);
 }
 
 static gboolean
@@ -260,22 +270,9 @@ read_close (sqlite3             *db,
     return FALSE;
 
   _kp_journal_bind_text (amendments, 1, day);
-  while ((rc = sqlite3_step (amendments)) == SQLITE_ROW)
-    {
-      KpJournalAmendment *item = g_new0 (KpJournalAmendment, 1);
 
-      item->id = sqlite3_column_int64 (amendments, 0);
-      item->partner_order_id = _kp_journal_dup_column_text (amendments, 1);
-      item->refund_id = _kp_journal_dup_column_text (amendments, 2);
-      item->what = _kp_journal_dup_column_text (amendments, 3);
-      item->at = _kp_journal_column_time (amendments, 4);
-      item->by_journal = sqlite3_column_int (amendments, 5) != 0;
-      g_ptr_array_add (report->amendments, item);
-    }
-  if (rc != SQLITE_DONE)
-    return _kp_journal_set_sqlite_error (error, db, "Could not read the day's amendments");
-
-  return TRUE;
+  return _kp_journal_read_rows (db, amendments, amendment_from_row, report->amendments,
+                                "Could not read the day's amendments", error);
 }
 
 KpJournalDayReport *
@@ -380,14 +377,6 @@ _kp_journal_report_to_json (const KpJournalDayReport *report)
   return g_string_free (g_steal_pointer (&json), FALSE);
 }
 
-static gboolean
-check_day_report (gconstpointer   data,
-                  GDateTime      *now,
-                  GError        **error)
-{
-  return _kp_journal_check_day (data, error);
-}
-
 static gpointer
 day_report (sqlite3        *db,
             gconstpointer   data,
@@ -402,7 +391,7 @@ day_report (sqlite3        *db,
 static const KpJournalOp day_report_op = {
   .kind = KP_JOURNAL_OP_SNAPSHOT,
   .clock = TRUE,
-  .check = check_day_report,
+  .check = _kp_journal_check_day,
   .run = day_report,
   .result_free = (GDestroyNotify) kp_journal_day_report_free,
 };
@@ -426,9 +415,7 @@ kp_journal_day_report_sync (KpJournal    *self,
                             const GDate  *day,
                             GError      **error)
 {
-  g_return_val_if_fail (KP_IS_JOURNAL (self), NULL);
   g_return_val_if_fail (day != NULL && g_date_valid (day), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return _kp_journal_execute (self, &day_report_op, day, NULL, error);
 }
@@ -450,9 +437,7 @@ kp_journal_day_report_async (KpJournal           *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (day != NULL && g_date_valid (day));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   _kp_journal_run (self, kp_journal_day_report_async, &day_report_op,
                    g_date_copy (day), (GDestroyNotify) g_date_free,

@@ -98,9 +98,11 @@ add_amount (gint64 *sum,
 }
 
 static gboolean
-check_new_sale (const KpJournalNewSale  *input,
-                GError                 **error)
+check_new_sale (gconstpointer   data,
+                GDateTime      *now,
+                GError        **error)
 {
+  const KpJournalNewSale *input = data;
   gint64 quantity = 0;
   gint64 total = 0;
   gint64 tax_free = 0;
@@ -234,6 +236,19 @@ load_lines (sqlite3        *db,
   return TRUE;
 }
 
+static gpointer
+sale_with_lines_from_row (sqlite3       *db,
+                          sqlite3_stmt  *stmt,
+                          GError       **error)
+{
+  g_autoptr (KpJournalSale) sale = _kp_journal_sale_from_row (stmt);
+
+  if (!load_lines (db, sale, error))
+    return NULL;
+
+  return g_steal_pointer (&sale);
+}
+
 /* Reads every row of @stmt (a SELECT of KP_JOURNAL_SALE_COLUMNS), with the lines. */
 static GPtrArray *
 read_sales (sqlite3       *db,
@@ -241,24 +256,11 @@ read_sales (sqlite3       *db,
             GError       **error)
 {
   g_autoptr (GPtrArray) sales = NULL;
-  int rc;
 
   sales = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_sale_free);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      KpJournalSale *sale = _kp_journal_sale_from_row (stmt);
-
-      g_ptr_array_add (sales, sale);
-      if (!load_lines (db, sale, error))
-        return NULL;
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      _kp_journal_set_sqlite_error (error, db, "Could not read the journal's sales");
-      return NULL;
-    }
+  if (!_kp_journal_read_rows (db, stmt, sale_with_lines_from_row, sales,
+                              "Could not read the journal's sales", error))
+    return NULL;
 
   return g_steal_pointer (&sales);
 }
@@ -269,7 +271,6 @@ _kp_journal_read_sale (sqlite3     *db,
                        GError     **error)
 {
   g_autoptr (KpJournalCachedStmt) stmt = NULL;
-  g_autoptr (GPtrArray) sales = NULL;
 
   stmt = _kp_journal_prepare_cached (db,
                                      "SELECT " KP_JOURNAL_SALE_COLUMNS " FROM sales "
@@ -280,17 +281,7 @@ _kp_journal_read_sale (sqlite3     *db,
 
   _kp_journal_bind_text (stmt, 1, partner_order_id);
 
-  sales = read_sales (db, stmt, error);
-  if (sales == NULL)
-    return NULL;
-
-  if (sales->len == 0)
-    {
-      _kp_journal_set_not_found (error, "sale", partner_order_id);
-      return NULL;
-    }
-
-  return g_ptr_array_steal_index (sales, 0);
+  return _kp_journal_take_first (read_sales (db, stmt, error), "sale", partner_order_id, error);
 }
 
 /* Bumps the terminal's sequence for @day and returns a partner_order_id no
@@ -471,14 +462,6 @@ create_sale_in_transaction (sqlite3                 *db,
   return _kp_journal_read_sale (db, order_id, error);
 }
 
-static gboolean
-check_create_sale (gconstpointer   data,
-                   GDateTime      *now,
-                   GError        **error)
-{
-  return check_new_sale (data, error);
-}
-
 static gpointer
 create_sale (sqlite3        *db,
              gconstpointer   data,
@@ -494,8 +477,7 @@ create_sale (sqlite3        *db,
 
 static const KpJournalOp create_sale_op = {
   .kind = KP_JOURNAL_OP_WRITE,
-  .clock = TRUE,
-  .check = check_create_sale,
+  .check = check_new_sale,
   .run = create_sale,
   .result_free = (GDestroyNotify) kp_journal_sale_free,
 };
@@ -605,9 +587,7 @@ kp_journal_create_sale_async (KpJournal              *self,
                               GAsyncReadyCallback     callback,
                               gpointer                user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (sale != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   _kp_journal_run (self, kp_journal_create_sale_async, &create_sale_op,
                    kp_journal_new_sale_copy (sale), (GDestroyNotify) kp_journal_new_sale_free,
@@ -647,9 +627,7 @@ kp_journal_get_sale_async (KpJournal           *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (partner_order_id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   _kp_journal_run (self, kp_journal_get_sale_async, &get_sale_op,
                    g_strdup (partner_order_id), g_free, cancellable, callback, user_data);
@@ -691,9 +669,6 @@ kp_journal_list_in_flight_async (KpJournal           *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
   _kp_journal_run (self, kp_journal_list_in_flight_async, &list_in_flight_op,
                    NULL, NULL, cancellable, callback, user_data);
 }
@@ -732,9 +707,7 @@ kp_journal_list_sales_async (KpJournal           *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (day == NULL || g_date_valid (day));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   _kp_journal_run (self, kp_journal_list_sales_async, &list_sales_op,
                    day != NULL ? g_date_copy (day) : NULL, (GDestroyNotify) g_date_free,

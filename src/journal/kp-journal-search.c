@@ -540,9 +540,7 @@ kp_journal_search_sync (KpJournal             *self,
                         const KpJournalQuery  *query,
                         GError               **error)
 {
-  g_return_val_if_fail (KP_IS_JOURNAL (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return _kp_journal_execute (self, &search_op, query, NULL, error);
 }
@@ -564,9 +562,7 @@ kp_journal_search_async (KpJournal             *self,
                          GAsyncReadyCallback    callback,
                          gpointer               user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (query != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   _kp_journal_run (self, kp_journal_search_async, &search_op,
                    kp_journal_query_copy (query), (GDestroyNotify) kp_journal_query_free,

@@ -315,6 +315,82 @@ _kp_journal_query_int64 (sqlite3       *db,
   return TRUE;
 }
 
+/* Appends every row of @stmt, made an item by @from_row, to @items; @what
+ * says what failed if SQLite did. On failure @items may hold some of them. */
+gboolean
+_kp_journal_read_rows (sqlite3           *db,
+                       sqlite3_stmt      *stmt,
+                       KpJournalRowFunc   from_row,
+                       GPtrArray         *items,
+                       const char        *what,
+                       GError           **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gpointer item = from_row (db, stmt, error);
+
+      if (item == NULL)
+        return FALSE;
+      g_ptr_array_add (items, item);
+    }
+
+  if (rc != SQLITE_DONE)
+    return _kp_journal_set_sqlite_error (error, db, what);
+
+  return TRUE;
+}
+
+/* The first of @rows, which it takes (%NULL passes an error on), or %NULL
+ * with %KP_JOURNAL_ERROR_NOT_FOUND for the @what named @name if there is
+ * none. */
+gpointer
+_kp_journal_take_first (GPtrArray   *rows,
+                        const char  *what,
+                        const char  *name,
+                        GError     **error)
+{
+  g_autoptr (GPtrArray) owned = rows;
+
+  if (rows == NULL)
+    return NULL;
+
+  if (rows->len == 0)
+    {
+      _kp_journal_set_not_found (error, what, name);
+      return NULL;
+    }
+
+  return g_ptr_array_steal_index (rows, 0);
+}
+
+/* Steps @stmt, which looks up the @what named @name ("sale", "T1-…"):
+ * TRUE on its row, or FALSE with %KP_JOURNAL_ERROR_NOT_FOUND if there is
+ * none, or SQLite's error. */
+gboolean
+_kp_journal_step_found (sqlite3       *db,
+                        sqlite3_stmt  *stmt,
+                        const char    *what,
+                        const char    *name,
+                        GError       **error)
+{
+  g_autofree char *failed = NULL;
+
+  switch (sqlite3_step (stmt))
+    {
+    case SQLITE_ROW:
+      return TRUE;
+
+    case SQLITE_DONE:
+      return _kp_journal_set_not_found (error, what, name);
+
+    default:
+      failed = g_strdup_printf ("Could not read the %s", what);
+      return _kp_journal_set_sqlite_error (error, db, failed);
+    }
+}
+
 /* Whether @json (%NULL counts as valid) is JSON as SQLite reads it; @what
  * says what failed if SQLite did. */
 gboolean

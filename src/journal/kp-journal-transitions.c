@@ -98,19 +98,8 @@ transition_in_transaction (sqlite3                *db,
 
   _kp_journal_bind_text (select, 1, data->partner_order_id);
 
-  switch (sqlite3_step (select))
-    {
-    case SQLITE_ROW:
-      break;
-
-    case SQLITE_DONE:
-      _kp_journal_set_not_found (error, "sale", data->partner_order_id);
-      return NULL;
-
-    default:
-      _kp_journal_set_sqlite_error (error, db, "Could not read the sale");
-      return NULL;
-    }
+  if (!_kp_journal_step_found (db, select, "sale", data->partner_order_id, error))
+    return NULL;
 
   sale_id = sqlite3_column_int64 (select, 0);
   stored_state = _kp_journal_column_state (select, 1);
@@ -290,7 +279,6 @@ transition (sqlite3        *db,
 
 static const KpJournalOp transition_op = {
   .kind = KP_JOURNAL_OP_WRITE,
-  .clock = TRUE,
   .check = check_transition,
   .run = transition,
   .result_free = (GDestroyNotify) kp_journal_sale_free,
@@ -391,9 +379,7 @@ kp_journal_transition_async (KpJournal             *self,
 {
   TransitionData *data;
 
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (partner_order_id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   data = g_new0 (TransitionData, 1);
   data->partner_order_id = g_strdup (partner_order_id);
@@ -441,9 +427,7 @@ kp_journal_list_transitions_async (KpJournal           *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (partner_order_id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   _kp_journal_run (self, kp_journal_list_transitions_async, &list_transitions_op,
                    g_strdup (partner_order_id), g_free, cancellable, callback, user_data);

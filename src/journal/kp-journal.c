@@ -78,6 +78,20 @@ typedef struct
   GDestroyNotify     data_free;
 } Job;
 
+static Job *
+job_new (const KpJournalOp *op,
+         gpointer           data,
+         GDestroyNotify     data_free)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->op = op;
+  job->data = data;
+  job->data_free = data_free;
+
+  return job;
+}
+
 static void
 job_free (Job *job)
 {
@@ -143,10 +157,14 @@ _kp_journal_check_text (const char  *value,
   return TRUE;
 }
 
+/* A KpJournalOp check of a GDate. */
 gboolean
-_kp_journal_check_day (const GDate  *day,
-                       GError      **error)
+_kp_journal_check_day (gconstpointer   data,
+                       GDateTime      *now,
+                       GError        **error)
 {
+  const GDate *day = data;
+
   if (day == NULL || !g_date_valid (day))
     return _kp_journal_set_invalid (error, "Not a valid day");
 
@@ -215,26 +233,15 @@ end (sqlite3            *db,
   return value;
 }
 
-/**
- * _kp_journal_execute:
- * @self: (nullable): a journal; %NULL only for opening one: then @op runs
- *   on no connection, without the clock, @check or a transaction
- * @op: the operation
- * @data: its input
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Runs @op in the calling thread, as the header says. The body of every
- * operation, async (through _kp_journal_run()) or blocking.
- *
- * Returns: (transfer full): the operation's value, or %NULL with @error set
- */
-gpointer
-_kp_journal_execute (KpJournal          *self,
-                     const KpJournalOp  *op,
-                     gconstpointer       data,
-                     GCancellable       *cancellable,
-                     GError            **error)
+/* The body of every operation, as kp-journal-private.h says. @self is
+ * %NULL only for opening a journal: then @op runs on no connection,
+ * without the clock, @check or a transaction. */
+static gpointer
+execute (KpJournal          *self,
+         const KpJournalOp  *op,
+         gconstpointer       data,
+         GCancellable       *cancellable,
+         GError            **error)
 {
   g_autoptr (GMutexLocker) locker = NULL;
   g_autoptr (GDateTime) now = NULL;
@@ -252,7 +259,7 @@ _kp_journal_execute (KpJournal          *self,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  if (op->clock)
+  if (op->clock || op->kind == KP_JOURNAL_OP_WRITE)
     now = now_locked (self);
 
   if ((op->check != NULL && !op->check (data, now, error)) ||
@@ -269,6 +276,32 @@ _kp_journal_execute (KpJournal          *self,
   return value;
 }
 
+/**
+ * _kp_journal_execute:
+ * @self: a journal
+ * @op: the operation
+ * @data: its input
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Runs @op in the calling thread: the _sync functions.
+ *
+ * Returns: (transfer full): the operation's value, or %NULL with @error set
+ */
+gpointer
+_kp_journal_execute (KpJournal          *self,
+                     const KpJournalOp  *op,
+                     gconstpointer       data,
+                     GCancellable       *cancellable,
+                     GError            **error)
+{
+  g_return_val_if_fail (KP_IS_JOURNAL (self), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return execute (self, op, data, cancellable, error);
+}
+
 static void
 run_in_worker (GTask        *task,
                gpointer      source_object,
@@ -279,16 +312,46 @@ run_in_worker (GTask        *task,
   Job *job = task_data;
   gpointer value;
 
-  value = _kp_journal_execute (source_object, job->op, job->data, cancellable, &error);
+  value = execute (source_object, job->op, job->data, cancellable, &error);
   if (value == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_pointer (task, value, job->op->result_free);
 }
 
+/* A write reports what it committed even if @cancellable fired meanwhile
+ * (see KpJournal); anything else reports the cancellation. */
+static void
+run_task (KpJournal           *self,
+          gpointer             source_tag,
+          Job                 *job,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, source_tag);
+  if (job->op->kind == KP_JOURNAL_OP_WRITE)
+    g_task_set_check_cancellable (task, FALSE);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_task_run_in_thread (task, run_in_worker);
+}
+
+static gboolean
+check_call (KpJournal    *self,
+            GCancellable *cancellable)
+{
+  g_return_val_if_fail (KP_IS_JOURNAL (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  return TRUE;
+}
+
 /**
  * _kp_journal_run:
- * @self: (nullable): a journal; %NULL only for opening one
+ * @self: a journal
  * @source_tag: the public _async function, which its _finish checks
  * @op: the operation
  * @data: (transfer full): its input, freed with @data_free
@@ -297,10 +360,9 @@ run_in_worker (GTask        *task,
  * @callback: called on the caller's thread-default main context
  * @user_data: data for @callback
  *
- * The one way an async function of the journal works: _kp_journal_execute()
- * in a worker thread, its value for _kp_journal_finish(). A write reports
- * what it committed even if @cancellable fired meanwhile (see KpJournal);
- * anything else reports the cancellation.
+ * The one way an async function of the journal works: @op in a worker
+ * thread, its value for _kp_journal_finish(). It checks what every call
+ * shares (@self, @cancellable); the _async function checks the rest.
  */
 void
 _kp_journal_run (KpJournal           *self,
@@ -312,20 +374,15 @@ _kp_journal_run (KpJournal           *self,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  Job *job;
+  Job *job = job_new (op, data, data_free);
 
-  job = g_new0 (Job, 1);
-  job->op = op;
-  job->data = data;
-  job->data_free = data_free;
+  if (!check_call (self, cancellable))
+    {
+      job_free (job);
+      return;
+    }
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, source_tag);
-  if (op->kind == KP_JOURNAL_OP_WRITE)
-    g_task_set_check_cancellable (task, FALSE);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_task_run_in_thread (task, run_in_worker);
+  run_task (self, source_tag, job, cancellable, callback, user_data);
 }
 
 /* What _kp_journal_run()'s operation returned: a new value, or %NULL with
@@ -520,8 +577,8 @@ kp_journal_open_async (const char          *path,
   g_return_if_fail (path != NULL && *path != '\0');
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _kp_journal_run (NULL, kp_journal_open_async, &open_op, g_strdup (path), g_free,
-                   cancellable, callback, user_data);
+  run_task (NULL, kp_journal_open_async, job_new (&open_op, g_strdup (path), g_free),
+            cancellable, callback, user_data);
 }
 
 /**
