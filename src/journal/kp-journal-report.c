@@ -8,7 +8,6 @@
 
 #include "config.h"
 
-#include "kp-journal-private.h"
 #include "kp-journal-report.h"
 
 G_DEFINE_BOXED_TYPE (KpJournalMethodTotals, kp_journal_method_totals,
