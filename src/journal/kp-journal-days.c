@@ -13,8 +13,8 @@
 #include "kp-journal.h"
 #include "kp-journal-private.h"
 
-/* Days: the day report, closing a day (the Z report), and keeping a closed
- * day from changing silently.
+/* Days: closing a day (the Z report), and keeping a closed day from
+ * changing silently. The report itself is computed in kp-journal-reports.c.
  *
  * A day's rows are the sales created that day with their lines, and the
  * refunds asked for or completed that day. At closing, the journal stores
@@ -116,18 +116,12 @@ dump_value (GByteArray    *dump,
     }
 }
 
-/**
- * _kp_journal_day_hash:
- * @db: the connection, in a transaction (one snapshot)
- * @day: "2026-11-25"
- * @error: return location for a #GError
- *
- * Returns: (transfer full): "sha256:" and the hex digest of the day's rows
- */
-char *
-_kp_journal_day_hash (sqlite3     *db,
-                      const char  *day,
-                      GError     **error)
+/* "sha256:" and the hex digest of the rows of @day ("2026-11-25"), read
+ * in one transaction (one snapshot). */
+static char *
+day_hash (sqlite3     *db,
+          const char  *day,
+          GError     **error)
 {
   g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autoptr (GByteArray) dump = g_byte_array_sized_new (64 * 1024);
@@ -239,7 +233,7 @@ _kp_journal_amend_begin (sqlite3            *db,
       if (seal == NULL)
         continue;
 
-      actual = _kp_journal_day_hash (db, days[i], error);
+      actual = day_hash (db, days[i], error);
       if (actual == NULL)
         return FALSE;
       if (g_str_equal (seal, actual))
@@ -320,7 +314,7 @@ _kp_journal_amend_end (sqlite3     *db,
   for (guint i = 0; i < touched->len; i++)
     {
       const char *day = g_ptr_array_index (touched, i);
-      g_autofree char *hash = _kp_journal_day_hash (db, day, error);
+      g_autofree char *hash = day_hash (db, day, error);
 
       if (hash == NULL)
         return FALSE;
@@ -335,421 +329,6 @@ _kp_journal_amend_end (sqlite3     *db,
     }
 
   return TRUE;
-}
-
-/* A read transaction: the statements of a report see one snapshot. */
-static gboolean
-begin_read (sqlite3  *db,
-            GError  **error)
-{
-  if (sqlite3_exec (db, "BEGIN DEFERRED", NULL, NULL, NULL) != SQLITE_OK)
-    return _kp_journal_set_sqlite_error (error, db, "Could not start reading the journal");
-
-  return TRUE;
-}
-
-static KpJournalMethodTotals *
-get_method (KpJournalDayReport *report,
-            const char         *method)
-{
-  KpJournalMethodTotals *totals;
-
-  if (method == NULL || *method == '\0')
-    method = "UNKNOWN";
-
-  for (guint i = 0; i < report->methods->len; i++)
-    {
-      totals = g_ptr_array_index (report->methods, i);
-      if (g_str_equal (totals->method, method))
-        return totals;
-    }
-
-  totals = g_new0 (KpJournalMethodTotals, 1);
-  totals->method = g_strdup (method);
-  g_ptr_array_add (report->methods, totals);
-
-  return totals;
-}
-
-static int
-compare_methods (gconstpointer a,
-                 gconstpointer b)
-{
-  const KpJournalMethodTotals *x = *(KpJournalMethodTotals * const *) a;
-  const KpJournalMethodTotals *y = *(KpJournalMethodTotals * const *) b;
-  int rank_x = g_str_equal (x->method, "MONEY") ? 0 : g_str_equal (x->method, "CARD") ? 1 : 2;
-  int rank_y = g_str_equal (y->method, "MONEY") ? 0 : g_str_equal (y->method, "CARD") ? 1 : 2;
-
-  if (rank_x != rank_y)
-    return rank_x - rank_y;
-
-  return strcmp (x->method, y->method);
-}
-
-static gboolean
-read_figures (sqlite3             *db,
-              const char          *day,
-              KpJournalDayReport  *report,
-              GError             **error)
-{
-  g_autoptr (sqlite3_stmt) sales = NULL;
-  g_autoptr (sqlite3_stmt) refunds = NULL;
-  g_autoptr (sqlite3_stmt) ended = NULL;
-  int rc;
-
-  /* From sales_by_day_totals alone. */
-  sales = _kp_journal_prepare (db,
-                               "SELECT payment_method_type, count (*), sum (total_amount), "
-                               "sum (vat_amount), sum (tax_free_amount) "
-                               "FROM sales WHERE created_day = ?1 "
-                               "AND state IN ('APPROVED', 'PARTIALLY_REFUNDED', 'REFUNDED') "
-                               "GROUP BY payment_method_type",
-                               error);
-  refunds = sales == NULL ? NULL :
-            _kp_journal_prepare (db,
-                                 "SELECT s.payment_method_type, count (*), "
-                                 "sum (r.cancel_amount), sum (r.cancel_vat_amount), "
-                                 "sum (r.cancel_tax_free_amount) "
-                                 "FROM refunds r JOIN sales s ON s.id = r.sale_id "
-                                 "WHERE r.completed_day = ?1 AND r.state = 'REFUNDED' "
-                                 "GROUP BY s.payment_method_type",
-                                 error);
-  /* Payments that ended without money: the customer or the cashier cancelled, or the
-   * customer did not pay in time. */
-  ended = refunds == NULL ? NULL :
-          _kp_journal_prepare (db,
-                               "SELECT state = 'EXPIRED', count (*) FROM sales "
-                               "WHERE created_day = ?1 AND state IN ('CANCELLED_BY_CUSTOMER', "
-                               "'ABORTED_BY_CASHIER', 'EXPIRED') GROUP BY 1",
-                               error);
-  if (ended == NULL)
-    return FALSE;
-
-  get_method (report, "MONEY");
-  get_method (report, "CARD");
-
-  _kp_journal_bind_text (sales, 1, day);
-  while ((rc = sqlite3_step (sales)) == SQLITE_ROW)
-    {
-      KpJournalMethodTotals *totals;
-
-      totals = get_method (report, (const char *) sqlite3_column_text (sales, 0));
-      totals->count += sqlite3_column_int (sales, 1);
-      totals->gross += sqlite3_column_int64 (sales, 2);
-      report->n_sales += sqlite3_column_int (sales, 1);
-      report->gross += sqlite3_column_int64 (sales, 2);
-      report->vat += sqlite3_column_int64 (sales, 3);
-      report->tax_free += sqlite3_column_int64 (sales, 4);
-    }
-  if (rc != SQLITE_DONE)
-    return _kp_journal_set_sqlite_error (error, db, "Could not add up the day's sales");
-
-  _kp_journal_bind_text (refunds, 1, day);
-  while ((rc = sqlite3_step (refunds)) == SQLITE_ROW)
-    {
-      KpJournalMethodTotals *totals;
-
-      totals = get_method (report, (const char *) sqlite3_column_text (refunds, 0));
-      totals->n_refunds += sqlite3_column_int (refunds, 1);
-      totals->refunds += sqlite3_column_int64 (refunds, 2);
-      report->n_refunds += sqlite3_column_int (refunds, 1);
-      report->refunds += sqlite3_column_int64 (refunds, 2);
-      report->vat -= sqlite3_column_int64 (refunds, 3);
-      report->tax_free -= sqlite3_column_int64 (refunds, 4);
-    }
-  if (rc != SQLITE_DONE)
-    return _kp_journal_set_sqlite_error (error, db, "Could not add up the day's refunds");
-
-  _kp_journal_bind_text (ended, 1, day);
-  while ((rc = sqlite3_step (ended)) == SQLITE_ROW)
-    {
-      if (sqlite3_column_int (ended, 0))
-        report->n_expired += sqlite3_column_int (ended, 1);
-      else
-        report->n_cancelled += sqlite3_column_int (ended, 1);
-    }
-  if (rc != SQLITE_DONE)
-    return _kp_journal_set_sqlite_error (error, db, "Could not count the day's cancellations");
-
-  report->net = report->gross - report->refunds;
-  /* What the taxable sales come to without their VAT (공급가액). */
-  report->supply = report->net - report->tax_free - report->vat;
-  for (guint i = 0; i < report->methods->len; i++)
-    {
-      KpJournalMethodTotals *totals = g_ptr_array_index (report->methods, i);
-
-      totals->net = totals->gross - totals->refunds;
-    }
-  g_ptr_array_sort (report->methods, compare_methods);
-
-  return TRUE;
-}
-
-static gboolean
-read_unfinished (sqlite3             *db,
-                 const char          *day,
-                 const char          *now_text,
-                 KpJournalDayReport  *report,
-                 GError             **error)
-{
-  g_autoptr (sqlite3_stmt) sales = NULL;
-  g_autoptr (sqlite3_stmt) refunds = NULL;
-  int rc;
-
-  /* As kp_journal_list_in_flight_async() sees them, found by day and state
-   * in sales_by_day_totals. "+id": sorting the few found costs less than
-   * walking the day's index in id order through every sale of the day. */
-  sales = _kp_journal_prepare (db,
-                               "SELECT partner_order_id, state, total_amount, created_at "
-                               "FROM sales WHERE created_day = ?1 "
-                               "AND state IN ('READY_SENT', 'AWAITING_CUSTOMER', 'APPROVING', "
-                               "'ABORTED_BY_CASHIER') "
-                               "AND (state <> 'ABORTED_BY_CASHIER' "
-                               "OR unixepoch (expires_at) > unixepoch (?2)) "
-                               "ORDER BY +id",
-                               error);
-  refunds = sales == NULL ? NULL :
-            _kp_journal_prepare (db,
-                                 "SELECT s.partner_order_id, s.state, r.refund_id, "
-                                 "r.cancel_amount, r.created_at "
-                                 "FROM refunds r JOIN sales s ON s.id = r.sale_id "
-                                 "WHERE r.state = 'REFUND_SENT' "
-                                 "AND (r.created_day = ?1 OR s.created_day = ?1) "
-                                 "ORDER BY +r.id",
-                                 error);
-  if (refunds == NULL)
-    return FALSE;
-
-  _kp_journal_bind_text (sales, 1, day);
-  _kp_journal_bind_text (sales, 2, now_text);
-  while ((rc = sqlite3_step (sales)) == SQLITE_ROW)
-    {
-      KpJournalUnfinished *item = g_new0 (KpJournalUnfinished, 1);
-
-      item->partner_order_id = _kp_journal_dup_column_text (sales, 0);
-      item->state = _kp_journal_column_state (sales, 1);
-      item->amount = sqlite3_column_int64 (sales, 2);
-      item->since = _kp_journal_column_time (sales, 3);
-      g_ptr_array_add (report->unfinished, item);
-    }
-  if (rc != SQLITE_DONE)
-    return _kp_journal_set_sqlite_error (error, db, "Could not read the day's unfinished sales");
-
-  _kp_journal_bind_text (refunds, 1, day);
-  while ((rc = sqlite3_step (refunds)) == SQLITE_ROW)
-    {
-      KpJournalUnfinished *item = g_new0 (KpJournalUnfinished, 1);
-
-      item->partner_order_id = _kp_journal_dup_column_text (refunds, 0);
-      item->state = _kp_journal_column_state (refunds, 1);
-      item->refund_id = _kp_journal_dup_column_text (refunds, 2);
-      item->amount = sqlite3_column_int64 (refunds, 3);
-      item->since = _kp_journal_column_time (refunds, 4);
-      g_ptr_array_add (report->unfinished, item);
-    }
-  if (rc != SQLITE_DONE)
-    return _kp_journal_set_sqlite_error (error, db, "Could not read the day's unfinished refunds");
-
-  return TRUE;
-}
-
-static gboolean
-read_close (sqlite3             *db,
-            const char          *day,
-            KpJournalDayReport  *report,
-            GError             **error)
-{
-  g_autoptr (sqlite3_stmt) close = NULL;
-  g_autoptr (sqlite3_stmt) amendments = NULL;
-  int rc;
-
-  close = _kp_journal_prepare (db,
-                               "SELECT closed_at, terminal_id, hash FROM day_closes "
-                               "WHERE day = ?1",
-                               error);
-  if (close == NULL)
-    return FALSE;
-
-  _kp_journal_bind_text (close, 1, day);
-  rc = sqlite3_step (close);
-  if (rc == SQLITE_DONE)
-    return TRUE;
-  if (rc != SQLITE_ROW)
-    return _kp_journal_set_sqlite_error (error, db, "Could not read the day's close");
-
-  report->closed = TRUE;
-  report->closed_at = _kp_journal_column_time (close, 0);
-  report->closed_by = _kp_journal_dup_column_text (close, 1);
-  report->hash = _kp_journal_dup_column_text (close, 2);
-
-  amendments = _kp_journal_prepare (db,
-                                    "SELECT id, partner_order_id, refund_id, what, at, "
-                                    "by_journal FROM amendments WHERE day = ?1 ORDER BY id",
-                                    error);
-  if (amendments == NULL)
-    return FALSE;
-
-  _kp_journal_bind_text (amendments, 1, day);
-  while ((rc = sqlite3_step (amendments)) == SQLITE_ROW)
-    {
-      KpJournalAmendment *item = g_new0 (KpJournalAmendment, 1);
-
-      item->id = sqlite3_column_int64 (amendments, 0);
-      item->partner_order_id = _kp_journal_dup_column_text (amendments, 1);
-      item->refund_id = _kp_journal_dup_column_text (amendments, 2);
-      item->what = _kp_journal_dup_column_text (amendments, 3);
-      item->at = _kp_journal_column_time (amendments, 4);
-      item->by_journal = sqlite3_column_int (amendments, 5) != 0;
-      g_ptr_array_add (report->amendments, item);
-    }
-  if (rc != SQLITE_DONE)
-    return _kp_journal_set_sqlite_error (error, db, "Could not read the day's amendments");
-
-  return TRUE;
-}
-
-static KpJournalDayReport *
-build_report (sqlite3      *db,
-              const GDate  *day,
-              const char   *now_text,
-              GError      **error)
-{
-  g_autoptr (KpJournalDayReport) report = kp_journal_day_report_new (day);
-  g_autofree char *day_text = _kp_journal_format_day (day);
-
-  if (!read_figures (db, day_text, report, error) ||
-      !read_unfinished (db, day_text, now_text, report, error) ||
-      !read_close (db, day_text, report, error))
-    return NULL;
-
-  return g_steal_pointer (&report);
-}
-
-static void
-append_json_string (GString    *json,
-                    const char *text)
-{
-  if (text == NULL)
-    {
-      g_string_append (json, "null");
-      return;
-    }
-
-  g_string_append_c (json, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-        case '"':
-          g_string_append (json, "\\\"");
-          break;
-
-        case '\\':
-          g_string_append (json, "\\\\");
-          break;
-
-        default:
-          if ((guchar) *p < 0x20)
-            g_string_append_printf (json, "\\u%04x", (guint) (guchar) *p);
-          else
-            g_string_append_c (json, *p);
-          break;
-        }
-    }
-  g_string_append_c (json, '"');
-}
-
-/* The figures as stored in day_closes.report. */
-static char *
-report_to_json (const KpJournalDayReport *report)
-{
-  g_autoptr (GString) json = g_string_new ("{\"day\":");
-  g_autofree char *day = _kp_journal_format_day (&report->day);
-
-  append_json_string (json, day);
-  g_string_append_printf (json,
-                          ",\"n_sales\":%u,\"gross\":%" G_GINT64_FORMAT
-                          ",\"n_refunds\":%u,\"refunds\":%" G_GINT64_FORMAT
-                          ",\"net\":%" G_GINT64_FORMAT ",\"vat\":%" G_GINT64_FORMAT
-                          ",\"tax_free\":%" G_GINT64_FORMAT ",\"methods\":[",
-                          report->n_sales, report->gross, report->n_refunds, report->refunds,
-                          report->net, report->vat, report->tax_free);
-
-  for (guint i = 0; i < report->methods->len; i++)
-    {
-      const KpJournalMethodTotals *totals = g_ptr_array_index (report->methods, i);
-
-      g_string_append (json, i > 0 ? ",{\"method\":" : "{\"method\":");
-      append_json_string (json, totals->method);
-      g_string_append_printf (json,
-                              ",\"count\":%u,\"gross\":%" G_GINT64_FORMAT
-                              ",\"n_refunds\":%u,\"refunds\":%" G_GINT64_FORMAT
-                              ",\"net\":%" G_GINT64_FORMAT "}",
-                              totals->count, totals->gross, totals->n_refunds, totals->refunds,
-                              totals->net);
-    }
-
-  g_string_append (json, "],\"unfinished\":[");
-  for (guint i = 0; i < report->unfinished->len; i++)
-    {
-      const KpJournalUnfinished *item = g_ptr_array_index (report->unfinished, i);
-      g_autofree char *since = _kp_journal_format_time (item->since);
-
-      g_string_append (json, i > 0 ? ",{\"partner_order_id\":" : "{\"partner_order_id\":");
-      append_json_string (json, item->partner_order_id);
-      g_string_append (json, ",\"state\":");
-      append_json_string (json, kp_sale_state_to_string (item->state));
-      g_string_append (json, ",\"refund_id\":");
-      append_json_string (json, item->refund_id);
-      g_string_append_printf (json, ",\"amount\":%" G_GINT64_FORMAT ",\"since\":", item->amount);
-      append_json_string (json, since);
-      g_string_append_c (json, '}');
-    }
-  g_string_append (json, "]}");
-
-  return g_string_free (g_steal_pointer (&json), FALSE);
-}
-
-static gboolean
-check_day (const GDate  *day,
-           GError      **error)
-{
-  if (day == NULL || !g_date_valid (day))
-    return _kp_journal_set_invalid (error, "Not a valid day");
-
-  return TRUE;
-}
-
-static gpointer
-day_report (KpJournal     *self,
-            gconstpointer  data,
-            GCancellable  *cancellable,
-            GError       **error)
-{
-  const GDate *day = data;
-  g_autoptr (GDateTime) now = NULL;
-  g_autofree char *now_text = NULL;
-  KpJournalDayReport *report;
-  sqlite3 *db;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error) || !check_day (day, error))
-    return NULL;
-
-  db = _kp_journal_lock (self);
-  now = _kp_journal_now_locked (self);
-  now_text = _kp_journal_format_time (now);
-
-  if (!begin_read (db, error))
-    {
-      _kp_journal_unlock (self);
-      return NULL;
-    }
-
-  report = build_report (db, day, now_text, error);
-  _kp_journal_rollback (db);
-  _kp_journal_unlock (self);
-
-  return report;
 }
 
 static KpJournalDayReport *
@@ -787,12 +366,12 @@ close_day_in_transaction (sqlite3          *db,
       return NULL;
     }
 
-  report = build_report (db, &input->day, now_text, error);
-  hash = report == NULL ? NULL : _kp_journal_day_hash (db, day, error);
+  report = _kp_journal_build_report (db, &input->day, now_text, error);
+  hash = report == NULL ? NULL : day_hash (db, day, error);
   if (hash == NULL)
     return NULL;
 
-  json = report_to_json (report);
+  json = _kp_journal_report_to_json (report);
 
   insert = _kp_journal_prepare (db,
                                 "INSERT INTO day_closes (day, closed_at, terminal_id, report, "
@@ -817,60 +396,56 @@ close_day_in_transaction (sqlite3          *db,
   return g_steal_pointer (&report);
 }
 
-static gpointer
-close_day (KpJournal     *self,
-           gconstpointer  data,
-           GCancellable  *cancellable,
-           GError       **error)
+static gboolean
+check_close_day (gconstpointer   data,
+                 GDateTime      *now,
+                 GError        **error)
 {
   const CloseData *input = data;
-  g_autoptr (GDateTime) now = NULL;
   g_autofree char *today = NULL;
   g_autofree char *day = NULL;
-  KpJournalDayReport *report;
-  sqlite3 *db;
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error) || !check_day (&input->day, error))
-    return NULL;
+  if (!_kp_journal_check_day (&input->day, now, error))
+    return FALSE;
 
   if (input->terminal_id == NULL || *input->terminal_id == '\0' ||
       !g_utf8_validate (input->terminal_id, -1, NULL))
-    {
-      _kp_journal_set_invalid (error, "A day is closed by a terminal: its id is missing");
-      return NULL;
-    }
-
-  db = _kp_journal_lock (self);
-  now = _kp_journal_now_locked (self);
-  today = _kp_journal_day_of (now);
-  day = _kp_journal_format_day (&input->day);
+    return _kp_journal_set_invalid (error, "A day is closed by a terminal: its id is missing");
 
   /* A day still to come would only collect amendments. */
+  today = _kp_journal_day_of (now);
+  day = _kp_journal_format_day (&input->day);
   if (strcmp (day, today) > 0)
-    {
-      _kp_journal_unlock (self);
-      _kp_journal_set_invalid (error, "The day %s has not come yet (today is %s)", day, today);
-      return NULL;
-    }
+    return _kp_journal_set_invalid (error, "The day %s has not come yet (today is %s)", day,
+                                    today);
 
-  if (!_kp_journal_begin (db, error))
-    {
-      _kp_journal_unlock (self);
-      return NULL;
-    }
+  return TRUE;
+}
 
-  report = close_day_in_transaction (db, input, now, error);
-  if (report == NULL)
-    _kp_journal_rollback (db);
-  else if (!_kp_journal_commit (db, error))
-    g_clear_pointer (&report, kp_journal_day_report_free);
-
-  _kp_journal_unlock (self);
+static gpointer
+close_day (sqlite3        *db,
+           gconstpointer   data,
+           GDateTime      *now,
+           GError        **error)
+{
+  const CloseData *input = data;
+  KpJournalDayReport *report = close_day_in_transaction (db, input, now, error);
 
   if (report != NULL)
-    g_debug ("Closed the day %s", day);
+    {
+      g_autofree char *day = _kp_journal_format_day (&input->day);
+
+      g_debug ("Closed the day %s", day);
+    }
   return report;
 }
+
+static const KpJournalOp close_day_op = {
+  .kind = KP_JOURNAL_OP_WRITE,
+  .check = check_close_day,
+  .run = close_day,
+  .result_free = (GDestroyNotify) kp_journal_day_report_free,
+};
 
 static KpJournalDayCheck *
 verify_day_in_transaction (sqlite3      *db,
@@ -892,7 +467,7 @@ verify_day_in_transaction (sqlite3      *db,
       return NULL;
     }
 
-  check->actual_hash = _kp_journal_day_hash (db, day_text, error);
+  check->actual_hash = day_hash (db, day_text, error);
   if (check->actual_hash == NULL)
     return NULL;
 
@@ -918,101 +493,22 @@ verify_day_in_transaction (sqlite3      *db,
 }
 
 static gpointer
-verify_day (KpJournal     *self,
-            gconstpointer  data,
-            GCancellable  *cancellable,
-            GError       **error)
+verify_day (sqlite3        *db,
+            gconstpointer   data,
+            GDateTime      *now,
+            GError        **error)
 {
-  const GDate *day = data;
-  KpJournalDayCheck *check;
-  sqlite3 *db;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error) || !check_day (day, error))
-    return NULL;
-
-  db = _kp_journal_lock (self);
-
-  if (!begin_read (db, error))
-    {
-      _kp_journal_unlock (self);
-      return NULL;
-    }
-
-  check = verify_day_in_transaction (db, day, error);
-  _kp_journal_rollback (db);
-  _kp_journal_unlock (self);
-
-  return check;
+  return verify_day_in_transaction (db, data, error);
 }
+
+static const KpJournalOp verify_day_op = {
+  .kind = KP_JOURNAL_OP_SNAPSHOT,
+  .check = _kp_journal_check_day,
+  .run = verify_day,
+  .result_free = (GDestroyNotify) kp_journal_day_check_free,
+};
 
 /* Public API */
-
-/**
- * kp_journal_day_report_sync:
- * @self: a journal
- * @day: a valid local date
- * @error: return location for a #GError
- *
- * Computes the report of @day (#KpJournalDayReport says what each figure
- * holds) from one snapshot of the journal. Blocks: for tools and tests; the
- * application uses kp_journal_day_report_async().
- *
- * Returns: (transfer full): the report, or %NULL with @error set
- */
-KpJournalDayReport *
-kp_journal_day_report_sync (KpJournal    *self,
-                            const GDate  *day,
-                            GError      **error)
-{
-  g_return_val_if_fail (KP_IS_JOURNAL (self), NULL);
-  g_return_val_if_fail (day != NULL && g_date_valid (day), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  return day_report (self, day, NULL, error);
-}
-
-/**
- * kp_journal_day_report_async:
- * @self: a journal
- * @day: a valid local date; copied
- * @cancellable: (nullable): a #GCancellable
- * @callback: called on the caller's thread-default main context
- * @user_data: data for @callback
- *
- * kp_journal_day_report_sync() in a worker thread.
- */
-void
-kp_journal_day_report_async (KpJournal           *self,
-                             const GDate         *day,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  g_return_if_fail (KP_IS_JOURNAL (self));
-  g_return_if_fail (day != NULL && g_date_valid (day));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  _kp_journal_run_async (self, kp_journal_day_report_async, day_report, g_date_copy (day),
-                         (GDestroyNotify) g_date_free,
-                         (GDestroyNotify) kp_journal_day_report_free, FALSE,
-                         cancellable, callback, user_data);
-}
-
-/**
- * kp_journal_day_report_finish:
- * @self: a journal
- * @result: the result given to the callback
- * @error: return location for a #GError
- *
- * Returns: (transfer full): the report, or %NULL with @error set
- */
-KpJournalDayReport *
-kp_journal_day_report_finish (KpJournal     *self,
-                              GAsyncResult  *result,
-                              GError       **error)
-{
-  return _kp_journal_run_finish (self, result, kp_journal_day_report_async, error);
-}
 
 /**
  * kp_journal_close_day_sync:
@@ -1041,14 +537,12 @@ kp_journal_close_day_sync (KpJournal    *self,
 {
   CloseData input = { { 0 }, NULL };
 
-  g_return_val_if_fail (KP_IS_JOURNAL (self), NULL);
   g_return_val_if_fail (day != NULL && g_date_valid (day), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   input.day = *day;
   input.terminal_id = (char *) terminal_id;
 
-  return close_day (self, &input, NULL, error);
+  return _kp_journal_execute (self, &close_day_op, &input, NULL, error);
 }
 
 /**
@@ -1072,18 +566,15 @@ kp_journal_close_day_async (KpJournal           *self,
 {
   CloseData *data;
 
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (day != NULL && g_date_valid (day));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   data = g_new0 (CloseData, 1);
   data->day = *day;
   data->terminal_id = g_strdup (terminal_id);
 
-  _kp_journal_run_async (self, kp_journal_close_day_async, close_day, data,
-                         (GDestroyNotify) close_data_free,
-                         (GDestroyNotify) kp_journal_day_report_free, TRUE,
-                         cancellable, callback, user_data);
+  _kp_journal_run (self, kp_journal_close_day_async, &close_day_op,
+                   data, (GDestroyNotify) close_data_free,
+                   cancellable, callback, user_data);
 }
 
 /**
@@ -1099,7 +590,7 @@ kp_journal_close_day_finish (KpJournal     *self,
                              GAsyncResult  *result,
                              GError       **error)
 {
-  return _kp_journal_run_finish (self, result, kp_journal_close_day_async, error);
+  return _kp_journal_finish (self, result, kp_journal_close_day_async, error);
 }
 
 /**
@@ -1120,11 +611,9 @@ kp_journal_verify_day_sync (KpJournal    *self,
                             const GDate  *day,
                             GError      **error)
 {
-  g_return_val_if_fail (KP_IS_JOURNAL (self), NULL);
   g_return_val_if_fail (day != NULL && g_date_valid (day), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return verify_day (self, day, NULL, error);
+  return _kp_journal_execute (self, &verify_day_op, day, NULL, error);
 }
 
 /**
@@ -1144,14 +633,11 @@ kp_journal_verify_day_async (KpJournal           *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (day != NULL && g_date_valid (day));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _kp_journal_run_async (self, kp_journal_verify_day_async, verify_day, g_date_copy (day),
-                         (GDestroyNotify) g_date_free,
-                         (GDestroyNotify) kp_journal_day_check_free, FALSE,
-                         cancellable, callback, user_data);
+  _kp_journal_run (self, kp_journal_verify_day_async, &verify_day_op,
+                   g_date_copy (day), (GDestroyNotify) g_date_free,
+                   cancellable, callback, user_data);
 }
 
 /**
@@ -1167,5 +653,5 @@ kp_journal_verify_day_finish (KpJournal     *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  return _kp_journal_run_finish (self, result, kp_journal_verify_day_async, error);
+  return _kp_journal_finish (self, result, kp_journal_verify_day_async, error);
 }

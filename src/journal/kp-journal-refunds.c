@@ -18,7 +18,10 @@
  * or REFUNDED, a transitions row) in the same transaction. One refund of a
  * sale may be in flight at a time, and what is left is checked here, from the
  * journal: that cancel_available_amount is refused (-710) when it differs from
- * what KakaoPay has left is inferred, not documented, so nothing relies on it. */
+ * what KakaoPay has left is inferred, not documented, so nothing relies on it.
+ *
+ * This file journals refunds and reads them; their outcomes are in
+ * kp-journal-refund-outcomes.c. */
 
 /* The refund columns, in the order of the REFUND_* indices below. */
 #define REFUND_COLUMNS \
@@ -53,29 +56,11 @@ typedef struct
   KpJournalRefundRequest *request;
 } BeginData;
 
-typedef struct
-{
-  char      *refund_id;
-  char      *aid;
-  GDateTime *canceled_at;
-  char      *detail;
-} OutcomeData;
-
 static void
 begin_data_free (BeginData *data)
 {
   g_free (data->partner_order_id);
   g_clear_pointer (&data->request, kp_journal_refund_request_free);
-  g_free (data);
-}
-
-static void
-outcome_data_free (OutcomeData *data)
-{
-  g_free (data->refund_id);
-  g_free (data->aid);
-  g_clear_pointer (&data->canceled_at, g_date_time_unref);
-  g_free (data->detail);
   g_free (data);
 }
 
@@ -92,8 +77,10 @@ column_refund_state (sqlite3_stmt *stmt,
   return state;
 }
 
-static KpJournalRefund *
-refund_from_row (sqlite3_stmt *stmt)
+static gpointer
+refund_from_row (sqlite3       *db,
+                 sqlite3_stmt  *stmt,
+                 GError       **error)
 {
   KpJournalRefund *refund = g_new0 (KpJournalRefund, 1);
 
@@ -122,29 +109,21 @@ read_refunds (sqlite3       *db,
               GError       **error)
 {
   g_autoptr (GPtrArray) refunds = NULL;
-  int rc;
 
   refunds = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_refund_free);
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (refunds, refund_from_row (stmt));
-
-  if (rc != SQLITE_DONE)
-    {
-      _kp_journal_set_sqlite_error (error, db, "Could not read the journal's refunds");
-      return NULL;
-    }
+  if (!_kp_journal_read_rows (db, stmt, refund_from_row, refunds,
+                              "Could not read the journal's refunds", error))
+    return NULL;
 
   return g_steal_pointer (&refunds);
 }
 
-static KpJournalRefund *
-read_refund (sqlite3     *db,
-             const char  *refund_id,
-             GError     **error)
+KpJournalRefund *
+_kp_journal_read_refund (sqlite3     *db,
+                         const char  *refund_id,
+                         GError     **error)
 {
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  g_autoptr (GPtrArray) refunds = NULL;
 
   stmt = _kp_journal_prepare (db,
                               "SELECT " REFUND_COLUMNS " FROM refunds r "
@@ -155,18 +134,7 @@ read_refund (sqlite3     *db,
 
   _kp_journal_bind_text (stmt, 1, refund_id);
 
-  refunds = read_refunds (db, stmt, error);
-  if (refunds == NULL)
-    return NULL;
-
-  if (refunds->len == 0)
-    {
-      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND,
-                   "No refund “%s” in the journal", refund_id);
-      return NULL;
-    }
-
-  return g_ptr_array_steal_index (refunds, 0);
+  return _kp_journal_take_first (read_refunds (db, stmt, error), "refund", refund_id, error);
 }
 
 /* What is left of the sale: its amounts minus its completed refunds, plus
@@ -370,29 +338,6 @@ check_request (const KpJournalRefundRequest  *request,
   return TRUE;
 }
 
-static gboolean
-check_json (sqlite3     *db,
-            const char  *json,
-            GError     **error)
-{
-  g_autoptr (sqlite3_stmt) valid = NULL;
-
-  if (json == NULL)
-    return TRUE;
-
-  valid = _kp_journal_prepare (db, "SELECT json_valid (?1)", error);
-  if (valid == NULL)
-    return FALSE;
-
-  _kp_journal_bind_text (valid, 1, json);
-  if (sqlite3_step (valid) != SQLITE_ROW)
-    return _kp_journal_set_sqlite_error (error, db, "Could not check the refund's lines");
-  if (sqlite3_column_int (valid, 0) == 0)
-    return _kp_journal_set_invalid (error, "The refund's lines are not JSON");
-
-  return TRUE;
-}
-
 static KpJournalRefund *
 begin_refund_in_transaction (sqlite3                       *db,
                              const char                    *partner_order_id,
@@ -412,6 +357,7 @@ begin_refund_in_transaction (sqlite3                       *db,
   gint64 tax_free = request->cancel_tax_free_amount;
   gint64 taxable = amount - tax_free;
   gint64 vat = request->cancel_vat_amount;
+  gboolean json_valid;
   gint64 seq;
   gint64 mark;
 
@@ -421,20 +367,8 @@ begin_refund_in_transaction (sqlite3                       *db,
     return NULL;
 
   _kp_journal_bind_text (select, 1, partner_order_id);
-  switch (sqlite3_step (select))
-    {
-    case SQLITE_ROW:
-      break;
-
-    case SQLITE_DONE:
-      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND,
-                   "No sale “%s” in the journal", partner_order_id);
-      return NULL;
-
-    default:
-      _kp_journal_set_sqlite_error (error, db, "Could not read the sale");
-      return NULL;
-    }
+  if (!_kp_journal_step_found (db, select, "sale", partner_order_id, error))
+    return NULL;
 
   sale_id = sqlite3_column_int64 (select, 0);
   state = _kp_journal_column_state (select, 1);
@@ -493,8 +427,16 @@ begin_refund_in_transaction (sqlite3                       *db,
       return NULL;
     }
 
-  if (!check_json (db, request->lines_json, error) ||
-      !next_refund_seq (db, sale_id, &seq, error))
+  if (!_kp_journal_json_valid (db, request->lines_json, "Could not check the refund's lines",
+                               &json_valid, error))
+    return NULL;
+  if (!json_valid)
+    {
+      _kp_journal_set_invalid (error, "The refund's lines are not JSON");
+      return NULL;
+    }
+
+  if (!next_refund_seq (db, sale_id, &seq, error))
     return NULL;
 
   refund_id = g_strdup_printf ("%s-R%" G_GINT64_FORMAT, partner_order_id, seq);
@@ -506,379 +448,52 @@ begin_refund_in_transaction (sqlite3                       *db,
       !_kp_journal_amend_end (db, mark, now_text, error))
     return NULL;
 
-  return read_refund (db, refund_id, error);
+  return _kp_journal_read_refund (db, refund_id, error);
+}
+
+static gboolean
+check_begin_refund (gconstpointer   data,
+                    GDateTime      *now,
+                    GError        **error)
+{
+  const BeginData *input = data;
+
+  return _kp_journal_check_text (input->partner_order_id, "partner_order_id", TRUE, error) &&
+         check_request (input->request, error);
 }
 
 static gpointer
-begin_refund (KpJournal     *self,
-              gconstpointer  data,
-              GCancellable  *cancellable,
-              GError       **error)
+begin_refund (sqlite3        *db,
+              gconstpointer   data,
+              GDateTime      *now,
+              GError        **error)
 {
   const BeginData *input = data;
-  g_autoptr (GDateTime) now = NULL;
   KpJournalRefund *refund;
-  sqlite3 *db;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  if (!_kp_journal_check_text (input->partner_order_id, "partner_order_id", TRUE, error) ||
-      !check_request (input->request, error))
-    return NULL;
-
-  db = _kp_journal_lock (self);
-  now = _kp_journal_now_locked (self);
-
-  if (!_kp_journal_begin (db, error))
-    {
-      _kp_journal_unlock (self);
-      return NULL;
-    }
 
   refund = begin_refund_in_transaction (db, input->partner_order_id, input->request, now, error);
-  if (refund == NULL)
-    _kp_journal_rollback (db);
-  else if (!_kp_journal_commit (db, error))
-    g_clear_pointer (&refund, kp_journal_refund_free);
-
-  _kp_journal_unlock (self);
-
   if (refund != NULL)
     g_debug ("Journaled refund %s of %" G_GINT64_FORMAT, refund->refund_id,
              refund->cancel_amount);
   return refund;
 }
 
-/* The refund's row and its sale's, read together; the refund must be in
- * flight. */
-typedef struct
-{
-  gint64       id;
-  gint64       amount;
-  char        *created_day;
-  gint64       sale_id;
-  char        *partner_order_id;
-  KpSaleState  sale_state;
-  gint64       total;
-  gint64       refunded;
-  char        *sale_day;
-} InFlight;
-
-static void
-in_flight_clear (InFlight *row)
-{
-  g_clear_pointer (&row->created_day, g_free);
-  g_clear_pointer (&row->partner_order_id, g_free);
-  g_clear_pointer (&row->sale_day, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (InFlight, in_flight_clear)
-
-static gboolean
-read_in_flight (sqlite3     *db,
-                const char  *refund_id,
-                InFlight    *out,
-                GError     **error)
-{
-  g_autoptr (sqlite3_stmt) select = NULL;
-  const char *state;
-
-  select = _kp_journal_prepare (db,
-                                "SELECT r.id, r.state, r.cancel_amount, r.created_day, s.id, "
-                                "s.partner_order_id, s.state, s.total_amount, "
-                                "s.refunded_amount, s.created_day "
-                                "FROM refunds r JOIN sales s ON s.id = r.sale_id "
-                                "WHERE r.refund_id = ?1",
-                                error);
-  if (select == NULL)
-    return FALSE;
-
-  _kp_journal_bind_text (select, 1, refund_id);
-  switch (sqlite3_step (select))
-    {
-    case SQLITE_ROW:
-      break;
-
-    case SQLITE_DONE:
-      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND,
-                   "No refund “%s” in the journal", refund_id);
-      return FALSE;
-
-    default:
-      return _kp_journal_set_sqlite_error (error, db, "Could not read the refund");
-    }
-
-  state = (const char *) sqlite3_column_text (select, 1);
-  if (g_strcmp0 (state, "REFUND_SENT") != 0)
-    {
-      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_STATE_CONFLICT,
-                   "Refund %s is %s already", refund_id, state != NULL ? state : "(none)");
-      return FALSE;
-    }
-
-  out->id = sqlite3_column_int64 (select, 0);
-  out->amount = sqlite3_column_int64 (select, 2);
-  out->created_day = _kp_journal_dup_column_text (select, 3);
-  out->sale_id = sqlite3_column_int64 (select, 4);
-  out->partner_order_id = _kp_journal_dup_column_text (select, 5);
-  out->sale_state = _kp_journal_column_state (select, 6);
-  out->total = sqlite3_column_int64 (select, 7);
-  out->refunded = sqlite3_column_int64 (select, 8);
-  out->sale_day = _kp_journal_dup_column_text (select, 9);
-
-  return TRUE;
-}
-
-static KpJournalSale *
-complete_refund_in_transaction (sqlite3            *db,
-                                const OutcomeData  *input,
-                                GDateTime          *now,
-                                GError            **error)
-{
-  g_auto (InFlight) row = { 0 };
-  g_autoptr (sqlite3_stmt) update_refund = NULL;
-  g_autoptr (sqlite3_stmt) update_sale = NULL;
-  g_autoptr (sqlite3_stmt) insert_transition = NULL;
-  g_autofree char *now_text = _kp_journal_format_time (now);
-  g_autofree char *today = _kp_journal_day_of (now);
-  g_autofree char *canceled_at = _kp_journal_format_time (input->canceled_at);
-  g_autofree char *detail = NULL;
-  const char *days[3];
-  KpSaleState to;
-  gint64 refunded;
-  gint64 mark;
-
-  if (!read_in_flight (db, input->refund_id, &row, error))
-    return NULL;
-
-  if (row.amount > row.total - row.refunded)
-    {
-      /* Only a sale changed behind the refund's back gets here (the
-       * transition API, or a hand edit): KakaoPay's word cannot be stored
-       * against it. The refund stays in flight for a person to look at. */
-      _kp_journal_set_invalid (error, "Refund %s of %" G_GINT64_FORMAT " KRW exceeds what is left "
-                               "of sale %s (%" G_GINT64_FORMAT " KRW)", input->refund_id,
-                               row.amount, row.partner_order_id, row.total - row.refunded);
-      return NULL;
-    }
-
-  refunded = row.refunded + row.amount;
-  to = refunded == row.total ? KP_SALE_STATE_REFUNDED : KP_SALE_STATE_PARTIALLY_REFUNDED;
-  if (!kp_sale_state_can_transition (row.sale_state, to))
-    {
-      g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_BAD_TRANSITION,
-                   "Refund %s cannot complete: sale %s cannot move from %s to %s",
-                   input->refund_id, row.partner_order_id,
-                   _kp_journal_state_name (row.sale_state), _kp_journal_state_name (to));
-      return NULL;
-    }
-
-  days[0] = row.created_day;
-  days[1] = row.sale_day;
-  days[2] = today;
-  if (!_kp_journal_amend_begin (db, days, G_N_ELEMENTS (days), now_text, &mark, error))
-    return NULL;
-
-  update_refund = _kp_journal_prepare (db,
-                                       "UPDATE refunds SET state = 'REFUNDED', "
-                                       "aid = coalesce (?1, aid), "
-                                       "canceled_at = coalesce (?2, canceled_at), "
-                                       "completed_at = ?3, completed_day = ?4 "
-                                       "WHERE id = ?5 AND state = 'REFUND_SENT'",
-                                       error);
-  if (update_refund == NULL)
-    return NULL;
-
-  _kp_journal_bind_text (update_refund, 1, input->aid);
-  _kp_journal_bind_text (update_refund, 2, canceled_at);
-  _kp_journal_bind_text (update_refund, 3, now_text);
-  _kp_journal_bind_text (update_refund, 4, today);
-  sqlite3_bind_int64 (update_refund, 5, row.id);
-  if (!_kp_journal_step_done (db, update_refund, "Could not journal the refund's outcome", error))
-    return NULL;
-
-  update_sale = _kp_journal_prepare (db,
-                                     "UPDATE sales SET state = ?1, refunded_amount = ?2, "
-                                     "updated_at = ?3 WHERE id = ?4 AND state = ?5",
-                                     error);
-  if (update_sale == NULL)
-    return NULL;
-
-  _kp_journal_bind_text (update_sale, 1, kp_sale_state_to_string (to));
-  sqlite3_bind_int64 (update_sale, 2, refunded);
-  _kp_journal_bind_text (update_sale, 3, now_text);
-  sqlite3_bind_int64 (update_sale, 4, row.sale_id);
-  _kp_journal_bind_text (update_sale, 5, kp_sale_state_to_string (row.sale_state));
-  if (!_kp_journal_step_done (db, update_sale, "Could not journal the refunded sale", error))
-    return NULL;
-
-  g_assert (sqlite3_changes (db) == 1);
-
-  insert_transition = _kp_journal_prepare (db,
-                                           "INSERT INTO transitions (sale_id, from_state, "
-                                           "to_state, at, detail) "
-                                           "VALUES (?1, ?2, ?3, ?4, ?5)",
-                                           error);
-  if (insert_transition == NULL)
-    return NULL;
-
-  detail = g_strdup_printf ("Refund %s: %" G_GINT64_FORMAT " KRW%s%s", input->refund_id,
-                            row.amount, input->aid != NULL ? ", aid " : "",
-                            input->aid != NULL ? input->aid : "");
-  sqlite3_bind_int64 (insert_transition, 1, row.sale_id);
-  _kp_journal_bind_text (insert_transition, 2, kp_sale_state_to_string (row.sale_state));
-  _kp_journal_bind_text (insert_transition, 3, kp_sale_state_to_string (to));
-  _kp_journal_bind_text (insert_transition, 4, now_text);
-  _kp_journal_bind_text (insert_transition, 5, detail);
-  if (!_kp_journal_step_done (db, insert_transition, "Could not journal the transition", error))
-    return NULL;
-
-  if (!_kp_journal_amend_end (db, mark, now_text, error))
-    return NULL;
-
-  return _kp_journal_read_sale (db, row.partner_order_id, error);
-}
+static const KpJournalOp begin_refund_op = {
+  .kind = KP_JOURNAL_OP_WRITE,
+  .check = check_begin_refund,
+  .run = begin_refund,
+  .result_free = (GDestroyNotify) kp_journal_refund_free,
+};
 
 static gpointer
-complete_refund (KpJournal     *self,
-                 gconstpointer  data,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  const OutcomeData *input = data;
-  g_autoptr (GDateTime) now = NULL;
-  KpJournalSale *sale;
-  sqlite3 *db;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  if (!_kp_journal_check_text (input->refund_id, "refund id", TRUE, error) ||
-      !_kp_journal_check_text (input->aid, "aid", FALSE, error))
-    return NULL;
-
-  db = _kp_journal_lock (self);
-  now = _kp_journal_now_locked (self);
-
-  if (!_kp_journal_begin (db, error))
-    {
-      _kp_journal_unlock (self);
-      return NULL;
-    }
-
-  sale = complete_refund_in_transaction (db, input, now, error);
-  if (sale == NULL)
-    _kp_journal_rollback (db);
-  else if (!_kp_journal_commit (db, error))
-    g_clear_pointer (&sale, kp_journal_sale_free);
-
-  _kp_journal_unlock (self);
-
-  if (sale != NULL)
-    g_debug ("Refund %s completed: sale %s is %s", input->refund_id, sale->partner_order_id,
-             _kp_journal_state_name (sale->state));
-  return sale;
-}
-
-static KpJournalRefund *
-fail_refund_in_transaction (sqlite3            *db,
-                            const OutcomeData  *input,
-                            GDateTime          *now,
-                            GError            **error)
-{
-  g_auto (InFlight) row = { 0 };
-  g_autoptr (sqlite3_stmt) update = NULL;
-  g_autofree char *now_text = _kp_journal_format_time (now);
-  g_autofree char *today = _kp_journal_day_of (now);
-  const char *days[2];
-  gint64 mark;
-
-  if (!read_in_flight (db, input->refund_id, &row, error))
-    return NULL;
-
-  days[0] = row.created_day;
-  days[1] = today;
-  if (!_kp_journal_amend_begin (db, days, G_N_ELEMENTS (days), now_text, &mark, error))
-    return NULL;
-
-  update = _kp_journal_prepare (db,
-                                "UPDATE refunds SET state = 'REFUND_FAILED', "
-                                "detail = coalesce (?1, detail), "
-                                "completed_at = ?2, completed_day = ?3 "
-                                "WHERE id = ?4 AND state = 'REFUND_SENT'",
-                                error);
-  if (update == NULL)
-    return NULL;
-
-  _kp_journal_bind_text (update, 1,
-                         input->detail != NULL && *input->detail != '\0' ? input->detail : NULL);
-  _kp_journal_bind_text (update, 2, now_text);
-  _kp_journal_bind_text (update, 3, today);
-  sqlite3_bind_int64 (update, 4, row.id);
-  if (!_kp_journal_step_done (db, update, "Could not journal the refund's failure", error) ||
-      !_kp_journal_amend_end (db, mark, now_text, error))
-    return NULL;
-
-  return read_refund (db, input->refund_id, error);
-}
-
-static gpointer
-fail_refund (KpJournal     *self,
-             gconstpointer  data,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  const OutcomeData *input = data;
-  g_autoptr (GDateTime) now = NULL;
-  KpJournalRefund *refund;
-  sqlite3 *db;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  if (!_kp_journal_check_text (input->refund_id, "refund id", TRUE, error) ||
-      !_kp_journal_check_text (input->detail, "detail", FALSE, error))
-    return NULL;
-
-  db = _kp_journal_lock (self);
-  now = _kp_journal_now_locked (self);
-
-  if (!_kp_journal_begin (db, error))
-    {
-      _kp_journal_unlock (self);
-      return NULL;
-    }
-
-  refund = fail_refund_in_transaction (db, input, now, error);
-  if (refund == NULL)
-    _kp_journal_rollback (db);
-  else if (!_kp_journal_commit (db, error))
-    g_clear_pointer (&refund, kp_journal_refund_free);
-
-  _kp_journal_unlock (self);
-
-  if (refund != NULL)
-    g_debug ("Refund %s failed", refund->refund_id);
-  return refund;
-}
-
-static gpointer
-list_refunds (KpJournal     *self,
-              gconstpointer  data,
-              GCancellable  *cancellable,
-              GError       **error)
+list_refunds (sqlite3        *db,
+              gconstpointer   data,
+              GDateTime      *now,
+              GError        **error)
 {
   const char *partner_order_id = data;
   g_autoptr (sqlite3_stmt) exists = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
-  GPtrArray *refunds = NULL;
-  sqlite3 *db;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  db = _kp_journal_lock (self);
 
   exists = _kp_journal_prepare (db, "SELECT 1 FROM sales WHERE partner_order_id = ?1", error);
   stmt = exists == NULL ? NULL :
@@ -887,57 +502,47 @@ list_refunds (KpJournal     *self,
                               "JOIN refunds r ON r.sale_id = s.id "
                               "WHERE s.partner_order_id = ?1 ORDER BY r.seq",
                               error);
-  if (stmt != NULL)
-    {
-      _kp_journal_bind_text (exists, 1, partner_order_id);
-      switch (sqlite3_step (exists))
-        {
-        case SQLITE_ROW:
-          _kp_journal_bind_text (stmt, 1, partner_order_id);
-          refunds = read_refunds (db, stmt, error);
-          break;
-
-        case SQLITE_DONE:
-          g_set_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND,
-                       "No sale “%s” in the journal", partner_order_id);
-          break;
-
-        default:
-          _kp_journal_set_sqlite_error (error, db, "Could not read the sale");
-          break;
-        }
-    }
-
-  _kp_journal_unlock (self);
-  return refunds;
-}
-
-static gpointer
-list_pending_refunds (KpJournal     *self,
-                      gconstpointer  data,
-                      GCancellable  *cancellable,
-                      GError       **error)
-{
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  GPtrArray *refunds = NULL;
-  sqlite3 *db;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (stmt == NULL)
     return NULL;
 
-  db = _kp_journal_lock (self);
+  _kp_journal_bind_text (exists, 1, partner_order_id);
+  if (!_kp_journal_step_found (db, exists, "sale", partner_order_id, error))
+    return NULL;
+
+  _kp_journal_bind_text (stmt, 1, partner_order_id);
+  return read_refunds (db, stmt, error);
+}
+
+static const KpJournalOp list_refunds_op = {
+  .kind = KP_JOURNAL_OP_READ,
+  .run = list_refunds,
+  .result_free = (GDestroyNotify) g_ptr_array_unref,
+};
+
+static gpointer
+list_pending_refunds (sqlite3        *db,
+                      gconstpointer   data,
+                      GDateTime      *now,
+                      GError        **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
 
   stmt = _kp_journal_prepare (db,
                               "SELECT " REFUND_COLUMNS " FROM refunds r "
                               "JOIN sales s ON s.id = r.sale_id "
                               "WHERE r.state = 'REFUND_SENT' ORDER BY +r.id",
                               error);
-  if (stmt != NULL)
-    refunds = read_refunds (db, stmt, error);
+  if (stmt == NULL)
+    return NULL;
 
-  _kp_journal_unlock (self);
-  return refunds;
+  return read_refunds (db, stmt, error);
 }
+
+static const KpJournalOp list_pending_refunds_op = {
+  .kind = KP_JOURNAL_OP_READ,
+  .run = list_pending_refunds,
+  .result_free = (GDestroyNotify) g_ptr_array_unref,
+};
 
 /* Public API */
 
@@ -975,19 +580,16 @@ kp_journal_begin_refund_async (KpJournal                    *self,
 {
   BeginData *data;
 
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (partner_order_id != NULL);
   g_return_if_fail (request != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   data = g_new0 (BeginData, 1);
   data->partner_order_id = g_strdup (partner_order_id);
   data->request = kp_journal_refund_request_copy (request);
 
-  _kp_journal_run_async (self, kp_journal_begin_refund_async, begin_refund, data,
-                         (GDestroyNotify) begin_data_free,
-                         (GDestroyNotify) kp_journal_refund_free, TRUE,
-                         cancellable, callback, user_data);
+  _kp_journal_run (self, kp_journal_begin_refund_async, &begin_refund_op,
+                   data, (GDestroyNotify) begin_data_free,
+                   cancellable, callback, user_data);
 }
 
 /**
@@ -1003,125 +605,7 @@ kp_journal_begin_refund_finish (KpJournal     *self,
                                 GAsyncResult  *result,
                                 GError       **error)
 {
-  return _kp_journal_run_finish (self, result, kp_journal_begin_refund_async, error);
-}
-
-/**
- * kp_journal_complete_refund_async:
- * @self: a journal
- * @refund_id: a refund in flight
- * @aid: (nullable): the cancel's aid, exactly as KakaoPay returned it
- * @canceled_at: (nullable): KakaoPay's canceled_at
- * @cancellable: (nullable): a #GCancellable
- * @callback: called on the caller's thread-default main context
- * @user_data: data for @callback
- *
- * Records that KakaoPay refunded it, in one transaction: the refund becomes
- * REFUNDED (completed now: it belongs to today's report, whatever day its
- * sale was), the sale's refunded_amount grows by its amount and the sale
- * moves to PARTIALLY_REFUNDED, or REFUNDED when nothing is left, with a
- * transitions row naming the refund.
- *
- * Fails, writing nothing, with %KP_JOURNAL_ERROR_NOT_FOUND,
- * %KP_JOURNAL_ERROR_STATE_CONFLICT if the refund is not in flight (a
- * duplicate or late outcome), or %KP_JOURNAL_ERROR_BAD_TRANSITION /
- * %KP_JOURNAL_ERROR_INVALID if the sale changed behind the refund's back.
- */
-void
-kp_journal_complete_refund_async (KpJournal           *self,
-                                  const char          *refund_id,
-                                  const char          *aid,
-                                  GDateTime           *canceled_at,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  OutcomeData *data;
-
-  g_return_if_fail (KP_IS_JOURNAL (self));
-  g_return_if_fail (refund_id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  data = g_new0 (OutcomeData, 1);
-  data->refund_id = g_strdup (refund_id);
-  data->aid = g_strdup (aid);
-  data->canceled_at = canceled_at != NULL ? g_date_time_ref (canceled_at) : NULL;
-
-  _kp_journal_run_async (self, kp_journal_complete_refund_async, complete_refund, data,
-                         (GDestroyNotify) outcome_data_free,
-                         (GDestroyNotify) kp_journal_sale_free, TRUE,
-                         cancellable, callback, user_data);
-}
-
-/**
- * kp_journal_complete_refund_finish:
- * @self: a journal
- * @result: the result given to the callback
- * @error: return location for a #GError
- *
- * Returns: (transfer full): the refunded sale as stored, or %NULL with
- *   @error set
- */
-KpJournalSale *
-kp_journal_complete_refund_finish (KpJournal     *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  return _kp_journal_run_finish (self, result, kp_journal_complete_refund_async, error);
-}
-
-/**
- * kp_journal_fail_refund_async:
- * @self: a journal
- * @refund_id: a refund in flight
- * @detail: (nullable): why (KakaoPay's error); replaces the request's
- * @cancellable: (nullable): a #GCancellable
- * @callback: called on the caller's thread-default main context
- * @user_data: data for @callback
- *
- * Records that KakaoPay refused the refund: it becomes REFUND_FAILED and
- * the sale stays as it was. Only for a definite refusal: an unknown outcome
- * (timeout, reset) leaves the refund REFUND_SENT for the reconciler.
- * Fails like kp_journal_complete_refund_async().
- */
-void
-kp_journal_fail_refund_async (KpJournal           *self,
-                              const char          *refund_id,
-                              const char          *detail,
-                              GCancellable        *cancellable,
-                              GAsyncReadyCallback  callback,
-                              gpointer             user_data)
-{
-  OutcomeData *data;
-
-  g_return_if_fail (KP_IS_JOURNAL (self));
-  g_return_if_fail (refund_id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  data = g_new0 (OutcomeData, 1);
-  data->refund_id = g_strdup (refund_id);
-  data->detail = g_strdup (detail);
-
-  _kp_journal_run_async (self, kp_journal_fail_refund_async, fail_refund, data,
-                         (GDestroyNotify) outcome_data_free,
-                         (GDestroyNotify) kp_journal_refund_free, TRUE,
-                         cancellable, callback, user_data);
-}
-
-/**
- * kp_journal_fail_refund_finish:
- * @self: a journal
- * @result: the result given to the callback
- * @error: return location for a #GError
- *
- * Returns: (transfer full): the failed refund, or %NULL with @error set
- */
-KpJournalRefund *
-kp_journal_fail_refund_finish (KpJournal     *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  return _kp_journal_run_finish (self, result, kp_journal_fail_refund_async, error);
+  return _kp_journal_finish (self, result, kp_journal_begin_refund_async, error);
 }
 
 /**
@@ -1141,14 +625,11 @@ kp_journal_list_refunds_async (KpJournal           *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (partner_order_id != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _kp_journal_run_async (self, kp_journal_list_refunds_async, list_refunds,
-                         g_strdup (partner_order_id), g_free,
-                         (GDestroyNotify) g_ptr_array_unref, FALSE,
-                         cancellable, callback, user_data);
+  _kp_journal_run (self, kp_journal_list_refunds_async, &list_refunds_op,
+                   g_strdup (partner_order_id), g_free,
+                   cancellable, callback, user_data);
 }
 
 /**
@@ -1166,7 +647,7 @@ kp_journal_list_refunds_finish (KpJournal     *self,
                                 GAsyncResult  *result,
                                 GError       **error)
 {
-  return _kp_journal_run_finish (self, result, kp_journal_list_refunds_async, error);
+  return _kp_journal_finish (self, result, kp_journal_list_refunds_async, error);
 }
 
 /**
@@ -1184,12 +665,9 @@ kp_journal_list_pending_refunds_async (KpJournal           *self,
                                        GAsyncReadyCallback  callback,
                                        gpointer             user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  _kp_journal_run_async (self, kp_journal_list_pending_refunds_async, list_pending_refunds,
-                         NULL, NULL, (GDestroyNotify) g_ptr_array_unref, FALSE,
-                         cancellable, callback, user_data);
+  _kp_journal_run (self, kp_journal_list_pending_refunds_async, &list_pending_refunds_op,
+                   NULL, NULL,
+                   cancellable, callback, user_data);
 }
 
 /**
@@ -1206,5 +684,5 @@ kp_journal_list_pending_refunds_finish (KpJournal     *self,
                                         GAsyncResult  *result,
                                         GError       **error)
 {
-  return _kp_journal_run_finish (self, result, kp_journal_list_pending_refunds_async, error);
+  return _kp_journal_finish (self, result, kp_journal_list_pending_refunds_async, error);
 }

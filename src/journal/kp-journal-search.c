@@ -459,11 +459,13 @@ read_page (sqlite3       *db,
   return g_steal_pointer (&sales);
 }
 
-static GPtrArray *
-search_in_transaction (sqlite3               *db,
-                       const KpJournalQuery  *query,
-                       GError               **error)
+static gpointer
+search (sqlite3        *db,
+        gconstpointer   data,
+        GDateTime      *now,
+        GError        **error)
 {
+  const KpJournalQuery *query = data;
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree char *day = query->day != NULL ? _kp_journal_format_day (query->day) : NULL;
   g_autofree char *text = g_strstrip (g_strdup (query->text != NULL ? query->text : ""));
@@ -496,46 +498,27 @@ search_in_transaction (sqlite3               *db,
   return read_page (db, ids, day, query->offset, limit, error);
 }
 
-static gpointer
-search (KpJournal     *self,
-        gconstpointer  data,
-        GCancellable  *cancellable,
-        GError       **error)
+static gboolean
+check_query (gconstpointer   data,
+             GDateTime      *now,
+             GError        **error)
 {
   const KpJournalQuery *query = data;
-  GPtrArray *sales;
-  sqlite3 *db;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
 
   if (query->day != NULL && !g_date_valid (query->day))
-    {
-      _kp_journal_set_invalid (error, "The search's day is not a valid date");
-      return NULL;
-    }
+    return _kp_journal_set_invalid (error, "The search's day is not a valid date");
   if (query->text != NULL && !g_utf8_validate (query->text, -1, NULL))
-    {
-      _kp_journal_set_invalid (error, "The search's text is not valid UTF-8");
-      return NULL;
-    }
+    return _kp_journal_set_invalid (error, "The search's text is not valid UTF-8");
 
-  db = _kp_journal_lock (self);
-
-  /* One snapshot for all the statements. */
-  if (sqlite3_exec (db, "BEGIN DEFERRED", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      _kp_journal_set_sqlite_error (error, db, "Could not start reading the journal");
-      _kp_journal_unlock (self);
-      return NULL;
-    }
-
-  sales = search_in_transaction (db, query, error);
-  _kp_journal_rollback (db);
-  _kp_journal_unlock (self);
-
-  return sales;
+  return TRUE;
 }
+
+static const KpJournalOp search_op = {
+  .kind = KP_JOURNAL_OP_SNAPSHOT,
+  .check = check_query,
+  .run = search,
+  .result_free = (GDestroyNotify) g_ptr_array_unref,
+};
 
 /* Public API */
 
@@ -557,11 +540,9 @@ kp_journal_search_sync (KpJournal             *self,
                         const KpJournalQuery  *query,
                         GError               **error)
 {
-  g_return_val_if_fail (KP_IS_JOURNAL (self), NULL);
   g_return_val_if_fail (query != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return search (self, query, NULL, error);
+  return _kp_journal_execute (self, &search_op, query, NULL, error);
 }
 
 /**
@@ -581,14 +562,11 @@ kp_journal_search_async (KpJournal             *self,
                          GAsyncReadyCallback    callback,
                          gpointer               user_data)
 {
-  g_return_if_fail (KP_IS_JOURNAL (self));
   g_return_if_fail (query != NULL);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  _kp_journal_run_async (self, kp_journal_search_async, search, kp_journal_query_copy (query),
-                         (GDestroyNotify) kp_journal_query_free,
-                         (GDestroyNotify) g_ptr_array_unref, FALSE,
-                         cancellable, callback, user_data);
+  _kp_journal_run (self, kp_journal_search_async, &search_op,
+                   kp_journal_query_copy (query), (GDestroyNotify) kp_journal_query_free,
+                   cancellable, callback, user_data);
 }
 
 /**
@@ -605,5 +583,5 @@ kp_journal_search_finish (KpJournal     *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
-  return _kp_journal_run_finish (self, result, kp_journal_search_async, error);
+  return _kp_journal_finish (self, result, kp_journal_search_async, error);
 }

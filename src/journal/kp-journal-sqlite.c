@@ -159,6 +159,33 @@ _kp_journal_bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
 }
 
+char *
+_kp_journal_dup_column_text (sqlite3_stmt *stmt,
+                             int           column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+GDateTime *
+_kp_journal_column_time (sqlite3_stmt *stmt,
+                         int           column)
+{
+  return _kp_journal_parse_time ((const char *) sqlite3_column_text (stmt, column));
+}
+
+KpSaleState
+_kp_journal_column_state (sqlite3_stmt *stmt,
+                          int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+  KpSaleState state = KP_SALE_STATE_NONE;
+
+  if (text != NULL && !kp_sale_state_from_string (text, &state))
+    g_warning ("Journal holds an unknown sale state “%s”", text);
+
+  return state;
+}
+
 /* IMMEDIATE takes the write lock at once, so the reads that decide a write
  * (the compare of compare-and-set, the next sequence number) cannot be
  * overtaken by another connection. */
@@ -168,6 +195,18 @@ _kp_journal_begin (sqlite3  *db,
 {
   if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     return _kp_journal_set_sqlite_error (error, db, "Could not start a journal transaction");
+
+  return TRUE;
+}
+
+/* A read transaction: the statements of a report or a search see one
+ * snapshot. */
+gboolean
+_kp_journal_begin_read (sqlite3  *db,
+                        GError  **error)
+{
+  if (sqlite3_exec (db, "BEGIN DEFERRED", NULL, NULL, NULL) != SQLITE_OK)
+    return _kp_journal_set_sqlite_error (error, db, "Could not start reading the journal");
 
   return TRUE;
 }
@@ -273,5 +312,108 @@ _kp_journal_query_int64 (sqlite3       *db,
 
   *out_value = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* Appends every row of @stmt, made an item by @from_row, to @items; @what
+ * says what failed if SQLite did. On failure @items may hold some of them. */
+gboolean
+_kp_journal_read_rows (sqlite3           *db,
+                       sqlite3_stmt      *stmt,
+                       KpJournalRowFunc   from_row,
+                       GPtrArray         *items,
+                       const char        *what,
+                       GError           **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gpointer item = from_row (db, stmt, error);
+
+      if (item == NULL)
+        return FALSE;
+      g_ptr_array_add (items, item);
+    }
+
+  if (rc != SQLITE_DONE)
+    return _kp_journal_set_sqlite_error (error, db, what);
+
+  return TRUE;
+}
+
+/* The first of @rows, which it takes (%NULL passes an error on), or %NULL
+ * with %KP_JOURNAL_ERROR_NOT_FOUND for the @what named @name if there is
+ * none. */
+gpointer
+_kp_journal_take_first (GPtrArray   *rows,
+                        const char  *what,
+                        const char  *name,
+                        GError     **error)
+{
+  g_autoptr (GPtrArray) owned = rows;
+
+  if (rows == NULL)
+    return NULL;
+
+  if (rows->len == 0)
+    {
+      _kp_journal_set_not_found (error, what, name);
+      return NULL;
+    }
+
+  return g_ptr_array_steal_index (rows, 0);
+}
+
+/* Steps @stmt, which looks up the @what named @name ("sale", "T1-…"):
+ * TRUE on its row, or FALSE with %KP_JOURNAL_ERROR_NOT_FOUND if there is
+ * none, or SQLite's error. */
+gboolean
+_kp_journal_step_found (sqlite3       *db,
+                        sqlite3_stmt  *stmt,
+                        const char    *what,
+                        const char    *name,
+                        GError       **error)
+{
+  g_autofree char *failed = NULL;
+
+  switch (sqlite3_step (stmt))
+    {
+    case SQLITE_ROW:
+      return TRUE;
+
+    case SQLITE_DONE:
+      return _kp_journal_set_not_found (error, what, name);
+
+    default:
+      failed = g_strdup_printf ("Could not read the %s", what);
+      return _kp_journal_set_sqlite_error (error, db, failed);
+    }
+}
+
+/* Whether @json (%NULL counts as valid) is JSON as SQLite reads it; @what
+ * says what failed if SQLite did. */
+gboolean
+_kp_journal_json_valid (sqlite3     *db,
+                        const char  *json,
+                        const char  *what,
+                        gboolean    *out_valid,
+                        GError     **error)
+{
+  g_autoptr (sqlite3_stmt) valid = NULL;
+
+  *out_valid = TRUE;
+  if (json == NULL)
+    return TRUE;
+
+  valid = _kp_journal_prepare (db, "SELECT json_valid (?1)", error);
+  if (valid == NULL)
+    return FALSE;
+
+  _kp_journal_bind_text (valid, 1, json);
+  if (sqlite3_step (valid) != SQLITE_ROW)
+    return _kp_journal_set_sqlite_error (error, db, what);
+
+  *out_valid = sqlite3_column_int (valid, 0) != 0;
   return TRUE;
 }

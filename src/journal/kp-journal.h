@@ -143,7 +143,7 @@ gboolean       kp_journal_export_csv_finish        (KpJournal              *self
                                                     GAsyncResult           *result,
                                                     GError                **error);
 
-/* Refunds (kp-journal-refunds.c) */
+/* Refunds (kp-journal-refunds.c, kp-journal-refund-outcomes.c) */
 void kp_journal_begin_refund_async (KpJournal                    *self,
                                     const char                   *partner_order_id,
                                     const KpJournalRefundRequest *request,
@@ -205,7 +205,7 @@ GPtrArray *kp_journal_search_finish (KpJournal     *self,
                                      GAsyncResult  *result,
                                      GError       **error);
 
-/* Days: report, close, verify (kp-journal-days.c) */
+/* Days: report (kp-journal-reports.c), close, verify (kp-journal-days.c) */
 KpJournalDayReport *kp_journal_day_report_sync (KpJournal    *self,
                                                 const GDate  *day,
                                                 GError      **error);

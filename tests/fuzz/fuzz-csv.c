@@ -5,7 +5,7 @@
  *
  * The input's bytes, split at NUL bytes (SQLite text has none), are the fields of a
  * record, each written with _kp_journal_csv_append_field() and joined as
- * _kp_journal_csv_build() joins them (commas, CRLF after the record); a second record
+ * kp_journal_export_csv_sync() joins them (commas, CRLF after the record); a second record
  * holds the fields in reverse with absent values (NULL) between them. A strict RFC 4180
  * reader, written here as the oracle, must read back exactly those records: any field
  * that comes back different, or text the reader refuses, is a finding.
