@@ -1294,14 +1294,10 @@ on_checkout_ready_cb (KpCheckout          *checkout,
 {
   g_autofree char *target = g_settings_get_string (kp_application_get_settings (self->application),
                                                    "qr-target");
-  const char *url = g_str_equal (target, "mobile") ? reply->next_redirect_mobile_url
-                                                   : reply->next_redirect_pc_url;
+  const char *url = kp_ready_reply_qr_url (reply, target);
   g_autofree char *amount = kp_money_format (sale->total_amount);
   g_autofree char *summary = NULL;
 
-  if (url == NULL)
-    url = reply->next_redirect_pc_url != NULL ? reply->next_redirect_pc_url
-                                              : reply->next_redirect_mobile_url;
   kp_qr_paintable_set_text (self->qr, url);
   gtk_label_set_text (self->checkout_amount_label, amount);
   /* Translators: item summary, then the order number */
