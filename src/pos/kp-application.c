@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 
 #include "kp-application.h"
+#include "kp-customer-window.h"
 #include "kp-day-report-print.h"
 #include "kp-day-report-window.h"
 #include "kp-preferences-window.h"
@@ -40,6 +41,7 @@ struct _KpApplication
   KpReconciler       *reconciler;
   KpRefunder         *refunder;
   KpCheckout         *checkout;
+  KpCustomerWindow   *customer_window;  /* weak: the customer display, while it is open */
 
   /* Command-line overrides; NULL means "use the setting". */
   char               *opt_api_base;
@@ -53,6 +55,7 @@ struct _KpApplication
   char               *opt_journal;
   char               *opt_terminal_id;
   gboolean            opt_sandbox;
+  gboolean            opt_customer_display;
   char               *opt_day_report;
 
   char               *journal_path;
@@ -106,6 +109,8 @@ static const GOptionEntry option_entries[] = {
   { "terminal-id", 0, 0, G_OPTION_ARG_STRING, NULL, N_("This terminal’s ID"), N_("ID") },
   { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Use the embedded KakaoPay sandbox (test mode)"), NULL },
+  { "customer-display", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Show the customer display (on a second monitor when there is one)"), NULL },
   { "export-journal", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Write the journal as CSV to PATH and exit"), N_("PATH") },
   { "day-report", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -301,6 +306,7 @@ kp_application_handle_local_options (GApplication *app,
   self->opt_journal = lookup_string (options, "journal");
   self->opt_terminal_id = lookup_string (options, "terminal-id");
   self->opt_sandbox = g_variant_dict_contains (options, "sandbox");
+  self->opt_customer_display = g_variant_dict_contains (options, "customer-display");
   self->journal_path = self->opt_journal != NULL ? g_strdup (self->opt_journal)
                                                  : default_journal_path ();
 
@@ -992,15 +998,111 @@ reload_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The customer display: a second window turned toward the customer, following the
+ * main window's cart and the checkout. It is no window of the application's own (it
+ * never keeps the program running), and goes with the main window. */
+
+static KpWindow *
+main_window (KpApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (KP_IS_WINDOW (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
+static void
+update_customer_display (KpApplication *self)
+{
+  if (self->customer_window == NULL)
+    return;
+  kp_customer_window_set_checkout (self->customer_window, self->checkout);
+  /* KakaoPay's test CID moves no money either. */
+  g_object_set (self->customer_window, "test-mode", self->test_mode || self->test_cid, NULL);
+}
+
+static void set_customer_display (KpApplication *self,
+                                  gboolean       on,
+                                  gboolean       remember);
+
+static gboolean
+on_customer_close_request_cb (KpApplication *self)
+{
+  /* Closed from its own title bar: off, as from the menu. */
+  set_customer_display (self, FALSE, TRUE);
+  return GDK_EVENT_STOP;
+}
+
+static void
+open_customer_display (KpApplication *self)
+{
+  KpWindow *cashier = main_window (self);
+  KpCustomerWindow *window;
+
+  if (self->customer_window != NULL || cashier == NULL)
+    return;
+  window = kp_customer_window_new (GTK_WINDOW (cashier), kp_window_get_cart (cashier),
+                                   self->checkout);
+  g_settings_bind (self->settings, "shop-name", window, "shop-name", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "qr-target", window, "qr-target", G_SETTINGS_BIND_GET);
+  g_signal_connect_object (window, "close-request", G_CALLBACK (on_customer_close_request_cb),
+                           self, G_CONNECT_SWAPPED);
+  self->customer_window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->customer_window);
+  update_customer_display (self);
+  kp_window_set_customer_display (cashier, TRUE);
+  kp_customer_window_show (window);
+}
+
+static void
+close_customer_display (KpApplication *self)
+{
+  KpWindow *cashier = main_window (self);
+  GtkWindow *window = GTK_WINDOW (self->customer_window);
+
+  if (window == NULL)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (window), (gpointer *) &self->customer_window);
+  self->customer_window = NULL;
+  if (cashier != NULL)
+    kp_window_set_customer_display (cashier, FALSE);
+  gtk_window_destroy (window);
+}
+
+/* @remember: whether the next start does the same, as the setting says. The menu and the
+ * window's own close button remember; the command line opens it for its run only. */
+static void
+set_customer_display (KpApplication *self,
+                      gboolean       on,
+                      gboolean       remember)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "customer-display");
+
+  if (on)
+    open_customer_display (self);
+  else
+    close_customer_display (self);
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                               g_variant_new_boolean (self->customer_window != NULL));
+  if (remember && g_settings_get_boolean (self->settings, "customer-display") != on)
+    g_settings_set_boolean (self->settings, "customer-display", on);
+}
+
 static void
 on_settings_changed_cb (KpApplication *self,
                         const char    *key)
 {
+  /* Read where they are used: the services stay as they are. */
   static const char * const shop_keys[] = {
     "shop-name", "shop-business-number", "shop-representative", "shop-address",
-    "shop-phone", "qr-target", NULL,
+    "shop-phone", "qr-target", "customer-display", NULL,
   };
 
+  if (g_str_equal (key, "customer-display"))
+    set_customer_display (self, g_settings_get_boolean (self->settings, key), FALSE);
   if (!self->services_started || g_strv_contains (shop_keys, key))
     return;
   /* Several keys often change together (the preferences): rebuild once. */
@@ -1150,11 +1252,21 @@ preferences_activated (GSimpleAction *action,
   gtk_window_present (preferences);
 }
 
+static void
+customer_display_change_state (GSimpleAction *action,
+                               GVariant      *value,
+                               gpointer       user_data)
+{
+  set_customer_display (KP_APPLICATION (user_data), g_variant_get_boolean (value), TRUE);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "preferences", preferences_activated },
   { "about", about_activated },
   { "day-report", day_report_activated, "s" },
+  /* A toggle: activating it flips its state. */
+  { "customer-display", NULL, NULL, "false", customer_display_change_state },
 };
 
 static gboolean
@@ -1211,6 +1323,8 @@ kp_application_startup (GApplication *app)
                                          line_less_accels);
   g_unix_signal_add (SIGTERM, on_sigterm_cb, self);
   g_unix_signal_add (SIGINT, on_sigterm_cb, self);
+  g_signal_connect (self, "notify::checkout", G_CALLBACK (update_customer_display), NULL);
+  g_signal_connect (self, "notify::test-mode", G_CALLBACK (update_customer_display), NULL);
 }
 
 static gboolean
@@ -1220,6 +1334,9 @@ start_services_cb (gpointer user_data)
 
   start_services (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
+  /* Behind the main window's first frame, as the services. */
+  if (self->opt_customer_display || g_settings_get_boolean (self->settings, "customer-display"))
+    set_customer_display (self, TRUE, FALSE);
   return G_SOURCE_REMOVE;
 }
 
@@ -1247,6 +1364,7 @@ kp_application_shutdown (GApplication *app)
 
   /* Whatever is in flight stays journaled as it is; the next start resolves it. */
   g_clear_handle_id (&self->reload_id, g_source_remove);
+  close_customer_display (self);
   g_clear_object (&self->checkout);
 
   G_APPLICATION_CLASS (kp_application_parent_class)->shutdown (app);
