@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kp-application.h"
+#include "kp-customer-window.h"
 #include "kp-day-report-print.h"
 #include "kp-day-report-window.h"
 #include "kp-preferences-window.h"
@@ -28,7 +29,9 @@ struct _KpApplication
   KpSettings         *settings;
   KpSecretStore      *secrets;
   KpTerminal         *terminal;
+  KpCustomerWindow   *customer_window;  /* weak: the customer display, while it is open */
   char               *opt_day_report;   /* --day-report DAY: shown once sales can start */
+  gboolean            opt_customer_display;
   gboolean            services_started;
 };
 
@@ -64,6 +67,8 @@ static const GOptionEntry option_entries[] = {
   { "terminal-id", 0, 0, G_OPTION_ARG_STRING, NULL, N_("This terminal’s ID"), N_("ID") },
   { "sandbox", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Use the embedded KakaoPay sandbox (test mode)"), NULL },
+  { "customer-display", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Show the customer display (on a second monitor when there is one)"), NULL },
   { "export-journal", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Write the journal as CSV to PATH and exit"), N_("PATH") },
   { "day-report", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -275,6 +280,7 @@ kp_application_handle_local_options (GApplication *app,
       return 0;
     }
 
+  self->opt_customer_display = g_variant_dict_contains (options, "customer-display");
   journal_path = lookup_string (options, "journal");
   if (journal_path == NULL)
     journal_path = default_journal_path ();
@@ -325,6 +331,117 @@ kp_application_handle_local_options (GApplication *app,
                            G_CONNECT_SWAPPED);
 
   return G_APPLICATION_CLASS (kp_application_parent_class)->handle_local_options (app, options);
+}
+
+/* The customer display: a second window turned toward the customer, following the
+ * main window's cart and the checkout. It is no window of the application's own (it
+ * never keeps the program running), and goes with the main window. */
+
+static KpWindow *
+main_window (KpApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      if (KP_IS_WINDOW (l->data))
+        return l->data;
+    }
+  return NULL;
+}
+
+static void
+update_customer_display (KpApplication *self)
+{
+  if (self->customer_window == NULL)
+    return;
+  kp_customer_window_set_checkout (self->customer_window, kp_application_get_checkout (self));
+  /* KakaoPay's test CID moves no money either. */
+  g_object_set (self->customer_window, "test-mode",
+                kp_application_is_test_mode (self) || kp_application_uses_test_cid (self), NULL);
+}
+
+static void set_customer_display (KpApplication *self,
+                                  gboolean       on,
+                                  gboolean       remember);
+
+static gboolean
+on_customer_close_request_cb (KpApplication *self)
+{
+  /* Closed from its own title bar: off, as from the menu. */
+  set_customer_display (self, FALSE, TRUE);
+  return GDK_EVENT_STOP;
+}
+
+static void
+open_customer_display (KpApplication *self)
+{
+  KpWindow *cashier = main_window (self);
+  KpCustomerWindow *window;
+
+  if (self->customer_window != NULL || cashier == NULL)
+    return;
+  window = kp_customer_window_new (GTK_WINDOW (cashier), kp_window_get_cart (cashier),
+                                   kp_application_get_checkout (self));
+  g_object_bind_property (self->settings, "shop-name", window, "shop-name",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->settings, "qr-target", window, "qr-target",
+                          G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (window, "close-request", G_CALLBACK (on_customer_close_request_cb),
+                           self, G_CONNECT_SWAPPED);
+  self->customer_window = window;
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &self->customer_window);
+  update_customer_display (self);
+  kp_window_set_customer_display (cashier, TRUE);
+  kp_customer_window_show (window);
+}
+
+static void
+close_customer_display (KpApplication *self)
+{
+  KpWindow *cashier = main_window (self);
+  GtkWindow *window = GTK_WINDOW (self->customer_window);
+
+  if (window == NULL)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (window), (gpointer *) &self->customer_window);
+  self->customer_window = NULL;
+  if (cashier != NULL)
+    kp_window_set_customer_display (cashier, FALSE);
+  gtk_window_destroy (window);
+}
+
+/* @remember: whether the next start does the same, as the setting says. The menu and the
+ * window's own close button remember; the command line opens it for its run only. */
+static void
+set_customer_display (KpApplication *self,
+                      gboolean       on,
+                      gboolean       remember)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "customer-display");
+  GSettings *gsettings = kp_settings_get_gsettings (self->settings);
+
+  if (on)
+    open_customer_display (self);
+  else
+    close_customer_display (self);
+  if (action != NULL)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                               g_variant_new_boolean (self->customer_window != NULL));
+  if (remember && g_settings_get_boolean (gsettings, "customer-display") != on)
+    g_settings_set_boolean (gsettings, "customer-display", on);
+}
+
+static void
+on_customer_display_setting_cb (KpApplication *self)
+{
+  set_customer_display (self, kp_settings_get_customer_display (self->settings), FALSE);
+}
+
+static void
+customer_display_change_state (GSimpleAction *action,
+                               GVariant      *value,
+                               gpointer       user_data)
+{
+  set_customer_display (KP_APPLICATION (user_data), g_variant_get_boolean (value), TRUE);
 }
 
 static void
@@ -436,6 +553,8 @@ static const GActionEntry app_actions[] = {
   { "preferences", preferences_activated },
   { "about", about_activated },
   { "day-report", day_report_activated, "s" },
+  /* A toggle: activating it flips its state. */
+  { "customer-display", NULL, NULL, "false", customer_display_change_state },
 };
 
 static gboolean
@@ -492,6 +611,8 @@ kp_application_startup (GApplication *app)
                                          line_less_accels);
   g_unix_signal_add (SIGTERM, on_sigterm_cb, self);
   g_unix_signal_add (SIGINT, on_sigterm_cb, self);
+  g_signal_connect (self, "notify::checkout", G_CALLBACK (update_customer_display), NULL);
+  g_signal_connect (self, "notify::test-mode", G_CALLBACK (update_customer_display), NULL);
 }
 
 static gboolean
@@ -501,6 +622,11 @@ start_services_cb (gpointer user_data)
 
   kp_terminal_start (self->terminal);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
+  /* Behind the main window's first frame, as the services. */
+  g_signal_connect_object (self->settings, "notify::customer-display",
+                           G_CALLBACK (on_customer_display_setting_cb), self, G_CONNECT_SWAPPED);
+  if (self->opt_customer_display || kp_settings_get_customer_display (self->settings))
+    set_customer_display (self, TRUE, FALSE);
   return G_SOURCE_REMOVE;
 }
 
@@ -529,6 +655,7 @@ kp_application_shutdown (GApplication *app)
 {
   KpApplication *self = KP_APPLICATION (app);
 
+  close_customer_display (self);
   if (self->terminal != NULL)
     kp_terminal_shutdown (self->terminal);
 

@@ -44,6 +44,7 @@ struct _KpPreferencesWindow
   GtkLabel             *checkout_error_label;
   AdwEntryRow          *cid_row;
   AdwEntryRow          *cid_secret_row;
+  GtkSwitch            *customer_display_switch;
   AdwComboRow          *delivery_row;
   AdwComboRow          *dialect_row;
   AdwEntryRow          *listen_row;
@@ -1217,6 +1218,8 @@ kp_preferences_window_class_init (KpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, checkout_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, cid_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, cid_secret_row);
+  gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow,
+                                        customer_display_switch);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, delivery_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, dialect_row);
   gtk_widget_class_bind_template_child (widget_class, KpPreferencesWindow, listen_row);
@@ -1297,6 +1300,8 @@ kp_preferences_window_new (KpApplication *application,
                                 G_SETTINGS_BIND_DEFAULT, ms_to_seconds, seconds_to_ms, NULL, NULL);
   g_settings_bind (self->settings, "tid-lifetime",
                    gtk_spin_button_get_adjustment (self->tid_lifetime_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "customer-display", self->customer_display_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->delivery_row, "notify::selected",
                            G_CALLBACK (update_delivery), self, G_CONNECT_SWAPPED);

@@ -48,6 +48,7 @@ struct _KpWindow
   GtkLabel             *countdown_label;
   GtkButton            *charge_button;
   GtkBox               *checkout_box;
+  GtkBox               *customer_qr_box;
   GtkLabel             *charge_label;
   GtkSpinner           *charge_spinner;
   GtkLabel             *checkout_amount_label;
@@ -73,6 +74,7 @@ struct _KpWindow
   GtkPicture           *qr_picture;
   GtkEntry             *quantity_entry;
   GtkLabel             *setup_error_label;
+  GtkImage             *small_qr_image;
   GtkStack             *stack;
   GtkLabel             *status_label;
   GtkBox               *recovery_box;
@@ -1259,7 +1261,8 @@ on_after_paint_cb (GdkFrameClock *clock,
       if (g_strcmp0 (g_getenv ("KP_BENCH"), "first-frame") == 0)
         g_application_quit (G_APPLICATION (self->application));
     }
-  if (self->qr_paint_pending && gtk_widget_get_mapped (GTK_WIDGET (self->qr_picture)))
+  if (self->qr_paint_pending && (gtk_widget_get_mapped (GTK_WIDGET (self->qr_picture)) ||
+                                 gtk_widget_get_mapped (GTK_WIDGET (self->small_qr_image))))
     {
       self->qr_paint_pending = FALSE;
       kp_bench_report ("charge-to-qr", kp_bench_since (KP_BENCH_CHARGE));
@@ -1293,14 +1296,10 @@ on_checkout_ready_cb (KpCheckout          *checkout,
                       KpWindow            *self)
 {
   KpSettings *settings = kp_terminal_get_settings (kp_application_get_terminal (self->application));
-  const char *url = kp_settings_get_qr_target (settings) == KP_QR_TARGET_MOBILE
-                    ? reply->next_redirect_mobile_url : reply->next_redirect_pc_url;
+  const char *url = kp_ready_reply_qr_url (reply, kp_settings_get_qr_target (settings));
   g_autofree char *amount = kp_money_format (sale->total_amount);
   g_autofree char *summary = NULL;
 
-  if (url == NULL)
-    url = reply->next_redirect_pc_url != NULL ? reply->next_redirect_pc_url
-                                              : reply->next_redirect_mobile_url;
   kp_qr_paintable_set_text (self->qr, url);
   gtk_label_set_text (self->checkout_amount_label, amount);
   /* Translators: item summary, then the order number */
@@ -1941,6 +1940,7 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_box);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_summary_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, customer_qr_box);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_amount_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_details_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_items_grid);
@@ -1965,6 +1965,7 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_spinner);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, quantity_entry);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, setup_error_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, small_qr_image);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, supply_label);
@@ -2070,6 +2071,7 @@ kp_window_init (KpWindow *self)
 
   self->qr = kp_qr_paintable_new ();
   gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (self->qr));
+  gtk_image_set_from_paintable (self->small_qr_image, GDK_PAINTABLE (self->qr));
 
   show_page (self, "cart");
   g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
@@ -2266,6 +2268,23 @@ KpCart *
 kp_window_get_cart (KpWindow *self)
 {
   return self->cart;
+}
+
+/**
+ * kp_window_set_customer_display:
+ * @shown: whether the customer display is open
+ *
+ * While the customer has the QR code on a screen of their own, the paying page shows a
+ * small copy of it, and says where the customer looks.
+ */
+void
+kp_window_set_customer_display (KpWindow *self,
+                                gboolean  shown)
+{
+  g_return_if_fail (KP_IS_WINDOW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), !shown);
+  gtk_widget_set_visible (GTK_WIDGET (self->customer_qr_box), shown);
 }
 
 const char *

@@ -777,3 +777,22 @@ kp_checkout_get_sale (KpCheckout *self)
 
   return self->sale;
 }
+
+/**
+ * kp_checkout_get_ready_reply:
+ *
+ * What #KpCheckout::ready carried, for a screen that opens while the customer pays.
+ *
+ * Returns: (nullable): KakaoPay's answer to ready (the payment's pages) from the
+ *   ready signal to the payment's end
+ */
+const KpReadyReply *
+kp_checkout_get_ready_reply (KpCheckout *self)
+{
+  g_return_val_if_fail (KP_IS_CHECKOUT (self), NULL);
+
+  /* Not while starting: the QR code shows only once the tid is journaled. */
+  if (self->stage != KP_CHECKOUT_STAGE_WAITING && self->stage != KP_CHECKOUT_STAGE_APPROVING)
+    return NULL;
+  return self->ready_reply;
+}

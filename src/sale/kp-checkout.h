@@ -75,6 +75,7 @@ void             kp_checkout_deliver              (KpCheckout         *self,
 
 KpCheckoutStage  kp_checkout_get_stage            (KpCheckout         *self);
 const KpJournalSale *kp_checkout_get_sale         (KpCheckout         *self);
+const KpReadyReply *kp_checkout_get_ready_reply  (KpCheckout         *self);
 const char      *kp_checkout_result_to_string     (KpCheckoutResult    result);
 
 G_END_DECLS

@@ -226,3 +226,30 @@ kp_format_day (const GDate *day)
   g_date_strftime (text, sizeof text, "%Y-%m-%d", day);
   return g_strdup (text);
 }
+
+/**
+ * kp_ready_reply_qr_url:
+ * @reply: KakaoPay's answer to ready
+ * @target: what the QR code opens, as the qr-target setting says
+ *
+ * Every screen that shows the payment's QR code asks here, so that the cashier's and
+ * the customer's codes always open the same page.
+ *
+ * Returns: (nullable): the page @target names, or the other one when KakaoPay sent
+ *   only that
+ */
+const char *
+kp_ready_reply_qr_url (const KpReadyReply *reply,
+                       KpQrTarget          target)
+{
+  const char *url;
+
+  g_return_val_if_fail (reply != NULL, NULL);
+
+  url = target == KP_QR_TARGET_MOBILE ? reply->next_redirect_mobile_url
+                                      : reply->next_redirect_pc_url;
+  if (url == NULL)
+    url = reply->next_redirect_pc_url != NULL ? reply->next_redirect_pc_url
+                                              : reply->next_redirect_mobile_url;
+  return url;
+}

@@ -7,6 +7,8 @@
 #pragma once
 
 #include "kp-journal.h"
+#include "kp-payment.h"
+#include "kp-settings.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +21,8 @@ char       *kp_transition_detail_label  (const char    *detail);
 char       *kp_format_time              (GDateTime     *time);
 char       *kp_format_date_time         (GDateTime     *time);
 char       *kp_format_day               (const GDate   *day);
+
+const char *kp_ready_reply_qr_url       (const KpReadyReply *reply,
+                                         KpQrTarget          target);
 
 G_END_DECLS

@@ -54,6 +54,7 @@ enum
   PROP_SHOP_REPRESENTATIVE,
   PROP_SHOP_ADDRESS,
   PROP_SHOP_PHONE,
+  PROP_CUSTOMER_DISPLAY,
   /* Only ever from the command line. */
   PROP_SECRET_KEY_FILE,
   PROP_RELAY_TOKEN_FILE,
@@ -200,6 +201,10 @@ kp_settings_class_init (KpSettingsClass *klass)
   properties[PROP_SHOP_REPRESENTATIVE] = string_property ("shop-representative");
   properties[PROP_SHOP_ADDRESS] = string_property ("shop-address");
   properties[PROP_SHOP_PHONE] = string_property ("shop-phone");
+  properties[PROP_CUSTOMER_DISPLAY] =
+    g_param_spec_boolean ("customer-display", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS);
   properties[PROP_SECRET_KEY_FILE] = string_property ("secret-key-file");
   properties[PROP_RELAY_TOKEN_FILE] = string_property ("relay-token-file");
   properties[PROP_JOURNAL] = string_property ("journal");
@@ -497,6 +502,13 @@ STRING_GETTER (shop_business_number, PROP_SHOP_BUSINESS_NUMBER)
 STRING_GETTER (shop_representative, PROP_SHOP_REPRESENTATIVE)
 STRING_GETTER (shop_address, PROP_SHOP_ADDRESS)
 STRING_GETTER (shop_phone, PROP_SHOP_PHONE)
+gboolean
+kp_settings_get_customer_display (KpSettings *self)
+{
+  g_return_val_if_fail (KP_IS_SETTINGS (self), FALSE);
+  return g_value_get_boolean (&self->values[PROP_CUSTOMER_DISPLAY]);
+}
+
 STRING_GETTER (secret_key_file, PROP_SECRET_KEY_FILE)
 STRING_GETTER (relay_token_file, PROP_RELAY_TOKEN_FILE)
 STRING_GETTER (journal, PROP_JOURNAL)

@@ -84,6 +84,7 @@ const char  *kp_settings_get_shop_business_number (KpSettings *self);
 const char  *kp_settings_get_shop_representative (KpSettings *self);
 const char  *kp_settings_get_shop_address      (KpSettings   *self);
 const char  *kp_settings_get_shop_phone        (KpSettings   *self);
+gboolean     kp_settings_get_customer_display  (KpSettings   *self);
 const char  *kp_settings_get_secret_key_file   (KpSettings   *self);
 const char  *kp_settings_get_relay_token_file  (KpSettings   *self);
 const char  *kp_settings_get_journal           (KpSettings   *self);

@@ -647,9 +647,9 @@ on_settings_notify_cb (KpTerminal *self,
 {
   const char *name = g_param_spec_get_name (pspec);
 
-  /* What the shop prints and how the QR is drawn need no new services. */
+  /* What the shop prints and where the QR is shown need no new services. */
   if (!self->services_started || g_str_has_prefix (name, "shop-") ||
-      g_str_equal (name, "qr-target"))
+      g_str_equal (name, "qr-target") || g_str_equal (name, "customer-display"))
     return;
   /* Several keys often change together (the preferences): rebuild once. */
   g_clear_handle_id (&self->reload_id, g_source_remove);
