@@ -20,6 +20,7 @@
 #include "kp-preferences-window.h"
 #include "kp-secret-store.h"
 #include "kp-terminal.h"
+#include "kp-present.h"
 #include "kp-window.h"
 
 struct _KpApplication
@@ -543,7 +544,7 @@ preferences_activated (GSimpleAction *action,
   /* Closed: the window it came from gets the keyboard back (also without a window
    * manager). */
   if (parent != NULL)
-    g_signal_connect_object (preferences, "unmap", G_CALLBACK (kp_window_present_now), parent,
+    g_signal_connect_object (preferences, "unmap", G_CALLBACK (kp_present_now), parent,
                              G_CONNECT_SWAPPED);
   gtk_window_present (preferences);
 }

@@ -15,7 +15,7 @@
 #include "kp-money.h"
 #include "kp-qr-paintable.h"
 #include "kp-sale-format.h"
-#include "kp-window.h"
+#include "kp-present.h"
 
 #ifdef GDK_WINDOWING_X11
 #include <gdk/x11/gdkx.h>
@@ -430,7 +430,7 @@ on_active_changed_cb (KpCustomerWindow *self)
   if (!gtk_window_is_active (GTK_WINDOW (self)) || self->cashier == NULL ||
       !gtk_widget_get_visible (GTK_WIDGET (self->cashier)))
     return;
-  kp_window_present_now (self->cashier);
+  kp_present_now (self->cashier);
 }
 
 /* GObject */

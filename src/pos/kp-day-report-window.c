@@ -14,7 +14,7 @@
 #include "kp-day-report-window.h"
 #include "kp-money.h"
 #include "kp-sale-format.h"
-#include "kp-window.h"
+#include "kp-present.h"
 
 
 /* The end-of-day report of one day, computed by the journal: the figures, by payment
@@ -475,7 +475,7 @@ close_day_action (GtkWidget  *widget,
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response_cb), self, 0);
-  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_present_now), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -547,7 +547,7 @@ on_chooser_response_cb (GtkNativeDialog   *chooser,
         export_to (self, path);
     }
   g_clear_object (&self->chooser);
-  kp_window_present_now (GTK_WINDOW (self));
+  kp_present_now (GTK_WINDOW (self));
 }
 
 static void
@@ -605,7 +605,7 @@ on_print_done_cb (GtkPrintOperation       *operation,
     }
   if (operation == self->print_operation)
     g_clear_object (&self->print_operation);
-  kp_window_present_now (GTK_WINDOW (self));
+  kp_present_now (GTK_WINDOW (self));
 }
 
 static void
@@ -656,7 +656,7 @@ kp_day_report_window_unmap (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (kp_day_report_window_parent_class)->unmap (widget);
   if (parent != NULL)
-    kp_window_present_now (parent);
+    kp_present_now (parent);
 }
 
 static void

@@ -17,7 +17,7 @@
 #include "kp-preferences-window.h"
 #include "kp-qr-paintable.h"
 #include "kp-secret-store.h"
-#include "kp-window.h"
+#include "kp-present.h"
 
 /* The shop owner's settings. A text field is saved on Enter, when the focus leaves it
  * and when the window closes, and only when it is valid: an invalid value shows its
@@ -507,7 +507,7 @@ kp_preferences_window_close_request (GtkWindow *window)
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_anyway_response_cb), self,
                            0);
   /* Kept open: the window gets the keyboard back (also without a window manager). */
-  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self,
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_present_now), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
   return TRUE;

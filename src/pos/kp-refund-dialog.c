@@ -17,7 +17,7 @@
 #include "kp-refund-dialog.h"
 #include "kp-refund-plan.h"
 #include "kp-sale-format.h"
-#include "kp-window.h"
+#include "kp-present.h"
 
 
 /* Refunding a completed sale: all that is left, an amount, or whole items. The split
@@ -652,7 +652,7 @@ confirm_action (GtkWidget  *widget,
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_confirm_response_cb), self, 0);
-  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_present_now), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -663,7 +663,7 @@ kp_refund_dialog_unmap (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (kp_refund_dialog_parent_class)->unmap (widget);
   if (parent != NULL)
-    kp_window_present_now (parent);
+    kp_present_now (parent);
 }
 
 static void

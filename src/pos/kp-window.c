@@ -21,11 +21,8 @@
 #include "kp-refund-dialog.h"
 #include "kp-resources.h"
 #include "kp-sale-format.h"
+#include "kp-present.h"
 #include "kp-window.h"
-
-#ifdef GDK_WINDOWING_X11
-#include <gdk/x11/gdkx.h>
-#endif
 
 /* A ready answered within this shows no spinner at all. */
 #define CHARGE_SPINNER_DELAY_MS 300
@@ -663,7 +660,7 @@ ask_quantity (KpWindow   *self,
   pending->tax_free = tax_free;
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_quantity_response_cb), pending,
                          (GClosureNotify) (void (*) (void)) pending_line_free, 0);
-  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self,
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_present_now), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -1192,7 +1189,7 @@ ask_cancel_payment (KpWindow *self)
   adw_message_dialog_set_default_response (dialog, "keep");
   adw_message_dialog_set_close_response (dialog, "keep");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_cancel_response_cb), self, 0);
-  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self,
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_present_now), self,
                            G_CONNECT_SWAPPED);
   self->cancel_dialog = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->cancel_dialog);
@@ -1861,7 +1858,7 @@ show_help_overlay_action (GtkWidget  *widget,
       gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
       /* Closed: this window gets the keyboard back, as from the preferences. */
       g_signal_connect_object (self->shortcuts_window, "unmap",
-                               G_CALLBACK (kp_window_present_now), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (kp_present_now), self, G_CONNECT_SWAPPED);
     }
   gtk_window_present (self->shortcuts_window);
 }
@@ -2154,34 +2151,6 @@ on_active_changed_cb (KpWindow *self)
     kp_history_view_focus (ensure_history_view (self));
 }
 
-/**
- * kp_window_present_now:
- * @window: a window of the program
- *
- * Presents @window stamped with the X server's time. Without a window manager nothing
- * gives the focus back when a window closes: it falls back to the root window, and a
- * focus request stamped with the last key press is older than that, so X ignores it.
- * The server's time is not.
- */
-void
-kp_window_present_now (GtkWindow *window)
-{
-  if (!gtk_widget_get_visible (GTK_WIDGET (window)))
-    return;
-#ifdef GDK_WINDOWING_X11
-  {
-    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-
-    if (GDK_IS_X11_SURFACE (surface))
-      {
-        gtk_window_present_with_time (window, gdk_x11_get_server_time (surface));
-        return;
-      }
-  }
-#endif
-  gtk_window_present (window);
-}
-
 KpWindow *
 kp_window_new (KpApplication *application)
 {
@@ -2256,7 +2225,7 @@ kp_window_ask_quit (KpWindow *self)
   adw_message_dialog_set_default_response (dialog, "cancel");
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_quit_response_cb), self, 0);
-  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_window_present_now), self,
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_present_now), self,
                            G_CONNECT_SWAPPED);
   self->quit_dialog = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->quit_dialog);

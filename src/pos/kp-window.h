@@ -27,6 +27,5 @@ const char *kp_window_get_status_text       (KpWindow      *self);
 
 gboolean    kp_window_ask_quit              (KpWindow      *self);
 
-void        kp_window_present_now           (GtkWindow     *window);
 
 G_END_DECLS
