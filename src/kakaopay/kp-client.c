@@ -399,17 +399,29 @@ kp_client_call_finish (KpClient      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* One call of the typed API: its request checked first (@params is %NULL and @invalid
+ * says why when it is not valid), then sent. */
 static void
-return_invalid (KpClient            *self,
-                gpointer             source_tag,
-                GError              *error,
-                GAsyncReadyCallback  callback,
-                gpointer             user_data)
+start_call (KpClient            *self,
+            CallKind             kind,
+            JsonObject          *params,
+            GError              *invalid,
+            GCancellable        *cancellable,
+            gpointer             source_tag,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
 {
-  g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
+  g_autoptr (JsonObject) owned = params;
 
-  g_task_set_source_tag (task, source_tag);
-  g_task_return_error (task, error);
+  if (invalid != NULL)
+    {
+      g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
+
+      g_task_set_source_tag (task, source_tag);
+      g_task_return_error (task, invalid);
+      return;
+    }
+  kp_client_call (self, kind, owned, cancellable, source_tag, callback, user_data);
 }
 
 static void
@@ -655,21 +667,14 @@ kp_client_ready_async (KpClient             *self,
                        GAsyncReadyCallback   callback,
                        gpointer              user_data)
 {
-  g_autoptr (JsonObject) params = NULL;
   GError *error = NULL;
 
   g_return_if_fail (KP_IS_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  if (!kp_ready_request_validate (request, &error))
-    {
-      return_invalid (self, kp_client_ready_async, error, callback, user_data);
-      return;
-    }
-
-  params = kp_codec_ready_params (request);
-  kp_client_call (self, CALL_READY, params, cancellable, kp_client_ready_async,
-                  callback, user_data);
+  start_call (self, CALL_READY,
+              kp_ready_request_validate (request, &error) ? kp_codec_ready_params (request) : NULL,
+              error, cancellable, kp_client_ready_async, callback, user_data);
 }
 
 KpReadyReply *
@@ -687,21 +692,14 @@ kp_client_approve_async (KpClient               *self,
                          GAsyncReadyCallback     callback,
                          gpointer                user_data)
 {
-  g_autoptr (JsonObject) params = NULL;
   GError *error = NULL;
 
   g_return_if_fail (KP_IS_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  if (!kp_approve_request_validate (request, &error))
-    {
-      return_invalid (self, kp_client_approve_async, error, callback, user_data);
-      return;
-    }
-
-  params = kp_codec_approve_params (request);
-  kp_client_call (self, CALL_APPROVE, params, cancellable, kp_client_approve_async,
-                  callback, user_data);
+  start_call (self, CALL_APPROVE,
+              kp_approve_request_validate (request, &error) ? kp_codec_approve_params (request) : NULL,
+              error, cancellable, kp_client_approve_async, callback, user_data);
 }
 
 KpApproveReply *
@@ -719,21 +717,14 @@ kp_client_order_async (KpClient             *self,
                        GAsyncReadyCallback   callback,
                        gpointer              user_data)
 {
-  g_autoptr (JsonObject) params = NULL;
   GError *error = NULL;
 
   g_return_if_fail (KP_IS_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  if (!kp_order_request_validate (request, &error))
-    {
-      return_invalid (self, kp_client_order_async, error, callback, user_data);
-      return;
-    }
-
-  params = kp_codec_order_params (request);
-  kp_client_call (self, CALL_ORDER, params, cancellable, kp_client_order_async,
-                  callback, user_data);
+  start_call (self, CALL_ORDER,
+              kp_order_request_validate (request, &error) ? kp_codec_order_params (request) : NULL,
+              error, cancellable, kp_client_order_async, callback, user_data);
 }
 
 KpOrderReply *
@@ -751,21 +742,14 @@ kp_client_cancel_async (KpClient              *self,
                         GAsyncReadyCallback    callback,
                         gpointer               user_data)
 {
-  g_autoptr (JsonObject) params = NULL;
   GError *error = NULL;
 
   g_return_if_fail (KP_IS_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  if (!kp_cancel_request_validate (request, &error))
-    {
-      return_invalid (self, kp_client_cancel_async, error, callback, user_data);
-      return;
-    }
-
-  params = kp_codec_cancel_params (request);
-  kp_client_call (self, CALL_CANCEL, params, cancellable, kp_client_cancel_async,
-                  callback, user_data);
+  start_call (self, CALL_CANCEL,
+              kp_cancel_request_validate (request, &error) ? kp_codec_cancel_params (request) : NULL,
+              error, cancellable, kp_client_cancel_async, callback, user_data);
 }
 
 KpCancelReply *
