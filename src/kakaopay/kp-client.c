@@ -667,14 +667,16 @@ kp_client_ready_async (KpClient             *self,
                        GAsyncReadyCallback   callback,
                        gpointer              user_data)
 {
+  JsonObject *params = NULL;
   GError *error = NULL;
 
   g_return_if_fail (KP_IS_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  start_call (self, CALL_READY,
-              kp_ready_request_validate (request, &error) ? kp_codec_ready_params (request) : NULL,
-              error, cancellable, kp_client_ready_async, callback, user_data);
+  if (kp_ready_request_validate (request, &error))
+    params = kp_codec_ready_params (request);
+  start_call (self, CALL_READY, params, error, cancellable, kp_client_ready_async, callback,
+              user_data);
 }
 
 KpReadyReply *
@@ -692,14 +694,16 @@ kp_client_approve_async (KpClient               *self,
                          GAsyncReadyCallback     callback,
                          gpointer                user_data)
 {
+  JsonObject *params = NULL;
   GError *error = NULL;
 
   g_return_if_fail (KP_IS_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  start_call (self, CALL_APPROVE,
-              kp_approve_request_validate (request, &error) ? kp_codec_approve_params (request) : NULL,
-              error, cancellable, kp_client_approve_async, callback, user_data);
+  if (kp_approve_request_validate (request, &error))
+    params = kp_codec_approve_params (request);
+  start_call (self, CALL_APPROVE, params, error, cancellable, kp_client_approve_async, callback,
+              user_data);
 }
 
 KpApproveReply *
@@ -717,14 +721,16 @@ kp_client_order_async (KpClient             *self,
                        GAsyncReadyCallback   callback,
                        gpointer              user_data)
 {
+  JsonObject *params = NULL;
   GError *error = NULL;
 
   g_return_if_fail (KP_IS_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  start_call (self, CALL_ORDER,
-              kp_order_request_validate (request, &error) ? kp_codec_order_params (request) : NULL,
-              error, cancellable, kp_client_order_async, callback, user_data);
+  if (kp_order_request_validate (request, &error))
+    params = kp_codec_order_params (request);
+  start_call (self, CALL_ORDER, params, error, cancellable, kp_client_order_async, callback,
+              user_data);
 }
 
 KpOrderReply *
@@ -742,14 +748,16 @@ kp_client_cancel_async (KpClient              *self,
                         GAsyncReadyCallback    callback,
                         gpointer               user_data)
 {
+  JsonObject *params = NULL;
   GError *error = NULL;
 
   g_return_if_fail (KP_IS_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  start_call (self, CALL_CANCEL,
-              kp_cancel_request_validate (request, &error) ? kp_codec_cancel_params (request) : NULL,
-              error, cancellable, kp_client_cancel_async, callback, user_data);
+  if (kp_cancel_request_validate (request, &error))
+    params = kp_codec_cancel_params (request);
+  start_call (self, CALL_CANCEL, params, error, cancellable, kp_client_cancel_async, callback,
+              user_data);
 }
 
 KpCancelReply *
