@@ -211,53 +211,48 @@ parse_endpoint (const char        *text,
   return FALSE;
 }
 
-static gboolean
-parse_fault (const char     *text,
-             KpSandboxFault *out_fault)
+/* A word of the control interface and the value it stands for. */
+typedef struct
 {
-  /* The short names of --help, and the log's names (kp_sandbox_fault_to_string ()). */
-  static const struct { const char *name; KpSandboxFault fault; } names[] = {
-    { "none", KP_SANDBOX_FAULT_NONE },
-    { "delay", KP_SANDBOX_FAULT_DELAY },
-    { "http500", KP_SANDBOX_FAULT_HTTP_500 },
-    { "malformed", KP_SANDBOX_FAULT_MALFORMED_JSON },
-    { "drop", KP_SANDBOX_FAULT_DROP_REPLY },
-    { "decline", KP_SANDBOX_FAULT_DECLINE },
-    { "sparse", KP_SANDBOX_FAULT_SPARSE_ACTIONS },
-  };
+  const char *name;
+  int         value;
+} ControlWord;
 
+/* The short names of --help; a fault also goes by its log name
+ * (kp_sandbox_fault_to_string ()). */
+static const ControlWord fault_words[] = {
+  { "none", KP_SANDBOX_FAULT_NONE },
+  { "delay", KP_SANDBOX_FAULT_DELAY },
+  { "http500", KP_SANDBOX_FAULT_HTTP_500 },
+  { "malformed", KP_SANDBOX_FAULT_MALFORMED_JSON },
+  { "drop", KP_SANDBOX_FAULT_DROP_REPLY },
+  { "decline", KP_SANDBOX_FAULT_DECLINE },
+  { "sparse", KP_SANDBOX_FAULT_SPARSE_ACTIONS },
+};
+
+static const ControlWord action_words[] = {
+  { "tms", KP_SANDBOX_ACTION_SEND_TMS },
+  { "open", KP_SANDBOX_ACTION_OPEN },
+  { "select", KP_SANDBOX_ACTION_SELECT_METHOD },
+  { "ars", KP_SANDBOX_ACTION_ARS },
+  { "pay", KP_SANDBOX_ACTION_PAY },
+  { "cancel", KP_SANDBOX_ACTION_CANCEL },
+  { "fail", KP_SANDBOX_ACTION_FAIL },
+};
+
+static gboolean
+parse_word (const ControlWord *words,
+            gsize              n_words,
+            const char        *text,
+            int               *out_value)
+{
   if (text == NULL)
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_str_equal (text, names[i].name) ||
-        g_str_equal (text, kp_sandbox_fault_to_string (names[i].fault)))
+  for (gsize i = 0; i < n_words; i++)
+    if (g_str_equal (text, words[i].name) ||
+        (words == fault_words && g_str_equal (text, kp_sandbox_fault_to_string (words[i].value))))
       {
-        *out_fault = names[i].fault;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-static gboolean
-parse_action (const char      *text,
-              KpSandboxAction *out_action)
-{
-  static const struct { const char *name; KpSandboxAction action; } names[] = {
-    { "tms", KP_SANDBOX_ACTION_SEND_TMS },
-    { "open", KP_SANDBOX_ACTION_OPEN },
-    { "select", KP_SANDBOX_ACTION_SELECT_METHOD },
-    { "ars", KP_SANDBOX_ACTION_ARS },
-    { "pay", KP_SANDBOX_ACTION_PAY },
-    { "cancel", KP_SANDBOX_ACTION_CANCEL },
-    { "fail", KP_SANDBOX_ACTION_FAIL },
-  };
-
-  if (text == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    if (g_str_equal (text, names[i].name))
-      {
-        *out_action = names[i].action;
+        *out_value = words[i].value;
         return TRUE;
       }
   return FALSE;
@@ -272,6 +267,7 @@ control_fault (KpSandbox         *sandbox,
   g_autoptr (GError) error = NULL;
   KpSandboxEndpoint endpoint;
   KpSandboxFault fault;
+  int fault_value;
   guint64 n, delay_ms;
 
   if (!parse_endpoint (g_hash_table_lookup (params, "endpoint"), &endpoint))
@@ -279,12 +275,14 @@ control_fault (KpSandbox         *sandbox,
       control_fail (msg, 400, "endpoint must be ready, approve, order or cancel");
       return;
     }
-  if (!parse_fault (g_hash_table_lookup (params, "fault"), &fault))
+  if (!parse_word (fault_words, G_N_ELEMENTS (fault_words), g_hash_table_lookup (params, "fault"),
+                   &fault_value))
     {
       control_fail (msg, 400,
                     "fault must be delay, http500, malformed, drop, decline, sparse or none");
       return;
     }
+  fault = fault_value;
   if (!param_uint (params, "n", 1, G_MAXUINT, &n, &error) ||
       !param_uint (params, "delay_ms", 0, 10 * 60 * 1000, &delay_ms, &error))
     {
@@ -317,17 +315,20 @@ control_customer (KpSandbox         *sandbox,
   const char *tid = g_hash_table_lookup (params, "tid");
   const char *method = g_hash_table_lookup (params, "method");
   KpSandboxAction action;
+  int action_value;
 
   if (tid == NULL || *tid == '\0')
     {
       control_fail (msg, 400, "tid is required");
       return;
     }
-  if (!parse_action (g_hash_table_lookup (params, "action"), &action))
+  if (!parse_word (action_words, G_N_ELEMENTS (action_words),
+                   g_hash_table_lookup (params, "action"), &action_value))
     {
       control_fail (msg, 400, "action must be tms, open, select, ars, pay, cancel or fail");
       return;
     }
+  action = action_value;
   if (method != NULL && *method == '\0')
     method = NULL;
 
