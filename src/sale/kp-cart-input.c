@@ -190,13 +190,13 @@ check_unit_price (gint64   unit_price,
   return TRUE;
 }
 
-/* Both values are already within their own limits, so the product cannot overflow. */
+/* Whether @amount, what a line (@whole_sale FALSE) or the whole sale would come to, is
+ * within KP_CART_MAX_TOTAL; if not, @error says so in words for that case. */
 static gboolean
-check_line_amount (gint64   quantity,
-                   gint64   unit_price,
-                   GError **error)
+check_max_total (gint64     amount,
+                 gboolean   whole_sale,
+                 GError   **error)
 {
-  gint64 amount = quantity * unit_price;
   g_autofree char *amount_str = NULL;
   g_autofree char *most = NULL;
 
@@ -205,36 +205,39 @@ check_line_amount (gint64   quantity,
 
   amount_str = kp_money_format (amount);
   most = kp_money_format (KP_CART_MAX_TOTAL);
-  g_set_error (error, KP_CART_ERROR, KP_CART_ERROR_TOO_LARGE,
-               /* Translators: the first %s is the amount (quantity × price) a line would
-                * come to, the second the most one line may come to, both formatted as
-                * money. Use %1$s and %2$s to swap them. */
-               _("This line would come to %s, but one line can be at most %s. "
-                 "Lower the quantity or the price."),
-               amount_str, most);
+  if (whole_sale)
+    g_set_error (error, KP_CART_ERROR, KP_CART_ERROR_TOO_LARGE,
+                 /* Translators: the first %s is what the whole sale would come to, the
+                  * second the most one payment may be, both formatted as money. Use %1$s
+                  * and %2$s to swap them. */
+                 _("The sale would come to %s, but one payment can be at most %s. "
+                   "Charge the rest as a separate sale."),
+                 amount_str, most);
+  else
+    g_set_error (error, KP_CART_ERROR, KP_CART_ERROR_TOO_LARGE,
+                 /* Translators: the first %s is the amount (quantity × price) a line would
+                  * come to, the second the most one line may come to, both formatted as
+                  * money. Use %1$s and %2$s to swap them. */
+                 _("This line would come to %s, but one line can be at most %s. "
+                   "Lower the quantity or the price."),
+                 amount_str, most);
   return FALSE;
+}
+
+/* Both values are already within their own limits, so the product cannot overflow. */
+static gboolean
+check_line_amount (gint64   quantity,
+                   gint64   unit_price,
+                   GError **error)
+{
+  return check_max_total (quantity * unit_price, FALSE, error);
 }
 
 static gboolean
 check_total (gint64   total,
              GError **error)
 {
-  g_autofree char *total_str = NULL;
-  g_autofree char *most = NULL;
-
-  if (total <= KP_CART_MAX_TOTAL)
-    return TRUE;
-
-  total_str = kp_money_format (total);
-  most = kp_money_format (KP_CART_MAX_TOTAL);
-  g_set_error (error, KP_CART_ERROR, KP_CART_ERROR_TOO_LARGE,
-               /* Translators: the first %s is what the whole sale would come to, the
-                * second the most one payment may be, both formatted as money. Use %1$s
-                * and %2$s to swap them. */
-               _("The sale would come to %s, but one payment can be at most %s. "
-                 "Charge the rest as a separate sale."),
-               total_str, most);
-  return FALSE;
+  return check_max_total (total, TRUE, error);
 }
 
 /* A quantity or price change on the line at @position, checked against every limit. */
@@ -255,19 +258,20 @@ _kp_cart_check_line_change (KpCart   *self,
                       error);
 }
 
-/* The name as the line would hold it, if a new line with these values fits in the
- * cart; otherwise NULL and @error says why. */
-char *
+/* Whether a new line with these values fits in the cart; if it does, @out_name (when
+ * not NULL) is the name as the line would hold it, else @error says why not. */
+gboolean
 _kp_cart_check_new_line (KpCart      *self,
                          const char  *name,
                          gint64       quantity,
                          gint64       unit_price,
+                         char       **out_name,
                          GError     **error)
 {
   g_autofree char *clean_name = NULL;
 
   if (!_kp_cart_check_not_frozen (self, error))
-    return NULL;
+    return FALSE;
 
   if (self->lines->len >= KP_CART_MAX_LINES)
     {
@@ -279,7 +283,7 @@ _kp_cart_check_new_line (KpCart      *self,
                              "up the rest as a new one.",
                              KP_CART_MAX_LINES),
                    KP_CART_MAX_LINES);
-      return NULL;
+      return FALSE;
     }
 
   clean_name = validate_name (name, error);
@@ -288,9 +292,11 @@ _kp_cart_check_new_line (KpCart      *self,
       !check_unit_price (unit_price, error) ||
       !check_line_amount (quantity, unit_price, error) ||
       !check_total (self->total + quantity * unit_price, error))
-    return NULL;
+    return FALSE;
 
-  return g_steal_pointer (&clean_name);
+  if (out_name != NULL)
+    *out_name = g_steal_pointer (&clean_name);
+  return TRUE;
 }
 
 /**
@@ -313,13 +319,10 @@ kp_cart_check_line (KpCart      *self,
                     gint64       unit_price,
                     GError     **error)
 {
-  g_autofree char *clean_name = NULL;
-
   g_return_val_if_fail (KP_IS_CART (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  clean_name = _kp_cart_check_new_line (self, name, quantity, unit_price, error);
-  return clean_name != NULL;
+  return _kp_cart_check_new_line (self, name, quantity, unit_price, NULL, error);
 }
 
 /**

@@ -52,10 +52,11 @@ gboolean  _kp_cart_check_not_frozen    (KpCart      *self,
 /* kp-cart-input.c */
 char     *_kp_cart_dup_cut             (const char  *str,
                                         glong        max_chars);
-char     *_kp_cart_check_new_line      (KpCart      *self,
+gboolean  _kp_cart_check_new_line      (KpCart      *self,
                                         const char  *name,
                                         gint64       quantity,
                                         gint64       unit_price,
+                                        char       **out_name,
                                         GError     **error);
 gboolean  _kp_cart_check_line_change   (KpCart      *self,
                                         guint        position,

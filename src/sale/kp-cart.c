@@ -320,8 +320,7 @@ kp_cart_insert_line (KpCart      *self,
   g_return_val_if_fail (KP_IS_CART (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  clean_name = _kp_cart_check_new_line (self, name, quantity, unit_price, error);
-  if (clean_name == NULL)
+  if (!_kp_cart_check_new_line (self, name, quantity, unit_price, &clean_name, error))
     return FALSE;
 
   line = kp_cart_line_new (clean_name, quantity, unit_price, tax_free);
@@ -433,7 +432,8 @@ kp_cart_set_line_quantity (KpCart   *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   line = g_ptr_array_index (self->lines, position);
-  if (!_kp_cart_check_line_change (self, position, quantity, kp_cart_line_get_unit_price (line), error))
+  if (!_kp_cart_check_line_change (self, position, quantity, kp_cart_line_get_unit_price (line),
+                                   error))
     return FALSE;
 
   kp_cart_line_set_quantity (line, quantity);
@@ -465,7 +465,8 @@ kp_cart_set_line_unit_price (KpCart   *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   line = g_ptr_array_index (self->lines, position);
-  if (!_kp_cart_check_line_change (self, position, kp_cart_line_get_quantity (line), unit_price, error))
+  if (!_kp_cart_check_line_change (self, position, kp_cart_line_get_quantity (line), unit_price,
+                                   error))
     return FALSE;
 
   kp_cart_line_set_unit_price (line, unit_price);

@@ -77,14 +77,13 @@ is_expired (KpReconciler        *self,
   return sale->expires_at != NULL && g_date_time_compare (now, sale->expires_at) >= 0;
 }
 
-static gboolean
+static void
 retry_cb (gpointer user_data)
 {
   KpReconcilerJob *job = user_data;
 
   job->timeout_id = 0;
   job_check_order (job);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -93,7 +92,7 @@ job_retry_later (KpReconcilerJob *job)
   job->backoff_ms = job->backoff_ms == 0 ? job->self->poll_interval_ms
                                          : MIN (job->backoff_ms * 2, MAX_BACKOFF_MS);
   g_clear_handle_id (&job->timeout_id, g_source_remove);
-  job->timeout_id = g_timeout_add (job->backoff_ms, retry_cb, job);
+  job->timeout_id = g_timeout_add_once (job->backoff_ms, retry_cb, job);
 }
 
 /* Customer's redirect (a listener armed again after a restart) */
@@ -104,9 +103,9 @@ on_monitor_outcome_cb (KpSaleMonitor   *monitor,
                        const char      *pg_token,
                        KpReconcilerJob *job)
 {
-  g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
   g_autoptr (KpSaleMonitor) keep = g_object_ref (monitor);
   g_autoptr (KpReconcilerJob) keep_job = _kp_reconciler_job_ref (job);
+  g_autoptr (KpJournalUpdate) update = NULL;
 
   switch (outcome)
     {
@@ -116,8 +115,9 @@ on_monitor_outcome_cb (KpSaleMonitor   *monitor,
           job_check_order (job);
           return;
         }
+      update = kp_journal_update_new ();
       update->pg_token = g_strdup (pg_token);
-      _kp_reconciler_job_write (job, KP_SALE_STATE_APPROVING, update, FALSE, NULL);
+      _kp_reconciler_job_write (job, KP_SALE_STATE_APPROVING, update, NULL);
       break;
     case KP_SALE_OUTCOME_PAID:
       job_check_order (job);
@@ -128,7 +128,8 @@ on_monitor_outcome_cb (KpSaleMonitor   *monitor,
       if (job->sale->state == KP_SALE_STATE_ABORTED_BY_CASHIER)
         job_check_order (job);
       else if (outcome == KP_SALE_OUTCOME_CANCELLED)
-        _kp_reconciler_job_final (job, KP_SALE_STATE_CANCELLED_BY_CUSTOMER, "customer cancelled", NULL);
+        _kp_reconciler_job_final (job, KP_SALE_STATE_CANCELLED_BY_CUSTOMER, "customer cancelled",
+                                  NULL);
       else
         _kp_reconciler_job_final (job, KP_SALE_STATE_FAILED, "customer's payment failed", NULL);
       break;
@@ -187,8 +188,9 @@ apply_order (KpReconcilerJob    *job,
       if (aborted)
         _kp_reconciler_job_finish (job, NULL);
       else
-        _kp_reconciler_job_final (job, state == KP_SALE_STATE_APPROVING ? KP_SALE_STATE_APPROVE_FAILED
-                                                         : KP_SALE_STATE_FAILED, detail, NULL);
+        _kp_reconciler_job_final (job, state == KP_SALE_STATE_APPROVING
+                                         ? KP_SALE_STATE_APPROVE_FAILED : KP_SALE_STATE_FAILED,
+                                  detail, NULL);
       return;
 
     case KP_STATUS_QUIT_PAYMENT:
@@ -251,8 +253,8 @@ order_cb (GObject      *source,
         _kp_reconciler_job_finish (job, NULL);
       else
         _kp_reconciler_job_final (job, job->sale->state == KP_SALE_STATE_APPROVING
-                          ? KP_SALE_STATE_APPROVE_FAILED : KP_SALE_STATE_FAILED,
-                   NULL, error);
+                                         ? KP_SALE_STATE_APPROVE_FAILED : KP_SALE_STATE_FAILED,
+                                  NULL, error);
       return;
     }
 
@@ -343,7 +345,8 @@ _kp_reconciler_job_start (KpReconcilerJob *job)
     {
     case KP_SALE_STATE_READY_SENT:
       _kp_reconciler_job_final (job, KP_SALE_STATE_READY_FAILED,
-                 "no reply to ready: the payment was never shown to a customer", NULL);
+                                "no reply to ready: the payment was never shown to a customer",
+                                NULL);
       break;
     case KP_SALE_STATE_APPROVING:
       if (job->approve_now && job->sale->pg_token != NULL)

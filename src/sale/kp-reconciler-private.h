@@ -67,7 +67,6 @@ void             _kp_reconciler_job_send_approve   (KpReconcilerJob          *jo
 void             _kp_reconciler_job_write          (KpReconcilerJob          *job,
                                                     KpSaleState               to,
                                                     KpJournalUpdate          *update,
-                                                    gboolean                  final,
                                                     const GError             *error);
 void             _kp_reconciler_job_final          (KpReconcilerJob          *job,
                                                     KpSaleState               to,

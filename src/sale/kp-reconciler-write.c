@@ -22,9 +22,8 @@
 typedef struct
 {
   KpReconcilerJob *job;
-  gboolean         final;
-  gboolean         then_approve;
-  GError          *error;
+  KpSaleState      to;
+  GError          *error;    /* what ends the job once written */
 } WriteData;
 
 static void
@@ -67,30 +66,26 @@ transition_cb (GObject      *source,
 
   kp_journal_sale_free (job->sale);
   job->sale = sale;
-  if (data->final)
-    _kp_reconciler_job_finish (job, data->error);
-  else if (data->then_approve)
+  if (data->to == KP_SALE_STATE_APPROVING)
     _kp_reconciler_job_send_approve (job);
+  else
+    _kp_reconciler_job_finish (job, data->error);
   write_data_free (data);
 }
 
-/* Moves the sale to @to. @final: the job ends once it is written, with @error; else
- * the sale is APPROVING and approve is sent next. */
+/* Moves the sale to @to. Once it is written, APPROVING goes on to send approve; any
+ * other state is final, and the job ends with @error. */
 void
 _kp_reconciler_job_write (KpReconcilerJob *job,
                           KpSaleState      to,
                           KpJournalUpdate *update,
-                          gboolean         final,
                           const GError    *error)
 {
   WriteData *data = g_new0 (WriteData, 1);
 
   data->job = _kp_reconciler_job_ref (job);
-  data->final = final;
-  data->then_approve = !final && to == KP_SALE_STATE_APPROVING;
+  data->to = to;
   data->error = error != NULL ? g_error_copy (error) : NULL;
-  if (error != NULL && update->detail == NULL)
-    update->detail = g_strdup (error->message);
   kp_journal_transition_async (job->self->journal, job->sale->partner_order_id,
                                job->sale->state, to, update, job->self->cancellable,
                                transition_cb, data);
@@ -104,17 +99,45 @@ _kp_reconciler_job_final (KpReconcilerJob *job,
 {
   g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
 
-  update->detail = g_strdup (detail);
-  _kp_reconciler_job_write (job, to, update, TRUE, error);
+  /* The error that ends the sale says why, unless @detail does. */
+  update->detail = g_strdup (detail != NULL ? detail : error != NULL ? error->message : NULL);
+  _kp_reconciler_job_write (job, to, update, error);
+}
+
+/* A string member of the card details; NULL leaves it out, as KakaoPay's reply
+ * does. */
+typedef struct
+{
+  const char *name;
+  const char *value;
+} Member;
+
+static char *
+members_to_json (const Member *members,
+                 gsize         n_members)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  for (gsize i = 0; i < n_members; i++)
+    {
+      if (members[i].value == NULL)
+        continue;
+      json_builder_set_member_name (builder, members[i].name);
+      json_builder_add_string_value (builder, members[i].value);
+    }
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
 }
 
 static char *
 card_info_to_json (const KpCardInfo *info)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
-  struct { const char *name; const char *value; } fields[] = {
+  Member members[] = {
     { "kakaopay_purchase_corp", info->kakaopay_purchase_corp },
     { "kakaopay_purchase_corp_code", info->kakaopay_purchase_corp_code },
     { "kakaopay_issuer_corp", info->kakaopay_issuer_corp },
@@ -129,56 +152,23 @@ card_info_to_json (const KpCardInfo *info)
     { "card_item_code", info->card_item_code },
   };
 
-  json_builder_begin_object (builder);
-  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    {
-      if (fields[i].value == NULL)
-        continue;
-      json_builder_set_member_name (builder, fields[i].name);
-      json_builder_add_string_value (builder, fields[i].value);
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  return members_to_json (members, G_N_ELEMENTS (members));
 }
 
 static char *
 selected_card_to_json (const KpSelectedCardInfo *info)
 {
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
-  g_autoptr (JsonNode) root = NULL;
   g_autofree char *months = g_strdup_printf ("%02d", info->install_month);
-
   /* The order API's names, mapped onto the approve reply's card_info. */
-  json_builder_begin_object (builder);
-  if (info->card_corp_name != NULL)
-    {
-      json_builder_set_member_name (builder, "kakaopay_issuer_corp");
-      json_builder_add_string_value (builder, info->card_corp_name);
-    }
-  if (info->card_bin != NULL)
-    {
-      json_builder_set_member_name (builder, "bin");
-      json_builder_add_string_value (builder, info->card_bin);
-    }
-  json_builder_set_member_name (builder, "install_month");
-  json_builder_add_string_value (builder, months);
-  if (info->interest_free_install != NULL)
-    {
-      json_builder_set_member_name (builder, "interest_free_install");
-      json_builder_add_string_value (builder, info->interest_free_install);
-    }
-  if (info->installment_type != NULL)
-    {
-      json_builder_set_member_name (builder, "installment_type");
-      json_builder_add_string_value (builder, info->installment_type);
-    }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  Member members[] = {
+    { "kakaopay_issuer_corp", info->card_corp_name },
+    { "bin", info->card_bin },
+    { "install_month", months },
+    { "interest_free_install", info->interest_free_install },
+    { "installment_type", info->installment_type },
+  };
+
+  return members_to_json (members, G_N_ELEMENTS (members));
 }
 
 void
@@ -193,7 +183,7 @@ _kp_reconciler_job_approved_from_reply (KpReconcilerJob      *job,
     update->card_info_json = card_info_to_json (reply->card_info);
   update->approved_at = reply->approved_at != NULL ? g_date_time_ref (reply->approved_at)
                                                    : g_date_time_new_now_local ();
-  _kp_reconciler_job_write (job, KP_SALE_STATE_APPROVED, update, TRUE, NULL);
+  _kp_reconciler_job_write (job, KP_SALE_STATE_APPROVED, update, NULL);
 }
 
 void
@@ -222,5 +212,5 @@ _kp_reconciler_job_approved_from_order (KpReconcilerJob    *job,
     update->approved_at = reply->approved_at != NULL ? g_date_time_ref (reply->approved_at)
                                                      : g_date_time_new_now_local ();
   update->detail = g_strdup_printf ("order: %s", reply->status_string);
-  _kp_reconciler_job_write (job, KP_SALE_STATE_APPROVED, update, TRUE, NULL);
+  _kp_reconciler_job_write (job, KP_SALE_STATE_APPROVED, update, NULL);
 }
