@@ -1,4 +1,4 @@
-/* test-cart.c: cart maths, limits, item name and parsing
+/* test-cart.c: cart maths, limits, item name, parsing and the sale it makes
  *
  * Copyright 2026 The KakaoPay POS authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -1057,6 +1057,81 @@ test_parse_quantity (void)
     }
 }
 
+static void
+assert_new_sale_line (const KpJournalNewSale *sale,
+                      guint                   position,
+                      const char             *name,
+                      gint64                  quantity,
+                      gint64                  unit_price,
+                      gboolean                tax_free)
+{
+  const KpJournalLine *line = g_ptr_array_index (sale->lines, position);
+
+  g_assert_cmpuint (line->position, ==, position);
+  g_assert_cmpstr (line->name, ==, name);
+  g_assert_cmpint (line->quantity, ==, quantity);
+  g_assert_cmpint (line->unit_price, ==, unit_price);
+  g_assert_cmpint (line->tax_free, ==, tax_free);
+  g_assert_cmpint (line->amount, ==, quantity * unit_price);
+}
+
+static void
+test_to_new_sale (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr (KpJournalNewSale) empty = kp_cart_to_new_sale (f->cart);
+  g_autoptr (KpJournalNewSale) one = NULL;
+  g_autoptr (KpJournalNewSale) two = NULL;
+
+  /* Nothing to charge: no lines, no name, nothing owed. */
+  g_assert_nonnull (empty);
+  g_assert_null (empty->item_name);
+  g_assert_cmpuint (empty->lines->len, ==, 0);
+  g_assert_cmpint (empty->total_amount, ==, 0);
+  g_assert_cmpint (empty->quantity, ==, 0);
+
+  /* One line: its name is the item_name unchanged. */
+  add (f->cart, " 아이스 아메리카노 ", 2, 4500, FALSE);
+  one = kp_cart_to_new_sale (f->cart);
+  g_assert_cmpstr (one->item_name, ==, "아이스 아메리카노");
+  g_assert_cmpint (one->quantity, ==, 2);
+  g_assert_cmpint (one->total_amount, ==, 9000);
+  g_assert_cmpint (one->tax_free_amount, ==, 0);
+  g_assert_cmpint (one->vat_amount, ==, 818);
+  g_assert_cmpuint (one->lines->len, ==, 1);
+  assert_new_sale_line (one, 0, "아이스 아메리카노", 2, 4500, FALSE);
+
+  /* Two lines: the first name and how many more; the totals are the cart's, VAT by
+   * KakaoPay's rule on the taxable part only. */
+  add (f->cart, "생수", 1, 1000, TRUE);
+  reset_signals (f);
+  two = kp_cart_to_new_sale (f->cart);
+  g_assert_cmpstr (two->item_name, ==, "아이스 아메리카노 and 1 more");
+  g_assert_cmpint (two->quantity, ==, 3);
+  g_assert_cmpint (two->total_amount, ==, 10000);
+  g_assert_cmpint (two->tax_free_amount, ==, 1000);
+  g_assert_cmpint (two->vat_amount, ==, kp_vat_default (10000, 1000));
+  g_assert_cmpint (two->vat_amount, ==, kp_cart_get_vat (f->cart));
+  g_assert_cmpuint (two->lines->len, ==, 2);
+  assert_new_sale_line (two, 0, "아이스 아메리카노", 2, 4500, FALSE);
+  assert_new_sale_line (two, 1, "생수", 1, 1000, TRUE);
+
+  /* Who charges it, with which merchant and nonce, is the checkout's to say. */
+  g_assert_null (two->terminal_id);
+  g_assert_null (two->partner_user_id);
+  g_assert_null (two->cid);
+  g_assert_null (two->dialect);
+  g_assert_null (two->nonce);
+  g_assert_null (two->retry_of);
+
+  /* Reading the cart does not change it, and the sale is a copy: the cart may move on. */
+  g_assert_cmpuint (f->changes->len, ==, 0);
+  g_assert_cmpuint (g_hash_table_size (f->notifications), ==, 0);
+  g_assert_true (kp_cart_clear (f->cart, NULL));
+  g_assert_cmpuint (two->lines->len, ==, 2);
+  assert_new_sale_line (two, 1, "생수", 1, 1000, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1082,6 +1157,7 @@ main (int   argc,
   ADD ("/kp/cart/frozen", test_frozen);
   ADD ("/kp/cart/insert-line", test_insert_line);
   ADD ("/kp/cart/check-line", test_check_line);
+  ADD ("/kp/cart/to-new-sale", test_to_new_sale);
 #undef ADD
 
   return g_test_run ();

@@ -13,6 +13,7 @@
  */
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -477,20 +478,30 @@ sale_awaiting (Fixture *f,
   return sale;
 }
 
-/* The customer on the payment page; returns where the phone is sent next. */
+/* The customer on the payment page, paying with @method ("MONEY" or "CARD"); returns
+ * where the phone is sent next. */
 static char *
-customer (Fixture         *f,
-          const char      *tid,
-          KpSandboxAction  action)
+customer_with (Fixture         *f,
+               const char      *tid,
+               KpSandboxAction  action,
+               const char      *method)
 {
   g_autoptr (GError) error = NULL;
   char *redirect;
 
   kp_sandbox_customer_act (f->sandbox, tid, KP_SANDBOX_ACTION_OPEN, NULL, &error);
   g_assert_no_error (error);
-  redirect = kp_sandbox_customer_act (f->sandbox, tid, action, "MONEY", &error);
+  redirect = kp_sandbox_customer_act (f->sandbox, tid, action, method, &error);
   g_assert_no_error (error);
   return redirect;
+}
+
+static char *
+customer (Fixture         *f,
+          const char      *tid,
+          KpSandboxAction  action)
+{
+  return customer_with (f, tid, action, "MONEY");
 }
 
 static char *
@@ -505,18 +516,26 @@ pg_token_of (const char *redirect)
 /* The customer authenticated and the redirect reached the terminal: APPROVING with
  * the pg_token journaled, approve not yet answered. */
 static KpJournalSale *
-sale_approving (Fixture *f,
-                int      lifetime_s)
+sale_approving_with (Fixture    *f,
+                     int         lifetime_s,
+                     const char *method)
 {
   g_autoptr (KpJournalUpdate) update = kp_journal_update_new ();
   g_autofree char *redirect = NULL;
   KpJournalSale *sale = sale_awaiting (f, lifetime_s);
 
-  redirect = customer (f, sale->tid, KP_SANDBOX_ACTION_PAY);
+  redirect = customer_with (f, sale->tid, KP_SANDBOX_ACTION_PAY, method);
   update->pg_token = pg_token_of (redirect);
   journal_move (f, &sale, KP_SALE_STATE_APPROVING, update);
   g_assert_cmpint (kp_sandbox_get_status (f->sandbox, sale->tid), ==, KP_STATUS_AUTH_PASSWORD);
   return sale;
+}
+
+static KpJournalSale *
+sale_approving (Fixture *f,
+                int      lifetime_s)
+{
+  return sale_approving_with (f, lifetime_s, "MONEY");
 }
 
 /* Approve as it reached KakaoPay from a terminal that died before journaling the reply
@@ -962,6 +981,56 @@ test_approving_already_paid (Fixture       *f,
   assert_approved (f, sale, "READY_SENT AWAITING_CUSTOMER APPROVING APPROVED");
 }
 
+/* A card payment journals its card details: from approve's card_info, or, when the
+ * payment completed elsewhere, from order's selected_card_info under the same names. */
+static void
+test_approving_card (Fixture       *f,
+                     gconstpointer  data)
+{
+  gboolean paid_elsewhere = GPOINTER_TO_INT (data);
+  g_autoptr (KpJournalSale) sale = sale_approving_with (f, LIFETIME_S, "CARD");
+  g_autoptr (KpJournalSale) now = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *aid = NULL;
+  g_autofree char *expected = NULL;
+
+  if (paid_elsewhere)
+    aid = approve_at_kakaopay (f, sale, sale->pg_token);
+  kp_reconciler_recover (f->reconciler);
+  wait_resolved (f, sale->partner_order_id);
+  now = journal_get (f, sale->partner_order_id);
+  g_assert_cmpint (now->state, ==, KP_SALE_STATE_APPROVED);
+  g_assert_cmpstr (now->payment_method_type, ==, "CARD");
+  g_assert_nonnull (now->card_info_json);
+  g_test_message ("card_info_json: %s", now->card_info_json);
+
+  if (paid_elsewhere)
+    {
+      expected = g_strdup ("{\"kakaopay_issuer_corp\":\"비씨카드\",\"bin\":\"621640\","
+                           "\"install_month\":\"00\",\"interest_free_install\":\"N\","
+                           "\"installment_type\":\"CARD_INSTALLMENT\"}");
+    }
+  else
+    {
+      /* The approval number is the sandbox's own, different each time. */
+      node = json_from_string (now->card_info_json, &error);
+      g_assert_no_error (error);
+      expected = g_strdup_printf ("{\"kakaopay_purchase_corp\":\"비씨카드\","
+                                  "\"kakaopay_purchase_corp_code\":\"104\","
+                                  "\"kakaopay_issuer_corp\":\"수협은행\","
+                                  "\"kakaopay_issuer_corp_code\":\"212\","
+                                  "\"bin\":\"621640\",\"card_type\":\"체크\","
+                                  "\"install_month\":\"00\",\"approved_id\":\"%s\","
+                                  "\"card_mid\":\"123456789\","
+                                  "\"interest_free_install\":\"N\","
+                                  "\"installment_type\":\"CARD_INSTALLMENT\"}",
+                                  json_object_get_string_member (json_node_get_object (node),
+                                                                 "approved_id"));
+    }
+  g_assert_cmpstr (now->card_info_json, ==, expected);
+}
+
 static void
 test_approving_expired (Fixture       *f,
                         gconstpointer  data)
@@ -1359,6 +1428,9 @@ main (int   argc,
 
   add ("/kp/reconciler/approving/authenticated", NULL, test_approving_authenticated);
   add ("/kp/reconciler/approving/already-paid", NULL, test_approving_already_paid);
+  add ("/kp/reconciler/approving/card", GINT_TO_POINTER (FALSE), test_approving_card);
+  add ("/kp/reconciler/approving/card-paid-elsewhere", GINT_TO_POINTER (TRUE),
+       test_approving_card);
   add ("/kp/reconciler/approving/expired", GINT_TO_POINTER (FALSE), test_approving_expired);
   add ("/kp/reconciler/approve/expired", GINT_TO_POINTER (TRUE), test_approving_expired);
 

@@ -1076,29 +1076,6 @@ show_page (KpWindow   *self,
   update_actions (self);
 }
 
-static KpJournalNewSale *
-sale_from_cart (KpWindow *self)
-{
-  KpJournalNewSale *sale = kp_journal_new_sale_new ();
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->cart));
-
-  sale->item_name = kp_cart_dup_item_name (self->cart);
-  sale->quantity = kp_cart_get_quantity (self->cart);
-  sale->total_amount = kp_cart_get_total (self->cart);
-  sale->tax_free_amount = kp_cart_get_tax_free (self->cart);
-  sale->vat_amount = kp_cart_get_vat (self->cart);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (KpCartLine) line = g_list_model_get_item (G_LIST_MODEL (self->cart), i);
-
-      kp_journal_new_sale_add_line (sale, kp_cart_line_get_name (line),
-                                    kp_cart_line_get_quantity (line),
-                                    kp_cart_line_get_unit_price (line),
-                                    kp_cart_line_get_tax_free (line));
-    }
-  return sale;
-}
-
 static void
 charge_action (GtkWidget  *widget,
                const char *action_name,
@@ -1118,7 +1095,7 @@ charge_action (GtkWidget  *widget,
 
   kp_bench_mark (KP_BENCH_CHARGE);
   forget_removed_line (self);
-  sale = sale_from_cart (self);
+  sale = kp_cart_to_new_sale (self->cart);
   /* Charging again after a payment could not start is the same sale to the cashier:
    * the journal links the attempts, and the history shows them as one. */
   sale->retry_of = g_strdup (self->retry_order_id);

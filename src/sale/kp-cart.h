@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "kp-cart-line.h"
+#include "kp-journal-sale.h"
 #include "kp-payment.h"
 
 G_BEGIN_DECLS
@@ -107,6 +108,7 @@ gint64    kp_cart_get_quantity          (KpCart      *self);
 guint     kp_cart_get_n_lines           (KpCart      *self);
 
 char     *kp_cart_dup_item_name         (KpCart      *self);
+KpJournalNewSale *kp_cart_to_new_sale   (KpCart      *self);
 
 gboolean  kp_cart_parse_amount          (const char  *text,
                                          gint64      *out,
