@@ -17,7 +17,7 @@ typedef enum
   KP_CALLBACK_FAIL,
 } KpCallbackKind;
 
-/* Limits on what the listener accepts from the network (kp-http-guard.c,
+/* Limits on what the listener accepts from the network (kp-http-guard*.c,
  * kp-approval-listener.c).
  *
  * The listener serves one short GET per customer on a LAN port. It accepts connections
