@@ -143,21 +143,6 @@ _kp_relay_client_add_timeout (KpRelayClient *self,
   return source;
 }
 
-static gboolean
-parse_kind (const char     *text,
-            KpCallbackKind *out_kind)
-{
-  for (KpCallbackKind kind = KP_CALLBACK_APPROVE; kind <= KP_CALLBACK_FAIL; kind++)
-    {
-      if (g_strcmp0 (text, kp_callback_kind_to_string (kind)) == 0)
-        {
-          *out_kind = kind;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 /* One event from the relay: handed to the listener unless it came before. Returns its
  * id (to acknowledge), or 0 for something that is not an event. */
 gint64
@@ -173,7 +158,7 @@ _kp_relay_client_handle_event (KpRelayClient *self,
   gint64 id = json_object_get_int_member_with_default (event, "id", 0);
   KpCallbackKind kind;
 
-  if (id <= 0 || order_id == NULL || !parse_kind (kind_text, &kind))
+  if (id <= 0 || order_id == NULL || !kp_callback_kind_from_string (kind_text, -1, &kind))
     {
       g_debug ("terminal %s: ignored a malformed event", self->terminal_id);
       return 0;

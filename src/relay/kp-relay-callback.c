@@ -22,24 +22,6 @@
 #include "kp-relay-client.h"
 #include "kp-relay-private.h"
 
-static gboolean
-parse_kind (const char     *text,
-            gsize           length,
-            KpCallbackKind *out_kind)
-{
-  for (KpCallbackKind kind = KP_CALLBACK_APPROVE; kind <= KP_CALLBACK_FAIL; kind++)
-    {
-      const char *name = kp_callback_kind_to_string (kind);
-
-      if (strlen (name) == length && strncmp (text, name, length) == 0)
-        {
-          *out_kind = kind;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
 static void
 reply_page (KpRelayReply   *reply,
             guint           status,
@@ -79,7 +61,7 @@ _kp_relay_handle_callback (KpRelay         *self,
   gsize order_length;
   gint64 expires = 0;
 
-  if (slash == NULL || !parse_kind (rest, slash - rest, &kind))
+  if (slash == NULL || !kp_callback_kind_from_string (rest, slash - rest, &kind))
     {
       _kp_relay_refuse_callback (self, reply, SOUP_STATUS_NOT_FOUND, "unknown path");
       return;
