@@ -38,9 +38,7 @@ on_retry_cb (gpointer user_data)
 void
 _kp_relay_client_cancel_retry (KpRelayClient *self)
 {
-  if (self->retry != NULL)
-    g_source_destroy (self->retry);
-  g_clear_pointer (&self->retry, g_source_unref);
+  _kp_relay_client_destroy_source (&self->retry);
 }
 
 /* The wait before the next attempt: 250 ms, doubling up to 5 s. */
@@ -57,10 +55,7 @@ _kp_relay_client_schedule_retry (KpRelayClient *self)
   _kp_relay_client_set_state (self, KP_RELAY_STATE_CONNECTING);
   self->backoff_ms = _kp_relay_client_next_backoff (self->backoff_ms);
   _kp_relay_client_cancel_retry (self);
-  /* On the context the client was made in, like its session. */
-  self->retry = g_timeout_source_new (self->backoff_ms);
-  g_source_set_callback (self->retry, on_retry_cb, self, NULL);
-  g_source_attach (self->retry, self->context);
+  self->retry = _kp_relay_client_add_timeout (self, self->backoff_ms, on_retry_cb);
 }
 
 static void
@@ -144,14 +139,9 @@ _kp_relay_client_long_poll (KpRelayClient *self)
   wait = self->state == KP_RELAY_STATE_LONG_POLL ? KP_RELAY_CLIENT_LONG_POLL_WAIT : 0;
   url = g_strdup_printf ("%s?after=%" G_GINT64_FORMAT "&wait=%d%s", base, self->last_id, wait,
                          epoch != NULL ? epoch : "");
-  msg = soup_message_new (SOUP_METHOD_GET, url);
+  msg = _kp_relay_client_new_request (self, url);
   if (msg == NULL)
-    {
-      g_warning ("terminal %s: the relay URL is not usable", self->terminal_id);
-      _kp_relay_client_set_state (self, KP_RELAY_STATE_REJECTED);
-      return;
-    }
-  _kp_relay_client_add_authorization (self, msg);
+    return;
   if (self->state != KP_RELAY_STATE_LONG_POLL)
     _kp_relay_client_set_state (self, KP_RELAY_STATE_CONNECTING);
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,

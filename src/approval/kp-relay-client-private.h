@@ -57,27 +57,28 @@ struct _KpRelayClient
 };
 
 /* kp-relay-client.c: state, requests and events */
-void      _kp_relay_client_set_state         (KpRelayClient *self,
-                                              KpRelayState   state);
-char     *_kp_relay_client_events_url        (KpRelayClient *self);
-void      _kp_relay_client_add_authorization (KpRelayClient *self,
-                                              SoupMessage   *msg);
-void      _kp_relay_client_destroy_source    (GSource      **source);
-GSource  *_kp_relay_client_add_timeout       (KpRelayClient *self,
-                                              guint          ms,
-                                              GSourceFunc    func);
-gint64    _kp_relay_client_handle_event      (KpRelayClient *self,
-                                              JsonObject    *event);
+void         _kp_relay_client_set_state         (KpRelayClient *self,
+                                                 KpRelayState   state);
+char        *_kp_relay_client_events_url        (KpRelayClient *self);
+SoupMessage *_kp_relay_client_new_request       (KpRelayClient *self,
+                                                 const char    *url);
+void         _kp_relay_client_renew_cancellable (GCancellable **cancellable);
+void         _kp_relay_client_destroy_source    (GSource      **source);
+GSource     *_kp_relay_client_add_timeout       (KpRelayClient *self,
+                                                 guint          ms,
+                                                 GSourceFunc    func);
+gint64       _kp_relay_client_handle_event      (KpRelayClient *self,
+                                                 JsonObject    *event);
 
 /* kp-relay-client-websocket.c: the WebSocket and its heartbeat */
-void      _kp_relay_client_connect_websocket (KpRelayClient *self);
-void      _kp_relay_client_close_websocket   (KpRelayClient *self);
-void      _kp_relay_client_start_heartbeat   (KpRelayClient *self);
+void         _kp_relay_client_connect_websocket (KpRelayClient *self);
+void         _kp_relay_client_close_websocket   (KpRelayClient *self);
+void         _kp_relay_client_start_heartbeat   (KpRelayClient *self);
 
 /* kp-relay-client-poll.c: the long poll, retries and backoff */
-void      _kp_relay_client_long_poll         (KpRelayClient *self);
-guint     _kp_relay_client_next_backoff      (guint          backoff_ms);
-void      _kp_relay_client_schedule_retry    (KpRelayClient *self);
-void      _kp_relay_client_cancel_retry      (KpRelayClient *self);
+void         _kp_relay_client_long_poll         (KpRelayClient *self);
+guint        _kp_relay_client_next_backoff      (guint          backoff_ms);
+void         _kp_relay_client_schedule_retry    (KpRelayClient *self);
+void         _kp_relay_client_cancel_retry      (KpRelayClient *self);
 
 G_END_DECLS

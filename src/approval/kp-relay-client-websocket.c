@@ -170,6 +170,17 @@ on_websocket_closed_cb (SoupWebsocketConnection *websocket,
   _kp_relay_client_schedule_retry (self);
 }
 
+/* Ends the long poll that stood in for a dead WebSocket, if there is one. */
+static void
+end_fallback (KpRelayClient *self)
+{
+  if (!self->fallback)
+    return;
+  _kp_relay_client_renew_cancellable (&self->poll_cancellable);
+  _kp_relay_client_cancel_retry (self);
+  self->fallback = FALSE;
+}
+
 static void
 on_websocket_connected_cb (GObject      *source,
                            GAsyncResult *result,
@@ -191,14 +202,7 @@ on_websocket_connected_cb (GObject      *source,
       if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
         {
           g_message ("terminal %s: the relay refused the token (%u)", self->terminal_id, status);
-          if (self->fallback)
-            {
-              g_cancellable_cancel (self->poll_cancellable);
-              g_clear_object (&self->poll_cancellable);
-              self->poll_cancellable = g_cancellable_new ();
-              _kp_relay_client_cancel_retry (self);
-              self->fallback = FALSE;
-            }
+          end_fallback (self);
           _kp_relay_client_set_state (self, KP_RELAY_STATE_REJECTED);
           return;
         }
@@ -224,14 +228,7 @@ on_websocket_connected_cb (GObject      *source,
     }
 
   /* A new WebSocket: the long poll that stood in for it ends. */
-  if (self->fallback)
-    {
-      g_cancellable_cancel (self->poll_cancellable);
-      g_clear_object (&self->poll_cancellable);
-      self->poll_cancellable = g_cancellable_new ();
-      _kp_relay_client_cancel_retry (self);
-      self->fallback = FALSE;
-    }
+  end_fallback (self);
   self->websocket = websocket;
   self->backoff_ms = 0;
   self->websocket_backoff_ms = 0;
@@ -250,14 +247,9 @@ _kp_relay_client_connect_websocket (KpRelayClient *self)
   g_autofree char *url = _kp_relay_client_events_url (self);
 
   g_clear_object (&self->connect_msg);
-  self->connect_msg = soup_message_new (SOUP_METHOD_GET, url);
+  self->connect_msg = _kp_relay_client_new_request (self, url);
   if (self->connect_msg == NULL)
-    {
-      g_warning ("terminal %s: the relay URL is not usable", self->terminal_id);
-      _kp_relay_client_set_state (self, KP_RELAY_STATE_REJECTED);
-      return;
-    }
-  _kp_relay_client_add_authorization (self, self->connect_msg);
+    return;
   /* While long-polling for a dead WebSocket, the poll goes on meanwhile. */
   if (!self->fallback)
     _kp_relay_client_set_state (self, KP_RELAY_STATE_CONNECTING);

@@ -112,14 +112,40 @@ _kp_relay_client_events_url (KpRelayClient *self)
   return g_strdup_printf ("%s/t/%s/events", self->relay_url, terminal);
 }
 
-void
-_kp_relay_client_add_authorization (KpRelayClient *self,
-                                    SoupMessage   *msg)
+static void
+add_authorization (KpRelayClient *self,
+                   SoupMessage   *msg)
 {
   g_autofree char *value = g_strconcat ("Bearer ", self->token, NULL);
 
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
   memset (value, 0, strlen (value));
+}
+
+/* A GET of @url with the terminal's token; %NULL (and no retries) if @url is unusable. */
+SoupMessage *
+_kp_relay_client_new_request (KpRelayClient *self,
+                              const char    *url)
+{
+  SoupMessage *msg = soup_message_new (SOUP_METHOD_GET, url);
+
+  if (msg == NULL)
+    {
+      g_warning ("terminal %s: the relay URL is not usable", self->terminal_id);
+      _kp_relay_client_set_state (self, KP_RELAY_STATE_REJECTED);
+      return NULL;
+    }
+  add_authorization (self, msg);
+  return msg;
+}
+
+/* Cancels what runs with *@cancellable, which is new for what comes next. */
+void
+_kp_relay_client_renew_cancellable (GCancellable **cancellable)
+{
+  g_cancellable_cancel (*cancellable);
+  g_clear_object (cancellable);
+  *cancellable = g_cancellable_new ();
 }
 
 void
@@ -365,12 +391,8 @@ kp_relay_client_stop (KpRelayClient *self)
 {
   g_return_if_fail (KP_IS_RELAY_CLIENT (self));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  g_cancellable_cancel (self->poll_cancellable);
-  g_clear_object (&self->poll_cancellable);
-  self->poll_cancellable = g_cancellable_new ();
+  _kp_relay_client_renew_cancellable (&self->cancellable);
+  _kp_relay_client_renew_cancellable (&self->poll_cancellable);
   _kp_relay_client_cancel_retry (self);
   _kp_relay_client_destroy_source (&self->websocket_retry);
   _kp_relay_client_close_websocket (self);
