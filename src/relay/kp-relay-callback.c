@@ -32,15 +32,26 @@ reply_page (KpRelayReply   *reply,
   reply->callback = kind;
 }
 
+/* Counts the rejection; the phone gets the page of @page with @status. */
+static void
+refuse (KpRelay        *self,
+        KpRelayReply   *reply,
+        guint           status,
+        KpCallbackKind  page,
+        const char     *why)
+{
+  self->n_rejected++;
+  g_debug ("rejected a callback (%u): %s", status, why);
+  reply_page (reply, status, page);
+}
+
 void
 _kp_relay_refuse_callback (KpRelay      *self,
                            KpRelayReply *reply,
                            guint         status,
                            const char   *why)
 {
-  self->n_rejected++;
-  g_debug ("rejected a callback (%u): %s", status, why);
-  reply_page (reply, status, KP_CALLBACK_FAIL);
+  refuse (self, reply, status, KP_CALLBACK_FAIL, why);
 }
 
 /* `/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={nonce}[&pg_token=…]`, as
@@ -97,9 +108,7 @@ _kp_relay_handle_callback (KpRelay         *self,
 
   if (kind == KP_CALLBACK_APPROVE && !kp_callback_pg_token_is_valid (pg_token))
     {
-      self->n_rejected++;
-      g_debug ("rejected a callback (400): no usable pg_token");
-      reply_page (reply, SOUP_STATUS_BAD_REQUEST, KP_CALLBACK_APPROVE);
+      refuse (self, reply, SOUP_STATUS_BAD_REQUEST, KP_CALLBACK_APPROVE, "no usable pg_token");
       return;
     }
 

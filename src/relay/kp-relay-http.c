@@ -24,6 +24,16 @@
 
 #define TERMINAL_PREFIX "/t/"
 
+/* A request as the relay reads it, from a connection or from kp_relay_handle(). */
+typedef struct
+{
+  const char         *method;
+  const char         *path;
+  GHashTable         *query;
+  SoupMessageHeaders *headers;
+  gboolean            websocket; /* a valid WebSocket handshake */
+} Request;
+
 /* Takes @body. */
 static void
 respond_json (SoupServerMessage *msg,
@@ -105,18 +115,17 @@ parse_int_param (GHashTable *query,
 
 /* `GET /t/{terminal}/events`: a WebSocket upgrade, or a long poll. */
 static void
-handle_events (KpRelay            *self,
-               KpRelayTerminal    *terminal,
-               SoupMessageHeaders *headers,
-               GHashTable         *query,
-               gboolean            websocket,
-               KpRelayReply       *reply)
+handle_events (KpRelay         *self,
+               KpRelayTerminal *terminal,
+               const Request   *request,
+               KpRelayReply    *reply)
 {
+  GHashTable *query = request->query;
   const char *epoch;
   gint64 after;
   gint64 wait;
 
-  if (!is_authorized (terminal, headers))
+  if (!is_authorized (terminal, request->headers))
     {
       self->n_rejected++;
       g_debug ("refused a terminal connection (401)");
@@ -125,7 +134,7 @@ handle_events (KpRelay            *self,
       return;
     }
 
-  if (websocket)
+  if (request->websocket)
     {
       if (!self->websocket_enabled)
         {
@@ -169,14 +178,11 @@ handle_events (KpRelay            *self,
 
 /* With the lock held. */
 static void
-handle_request (KpRelay            *self,
-                const char         *method,
-                const char         *path,
-                GHashTable         *query,
-                SoupMessageHeaders *headers,
-                gboolean            websocket,
-                KpRelayReply       *reply)
+handle_request (KpRelay       *self,
+                const Request *request,
+                KpRelayReply  *reply)
 {
+  const char *method = request->method;
   const char *rest = NULL;
   KpRelayTerminal *terminal;
 
@@ -191,13 +197,13 @@ handle_request (KpRelay            *self,
       return;
     }
 
-  terminal = lookup_terminal (self, path, &rest);
+  terminal = lookup_terminal (self, request->path, &rest);
   if (rest != NULL && strcmp (rest, "events") == 0)
-    handle_events (self, terminal, headers, query, websocket, reply);
+    handle_events (self, terminal, request, reply);
   else if (terminal == NULL)
     _kp_relay_refuse_callback (self, reply, SOUP_STATUS_NOT_FOUND, "unknown terminal");
   else
-    _kp_relay_handle_callback (self, terminal, rest, query, reply);
+    _kp_relay_handle_callback (self, terminal, rest, request->query, reply);
 }
 
 void
@@ -275,12 +281,17 @@ terminal_cb (SoupServer        *server,
 {
   KpRelay *self = user_data;
   SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
-  gboolean websocket = soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, NULL);
+  Request request = {
+    .method = soup_server_message_get_method (msg),
+    .path = path,
+    .query = query,
+    .headers = soup_server_message_get_request_headers (msg),
+    .websocket = soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, NULL),
+  };
   KpRelayReply reply;
 
   g_mutex_lock (&self->lock);
-  handle_request (self, soup_server_message_get_method (msg), path, query,
-                  soup_server_message_get_request_headers (msg), websocket, &reply);
+  handle_request (self, &request, &reply);
   switch (reply.kind)
     {
     case KP_RELAY_REPLY_PAGE:
@@ -363,11 +374,13 @@ kp_relay_handle (KpRelay            *self,
                  gboolean            websocket,
                  KpRelayReply       *reply)
 {
+  Request request = { method, path, query, headers, websocket };
+
   g_return_if_fail (KP_IS_RELAY (self));
   g_return_if_fail (method != NULL && path != NULL && headers != NULL && reply != NULL);
 
   g_mutex_lock (&self->lock);
-  handle_request (self, method, path, query, headers, websocket, reply);
+  handle_request (self, &request, reply);
   g_mutex_unlock (&self->lock);
 }
 
