@@ -139,7 +139,7 @@ _kp_relay_client_new_request (KpRelayClient *self,
   return msg;
 }
 
-/* Cancels what runs with *@cancellable, which is new for what comes next. */
+/* Cancels what runs with *@cancellable and puts a new one in its place. */
 void
 _kp_relay_client_renew_cancellable (GCancellable **cancellable)
 {

@@ -4,8 +4,8 @@
  * link is checked with kp_callback_link_check(), its secret kp_relay_nonce() of the
  * terminal's token and the order id (an HMAC, so the relay knows no sale): made for this
  * kind, not expired. A good one is queued for the terminal (kp-relay-queue.c) and the
- * phone gets the listener's page; anything else gets the failure page and counts as
- * rejected.
+ * phone gets the listener's page; anything else gets an error status with a page and
+ * counts as rejected.
  *
  * Copyright 2026 The KakaoPay POS authors
  * SPDX-License-Identifier: GPL-3.0-or-later
