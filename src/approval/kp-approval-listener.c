@@ -59,6 +59,35 @@ kp_callback_kind_to_string (KpCallbackKind kind)
 }
 
 /**
+ * kp_callback_kind_from_string:
+ * @text: (nullable): a kind's name, as kp_callback_kind_to_string() gives it
+ * @length: its length in bytes, or -1 if @text ends with a NUL
+ * @out_kind: (out): the kind it names
+ *
+ * Returns: whether @text names a kind
+ */
+gboolean
+kp_callback_kind_from_string (const char     *text,
+                              gssize          length,
+                              KpCallbackKind *out_kind)
+{
+  if (text == NULL)
+    return FALSE;
+  if (length < 0)
+    length = strlen (text);
+  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
+    {
+      if (strlen (kind_names[i]) == (gsize) length &&
+          strncmp (text, kind_names[i], length) == 0)
+        {
+          *out_kind = i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/**
  * kp_random_hex:
  * @n_bytes: how many random bytes
  *
@@ -188,22 +217,6 @@ reject (KpApprovalListener *self,
   self->n_rejected++;
   g_debug ("rejected a callback (%u): %s", status, why);
   kp_callback_page_respond (msg, status, KP_CALLBACK_FAIL);
-}
-
-static gboolean
-parse_kind (const char     *text,
-            gsize           length,
-            KpCallbackKind *out_kind)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
-    {
-      if (strlen (kind_names[i]) == length && strncmp (text, kind_names[i], length) == 0)
-        {
-          *out_kind = i;
-          return TRUE;
-        }
-    }
-  return FALSE;
 }
 
 static void
@@ -474,7 +487,7 @@ kp_approval_listener_check_request (KpApprovalListener  *self,
     return SOUP_STATUS_NOT_FOUND;
   kind_text = path + strlen (KAKAOPAY_PREFIX);
   slash = strchr (kind_text, '/');
-  if (slash == NULL || !parse_kind (kind_text, slash - kind_text, &kind))
+  if (slash == NULL || !kp_callback_kind_from_string (kind_text, slash - kind_text, &kind))
     return SOUP_STATUS_NOT_FOUND;
   order_id = slash + 1;
   order_length = strnlen (order_id, KP_APPROVAL_LISTENER_MAX_ORDER_ID_LENGTH + 1);

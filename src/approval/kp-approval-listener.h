@@ -17,7 +17,7 @@ typedef enum
   KP_CALLBACK_FAIL,
 } KpCallbackKind;
 
-/* Limits on what the listener accepts from the network (kp-http-guard.c,
+/* Limits on what the listener accepts from the network (kp-http-guard*.c,
  * kp-approval-listener.c).
  *
  * The listener serves one short GET per customer on a LAN port. It accepts connections
@@ -125,6 +125,9 @@ KpCallbackLinkCheck kp_callback_link_check            (const char          *secr
                                                        gint64               now,
                                                        gint64              *out_expires);
 const char         *kp_callback_kind_to_string        (KpCallbackKind       kind);
+gboolean            kp_callback_kind_from_string      (const char          *text,
+                                                       gssize               length,
+                                                       KpCallbackKind      *out_kind);
 char               *kp_random_hex                     (gsize                n_bytes);
 
 G_END_DECLS

@@ -1,4 +1,9 @@
-/* kp-relay-private.h: the relay's request handling without a connection
+/* kp-relay-private.h: what the relay's files share
+ *
+ * The relay object, its terminals and their events (kp-relay.c, kp-relay-config.c,
+ * kp-relay-queue.c, kp-relay-callback.c, kp-relay-http.c, kp-relay-socket.c), and the
+ * request handling without a connection that the fuzzer drives (kp_relay_handle(),
+ * kp_relay_take_socket_message()).
  *
  * Copyright 2026 The KakaoPay POS authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -6,12 +11,77 @@
 
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "kp-approval-listener.h"
+#include "kp-http-guard.h"
 #include "kp-relay.h"
 
 G_BEGIN_DECLS
+
+/* A socket thread, with the WebSockets of its share of the terminals (kp-relay-socket.c). */
+typedef struct _KpRelayShard KpRelayShard;
+/* A terminal's WebSocket, owned by the terminal (kp-relay-socket.c). */
+typedef struct _KpRelaySocket KpRelaySocket;
+
+typedef struct
+{
+  gint64    id;
+  char     *order_id;
+  char     *pg_token;
+  KpCallbackKind kind;
+  gint64    created;       /* monotonic µs */
+  JsonNode *node;
+  char     *text;          /* node as sent on a WebSocket */
+} KpRelayEvent;
+
+typedef struct
+{
+  KpRelay           *relay;               /* borrowed */
+  char              *name;
+  char              *token;
+  gint64             last_id;
+  GQueue             events;              /* KpRelayEvent *, oldest first, unacknowledged */
+  GHashTable        *taken;               /* "kind order" → gint64 *: link expiry (s) */
+  GPtrArray         *sockets;             /* KpRelaySocket *, oldest first; socket thread only */
+  gint               kick_pending;        /* atomic: a kick is on its way */
+  KpRelayShard      *shard;               /* the thread of its sockets */
+  SoupServerMessage *poll;                /* a long poll waiting for an event */
+  gint64             poll_after;
+  guint              poll_timeout_id;
+  gulong             poll_finished_id;
+  guint64            n_dropped;
+} KpRelayTerminal;
+
+struct _KpRelay
+{
+  GObject      parent_instance;
+
+  SoupServer  *server;
+  KpHttpGuard *guard;
+  GHashTable  *terminals;                 /* name → KpRelayTerminal */
+  char        *listen;
+  char        *public_url;
+  guint        max_event_age;
+  guint        max_events;
+  guint        max_connections;
+  guint        head_timeout;
+  guint        prune_id;
+  guint        n_rejected;
+  gboolean     websocket_enabled;
+  gint64       clock_offset;              /* µs, kp_relay_advance_clock () */
+  char        *epoch;                     /* this run's name, random */
+
+  /* The terminals' WebSockets live on socket threads (16 terminals each, at most 64):
+   * GLib polls every descriptor of a context on each iteration, so a thousand idle
+   * sockets beside the HTTP server would slow every customer's request. The lock guards
+   * the terminals' event queues (and ids), shared by the threads; a terminal's sockets
+   * belong to its socket thread, long polls and everything else to the main thread. */
+  GMutex        lock;
+  KpRelayShard *shards;
+  guint         n_shards;
+};
 
 typedef enum
 {
@@ -47,5 +117,56 @@ gboolean kp_relay_take_socket_message (KpRelay               *self,
                                        const char            *terminal,
                                        SoupWebsocketDataType  type,
                                        GBytes                *message);
+
+/* kp-relay-queue.c: terminals, their event queues and epochs */
+gint64           _kp_relay_now                       (KpRelay           *self);
+gint64           _kp_relay_wall_now                  (KpRelay           *self);
+gboolean         _kp_relay_is_this_epoch             (KpRelay           *self,
+                                                      const char        *epoch);
+char            *_kp_relay_json_to_text              (JsonNode          *root);
+KpRelayTerminal *_kp_relay_terminal_new              (KpRelay           *self,
+                                                      const char        *name,
+                                                      char              *token);
+void             _kp_relay_terminal_free             (KpRelayTerminal   *terminal);
+void             _kp_relay_terminal_prune            (KpRelayTerminal   *terminal);
+void             _kp_relay_terminal_prune_taken      (KpRelayTerminal   *terminal);
+void             _kp_relay_terminal_ack              (KpRelayTerminal   *terminal,
+                                                      gint64             id);
+void             _kp_relay_terminal_enqueue          (KpRelayTerminal   *terminal,
+                                                      KpCallbackKind     kind,
+                                                      const char        *order_id,
+                                                      const char        *nonce,
+                                                      const char        *pg_token,
+                                                      gint64             expires);
+gboolean         _kp_relay_terminal_has_events_after (KpRelayTerminal   *terminal,
+                                                      gint64             after);
+char            *_kp_relay_events_body               (KpRelayTerminal   *terminal,
+                                                      gint64             after);
+
+/* kp-relay-callback.c: the customers' callbacks */
+void             _kp_relay_refuse_callback           (KpRelay           *self,
+                                                      KpRelayReply      *reply,
+                                                      guint              status,
+                                                      const char        *why);
+void             _kp_relay_handle_callback           (KpRelay           *self,
+                                                      KpRelayTerminal   *terminal,
+                                                      const char        *rest,
+                                                      GHashTable        *query,
+                                                      KpRelayReply      *reply);
+
+/* kp-relay-http.c: the HTTP server's handlers and long polls */
+void             _kp_relay_add_handlers              (KpRelay           *self);
+void             _kp_relay_terminal_end_poll         (KpRelayTerminal   *terminal);
+void             _kp_relay_terminal_answer_poll      (KpRelayTerminal   *terminal);
+
+/* kp-relay-socket.c: WebSocket sessions on the socket threads */
+void             _kp_relay_start_socket_threads      (KpRelay           *self);
+void             _kp_relay_stop_socket_threads       (KpRelay           *self);
+void             _kp_relay_free_socket_threads       (KpRelay           *self);
+void             _kp_relay_socket_free               (KpRelaySocket     *socket);
+void             _kp_relay_terminal_kick             (KpRelayTerminal   *terminal);
+void             _kp_relay_accept_upgrade            (KpRelay           *self,
+                                                      SoupServerMessage *msg,
+                                                      KpRelayTerminal   *terminal);
 
 G_END_DECLS

@@ -5,7 +5,7 @@
  *
  * One KpApprovalListener listens on 127.0.0.1 for the whole run. Each input is written
  * as raw bytes on a new connection (then the sending side is closed), so it meets the
- * listener's request screening (kp-http-guard.c) before libsoup, as a phone's would. The
+ * listener's request screening (kp-http-guard-head.c) before libsoup, as a phone's would. The
  * main context is iterated until the listener has answered and closed the connection; a
  * listener that neither answers nor closes within a few seconds is a finding. The same
  * input is also read as a request target and given to
