@@ -351,7 +351,7 @@ _kp_journal_take_first (GPtrArray   *rows,
                         const char  *name,
                         GError     **error)
 {
-  g_autoptr (GPtrArray) owned = rows;
+  g_autoptr (GPtrArray) owned G_GNUC_UNUSED = rows;
 
   if (rows == NULL)
     return NULL;

@@ -135,7 +135,7 @@ finish (KpCheckout       *self,
         KpCheckoutResult  result,
         const GError     *error)
 {
-  g_autoptr (KpCheckout) keep = g_object_ref (self);
+  g_autoptr (KpCheckout) keep G_GNUC_UNUSED = g_object_ref (self);
 
   g_debug ("%s ends: %s", self->sale != NULL ? self->sale->partner_order_id : "sale",
            kp_checkout_result_to_string (result));
@@ -669,7 +669,6 @@ kp_checkout_charge (KpCheckout              *self,
                     GError                 **error)
 {
   g_autoptr (KpJournalNewSale) copy = NULL;
-  g_autofree char *nonce = NULL;
 
   g_return_val_if_fail (KP_IS_CHECKOUT (self), FALSE);
   g_return_val_if_fail (sale != NULL, FALSE);

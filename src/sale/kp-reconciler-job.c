@@ -103,8 +103,8 @@ on_monitor_outcome_cb (KpSaleMonitor   *monitor,
                        const char      *pg_token,
                        KpReconcilerJob *job)
 {
-  g_autoptr (KpSaleMonitor) keep = g_object_ref (monitor);
-  g_autoptr (KpReconcilerJob) keep_job = _kp_reconciler_job_ref (job);
+  g_autoptr (KpSaleMonitor) keep G_GNUC_UNUSED = g_object_ref (monitor);
+  g_autoptr (KpReconcilerJob) keep_job G_GNUC_UNUSED = _kp_reconciler_job_ref (job);
   g_autoptr (KpJournalUpdate) update = NULL;
 
   switch (outcome)
@@ -339,7 +339,7 @@ _kp_reconciler_job_send_approve (KpReconcilerJob *job)
 void
 _kp_reconciler_job_start (KpReconcilerJob *job)
 {
-  g_autoptr (KpReconcilerJob) keep = job;
+  g_autoptr (KpReconcilerJob) keep G_GNUC_UNUSED = job;
 
   switch (job->sale->state)
     {
