@@ -108,11 +108,19 @@ _kp_terminal_wipe_free (char *secret)
   g_free (secret);
 }
 
-/* Approvals through the relay, or the listener. */
+/* KakaoPay's page in the app's own web view: the app catches the redirects itself. */
+static gboolean
+page_mode (KpTerminal *self)
+{
+  return kp_settings_get_qr_target (self->settings) == KP_QR_TARGET_PAGE;
+}
+
+/* Approvals through the relay, or the listener (neither with the page in the app). */
 gboolean
 _kp_terminal_relay_mode (KpTerminal *self)
 {
-  return kp_settings_get_approval_delivery (self->settings) == KP_DELIVERY_RELAY;
+  return kp_settings_get_approval_delivery (self->settings) == KP_DELIVERY_RELAY &&
+         !page_mode (self);
 }
 
 /* Objects a sale in flight may still use after a reconfiguration: released once the
@@ -253,9 +261,15 @@ journal_opened_cb (GObject      *source,
   update_consumers (self);
 }
 
+/* The callback links' base with the page in the app. No browser ever loads them: the
+ * web view stops at them (kp_checkout_take_redirect()). The shop's own address when
+ * one is set (the one KakaoPay knows it by); else loopback on the discard port, where
+ * nothing answers: should a link ever escape, it reaches no one. */
+#define PAGE_CALLBACK_BASE "http://127.0.0.1:9"
+
 /* The listener: bound to HOST:PORT in listener mode (kept while the address is the
  * same), not bound at all in relay mode, where the relay client hands it the
- * callbacks. */
+ * callbacks, nor with the page in the app, which hands them in itself. */
 static void
 setup_listener (KpTerminal *self,
                 gboolean       relay_mode)
@@ -266,7 +280,7 @@ setup_listener (KpTerminal *self,
   g_autoptr (GError) error = NULL;
   guint16 port = 0;
 
-  if (relay_mode)
+  if (relay_mode || page_mode (self))
     {
       if (self->listener == NULL || self->listen_address != NULL)
         {
@@ -275,6 +289,14 @@ setup_listener (KpTerminal *self,
           g_clear_pointer (&self->listen_address, g_free);
         }
       g_clear_pointer (&self->callback_base, g_free);
+      if (!relay_mode)
+        {
+          setting_base = g_strdup (kp_settings_get_callback_base (self->settings));
+          self->callback_base = *setting_base != '\0' ? g_steal_pointer (&setting_base)
+                                                      : g_strdup (PAGE_CALLBACK_BASE);
+          g_debug ("no approval listener: the payment page is in the app, callbacks via %s",
+                   self->callback_base);
+        }
       return;
     }
 
@@ -475,7 +497,7 @@ rebuild_services (KpTerminal *self,
 
   g_debug ("services rebuilt: %s, %s, approvals by %s",
            self->test_mode ? "test mode" : "KakaoPay", kp_client_get_base_url (self->client),
-           relay_mode ? "relay" : "listener");
+           relay_mode ? "relay" : page_mode (self) ? "the payment page" : "listener");
   if (was_test_mode != self->test_mode || was_test_cid != self->test_cid ||
       !self->services_built)
     g_object_notify (G_OBJECT (self), "test-mode");
@@ -647,9 +669,10 @@ on_settings_notify_cb (KpTerminal *self,
 {
   const char *name = g_param_spec_get_name (pspec);
 
-  /* What the shop prints and where the QR is shown need no new services. */
+  /* What the shop prints and where the QR is shown need no new services (what the QR
+   * shows does: the page in the app needs no listener, nor relay). */
   if (!self->services_started || g_str_has_prefix (name, "shop-") ||
-      g_str_equal (name, "qr-target") || g_str_equal (name, "customer-display"))
+      g_str_equal (name, "customer-display"))
     return;
   /* Several keys often change together (the preferences): rebuild once. */
   g_clear_handle_id (&self->reload_id, g_source_remove);
