@@ -156,6 +156,7 @@ fall_back (KpPaymentPage *self,
                             "Scan this code with a phone to open it there."), reason);
   gtk_label_set_text (self->fallback_label, text);
   kp_qr_paintable_set_text (self->qr, self->url);
+  gtk_widget_set_visible (GTK_WIDGET (self->fallback_picture), TRUE);
   gtk_stack_set_visible_child_name (self->stack, "fallback");
   if (self->web_view != NULL)
     webkit_web_view_stop_loading (self->web_view);
@@ -370,7 +371,6 @@ new_web_view (KpPaymentPage *self)
                                                 "enable-webaudio", FALSE,
                                                 "enable-webgl", FALSE,
                                                 "enable-encrypted-media", FALSE,
-                                                "enable-hyperlink-auditing", FALSE,
                                                 "enable-dns-prefetching", FALSE,
                                                 NULL);
   return g_object_new (WEBKIT_TYPE_WEB_VIEW,

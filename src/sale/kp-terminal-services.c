@@ -263,9 +263,32 @@ journal_opened_cb (GObject      *source,
 
 /* The callback links' base with the page in the app. No browser ever loads them: the
  * web view stops at them (kp_checkout_take_redirect()). The shop's own address when
- * one is set (the one KakaoPay knows it by); else loopback on the discard port, where
- * nothing answers: should a link ever escape, it reaches no one. */
-#define PAGE_CALLBACK_BASE "http://127.0.0.1:9"
+ * one is set (the one KakaoPay knows it by); else loopback, on a port nothing listens
+ * on. Not one of the ports browsers refuse outright (the discard port, 9): WebKit
+ * would refuse the redirect before the web view sees it. */
+static char *
+page_callback_base (KpTerminal *self)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  guint16 port = 0;
+
+  if (*kp_settings_get_callback_base (self->settings) != '\0')
+    return g_strdup (kp_settings_get_callback_base (self->settings));
+
+  /* The kernel's pick of a free port, let go at once: bound, never listened on. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         NULL);
+  if (socket != NULL && g_socket_bind (socket, address, FALSE, NULL))
+    bound = g_socket_get_local_address (socket, NULL);
+  if (bound != NULL)
+    port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  if (socket != NULL)
+    g_socket_close (socket, NULL);
+  return g_strdup_printf ("http://127.0.0.1:%u", port != 0 ? port : 65535);
+}
 
 /* The listener: bound to HOST:PORT in listener mode (kept while the address is the
  * same), not bound at all in relay mode, where the relay client hands it the
@@ -291,9 +314,7 @@ setup_listener (KpTerminal *self,
       g_clear_pointer (&self->callback_base, g_free);
       if (!relay_mode)
         {
-          setting_base = g_strdup (kp_settings_get_callback_base (self->settings));
-          self->callback_base = *setting_base != '\0' ? g_steal_pointer (&setting_base)
-                                                      : g_strdup (PAGE_CALLBACK_BASE);
+          self->callback_base = page_callback_base (self);
           g_debug ("no approval listener: the payment page is in the app, callbacks via %s",
                    self->callback_base);
         }

@@ -57,6 +57,10 @@ FIXED_ENV = {
     'PYTHONNOUSERSITE': '1',
 }
 
+# What WebKit's processes (the payment page, test-page.py) need on a machine with no GPU
+# and in a container: given to the programs that show the page, not to every process.
+WEBKIT_ENV = {'WEBKIT_DISABLE_COMPOSITING_MODE': '1'}
+
 # Set per run by session(), and per process below.
 SESSION_DIRS = ('HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME',
                 'XDG_STATE_HOME', 'XDG_RUNTIME_DIR', 'TMPDIR')
