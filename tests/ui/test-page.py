@@ -40,7 +40,7 @@ class PagePos(WindowsMixin, Pos):
 
     def __init__(self, presses=(), args=(), **kwargs):
         extra = dict(kwargs.pop('extra_env', {}))
-        extra.update(kpui.WEBKIT_ENV)
+        extra.update(kpui.webkit_env())
         extra['KP_TEST_PAGE_PRESS'] = ','.join(presses)
         extra['G_MESSAGES_DEBUG'] = 'kp-terminal kp-checkout kp-payment-page'
         super().__init__(['--qr-target', 'page'] + list(args), extra_env=extra, **kwargs)
@@ -83,7 +83,8 @@ def free_port():
 
 def charge(pos, name, price):
     pos.add_line(name, 1, price)
-    pos.wait_text('Charge ₩')
+    pos.wait_text(name)
+    wait_until('focus on the item field', pos.field('Item name'))
     pos.key('ctrl+Return', to=pos.window_focus())
     return pos.wait_state('AWAITING_CUSTOMER')
 
@@ -100,6 +101,7 @@ def test_instead_of_qr():
         wait_until('focus on the item field', pos.field('Item name'))
         charge(pos, 'Muffin', '2800')
         wait_until('the payment page', pos.page_shown)
+        pos.wait_text('Pay with KakaoPay on this screen')
         assert not pos.qr_shown(), pos.texts()
         assert not pos.has_text('could not be shown'), pos.texts()
         pos.wait_text('₩2,800')
