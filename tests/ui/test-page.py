@@ -22,9 +22,14 @@ import subprocess
 import sys
 import tempfile
 
-import kpui
-from kpui import PATIENCE, Pos, child_env, run, wait_until
-from kpwindows import WindowsMixin
+import gi
+
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi  # noqa: E402
+
+import kpui  # noqa: E402
+from kpui import PATIENCE, Pos, child_env, run, wait_until  # noqa: E402
+from kpwindows import WindowsMixin  # noqa: E402
 
 # The build's kakaopay-sandbox: KP_SANDBOX, or beside KP_POS in the build tree.
 SANDBOX = os.environ.get('KP_SANDBOX') or os.path.join(
@@ -38,12 +43,13 @@ class PagePos(WindowsMixin, Pos):
     """kakaopay-pos in page mode; @presses: the buttons the customer presses on each
     payment page in turn."""
 
-    def __init__(self, presses=(), args=(), **kwargs):
+    def __init__(self, presses=(), args=(), option=True, **kwargs):
         extra = dict(kwargs.pop('extra_env', {}))
         extra.update(kpui.webkit_env())
         extra['KP_TEST_PAGE_PRESS'] = ','.join(presses)
         extra['G_MESSAGES_DEBUG'] = 'kp-terminal kp-checkout kp-payment-page'
-        super().__init__(['--qr-target', 'page'] + list(args), extra_env=extra, **kwargs)
+        super().__init__((['--qr-target', 'page'] if option else []) + list(args),
+                         extra_env=extra, **kwargs)
 
     def listening_ports(self):
         """The TCP ports this process (not its web processes) listens on."""
@@ -188,6 +194,38 @@ def test_customer_display():
         pos.cleanup()
 
 
+def do_action(acc):
+    """Runs @acc's first action (a click), as a screen reader does."""
+    Atspi.Action.do_action(acc, 0)
+
+
+def test_setting_and_preferences():
+    # Stored in the settings (no option), offered in Preferences: the same page.
+    pos = PagePos(option=False, settings={'qr-target': "'page'"})
+    try:
+        wait_until('focus on the item field', pos.field('Item name'))
+        pos.key('ctrl+comma', to=pos.window_focus())
+        prefs = pos.wait_window('Preferences — TEST MODE', role='frame')
+        tab = wait_until('the Approvals page', lambda: next(
+            (acc for role, name, focused, acc in prefs.widgets()
+             if role == 'page tab' and name == 'Approvals'), None))
+        do_action(tab)
+        prefs.wait_text('Payment page in the app')
+        prefs.wait_text('the app catches the approval')
+        pos.key('Escape', to=prefs.whole())
+        prefs.wait_closed()
+
+        wait_until('focus on the item field', pos.field('Item name'))
+        charge(pos, 'Donut', '1800')
+        wait_until('the payment page', pos.page_shown)
+        assert pos.listening_ports() == {sandbox_port(pos.output().split(
+            'showing the payment page ')[1])}, pos.listening_ports()
+        pos.cancel_payment()
+        pos.wait_state('ABORTED_BY_CASHIER')
+    finally:
+        pos.cleanup()
+
+
 class Sandbox:
     """A kakaopay-sandbox process whose payment pages are at @public_url."""
 
@@ -245,4 +283,4 @@ def test_load_failure():
 
 if __name__ == '__main__':
     sys.exit(kpui.main([test_instead_of_qr, test_cancel_fail_pay, test_customer_display,
-                        test_load_failure], sys.argv))
+                        test_setting_and_preferences, test_load_failure], sys.argv))
