@@ -332,11 +332,13 @@ on_load_failed_cb (WebKitWebView   *web_view,
                    GError          *error,
                    KpPaymentPage   *self)
 {
-  /* A load given up for another, or stopped here at a callback link. */
-  if (g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED) ||
-      g_error_matches (error, WEBKIT_POLICY_ERROR,
-                       WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE) ||
-      self->taken)
+  /* A load given up for another; or one stopped here (a callback link, another site, a
+   * download) while the page stays as it was. Before anything showed, nothing will. */
+  if (self->taken ||
+      g_error_matches (error, WEBKIT_NETWORK_ERROR, WEBKIT_NETWORK_ERROR_CANCELLED) ||
+      (self->committed &&
+       g_error_matches (error, WEBKIT_POLICY_ERROR,
+                        WEBKIT_POLICY_ERROR_FRAME_LOAD_INTERRUPTED_BY_POLICY_CHANGE)))
     return TRUE;
   fall_back (self, error->message);
   return TRUE;

@@ -1298,14 +1298,17 @@ static void
 update_payment_page (KpWindow *self)
 {
 #ifdef HAVE_WEBKIT
-  KpSettings *settings = kp_terminal_get_settings (kp_application_get_terminal (self->application));
   const KpReadyReply *reply = self->checkout != NULL
                                 ? kp_checkout_get_ready_reply (self->checkout) : NULL;
-  gboolean page_mode = kp_settings_get_qr_target (settings) == KP_QR_TARGET_PAGE;
   gboolean on_display = gtk_widget_get_visible (GTK_WIDGET (self->customer_qr_box));
+  gboolean page_mode = FALSE;
   const char *url = NULL;
 
-  if (reply != NULL && page_mode && !on_display)
+  /* A payment is on: the terminal and its settings are there. */
+  if (reply != NULL)
+    page_mode = kp_settings_get_qr_target (kp_terminal_get_settings (
+                  kp_application_get_terminal (self->application))) == KP_QR_TARGET_PAGE;
+  if (page_mode && !on_display)
     url = kp_ready_reply_qr_url (reply, KP_QR_TARGET_PAGE);
   if (self->payment_page != NULL &&
       g_strcmp0 (url, kp_payment_page_get_url (KP_PAYMENT_PAGE (self->payment_page))) != 0)
@@ -1325,7 +1328,7 @@ update_payment_page (KpWindow *self)
                                           ? _("Pay with KakaoPay on this screen")
                                           : _("Scan with your phone to pay with KakaoPay"));
   /* Another browser would take the redirect this window waits for. */
-  if (reply != NULL && page_mode)
+  if (page_mode)
     gtk_widget_set_visible (GTK_WIDGET (self->payment_link), FALSE);
 #endif
 }
