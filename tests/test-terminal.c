@@ -360,6 +360,7 @@ test_page_mode (Fixture       *f,
                 gconstpointer  data)
 {
   KpSandbox *sandbox;
+  KpCheckout *checkout;
   g_autoptr (KpJournalSale) sale = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *order = NULL;
@@ -381,13 +382,13 @@ test_page_mode (Fixture       *f,
                                    "http://127.0.0.1:"));
 
   charge (f);
-  order = g_strdup (kp_checkout_get_sale (kp_terminal_get_checkout (f->terminal))->partner_order_id);
+  checkout = kp_terminal_get_checkout (f->terminal);
+  order = g_strdup (kp_checkout_get_sale (checkout)->partner_order_id);
   sandbox = kp_terminal_get_sandbox (f->terminal);
   redirect = kp_sandbox_customer_act (sandbox, f->tid, KP_SANDBOX_ACTION_PAY, "MONEY", &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (redirect, kp_terminal_get_callback_base (f->terminal)));
-  g_assert_true (kp_checkout_take_redirect (kp_terminal_get_checkout (f->terminal), redirect,
-                                            NULL));
+  g_assert_true (kp_checkout_take_redirect (checkout, redirect, NULL));
   wait_for (f, has_finished, "the sale to finish");
   g_assert_cmpint (f->result, ==, KP_CHECKOUT_APPROVED);
   sale = journaled (f, order);

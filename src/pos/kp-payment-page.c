@@ -114,8 +114,8 @@ navigation_allowed (KpPaymentPage *self,
                     const char    *uri)
 {
   g_autoptr (GUri) target = NULL;
+  g_autofree char *host = NULL;
   const char *scheme;
-  const char *host;
 
   /* Where a frame starts: no network, no file. */
   if (g_strcmp0 (uri, "about:blank") == 0)
@@ -125,9 +125,10 @@ navigation_allowed (KpPaymentPage *self,
   if (target == NULL || self->origin == NULL)
     return FALSE;
   scheme = g_uri_get_scheme (target);
-  host = g_uri_get_host (target);
-  if (host == NULL || g_ascii_strcasecmp (scheme, g_uri_get_scheme (self->origin)) != 0)
+  if (g_uri_get_host (target) == NULL ||
+      g_ascii_strcasecmp (scheme, g_uri_get_scheme (self->origin)) != 0)
     return FALSE;
+  host = g_ascii_strdown (g_uri_get_host (target), -1);
   if (g_ascii_strcasecmp (host, g_uri_get_host (self->origin)) == 0 &&
       effective_port (target) == effective_port (self->origin))
     return TRUE;
@@ -187,11 +188,12 @@ show_taken (KpPaymentPage  *self,
 }
 
 static gboolean
-decide_navigation (KpPaymentPage          *self,
-                   WebKitPolicyDecision   *decision)
+decide_navigation (KpPaymentPage        *self,
+                   WebKitPolicyDecision *decision)
 {
+  WebKitNavigationPolicyDecision *navigation = WEBKIT_NAVIGATION_POLICY_DECISION (decision);
   WebKitNavigationAction *action =
-    webkit_navigation_policy_decision_get_navigation_action (WEBKIT_NAVIGATION_POLICY_DECISION (decision));
+    webkit_navigation_policy_decision_get_navigation_action (navigation);
   const char *uri = webkit_uri_request_get_uri (webkit_navigation_action_get_request (action));
   KpCallbackKind kind = KP_CALLBACK_FAIL;
 
@@ -219,11 +221,13 @@ decide_navigation (KpPaymentPage          *self,
 }
 
 static gboolean
-on_decide_policy_cb (WebKitWebView            *web_view,
-                     WebKitPolicyDecision     *decision,
-                     WebKitPolicyDecisionType  type,
-                     KpPaymentPage            *self)
+on_web_view_decide_policy_cb (WebKitWebView            *web_view,
+                              WebKitPolicyDecision     *decision,
+                              WebKitPolicyDecisionType  type,
+                              KpPaymentPage            *self)
 {
+  WebKitResponsePolicyDecision *response;
+
   switch (type)
     {
     case WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION:
@@ -231,7 +235,8 @@ on_decide_policy_cb (WebKitWebView            *web_view,
 
     case WEBKIT_POLICY_DECISION_TYPE_RESPONSE:
       /* What the view cannot show would be a download: none. */
-      if (webkit_response_policy_decision_is_mime_type_supported (WEBKIT_RESPONSE_POLICY_DECISION (decision)))
+      response = WEBKIT_RESPONSE_POLICY_DECISION (decision);
+      if (webkit_response_policy_decision_is_mime_type_supported (response))
         webkit_policy_decision_use (decision);
       else
         webkit_policy_decision_ignore (decision);
@@ -246,35 +251,35 @@ on_decide_policy_cb (WebKitWebView            *web_view,
 
 /* No window beside this one, whatever the page asks. */
 static GtkWidget *
-on_create_cb (WebKitWebView          *web_view,
-              WebKitNavigationAction *action,
-              KpPaymentPage          *self)
+on_web_view_create_cb (WebKitWebView          *web_view,
+                       WebKitNavigationAction *action,
+                       KpPaymentPage          *self)
 {
   return NULL;
 }
 
 static void
-on_download_started_cb (WebKitNetworkSession *session,
-                        WebKitDownload       *download,
-                        KpPaymentPage        *self)
+on_session_download_started_cb (WebKitNetworkSession *session,
+                                WebKitDownload       *download,
+                                KpPaymentPage        *self)
 {
   g_debug ("download refused");
   webkit_download_cancel (download);
 }
 
 static gboolean
-on_permission_request_cb (WebKitWebView           *web_view,
-                          WebKitPermissionRequest *request,
-                          KpPaymentPage           *self)
+on_web_view_permission_request_cb (WebKitWebView           *web_view,
+                                   WebKitPermissionRequest *request,
+                                   KpPaymentPage           *self)
 {
   webkit_permission_request_deny (request);
   return TRUE;
 }
 
 static gboolean
-on_run_file_chooser_cb (WebKitWebView            *web_view,
-                        WebKitFileChooserRequest *request,
-                        KpPaymentPage            *self)
+on_web_view_run_file_chooser_cb (WebKitWebView            *web_view,
+                                 WebKitFileChooserRequest *request,
+                                 KpPaymentPage            *self)
 {
   webkit_file_chooser_request_cancel (request);
   return TRUE;
@@ -282,7 +287,7 @@ on_run_file_chooser_cb (WebKitWebView            *web_view,
 
 /* No menu (open in a new window, save, inspect) and no printing. */
 static gboolean
-on_refused_cb (WebKitWebView *web_view)
+on_web_view_refused_cb (WebKitWebView *web_view)
 {
   return TRUE;
 }
@@ -303,9 +308,9 @@ pressed_cb (GObject      *source,
 }
 
 static void
-on_load_changed_cb (WebKitWebView   *web_view,
-                    WebKitLoadEvent  event,
-                    KpPaymentPage   *self)
+on_web_view_load_changed_cb (WebKitWebView   *web_view,
+                             WebKitLoadEvent  event,
+                             KpPaymentPage   *self)
 {
   g_autofree char *script = NULL;
 
@@ -326,11 +331,11 @@ on_load_changed_cb (WebKitWebView   *web_view,
 }
 
 static gboolean
-on_load_failed_cb (WebKitWebView   *web_view,
-                   WebKitLoadEvent  event,
-                   const char      *failing_uri,
-                   GError          *error,
-                   KpPaymentPage   *self)
+on_web_view_load_failed_cb (WebKitWebView   *web_view,
+                            WebKitLoadEvent  event,
+                            const char      *failing_uri,
+                            GError          *error,
+                            KpPaymentPage   *self)
 {
   /* A load given up for another; or one stopped here (a callback link, another site, a
    * download) while the page stays as it was. Before anything showed, nothing will. */
@@ -345,9 +350,9 @@ on_load_failed_cb (WebKitWebView   *web_view,
 }
 
 static void
-on_web_process_terminated_cb (WebKitWebView                     *web_view,
-                              WebKitWebProcessTerminationReason  reason,
-                              KpPaymentPage                     *self)
+on_web_view_web_process_terminated_cb (WebKitWebView                     *web_view,
+                                       WebKitWebProcessTerminationReason  reason,
+                                       KpPaymentPage                     *self)
 {
   fall_back (self, _("the page stopped working"));
 }
@@ -393,28 +398,34 @@ kp_payment_page_constructed (GObject *object)
   self->origin = g_uri_parse (self->url, G_URI_FLAGS_ENCODED, NULL);
   if (self->origin != NULL && g_uri_get_host (self->origin) != NULL &&
       g_ascii_strcasecmp (g_uri_get_scheme (self->origin), "https") == 0)
-    self->site = g_strdup (soup_tld_get_base_domain (g_uri_get_host (self->origin), NULL));
+    {
+      /* None for an address or a name of no registered domain (localhost). */
+      const char *site = soup_tld_get_base_domain (g_uri_get_host (self->origin), NULL);
+
+      self->site = site != NULL ? g_ascii_strdown (site, -1) : NULL;
+    }
 
   self->session = webkit_network_session_new_ephemeral ();
   g_signal_connect_object (self->session, "download-started",
-                           G_CALLBACK (on_download_started_cb), self, 0);
+                           G_CALLBACK (on_session_download_started_cb), self, 0);
 
   self->web_view = new_web_view (self);
-  g_signal_connect_object (self->web_view, "decide-policy", G_CALLBACK (on_decide_policy_cb),
-                           self, 0);
-  g_signal_connect_object (self->web_view, "create", G_CALLBACK (on_create_cb), self, 0);
+  g_signal_connect_object (self->web_view, "decide-policy",
+                           G_CALLBACK (on_web_view_decide_policy_cb), self, 0);
+  g_signal_connect_object (self->web_view, "create", G_CALLBACK (on_web_view_create_cb), self,
+                           0);
   g_signal_connect_object (self->web_view, "permission-request",
-                           G_CALLBACK (on_permission_request_cb), self, 0);
+                           G_CALLBACK (on_web_view_permission_request_cb), self, 0);
   g_signal_connect_object (self->web_view, "run-file-chooser",
-                           G_CALLBACK (on_run_file_chooser_cb), self, 0);
-  g_signal_connect (self->web_view, "context-menu", G_CALLBACK (on_refused_cb), NULL);
-  g_signal_connect (self->web_view, "print", G_CALLBACK (on_refused_cb), NULL);
-  g_signal_connect_object (self->web_view, "load-changed", G_CALLBACK (on_load_changed_cb),
+                           G_CALLBACK (on_web_view_run_file_chooser_cb), self, 0);
+  g_signal_connect (self->web_view, "context-menu", G_CALLBACK (on_web_view_refused_cb), NULL);
+  g_signal_connect (self->web_view, "print", G_CALLBACK (on_web_view_refused_cb), NULL);
+  g_signal_connect_object (self->web_view, "load-changed", G_CALLBACK (on_web_view_load_changed_cb),
                            self, 0);
-  g_signal_connect_object (self->web_view, "load-failed", G_CALLBACK (on_load_failed_cb),
+  g_signal_connect_object (self->web_view, "load-failed", G_CALLBACK (on_web_view_load_failed_cb),
                            self, 0);
   g_signal_connect_object (self->web_view, "web-process-terminated",
-                           G_CALLBACK (on_web_process_terminated_cb), self, 0);
+                           G_CALLBACK (on_web_view_web_process_terminated_cb), self, 0);
   adw_bin_set_child (self->web_bin, GTK_WIDGET (self->web_view));
 
   self->test_press = take_test_press ();
