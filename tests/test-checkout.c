@@ -966,6 +966,110 @@ test_cancelled_redirect (Fixture       *f,
   g_assert_cmpuint (follow_redirect (f, redirect), ==, 410);
 }
 
+/* A copy of @url with the query parameter @name's value replaced by @value. */
+static char *
+with_param (const char *url,
+            const char *name,
+            const char *value)
+{
+  g_autofree char *key = g_strconcat (name, "=", NULL);
+  const char *start = strstr (url, key);
+  const char *end;
+
+  g_assert_nonnull (start);
+  start += strlen (key);
+  end = start + strcspn (start, "&");
+  return g_strdup_printf ("%.*s%s%s", (int) (start - url), url, value, end);
+}
+
+/* KakaoPay's page shown in the app (qr-target "page"): the web view hands the redirect
+ * in (kp_checkout_take_redirect ()) instead of loading it. Only the sale's own links
+ * are taken, KakaoPay's pg_token added; the listener's checks apply. */
+static void
+test_page_approved (Fixture       *f,
+                    gconstpointer  data)
+{
+  const KpJournalSale *sale = NULL;
+  g_autofree char *order_id = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *pg_token = NULL;
+  g_autofree char *forged = NULL;
+  g_autofree char *no_token = NULL;
+  g_autofree char *other_port = NULL;
+  g_autofree char *other_kind = NULL;
+  g_autoptr (KpJournalSale) approved = NULL;
+  KpCallbackKind kind = KP_CALLBACK_FAIL;
+  const char *path;
+
+  kp_checkout_set_timing (f->checkout, NO_POLL_MS, LIFETIME_S);
+  /* Nothing to take before a sale. */
+  g_assert_false (kp_checkout_take_redirect (f->checkout, f->callback_base, NULL));
+  sale = charge_and_wait (f);
+  order_id = g_strdup (sale->partner_order_id);
+  redirect = customer (f, sale->tid, KP_SANDBOX_ACTION_PAY);
+  pg_token = pg_token_of (redirect);
+
+  /* Not the sale's links: the payment page itself, another nonce, another kind with
+   * this nonce, another port. */
+  g_assert_false (kp_checkout_take_redirect (f->checkout, f->pc_url, NULL));
+  forged = with_param (redirect, "n", "1.0123456789abcdef0123456789abcdef");
+  g_assert_false (kp_checkout_take_redirect (f->checkout, forged, NULL));
+  path = strstr (redirect, "/kakaopay/approve/");
+  g_assert_nonnull (path);
+  other_kind = g_strdup_printf ("%.*s/kakaopay/cancel/%s", (int) (path - redirect), redirect,
+                                path + strlen ("/kakaopay/approve/"));
+  g_assert_false (kp_checkout_take_redirect (f->checkout, other_kind, NULL));
+  other_port = g_strdup_printf ("http://127.0.0.1:1%s", strstr (redirect, "/kakaopay/"));
+  g_assert_false (kp_checkout_take_redirect (f->checkout, other_port, NULL));
+  g_assert_cmpint (kp_checkout_get_stage (f->checkout), ==, KP_CHECKOUT_STAGE_WAITING);
+
+  /* The link, but no usable token: taken (not loaded), and refused as the listener
+   * refuses it. */
+  no_token = with_param (redirect, "pg_token", "");
+  g_assert_true (kp_checkout_take_redirect (f->checkout, no_token, &kind));
+  g_assert_cmpint (kind, ==, KP_CALLBACK_APPROVE);
+  g_assert_cmpint (kp_checkout_get_stage (f->checkout), ==, KP_CHECKOUT_STAGE_WAITING);
+
+  /* The redirect itself: APPROVING at once, then approved with its token. */
+  kind = KP_CALLBACK_FAIL;
+  g_assert_true (kp_checkout_take_redirect (f->checkout, redirect, &kind));
+  g_assert_cmpint (kind, ==, KP_CALLBACK_APPROVE);
+  g_assert_cmpint (kp_checkout_get_stage (f->checkout), ==, KP_CHECKOUT_STAGE_APPROVING);
+  wait_finished (f);
+  assert_events (f, "stage:approving=AWAITING_CUSTOMER stage:idle=APPROVED finished:approved");
+  assert_calls (&f->tap, "approve=APPROVING");
+  assert_approved (f, order_id, "READY_SENT AWAITING_CUSTOMER APPROVING APPROVED");
+  approved = journal_get (f, order_id);
+  g_assert_cmpstr (approved->pg_token, ==, pg_token);
+
+  /* Still the sale's link after its end: not to be loaded, and it changes nothing. */
+  g_assert_true (kp_checkout_take_redirect (f->checkout, redirect, NULL));
+  g_assert_cmpuint (f->n_finished, ==, 1);
+  g_assert_cmpuint (f->events->len, ==, 0);
+}
+
+static void
+test_page_cancelled (Fixture       *f,
+                     gconstpointer  data)
+{
+  const KpJournalSale *sale = NULL;
+  g_autofree char *order_id = NULL;
+  g_autofree char *redirect = NULL;
+  KpCallbackKind kind = KP_CALLBACK_APPROVE;
+
+  kp_checkout_set_timing (f->checkout, NO_POLL_MS, LIFETIME_S);
+  sale = charge_and_wait (f);
+  order_id = g_strdup (sale->partner_order_id);
+  redirect = customer (f, sale->tid, KP_SANDBOX_ACTION_CANCEL);
+
+  g_assert_true (kp_checkout_take_redirect (f->checkout, redirect, &kind));
+  g_assert_cmpint (kind, ==, KP_CALLBACK_CANCEL);
+  wait_finished (f);
+  assert_events (f, "stage:idle=CANCELLED_BY_CUSTOMER finished:cancelled");
+  assert_ended (f, order_id, KP_CHECKOUT_CANCELLED,
+                "READY_SENT AWAITING_CUSTOMER CANCELLED_BY_CUSTOMER");
+}
+
 /* The password fails: the poller sees FAIL_AUTH_PASSWORD. */
 static void
 test_failed_poll (Fixture       *f,
@@ -1526,6 +1630,8 @@ main (int   argc,
 
   add ("/kp/checkout/cancelled/poll", test_cancelled_poll);
   add ("/kp/checkout/cancelled/redirect", test_cancelled_redirect);
+  add ("/kp/checkout/page/approved", test_page_approved);
+  add ("/kp/checkout/page/cancelled", test_page_cancelled);
   add ("/kp/checkout/failed/poll", test_failed_poll);
   add ("/kp/checkout/failed/deliver", test_failed_deliver);
   add ("/kp/checkout/expired/kakaopay-clock", test_expired);

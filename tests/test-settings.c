@@ -160,6 +160,38 @@ test_bad_value (void)
   g_assert_false (kp_settings_is_overridden (settings, KP_SETTING_CID));
 }
 
+/* The payment page in the app: taken where the build has WebKit, refused (and read as
+ * pc when stored) where it has not. */
+static void
+test_page (void)
+{
+  g_autoptr (GSettings) gsettings = new_settings ();
+  g_autoptr (KpSettings) settings = kp_settings_new (gsettings);
+  g_autoptr (KpSettings) optioned = kp_settings_new (gsettings);
+  g_autoptr (GVariantDict) options = g_variant_dict_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_settings_set_string (gsettings, "qr-target", "page");
+  g_variant_dict_insert (options, "qr-target", "s", "page");
+  if (kp_settings_has_payment_page ())
+    {
+      g_assert_cmpint (kp_settings_get_qr_target (settings), ==, KP_QR_TARGET_PAGE);
+      g_settings_set_string (gsettings, "qr-target", "mobile");
+      g_assert_true (kp_settings_apply_options (optioned, options, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (kp_settings_get_qr_target (optioned), ==, KP_QR_TARGET_PAGE);
+      g_assert_true (kp_settings_is_overridden (optioned, KP_SETTING_QR_TARGET));
+    }
+  else
+    {
+      g_assert_cmpint (kp_settings_get_qr_target (settings), ==, KP_QR_TARGET_PC);
+      g_assert_false (kp_settings_apply_options (optioned, options, &error));
+      g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+      g_assert_nonnull (strstr (error->message, "use one of pc, mobile."));
+      g_assert_false (kp_settings_is_overridden (optioned, KP_SETTING_QR_TARGET));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -170,6 +202,7 @@ main (int   argc,
   g_test_add_func ("/kp/settings/options", test_options);
   g_test_add_func ("/kp/settings/sandbox-and-listener", test_sandbox_and_listener);
   g_test_add_func ("/kp/settings/bad-value", test_bad_value);
+  g_test_add_func ("/kp/settings/page", test_page);
 
   return g_test_run ();
 }

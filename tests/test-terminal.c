@@ -342,6 +342,65 @@ test_settings_mid_sale (Fixture       *f,
 }
 
 static gboolean
+listener_bound (Fixture *f)
+{
+  g_autofree char *url = NULL;
+
+  if (kp_terminal_get_listener (f->terminal) == NULL)
+    return FALSE;
+  url = kp_approval_listener_dup_url (kp_terminal_get_listener (f->terminal));
+  return url != NULL;
+}
+
+/* KakaoPay's page in the app (qr-target "page"): no listener bound, no relay, callback
+ * links on loopback that the app's web view hands in; back to a QR code, the listener
+ * is bound again. */
+static void
+test_page_mode (Fixture       *f,
+                gconstpointer  data)
+{
+  KpSandbox *sandbox;
+  KpCheckout *checkout;
+  g_autoptr (KpJournalSale) sale = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *order = NULL;
+  g_autofree char *redirect = NULL;
+
+  if (!kp_settings_has_payment_page ())
+    {
+      g_test_skip ("built without WebKit: no payment page in the app");
+      return;
+    }
+  /* Delivery through a relay is moot with the page in the app. */
+  g_settings_set_string (f->gsettings, "approval-delivery", "relay");
+  g_settings_set_string (f->gsettings, "qr-target", "page");
+  start (f);
+  g_assert_null (kp_terminal_get_setup_error (f->terminal));
+  g_assert_false (listener_bound (f));
+  g_assert_cmpint (kp_terminal_get_relay_state (f->terminal), ==, -1);
+  g_assert_true (g_str_has_prefix (kp_terminal_get_callback_base (f->terminal),
+                                   "http://127.0.0.1:"));
+
+  charge (f);
+  checkout = kp_terminal_get_checkout (f->terminal);
+  order = g_strdup (kp_checkout_get_sale (checkout)->partner_order_id);
+  sandbox = kp_terminal_get_sandbox (f->terminal);
+  redirect = kp_sandbox_customer_act (sandbox, f->tid, KP_SANDBOX_ACTION_PAY, "MONEY", &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (redirect, kp_terminal_get_callback_base (f->terminal)));
+  g_assert_true (kp_checkout_take_redirect (checkout, redirect, NULL));
+  wait_for (f, has_finished, "the sale to finish");
+  g_assert_cmpint (f->result, ==, KP_CHECKOUT_APPROVED);
+  sale = journaled (f, order);
+  g_assert_cmpint (sale->state, ==, KP_SALE_STATE_APPROVED);
+
+  /* A QR code again: approvals come to the listener (through the relay, if so set). */
+  g_settings_set_string (f->gsettings, "approval-delivery", "listener");
+  g_settings_set_string (f->gsettings, "qr-target", "pc");
+  wait_for (f, listener_bound, "the listener");
+}
+
+static gboolean
 has_setup_error (Fixture *f)
 {
   return kp_terminal_get_setup_error (f->terminal) != NULL;
@@ -380,6 +439,8 @@ main (int   argc,
   g_test_add ("/kp/terminal/settings-mid-sale", Fixture, NULL, fixture_set_up,
               test_settings_mid_sale, fixture_tear_down);
   g_test_add ("/kp/terminal/setup-error", Fixture, NULL, fixture_set_up, test_setup_error,
+              fixture_tear_down);
+  g_test_add ("/kp/terminal/page-mode", Fixture, NULL, fixture_set_up, test_page_mode,
               fixture_tear_down);
 
   return g_test_run ();

@@ -78,7 +78,12 @@ static const GOptionEntry option_entries[] = {
   { "export-day-report", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Write the day report to PATH (.csv, or .pdf as printed) and exit"), N_("PATH") },
   { "qr-target", 0, 0, G_OPTION_ARG_STRING, NULL,
+#ifdef HAVE_WEBKIT
+    N_("What the customer is shown: a QR code of KakaoPay’s pc or mobile page, or the page "
+       "itself in this app (no approval listener)"), N_("pc|mobile|page") },
+#else
     N_("What the QR code opens: KakaoPay’s pc or mobile page"), N_("pc|mobile") },
+#endif
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { NULL }
 };

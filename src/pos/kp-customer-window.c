@@ -13,6 +13,9 @@
 #include "kp-cart-line.h"
 #include "kp-customer-window.h"
 #include "kp-money.h"
+#ifdef HAVE_WEBKIT
+#include "kp-payment-page.h"
+#endif
 #include "kp-qr-paintable.h"
 #include "kp-sale-format.h"
 #include "kp-present.h"
@@ -41,6 +44,7 @@ struct _KpCustomerWindow
   GtkLabel       *pay_amount_label;
   GtkLabel       *pay_status_label;
   GtkPicture     *qr_picture;
+  GtkLabel       *scan_label;
   GtkLabel       *shop_name_label;
   GtkStack       *stack;
   GtkLabel       *test_mode_banner;
@@ -62,6 +66,7 @@ struct _KpCustomerWindow
 
   /* Borrowed */
   GtkWindow      *cashier;          /* weak */
+  GtkWidget      *payment_page;     /* beside qr_picture while it is shown */
 };
 
 G_DEFINE_FINAL_TYPE (KpCustomerWindow, kp_customer_window, ADW_TYPE_WINDOW)
@@ -206,6 +211,38 @@ ended_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* With qr-target "page": KakaoPay's page itself in the place of the QR code, from the
+ * payment's start (@reply) to its end (%NULL), and the sale's web session with it. */
+static void
+update_payment_page (KpCustomerWindow   *self,
+                     const KpReadyReply *reply)
+{
+#ifdef HAVE_WEBKIT
+  const char *url = NULL;
+
+  if (reply != NULL && self->checkout != NULL && self->qr_target == KP_QR_TARGET_PAGE)
+    url = kp_ready_reply_qr_url (reply, KP_QR_TARGET_PAGE);
+  if (self->payment_page != NULL &&
+      g_strcmp0 (url, kp_payment_page_get_url (KP_PAYMENT_PAGE (self->payment_page))) != 0)
+    {
+      gtk_box_remove (GTK_BOX (gtk_widget_get_parent (self->payment_page)), self->payment_page);
+      self->payment_page = NULL;
+    }
+  if (url != NULL && self->payment_page == NULL)
+    {
+      self->payment_page = GTK_WIDGET (kp_payment_page_new (self->checkout, url));
+      gtk_widget_set_hexpand (self->payment_page, TRUE);
+      gtk_widget_set_vexpand (self->payment_page, TRUE);
+      gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->qr_picture))),
+                                  self->payment_page, GTK_WIDGET (self->qr_picture));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), self->payment_page == NULL);
+  gtk_label_set_text (self->scan_label, self->payment_page != NULL
+                                          ? _("Pay with KakaoPay on this screen")
+                                          : _("Scan with your phone to pay with KakaoPay"));
+#endif
+}
+
 static void
 show_paying (KpCustomerWindow    *self,
              const KpJournalSale *sale,
@@ -228,6 +265,7 @@ show_paying (KpCustomerWindow    *self,
     }
   else
     gtk_widget_set_visible (GTK_WIDGET (self->countdown_label), FALSE);
+  update_payment_page (self, reply);
   show_view (self, "paying");
 }
 
@@ -290,6 +328,7 @@ on_checkout_finished_cb (KpCheckout          *checkout,
 {
   stop_countdown (self);
   kp_qr_paintable_set_text (self->qr, NULL);
+  update_payment_page (self, NULL);
   g_clear_handle_id (&self->ended_id, g_source_remove);
 
   if (result == KP_CHECKOUT_APPROVED && sale != NULL)
@@ -488,6 +527,7 @@ kp_customer_window_dispose (GObject *object)
   g_clear_handle_id (&self->ended_id, g_source_remove);
   if (self->checkout_signals != NULL)
     g_signal_group_set_target (self->checkout_signals, NULL);
+  self->payment_page = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_CUSTOMER_WINDOW);
   set_cashier (self, NULL);
   g_clear_object (&self->checkout_signals);
@@ -660,6 +700,7 @@ kp_customer_window_class_init (KpCustomerWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpCustomerWindow, pay_amount_label);
   gtk_widget_class_bind_template_child (widget_class, KpCustomerWindow, pay_status_label);
   gtk_widget_class_bind_template_child (widget_class, KpCustomerWindow, qr_picture);
+  gtk_widget_class_bind_template_child (widget_class, KpCustomerWindow, scan_label);
   gtk_widget_class_bind_template_child (widget_class, KpCustomerWindow, shop_name_label);
   gtk_widget_class_bind_template_child (widget_class, KpCustomerWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, KpCustomerWindow, test_mode_banner);

@@ -1067,8 +1067,14 @@ enum_to_selected (GValue   *value,
 {
   const char * const *nicks = user_data;
   const char *nick = g_variant_get_string (variant, NULL);
+  guint selected = 0;
 
-  g_value_set_uint (value, g_strcmp0 (nick, nicks[1]) == 0 ? 1 : 0);
+  for (guint i = 0; nicks[i] != NULL; i++)
+    {
+      if (g_str_equal (nick, nicks[i]))
+        selected = i;
+    }
+  g_value_set_uint (value, selected);
   return TRUE;
 }
 
@@ -1078,8 +1084,10 @@ selected_to_enum (const GValue       *value,
                   gpointer            user_data)
 {
   const char * const *nicks = user_data;
+  guint selected = g_value_get_uint (value);
 
-  return g_variant_new_string (nicks[g_value_get_uint (value) == 1 ? 1 : 0]);
+  return g_variant_new_string (selected < g_strv_length ((char **) nicks) ? nicks[selected]
+                                                                          : nicks[0]);
 }
 
 static void
@@ -1278,7 +1286,11 @@ kp_preferences_window_new (KpApplication *application,
 {
   static const char * const dialects[] = { "online", "legacy", NULL };
   static const char * const deliveries[] = { "listener", "relay", NULL };
+#ifdef HAVE_WEBKIT
+  static const char * const qr_targets[] = { "pc", "mobile", "page", NULL };
+#else
   static const char * const qr_targets[] = { "pc", "mobile", NULL };
+#endif
   KpPreferencesWindow *self;
 
   g_return_val_if_fail (KP_IS_APPLICATION (application), NULL);
@@ -1294,6 +1306,19 @@ kp_preferences_window_new (KpApplication *application,
   load_text_fields (self);
   bind_choice (self, "dialect", self->dialect_row, dialects);
   bind_choice (self, "approval-delivery", self->delivery_row, deliveries);
+#ifdef HAVE_WEBKIT
+  /* Only a build with WebKit can show KakaoPay's page itself. */
+  gtk_string_list_append (GTK_STRING_LIST (adw_combo_row_get_model (self->qr_target_row)),
+                          _("Payment page in the app"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->qr_target_row),
+                               _("PC page: the phone shows KakaoPay’s page for computers, where "
+                                 "the customer has the payment request sent to KakaoTalk. "
+                                 "Mobile page: the phone goes straight to KakaoTalk to approve. "
+                                 "Payment page in the app: no QR code of ours; KakaoPay’s page "
+                                 "itself shows here (on the customer display when it is open) "
+                                 "and the app catches the approval, so the approval listener "
+                                 "or relay is not used."));
+#endif
   bind_choice (self, "qr-target", self->qr_target_row, qr_targets);
   g_settings_bind_with_mapping (self->settings, "poll-interval",
                                 gtk_spin_button_get_adjustment (self->poll_spin), "value",

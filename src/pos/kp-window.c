@@ -17,6 +17,9 @@
 #include "kp-error.h"
 #include "kp-history-view.h"
 #include "kp-money.h"
+#ifdef HAVE_WEBKIT
+#include "kp-payment-page.h"
+#endif
 #include "kp-qr-paintable.h"
 #include "kp-refund-dialog.h"
 #include "kp-resources.h"
@@ -70,6 +73,7 @@ struct _KpWindow
   GtkLinkButton        *payment_link;
   GtkPicture           *qr_picture;
   GtkEntry             *quantity_entry;
+  GtkLabel             *scan_label;
   GtkLabel             *setup_error_label;
   GtkImage             *small_qr_image;
   GtkStack             *stack;
@@ -115,6 +119,7 @@ struct _KpWindow
   KpHistoryView        *history_view;       /* history_page's, once it is first shown */
   KpApplication        *application;
   KpCheckout           *checkout;
+  GtkWidget            *payment_page;       /* in checkout_box while it is shown */
 };
 
 G_DEFINE_FINAL_TYPE (KpWindow, kp_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -1263,6 +1268,48 @@ on_map_cb (KpWindow *self)
                                                   G_CALLBACK (on_after_paint_cb), self, 0);
 }
 
+/* With qr-target "page": KakaoPay's page itself in the place of the large QR code while
+ * the customer pays, unless the customer display shows it. It goes when the payment
+ * ends, and the sale's web session with it. */
+static void
+update_payment_page (KpWindow *self)
+{
+#ifdef HAVE_WEBKIT
+  const KpReadyReply *reply = self->checkout != NULL
+                                ? kp_checkout_get_ready_reply (self->checkout) : NULL;
+  gboolean on_display = gtk_widget_get_visible (GTK_WIDGET (self->customer_qr_box));
+  gboolean page_mode = FALSE;
+  const char *url = NULL;
+
+  /* A payment is on: the terminal and its settings are there. */
+  if (reply != NULL)
+    page_mode = kp_settings_get_qr_target (kp_terminal_get_settings (
+                  kp_application_get_terminal (self->application))) == KP_QR_TARGET_PAGE;
+  if (page_mode && !on_display)
+    url = kp_ready_reply_qr_url (reply, KP_QR_TARGET_PAGE);
+  if (self->payment_page != NULL &&
+      g_strcmp0 (url, kp_payment_page_get_url (KP_PAYMENT_PAGE (self->payment_page))) != 0)
+    {
+      gtk_box_remove (self->checkout_box, self->payment_page);
+      self->payment_page = NULL;
+    }
+  if (url != NULL && self->payment_page == NULL)
+    {
+      self->payment_page = GTK_WIDGET (kp_payment_page_new (self->checkout, url));
+      gtk_widget_set_size_request (self->payment_page, 560, 600);
+      gtk_box_insert_child_after (self->checkout_box, self->payment_page,
+                                  GTK_WIDGET (self->qr_picture));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), !on_display && self->payment_page == NULL);
+  gtk_label_set_text (self->scan_label, self->payment_page != NULL
+                                          ? _("Pay with KakaoPay on this screen")
+                                          : _("Scan with your phone to pay with KakaoPay"));
+  /* Another browser would take the redirect this window waits for. */
+  if (page_mode)
+    gtk_widget_set_visible (GTK_WIDGET (self->payment_link), FALSE);
+#endif
+}
+
 static void
 on_checkout_ready_cb (KpCheckout          *checkout,
                       const KpJournalSale *sale,
@@ -1298,6 +1345,7 @@ on_checkout_ready_cb (KpCheckout          *checkout,
   gtk_widget_grab_focus (GTK_WIDGET (self->checkout_box));
   self->qr_paint_pending = kp_bench_enabled ();
   kp_bench_mark (KP_BENCH_SHOWN);
+  update_payment_page (self);
 }
 
 static void
@@ -1525,6 +1573,7 @@ on_checkout_finished_cb (KpCheckout          *checkout,
   stop_countdown (self);
   set_charging (self, FALSE);
   kp_qr_paintable_set_text (self->qr, NULL);
+  update_payment_page (self);
 
   g_clear_pointer (&self->retry_order_id, g_free);
   if (result == KP_CHECKOUT_READY_FAILED && sale != NULL)
@@ -1934,6 +1983,7 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, refund_sale_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, relay_status_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, scan_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_box);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_spinner);
@@ -2231,6 +2281,7 @@ kp_window_set_customer_display (KpWindow *self,
 
   gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), !shown);
   gtk_widget_set_visible (GTK_WIDGET (self->customer_qr_box), shown);
+  update_payment_page (self);
 }
 
 const char *

@@ -50,6 +50,7 @@ struct _KpCheckout
   Setup               next;
   Setup               now;
   char               *callback_nonce;
+  char               *callback_urls[KP_CALLBACK_FAIL + 1];  /* the sale's, by kind */
 
   KpCheckoutStage     stage;
   KpJournalSale      *sale;
@@ -474,12 +475,66 @@ created_cb (GObject      *source,
   request->tax_free_amount = sale->tax_free_amount;
   request->vat_amount = sale->vat_amount;
   request->cid_secret = g_strdup (self->now.cid_secret);
-  request->approval_url = callback_url (self, KP_CALLBACK_APPROVE, order_id);
-  request->cancel_url = callback_url (self, KP_CALLBACK_CANCEL, order_id);
-  request->fail_url = callback_url (self, KP_CALLBACK_FAIL, order_id);
+  for (guint kind = KP_CALLBACK_APPROVE; kind <= KP_CALLBACK_FAIL; kind++)
+    {
+      g_free (self->callback_urls[kind]);
+      self->callback_urls[kind] = callback_url (self, kind, order_id);
+    }
+  request->approval_url = g_strdup (self->callback_urls[KP_CALLBACK_APPROVE]);
+  request->cancel_url = g_strdup (self->callback_urls[KP_CALLBACK_CANCEL]);
+  request->fail_url = g_strdup (self->callback_urls[KP_CALLBACK_FAIL]);
   kp_bench_mark (KP_BENCH_READY_SENT);
   kp_client_ready_async (self->now.client, request, self->cancellable, ready_cb,
                          g_object_ref (self));
+}
+
+static int
+effective_port (GUri *uri)
+{
+  int port = g_uri_get_port (uri);
+
+  if (port != -1)
+    return port;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+}
+
+/* Whether @uri is the callback link @link, to which KakaoPay may have added parameters
+ * (pg_token): the same scheme, host, port and path, and the same `n`. The other
+ * parameters, decoded, in @out_params. */
+static gboolean
+redirect_matches (const char  *uri,
+                  const char  *link,
+                  GHashTable **out_params)
+{
+  g_autoptr (GUri) got = g_uri_parse (uri, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr (GUri) want = g_uri_parse (link, G_URI_FLAGS_ENCODED, NULL);
+  g_autoptr (GHashTable) got_params = NULL;
+  g_autoptr (GHashTable) want_params = NULL;
+  g_autofree char *got_path = NULL;
+  g_autofree char *want_path = NULL;
+
+  if (got == NULL || want == NULL || g_uri_get_host (got) == NULL ||
+      g_ascii_strcasecmp (g_uri_get_scheme (got), g_uri_get_scheme (want)) != 0 ||
+      g_ascii_strcasecmp (g_uri_get_host (got), g_uri_get_host (want)) != 0 ||
+      effective_port (got) != effective_port (want))
+    return FALSE;
+
+  got_path = g_uri_unescape_string (g_uri_get_path (got), NULL);
+  want_path = g_uri_unescape_string (g_uri_get_path (want), NULL);
+  if (got_path == NULL || g_strcmp0 (got_path, want_path) != 0)
+    return FALSE;
+
+  got_params = g_uri_parse_params (g_uri_get_query (got) != NULL ? g_uri_get_query (got) : "",
+                                   -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+  want_params = g_uri_parse_params (g_uri_get_query (want) != NULL ? g_uri_get_query (want) : "",
+                                    -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+  if (got_params == NULL || want_params == NULL ||
+      g_strcmp0 (g_hash_table_lookup (got_params, "n"),
+                 g_hash_table_lookup (want_params, "n")) != 0)
+    return FALSE;
+
+  *out_params = g_steal_pointer (&got_params);
+  return TRUE;
 }
 
 static void
@@ -508,6 +563,8 @@ kp_checkout_finalize (GObject *object)
   g_clear_pointer (&self->sale, kp_journal_sale_free);
   g_clear_pointer (&self->ready_reply, kp_ready_reply_free);
   g_free (self->callback_nonce);
+  for (guint i = 0; i < G_N_ELEMENTS (self->callback_urls); i++)
+    g_free (self->callback_urls[i]);
 
   G_OBJECT_CLASS (kp_checkout_parent_class)->finalize (object);
 }
@@ -696,6 +753,8 @@ kp_checkout_charge (KpCheckout              *self,
   copy->nonce = kp_random_hex (16);
 
   g_clear_pointer (&self->sale, kp_journal_sale_free);
+  for (guint i = 0; i < G_N_ELEMENTS (self->callback_urls); i++)
+    g_clear_pointer (&self->callback_urls[i], g_free);
   self->abort_requested = FALSE;
   set_stage (self, KP_CHECKOUT_STAGE_STARTING);
   kp_journal_create_sale_async (self->journal, copy, self->cancellable, created_cb,
@@ -754,6 +813,55 @@ kp_checkout_deliver (KpCheckout     *self,
 
   if (self->monitor != NULL)
     kp_sale_monitor_deliver (self->monitor, kind, pg_token);
+}
+
+/**
+ * kp_checkout_take_redirect:
+ * @uri: where a browser of this terminal is about to go
+ * @out_kind: (out) (optional): which of the sale's callback links it is
+ *
+ * For KakaoPay's page shown in the app (%KP_QR_TARGET_PAGE): KakaoPay sends the browser
+ * that holds the page to the sale's approval_url (with `pg_token`), cancel_url or
+ * fail_url (kakaopay-api.md §2). When @uri is one of the current sale's, it is handed
+ * in as if the listener had received it: the same checks (the link's nonce, its time,
+ * the token), then the sale monitor.
+ *
+ * Returns: whether @uri is one of the current (or last) sale's callback links; the
+ *   browser must not load it then, whether or not the sale still waits for it
+ */
+gboolean
+kp_checkout_take_redirect (KpCheckout     *self,
+                           const char     *uri,
+                           KpCallbackKind *out_kind)
+{
+  g_return_val_if_fail (KP_IS_CHECKOUT (self), FALSE);
+  g_return_val_if_fail (uri != NULL, FALSE);
+
+  for (guint kind = KP_CALLBACK_APPROVE; kind <= KP_CALLBACK_FAIL; kind++)
+    {
+      g_autoptr (GHashTable) params = NULL;
+      const char *nonce;
+      const char *pg_token;
+
+      if (self->callback_urls[kind] == NULL ||
+          !redirect_matches (uri, self->callback_urls[kind], &params))
+        continue;
+
+      if (out_kind != NULL)
+        *out_kind = kind;
+      nonce = g_hash_table_lookup (params, "n");
+      pg_token = kind == KP_CALLBACK_APPROVE ? g_hash_table_lookup (params, "pg_token") : NULL;
+      g_debug ("%s redirect caught in the app", kp_callback_kind_to_string (kind));
+      if (self->monitor == NULL || self->sale == NULL)
+        return TRUE;
+      if (self->now.listener != NULL)
+        kp_approval_listener_deliver (self->now.listener, kind, self->sale->partner_order_id,
+                                      nonce, pg_token);
+      else
+        kp_sale_monitor_deliver (self->monitor, kind, pg_token);
+      return TRUE;
+    }
+  return FALSE;
 }
 
 KpCheckoutStage

@@ -72,6 +72,9 @@ gboolean         kp_checkout_abort                (KpCheckout         *self);
 void             kp_checkout_deliver              (KpCheckout         *self,
                                                    KpCallbackKind      kind,
                                                    const char         *pg_token);
+gboolean         kp_checkout_take_redirect        (KpCheckout         *self,
+                                                   const char         *uri,
+                                                   KpCallbackKind     *out_kind);
 
 KpCheckoutStage  kp_checkout_get_stage            (KpCheckout         *self);
 const KpJournalSale *kp_checkout_get_sale         (KpCheckout         *self);

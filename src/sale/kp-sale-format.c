@@ -230,7 +230,8 @@ kp_format_day (const GDate *day)
 /**
  * kp_ready_reply_qr_url:
  * @reply: KakaoPay's answer to ready
- * @target: what the QR code opens, as the qr-target setting says
+ * @target: what the QR code opens, as the qr-target setting says (the payment page in
+ *   the app shows the pc page, and its QR code when the page cannot load)
  *
  * Every screen that shows the payment's QR code asks here, so that the cashier's and
  * the customer's codes always open the same page.

@@ -25,7 +25,8 @@ G_DEFINE_ENUM_TYPE (KpDialect, kp_dialect,
 
 G_DEFINE_ENUM_TYPE (KpQrTarget, kp_qr_target,
   G_DEFINE_ENUM_VALUE (KP_QR_TARGET_PC, "pc"),
-  G_DEFINE_ENUM_VALUE (KP_QR_TARGET_MOBILE, "mobile"))
+  G_DEFINE_ENUM_VALUE (KP_QR_TARGET_MOBILE, "mobile"),
+  G_DEFINE_ENUM_VALUE (KP_QR_TARGET_PAGE, "page"))
 
 G_DEFINE_ENUM_TYPE (KpDelivery, kp_delivery,
   G_DEFINE_ENUM_VALUE (KP_DELIVERY_LISTENER, "listener"),
@@ -309,6 +310,15 @@ lookup (GVariantDict *options,
   return NULL;
 }
 
+/* Whether this build takes @value of @type: the payment page needs WebKit. */
+static gboolean
+enum_value_available (GType type,
+                      int   value)
+{
+  return type != KP_TYPE_QR_TARGET || value != KP_QR_TARGET_PAGE ||
+         kp_settings_has_payment_page ();
+}
+
 /* An option naming one of an enum's nicks. */
 static gboolean
 lookup_enum (GVariantDict  *options,
@@ -326,7 +336,7 @@ lookup_enum (GVariantDict  *options,
     return FALSE;
   klass = g_type_class_ref (type);
   value = g_enum_get_value_by_nick (klass, text);
-  if (value != NULL)
+  if (value != NULL && enum_value_available (type, value->value))
     {
       *out_value = value->value;
       return TRUE;
@@ -334,7 +344,11 @@ lookup_enum (GVariantDict  *options,
 
   nicks = g_string_new (NULL);
   for (guint i = 0; i < klass->n_values; i++)
-    g_string_append_printf (nicks, "%s%s", i > 0 ? ", " : "", klass->values[i].value_nick);
+    {
+      if (enum_value_available (type, klass->values[i].value))
+        g_string_append_printf (nicks, "%s%s", nicks->len > 0 ? ", " : "",
+                                klass->values[i].value_nick);
+    }
   /* Translators: the first %s is an option (--dialect), the second what was given,
    * the third the values it takes ("online, legacy") */
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -453,6 +467,23 @@ kp_settings_get_gsettings (KpSettings *self)
   return self->settings;
 }
 
+/**
+ * kp_settings_has_payment_page:
+ *
+ * Returns: whether this build can show KakaoPay's page itself (%KP_QR_TARGET_PAGE): it
+ *   was built with WebKit. Without, `--qr-target page` is refused and the setting reads
+ *   as %KP_QR_TARGET_PC.
+ */
+gboolean
+kp_settings_has_payment_page (void)
+{
+#ifdef HAVE_WEBKIT
+  return TRUE;
+#else
+  return FALSE;
+#endif
+}
+
 #define STRING_GETTER(name, prop) \
   const char * \
   kp_settings_get_##name (KpSettings *self) \
@@ -493,7 +524,21 @@ STRING_GETTER (callback_listen, PROP_CALLBACK_LISTEN)
 STRING_GETTER (callback_base, PROP_CALLBACK_BASE)
 ENUM_GETTER (KpDelivery, approval_delivery, PROP_APPROVAL_DELIVERY)
 STRING_GETTER (relay_url, PROP_RELAY_URL)
-ENUM_GETTER (KpQrTarget, qr_target, PROP_QR_TARGET)
+
+KpQrTarget
+kp_settings_get_qr_target (KpSettings *self)
+{
+  KpQrTarget target;
+
+  g_return_val_if_fail (KP_IS_SETTINGS (self), KP_QR_TARGET_PC);
+
+  /* A build with WebKit may have stored it. */
+  target = g_value_get_enum (&self->values[PROP_QR_TARGET]);
+  if (!enum_value_available (KP_TYPE_QR_TARGET, target))
+    return KP_QR_TARGET_PC;
+  return target;
+}
+
 UINT_GETTER (poll_interval, PROP_POLL_INTERVAL)
 UINT_GETTER (request_timeout, PROP_REQUEST_TIMEOUT)
 UINT_GETTER (tid_lifetime, PROP_TID_LIFETIME)

@@ -12,12 +12,15 @@
 
 G_BEGIN_DECLS
 
-/* Where the QR sends the customer (kakaopay-api.md §5: next_redirect_pc_url or
- * next_redirect_mobile_url). */
+/* What the customer is shown (kakaopay-api.md §2, §4): a QR code of
+ * next_redirect_pc_url or of next_redirect_mobile_url, or KakaoPay's PC page itself in
+ * a web view of this terminal, which then catches the redirect to approval_url (only in
+ * a build with WebKit: see kp_settings_has_payment_page()). */
 typedef enum
 {
   KP_QR_TARGET_PC,
   KP_QR_TARGET_MOBILE,
+  KP_QR_TARGET_PAGE,
 } KpQrTarget;
 
 /* How the terminal hears of the customer's approval. */
@@ -64,6 +67,7 @@ gboolean     kp_settings_apply_options         (KpSettings   *self,
 gboolean     kp_settings_is_overridden         (KpSettings   *self,
                                                 KpSetting     setting);
 GSettings   *kp_settings_get_gsettings         (KpSettings   *self);
+gboolean     kp_settings_has_payment_page      (void);
 
 gboolean     kp_settings_get_test_mode         (KpSettings   *self);
 KpDialect    kp_settings_get_dialect           (KpSettings   *self);

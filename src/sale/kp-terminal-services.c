@@ -108,11 +108,19 @@ _kp_terminal_wipe_free (char *secret)
   g_free (secret);
 }
 
-/* Approvals through the relay, or the listener. */
+/* KakaoPay's page in the app's own web view: the app catches the redirects itself. */
+static gboolean
+page_mode (KpTerminal *self)
+{
+  return kp_settings_get_qr_target (self->settings) == KP_QR_TARGET_PAGE;
+}
+
+/* Approvals through the relay, or the listener (neither with the page in the app). */
 gboolean
 _kp_terminal_relay_mode (KpTerminal *self)
 {
-  return kp_settings_get_approval_delivery (self->settings) == KP_DELIVERY_RELAY;
+  return kp_settings_get_approval_delivery (self->settings) == KP_DELIVERY_RELAY &&
+         !page_mode (self);
 }
 
 /* Objects a sale in flight may still use after a reconfiguration: released once the
@@ -253,9 +261,38 @@ journal_opened_cb (GObject      *source,
   update_consumers (self);
 }
 
+/* The callback links' base with the page in the app. No browser ever loads them: the
+ * web view stops at them (kp_checkout_take_redirect()). The shop's own address when
+ * one is set (the one KakaoPay knows it by); else loopback, on a port nothing listens
+ * on. Not one of the ports browsers refuse outright (the discard port, 9): WebKit
+ * would refuse the redirect before the web view sees it. */
+static char *
+page_callback_base (KpTerminal *self)
+{
+  g_autoptr (GSocket) socket = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  guint16 port = 0;
+
+  if (*kp_settings_get_callback_base (self->settings) != '\0')
+    return g_strdup (kp_settings_get_callback_base (self->settings));
+
+  /* The kernel's pick of a free port, let go at once: bound, never listened on. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         NULL);
+  if (socket != NULL && g_socket_bind (socket, address, FALSE, NULL))
+    bound = g_socket_get_local_address (socket, NULL);
+  if (bound != NULL)
+    port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  if (socket != NULL)
+    g_socket_close (socket, NULL);
+  return g_strdup_printf ("http://127.0.0.1:%u", port != 0 ? port : 65535);
+}
+
 /* The listener: bound to HOST:PORT in listener mode (kept while the address is the
  * same), not bound at all in relay mode, where the relay client hands it the
- * callbacks. */
+ * callbacks, nor with the page in the app, which hands them in itself. */
 static void
 setup_listener (KpTerminal *self,
                 gboolean       relay_mode)
@@ -266,7 +303,7 @@ setup_listener (KpTerminal *self,
   g_autoptr (GError) error = NULL;
   guint16 port = 0;
 
-  if (relay_mode)
+  if (relay_mode || page_mode (self))
     {
       if (self->listener == NULL || self->listen_address != NULL)
         {
@@ -275,6 +312,12 @@ setup_listener (KpTerminal *self,
           g_clear_pointer (&self->listen_address, g_free);
         }
       g_clear_pointer (&self->callback_base, g_free);
+      if (!relay_mode)
+        {
+          self->callback_base = page_callback_base (self);
+          g_debug ("no approval listener: the payment page is in the app, callbacks via %s",
+                   self->callback_base);
+        }
       return;
     }
 
@@ -475,7 +518,7 @@ rebuild_services (KpTerminal *self,
 
   g_debug ("services rebuilt: %s, %s, approvals by %s",
            self->test_mode ? "test mode" : "KakaoPay", kp_client_get_base_url (self->client),
-           relay_mode ? "relay" : "listener");
+           relay_mode ? "relay" : page_mode (self) ? "the payment page" : "listener");
   if (was_test_mode != self->test_mode || was_test_cid != self->test_cid ||
       !self->services_built)
     g_object_notify (G_OBJECT (self), "test-mode");
@@ -647,9 +690,10 @@ on_settings_notify_cb (KpTerminal *self,
 {
   const char *name = g_param_spec_get_name (pspec);
 
-  /* What the shop prints and where the QR is shown need no new services. */
+  /* What the shop prints and where the QR is shown need no new services (what the QR
+   * shows does: the page in the app needs no listener, nor relay). */
   if (!self->services_started || g_str_has_prefix (name, "shop-") ||
-      g_str_equal (name, "qr-target") || g_str_equal (name, "customer-display"))
+      g_str_equal (name, "customer-display"))
     return;
   /* Several keys often change together (the preferences): rebuild once. */
   g_clear_handle_id (&self->reload_id, g_source_remove);

@@ -435,6 +435,25 @@ def app_env(home, settings=None, language='en', extra=None):
     return env
 
 
+def webkit_env():
+    """What WebKit's processes (the payment page, test-page.py) need here, for the
+    programs that show a page: no GL compositing (no GPU under Xvfb: drawing in software
+    is about twice as fast), and no web process sandbox where the machine does not let
+    bubblewrap make one (a container without user namespaces), the way WebKit would
+    then refuse to start a page at all."""
+    env = {'WEBKIT_DISABLE_COMPOSITING_MODE': '1'}
+    try:
+        sandboxed = subprocess.run(['bwrap', '--ro-bind', '/', '/', '--unshare-all',
+                                    '--die-with-parent', 'true'],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   env=child_env(), timeout=PATIENCE).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        sandboxed = False
+    if not sandboxed:
+        env['WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS'] = '1'
+    return env
+
+
 def no_display(env):
     return {k: v for k, v in env.items() if k != 'DISPLAY'}
 
