@@ -11,8 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "kp-bench.h"
-#include "kp-checkout.h"
-#include "kp-sale-monitor.h"
+#include "kp-checkout-private.h"
 
 /* One payment at a time on this terminal, from Charge to its end:
  *
@@ -22,42 +21,6 @@
  *
  * Every journal write happens before the network call that depends on it. A call
  * whose outcome is unknown is never repeated blindly: the order API is asked first. */
-/* What a sale runs with. The setters change the next sale's; a charge copies it to
- * the sale's own, which stays as it is until the sale ends. */
-typedef struct
-{
-  KpClient           *client;
-  KpApprovalListener *listener;
-  KpRelayClient      *relay;
-  char               *cid;
-  char               *cid_secret;
-  char               *terminal_id;
-  char               *partner_user_id;
-  char               *callback_base;
-  guint               poll_interval_ms;
-  guint               tid_lifetime_s;
-} Setup;
-
-struct _KpCheckout
-{
-  GObject             parent_instance;
-
-  KpJournal          *journal;
-  KpReconciler       *reconciler;
-  KpSaleMonitor      *monitor;
-  GCancellable       *cancellable;
-
-  Setup               next;
-  Setup               now;
-  char               *callback_nonce;
-  char               *callback_urls[KP_CALLBACK_FAIL + 1];  /* the sale's, by kind */
-
-  KpCheckoutStage     stage;
-  KpJournalSale      *sale;
-  KpReadyReply       *ready_reply;
-  gboolean            abort_requested;
-};
-
 G_DEFINE_FINAL_TYPE (KpCheckout, kp_checkout, G_TYPE_OBJECT)
 
 enum {
@@ -123,18 +86,18 @@ set_stage (KpCheckout      *self,
   g_signal_emit (self, signals[SIGNAL_STAGE_CHANGED], 0, stage);
 }
 
-static void
-replace_sale (KpCheckout    *self,
-              KpJournalSale *sale)
+void
+_kp_checkout_replace_sale (KpCheckout    *self,
+                           KpJournalSale *sale)
 {
   g_clear_pointer (&self->sale, kp_journal_sale_free);
   self->sale = sale;
 }
 
-static void
-finish (KpCheckout       *self,
-        KpCheckoutResult  result,
-        const GError     *error)
+void
+_kp_checkout_finish (KpCheckout       *self,
+                     KpCheckoutResult  result,
+                     const GError     *error)
 {
   g_autoptr (KpCheckout) keep G_GNUC_UNUSED = g_object_ref (self);
 
@@ -153,126 +116,6 @@ finish (KpCheckout       *self,
   g_signal_emit (self, signals[SIGNAL_FINISHED], 0, result, self->sale, error);
 }
 
-/* Journal writes: each carries the state it moves to and what follows on success. */
-
-typedef void (*AfterWrite) (KpCheckout *self);
-
-typedef struct
-{
-  KpCheckout       *self;
-  AfterWrite        after;
-  KpCheckoutResult  result;   /* for a final write */
-  gboolean          final;
-  GError           *error;    /* what ended the sale, reported with the result */
-} WriteData;
-
-static void
-write_data_free (WriteData *data)
-{
-  g_clear_object (&data->self);
-  g_clear_error (&data->error);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WriteData, write_data_free)
-
-static void
-transition_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr (WriteData) data = user_data;
-  KpCheckout *self = data->self;
-  g_autoptr (GError) error = NULL;
-  KpJournalSale *sale;
-
-  sale = kp_journal_transition_finish (KP_JOURNAL (source), result, &error);
-  if (sale == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      /* Without the record, the next step must not happen. */
-      g_warning ("Could not write the journal: %s", error->message);
-      finish (self, data->final ? data->result : KP_CHECKOUT_READY_FAILED, error);
-      return;
-    }
-
-  replace_sale (self, sale);
-  if (data->final)
-    {
-      g_autoptr (KpJournalSale) aborted = NULL;
-
-      if (data->result == KP_CHECKOUT_ABORTED)
-        aborted = kp_journal_sale_copy (sale);
-      finish (self, data->result, data->error);
-      /* The cashier gave up, but the payment stays open at KakaoPay until its tid
-       * expires: the reconciler watches it, and KakaoPay's word wins. */
-      if (aborted != NULL)
-        kp_reconciler_resolve_using (self->reconciler, aborted, self->now.client,
-                                     self->now.cid_secret);
-    }
-  else if (data->after != NULL)
-    data->after (self);
-}
-
-static void
-write_transition (KpCheckout      *self,
-                  KpSaleState      to,
-                  KpJournalUpdate *update,
-                  AfterWrite       after)
-{
-  WriteData *data = g_new0 (WriteData, 1);
-
-  data->self = g_object_ref (self);
-  data->after = after;
-  kp_journal_transition_async (self->journal, self->sale->partner_order_id, self->sale->state,
-                               to, update, self->cancellable, transition_cb, data);
-}
-
-static void
-write_final (KpCheckout       *self,
-             KpSaleState       to,
-             KpJournalUpdate  *update,
-             KpCheckoutResult  result,
-             const GError     *error)
-{
-  WriteData *data = g_new0 (WriteData, 1);
-
-  data->self = g_object_ref (self);
-  data->final = TRUE;
-  data->result = result;
-  data->error = error != NULL ? g_error_copy (error) : NULL;
-  if (error != NULL && update->detail == NULL)
-    update->detail = g_strdup (error->message);
-  kp_journal_transition_async (self->journal, self->sale->partner_order_id, self->sale->state,
-                               to, update, self->cancellable, transition_cb, data);
-}
-
-static KpCheckoutResult
-result_for_state (KpSaleState state)
-{
-  switch (state)
-    {
-    case KP_SALE_STATE_APPROVED:
-    case KP_SALE_STATE_PARTIALLY_REFUNDED:
-    case KP_SALE_STATE_REFUNDED:
-      return KP_CHECKOUT_APPROVED;
-    case KP_SALE_STATE_CANCELLED_BY_CUSTOMER:
-      return KP_CHECKOUT_CANCELLED;
-    case KP_SALE_STATE_FAILED:
-      return KP_CHECKOUT_FAILED;
-    case KP_SALE_STATE_EXPIRED:
-      return KP_CHECKOUT_EXPIRED;
-    case KP_SALE_STATE_ABORTED_BY_CASHIER:
-      return KP_CHECKOUT_ABORTED;
-    case KP_SALE_STATE_READY_FAILED:
-      return KP_CHECKOUT_READY_FAILED;
-    case KP_SALE_STATE_APPROVE_FAILED:
-    default:
-      return KP_CHECKOUT_APPROVE_FAILED;
-    }
-}
-
 /* Approve, and whatever follows an unknown outcome, belong to the reconciler: the same
  * code that resolves sales after a crash. It tells us when our sale is final. */
 static void
@@ -286,14 +129,14 @@ on_reconciler_resolved_cb (KpReconciler        *reconciler,
       g_strcmp0 (sale->partner_order_id, self->sale->partner_order_id) != 0)
     return;
 
-  replace_sale (self, kp_journal_sale_copy (sale));
+  _kp_checkout_replace_sale (self, kp_journal_sale_copy (sale));
   if (kp_sale_state_is_in_flight (sale->state))
     {
       /* The reconciler let go without a final state (a journal write failed). */
-      finish (self, KP_CHECKOUT_APPROVE_FAILED, error);
+      _kp_checkout_finish (self, KP_CHECKOUT_APPROVE_FAILED, error);
       return;
     }
-  finish (self, result_for_state (sale->state), error);
+  _kp_checkout_finish (self, _kp_checkout_result_for_state (sale->state), error);
 }
 
 static void
@@ -329,7 +172,7 @@ on_monitor_outcome_cb (KpSaleMonitor *monitor,
     case KP_SALE_OUTCOME_AUTHORIZED:
       update->pg_token = g_strdup (pg_token);
       set_stage (self, KP_CHECKOUT_STAGE_APPROVING);
-      write_transition (self, KP_SALE_STATE_APPROVING, update, approving_written);
+      _kp_checkout_write_transition (self, KP_SALE_STATE_APPROVING, update, approving_written);
       break;
     case KP_SALE_OUTCOME_PAID:
       set_stage (self, KP_CHECKOUT_STAGE_APPROVING);
@@ -337,14 +180,14 @@ on_monitor_outcome_cb (KpSaleMonitor *monitor,
                                    self->now.cid_secret);
       break;
     case KP_SALE_OUTCOME_CANCELLED:
-      write_final (self, KP_SALE_STATE_CANCELLED_BY_CUSTOMER, update, KP_CHECKOUT_CANCELLED, NULL);
+      _kp_checkout_write_final (self, KP_SALE_STATE_CANCELLED_BY_CUSTOMER, update, KP_CHECKOUT_CANCELLED, NULL);
       break;
     case KP_SALE_OUTCOME_FAILED:
-      write_final (self, KP_SALE_STATE_FAILED, update, KP_CHECKOUT_FAILED, NULL);
+      _kp_checkout_write_final (self, KP_SALE_STATE_FAILED, update, KP_CHECKOUT_FAILED, NULL);
       break;
     case KP_SALE_OUTCOME_EXPIRED:
     default:
-      write_final (self, KP_SALE_STATE_EXPIRED, update, KP_CHECKOUT_EXPIRED, NULL);
+      _kp_checkout_write_final (self, KP_SALE_STATE_EXPIRED, update, KP_CHECKOUT_EXPIRED, NULL);
       break;
     }
 }
@@ -359,7 +202,7 @@ abort_waiting (KpCheckout *self)
   if (self->monitor != NULL)
     kp_sale_monitor_stop (self->monitor);
   update->detail = g_strdup ("cancelled by the cashier");
-  write_final (self, KP_SALE_STATE_ABORTED_BY_CASHIER, update, KP_CHECKOUT_ABORTED, NULL);
+  _kp_checkout_write_final (self, KP_SALE_STATE_ABORTED_BY_CASHIER, update, KP_CHECKOUT_ABORTED, NULL);
 }
 
 /* The tid is in the journal: show the QR and start watching. */
@@ -408,14 +251,14 @@ ready_cb (GObject      *source,
     {
       /* Also when the outcome is unknown: without a tid no QR was shown, so nobody
        * can pay it, and ready is never sent twice for one order. */
-      write_final (self, KP_SALE_STATE_READY_FAILED, update, KP_CHECKOUT_READY_FAILED, error);
+      _kp_checkout_write_final (self, KP_SALE_STATE_READY_FAILED, update, KP_CHECKOUT_READY_FAILED, error);
       return;
     }
 
   self->ready_reply = reply;
   update->tid = g_strdup (reply->tid);
   update->expires_at = g_date_time_add_seconds (self->sale->created_at, self->now.tid_lifetime_s);
-  write_transition (self, KP_SALE_STATE_AWAITING_CUSTOMER, update, awaiting_written);
+  _kp_checkout_write_transition (self, KP_SALE_STATE_AWAITING_CUSTOMER, update, awaiting_written);
 }
 
 /* Each link works for its own kind, and until a while after the tid expires. */
@@ -450,10 +293,10 @@ created_cb (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       g_warning ("Could not record the sale: %s", error->message);
-      finish (self, KP_CHECKOUT_READY_FAILED, error);
+      _kp_checkout_finish (self, KP_CHECKOUT_READY_FAILED, error);
       return;
     }
-  replace_sale (self, sale);
+  _kp_checkout_replace_sale (self, sale);
   order_id = sale->partner_order_id;
 
   /* In relay mode the relay checks the nonce too: it is derived from the terminal's
