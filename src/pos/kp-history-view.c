@@ -53,8 +53,8 @@ struct _KpHistoryView
   /* Owned */
   GListStore         *store;
   GtkSingleSelection *selection;
+  KpTerminal         *terminal;
   KpJournal          *journal;
-  KpRefunder         *refunder;
   GCancellable       *search_cancellable;
   char               *focus_refund_of;
   GDate               day;
@@ -67,6 +67,14 @@ struct _KpHistoryView
 };
 
 G_DEFINE_FINAL_TYPE (KpHistoryView, kp_history_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TERMINAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void search (KpHistoryView *self,
                     gboolean       append);
@@ -577,6 +585,14 @@ day_report_action (GtkWidget  *widget,
   gtk_widget_activate_action (widget, "app.day-report", "s", day);
 }
 
+/* Sales are listed once the terminal can take them: its journal open, its services up. */
+static void
+on_terminal_checkout_cb (KpHistoryView *self)
+{
+  if (kp_terminal_get_checkout (self->terminal) != NULL)
+    g_set_object (&self->journal, kp_terminal_get_journal (self->terminal));
+}
+
 static void
 kp_history_view_dispose (GObject *object)
 {
@@ -587,7 +603,7 @@ kp_history_view_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->store);
   g_clear_object (&self->journal);
-  g_clear_object (&self->refunder);
+  g_clear_object (&self->terminal);
 
   G_OBJECT_CLASS (kp_history_view_parent_class)->dispose (object);
 }
@@ -604,6 +620,46 @@ kp_history_view_finalize (GObject *object)
 }
 
 static void
+kp_history_view_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  KpHistoryView *self = KP_HISTORY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TERMINAL:
+      g_value_set_object (value, self->terminal);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kp_history_view_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  KpHistoryView *self = KP_HISTORY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TERMINAL:
+      self->terminal = g_value_dup_object (value);
+      g_signal_connect_object (self->terminal, "notify::checkout",
+                               G_CALLBACK (on_terminal_checkout_cb), self, G_CONNECT_SWAPPED);
+      on_terminal_checkout_cb (self);
+      kp_sale_detail_set_terminal (self->detail, self->terminal);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 kp_history_view_class_init (KpHistoryViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -611,6 +667,14 @@ kp_history_view_class_init (KpHistoryViewClass *klass)
 
   object_class->dispose = kp_history_view_dispose;
   object_class->finalize = kp_history_view_finalize;
+  object_class->get_property = kp_history_view_get_property;
+  object_class->set_property = kp_history_view_set_property;
+
+  /* Whose journal the sales are read from (and refunded with). */
+  properties[PROP_TERMINAL] =
+    g_param_spec_object ("terminal", NULL, NULL, KP_TYPE_TERMINAL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kppos/KakaoPayPos/kp-history-view.ui");
@@ -675,23 +739,6 @@ kp_history_view_init (KpHistoryView *self)
   update_day (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.more", FALSE);
   show_results (self);
-}
-
-/**
- * kp_history_view_set_services:
- * @journal: (nullable): where sales are read
- * @refunder: (nullable): what refunds
- */
-void
-kp_history_view_set_services (KpHistoryView *self,
-                              KpJournal     *journal,
-                              KpRefunder    *refunder)
-{
-  g_return_if_fail (KP_IS_HISTORY_VIEW (self));
-
-  g_set_object (&self->journal, journal);
-  g_set_object (&self->refunder, refunder);
-  kp_sale_detail_set_services (self->detail, journal, refunder);
 }
 
 /**
