@@ -196,7 +196,6 @@ print_action (GtkWidget  *widget,
     g_clear_object (&self->print_operation);
 }
 
-
 void
 _kp_day_report_window_class_init_export (GtkWidgetClass *widget_class)
 {

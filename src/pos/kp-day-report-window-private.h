@@ -46,7 +46,6 @@ struct _KpDayReportWindow
   AdwWindowTitle       *window_title;
 
   /* Owned */
-  KpTerminal           *terminal;
   KpJournal            *journal;
   char                 *terminal_id;
   char                 *shop_name;

@@ -24,14 +24,6 @@
 
 G_DEFINE_FINAL_TYPE (KpDayReportWindow, kp_day_report_window, ADW_TYPE_WINDOW)
 
-enum {
-  PROP_0,
-  PROP_TERMINAL,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 static void load (KpDayReportWindow *self);
 
 /* The report as exported and printed: with the mode and the shop. */
@@ -59,7 +51,6 @@ _kp_day_report_window_set_busy (KpDayReportWindow *self,
     self->busy--;
   gtk_spinner_set_spinning (self->spinner, self->busy > 0);
 }
-
 
 static void
 update_actions (KpDayReportWindow *self)
@@ -362,7 +353,6 @@ on_close_response_cb (AdwMessageDialog  *dialog,
                               closed_cb, g_object_ref (self));
 }
 
-
 static void
 close_day_action (GtkWidget  *widget,
                   const char *action_name,
@@ -459,20 +449,17 @@ dup_unless_empty (const char *text)
   return text != NULL && *text != '\0' ? g_strdup (text) : NULL;
 }
 
+/* The journal, and the mode and shop the report is labelled with as they are now. */
 static void
-kp_day_report_window_constructed (GObject *object)
+read_terminal (KpDayReportWindow *self,
+               KpTerminal        *terminal)
 {
-  KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (object);
-  KpSettings *settings;
+  KpSettings *settings = kp_terminal_get_settings (terminal);
 
-  G_OBJECT_CLASS (kp_day_report_window_parent_class)->constructed (object);
-
-  g_assert (KP_IS_JOURNAL (kp_terminal_get_journal (self->terminal)));
-  settings = kp_terminal_get_settings (self->terminal);
-  self->journal = g_object_ref (kp_terminal_get_journal (self->terminal));
+  self->journal = g_object_ref (kp_terminal_get_journal (terminal));
   /* Without a terminal ID, the day cannot be closed here. */
   self->terminal_id = dup_unless_empty (kp_settings_get_terminal_id (settings));
-  self->test_mode = kp_terminal_is_test_mode (self->terminal);
+  self->test_mode = kp_terminal_is_test_mode (terminal);
   self->shop_name = dup_unless_empty (kp_settings_get_shop_name (settings));
   self->business_number = dup_unless_empty (kp_settings_get_shop_business_number (settings));
   show_shop (self);
@@ -490,7 +477,6 @@ kp_day_report_window_dispose (GObject *object)
   g_clear_object (&self->print_operation);
   gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_DAY_REPORT_WINDOW);
   g_clear_object (&self->journal);
-  g_clear_object (&self->terminal);
 
   G_OBJECT_CLASS (kp_day_report_window_parent_class)->dispose (object);
 }
@@ -511,60 +497,14 @@ kp_day_report_window_finalize (GObject *object)
 }
 
 static void
-kp_day_report_window_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (object);
-
-  switch (prop_id)
-    {
-    case PROP_TERMINAL:
-      g_value_set_object (value, self->terminal);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kp_day_report_window_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (object);
-
-  switch (prop_id)
-    {
-    case PROP_TERMINAL:
-      self->terminal = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kp_day_report_window_class_init (KpDayReportWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = kp_day_report_window_constructed;
   object_class->dispose = kp_day_report_window_dispose;
   object_class->finalize = kp_day_report_window_finalize;
-  object_class->get_property = kp_day_report_window_get_property;
-  object_class->set_property = kp_day_report_window_set_property;
   widget_class->unmap = kp_day_report_window_unmap;
-
-  /* Whose journal the day is read from, closed by, and labelled with (its mode and
-   * shop, as they are when the window opens). */
-  properties[PROP_TERMINAL] =
-    g_param_spec_object ("terminal", NULL, NULL, KP_TYPE_TERMINAL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/kppos/KakaoPayPos/kp-day-report-window.ui");
@@ -637,10 +577,8 @@ kp_day_report_window_new (GtkApplication *application,
   g_return_val_if_fail (KP_IS_JOURNAL (kp_terminal_get_journal (terminal)), NULL);
   g_return_val_if_fail (day != NULL && g_date_valid (day), NULL);
 
-  self = g_object_new (KP_TYPE_DAY_REPORT_WINDOW,
-                       "application", application,
-                       "terminal", terminal,
-                       NULL);
+  self = g_object_new (KP_TYPE_DAY_REPORT_WINDOW, "application", application, NULL);
+  read_terminal (self, terminal);
   self->day = *day;
   text = kp_format_day (day);
   adw_window_title_set_subtitle (self->window_title, text);

@@ -25,14 +25,6 @@
 
 G_DEFINE_FINAL_TYPE (KpPreferencesWindow, kp_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
-enum {
-  PROP_0,
-  PROP_TERMINAL,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
 void
 _kp_preferences_window_toast (KpPreferencesWindow *self,
                               const char          *text)
@@ -306,16 +298,14 @@ kp_preferences_window_close_request (GtkWindow *window)
 }
 
 static void
-kp_preferences_window_constructed (GObject *object)
+set_terminal (KpPreferencesWindow *self,
+              KpTerminal          *terminal)
 {
-  KpPreferencesWindow *self = KP_PREFERENCES_WINDOW (object);
+  KpSettings *settings = kp_terminal_get_settings (terminal);
 
-  G_OBJECT_CLASS (kp_preferences_window_parent_class)->constructed (object);
-
-  g_assert (KP_IS_TERMINAL (self->terminal));
-  self->settings = g_object_ref (kp_settings_get_gsettings (kp_terminal_get_settings (
-                                                              self->terminal)));
-  self->secrets = kp_terminal_get_secret_store (self->terminal);
+  self->terminal = g_object_ref (terminal);
+  self->settings = g_object_ref (kp_settings_get_gsettings (settings));
+  self->secrets = kp_terminal_get_secret_store (terminal);
 
   load_text_fields (self);
   _kp_preferences_window_init_account (self);
@@ -349,60 +339,15 @@ kp_preferences_window_finalize (GObject *object)
 }
 
 static void
-kp_preferences_window_get_property (GObject    *object,
-                                    guint       prop_id,
-                                    GValue     *value,
-                                    GParamSpec *pspec)
-{
-  KpPreferencesWindow *self = KP_PREFERENCES_WINDOW (object);
-
-  switch (prop_id)
-    {
-    case PROP_TERMINAL:
-      g_value_set_object (value, self->terminal);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kp_preferences_window_set_property (GObject      *object,
-                                    guint         prop_id,
-                                    const GValue *value,
-                                    GParamSpec   *pspec)
-{
-  KpPreferencesWindow *self = KP_PREFERENCES_WINDOW (object);
-
-  switch (prop_id)
-    {
-    case PROP_TERMINAL:
-      self->terminal = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kp_preferences_window_class_init (KpPreferencesWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  object_class->constructed = kp_preferences_window_constructed;
   object_class->dispose = kp_preferences_window_dispose;
   object_class->finalize = kp_preferences_window_finalize;
-  object_class->get_property = kp_preferences_window_get_property;
-  object_class->set_property = kp_preferences_window_set_property;
   window_class->close_request = kp_preferences_window_close_request;
-
-  /* What the settings are for: its settings, keyring and services. */
-  properties[PROP_TERMINAL] =
-    g_param_spec_object ("terminal", NULL, NULL, KP_TYPE_TERMINAL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kppos/KakaoPayPos/"
@@ -481,12 +426,15 @@ kp_preferences_window_new (GtkApplication *application,
                            KpTerminal     *terminal,
                            GtkWindow      *parent)
 {
+  KpPreferencesWindow *self;
+
   g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
   g_return_val_if_fail (KP_IS_TERMINAL (terminal), NULL);
 
-  return g_object_new (KP_TYPE_PREFERENCES_WINDOW,
+  self = g_object_new (KP_TYPE_PREFERENCES_WINDOW,
                        "application", application,
-                       "terminal", terminal,
                        "transient-for", parent,
                        NULL);
+  set_terminal (self, terminal);
+  return self;
 }

@@ -55,7 +55,6 @@ struct _KpRefundDialog
   AdwWindowTitle *window_title;
 
   /* Owned */
-  KpTerminal     *terminal;
   KpJournal      *journal;
   KpRefunder     *refunder;
   char           *order_id;
@@ -78,17 +77,9 @@ struct _KpRefundDialog
 G_DEFINE_FINAL_TYPE (KpRefundDialog, kp_refund_dialog, ADW_TYPE_WINDOW)
 
 enum {
-  PROP_0,
-  PROP_TERMINAL,
-  N_PROPS
-};
-
-enum {
   SIGNAL_REFUNDED,
   N_SIGNALS
 };
-
-static GParamSpec *properties[N_PROPS];
 
 static guint signals[N_SIGNALS];
 
@@ -602,57 +593,6 @@ kp_refund_dialog_unmap (GtkWidget *widget)
 }
 
 static void
-kp_refund_dialog_constructed (GObject *object)
-{
-  KpRefundDialog *self = KP_REFUND_DIALOG (object);
-
-  G_OBJECT_CLASS (kp_refund_dialog_parent_class)->constructed (object);
-
-  g_assert (KP_IS_REFUNDER (kp_terminal_get_refunder (self->terminal)));
-  self->journal = g_object_ref (kp_terminal_get_journal (self->terminal));
-  self->refunder = g_object_ref (kp_terminal_get_refunder (self->terminal));
-  /* A refund in test mode moves no money either: said under the header bar. */
-  gtk_widget_set_visible (GTK_WIDGET (self->test_mode_banner),
-                          kp_terminal_is_test_mode (self->terminal));
-}
-
-static void
-kp_refund_dialog_get_property (GObject    *object,
-                               guint       prop_id,
-                               GValue     *value,
-                               GParamSpec *pspec)
-{
-  KpRefundDialog *self = KP_REFUND_DIALOG (object);
-
-  switch (prop_id)
-    {
-    case PROP_TERMINAL:
-      g_value_set_object (value, self->terminal);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kp_refund_dialog_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
-{
-  KpRefundDialog *self = KP_REFUND_DIALOG (object);
-
-  switch (prop_id)
-    {
-    case PROP_TERMINAL:
-      self->terminal = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kp_refund_dialog_dispose (GObject *object)
 {
   KpRefundDialog *self = KP_REFUND_DIALOG (object);
@@ -662,7 +602,6 @@ kp_refund_dialog_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_REFUND_DIALOG);
   g_clear_object (&self->journal);
   g_clear_object (&self->refunder);
-  g_clear_object (&self->terminal);
   g_clear_pointer (&self->spins, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kp_refund_dialog_parent_class)->dispose (object);
@@ -690,18 +629,9 @@ kp_refund_dialog_class_init (KpRefundDialogClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = kp_refund_dialog_constructed;
   object_class->dispose = kp_refund_dialog_dispose;
   object_class->finalize = kp_refund_dialog_finalize;
-  object_class->get_property = kp_refund_dialog_get_property;
-  object_class->set_property = kp_refund_dialog_set_property;
   widget_class->unmap = kp_refund_dialog_unmap;
-
-  /* Its journal and refunder; and whether payments are tests. */
-  properties[PROP_TERMINAL] =
-    g_param_spec_object ("terminal", NULL, NULL, KP_TYPE_TERMINAL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * KpRefundDialog::refunded:
@@ -771,10 +701,12 @@ kp_refund_dialog_new (GtkWindow  *parent,
   g_return_val_if_fail (KP_IS_REFUNDER (kp_terminal_get_refunder (terminal)), NULL);
   g_return_val_if_fail (partner_order_id != NULL, NULL);
 
-  self = g_object_new (KP_TYPE_REFUND_DIALOG,
-                       "terminal", terminal,
-                       "transient-for", parent,
-                       NULL);
+  self = g_object_new (KP_TYPE_REFUND_DIALOG, "transient-for", parent, NULL);
+  self->journal = g_object_ref (kp_terminal_get_journal (terminal));
+  self->refunder = g_object_ref (kp_terminal_get_refunder (terminal));
+  /* A refund in test mode moves no money either: said under the header bar. */
+  gtk_widget_set_visible (GTK_WIDGET (self->test_mode_banner),
+                          kp_terminal_is_test_mode (terminal));
   self->order_id = g_strdup (partner_order_id);
   adw_window_title_set_subtitle (self->window_title, partner_order_id);
   load (self);
