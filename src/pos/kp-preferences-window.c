@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kp-labels.h"
 #include "kp-preferences-window-private.h"
 #include "kp-present.h"
 #include "kp-settings-check.h"
@@ -42,8 +43,7 @@ _kp_preferences_window_show_error (GtkLabel   *label,
                                    GtkWidget  *row,
                                    const char *message)
 {
-  gtk_label_set_text (label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL);
+  kp_label_show_text (label, message);
   if (row == NULL)
     return;
   if (message != NULL)
