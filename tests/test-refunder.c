@@ -1091,6 +1091,30 @@ test_recover (Fixture       *f,
   assert_canceled_at_kakaopay (f, never_sent, 0, 0, 0);
 }
 
+/* What the cashier is told when a refund did not happen: the plan's own words, a
+ * journal refusal that says nothing went to KakaoPay, KakaoPay's reason. */
+static void
+test_error_message (void)
+{
+  g_autoptr (GError) plan = g_error_new_literal (KP_REFUND_PLAN_ERROR,
+                                                 KP_REFUND_PLAN_ERROR_TOO_MUCH, "Too much.");
+  g_autoptr (GError) conflict = g_error_new_literal (KP_JOURNAL_ERROR,
+                                                     KP_JOURNAL_ERROR_STATE_CONFLICT, "busy");
+  g_autoptr (GError) rejected = g_error_new_literal (KP_API_ERROR, KP_API_ERROR_REJECTED,
+                                                     "Already cancelled.");
+  g_autoptr (GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "disk");
+  g_autofree char *plan_text = kp_refunder_error_message (plan);
+  g_autofree char *conflict_text = kp_refunder_error_message (conflict);
+  g_autofree char *rejected_text = kp_refunder_error_message (rejected);
+  g_autofree char *other_text = kp_refunder_error_message (other);
+
+  g_assert_cmpstr (plan_text, ==, "Too much.");
+  g_assert_nonnull (strstr (conflict_text, "Nothing was sent to KakaoPay"));
+  g_assert_nonnull (strstr (rejected_text, "KakaoPay refused the refund"));
+  g_assert_nonnull (strstr (rejected_text, "Already cancelled."));
+  g_assert_nonnull (strstr (other_text, "disk"));
+}
+
 static void
 add (const char    *path,
      gconstpointer  data,
@@ -1114,6 +1138,7 @@ main (int   argc,
   add ("/kp/refunder/reply-lost", GINT_TO_POINTER (FALSE), test_reply_lost);
   add ("/kp/refunder/reply-lost/order-fails", GINT_TO_POINTER (TRUE), test_reply_lost);
   add ("/kp/refunder/recover", NULL, test_recover);
+  g_test_add_func ("/kp/refunder/error-message", test_error_message);
 
   return g_test_run ();
 }

@@ -494,15 +494,11 @@ day_report_activated (GSimpleAction *action,
 {
   KpApplication *self = KP_APPLICATION (user_data);
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  g_autofree char *terminal_id = NULL;
-  g_autofree char *shop_name = NULL;
-  g_autofree char *business_number = NULL;
   KpDayReportWindow *window;
   GDate day;
 
-  KpJournal *journal = kp_terminal_get_journal (self->terminal);
-
-  if (journal == NULL || !parse_day (g_variant_get_string (parameter, NULL), &day))
+  if (kp_terminal_get_journal (self->terminal) == NULL ||
+      !parse_day (g_variant_get_string (parameter, NULL), &day))
     return;
 
   /* One window per day: a second request shows the one open. */
@@ -516,13 +512,7 @@ day_report_activated (GSimpleAction *action,
         }
     }
 
-  terminal_id = g_strdup (kp_settings_get_terminal_id (self->settings));
-  window = kp_day_report_window_new (GTK_APPLICATION (self), journal,
-                                     *terminal_id != '\0' ? terminal_id : NULL, &day);
-  shop_name = g_strdup (kp_settings_get_shop_name (self->settings));
-  business_number = g_strdup (kp_settings_get_shop_business_number (self->settings));
-  kp_day_report_window_set_shop (window, kp_terminal_is_test_mode (self->terminal), shop_name,
-                                 business_number);
+  window = kp_day_report_window_new (GTK_APPLICATION (self), self->terminal, &day);
   if (parent != NULL && !KP_IS_DAY_REPORT_WINDOW (parent))
     gtk_window_set_transient_for (GTK_WINDOW (window), parent);
   gtk_window_present (GTK_WINDOW (window));
@@ -545,7 +535,8 @@ preferences_activated (GSimpleAction *action,
           return;
         }
     }
-  preferences = GTK_WINDOW (kp_preferences_window_new (self, parent));
+  preferences = GTK_WINDOW (kp_preferences_window_new (GTK_APPLICATION (self), self->terminal,
+                                                       parent));
   /* Closed: the window it came from gets the keyboard back (also without a window
    * manager). */
   if (parent != NULL)
@@ -780,18 +771,6 @@ kp_application_get_terminal (KpApplication *self)
   return self->terminal;
 }
 
-GSettings *
-kp_application_get_settings (KpApplication *self)
-{
-  return kp_settings_get_gsettings (self->settings);
-}
-
-KpClient *
-kp_application_get_client (KpApplication *self)
-{
-  return kp_terminal_get_client (self->terminal);
-}
-
 KpJournal *
 kp_application_get_journal (KpApplication *self)
 {
@@ -816,12 +795,6 @@ kp_application_get_refunder (KpApplication *self)
   return kp_terminal_get_refunder (self->terminal);
 }
 
-KpApprovalListener *
-kp_application_get_listener (KpApplication *self)
-{
-  return kp_terminal_get_listener (self->terminal);
-}
-
 gboolean
 kp_application_is_test_mode (KpApplication *self)
 {
@@ -835,35 +808,9 @@ kp_application_uses_test_cid (KpApplication *self)
 }
 
 const char *
-kp_application_get_journal_path (KpApplication *self)
-{
-  return kp_terminal_get_journal_path (self->terminal);
-}
-
-const char *
-kp_application_get_callback_base (KpApplication *self)
-{
-  return kp_terminal_get_callback_base (self->terminal);
-}
-
-const char *
 kp_application_get_setup_error (KpApplication *self)
 {
   return self->terminal != NULL ? kp_terminal_get_setup_error (self->terminal) : NULL;
-}
-
-KpSecretStore *
-kp_application_get_secret_store (KpApplication *self)
-{
-  return self->secrets;
-}
-
-void
-kp_application_reload_services (KpApplication *self)
-{
-  g_return_if_fail (KP_IS_APPLICATION (self));
-
-  kp_terminal_reload (self->terminal);
 }
 
 int
@@ -872,8 +819,3 @@ kp_application_get_relay_state (KpApplication *self)
   return self->terminal != NULL ? kp_terminal_get_relay_state (self->terminal) : -1;
 }
 
-gpointer
-kp_application_get_sandbox (KpApplication *self)
-{
-  return kp_terminal_get_sandbox (self->terminal);
-}

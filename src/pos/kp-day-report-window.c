@@ -10,12 +10,11 @@
 
 #include <glib/gi18n.h>
 
-#include "kp-day-report-print.h"
-#include "kp-day-report-window.h"
+#include "kp-day-report-window-private.h"
+#include "kp-labels.h"
 #include "kp-money.h"
-#include "kp-sale-format.h"
 #include "kp-present.h"
-
+#include "kp-sale-format.h"
 
 /* The end-of-day report of one day, computed by the journal: the figures, by payment
  * method, what is still unfinished, whether the day is closed and what changed after;
@@ -23,60 +22,13 @@
  * Day… (the day close, the Z report). In test mode it says so, on screen, on paper and
  * in the export. */
 
-struct _KpDayReportWindow
-{
-  AdwWindow           parent_instance;
-
-  /* Template children */
-  GtkLabel           *amendments_heading;
-  GtkListBox         *amendments_list;
-  GtkLabel           *check_label;
-  GtkButton          *close_day_button;
-  GtkLabel           *error_label;
-  GtkButton          *export_button;
-  GtkLabel           *gross_label;
-  GtkLabel           *methods_heading;
-  GtkListBox         *methods_list;
-  GtkLabel           *n_refunds_label;
-  GtkLabel           *n_cancelled_label;
-  GtkLabel           *n_expired_label;
-  GtkLabel           *n_sales_label;
-  GtkLabel           *net_label;
-  GtkLabel           *refunds_label;
-  GtkLabel           *shop_label;
-  GtkSpinner         *spinner;
-  GtkLabel           *status_label;
-  GtkLabel           *supply_label;
-  GtkLabel           *tax_free_label;
-  GtkLabel           *test_mode_banner;
-  AdwToastOverlay    *toast_overlay;
-  GtkLabel           *unfinished_heading;
-  GtkListBox         *unfinished_list;
-  GtkLabel           *vat_label;
-  AdwWindowTitle     *window_title;
-
-  /* Owned */
-  KpJournal          *journal;
-  char               *terminal_id;
-  char               *shop_name;
-  char               *business_number;
-  KpJournalDayReport *report;
-  KpJournalDayCheck  *check;
-  GCancellable       *cancellable;
-  GtkFileChooserNative *chooser;
-  GtkPrintOperation  *print_operation;
-  GDate               day;
-  guint               busy;
-  gboolean            test_mode;
-};
-
 G_DEFINE_FINAL_TYPE (KpDayReportWindow, kp_day_report_window, ADW_TYPE_WINDOW)
 
 static void load (KpDayReportWindow *self);
 
 /* The report as exported and printed: with the mode and the shop. */
-static KpJournalDayReport *
-labelled_copy (KpDayReportWindow *self)
+KpJournalDayReport *
+_kp_day_report_window_labelled_copy (KpDayReportWindow *self)
 {
   KpJournalDayReport *copy = kp_journal_day_report_copy (self->report);
 
@@ -89,27 +41,9 @@ labelled_copy (KpDayReportWindow *self)
   return copy;
 }
 
-static void
-toast (KpDayReportWindow *self,
-       const char        *text)
-{
-  AdwToast *t = adw_toast_new (text);
-
-  adw_toast_set_timeout (t, 5);
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
-}
-
-static void
-show_error (KpDayReportWindow *self,
-            const char        *message)
-{
-  gtk_label_set_text (self->error_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
-}
-
-static void
-set_busy (KpDayReportWindow *self,
-          gboolean           busy)
+void
+_kp_day_report_window_set_busy (KpDayReportWindow *self,
+                                gboolean           busy)
 {
   if (busy)
     self->busy++;
@@ -162,15 +96,6 @@ add_row (GtkListBox *list,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
     }
   gtk_list_box_append (list, row);
-}
-
-static void
-set_money (GtkLabel *label,
-           gint64    amount)
-{
-  g_autofree char *text = kp_money_format (amount);
-
-  gtk_label_set_text (label, text);
 }
 
 static void
@@ -230,13 +155,13 @@ show_report (KpDayReportWindow *self)
   gtk_label_set_text (self->status_label, status);
 
   set_count (self->n_sales_label, report->n_sales);
-  set_money (self->gross_label, report->gross);
+  kp_label_set_money (self->gross_label, report->gross);
   set_count (self->n_refunds_label, report->n_refunds);
-  set_money (self->refunds_label, report->refunds);
-  set_money (self->net_label, report->net);
-  set_money (self->vat_label, report->vat);
-  set_money (self->tax_free_label, report->tax_free);
-  set_money (self->supply_label, report->supply);
+  kp_label_set_money (self->refunds_label, report->refunds);
+  kp_label_set_money (self->net_label, report->net);
+  kp_label_set_money (self->vat_label, report->vat);
+  kp_label_set_money (self->tax_free_label, report->tax_free);
+  kp_label_set_money (self->supply_label, report->supply);
   set_count (self->n_cancelled_label, report->n_cancelled);
   set_count (self->n_expired_label, report->n_expired);
 
@@ -309,7 +234,7 @@ report_failed (KpDayReportWindow *self,
 
   /* Translators: %s is the reason */
   message = g_strdup_printf (_("Could not read the day from the journal: %s"), error->message);
-  show_error (self, message);
+  kp_label_show_text (self->error_label, message);
 }
 
 static void
@@ -324,7 +249,7 @@ verified_cb (GObject      *source,
   check = kp_journal_verify_day_finish (KP_JOURNAL (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  set_busy (self, FALSE);
+  _kp_day_report_window_set_busy (self, FALSE);
   if (check == NULL)
     {
       report_failed (self, error);
@@ -342,12 +267,12 @@ got_report (KpDayReportWindow  *self,
   g_clear_pointer (&self->report, kp_journal_day_report_free);
   self->report = report;
   g_clear_pointer (&self->check, kp_journal_day_check_free);
-  show_error (self, NULL);
+  kp_label_show_text (self->error_label, NULL);
   show_report (self);
 
   if (report->closed)
     {
-      set_busy (self, TRUE);
+      _kp_day_report_window_set_busy (self, TRUE);
       kp_journal_verify_day_async (self->journal, &self->day, self->cancellable, verified_cb,
                                    g_object_ref (self));
     }
@@ -365,7 +290,7 @@ report_cb (GObject      *source,
   report = kp_journal_day_report_finish (KP_JOURNAL (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  set_busy (self, FALSE);
+  _kp_day_report_window_set_busy (self, FALSE);
   if (report == NULL)
     {
       report_failed (self, error);
@@ -377,7 +302,7 @@ report_cb (GObject      *source,
 static void
 load (KpDayReportWindow *self)
 {
-  set_busy (self, TRUE);
+  _kp_day_report_window_set_busy (self, TRUE);
   kp_journal_day_report_async (self->journal, &self->day, self->cancellable, report_cb,
                                g_object_ref (self));
 }
@@ -396,7 +321,7 @@ closed_cb (GObject      *source,
   report = kp_journal_close_day_finish (KP_JOURNAL (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  set_busy (self, FALSE);
+  _kp_day_report_window_set_busy (self, FALSE);
   if (report == NULL)
     {
       g_autofree char *message = NULL;
@@ -408,7 +333,7 @@ closed_cb (GObject      *source,
       else
         /* Translators: %s is the reason */
         message = g_strdup_printf (_("Could not close the day: %s"), error->message);
-      show_error (self, message);
+      kp_label_show_text (self->error_label, message);
       load (self);
       return;
     }
@@ -422,12 +347,11 @@ on_close_response_cb (AdwMessageDialog  *dialog,
 {
   if (g_strcmp0 (response, "close") != 0)
     return;
-  set_busy (self, TRUE);
+  _kp_day_report_window_set_busy (self, TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "report.close-day", FALSE);
   kp_journal_close_day_async (self->journal, &self->day, self->terminal_id, self->cancellable,
                               closed_cb, g_object_ref (self));
 }
-
 
 static void
 close_day_action (GtkWidget  *widget,
@@ -479,168 +403,6 @@ close_day_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Export and print */
-
-static void
-export_thread (GTask        *task,
-               gpointer      source,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  const char *path = g_object_get_data (G_OBJECT (task), "kp-path");
-  GError *error = NULL;
-
-  if (kp_journal_export_day_report_csv_sync (task_data, path, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-exported_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (source);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *message = NULL;
-  const char *path = g_object_get_data (G_OBJECT (result), "kp-path");
-
-  set_busy (self, FALSE);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      /* Translators: %s is the reason */
-      message = g_strdup_printf (_("Could not export the report: %s"), error->message);
-      show_error (self, message);
-      return;
-    }
-  /* Translators: %s is the file's name */
-  message = g_strdup_printf (_("Report saved as %s"), path);
-  toast (self, message);
-}
-
-static void
-export_to (KpDayReportWindow *self,
-           const char        *path)
-{
-  g_autoptr (GTask) task = g_task_new (self, NULL, exported_cb, NULL);
-
-  g_task_set_source_tag (task, export_to);
-  g_task_set_task_data (task, labelled_copy (self),
-                        (GDestroyNotify) kp_journal_day_report_free);
-  g_object_set_data_full (G_OBJECT (task), "kp-path", g_strdup (path), g_free);
-  set_busy (self, TRUE);
-  g_task_run_in_thread (task, export_thread);
-}
-
-static void
-on_chooser_response_cb (GtkNativeDialog   *chooser,
-                        int                response,
-                        KpDayReportWindow *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-
-      if (path != NULL)
-        export_to (self, path);
-    }
-  g_clear_object (&self->chooser);
-  kp_present_now (GTK_WINDOW (self));
-}
-
-static void
-export_csv_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (widget);
-  g_autofree char *day = NULL;
-  g_autofree char *name = NULL;
-  g_autoptr (GFile) folder = NULL;
-  const char *documents;
-
-  if (self->report == NULL || self->chooser != NULL)
-    return;
-
-  day = kp_format_day (&self->day);
-  self->chooser = gtk_file_chooser_native_new (_("Export the Day Report"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
-                                               _("_Cancel"));
-  if (self->test_mode)
-    /* Translators: the suggested file name in test mode; %s is the day */
-    name = g_strdup_printf (_("day-report-%s-TEST-MODE.csv"), day);
-  else
-    /* Translators: the suggested file name; %s is the day */
-    name = g_strdup_printf (_("day-report-%s.csv"), day);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  /* Not the folder the program was started from. */
-  documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
-  folder = g_file_new_for_path (documents != NULL &&
-                                g_file_test (documents, G_FILE_TEST_IS_DIR)
-                                  ? documents : g_get_home_dir ());
-  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect_object (self->chooser, "response", G_CALLBACK (on_chooser_response_cb), self,
-                           0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static void
-on_print_done_cb (GtkPrintOperation       *operation,
-                  GtkPrintOperationResult  result,
-                  KpDayReportWindow       *self)
-{
-  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
-    {
-      g_autoptr (GError) error = NULL;
-      g_autofree char *message = NULL;
-
-      gtk_print_operation_get_error (operation, &error);
-      /* Translators: %s is the reason */
-      message = g_strdup_printf (_("Could not print the report: %s"),
-                                 error != NULL ? error->message : "");
-      show_error (self, message);
-    }
-  if (operation == self->print_operation)
-    g_clear_object (&self->print_operation);
-  kp_present_now (GTK_WINDOW (self));
-}
-
-static void
-print_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (widget);
-  g_autoptr (GtkPrintOperation) operation = NULL;
-  g_autoptr (KpJournalDayReport) report = NULL;
-  g_autoptr (GError) error = NULL;
-  GtkPrintOperationResult result;
-
-  if (self->report == NULL || self->print_operation != NULL)
-    return;
-
-  report = labelled_copy (self);
-  operation = kp_day_report_print_new (report, self->check);
-  self->print_operation = g_object_ref (operation);
-  gtk_print_operation_set_allow_async (operation, TRUE);
-  g_signal_connect_object (operation, "done", G_CALLBACK (on_print_done_cb), self, 0);
-  result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
-                                    GTK_WINDOW (self), &error);
-  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
-    {
-      g_autofree char *message = NULL;
-
-      /* Translators: %s is the reason */
-      message = g_strdup_printf (_("Could not print the report: %s"), error->message);
-      show_error (self, message);
-    }
-  if (result != GTK_PRINT_OPERATION_RESULT_IN_PROGRESS)
-    g_clear_object (&self->print_operation);
-}
-
 static void
 reload_action (GtkWidget  *widget,
                const char *action_name,
@@ -657,6 +419,50 @@ kp_day_report_window_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (kp_day_report_window_parent_class)->unmap (widget);
   if (parent != NULL)
     kp_present_now (parent);
+}
+
+/* What the report says about where its figures come from, on screen, printed and
+ * exported: the mode and the shop. */
+static void
+show_shop (KpDayReportWindow *self)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->test_mode_banner), self->test_mode);
+  gtk_window_set_title (GTK_WINDOW (self), self->test_mode ? _("Day Report — TEST MODE")
+                                                           : _("Day Report"));
+  if (self->shop_name != NULL)
+    g_string_append (text, self->shop_name);
+  if (self->business_number != NULL)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* Translators: %s is the business registration number, 220-81-62517 */
+      g_string_append_printf (text, _("Business number %s"), self->business_number);
+    }
+  kp_label_show_text (self->shop_label, text->len > 0 ? text->str : NULL);
+}
+
+static char *
+dup_unless_empty (const char *text)
+{
+  return text != NULL && *text != '\0' ? g_strdup (text) : NULL;
+}
+
+/* The journal, and the mode and shop the report is labelled with as they are now. */
+static void
+read_terminal (KpDayReportWindow *self,
+               KpTerminal        *terminal)
+{
+  KpSettings *settings = kp_terminal_get_settings (terminal);
+
+  self->journal = g_object_ref (kp_terminal_get_journal (terminal));
+  /* Without a terminal ID, the day cannot be closed here. */
+  self->terminal_id = dup_unless_empty (kp_settings_get_terminal_id (settings));
+  self->test_mode = kp_terminal_is_test_mode (terminal);
+  self->shop_name = dup_unless_empty (kp_settings_get_shop_name (settings));
+  self->business_number = dup_unless_empty (kp_settings_get_shop_business_number (settings));
+  show_shop (self);
 }
 
 static void
@@ -729,8 +535,7 @@ kp_day_report_window_class_init (KpDayReportWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, vat_label);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, window_title);
 
-  gtk_widget_class_install_action (widget_class, "report.export-csv", NULL, export_csv_action);
-  gtk_widget_class_install_action (widget_class, "report.print", NULL, print_action);
+  _kp_day_report_window_class_init_export (widget_class);
   gtk_widget_class_install_action (widget_class, "report.close-day", NULL, close_day_action);
   gtk_widget_class_install_action (widget_class, "report.reload", NULL, reload_action);
 
@@ -755,74 +560,30 @@ kp_day_report_window_init (KpDayReportWindow *self)
 /**
  * kp_day_report_window_new:
  * @application: the application
- * @journal: the journal
- * @terminal_id: (nullable): the terminal that closes the day; without it, no closing
+ * @terminal: the terminal, its journal open
  * @day: the day
  *
  * Returns: (transfer none): the window, computing the report; present it
  */
 KpDayReportWindow *
 kp_day_report_window_new (GtkApplication *application,
-                          KpJournal      *journal,
-                          const char     *terminal_id,
+                          KpTerminal     *terminal,
                           const GDate    *day)
 {
   KpDayReportWindow *self;
   g_autofree char *text = NULL;
 
-  g_return_val_if_fail (KP_IS_JOURNAL (journal), NULL);
+  g_return_val_if_fail (KP_IS_TERMINAL (terminal), NULL);
+  g_return_val_if_fail (KP_IS_JOURNAL (kp_terminal_get_journal (terminal)), NULL);
   g_return_val_if_fail (day != NULL && g_date_valid (day), NULL);
 
   self = g_object_new (KP_TYPE_DAY_REPORT_WINDOW, "application", application, NULL);
-  self->journal = g_object_ref (journal);
-  self->terminal_id = g_strdup (terminal_id);
+  read_terminal (self, terminal);
   self->day = *day;
   text = kp_format_day (day);
   adw_window_title_set_subtitle (self->window_title, text);
   load (self);
   return self;
-}
-
-/**
- * kp_day_report_window_set_shop:
- * @test_mode: whether the terminal takes payments on the sandbox
- * @shop_name: (nullable): the shop's name
- * @business_number: (nullable): its business registration number
- *
- * What the report says about where its figures come from, on screen, printed and
- * exported.
- */
-void
-kp_day_report_window_set_shop (KpDayReportWindow *self,
-                               gboolean           test_mode,
-                               const char        *shop_name,
-                               const char        *business_number)
-{
-  g_autoptr (GString) text = g_string_new (NULL);
-
-  g_return_if_fail (KP_IS_DAY_REPORT_WINDOW (self));
-
-  self->test_mode = test_mode;
-  g_free (self->shop_name);
-  self->shop_name = shop_name != NULL && *shop_name != '\0' ? g_strdup (shop_name) : NULL;
-  g_free (self->business_number);
-  self->business_number = business_number != NULL && *business_number != '\0'
-                            ? g_strdup (business_number) : NULL;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->test_mode_banner), test_mode);
-  gtk_window_set_title (GTK_WINDOW (self), test_mode ? _("Day Report — TEST MODE")
-                                                     : _("Day Report"));
-  if (self->shop_name != NULL)
-    g_string_append (text, self->shop_name);
-  if (self->business_number != NULL)
-    {
-      if (text->len > 0)
-        g_string_append (text, " · ");
-      /* Translators: %s is the business registration number, 220-81-62517 */
-      g_string_append_printf (text, _("Business number %s"), self->business_number);
-    }
-  gtk_label_set_text (self->shop_label, text->str);
-  gtk_widget_set_visible (GTK_WIDGET (self->shop_label), text->len > 0);
 }
 
 const GDate *

@@ -8,7 +8,7 @@
 
 #include <adwaita.h>
 
-#include "kp-journal.h"
+#include "kp-terminal.h"
 
 G_BEGIN_DECLS
 
@@ -16,14 +16,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KpDayReportWindow, kp_day_report_window, KP, DAY_REPORT_WINDOW, AdwWindow)
 
-KpDayReportWindow *kp_day_report_window_new  (GtkApplication *application,
-                                              KpJournal      *journal,
-                                              const char     *terminal_id,
-                                              const GDate    *day);
+KpDayReportWindow *kp_day_report_window_new     (GtkApplication    *application,
+                                                 KpTerminal        *terminal,
+                                                 const GDate       *day);
 const GDate       *kp_day_report_window_get_day (KpDayReportWindow *self);
-void               kp_day_report_window_set_shop (KpDayReportWindow *self,
-                                                  gboolean           test_mode,
-                                                  const char        *shop_name,
-                                                  const char        *business_number);
 
 G_END_DECLS

@@ -11,7 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "kp-history-view.h"
-#include "kp-money.h"
+#include "kp-sale-columns.h"
 #include "kp-sale-detail.h"
 #include "kp-sale-format.h"
 #include "kp-sale-item.h"
@@ -21,16 +21,6 @@
  * never waits for it. The sale selected shows in the detail pane beside the list. */
 
 #define PAGE_SIZE 200
-
-typedef enum
-{
-  COLUMN_TIME,
-  COLUMN_ORDER,
-  COLUMN_ITEMS,
-  COLUMN_AMOUNT,
-  COLUMN_METHOD,
-  COLUMN_STATE,
-} Column;
 
 struct _KpHistoryView
 {
@@ -53,8 +43,8 @@ struct _KpHistoryView
   /* Owned */
   GListStore         *store;
   GtkSingleSelection *selection;
+  KpTerminal         *terminal;
   KpJournal          *journal;
-  KpRefunder         *refunder;
   GCancellable       *search_cancellable;
   char               *focus_refund_of;
   GDate               day;
@@ -68,6 +58,14 @@ struct _KpHistoryView
 
 G_DEFINE_FINAL_TYPE (KpHistoryView, kp_history_view, GTK_TYPE_WIDGET)
 
+enum {
+  PROP_0,
+  PROP_TERMINAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void search (KpHistoryView *self,
                     gboolean       append);
 
@@ -79,105 +77,6 @@ today (GDate *day)
   g_date_clear (day, 1);
   g_date_set_dmy (day, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
                   g_date_time_get_year (now));
-}
-
-/* Rows */
-
-static char *
-cell_text (const KpJournalSale *sale,
-           Column               column)
-{
-  switch (column)
-    {
-    case COLUMN_TIME:
-      return kp_format_time (sale->created_at);
-    case COLUMN_ORDER:
-      return g_strdup (sale->partner_order_id);
-    case COLUMN_ITEMS:
-      return g_strdup (sale->item_name);
-    case COLUMN_AMOUNT:
-      return kp_money_format (sale->total_amount);
-    case COLUMN_METHOD:
-      return g_strdup (kp_payment_method_label (sale->payment_method_type));
-    case COLUMN_STATE:
-      return g_strdup (kp_sale_state_label (sale->state));
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-setup_cell_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item,
-               gpointer                  user_data)
-{
-  Column column = GPOINTER_TO_INT (user_data);
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), column == COLUMN_AMOUNT ? 1.0 : 0.0);
-  /* The order number and the amount are read whole; the items give way. */
-  if (column == COLUMN_ITEMS || column == COLUMN_METHOD)
-    gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  if (column == COLUMN_AMOUNT || column == COLUMN_TIME)
-    gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-update_cell (GtkListItem *item)
-{
-  KpSaleItem *sale_item = gtk_list_item_get_item (item);
-  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (item), "kp-column"));
-  g_autofree char *text = NULL;
-
-  if (sale_item == NULL)
-    return;
-  text = cell_text (kp_sale_item_get_sale (sale_item), column);
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
-}
-
-static void
-bind_cell_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  gulong handler;
-
-  g_object_set_data (G_OBJECT (item), "kp-column", user_data);
-  update_cell (item);
-  handler = g_signal_connect_swapped (gtk_list_item_get_item (item), "notify::sale",
-                                      G_CALLBACK (update_cell), item);
-  g_object_set_data (G_OBJECT (item), "kp-handler", GSIZE_TO_POINTER (handler));
-}
-
-static void
-unbind_cell_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
-{
-  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "kp-handler"));
-
-  if (handler != 0 && gtk_list_item_get_item (item) != NULL)
-    g_signal_handler_disconnect (gtk_list_item_get_item (item), handler);
-  g_object_set_data (G_OBJECT (item), "kp-handler", NULL);
-}
-
-static void
-add_column (KpHistoryView *self,
-            const char    *title,
-            Column         column,
-            gboolean       expand)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *view_column;
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), GINT_TO_POINTER (column));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GINT_TO_POINTER (column));
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), NULL);
-  view_column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (view_column, expand);
-  gtk_column_view_append_column (self->sales_view, view_column);
-  g_object_unref (view_column);
 }
 
 static gboolean
@@ -577,6 +476,14 @@ day_report_action (GtkWidget  *widget,
   gtk_widget_activate_action (widget, "app.day-report", "s", day);
 }
 
+/* Sales are listed once the terminal can take them: its journal open, its services up. */
+static void
+on_terminal_checkout_cb (KpHistoryView *self)
+{
+  if (kp_terminal_get_checkout (self->terminal) != NULL)
+    g_set_object (&self->journal, kp_terminal_get_journal (self->terminal));
+}
+
 static void
 kp_history_view_dispose (GObject *object)
 {
@@ -587,7 +494,7 @@ kp_history_view_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->store);
   g_clear_object (&self->journal);
-  g_clear_object (&self->refunder);
+  g_clear_object (&self->terminal);
 
   G_OBJECT_CLASS (kp_history_view_parent_class)->dispose (object);
 }
@@ -604,6 +511,46 @@ kp_history_view_finalize (GObject *object)
 }
 
 static void
+kp_history_view_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  KpHistoryView *self = KP_HISTORY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TERMINAL:
+      g_value_set_object (value, self->terminal);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kp_history_view_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  KpHistoryView *self = KP_HISTORY_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TERMINAL:
+      self->terminal = g_value_dup_object (value);
+      g_signal_connect_object (self->terminal, "notify::checkout",
+                               G_CALLBACK (on_terminal_checkout_cb), self, G_CONNECT_SWAPPED);
+      on_terminal_checkout_cb (self);
+      kp_sale_detail_set_terminal (self->detail, self->terminal);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 kp_history_view_class_init (KpHistoryViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -611,6 +558,14 @@ kp_history_view_class_init (KpHistoryViewClass *klass)
 
   object_class->dispose = kp_history_view_dispose;
   object_class->finalize = kp_history_view_finalize;
+  object_class->get_property = kp_history_view_get_property;
+  object_class->set_property = kp_history_view_set_property;
+
+  /* Whose journal the sales are read from (and refunded with). */
+  properties[PROP_TERMINAL] =
+    g_param_spec_object ("terminal", NULL, NULL, KP_TYPE_TERMINAL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kppos/KakaoPayPos/kp-history-view.ui");
@@ -664,34 +619,12 @@ kp_history_view_init (KpHistoryView *self)
   g_signal_connect_object (self->selection, "selection-changed",
                            G_CALLBACK (on_selection_changed_cb), self, G_CONNECT_SWAPPED);
 
-  add_column (self, C_("history column", "Time"), COLUMN_TIME, FALSE);
-  add_column (self, C_("history column", "Order"), COLUMN_ORDER, FALSE);
-  add_column (self, C_("history column", "Items"), COLUMN_ITEMS, TRUE);
-  add_column (self, C_("history column", "Amount"), COLUMN_AMOUNT, FALSE);
-  add_column (self, C_("history column", "Method"), COLUMN_METHOD, FALSE);
-  add_column (self, C_("history column", "State"), COLUMN_STATE, FALSE);
+  kp_sale_columns_append (self->sales_view);
 
   today (&self->day);
   update_day (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.more", FALSE);
   show_results (self);
-}
-
-/**
- * kp_history_view_set_services:
- * @journal: (nullable): where sales are read
- * @refunder: (nullable): what refunds
- */
-void
-kp_history_view_set_services (KpHistoryView *self,
-                              KpJournal     *journal,
-                              KpRefunder    *refunder)
-{
-  g_return_if_fail (KP_IS_HISTORY_VIEW (self));
-
-  g_set_object (&self->journal, journal);
-  g_set_object (&self->refunder, refunder);
-  kp_sale_detail_set_services (self->detail, journal, refunder);
 }
 
 /**

@@ -8,8 +8,7 @@
 
 #include <adwaita.h>
 
-#include "kp-journal.h"
-#include "kp-refunder.h"
+#include "kp-terminal.h"
 
 G_BEGIN_DECLS
 
@@ -17,9 +16,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KpHistoryView, kp_history_view, KP, HISTORY_VIEW, GtkWidget)
 
-void         kp_history_view_set_services  (KpHistoryView *self,
-                                            KpJournal     *journal,
-                                            KpRefunder    *refunder);
 void         kp_history_view_refresh       (KpHistoryView *self);
 void         kp_history_view_focus_search  (KpHistoryView *self);
 void         kp_history_view_focus         (KpHistoryView *self);

@@ -8,7 +8,7 @@
 
 #include <adwaita.h>
 
-#include "kp-application.h"
+#include "kp-terminal.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (KpPreferencesWindow, kp_preferences_window, KP, PREFERENCES_WINDOW,
                       AdwPreferencesWindow)
 
-KpPreferencesWindow *kp_preferences_window_new (KpApplication *application,
-                                                GtkWindow     *parent);
+KpPreferencesWindow *kp_preferences_window_new (GtkApplication *application,
+                                                KpTerminal     *terminal,
+                                                GtkWindow      *parent);
 
 G_END_DECLS

@@ -10,14 +10,13 @@
 
 #include <glib/gi18n.h>
 
-#include "kp-application.h"
-#include "kp-error.h"
+#include "kp-labels.h"
 #include "kp-money.h"
 #include "kp-particle.h"
+#include "kp-present.h"
 #include "kp-refund-dialog.h"
 #include "kp-refund-plan.h"
 #include "kp-sale-format.h"
-#include "kp-present.h"
 
 
 /* Refunding a completed sale: all that is left, an amount, or whole items. The split
@@ -52,6 +51,7 @@ struct _KpRefundDialog
   GtkLabel       *plan_tax_free_label;
   GtkLabel       *plan_vat_label;
   GtkButton      *refund_button;
+  GtkLabel       *test_mode_banner;
   AdwWindowTitle *window_title;
 
   /* Owned */
@@ -84,80 +84,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void load (KpRefundDialog *self);
-
-/**
- * kp_refund_error_message:
- * @error: why a refund did not happen
- *
- * Returns: (transfer full): what to tell the cashier, translated
- */
-char *
-kp_refund_error_message (const GError *error)
-{
-  if (error->domain == KP_REFUND_PLAN_ERROR)
-    return g_strdup (error->message);
-
-  if (error->domain == KP_JOURNAL_ERROR)
-    {
-      switch (error->code)
-        {
-        case KP_JOURNAL_ERROR_INVALID:
-          return g_strdup (_("The journal refused the refund: it does not fit what is left of "
-                             "the sale. Nothing was sent to KakaoPay."));
-        case KP_JOURNAL_ERROR_STATE_CONFLICT:
-          return g_strdup (_("Another refund of this sale is still in progress. Nothing was "
-                             "sent to KakaoPay: try again once it is done."));
-        case KP_JOURNAL_ERROR_BAD_TRANSITION:
-          return g_strdup (_("This sale cannot be refunded in its current state. Nothing was "
-                             "sent to KakaoPay."));
-        case KP_JOURNAL_ERROR_NOT_FOUND:
-          return g_strdup (_("This sale is not in the journal."));
-        default:
-          /* Translators: %s is the journal's (technical) reason */
-          return g_strdup_printf (_("The journal could not record the refund, so nothing was "
-                                    "sent to KakaoPay: %s"), error->message);
-        }
-    }
-
-  if (error->domain == KP_API_ERROR)
-    {
-      switch (error->code)
-        {
-        case KP_API_ERROR_REJECTED:
-        case KP_API_ERROR_UNAUTHORIZED:
-        case KP_API_ERROR_INVALID_REQUEST:
-          /* Translators: %s is KakaoPay's reason */
-          return g_strdup_printf (_("KakaoPay refused the refund. Nothing was refunded.\n%s"),
-                                  error->message);
-        case KP_API_ERROR_NOT_SENT:
-          /* Translators: %s is the reason */
-          return g_strdup_printf (_("KakaoPay could not be reached, so nothing was refunded. "
-                                    "Check the network and try again.\n%s"), error->message);
-        default:
-          break;
-        }
-    }
-
-  /* Translators: %s is the reason */
-  return g_strdup_printf (_("The refund failed: %s"), error->message);
-}
-
-static void
-show_error (KpRefundDialog *self,
-            const char     *message)
-{
-  gtk_label_set_text (self->error_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
-}
-
-static void
-set_money (GtkLabel *label,
-           gint64    amount)
-{
-  g_autofree char *text = kp_money_format (amount);
-
-  gtk_label_set_text (label, text);
-}
 
 /* What the refund means for the customer, in words. */
 static char *
@@ -244,22 +170,22 @@ update_plan (KpRefundDialog *self)
       /* Nothing typed or chosen yet is not a mistake: the hint comes if Enter is
        * pressed. */
       if (!self->busy && !nothing_chosen (self))
-        show_error (self, error->message);
+        kp_label_show_text (self->error_label, error->message);
       else if (!self->busy && !self->refused)
-        show_error (self, NULL);
+        kp_label_show_text (self->error_label, NULL);
       return;
     }
 
   back = describe_going_back (plan.amount);
   gtk_label_set_text (self->back_label, back);
   gtk_widget_set_visible (GTK_WIDGET (self->back_label), TRUE);
-  set_money (self->plan_amount_label, plan.amount);
-  set_money (self->plan_tax_free_label, plan.tax_free);
-  set_money (self->plan_vat_label, plan.vat);
-  set_money (self->plan_left_label, plan.left.total);
+  kp_label_set_money (self->plan_amount_label, plan.amount);
+  kp_label_set_money (self->plan_tax_free_label, plan.tax_free);
+  kp_label_set_money (self->plan_vat_label, plan.vat);
+  kp_label_set_money (self->plan_left_label, plan.left.total);
   /* A refusal stays on screen until the cashier changes the refund. */
   if (!self->busy && !self->refused)
-    show_error (self, NULL);
+    kp_label_show_text (self->error_label, NULL);
 }
 
 static void
@@ -421,7 +347,7 @@ populate (KpRefundDialog *self)
         /* Translators: %s is the sale's state, e.g. "Expired" */
         message = g_strdup_printf (_("This sale cannot be refunded: it is “%s”."),
                                    kp_sale_state_label (self->sale->state));
-      show_error (self, message);
+      kp_label_show_text (self->error_label, message);
       gtk_widget_grab_focus (GTK_WIDGET (self->cancel_button));
     }
   else if (first)
@@ -442,9 +368,9 @@ got_refunds_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *message = kp_refund_error_message (error);
+          g_autofree char *message = kp_refunder_error_message (error);
 
-          show_error (self, message);
+          kp_label_show_text (self->error_label, message);
         }
       return;
     }
@@ -467,9 +393,9 @@ got_sale_cb (GObject      *source,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_autofree char *message = kp_refund_error_message (error);
+          g_autofree char *message = kp_refunder_error_message (error);
 
-          show_error (self, message);
+          kp_label_show_text (self->error_label, message);
         }
       return;
     }
@@ -536,9 +462,9 @@ refund_cb (GObject      *source,
     return;
 
   g_debug ("refund of %s refused: %s", self->order_id, error->message);
-  message = kp_refund_error_message (error);
+  message = kp_refunder_error_message (error);
   self->refused = TRUE;
-  show_error (self, message);
+  kp_label_show_text (self->error_label, message);
   /* Back to the cashier's choice, so Enter tries again (the focus was on Cancel). */
   if (gtk_check_button_get_active (self->amount_check))
     gtk_widget_grab_focus (GTK_WIDGET (self->amount_entry));
@@ -556,7 +482,7 @@ start_refund (KpRefundDialog *self)
   g_autofree char *amount = kp_money_format (self->pending.amount);
   g_autofree char *text = NULL;
 
-  show_error (self, NULL);
+  kp_label_show_text (self->error_label, NULL);
   /* Translators: %s is an amount of money */
   text = g_strdup_printf (_("Refunding %s with KakaoPay…"), amount);
   gtk_label_set_text (self->busy_label, text);
@@ -614,7 +540,7 @@ confirm_action (GtkWidget  *widget,
 
   if (!compute_plan (self, &self->pending, &error))
     {
-      show_error (self, error->message);
+      kp_label_show_text (self->error_label, error->message);
       if (gtk_check_button_get_active (self->amount_check))
         gtk_widget_grab_focus (GTK_WIDGET (self->amount_entry));
       gtk_widget_error_bell (widget);
@@ -738,6 +664,7 @@ kp_refund_dialog_class_init (KpRefundDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpRefundDialog, plan_tax_free_label);
   gtk_widget_class_bind_template_child (widget_class, KpRefundDialog, plan_vat_label);
   gtk_widget_class_bind_template_child (widget_class, KpRefundDialog, refund_button);
+  gtk_widget_class_bind_template_child (widget_class, KpRefundDialog, test_mode_banner);
   gtk_widget_class_bind_template_child (widget_class, KpRefundDialog, window_title);
   gtk_widget_class_bind_template_callback (widget_class, on_amount_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_amount_changed_cb);
@@ -758,38 +685,28 @@ kp_refund_dialog_init (KpRefundDialog *self)
 /**
  * kp_refund_dialog_new:
  * @parent: the window it belongs to
- * @journal: the journal
- * @refunder: what refunds
+ * @terminal: the terminal, its refunder ready
  * @partner_order_id: the sale to refund
  *
  * Returns: (transfer none): the dialog, reading the sale; present it
  */
 KpRefundDialog *
 kp_refund_dialog_new (GtkWindow  *parent,
-                      KpJournal  *journal,
-                      KpRefunder *refunder,
+                      KpTerminal *terminal,
                       const char *partner_order_id)
 {
   KpRefundDialog *self;
 
-  g_return_val_if_fail (KP_IS_JOURNAL (journal), NULL);
-  g_return_val_if_fail (KP_IS_REFUNDER (refunder), NULL);
+  g_return_val_if_fail (KP_IS_TERMINAL (terminal), NULL);
+  g_return_val_if_fail (KP_IS_REFUNDER (kp_terminal_get_refunder (terminal)), NULL);
   g_return_val_if_fail (partner_order_id != NULL, NULL);
 
   self = g_object_new (KP_TYPE_REFUND_DIALOG, "transient-for", parent, NULL);
+  self->journal = g_object_ref (kp_terminal_get_journal (terminal));
+  self->refunder = g_object_ref (kp_terminal_get_refunder (terminal));
   /* A refund in test mode moves no money either: said under the header bar. */
-  if (KP_IS_APPLICATION (g_application_get_default ()) &&
-      kp_application_is_test_mode (KP_APPLICATION (g_application_get_default ())))
-    {
-      GtkWidget *box = adw_window_get_content (ADW_WINDOW (self));
-      GtkWidget *banner = gtk_label_new (_("TEST MODE — sandbox: no real payments"));
-
-      gtk_label_set_wrap (GTK_LABEL (banner), TRUE);
-      gtk_widget_add_css_class (banner, "kp-test-mode");
-      gtk_box_insert_child_after (GTK_BOX (box), banner, gtk_widget_get_first_child (box));
-    }
-  self->journal = g_object_ref (journal);
-  self->refunder = g_object_ref (refunder);
+  gtk_widget_set_visible (GTK_WIDGET (self->test_mode_banner),
+                          kp_terminal_is_test_mode (terminal));
   self->order_id = g_strdup (partner_order_id);
   adw_window_title_set_subtitle (self->window_title, partner_order_id);
   load (self);

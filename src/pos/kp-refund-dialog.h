@@ -8,8 +8,7 @@
 
 #include <adwaita.h>
 
-#include "kp-journal.h"
-#include "kp-refunder.h"
+#include "kp-terminal.h"
 
 G_BEGIN_DECLS
 
@@ -17,10 +16,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KpRefundDialog, kp_refund_dialog, KP, REFUND_DIALOG, AdwWindow)
 
-KpRefundDialog *kp_refund_dialog_new          (GtkWindow  *parent,
-                                               KpJournal  *journal,
-                                               KpRefunder *refunder,
-                                               const char *partner_order_id);
-char           *kp_refund_error_message       (const GError *error);
+KpRefundDialog *kp_refund_dialog_new (GtkWindow  *parent,
+                                      KpTerminal *terminal,
+                                      const char *partner_order_id);
 
 G_END_DECLS

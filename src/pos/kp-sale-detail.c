@@ -42,6 +42,7 @@ struct _KpSaleDetail
   GtkLabel       *when_label;
 
   /* Owned */
+  KpTerminal     *terminal;
   KpJournal      *journal;
   KpRefunder     *refunder;
   char           *order_id;
@@ -451,6 +452,22 @@ on_refunder_resolved_cb (KpRefunder            *refunder,
     kp_sale_detail_reload (self);
 }
 
+/* The journal and the refunder come with the terminal's checkout: once the journal is
+ * open and the KakaoPay services are up. */
+static void
+on_terminal_checkout_cb (KpSaleDetail *self)
+{
+  KpRefunder *refunder = kp_terminal_get_refunder (self->terminal);
+
+  if (kp_terminal_get_checkout (self->terminal) == NULL)
+    return;
+  g_set_object (&self->journal, kp_terminal_get_journal (self->terminal));
+  if (g_set_object (&self->refunder, refunder) && refunder != NULL)
+    g_signal_connect_object (refunder, "resolved", G_CALLBACK (on_refunder_resolved_cb), self,
+                             0);
+  update_actions (self);
+}
+
 static void
 refund_action (GtkWidget  *widget,
                const char *action_name,
@@ -463,8 +480,8 @@ refund_action (GtkWidget  *widget,
     return;
 
   /* When it ends, the refunder's "resolved" reloads the sale. */
-  dialog = kp_refund_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->journal,
-                                 self->refunder, self->order_id);
+  dialog = kp_refund_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->terminal,
+                                 self->order_id);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -477,6 +494,7 @@ kp_sale_detail_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_SALE_DETAIL);
   g_clear_object (&self->journal);
   g_clear_object (&self->refunder);
+  g_clear_object (&self->terminal);
 
   G_OBJECT_CLASS (kp_sale_detail_parent_class)->dispose (object);
 }
@@ -544,22 +562,24 @@ kp_sale_detail_init (KpSaleDetail *self)
 }
 
 /**
- * kp_sale_detail_set_services:
- * @journal: (nullable): where sales are read
- * @refunder: (nullable): what refunds; without it, no refunds
+ * kp_sale_detail_set_terminal:
+ * @terminal: the terminal whose journal the sales are read from, and whose refunder
+ *   refunds them
+ *
+ * Sales are shown, and refunded, once the terminal can take sales.
  */
 void
-kp_sale_detail_set_services (KpSaleDetail *self,
-                             KpJournal    *journal,
-                             KpRefunder   *refunder)
+kp_sale_detail_set_terminal (KpSaleDetail *self,
+                             KpTerminal   *terminal)
 {
   g_return_if_fail (KP_IS_SALE_DETAIL (self));
+  g_return_if_fail (KP_IS_TERMINAL (terminal));
+  g_return_if_fail (self->terminal == NULL);
 
-  g_set_object (&self->journal, journal);
-  if (g_set_object (&self->refunder, refunder) && refunder != NULL)
-    g_signal_connect_object (refunder, "resolved", G_CALLBACK (on_refunder_resolved_cb), self,
-                             0);
-  update_actions (self);
+  self->terminal = g_object_ref (terminal);
+  g_signal_connect_object (terminal, "notify::checkout", G_CALLBACK (on_terminal_checkout_cb),
+                           self, G_CONNECT_SWAPPED);
+  on_terminal_checkout_cb (self);
 }
 
 /**

@@ -8,8 +8,7 @@
 
 #include <adwaita.h>
 
-#include "kp-journal.h"
-#include "kp-refunder.h"
+#include "kp-terminal.h"
 
 G_BEGIN_DECLS
 
@@ -17,9 +16,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (KpSaleDetail, kp_sale_detail, KP, SALE_DETAIL, GtkWidget)
 
-void                 kp_sale_detail_set_services  (KpSaleDetail *self,
-                                                   KpJournal    *journal,
-                                                   KpRefunder   *refunder);
+void                 kp_sale_detail_set_terminal  (KpSaleDetail *self,
+                                                   KpTerminal   *terminal);
 void                 kp_sale_detail_show_sale     (KpSaleDetail *self,
                                                    const char   *partner_order_id);
 void                 kp_sale_detail_reload        (KpSaleDetail *self);

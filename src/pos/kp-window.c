@@ -1691,10 +1691,6 @@ on_checkout_available_cb (KpWindow *self)
     return;
 
   self->checkout = checkout;
-  if (self->history_view != NULL)
-    kp_history_view_set_services (self->history_view,
-                                  kp_application_get_journal (self->application),
-                                  kp_application_get_refunder (self->application));
   g_signal_connect_object (kp_application_get_reconciler (self->application), "notify::n-pending",
                            G_CALLBACK (update_recovery), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (kp_application_get_reconciler (self->application), "resolved",
@@ -1721,15 +1717,12 @@ ensure_history_view (KpWindow *self)
     return self->history_view;
 
   self->history_view = g_object_new (KP_TYPE_HISTORY_VIEW,
+                                     "terminal", kp_application_get_terminal (self->application),
                                      "visible", FALSE,
                                      "hexpand", TRUE,
                                      "vexpand", TRUE,
                                      NULL);
   gtk_box_append (self->history_page, GTK_WIDGET (self->history_view));
-  if (self->checkout != NULL)
-    kp_history_view_set_services (self->history_view,
-                                  kp_application_get_journal (self->application),
-                                  kp_application_get_refunder (self->application));
   return self->history_view;
 }
 
@@ -1853,7 +1846,7 @@ refund_sale_action (GtkWidget  *widget,
   if (self->done_order_id == NULL || refunder == NULL)
     return;
   dialog = kp_refund_dialog_new (GTK_WINDOW (self),
-                                 kp_application_get_journal (self->application), refunder,
+                                 kp_application_get_terminal (self->application),
                                  self->done_order_id);
   g_signal_connect_object (dialog, "refunded", G_CALLBACK (on_sale_refunded_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));

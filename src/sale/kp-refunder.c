@@ -10,6 +10,8 @@
 
 #include <glib/gi18n.h>
 
+#include "kp-error.h"
+#include "kp-refund-plan.h"
 #include "kp-refunder.h"
 
 /* A refund, the way a sale is charged: journaled (REFUND_SENT, with the amounts and
@@ -555,4 +557,63 @@ kp_refunder_recover (KpRefunder *self)
 
   kp_journal_list_pending_refunds_async (self->journal, self->cancellable, pending_cb,
                                          g_object_ref (self));
+}
+
+/**
+ * kp_refunder_error_message:
+ * @error: why a refund did not happen
+ *
+ * Returns: (transfer full): what to tell the cashier, translated
+ */
+char *
+kp_refunder_error_message (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain == KP_REFUND_PLAN_ERROR)
+    return g_strdup (error->message);
+
+  if (error->domain == KP_JOURNAL_ERROR)
+    {
+      switch (error->code)
+        {
+        case KP_JOURNAL_ERROR_INVALID:
+          return g_strdup (_("The journal refused the refund: it does not fit what is left of "
+                             "the sale. Nothing was sent to KakaoPay."));
+        case KP_JOURNAL_ERROR_STATE_CONFLICT:
+          return g_strdup (_("Another refund of this sale is still in progress. Nothing was "
+                             "sent to KakaoPay: try again once it is done."));
+        case KP_JOURNAL_ERROR_BAD_TRANSITION:
+          return g_strdup (_("This sale cannot be refunded in its current state. Nothing was "
+                             "sent to KakaoPay."));
+        case KP_JOURNAL_ERROR_NOT_FOUND:
+          return g_strdup (_("This sale is not in the journal."));
+        default:
+          /* Translators: %s is the journal's (technical) reason */
+          return g_strdup_printf (_("The journal could not record the refund, so nothing was "
+                                    "sent to KakaoPay: %s"), error->message);
+        }
+    }
+
+  if (error->domain == KP_API_ERROR)
+    {
+      switch (error->code)
+        {
+        case KP_API_ERROR_REJECTED:
+        case KP_API_ERROR_UNAUTHORIZED:
+        case KP_API_ERROR_INVALID_REQUEST:
+          /* Translators: %s is KakaoPay's reason */
+          return g_strdup_printf (_("KakaoPay refused the refund. Nothing was refunded.\n%s"),
+                                  error->message);
+        case KP_API_ERROR_NOT_SENT:
+          /* Translators: %s is the reason */
+          return g_strdup_printf (_("KakaoPay could not be reached, so nothing was refunded. "
+                                    "Check the network and try again.\n%s"), error->message);
+        default:
+          break;
+        }
+    }
+
+  /* Translators: %s is the reason */
+  return g_strdup_printf (_("The refund failed: %s"), error->message);
 }

@@ -36,5 +36,7 @@ KpJournalSale *kp_refunder_refund_finish   (KpRefunder    *self,
 
 void           kp_refunder_recover         (KpRefunder    *self);
 
+char          *kp_refunder_error_message   (const GError  *error);
+
 
 G_END_DECLS
