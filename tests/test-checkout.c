@@ -889,6 +889,55 @@ test_approved_deliver (Fixture       *f,
   g_assert_cmpuint (f->events->len, ==, 0);
 }
 
+/* Counts the journal's sales when the recovery has read the unfinished ones. */
+static void
+on_recovering_cb (KpReconciler *reconciler,
+                  GParamSpec   *pspec,
+                  gpointer      user_data)
+{
+  Fixture *f = user_data;
+  g_autoptr (KpJournalQuery) everything = kp_journal_query_new (NULL, NULL);
+  g_autoptr (GPtrArray) sales = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (kp_reconciler_get_recovering (reconciler))
+    return;
+  sales = kp_journal_search_sync (f->journal, everything, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (f->events, g_strdup_printf ("recovered:%u", sales->len));
+}
+
+/* Charged at start-up, before the recovery has read the unfinished sales: the sale is
+ * journaled only once that reading is done, so the reconciler never takes it over while
+ * the customer pays. */
+static void
+test_charge_during_recovery (Fixture       *f,
+                             gconstpointer  data)
+{
+  const KpJournalSale *sale;
+  g_autofree char *order_id = NULL;
+  g_autofree char *redirect = NULL;
+
+  g_signal_connect (f->reconciler, "notify::recovering", G_CALLBACK (on_recovering_cb), f);
+  kp_reconciler_recover (f->reconciler);
+  g_assert_true (kp_reconciler_get_recovering (f->reconciler));
+  charge (f);
+  g_assert_cmpint (kp_checkout_get_stage (f->checkout), ==, KP_CHECKOUT_STAGE_STARTING);
+
+  /* The sale was written after the reading: nothing was there when it ended. */
+  wait_event (f, "ready");
+  assert_events (f, "stage:starting=- recovered:0 stage:waiting=AWAITING_CUSTOMER ready");
+  g_assert_cmpuint (kp_reconciler_get_n_pending (f->reconciler), ==, 0);
+  sale = f->ready_sale;
+  order_id = g_strdup (sale->partner_order_id);
+  redirect = customer (f, sale->tid, KP_SANDBOX_ACTION_PAY);
+  g_assert_cmpuint (follow_redirect (f, redirect), ==, 200);
+  wait_finished (f);
+  assert_approved (f, order_id, "READY_SENT AWAITING_CUSTOMER APPROVING APPROVED");
+  g_assert_cmpuint (kp_reconciler_get_n_pending (f->reconciler), ==, 0);
+  g_assert_cmpuint (kp_sandbox_count_requests (f->sandbox, KP_SANDBOX_ENDPOINT_APPROVE), ==, 1);
+}
+
 /* The payment was approved without this terminal's approve (the redirect went
  * elsewhere): the poller sees SUCCESS_PAYMENT, the order API's record is journaled, and
  * the checkout never sends approve. */
@@ -1626,6 +1675,7 @@ main (int   argc,
 
   add ("/kp/checkout/approved/redirect", test_approved_redirect);
   add ("/kp/checkout/approved/deliver", test_approved_deliver);
+  add ("/kp/checkout/approved/during-recovery", test_charge_during_recovery);
   add ("/kp/checkout/approved/poll", test_approved_poll);
 
   add ("/kp/checkout/cancelled/poll", test_cancelled_poll);

@@ -45,6 +45,8 @@ struct _KpCheckout
   KpJournalSale      *sale;
   KpReadyReply       *ready_reply;
   gboolean            abort_requested;
+  KpJournalNewSale   *deferred;      /* waits for the start-up recovery's reading */
+  gulong              recovered_id;
 };
 
 /* What follows a journal write once it is done. */

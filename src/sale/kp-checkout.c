@@ -391,6 +391,9 @@ kp_checkout_dispose (GObject *object)
   g_clear_object (&self->monitor);
   setup_clear (&self->now);
   setup_clear (&self->next);
+  g_clear_pointer (&self->deferred, kp_journal_new_sale_free);
+  if (self->reconciler != NULL)
+    g_clear_signal_handler (&self->recovered_id, self->reconciler);
   g_clear_object (&self->reconciler);
   g_clear_object (&self->journal);
 
@@ -555,6 +558,19 @@ kp_checkout_set_timing (KpCheckout *self,
   self->next.tid_lifetime_s = tid_lifetime_s;
 }
 
+static void
+on_recovering_cb (KpCheckout *self)
+{
+  g_autoptr (KpJournalNewSale) sale = NULL;
+
+  if (kp_reconciler_get_recovering (self->reconciler) || self->deferred == NULL)
+    return;
+  g_clear_signal_handler (&self->recovered_id, self->reconciler);
+  sale = g_steal_pointer (&self->deferred);
+  kp_journal_create_sale_async (self->journal, sale, self->cancellable, created_cb,
+                                g_object_ref (self));
+}
+
 /**
  * kp_checkout_charge:
  * @sale: the cart as a new sale (lines, totals, item_name, quantity)
@@ -600,6 +616,21 @@ kp_checkout_charge (KpCheckout              *self,
     g_clear_pointer (&self->callback_urls[i], g_free);
   self->abort_requested = FALSE;
   set_stage (self, KP_CHECKOUT_STAGE_STARTING);
+
+  /* Until the start-up recovery has read the unfinished sales, a sale created now
+   * could be among them and be taken over by the reconciler while the customer pays.
+   * The reading is one query: the sale waits for it. */
+  if (kp_reconciler_get_recovering (self->reconciler))
+    {
+      g_debug ("charge waits for the start-up recovery");
+      self->deferred = g_steal_pointer (&copy);
+      if (self->recovered_id == 0)
+        self->recovered_id = g_signal_connect_object (self->reconciler, "notify::recovering",
+                                                      G_CALLBACK (on_recovering_cb), self,
+                                                      G_CONNECT_SWAPPED);
+      return TRUE;
+    }
+
   kp_journal_create_sale_async (self->journal, copy, self->cancellable, created_cb,
                                 g_object_ref (self));
   return TRUE;

@@ -98,8 +98,13 @@ in_flight_cb (GObject      *source,
   sales = kp_journal_list_in_flight_finish (KP_JOURNAL (source), result, &error);
   if (sales == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Could not read the unfinished sales: %s", error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* New sales must not wait for ever: those unfinished stay in the journal for
+       * the next start, and the history shows them. */
+      g_warning ("Could not read the unfinished sales: %s", error->message);
+      self->recovering = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECOVERING]);
       return;
     }
 
