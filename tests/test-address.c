@@ -196,6 +196,27 @@ test_listen (void)
   check_reachable ("0.0.0.0", "http://127.0.0.1:");
 }
 
+/* The port a link really goes to: the one it names, or its scheme's. */
+static void
+test_uri_port (void)
+{
+  const struct { const char *uri; int port; } cases[] = {
+    { "http://127.0.0.1:8765/approve?n=1", 8765 },
+    { "https://online-pay.kakao.com/mockup/v1/abc", 443 },
+    { "HTTPS://online-pay.kakao.com/", 443 },
+    { "http://localhost/approve", 80 },
+    { "https://example.com:8443/", 8443 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GUri) uri = g_uri_parse (cases[i].uri, G_URI_FLAGS_NONE, NULL);
+
+      g_assert_nonnull (uri);
+      g_assert_cmpint (kp_address_uri_port (uri), ==, cases[i].port);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -206,6 +227,7 @@ main (int   argc,
   g_test_add_func ("/kp/address/new-listen", test_new_listen);
   g_test_add_func ("/kp/address/url", test_url);
   g_test_add_func ("/kp/address/listen", test_listen);
+  g_test_add_func ("/kp/address/uri-port", test_uri_port);
 
   return g_test_run ();
 }

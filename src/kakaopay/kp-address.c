@@ -168,3 +168,22 @@ kp_address_dup_local_url (GSocketAddress *address)
     host = loopback = g_inet_address_new_loopback (g_inet_address_get_family (host));
   return dup_url (host, g_inet_socket_address_get_port (inet));
 }
+
+/**
+ * kp_address_uri_port:
+ * @uri: an http or https URI
+ *
+ * Returns: the port @uri names, or its scheme's default (443 for https, else 80)
+ */
+int
+kp_address_uri_port (GUri *uri)
+{
+  int port;
+
+  g_return_val_if_fail (uri != NULL, -1);
+
+  port = g_uri_get_port (uri);
+  if (port != -1)
+    return port;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+}

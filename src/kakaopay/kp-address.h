@@ -20,5 +20,6 @@ GSocketAddress *kp_address_new_listen      (const char      *host,
                                             GError         **error);
 char           *kp_address_dup_url         (GSocketAddress  *address);
 char           *kp_address_dup_local_url   (GSocketAddress  *address);
+int             kp_address_uri_port        (GUri            *uri);
 
 G_END_DECLS

@@ -399,21 +399,44 @@ kp_client_call_finish (KpClient      *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* One call of the typed API: its request checked first (@params is %NULL and @invalid
- * says why when it is not valid), then sent. */
+/* A typed request as the parameters of its call, once it is checked. */
+static JsonObject *
+encode_request (CallKind        kind,
+                gconstpointer   request,
+                GError        **error)
+{
+  switch (kind)
+    {
+    case CALL_READY:
+      return kp_ready_request_validate (request, error) ? kp_codec_ready_params (request) : NULL;
+    case CALL_APPROVE:
+      return kp_approve_request_validate (request, error)
+               ? kp_codec_approve_params (request) : NULL;
+    case CALL_ORDER:
+      return kp_order_request_validate (request, error) ? kp_codec_order_params (request) : NULL;
+    case CALL_CANCEL:
+      return kp_cancel_request_validate (request, error)
+               ? kp_codec_cancel_params (request) : NULL;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* One call of the typed API: its request checked first, then sent. */
 static void
 start_call (KpClient            *self,
             CallKind             kind,
-            JsonObject          *params,
-            GError              *invalid,
+            gconstpointer        request,
             GCancellable        *cancellable,
             gpointer             source_tag,
             GAsyncReadyCallback  callback,
             gpointer             user_data)
 {
-  g_autoptr (JsonObject) owned = params;
+  g_autoptr (JsonObject) params = NULL;
+  GError *invalid = NULL;
 
-  if (invalid != NULL)
+  params = encode_request (kind, request, &invalid);
+  if (params == NULL)
     {
       g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
 
@@ -421,7 +444,7 @@ start_call (KpClient            *self,
       g_task_return_error (task, invalid);
       return;
     }
-  kp_client_call (self, kind, owned, cancellable, source_tag, callback, user_data);
+  kp_client_call (self, kind, params, cancellable, source_tag, callback, user_data);
 }
 
 static void
@@ -667,16 +690,10 @@ kp_client_ready_async (KpClient             *self,
                        GAsyncReadyCallback   callback,
                        gpointer              user_data)
 {
-  JsonObject *params = NULL;
-  GError *error = NULL;
-
   g_return_if_fail (KP_IS_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  if (kp_ready_request_validate (request, &error))
-    params = kp_codec_ready_params (request);
-  start_call (self, CALL_READY, params, error, cancellable, kp_client_ready_async, callback,
-              user_data);
+  start_call (self, CALL_READY, request, cancellable, kp_client_ready_async, callback, user_data);
 }
 
 KpReadyReply *
@@ -694,16 +711,10 @@ kp_client_approve_async (KpClient               *self,
                          GAsyncReadyCallback     callback,
                          gpointer                user_data)
 {
-  JsonObject *params = NULL;
-  GError *error = NULL;
-
   g_return_if_fail (KP_IS_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  if (kp_approve_request_validate (request, &error))
-    params = kp_codec_approve_params (request);
-  start_call (self, CALL_APPROVE, params, error, cancellable, kp_client_approve_async, callback,
-              user_data);
+  start_call (self, CALL_APPROVE, request, cancellable, kp_client_approve_async, callback, user_data);
 }
 
 KpApproveReply *
@@ -721,16 +732,10 @@ kp_client_order_async (KpClient             *self,
                        GAsyncReadyCallback   callback,
                        gpointer              user_data)
 {
-  JsonObject *params = NULL;
-  GError *error = NULL;
-
   g_return_if_fail (KP_IS_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  if (kp_order_request_validate (request, &error))
-    params = kp_codec_order_params (request);
-  start_call (self, CALL_ORDER, params, error, cancellable, kp_client_order_async, callback,
-              user_data);
+  start_call (self, CALL_ORDER, request, cancellable, kp_client_order_async, callback, user_data);
 }
 
 KpOrderReply *
@@ -748,16 +753,10 @@ kp_client_cancel_async (KpClient              *self,
                         GAsyncReadyCallback    callback,
                         gpointer               user_data)
 {
-  JsonObject *params = NULL;
-  GError *error = NULL;
-
   g_return_if_fail (KP_IS_CLIENT (self));
   g_return_if_fail (request != NULL);
 
-  if (kp_cancel_request_validate (request, &error))
-    params = kp_codec_cancel_params (request);
-  start_call (self, CALL_CANCEL, params, error, cancellable, kp_client_cancel_async, callback,
-              user_data);
+  start_call (self, CALL_CANCEL, request, cancellable, kp_client_cancel_async, callback, user_data);
 }
 
 KpCancelReply *

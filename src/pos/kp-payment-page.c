@@ -14,6 +14,7 @@
 #include <string.h>
 #include <webkit/webkit.h>
 
+#include "kp-address.h"
 #include "kp-payment-page.h"
 #include "kp-qr-paintable.h"
 
@@ -98,16 +99,6 @@ take_test_press (void)
   return *id != '\0' ? g_strdup (id) : NULL;
 }
 
-static int
-effective_port (GUri *uri)
-{
-  int port = g_uri_get_port (uri);
-
-  if (port != -1)
-    return port;
-  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
-}
-
 /* The payment page's own origin, or (over https) a host of its site. */
 static gboolean
 navigation_allowed (KpPaymentPage *self,
@@ -130,7 +121,7 @@ navigation_allowed (KpPaymentPage *self,
     return FALSE;
   host = g_ascii_strdown (g_uri_get_host (target), -1);
   if (g_ascii_strcasecmp (host, g_uri_get_host (self->origin)) == 0 &&
-      effective_port (target) == effective_port (self->origin))
+      kp_address_uri_port (target) == kp_address_uri_port (self->origin))
     return TRUE;
   if (self->site == NULL || g_ascii_strcasecmp (scheme, "https") != 0)
     return FALSE;

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "kp-address.h"
 #include "kp-bench.h"
 #include "kp-checkout-private.h"
 
@@ -331,16 +332,6 @@ created_cb (GObject      *source,
                          g_object_ref (self));
 }
 
-static int
-effective_port (GUri *uri)
-{
-  int port = g_uri_get_port (uri);
-
-  if (port != -1)
-    return port;
-  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
-}
-
 /* Whether @uri is the callback link @link, to which KakaoPay may have added parameters
  * (pg_token): the same scheme, host, port and path, and the same `n`. The other
  * parameters, decoded, in @out_params. */
@@ -359,7 +350,7 @@ redirect_matches (const char  *uri,
   if (got == NULL || want == NULL || g_uri_get_host (got) == NULL ||
       g_ascii_strcasecmp (g_uri_get_scheme (got), g_uri_get_scheme (want)) != 0 ||
       g_ascii_strcasecmp (g_uri_get_host (got), g_uri_get_host (want)) != 0 ||
-      effective_port (got) != effective_port (want))
+      kp_address_uri_port (got) != kp_address_uri_port (want))
     return FALSE;
 
   got_path = g_uri_unescape_string (g_uri_get_path (got), NULL);
