@@ -1,0 +1,190 @@
+/* kp-window-actions.c
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kp-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kp-window-private.h"
+
+/* The views: the sale (the cashier's pages) and the history. As with the pages, only
+ * the view on screen is visible. */
+
+/* The history is built the first time it is shown, not with the window: the cashier's
+ * first frame does not wait for a view it does not show. */
+KpHistoryView *
+kp_window_ensure_history_view (KpWindow *self)
+{
+  if (self->history_view != NULL)
+    return self->history_view;
+
+  self->history_view = g_object_new (KP_TYPE_HISTORY_VIEW,
+                                     "terminal", kp_application_get_terminal (self->application),
+                                     "visible", FALSE,
+                                     "hexpand", TRUE,
+                                     "vexpand", TRUE,
+                                     NULL);
+  gtk_box_append (self->history_page, GTK_WIDGET (self->history_view));
+  return self->history_view;
+}
+
+void
+kp_window_focus_sale_page (KpWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (page, "done") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->new_sale_button));
+  else if (g_strcmp0 (page, "checkout") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->checkout_box));
+  else
+    kp_window_focus_item_entry (self);
+}
+
+void
+kp_window_on_view_changed_cb (KpWindow *self)
+{
+  gboolean sale = kp_window_is_sale_view (self);
+
+  /* The view coming in takes the focus before the other one hides: a focused entry
+   * that just disappears leaves GTK confused about the focus. */
+  if (sale)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->stack), TRUE);
+      kp_window_update_actions (self);
+      kp_window_focus_sale_page (self);
+      if (self->history_view != NULL)
+        gtk_widget_set_visible (GTK_WIDGET (self->history_view), FALSE);
+    }
+  else
+    {
+      KpHistoryView *history = kp_window_ensure_history_view (self);
+
+      gtk_widget_set_visible (GTK_WIDGET (history), TRUE);
+      kp_window_update_actions (self);
+      kp_history_view_refresh (history);
+      kp_history_view_focus (history);
+      gtk_widget_set_visible (GTK_WIDGET (self->stack), FALSE);
+    }
+}
+
+void
+kp_window_show_sale_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "sale");
+}
+
+void
+kp_window_show_history_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "history");
+}
+
+void
+kp_window_search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "history");
+  kp_history_view_focus_search (kp_window_ensure_history_view (self));
+}
+
+void
+kp_window_day_report_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+  g_autofree char *day = NULL;
+
+  /* The day the history shows; from the sale view, today. */
+  if (kp_window_is_sale_view (self))
+    day = g_strdup ("");
+  else
+    day = kp_format_day (kp_history_view_get_day (kp_window_ensure_history_view (self)));
+  gtk_widget_activate_action (widget, "app.day-report", "s", day);
+}
+
+static void
+on_sale_refunded_cb (KpRefundDialog      *dialog,
+                     const KpJournalSale *sale,
+                     KpWindow            *self)
+{
+  g_autofree char *amount = kp_money_format (sale->refunded_amount);
+  g_autofree char *text = NULL;
+
+  /* Said on the page, not in a kp_window_toast: the page stays as it is until the next sale. */
+  /* Translators: the total refunded so far of the sale on screen */
+  text = g_strdup_printf (_("%s refunded in total."), amount);
+  if (g_strcmp0 (sale->partner_order_id, self->done_order_id) == 0)
+    {
+      g_autofree char *details = g_strconcat (self->done_details, "\n", text, NULL);
+
+      gtk_label_set_text (self->done_details_label, details);
+    }
+  if (kp_window_is_sale_view (self))
+    kp_window_focus_sale_page (self);
+}
+
+void
+kp_window_refund_sale_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+  KpRefunder *refunder = kp_application_get_refunder (self->application);
+  KpRefundDialog *dialog;
+
+  if (self->done_order_id == NULL || refunder == NULL)
+    return;
+  dialog = kp_refund_dialog_new (GTK_WINDOW (self),
+                                 kp_application_get_terminal (self->application),
+                                 self->done_order_id);
+  g_signal_connect_object (dialog, "refunded", G_CALLBACK (on_sale_refunded_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The shortcuts window is built when first asked for rather than with the main
+ * window, which GtkApplication would do for a gtk/help-overlay.ui resource. */
+void
+kp_window_show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr (GtkBuilder) builder = NULL;
+
+      builder = gtk_builder_new_from_resource ("/io/github/kppos/KakaoPayPos/"
+                                               "kp-shortcuts-window.ui");
+      self->shortcuts_window = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      g_object_ref_sink (self->shortcuts_window);
+      /* As the help overlay, its shortcuts named by action show the application's
+       * accelerators for them (Ctrl+Enter for Charge); on its own they show none. */
+      gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self),
+                                               GTK_SHORTCUTS_WINDOW (self->shortcuts_window));
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+      /* Closed: this window gets the keyboard back, as from the preferences. */
+      g_signal_connect_object (self->shortcuts_window, "unmap",
+                               G_CALLBACK (kp_present_now), self, G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (self->shortcuts_window);
+}

@@ -1,0 +1,739 @@
+/* kp-window-checkout.c
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kp-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kp-window-private.h"
+
+/* A ready answered within this shows no spinner at all. */
+#define CHARGE_SPINNER_DELAY_MS 300
+
+/* For this long after the QR appears, and while KakaoPay says nobody has opened the
+ * payment yet, the customer cannot have paid: Escape cancels at once. Later, the status
+ * poller may simply not have heard of the customer yet, so the cashier confirms. */
+#define CANCEL_GRACE_US (5 * G_USEC_PER_SEC)
+
+/* Charging */
+
+static const char *
+status_text (KpStatus status)
+{
+  switch (status)
+    {
+    case KP_STATUS_READY:
+      return _("Waiting for the customer to scan the code");
+    case KP_STATUS_SEND_TMS:
+      return _("Payment request sent to the customer’s KakaoTalk");
+    case KP_STATUS_OPEN_PAYMENT:
+      return _("Customer opened the payment page");
+    case KP_STATUS_SELECT_METHOD:
+      return _("Customer chose a payment method — waiting for password");
+    case KP_STATUS_ARS_WAITING:
+      return _("Waiting for phone authentication");
+    case KP_STATUS_AUTH_PASSWORD:
+      return _("Customer approved — completing the payment");
+    default:
+      return NULL;
+    }
+}
+
+void
+kp_window_stop_countdown (KpWindow *self)
+{
+  g_clear_handle_id (&self->countdown_id, g_source_remove);
+  g_clear_pointer (&self->expires_at, g_date_time_unref);
+}
+
+static gboolean
+countdown_cb (gpointer user_data)
+{
+  KpWindow *self = user_data;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  GTimeSpan left = self->expires_at != NULL ? g_date_time_difference (self->expires_at, now) : 0;
+  g_autofree char *text = NULL;
+  gint64 seconds = MAX (0, left / G_USEC_PER_SEC);
+
+  /* Translators: time left to pay, minutes:seconds */
+  text = g_strdup_printf (_("Expires in %d:%02d"), (int) (seconds / 60), (int) (seconds % 60));
+  gtk_label_set_text (self->countdown_label, text);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+show_charge_spinner_cb (gpointer user_data)
+{
+  KpWindow *self = user_data;
+
+  self->charge_spinner_id = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->charge_spinner), TRUE);
+  gtk_spinner_set_spinning (self->charge_spinner, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* The spinner shows only when KakaoPay is slow to answer: a spinning spinner keeps
+ * the frame clock ticking, and the QR would then wait up to a frame to be painted. */
+static void
+set_charging (KpWindow *self,
+              gboolean  charging)
+{
+  g_clear_handle_id (&self->charge_spinner_id, g_source_remove);
+  if (charging)
+    self->charge_spinner_id = g_timeout_add (CHARGE_SPINNER_DELAY_MS, show_charge_spinner_cb,
+                                             self);
+  else
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->charge_spinner), FALSE);
+      gtk_spinner_set_spinning (self->charge_spinner, FALSE);
+    }
+}
+
+/* Only the page on screen is visible, so assistive technologies (and the UI tests)
+ * never read the pages behind it. */
+void
+kp_window_show_page (KpWindow   *self,
+           const char *name)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, name);
+
+  gtk_widget_set_visible (page, TRUE);
+  gtk_stack_set_visible_child (self->stack, page);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (child != page)
+        gtk_widget_set_visible (child, FALSE);
+    }
+  kp_window_update_actions (self);
+}
+
+void
+kp_window_charge_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+  g_autoptr (KpJournalNewSale) sale = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (self->checkout == NULL || kp_checkout_get_stage (self->checkout) != KP_CHECKOUT_STAGE_IDLE)
+    return;
+  if (kp_cart_get_n_lines (self->cart) == 0)
+    {
+      kp_window_show_entry_error (self, _("Add an item before charging."), GTK_WIDGET (self->item_entry));
+      return;
+    }
+
+  kp_bench_mark (KP_BENCH_CHARGE);
+  kp_window_forget_removed_line (self);
+  sale = kp_cart_to_new_sale (self->cart);
+  /* Charging again after a payment could not start is the same sale to the cashier:
+   * the journal links the attempts, and the history shows them as one. */
+  sale->retry_of = g_strdup (self->retry_order_id);
+  kp_cart_freeze (self->cart);
+  if (!kp_checkout_charge (self->checkout, sale, &error))
+    {
+      kp_cart_thaw (self->cart);
+      kp_window_show_entry_error (self, error->message, NULL);
+      return;
+    }
+  kp_window_show_entry_error (self, NULL, NULL);
+  kp_window_show_message (self, NULL);
+  set_charging (self, TRUE);
+  /* The cart is frozen now; the Charge button holds the focus, which also stops the
+   * entry's cursor animation so the QR is painted on the very next frame. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->charge_button));
+  kp_window_update_actions (self);
+}
+
+static void
+abort_payment (KpWindow *self)
+{
+  if (self->checkout != NULL && kp_checkout_abort (self->checkout))
+    gtk_label_set_text (self->status_label, _("Cancelling…"));
+}
+
+/* Whether the customer may have started paying: the QR has been up past the grace
+ * period, or KakaoPay already reported the customer at work. */
+static gboolean
+customer_may_be_paying (KpWindow *self)
+{
+  if (self->qr_shown_us == 0)
+    return FALSE;
+  return self->payment_status != KP_STATUS_READY ||
+         g_get_monotonic_time () - self->qr_shown_us >= CANCEL_GRACE_US;
+}
+
+static void
+on_cancel_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       KpWindow         *self)
+{
+  if (g_strcmp0 (response, "cancel") == 0)
+    abort_payment (self);
+}
+
+/* Keeping the payment is the default and what Escape does: cancelling takes a
+ * deliberate choice. */
+static void
+ask_cancel_payment (KpWindow *self)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("Cancel this payment?"), NULL));
+  /* What really happens: this terminal never sends approve for a cancelled payment, so
+   * KakaoPay does not complete it; the open payment is still watched until it expires. */
+  adw_message_dialog_set_body (dialog,
+                               _("The customer may be paying right now. If they have "
+                                 "already confirmed on their phone, the payment is not "
+                                 "completed and nothing is charged. If KakaoPay reports it "
+                                 "paid after all, you will be told."));
+  adw_message_dialog_add_responses (dialog,
+                                    "keep", _("_Keep Waiting"),
+                                    "cancel", _("_Cancel Payment"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "cancel", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_cancel_response_cb), self, 0);
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_present_now), self,
+                           G_CONNECT_SWAPPED);
+  self->cancel_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->cancel_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+kp_window_close_cancel_dialog (KpWindow *self)
+{
+  if (self->cancel_dialog == NULL)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (self->cancel_dialog),
+                                (gpointer *) &self->cancel_dialog);
+  gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->cancel_dialog)));
+}
+
+void
+kp_window_cancel_payment_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+
+  if (self->checkout == NULL)
+    return;
+  if (self->cancel_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->cancel_dialog));
+      return;
+    }
+  if (kp_checkout_get_stage (self->checkout) == KP_CHECKOUT_STAGE_WAITING &&
+      customer_may_be_paying (self))
+    {
+      ask_cancel_payment (self);
+      return;
+    }
+  abort_payment (self);
+}
+
+void
+kp_window_new_sale_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  KpWindow *self = KP_WINDOW (widget);
+
+  kp_cart_thaw (self->cart);
+  kp_cart_clear (self->cart, NULL);
+  kp_window_forget_removed_line (self);
+  g_clear_pointer (&self->done_order_id, g_free);
+  kp_window_reset_entries (self);
+  kp_window_show_message (self, NULL);
+  kp_window_show_page (self, "cart");
+  kp_window_focus_item_entry (self);
+}
+
+/* Benchmarks: the first frame after start, and the first frame showing a new QR. */
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   KpWindow      *self)
+{
+  if (!self->first_frame_reported)
+    {
+      self->first_frame_reported = TRUE;
+      kp_bench_report ("first-frame", kp_bench_since (KP_BENCH_START));
+      if (g_strcmp0 (g_getenv ("KP_BENCH"), "first-frame") == 0)
+        g_application_quit (G_APPLICATION (self->application));
+    }
+  if (self->qr_paint_pending && (gtk_widget_get_mapped (GTK_WIDGET (self->qr_picture)) ||
+                                 gtk_widget_get_mapped (GTK_WIDGET (self->small_qr_image))))
+    {
+      self->qr_paint_pending = FALSE;
+      kp_bench_report ("charge-to-qr", kp_bench_since (KP_BENCH_CHARGE));
+      kp_bench_report ("ready-round-trip",
+                       kp_bench_between (KP_BENCH_READY_SENT, KP_BENCH_READY_RECEIVED));
+      if (g_strcmp0 (g_getenv ("KP_BENCH"), "detail") == 0)
+        {
+          kp_bench_report ("charge-to-ready-sent", kp_bench_between (KP_BENCH_CHARGE, KP_BENCH_READY_SENT));
+          kp_bench_report ("received-to-shown", kp_bench_between (KP_BENCH_READY_RECEIVED, KP_BENCH_SHOWN));
+          kp_bench_report ("shown-to-painted", kp_bench_since (KP_BENCH_SHOWN));
+        }
+    }
+}
+
+void
+kp_window_on_map_cb (KpWindow *self)
+{
+  GdkFrameClock *clock;
+
+  if (!kp_bench_enabled () || self->bench_clock_id != 0)
+    return;
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  self->bench_clock_id = g_signal_connect_object (clock, "after-paint",
+                                                  G_CALLBACK (on_after_paint_cb), self, 0);
+}
+
+/* With qr-target "page": KakaoPay's page itself in the place of the large QR code while
+ * the customer pays, unless the customer display shows it. It goes when the payment
+ * ends, and the sale's web session with it. */
+void
+kp_window_update_payment_page (KpWindow *self)
+{
+#ifdef HAVE_WEBKIT
+  const KpReadyReply *reply = self->checkout != NULL
+                                ? kp_checkout_get_ready_reply (self->checkout) : NULL;
+  gboolean on_display = gtk_widget_get_visible (GTK_WIDGET (self->customer_qr_box));
+  gboolean page_mode = FALSE;
+  const char *url = NULL;
+
+  /* A payment is on: the terminal and its settings are there. */
+  if (reply != NULL)
+    page_mode = kp_settings_get_qr_target (kp_terminal_get_settings (
+                  kp_application_get_terminal (self->application))) == KP_QR_TARGET_PAGE;
+  if (page_mode && !on_display)
+    url = kp_ready_reply_qr_url (reply, KP_QR_TARGET_PAGE);
+  if (self->payment_page != NULL &&
+      g_strcmp0 (url, kp_payment_page_get_url (KP_PAYMENT_PAGE (self->payment_page))) != 0)
+    {
+      gtk_box_remove (self->checkout_box, self->payment_page);
+      self->payment_page = NULL;
+    }
+  if (url != NULL && self->payment_page == NULL)
+    {
+      self->payment_page = GTK_WIDGET (kp_payment_page_new (self->checkout, url));
+      gtk_widget_set_size_request (self->payment_page, 560, 600);
+      gtk_box_insert_child_after (self->checkout_box, self->payment_page,
+                                  GTK_WIDGET (self->qr_picture));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), !on_display && self->payment_page == NULL);
+  gtk_label_set_text (self->scan_label, self->payment_page != NULL
+                                          ? _("Pay with KakaoPay on this screen")
+                                          : _("Scan with your phone to pay with KakaoPay"));
+  /* Another browser would take the redirect this window waits for. */
+  if (page_mode)
+    gtk_widget_set_visible (GTK_WIDGET (self->payment_link), FALSE);
+#endif
+}
+
+static void
+on_checkout_ready_cb (KpCheckout          *checkout,
+                      const KpJournalSale *sale,
+                      const KpReadyReply  *reply,
+                      KpWindow            *self)
+{
+  KpSettings *settings = kp_terminal_get_settings (kp_application_get_terminal (self->application));
+  const char *url = kp_ready_reply_qr_url (reply, kp_settings_get_qr_target (settings));
+  g_autofree char *amount = kp_money_format (sale->total_amount);
+  g_autofree char *summary = NULL;
+
+  kp_qr_paintable_set_text (self->qr, url);
+  gtk_label_set_text (self->checkout_amount_label, amount);
+  /* Translators: item summary, then the order number */
+  summary = g_strdup_printf (_("%s · order %s"), sale->item_name, sale->partner_order_id);
+  gtk_label_set_text (self->checkout_summary_label, summary);
+  gtk_label_set_text (self->status_label, status_text (KP_STATUS_READY));
+
+  gtk_link_button_set_uri (self->payment_link, url);
+  gtk_widget_set_visible (GTK_WIDGET (self->payment_link),
+                          kp_application_is_test_mode (self->application));
+
+  kp_window_stop_countdown (self);
+  self->expires_at = g_date_time_ref (sale->expires_at);
+  countdown_cb (self);
+  self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
+
+  self->qr_shown_us = g_get_monotonic_time ();
+  self->payment_status = KP_STATUS_READY;
+  set_charging (self, FALSE);
+  kp_window_show_page (self, "checkout");
+  /* Not the Cancel button: Enter out of habit must not end a payment in progress. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->checkout_box));
+  self->qr_paint_pending = kp_bench_enabled ();
+  kp_bench_mark (KP_BENCH_SHOWN);
+  kp_window_update_payment_page (self);
+}
+
+static void
+on_checkout_status_changed_cb (KpCheckout *checkout,
+                               int         status,
+                               KpWindow   *self)
+{
+  const char *text = status_text (status);
+
+  self->payment_status = status;
+  if (text != NULL)
+    gtk_label_set_text (self->status_label, text);
+}
+
+static void
+on_checkout_stage_changed_cb (KpCheckout *checkout,
+                              int         stage,
+                              KpWindow   *self)
+{
+  if (stage == KP_CHECKOUT_STAGE_APPROVING)
+    {
+      /* Too late to cancel: the customer approved. */
+      kp_window_close_cancel_dialog (self);
+      gtk_label_set_text (self->status_label, _("Customer approved — completing the payment"));
+    }
+  kp_window_update_actions (self);
+}
+
+static char *
+describe_method (const KpJournalSale *sale)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *card;
+  const char *issuer = NULL;
+  const char *months = NULL;
+  gint64 installment = 0;
+
+  if (g_strcmp0 (sale->payment_method_type, "CARD") != 0)
+    return g_strdup (g_strcmp0 (sale->payment_method_type, "MONEY") == 0
+                       ? _("KakaoPay Money") : sale->payment_method_type);
+
+  parser = json_parser_new ();
+  if (sale->card_info_json == NULL ||
+      !json_parser_load_from_data (parser, sale->card_info_json, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return g_strdup (_("Card"));
+
+  card = json_node_get_object (json_parser_get_root (parser));
+  issuer = json_object_get_string_member_with_default (card, "kakaopay_issuer_corp", NULL);
+  months = json_object_get_string_member_with_default (card, "install_month", "00");
+  g_ascii_string_to_signed (months, 10, 0, 99, &installment, NULL);
+
+  if (issuer == NULL)
+    {
+      if (installment <= 1)
+        return g_strdup (_("Card · paid in full"));
+      /* Translators: card payment; %d is the number of monthly installments */
+      return g_strdup_printf (ngettext ("Card · %d month installment",
+                                        "Card · %d month installments", installment),
+                              (int) installment);
+    }
+  if (installment <= 1)
+    /* Translators: card payment; %s is the card issuer */
+    return g_strdup_printf (_("Card · %s · paid in full"), issuer);
+  /* Translators: card payment; %s is the issuer, %d the number of monthly installments */
+  return g_strdup_printf (ngettext ("Card · %s · %d month installment",
+                                    "Card · %s · %d month installments", installment),
+                          issuer, (int) installment);
+}
+
+static GtkWidget *
+done_cell (const char *text,
+           float       xalign)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+  gtk_label_set_ellipsize (GTK_LABEL (label), xalign == 0.0 ? PANGO_ELLIPSIZE_END
+                                                            : PANGO_ELLIPSIZE_NONE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
+  return label;
+}
+
+/* What was paid for, line by line: the journal's lines, or the cart's while it still
+ * holds the sale. */
+static void
+fill_done_items (KpWindow            *self,
+                 const KpJournalSale *sale)
+{
+  GtkWidget *child;
+  guint n = sale->lines != NULL ? sale->lines->len
+                                : g_list_model_get_n_items (G_LIST_MODEL (self->cart));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->done_items_grid))) != NULL)
+    gtk_grid_remove (self->done_items_grid, child);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (KpCartLine) cart_line = NULL;
+      const char *name;
+      gint64 quantity, unit_price, amount;
+      gboolean tax_free;
+      g_autofree char *unit = NULL;
+      g_autofree char *each = NULL;
+      g_autofree char *total = NULL;
+      g_autofree char *title = NULL;
+
+      if (sale->lines != NULL)
+        {
+          const KpJournalLine *line = g_ptr_array_index (sale->lines, i);
+
+          name = line->name;
+          quantity = line->quantity;
+          unit_price = line->unit_price;
+          amount = line->amount;
+          tax_free = line->tax_free;
+        }
+      else
+        {
+          cart_line = g_list_model_get_item (G_LIST_MODEL (self->cart), i);
+          name = kp_cart_line_get_name (cart_line);
+          quantity = kp_cart_line_get_quantity (cart_line);
+          unit_price = kp_cart_line_get_unit_price (cart_line);
+          amount = kp_cart_line_get_amount (cart_line);
+          tax_free = kp_cart_line_get_tax_free (cart_line);
+        }
+
+      unit = kp_money_format (unit_price);
+      total = kp_money_format (amount);
+      /* Translators: a line of a completed sale: quantity × unit price */
+      each = g_strdup_printf (_("%d × %s"), (int) quantity, unit);
+      /* Translators: the name of a tax-free line on the completed sale */
+      title = tax_free ? g_strdup_printf (_("%s (tax free)"), name) : g_strdup (name);
+      gtk_grid_attach (self->done_items_grid, done_cell (title, 0.0), 0, i, 1, 1);
+      gtk_grid_attach (self->done_items_grid, done_cell (each, 1.0), 1, i, 1, 1);
+      gtk_grid_attach (self->done_items_grid, done_cell (total, 1.0), 2, i, 1, 1);
+    }
+}
+
+static void
+show_done (KpWindow            *self,
+           const KpJournalSale *sale)
+{
+  g_autofree char *amount = kp_money_format (sale->total_amount);
+  g_autofree char *method = describe_method (sale);
+  g_autofree char *when = NULL;
+  g_autofree char *details = NULL;
+
+  gtk_label_set_text (self->done_amount_label, amount);
+  gtk_label_set_text (self->done_method_label, method);
+  if (sale->approved_at != NULL)
+    {
+      g_autoptr (GDateTime) local = g_date_time_to_local (sale->approved_at);
+      g_autofree char *time = g_date_time_format (local, "%H:%M:%S");
+
+      /* Translators: when the payment was approved, e.g. "Approved at 14:03:27" */
+      when = g_strdup_printf (_("Approved at %s"), time);
+    }
+  gtk_label_set_text (self->done_time_label, when != NULL ? when : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->done_time_label), when != NULL);
+  fill_done_items (self, sale);
+  /* Translators: the completed payment's references: KakaoPay's payment id (tid) and
+   * approval id (aid), and the order number */
+  details = g_strdup_printf (_("TID %s\nAID %s\nOrder %s"), sale->tid, sale->aid,
+                             sale->partner_order_id);
+  gtk_label_set_text (self->done_details_label, details);
+  g_free (self->done_order_id);
+  self->done_order_id = g_strdup (sale->partner_order_id);
+  g_free (self->done_details);
+  self->done_details = g_steal_pointer (&details);
+  kp_window_show_page (self, "done");
+  gtk_widget_grab_focus (GTK_WIDGET (self->new_sale_button));
+}
+
+/* What the cashier does about a payment that could not start, in words: never the
+ * system's own text, which goes to the details. */
+static const char *
+ready_failed_advice (const GError *error)
+{
+  int code = kp_api_error_get_code (error);
+
+  if (error == NULL || error->domain != KP_API_ERROR)
+    return _("The payment could not start: the sale could not be recorded on this "
+             "terminal. The cart is unchanged: press Charge again.");
+  switch (error->code)
+    {
+    case KP_API_ERROR_NOT_SENT:
+      return _("The payment could not start: KakaoPay cannot be reached. Check the "
+               "internet connection, then press Charge again.");
+    case KP_API_ERROR_OUTCOME_UNKNOWN:
+    case KP_API_ERROR_SERVER_ERROR:
+    case KP_API_ERROR_MALFORMED_REPLY:
+      return _("The payment could not start: KakaoPay did not answer properly, so no code "
+               "was shown and nobody can pay it. Wait a moment, then press Charge again.");
+    case KP_API_ERROR_UNAUTHORIZED:
+      return _("The payment could not start: KakaoPay did not accept this shop’s secret "
+               "key. Ask the shop owner to check it in Preferences.");
+    default:
+      break;
+    }
+  if (code == KP_CODE_WRONG_CID || code == KP_CODE_WRONG_CID_SECRET ||
+      code == KP_CODE_NOT_ENABLED || code == KP_CODE_NO_PERMISSION ||
+      code == KP_CODE_UNAUTHORIZED || code == KP_CODE_IP_NOT_ALLOWED)
+    return _("The payment could not start: KakaoPay does not accept this shop’s account "
+             "(CID). Ask the shop owner to check it in Preferences.");
+  if (code == KP_CODE_MAINTENANCE)
+    return _("The payment could not start: KakaoPay is under maintenance. Ask the "
+             "customer to pay another way, or press Charge again later.");
+  return _("The payment could not start: KakaoPay refused it. The cart is unchanged: "
+           "check it, then press Charge again.");
+}
+
+static void
+on_checkout_finished_cb (KpCheckout          *checkout,
+                         int                  result,
+                         const KpJournalSale *sale,
+                         const GError        *error,
+                         KpWindow            *self)
+{
+  g_autofree char *message = NULL;
+
+  /* The payment ended on its own: there is nothing left to confirm. */
+  kp_window_close_cancel_dialog (self);
+  self->qr_shown_us = 0;
+  kp_window_stop_countdown (self);
+  set_charging (self, FALSE);
+  kp_qr_paintable_set_text (self->qr, NULL);
+  kp_window_update_payment_page (self);
+
+  g_clear_pointer (&self->retry_order_id, g_free);
+  if (result == KP_CHECKOUT_READY_FAILED && sale != NULL)
+    self->retry_order_id = g_strdup (sale->partner_order_id);
+
+  if (result == KP_CHECKOUT_APPROVED)
+    {
+      show_done (self, sale);
+      return;
+    }
+
+  switch (result)
+    {
+    case KP_CHECKOUT_CANCELLED:
+      message = g_strdup (_("The customer cancelled the payment. The cart is unchanged: charge again or change it."));
+      break;
+    case KP_CHECKOUT_FAILED:
+      message = g_strdup (_("The customer’s payment failed (password or payment method). The cart is unchanged: charge again."));
+      break;
+    case KP_CHECKOUT_EXPIRED:
+      message = g_strdup (_("The payment expired before the customer finished. The cart is unchanged: charge again."));
+      break;
+    case KP_CHECKOUT_ABORTED:
+      message = g_strdup (_("Payment cancelled at the counter. The cart is unchanged."));
+      break;
+    case KP_CHECKOUT_APPROVE_FAILED:
+      message = g_strdup (_("KakaoPay declined the payment. The cart is unchanged: ask the "
+                            "customer for another payment method, then press Charge again."));
+      break;
+    case KP_CHECKOUT_READY_FAILED:
+    default:
+      message = g_strdup (ready_failed_advice (error));
+      break;
+    }
+
+  kp_cart_thaw (self->cart);
+  /* On the page beside the cart, not in a pop-up over the Charge button; the raw
+   * reason waits behind Details. */
+  kp_window_show_message_with_details (self, message,
+                             error != NULL && (result == KP_CHECKOUT_APPROVE_FAILED ||
+                                               result == KP_CHECKOUT_READY_FAILED)
+                               ? error->message : NULL);
+  kp_window_show_page (self, "cart");
+  kp_window_focus_item_entry (self);
+}
+
+/* Sales a crash or a lost reply left unfinished are checked in the background; the
+ * cashier sees how many, and goes on ringing up meanwhile. */
+static void
+update_recovery (KpWindow *self)
+{
+  KpReconciler *reconciler = kp_application_get_reconciler (self->application);
+  guint n = reconciler != NULL ? kp_reconciler_get_n_pending (reconciler) : 0;
+  g_autofree char *text = NULL;
+
+  /* The sale on screen being approved is not "unfinished". */
+  if (n > 0 && self->checkout != NULL && kp_checkout_get_sale (self->checkout) != NULL &&
+      kp_checkout_get_stage (self->checkout) != KP_CHECKOUT_STAGE_IDLE &&
+      kp_reconciler_is_resolving (reconciler,
+                                  kp_checkout_get_sale (self->checkout)->partner_order_id))
+    n--;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->recovery_box), n > 0);
+  gtk_spinner_set_spinning (self->recovery_spinner, n > 0);
+  if (n == 0)
+    return;
+  text = g_strdup_printf (ngettext ("Recovering %u unfinished sale…",
+                                    "Recovering %u unfinished sales…", n), n);
+  gtk_label_set_text (self->recovery_label, text);
+}
+
+static void
+on_reconciler_resolved_cb (KpReconciler        *reconciler,
+                           const KpJournalSale *sale,
+                           int                  previous,
+                           const GError        *error,
+                           KpWindow            *self)
+{
+  const KpJournalSale *current = self->checkout != NULL ? kp_checkout_get_sale (self->checkout)
+                                                        : NULL;
+  g_autofree char *amount = NULL;
+  g_autofree char *text = NULL;
+
+  update_recovery (self);
+  if ((KpSaleState) previous == sale->state)
+    return;
+  /* The sale on screen tells its own story, unless the cashier had given up on it and
+   * KakaoPay says it was paid after all. */
+  if (current != NULL && g_strcmp0 (current->partner_order_id, sale->partner_order_id) == 0 &&
+      previous != KP_SALE_STATE_ABORTED_BY_CASHIER)
+    return;
+
+  amount = kp_money_format (sale->total_amount);
+  if (sale->state == KP_SALE_STATE_APPROVED)
+    /* Translators: an earlier sale turned out paid; order number, amount */
+    text = g_strdup_printf (_("Order %s was paid after all: %s approved."),
+                            sale->partner_order_id, amount);
+  else
+    /* Translators: an earlier unfinished sale ended; order number, amount */
+    text = g_strdup_printf (_("Order %s (%s) ended without payment."),
+                            sale->partner_order_id, amount);
+  kp_window_toast (self, text);
+}
+
+void
+kp_window_on_checkout_available_cb (KpWindow *self)
+{
+  KpCheckout *checkout = kp_application_get_checkout (self->application);
+  const char *setup_error = kp_application_get_setup_error (self->application);
+
+  gtk_label_set_text (self->setup_error_label, setup_error != NULL ? setup_error : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->setup_error_label), setup_error != NULL);
+
+  if (checkout == NULL || checkout == self->checkout)
+    return;
+
+  self->checkout = checkout;
+  g_signal_connect_object (kp_application_get_reconciler (self->application), "notify::n-pending",
+                           G_CALLBACK (update_recovery), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (kp_application_get_reconciler (self->application), "resolved",
+                           G_CALLBACK (on_reconciler_resolved_cb), self, 0);
+  update_recovery (self);
+  g_signal_connect_object (checkout, "ready", G_CALLBACK (on_checkout_ready_cb), self, 0);
+  g_signal_connect_object (checkout, "status-changed",
+                           G_CALLBACK (on_checkout_status_changed_cb), self, 0);
+  g_signal_connect_object (checkout, "stage-changed",
+                           G_CALLBACK (on_checkout_stage_changed_cb), self, 0);
+  g_signal_connect_object (checkout, "finished", G_CALLBACK (on_checkout_finished_cb), self, 0);
+  kp_window_update_actions (self);
+}

@@ -1,0 +1,267 @@
+/* kp-window-private.h
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "kp-bench.h"
+#include "kp-cart-line.h"
+#include "kp-checkout.h"
+#include "kp-error.h"
+#include "kp-history-view.h"
+#include "kp-money.h"
+#ifdef HAVE_WEBKIT
+#include "kp-payment-page.h"
+#endif
+#include "kp-qr-paintable.h"
+#include "kp-refund-dialog.h"
+#include "kp-resources.h"
+#include "kp-sale-format.h"
+#include "kp-present.h"
+#include "kp-window.h"
+
+G_BEGIN_DECLS
+
+struct _KpWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template children */
+  GtkButton            *add_button;
+  GtkLabel             *countdown_label;
+  GtkButton            *charge_button;
+  GtkBox               *checkout_box;
+  GtkBox               *customer_qr_box;
+  GtkLabel             *charge_label;
+  GtkSpinner           *charge_spinner;
+  GtkLabel             *checkout_amount_label;
+  GtkLabel             *checkout_summary_label;
+  GtkLabel             *done_amount_label;
+  GtkLabel             *done_details_label;
+  GtkGrid              *done_items_grid;
+  GtkLabel             *done_method_label;
+  GtkLabel             *done_time_label;
+  AdwStatusPage        *done_page;
+  GtkLabel             *entry_error_label;
+  GtkEntry             *amount_entry;
+  GtkBox               *history_page;
+  GtkEntry             *item_entry;
+  GtkColumnView        *lines_view;
+  GtkLabel             *message_label;
+  GtkExpander          *message_details;
+  GtkLabel             *message_details_label;
+  GtkButton            *new_sale_button;
+  GtkButton            *refund_sale_button;
+  GtkLabel             *relay_status_label;
+  GtkLinkButton        *payment_link;
+  GtkPicture           *qr_picture;
+  GtkEntry             *quantity_entry;
+  GtkLabel             *scan_label;
+  GtkLabel             *setup_error_label;
+  GtkImage             *small_qr_image;
+  GtkStack             *stack;
+  GtkLabel             *status_label;
+  GtkBox               *recovery_box;
+  GtkLabel             *recovery_label;
+  GtkSpinner           *recovery_spinner;
+  GtkLabel             *supply_label;
+  GtkCheckButton       *tax_free_check;
+  GtkLabel             *tax_free_label;
+  GtkLabel             *test_mode_banner;
+  GtkLabel             *live_label;
+  AdwToastOverlay      *toast_overlay;
+  AdwToastOverlay      *cart_toast_overlay;
+  GtkLabel             *total_label;
+  GtkLabel             *vat_label;
+  AdwViewStack         *view_stack;
+  AdwViewSwitcherTitle *view_switcher_title;
+
+  /* Owned */
+  GtkWindow            *shortcuts_window;   /* built when first asked for */
+  KpCart               *cart;
+  GtkSingleSelection   *selection;
+  KpQrPaintable        *qr;
+  GDateTime            *expires_at;
+  guint                 countdown_id;
+  guint                 charge_spinner_id;
+  gulong                bench_clock_id;
+  gboolean              first_frame_reported;
+  gboolean              qr_paint_pending;
+  char                 *done_order_id;
+  char                 *retry_order_id;     /* the attempt that could not start, if any */
+  char                 *done_details;
+  KpCartLine           *removed_line;       /* the last line removed, for Undo */
+  guint                 removed_position;
+  gint64                qr_shown_us;        /* monotonic; 0 while no QR is shown */
+  KpStatus              payment_status;     /* the last one KakaoPay reported */
+
+  /* Borrowed */
+  AdwMessageDialog     *cancel_dialog;      /* weak: the confirmation, while it is open */
+  AdwToast             *undo_toast;         /* weak: "Undo" for the line just removed */
+  AdwMessageDialog     *quit_dialog;        /* weak: the question before quitting */
+  KpHistoryView        *history_view;       /* history_page's, once it is first shown */
+  KpApplication        *application;
+  KpCheckout           *checkout;
+  GtkWidget            *payment_page;       /* in checkout_box while it is shown */
+};
+
+void
+kp_window_day_report_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter);
+
+KpHistoryView *
+kp_window_ensure_history_view (KpWindow *self);
+
+void
+kp_window_focus_sale_page (KpWindow *self);
+
+void
+kp_window_on_view_changed_cb (KpWindow *self);
+
+void
+kp_window_refund_sale_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter);
+
+void
+kp_window_search_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter);
+
+void
+kp_window_show_help_overlay_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *parameter);
+
+void
+kp_window_show_history_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter);
+
+void
+kp_window_show_sale_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter);
+
+void
+kp_window_setup_columns (KpWindow *self);
+
+void
+kp_window_cancel_payment_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter);
+
+void
+kp_window_charge_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter);
+
+void
+kp_window_close_cancel_dialog (KpWindow *self);
+
+void
+kp_window_new_sale_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter);
+
+void
+kp_window_on_checkout_available_cb (KpWindow *self);
+
+void
+kp_window_on_map_cb (KpWindow *self);
+
+void
+kp_window_show_page (KpWindow   *self,
+                     const char *name);
+
+void
+kp_window_stop_countdown (KpWindow *self);
+
+void
+kp_window_update_payment_page (KpWindow *self);
+
+void
+kp_window_add_line_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter);
+
+void
+kp_window_forget_removed_line (KpWindow *self);
+
+void
+kp_window_line_step_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter);
+
+void
+kp_window_on_entry_activate_cb (KpWindow *self,
+                                GtkEntry *entry);
+
+gboolean
+kp_window_on_item_key_cb (KpWindow              *self,
+                          guint                 keyval,
+                          guint                 keycode,
+                          GdkModifierType       state,
+                          GtkEventControllerKey *controller);
+
+gboolean
+kp_window_on_tax_free_key_cb (KpWindow              *self,
+                              guint                 keyval,
+                              guint                 keycode,
+                              GdkModifierType       state,
+                              GtkEventControllerKey *controller);
+
+void
+kp_window_remove_line_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter);
+
+void
+kp_window_reset_entries (KpWindow *self);
+
+void
+kp_window_select_step_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter);
+
+void
+kp_window_undo_remove_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter);
+
+void
+kp_window_add_toast (KpWindow *self,
+                     AdwToast *t);
+
+void
+kp_window_focus_item_entry (KpWindow *self);
+
+gboolean
+kp_window_is_sale_view (KpWindow *self);
+
+void
+kp_window_show_entry_error (KpWindow   *self,
+                            const char *message,
+                            GtkWidget  *field);
+
+void
+kp_window_show_message (KpWindow   *self,
+                        const char *message);
+
+void
+kp_window_show_message_with_details (KpWindow   *self,
+                                     const char *message,
+                                     const char *details);
+
+void
+kp_window_toast (KpWindow   *self,
+                 const char *text);
+
+void
+kp_window_update_actions (KpWindow *self);
+G_END_DECLS
