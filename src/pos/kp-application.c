@@ -359,10 +359,12 @@ update_customer_display (KpApplication *self)
 {
   if (self->customer_window == NULL)
     return;
-  kp_customer_window_set_checkout (self->customer_window, kp_application_get_checkout (self));
+  kp_customer_window_set_checkout (self->customer_window,
+                                   kp_terminal_get_checkout (self->terminal));
   /* KakaoPay's test CID moves no money either. */
   g_object_set (self->customer_window, "test-mode",
-                kp_application_is_test_mode (self) || kp_application_uses_test_cid (self), NULL);
+                kp_terminal_is_test_mode (self->terminal) ||
+                kp_terminal_uses_test_cid (self->terminal), NULL);
 }
 
 static void set_customer_display (KpApplication *self,
@@ -386,7 +388,7 @@ open_customer_display (KpApplication *self)
   if (self->customer_window != NULL || cashier == NULL)
     return;
   window = kp_customer_window_new (GTK_WINDOW (cashier), kp_window_get_cart (cashier),
-                                   kp_application_get_checkout (self));
+                                   self->terminal != NULL ? kp_terminal_get_checkout (self->terminal) : NULL);
   g_object_bind_property (self->settings, "shop-name", window, "shop-name",
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->settings, "qr-target", window, "qr-target",
@@ -635,7 +637,7 @@ kp_application_activate (GApplication *app)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (kp_window_new (self));
+    window = GTK_WINDOW (kp_window_new (self, self->terminal));
   gtk_window_present (window);
 
   /* The window first, then the services: the cashier sees the till at once, and the
@@ -692,16 +694,20 @@ kp_application_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_CHECKOUT:
-      g_value_set_object (value, kp_application_get_checkout (self));
+      g_value_set_object (value, self->terminal != NULL ? kp_terminal_get_checkout (self->terminal)
+                                                        : NULL);
       break;
     case PROP_TEST_MODE:
-      g_value_set_boolean (value, kp_application_is_test_mode (self));
+      g_value_set_boolean (value, self->terminal == NULL ||
+                                  kp_terminal_is_test_mode (self->terminal));
       break;
     case PROP_SETUP_ERROR:
-      g_value_set_string (value, kp_application_get_setup_error (self));
+      g_value_set_string (value, self->terminal != NULL
+                                 ? kp_terminal_get_setup_error (self->terminal) : NULL);
       break;
     case PROP_RELAY_STATE:
-      g_value_set_int (value, kp_application_get_relay_state (self));
+      g_value_set_int (value, self->terminal != NULL
+                              ? kp_terminal_get_relay_state (self->terminal) : -1);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -770,52 +776,3 @@ kp_application_get_terminal (KpApplication *self)
 {
   return self->terminal;
 }
-
-KpJournal *
-kp_application_get_journal (KpApplication *self)
-{
-  return kp_terminal_get_journal (self->terminal);
-}
-
-KpCheckout *
-kp_application_get_checkout (KpApplication *self)
-{
-  return self->terminal != NULL ? kp_terminal_get_checkout (self->terminal) : NULL;
-}
-
-KpReconciler *
-kp_application_get_reconciler (KpApplication *self)
-{
-  return kp_terminal_get_reconciler (self->terminal);
-}
-
-KpRefunder *
-kp_application_get_refunder (KpApplication *self)
-{
-  return kp_terminal_get_refunder (self->terminal);
-}
-
-gboolean
-kp_application_is_test_mode (KpApplication *self)
-{
-  return self->terminal == NULL || kp_terminal_is_test_mode (self->terminal);
-}
-
-gboolean
-kp_application_uses_test_cid (KpApplication *self)
-{
-  return kp_terminal_uses_test_cid (self->terminal);
-}
-
-const char *
-kp_application_get_setup_error (KpApplication *self)
-{
-  return self->terminal != NULL ? kp_terminal_get_setup_error (self->terminal) : NULL;
-}
-
-int
-kp_application_get_relay_state (KpApplication *self)
-{
-  return self->terminal != NULL ? kp_terminal_get_relay_state (self->terminal) : -1;
-}
-

@@ -24,7 +24,7 @@ kp_window_ensure_history_view (KpWindow *self)
     return self->history_view;
 
   self->history_view = g_object_new (KP_TYPE_HISTORY_VIEW,
-                                     "terminal", kp_application_get_terminal (self->application),
+                                     "terminal", self->terminal,
                                      "visible", FALSE,
                                      "hexpand", TRUE,
                                      "vexpand", TRUE,
@@ -147,13 +147,13 @@ kp_window_refund_sale_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   KpWindow *self = KP_WINDOW (widget);
-  KpRefunder *refunder = kp_application_get_refunder (self->application);
+  KpRefunder *refunder = kp_terminal_get_refunder (self->terminal);
   KpRefundDialog *dialog;
 
   if (self->done_order_id == NULL || refunder == NULL)
     return;
   dialog = kp_refund_dialog_new (GTK_WINDOW (self),
-                                 kp_application_get_terminal (self->application),
+                                 self->terminal,
                                  self->done_order_id);
   g_signal_connect_object (dialog, "refunded", G_CALLBACK (on_sale_refunded_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));

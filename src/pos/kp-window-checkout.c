@@ -317,7 +317,7 @@ kp_window_update_payment_page (KpWindow *self)
   /* A payment is on: the terminal and its settings are there. */
   if (reply != NULL)
     page_mode = kp_settings_get_qr_target (kp_terminal_get_settings (
-                  kp_application_get_terminal (self->application))) == KP_QR_TARGET_PAGE;
+                  self->terminal)) == KP_QR_TARGET_PAGE;
   if (page_mode && !on_display)
     url = kp_ready_reply_qr_url (reply, KP_QR_TARGET_PAGE);
   if (self->payment_page != NULL &&
@@ -349,7 +349,7 @@ on_checkout_ready_cb (KpCheckout          *checkout,
                       const KpReadyReply  *reply,
                       KpWindow            *self)
 {
-  KpSettings *settings = kp_terminal_get_settings (kp_application_get_terminal (self->application));
+  KpSettings *settings = kp_terminal_get_settings (self->terminal);
   const char *url = kp_ready_reply_qr_url (reply, kp_settings_get_qr_target (settings));
   g_autofree char *amount = kp_money_format (sale->total_amount);
   g_autofree char *summary = NULL;
@@ -363,7 +363,7 @@ on_checkout_ready_cb (KpCheckout          *checkout,
 
   gtk_link_button_set_uri (self->payment_link, url);
   gtk_widget_set_visible (GTK_WIDGET (self->payment_link),
-                          kp_application_is_test_mode (self->application));
+                          kp_terminal_is_test_mode (self->terminal));
 
   kp_window_stop_countdown (self);
   self->expires_at = g_date_time_ref (sale->expires_at);
@@ -658,7 +658,7 @@ on_checkout_finished_cb (KpCheckout          *checkout,
 static void
 update_recovery (KpWindow *self)
 {
-  KpReconciler *reconciler = kp_application_get_reconciler (self->application);
+  KpReconciler *reconciler = kp_terminal_get_reconciler (self->terminal);
   guint n = reconciler != NULL ? kp_reconciler_get_n_pending (reconciler) : 0;
   g_autofree char *text = NULL;
 
@@ -714,8 +714,8 @@ on_reconciler_resolved_cb (KpReconciler        *reconciler,
 void
 kp_window_on_checkout_available_cb (KpWindow *self)
 {
-  KpCheckout *checkout = kp_application_get_checkout (self->application);
-  const char *setup_error = kp_application_get_setup_error (self->application);
+  KpCheckout *checkout = kp_terminal_get_checkout (self->terminal);
+  const char *setup_error = kp_terminal_get_setup_error (self->terminal);
 
   gtk_label_set_text (self->setup_error_label, setup_error != NULL ? setup_error : "");
   gtk_widget_set_visible (GTK_WIDGET (self->setup_error_label), setup_error != NULL);
@@ -724,9 +724,9 @@ kp_window_on_checkout_available_cb (KpWindow *self)
     return;
 
   self->checkout = checkout;
-  g_signal_connect_object (kp_application_get_reconciler (self->application), "notify::n-pending",
+  g_signal_connect_object (kp_terminal_get_reconciler (self->terminal), "notify::n-pending",
                            G_CALLBACK (update_recovery), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (kp_application_get_reconciler (self->application), "resolved",
+  g_signal_connect_object (kp_terminal_get_reconciler (self->terminal), "resolved",
                            G_CALLBACK (on_reconciler_resolved_cb), self, 0);
   update_recovery (self);
   g_signal_connect_object (checkout, "ready", G_CALLBACK (on_checkout_ready_cb), self, 0);

@@ -105,6 +105,7 @@ struct _KpWindow
   AdwMessageDialog     *quit_dialog;        /* weak: the question before quitting */
   KpHistoryView        *history_view;       /* history_page's, once it is first shown */
   KpApplication        *application;
+  KpTerminal           *terminal;
   KpCheckout           *checkout;
   GtkWidget            *payment_page;       /* in checkout_box while it is shown */
 };

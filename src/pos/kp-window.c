@@ -121,7 +121,7 @@ kp_window_update_actions (KpWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-sale", on_done);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refund-sale",
                                  on_done && self->done_order_id != NULL &&
-                                 kp_application_get_refunder (self->application) != NULL);
+                                 kp_terminal_get_refunder (self->terminal) != NULL);
 }
 
 static void
@@ -366,8 +366,8 @@ kp_window_init (KpWindow *self)
 static void
 update_test_mode (KpWindow *self)
 {
-  gboolean test_cid = kp_application_uses_test_cid (self->application);
-  gboolean test_mode = kp_application_is_test_mode (self->application) || test_cid;
+  gboolean test_cid = kp_terminal_uses_test_cid (self->terminal);
+  gboolean test_mode = kp_terminal_is_test_mode (self->terminal) || test_cid;
 
   /* KakaoPay with its test CID moves no money either: the cashier must see so. */
   gtk_label_set_text (self->test_mode_banner,
@@ -384,7 +384,7 @@ update_test_mode (KpWindow *self)
 static void
 update_relay_status (KpWindow *self)
 {
-  int state = kp_application_get_relay_state (self->application);
+  int state = kp_terminal_get_relay_state (self->terminal);
   const char *text = NULL;
 
   switch (state)
@@ -435,20 +435,22 @@ on_active_changed_cb (KpWindow *self)
 }
 
 KpWindow *
-kp_window_new (KpApplication *application)
+kp_window_new (KpApplication *application,
+               KpTerminal    *terminal)
 {
   KpWindow *self = g_object_new (KP_TYPE_WINDOW, "application", application, NULL);
 
   self->application = application;
+  self->terminal = terminal;
   update_test_mode (self);
   update_relay_status (self);
-  g_signal_connect_object (application, "notify::test-mode",
+  g_signal_connect_object (terminal, "notify::test-mode",
                            G_CALLBACK (update_test_mode), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (application, "notify::relay-state",
+  g_signal_connect_object (terminal, "notify::relay-state",
                            G_CALLBACK (update_relay_status), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (application, "notify::setup-error",
+  g_signal_connect_object (terminal, "notify::setup-error",
                            G_CALLBACK (kp_window_on_checkout_available_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (application, "notify::checkout",
+  g_signal_connect_object (terminal, "notify::checkout",
                            G_CALLBACK (kp_window_on_checkout_available_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed_cb), NULL);
   kp_window_on_checkout_available_cb (self);

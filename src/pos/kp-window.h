@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 #define KP_TYPE_WINDOW (kp_window_get_type ())
 G_DECLARE_FINAL_TYPE (KpWindow, kp_window, KP, WINDOW, AdwApplicationWindow)
 
-KpWindow   *kp_window_new                   (KpApplication *application);
+KpWindow   *kp_window_new                   (KpApplication *application,
+                                             KpTerminal    *terminal);
 KpCart     *kp_window_get_cart              (KpWindow      *self);
 void        kp_window_set_customer_display  (KpWindow      *self,
                                              gboolean       shown);
