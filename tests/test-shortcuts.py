@@ -4,13 +4,14 @@
 # The shortcuts window (src/pos/gtk/help-overlay.ui) lists every key the program binds:
 # each action given accelerators in kp-application.c appears by its action name (the
 # window then shows those very accelerators) or with each of its keys; each key the
-# main window binds itself (kp-window.c's shortcut controllers and key handlers) and
+# main window binds itself (kp-window*.c's shortcut controllers and key handlers) and
 # each mnemonic of the entry bar appears as an accelerator; and every accelerator the
 # window shows is one that something binds.
 #
 # Copyright 2026 The KakaoPay POS authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import glob
 import os
 import re
 import sys
@@ -50,7 +51,8 @@ def read(path):
 def main(srcdir):
     pos = os.path.join(srcdir, 'src', 'pos')
     application = read(os.path.join(pos, 'kp-application.c'))
-    window = read(os.path.join(pos, 'kp-window.c'))
+    window = ''.join(read(path)
+                     for path in sorted(glob.glob(os.path.join(pos, 'kp-window*.c'))))
     window_ui = read(os.path.join(pos, 'kp-window.ui'))
     overlay = ET.parse(os.path.join(pos, 'gtk', 'help-overlay.ui'))
 

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "kp-cart-line.h"
+#include "kp-customer-placement.h"
 #include "kp-customer-window.h"
 #include "kp-money.h"
 #ifdef HAVE_WEBKIT
@@ -19,10 +20,6 @@
 #include "kp-qr-paintable.h"
 #include "kp-sale-format.h"
 #include "kp-present.h"
-
-#ifdef GDK_WINDOWING_X11
-#include <gdk/x11/gdkx.h>
-#endif
 
 /* How long a payment that did not go through is explained before the screen shows the
  * sale again. */
@@ -377,81 +374,10 @@ sync_checkout (KpCustomerWindow *self)
     show_sale (self);
 }
 
-/* Placement: full screen on a monitor of its own when there is one. */
-
-static GdkMonitor *
-cashier_monitor (KpCustomerWindow *self)
-{
-  GdkSurface *surface;
-
-  if (self->cashier == NULL || !gtk_widget_get_realized (GTK_WIDGET (self->cashier)))
-    return NULL;
-  surface = gtk_native_get_surface (GTK_NATIVE (self->cashier));
-  if (surface == NULL)
-    return NULL;
-  return gdk_display_get_monitor_at_surface (gdk_surface_get_display (surface), surface);
-}
-
-/* Any monitor but the cashier's; without one, NULL. Not knowing the cashier's, the last
- * one: the first is most often the built-in or primary screen. */
-static GdkMonitor *
-pick_monitor (KpCustomerWindow *self)
-{
-  GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (GTK_WIDGET (self)));
-  GdkMonitor *avoid = cashier_monitor (self);
-  guint n = g_list_model_get_n_items (monitors);
-
-  if (n < 2)
-    return NULL;
-  for (guint i = n; i-- > 0;)
-    {
-      g_autoptr (GdkMonitor) monitor = g_list_model_get_item (monitors, i);
-
-      if (monitor != avoid && gdk_monitor_is_valid (monitor))
-        return g_steal_pointer (&monitor);
-    }
-  return NULL;
-}
-
-/* Whether a window manager makes windows full screen: without one (a kiosk, the tests)
- * GTK only moves the window to the monitor's corner. */
-static gboolean
-has_fullscreen_manager (KpCustomerWindow *self)
-{
-#ifdef GDK_WINDOWING_X11
-  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
-
-  if (GDK_IS_X11_DISPLAY (display))
-    return gdk_x11_screen_supports_net_wm_hint (gdk_x11_display_get_screen (display),
-                                                "_NET_WM_STATE_FULLSCREEN");
-#endif
-  return TRUE;
-}
-
 static void
 place (KpCustomerWindow *self)
 {
-  g_autoptr (GdkMonitor) monitor = pick_monitor (self);
-
-  if (monitor != NULL)
-    {
-      g_set_object (&self->monitor, monitor);
-      if (!has_fullscreen_manager (self))
-        {
-          GdkRectangle geometry;
-
-          /* The monitor's size from the start, then: it opens covering it. */
-          gdk_monitor_get_geometry (monitor, &geometry);
-          gtk_window_set_default_size (GTK_WINDOW (self), geometry.width, geometry.height);
-        }
-      gtk_window_fullscreen_on_monitor (GTK_WINDOW (self), monitor);
-    }
-  else if (self->monitor != NULL)
-    {
-      /* Its monitor went: a normal window beside the cashier's until one comes back. */
-      g_clear_object (&self->monitor);
-      gtk_window_unfullscreen (GTK_WINDOW (self));
-    }
+  kp_customer_placement_place (GTK_WINDOW (self), self->cashier, &self->monitor);
 }
 
 static void
