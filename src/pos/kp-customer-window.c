@@ -21,6 +21,10 @@
 #include "kp-sale-format.h"
 #include "kp-present.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 /* How long a payment that did not go through is explained before the screen shows the
  * sale again. */
 #define ENDED_SHOWN_S 6
