@@ -388,7 +388,7 @@ open_customer_display (KpApplication *self)
   if (self->customer_window != NULL || cashier == NULL)
     return;
   window = kp_customer_window_new (GTK_WINDOW (cashier), kp_window_get_cart (cashier),
-                                   self->terminal != NULL ? kp_terminal_get_checkout (self->terminal) : NULL);
+                                   kp_terminal_get_checkout (self->terminal));
   g_object_bind_property (self->settings, "shop-name", window, "shop-name",
                           G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->settings, "qr-target", window, "qr-target",

@@ -139,17 +139,7 @@ static void
 show_view (KpCustomerWindow *self,
            const char       *name)
 {
-  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, name);
-
-  gtk_widget_set_visible (page, TRUE);
-  gtk_stack_set_visible_child (self->stack, page);
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (child != page)
-        gtk_widget_set_visible (child, FALSE);
-    }
+  kp_present_stack_page (self->stack, name);
 }
 
 static gboolean

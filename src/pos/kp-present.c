@@ -41,3 +41,28 @@ kp_present_now (GtkWindow *window)
 #endif
   gtk_window_present (window);
 }
+
+/**
+ * kp_present_stack_page:
+ * @stack: a stack of pages
+ * @name: the page to show
+ *
+ * Shows the page @name of @stack and hides the others, so that assistive technologies
+ * (and the UI tests) never read the pages behind it.
+ */
+void
+kp_present_stack_page (GtkStack   *stack,
+                       const char *name)
+{
+  GtkWidget *page = gtk_stack_get_child_by_name (stack, name);
+
+  gtk_widget_set_visible (page, TRUE);
+  gtk_stack_set_visible_child (stack, page);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (child != page)
+        gtk_widget_set_visible (child, FALSE);
+    }
+}

@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
-void kp_present_now (GtkWindow *window);
+void kp_present_now        (GtkWindow  *window);
+void kp_present_stack_page (GtkStack   *stack,
+                            const char *name);
 
 G_END_DECLS

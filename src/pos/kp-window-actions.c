@@ -39,7 +39,7 @@ kp_window_focus_sale_page (KpWindow *self)
   const char *page = gtk_stack_get_visible_child_name (self->stack);
 
   if (g_strcmp0 (page, "done") == 0)
-    gtk_widget_grab_focus (GTK_WIDGET (self->new_sale_button));
+    kp_done_page_focus (self->done_page);
   else if (g_strcmp0 (page, "checkout") == 0)
     gtk_widget_grab_focus (GTK_WIDGET (self->checkout_box));
   else
@@ -73,8 +73,8 @@ kp_window_on_view_changed_cb (KpWindow *self)
     }
 }
 
-void
-kp_window_show_sale_action (GtkWidget  *widget,
+static void
+show_sale_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
@@ -83,8 +83,8 @@ kp_window_show_sale_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->view_stack, "sale");
 }
 
-void
-kp_window_show_history_action (GtkWidget  *widget,
+static void
+show_history_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
 {
@@ -93,8 +93,8 @@ kp_window_show_history_action (GtkWidget  *widget,
   adw_view_stack_set_visible_child_name (self->view_stack, "history");
 }
 
-void
-kp_window_search_action (GtkWidget  *widget,
+static void
+search_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
@@ -104,8 +104,8 @@ kp_window_search_action (GtkWidget  *widget,
   kp_history_view_focus_search (kp_window_ensure_history_view (self));
 }
 
-void
-kp_window_day_report_action (GtkWidget  *widget,
+static void
+day_report_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
@@ -125,44 +125,33 @@ on_sale_refunded_cb (KpRefundDialog      *dialog,
                      const KpJournalSale *sale,
                      KpWindow            *self)
 {
-  g_autofree char *amount = kp_money_format (sale->refunded_amount);
-  g_autofree char *text = NULL;
-
-  /* Said on the page, not in a kp_window_toast: the page stays as it is until the next sale. */
-  /* Translators: the total refunded so far of the sale on screen */
-  text = g_strdup_printf (_("%s refunded in total."), amount);
-  if (g_strcmp0 (sale->partner_order_id, self->done_order_id) == 0)
-    {
-      g_autofree char *details = g_strconcat (self->done_details, "\n", text, NULL);
-
-      gtk_label_set_text (self->done_details_label, details);
-    }
+  /* Said on the page, not in a toast. */
+  kp_done_page_show_refunded (self->done_page, sale);
   if (kp_window_is_sale_view (self))
     kp_window_focus_sale_page (self);
 }
 
-void
-kp_window_refund_sale_action (GtkWidget  *widget,
+static void
+refund_sale_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
   KpWindow *self = KP_WINDOW (widget);
   KpRefunder *refunder = kp_terminal_get_refunder (self->terminal);
+  const char *order_id = kp_done_page_get_order_id (self->done_page);
   KpRefundDialog *dialog;
 
-  if (self->done_order_id == NULL || refunder == NULL)
+  if (order_id == NULL || refunder == NULL)
     return;
-  dialog = kp_refund_dialog_new (GTK_WINDOW (self),
-                                 self->terminal,
-                                 self->done_order_id);
+  dialog = kp_refund_dialog_new (GTK_WINDOW (self), self->terminal, order_id);
   g_signal_connect_object (dialog, "refunded", G_CALLBACK (on_sale_refunded_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* The shortcuts window is built when first asked for rather than with the main
  * window, which GtkApplication would do for a gtk/help-overlay.ui resource. */
-void
-kp_window_show_help_overlay_action (GtkWidget  *widget,
+static void
+show_help_overlay_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
@@ -187,4 +176,16 @@ kp_window_show_help_overlay_action (GtkWidget  *widget,
                                G_CALLBACK (kp_present_now), self, G_CONNECT_SWAPPED);
     }
   gtk_window_present (self->shortcuts_window);
+}
+
+void
+kp_window_class_add_view_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.show-sale", NULL, show_sale_action);
+  gtk_widget_class_install_action (widget_class, "win.show-history", NULL, show_history_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.day-report", NULL, day_report_action);
+  gtk_widget_class_install_action (widget_class, "win.refund-sale", NULL, refund_sale_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
+                                   show_help_overlay_action);
 }

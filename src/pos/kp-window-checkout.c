@@ -94,28 +94,17 @@ set_charging (KpWindow *self,
     }
 }
 
-/* Only the page on screen is visible, so assistive technologies (and the UI tests)
- * never read the pages behind it. */
+/* Only the page on screen is visible. */
 void
 kp_window_show_page (KpWindow   *self,
-           const char *name)
+                     const char *name)
 {
-  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, name);
-
-  gtk_widget_set_visible (page, TRUE);
-  gtk_stack_set_visible_child (self->stack, page);
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (child != page)
-        gtk_widget_set_visible (child, FALSE);
-    }
+  kp_present_stack_page (self->stack, name);
   kp_window_update_actions (self);
 }
 
-void
-kp_window_charge_action (GtkWidget  *widget,
+static void
+charge_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
@@ -127,7 +116,8 @@ kp_window_charge_action (GtkWidget  *widget,
     return;
   if (kp_cart_get_n_lines (self->cart) == 0)
     {
-      kp_window_show_entry_error (self, _("Add an item before charging."), GTK_WIDGET (self->item_entry));
+      kp_window_show_entry_error (self, _("Add an item before charging."),
+                                  GTK_WIDGET (self->item_entry));
       return;
     }
 
@@ -221,8 +211,8 @@ kp_window_close_cancel_dialog (KpWindow *self)
   gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&self->cancel_dialog)));
 }
 
-void
-kp_window_cancel_payment_action (GtkWidget  *widget,
+static void
+cancel_payment_action (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
@@ -244,8 +234,8 @@ kp_window_cancel_payment_action (GtkWidget  *widget,
   abort_payment (self);
 }
 
-void
-kp_window_new_sale_action (GtkWidget  *widget,
+static void
+new_sale_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
@@ -254,7 +244,7 @@ kp_window_new_sale_action (GtkWidget  *widget,
   kp_cart_thaw (self->cart);
   kp_cart_clear (self->cart, NULL);
   kp_window_forget_removed_line (self);
-  g_clear_pointer (&self->done_order_id, g_free);
+  kp_done_page_clear (self->done_page);
   kp_window_reset_entries (self);
   kp_window_show_message (self, NULL);
   kp_window_show_page (self, "cart");
@@ -407,150 +397,13 @@ on_checkout_stage_changed_cb (KpCheckout *checkout,
   kp_window_update_actions (self);
 }
 
-static char *
-describe_method (const KpJournalSale *sale)
-{
-  g_autoptr (JsonParser) parser = NULL;
-  JsonObject *card;
-  const char *issuer = NULL;
-  const char *months = NULL;
-  gint64 installment = 0;
-
-  if (g_strcmp0 (sale->payment_method_type, "CARD") != 0)
-    return g_strdup (g_strcmp0 (sale->payment_method_type, "MONEY") == 0
-                       ? _("KakaoPay Money") : sale->payment_method_type);
-
-  parser = json_parser_new ();
-  if (sale->card_info_json == NULL ||
-      !json_parser_load_from_data (parser, sale->card_info_json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return g_strdup (_("Card"));
-
-  card = json_node_get_object (json_parser_get_root (parser));
-  issuer = json_object_get_string_member_with_default (card, "kakaopay_issuer_corp", NULL);
-  months = json_object_get_string_member_with_default (card, "install_month", "00");
-  g_ascii_string_to_signed (months, 10, 0, 99, &installment, NULL);
-
-  if (issuer == NULL)
-    {
-      if (installment <= 1)
-        return g_strdup (_("Card · paid in full"));
-      /* Translators: card payment; %d is the number of monthly installments */
-      return g_strdup_printf (ngettext ("Card · %d month installment",
-                                        "Card · %d month installments", installment),
-                              (int) installment);
-    }
-  if (installment <= 1)
-    /* Translators: card payment; %s is the card issuer */
-    return g_strdup_printf (_("Card · %s · paid in full"), issuer);
-  /* Translators: card payment; %s is the issuer, %d the number of monthly installments */
-  return g_strdup_printf (ngettext ("Card · %s · %d month installment",
-                                    "Card · %s · %d month installments", installment),
-                          issuer, (int) installment);
-}
-
-static GtkWidget *
-done_cell (const char *text,
-           float       xalign)
-{
-  GtkWidget *label = gtk_label_new (text);
-
-  gtk_label_set_xalign (GTK_LABEL (label), xalign);
-  gtk_label_set_ellipsize (GTK_LABEL (label), xalign == 0.0 ? PANGO_ELLIPSIZE_END
-                                                            : PANGO_ELLIPSIZE_NONE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
-  return label;
-}
-
-/* What was paid for, line by line: the journal's lines, or the cart's while it still
- * holds the sale. */
-static void
-fill_done_items (KpWindow            *self,
-                 const KpJournalSale *sale)
-{
-  GtkWidget *child;
-  guint n = sale->lines != NULL ? sale->lines->len
-                                : g_list_model_get_n_items (G_LIST_MODEL (self->cart));
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->done_items_grid))) != NULL)
-    gtk_grid_remove (self->done_items_grid, child);
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (KpCartLine) cart_line = NULL;
-      const char *name;
-      gint64 quantity, unit_price, amount;
-      gboolean tax_free;
-      g_autofree char *unit = NULL;
-      g_autofree char *each = NULL;
-      g_autofree char *total = NULL;
-      g_autofree char *title = NULL;
-
-      if (sale->lines != NULL)
-        {
-          const KpJournalLine *line = g_ptr_array_index (sale->lines, i);
-
-          name = line->name;
-          quantity = line->quantity;
-          unit_price = line->unit_price;
-          amount = line->amount;
-          tax_free = line->tax_free;
-        }
-      else
-        {
-          cart_line = g_list_model_get_item (G_LIST_MODEL (self->cart), i);
-          name = kp_cart_line_get_name (cart_line);
-          quantity = kp_cart_line_get_quantity (cart_line);
-          unit_price = kp_cart_line_get_unit_price (cart_line);
-          amount = kp_cart_line_get_amount (cart_line);
-          tax_free = kp_cart_line_get_tax_free (cart_line);
-        }
-
-      unit = kp_money_format (unit_price);
-      total = kp_money_format (amount);
-      /* Translators: a line of a completed sale: quantity × unit price */
-      each = g_strdup_printf (_("%d × %s"), (int) quantity, unit);
-      /* Translators: the name of a tax-free line on the completed sale */
-      title = tax_free ? g_strdup_printf (_("%s (tax free)"), name) : g_strdup (name);
-      gtk_grid_attach (self->done_items_grid, done_cell (title, 0.0), 0, i, 1, 1);
-      gtk_grid_attach (self->done_items_grid, done_cell (each, 1.0), 1, i, 1, 1);
-      gtk_grid_attach (self->done_items_grid, done_cell (total, 1.0), 2, i, 1, 1);
-    }
-}
-
 static void
 show_done (KpWindow            *self,
            const KpJournalSale *sale)
 {
-  g_autofree char *amount = kp_money_format (sale->total_amount);
-  g_autofree char *method = describe_method (sale);
-  g_autofree char *when = NULL;
-  g_autofree char *details = NULL;
-
-  gtk_label_set_text (self->done_amount_label, amount);
-  gtk_label_set_text (self->done_method_label, method);
-  if (sale->approved_at != NULL)
-    {
-      g_autoptr (GDateTime) local = g_date_time_to_local (sale->approved_at);
-      g_autofree char *time = g_date_time_format (local, "%H:%M:%S");
-
-      /* Translators: when the payment was approved, e.g. "Approved at 14:03:27" */
-      when = g_strdup_printf (_("Approved at %s"), time);
-    }
-  gtk_label_set_text (self->done_time_label, when != NULL ? when : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->done_time_label), when != NULL);
-  fill_done_items (self, sale);
-  /* Translators: the completed payment's references: KakaoPay's payment id (tid) and
-   * approval id (aid), and the order number */
-  details = g_strdup_printf (_("TID %s\nAID %s\nOrder %s"), sale->tid, sale->aid,
-                             sale->partner_order_id);
-  gtk_label_set_text (self->done_details_label, details);
-  g_free (self->done_order_id);
-  self->done_order_id = g_strdup (sale->partner_order_id);
-  g_free (self->done_details);
-  self->done_details = g_steal_pointer (&details);
+  kp_done_page_show_sale (self->done_page, sale, self->cart);
   kp_window_show_page (self, "done");
-  gtk_widget_grab_focus (GTK_WIDGET (self->new_sale_button));
+  kp_done_page_focus (self->done_page);
 }
 
 /* What the cashier does about a payment that could not start, in words: never the
@@ -646,9 +499,9 @@ on_checkout_finished_cb (KpCheckout          *checkout,
   /* On the page beside the cart, not in a pop-up over the Charge button; the raw
    * reason waits behind Details. */
   kp_window_show_message_with_details (self, message,
-                             error != NULL && (result == KP_CHECKOUT_APPROVE_FAILED ||
-                                               result == KP_CHECKOUT_READY_FAILED)
-                               ? error->message : NULL);
+                                       error != NULL && (result == KP_CHECKOUT_APPROVE_FAILED ||
+                                                         result == KP_CHECKOUT_READY_FAILED)
+                                         ? error->message : NULL);
   kp_window_show_page (self, "cart");
   kp_window_focus_item_entry (self);
 }
@@ -736,4 +589,12 @@ kp_window_on_checkout_available_cb (KpWindow *self)
                            G_CALLBACK (on_checkout_stage_changed_cb), self, 0);
   g_signal_connect_object (checkout, "finished", G_CALLBACK (on_checkout_finished_cb), self, 0);
   kp_window_update_actions (self);
+}
+
+void
+kp_window_class_add_checkout_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.charge", NULL, charge_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-payment", NULL, cancel_payment_action);
+  gtk_widget_class_install_action (widget_class, "win.new-sale", NULL, new_sale_action);
 }

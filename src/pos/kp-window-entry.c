@@ -168,7 +168,7 @@ add_line (KpWindow *self)
   if (*name == '\0')
     {
       kp_window_show_entry_error (self, _("Type or scan the item’s name first."),
-                        GTK_WIDGET (self->item_entry));
+                                  GTK_WIDGET (self->item_entry));
       return;
     }
   if (!kp_cart_parse_quantity (quantity_text, &quantity, &error))
@@ -199,7 +199,7 @@ add_line (KpWindow *self)
 
 void
 kp_window_on_entry_activate_cb (KpWindow *self,
-                      GtkEntry *entry)
+                                GtkEntry *entry)
 {
   const char *amount_text = gtk_editable_get_text (GTK_EDITABLE (self->amount_entry));
 
@@ -214,8 +214,8 @@ kp_window_on_entry_activate_cb (KpWindow *self,
   add_line (self);
 }
 
-void
-kp_window_add_line_action (GtkWidget  *widget,
+static void
+add_line_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
@@ -266,7 +266,7 @@ remove_line_cb (gpointer user_data)
   kp_window_forget_removed_line (self);
   self->removed_line = g_steal_pointer (&line);
   self->removed_position = data->position;
-  /* Translators: a kp_window_toast; %s is the item's name */
+  /* Translators: a toast; %s is the item's name */
   title = g_strdup_printf (_("“%s” removed"), kp_cart_line_get_name (self->removed_line));
   t = adw_toast_new (title);
   adw_toast_set_button_label (t, _("_Undo"));
@@ -283,8 +283,8 @@ out:
   return G_SOURCE_REMOVE;
 }
 
-void
-kp_window_undo_remove_action (GtkWidget  *widget,
+static void
+undo_remove_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
@@ -310,8 +310,8 @@ kp_window_undo_remove_action (GtkWidget  *widget,
 }
 
 /* Up and Down in the cart, from anywhere on the cart page. */
-void
-kp_window_select_step_action (GtkWidget  *widget,
+static void
+select_step_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
@@ -331,8 +331,8 @@ kp_window_select_step_action (GtkWidget  *widget,
 }
 
 /* One more or one less of the selected line. */
-void
-kp_window_line_step_action (GtkWidget  *widget,
+static void
+line_step_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
@@ -350,8 +350,9 @@ kp_window_line_step_action (GtkWidget  *widget,
     {
       if (quantity <= 1)
         {
-          kp_window_show_entry_error (self, _("The quantity is 1 already: press Delete to remove the "
-                                    "line."), NULL);
+          kp_window_show_entry_error (self,
+                                      _("The quantity is 1 already: press Delete to remove "
+                                        "the line."), NULL);
           return;
         }
       quantity--;
@@ -371,10 +372,10 @@ kp_window_line_step_action (GtkWidget  *widget,
  * anywhere in the entry bar; Space ticks it. */
 gboolean
 kp_window_on_tax_free_key_cb (KpWindow              *self,
-                    guint                  keyval,
-                    guint                  keycode,
-                    GdkModifierType        state,
-                    GtkEventControllerKey *controller)
+                              guint                 keyval,
+                              guint                 keycode,
+                              GdkModifierType       state,
+                              GtkEventControllerKey *controller)
 {
   if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
     return FALSE;
@@ -389,10 +390,10 @@ kp_window_on_tax_free_key_cb (KpWindow              *self,
  * they edit the text). A scanner never sends them. */
 gboolean
 kp_window_on_item_key_cb (KpWindow              *self,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                GtkEventControllerKey *controller)
+                          guint                 keyval,
+                          guint                 keycode,
+                          GdkModifierType       state,
+                          GtkEventControllerKey *controller)
 {
   const char *action = NULL;
   gboolean empty = *gtk_editable_get_text (GTK_EDITABLE (self->item_entry)) == '\0';
@@ -439,8 +440,8 @@ release_later_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-void
-kp_window_remove_line_action (GtkWidget  *widget,
+static void
+remove_line_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
@@ -471,4 +472,16 @@ kp_window_remove_line_action (GtkWidget  *widget,
   data->self = g_object_ref (self);
   data->position = position;
   g_idle_add (remove_line_cb, data);
+}
+
+void
+kp_window_class_add_entry_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.add-line", NULL, add_line_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-line", NULL, remove_line_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-remove", NULL, undo_remove_action);
+  gtk_widget_class_install_action (widget_class, "win.select-previous", NULL, select_step_action);
+  gtk_widget_class_install_action (widget_class, "win.select-next", NULL, select_step_action);
+  gtk_widget_class_install_action (widget_class, "win.line-more", NULL, line_step_action);
+  gtk_widget_class_install_action (widget_class, "win.line-less", NULL, line_step_action);
 }

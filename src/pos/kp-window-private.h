@@ -11,6 +11,7 @@
 #include "kp-bench.h"
 #include "kp-cart-line.h"
 #include "kp-checkout.h"
+#include "kp-done-page.h"
 #include "kp-error.h"
 #include "kp-history-view.h"
 #include "kp-money.h"
@@ -40,12 +41,7 @@ struct _KpWindow
   GtkSpinner           *charge_spinner;
   GtkLabel             *checkout_amount_label;
   GtkLabel             *checkout_summary_label;
-  GtkLabel             *done_amount_label;
-  GtkLabel             *done_details_label;
-  GtkGrid              *done_items_grid;
-  GtkLabel             *done_method_label;
-  GtkLabel             *done_time_label;
-  AdwStatusPage        *done_page;
+  KpDonePage           *done_page;
   GtkLabel             *entry_error_label;
   GtkEntry             *amount_entry;
   GtkBox               *history_page;
@@ -54,8 +50,6 @@ struct _KpWindow
   GtkLabel             *message_label;
   GtkExpander          *message_details;
   GtkLabel             *message_details_label;
-  GtkButton            *new_sale_button;
-  GtkButton            *refund_sale_button;
   GtkLabel             *relay_status_label;
   GtkLinkButton        *payment_link;
   GtkPicture           *qr_picture;
@@ -91,9 +85,7 @@ struct _KpWindow
   gulong                bench_clock_id;
   gboolean              first_frame_reported;
   gboolean              qr_paint_pending;
-  char                 *done_order_id;
   char                 *retry_order_id;     /* the attempt that could not start, if any */
-  char                 *done_details;
   KpCartLine           *removed_line;       /* the last line removed, for Undo */
   guint                 removed_position;
   gint64                qr_shown_us;        /* monotonic; 0 while no QR is shown */
@@ -110,11 +102,6 @@ struct _KpWindow
   GtkWidget            *payment_page;       /* in checkout_box while it is shown */
 };
 
-void
-kp_window_day_report_action (GtkWidget  *widget,
-                             const char *action_name,
-                             GVariant   *parameter);
-
 KpHistoryView *
 kp_window_ensure_history_view (KpWindow *self);
 
@@ -125,50 +112,10 @@ void
 kp_window_on_view_changed_cb (KpWindow *self);
 
 void
-kp_window_refund_sale_action (GtkWidget  *widget,
-                              const char *action_name,
-                              GVariant   *parameter);
-
-void
-kp_window_search_action (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter);
-
-void
-kp_window_show_help_overlay_action (GtkWidget  *widget,
-                                    const char *action_name,
-                                    GVariant   *parameter);
-
-void
-kp_window_show_history_action (GtkWidget  *widget,
-                               const char *action_name,
-                               GVariant   *parameter);
-
-void
-kp_window_show_sale_action (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *parameter);
-
-void
 kp_window_setup_columns (KpWindow *self);
 
 void
-kp_window_cancel_payment_action (GtkWidget  *widget,
-                                 const char *action_name,
-                                 GVariant   *parameter);
-
-void
-kp_window_charge_action (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter);
-
-void
 kp_window_close_cancel_dialog (KpWindow *self);
-
-void
-kp_window_new_sale_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *parameter);
 
 void
 kp_window_on_checkout_available_cb (KpWindow *self);
@@ -187,17 +134,7 @@ void
 kp_window_update_payment_page (KpWindow *self);
 
 void
-kp_window_add_line_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *parameter);
-
-void
 kp_window_forget_removed_line (KpWindow *self);
-
-void
-kp_window_line_step_action (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *parameter);
 
 void
 kp_window_on_entry_activate_cb (KpWindow *self,
@@ -218,22 +155,7 @@ kp_window_on_tax_free_key_cb (KpWindow              *self,
                               GtkEventControllerKey *controller);
 
 void
-kp_window_remove_line_action (GtkWidget  *widget,
-                              const char *action_name,
-                              GVariant   *parameter);
-
-void
 kp_window_reset_entries (KpWindow *self);
-
-void
-kp_window_select_step_action (GtkWidget  *widget,
-                              const char *action_name,
-                              GVariant   *parameter);
-
-void
-kp_window_undo_remove_action (GtkWidget  *widget,
-                              const char *action_name,
-                              GVariant   *parameter);
 
 void
 kp_window_add_toast (KpWindow *self,
@@ -265,4 +187,13 @@ kp_window_toast (KpWindow   *self,
 
 void
 kp_window_update_actions (KpWindow *self);
+void
+kp_window_class_add_entry_actions (GtkWidgetClass *widget_class);
+
+void
+kp_window_class_add_checkout_actions (GtkWidgetClass *widget_class);
+
+void
+kp_window_class_add_view_actions (GtkWidgetClass *widget_class);
+
 G_END_DECLS

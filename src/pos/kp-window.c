@@ -21,9 +21,9 @@ kp_window_focus_item_entry (KpWindow *self)
 }
 
 void
-kp_window_show_entry_error (KpWindow     *self,
-                  const char   *message,
-                  GtkWidget    *field)
+kp_window_show_entry_error (KpWindow   *self,
+                            const char *message,
+                            GtkWidget  *field)
 {
   gtk_label_set_text (self->entry_error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->entry_error_label), message != NULL);
@@ -34,8 +34,8 @@ kp_window_show_entry_error (KpWindow     *self,
 /* @details: (nullable): the system's or KakaoPay's own words, kept behind "Details" */
 void
 kp_window_show_message_with_details (KpWindow   *self,
-                           const char *message,
-                           const char *details)
+                                     const char *message,
+                                     const char *details)
 {
   gboolean has_details = message != NULL && details != NULL && *details != '\0';
 
@@ -48,7 +48,7 @@ kp_window_show_message_with_details (KpWindow   *self,
 
 void
 kp_window_show_message (KpWindow   *self,
-              const char *message)
+                        const char *message)
 {
   kp_window_show_message_with_details (self, message, NULL);
 }
@@ -58,7 +58,7 @@ kp_window_show_message (KpWindow   *self,
  * covers the Charge button beside it; over the whole view otherwise. */
 void
 kp_window_add_toast (KpWindow *self,
-           AdwToast *t)
+                     AdwToast *t)
 {
   gboolean on_cart = kp_window_is_sale_view (self) &&
                      g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "cart") == 0;
@@ -68,7 +68,7 @@ kp_window_add_toast (KpWindow *self,
 
 void
 kp_window_toast (KpWindow   *self,
-       const char *text)
+                 const char *text)
 {
   AdwToast *t = adw_toast_new (text);
 
@@ -120,7 +120,7 @@ kp_window_update_actions (KpWindow *self)
                                              stage == KP_CHECKOUT_STAGE_WAITING));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-sale", on_done);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refund-sale",
-                                 on_done && self->done_order_id != NULL &&
+                                 on_done && kp_done_page_get_order_id (self->done_page) != NULL &&
                                  kp_terminal_get_refunder (self->terminal) != NULL);
 }
 
@@ -183,8 +183,6 @@ kp_window_finalize (GObject *object)
 {
   KpWindow *self = KP_WINDOW (object);
 
-  g_free (self->done_order_id);
-  g_free (self->done_details);
   g_free (self->retry_order_id);
 
   G_OBJECT_CLASS (kp_window_parent_class)->finalize (object);
@@ -225,11 +223,6 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_summary_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, customer_qr_box);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_amount_label);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_details_label);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_items_grid);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_method_label);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_time_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, entry_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, history_page);
@@ -239,10 +232,8 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_details);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_details_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_label);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, new_sale_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, payment_link);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, qr_picture);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, refund_sale_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, relay_status_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, scan_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_box);
@@ -268,25 +259,10 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_callback_full (widget_class, "on_view_changed_cb",
                                                 G_CALLBACK (kp_window_on_view_changed_cb));
 
-  gtk_widget_class_install_action (widget_class, "win.add-line", NULL, kp_window_add_line_action);
-  gtk_widget_class_install_action (widget_class, "win.remove-line", NULL, kp_window_remove_line_action);
-  gtk_widget_class_install_action (widget_class, "win.undo-remove", NULL, kp_window_undo_remove_action);
-  gtk_widget_class_install_action (widget_class, "win.select-previous", NULL,
-                                   kp_window_select_step_action);
-  gtk_widget_class_install_action (widget_class, "win.select-next", NULL, kp_window_select_step_action);
-  gtk_widget_class_install_action (widget_class, "win.line-more", NULL, kp_window_line_step_action);
-  gtk_widget_class_install_action (widget_class, "win.line-less", NULL, kp_window_line_step_action);
-  gtk_widget_class_install_action (widget_class, "win.charge", NULL, kp_window_charge_action);
-  gtk_widget_class_install_action (widget_class, "win.cancel-payment", NULL,
-                                   kp_window_cancel_payment_action);
-  gtk_widget_class_install_action (widget_class, "win.new-sale", NULL, kp_window_new_sale_action);
-  gtk_widget_class_install_action (widget_class, "win.show-sale", NULL, kp_window_show_sale_action);
-  gtk_widget_class_install_action (widget_class, "win.show-history", NULL, kp_window_show_history_action);
-  gtk_widget_class_install_action (widget_class, "win.search", NULL, kp_window_search_action);
-  gtk_widget_class_install_action (widget_class, "win.day-report", NULL, kp_window_day_report_action);
-  gtk_widget_class_install_action (widget_class, "win.refund-sale", NULL, kp_window_refund_sale_action);
-  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL,
-                                   kp_window_show_help_overlay_action);
+  kp_window_class_add_entry_actions (widget_class);
+  kp_window_class_add_checkout_actions (widget_class);
+  kp_window_class_add_view_actions (widget_class);
+
 }
 
 static void
@@ -307,6 +283,7 @@ kp_window_init (KpWindow *self)
   GtkEventController *shortcuts;
   GtkEventController *keys;
 
+  g_type_ensure (KP_TYPE_DONE_PAGE);
   g_type_ensure (KP_TYPE_QR_PAINTABLE);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_object_bind_property (self, "title", self->view_switcher_title, "title",
@@ -449,9 +426,11 @@ kp_window_new (KpApplication *application,
   g_signal_connect_object (terminal, "notify::relay-state",
                            G_CALLBACK (update_relay_status), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (terminal, "notify::setup-error",
-                           G_CALLBACK (kp_window_on_checkout_available_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (kp_window_on_checkout_available_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (terminal, "notify::checkout",
-                           G_CALLBACK (kp_window_on_checkout_available_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (kp_window_on_checkout_available_cb), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed_cb), NULL);
   kp_window_on_checkout_available_cb (self);
   kp_window_focus_item_entry (self);
@@ -533,7 +512,7 @@ kp_window_get_cart (KpWindow *self)
  */
 void
 kp_window_set_customer_display (KpWindow *self,
-                                gboolean  shown)
+                                gboolean shown)
 {
   g_return_if_fail (KP_IS_WINDOW (self));
 
