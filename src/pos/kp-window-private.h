@@ -187,6 +187,7 @@ kp_window_toast (KpWindow   *self,
 
 void
 kp_window_update_actions (KpWindow *self);
+
 void
 kp_window_class_add_entry_actions (GtkWidgetClass *widget_class);
 
