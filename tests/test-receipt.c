@@ -448,6 +448,315 @@ test_encoder_fallback (void)
   g_free (kp_escpos_to_cp949 ("\xff\xfe broken", &len));
 }
 
+/* The test printer: a loopback TCP server that takes jobs, answers DLE EOT with
+ * @status (0 for no answer) and keeps each job's bytes. */
+typedef struct
+{
+  GSocketService *service;
+  guint16         port;
+  guint8          status;
+  GPtrArray      *jobs;   /* GBytes */
+  guint           open;
+} TestPrinter;
+
+typedef struct
+{
+  TestPrinter       *printer;
+  GSocketConnection *connection;
+  GByteArray        *received;
+  guint8             buffer[4096];
+  gboolean           answered;
+} TestJob;
+
+static void
+test_job_free (TestJob *job)
+{
+  g_object_unref (job->connection);
+  g_byte_array_unref (job->received);
+  g_free (job);
+}
+
+static void test_job_read (TestJob *job);
+
+static void
+on_test_job_read (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  TestJob *job = user_data;
+  g_autoptr (GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (n <= 0)
+    {
+      g_ptr_array_add (job->printer->jobs,
+                       g_byte_array_free_to_bytes (g_byte_array_ref (job->received)));
+      job->printer->open--;
+      test_job_free (job);
+      return;
+    }
+
+  g_byte_array_append (job->received, job->buffer, n);
+  if (!job->answered && job->printer->status != 0 && job->received->len >= 3 &&
+      memcmp (job->received->data, "\x10\x04\x04", 3) == 0)
+    {
+      GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (job->connection));
+
+      job->answered = TRUE;
+      g_output_stream_write_all (output, &job->printer->status, 1, NULL, NULL, NULL);
+    }
+
+  test_job_read (job);
+}
+
+static void
+test_job_read (TestJob *job)
+{
+  GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (job->connection));
+
+  g_input_stream_read_async (input, job->buffer, sizeof job->buffer, G_PRIORITY_DEFAULT,
+                             NULL, on_test_job_read, job);
+}
+
+static gboolean
+on_incoming (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source_object,
+             gpointer           user_data)
+{
+  TestJob *job = g_new0 (TestJob, 1);
+
+  job->printer = user_data;
+  job->connection = g_object_ref (connection);
+  job->received = g_byte_array_new ();
+  job->printer->open++;
+  test_job_read (job);
+  return TRUE;
+}
+
+static TestPrinter *
+test_printer_new (guint8 status)
+{
+  TestPrinter *printer = g_new0 (TestPrinter, 1);
+  g_autoptr (GError) error = NULL;
+
+  printer->status = status;
+  printer->jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  printer->service = g_socket_service_new ();
+  printer->port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (printer->service),
+                                                      NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (printer->service, "incoming", G_CALLBACK (on_incoming), printer);
+  g_socket_service_start (printer->service);
+
+  return printer;
+}
+
+static char *
+test_printer_address (TestPrinter *printer)
+{
+  return g_strdup_printf ("tcp://127.0.0.1:%u", printer->port);
+}
+
+/* Once every connection it took is closed. */
+static void
+test_printer_free (TestPrinter *printer)
+{
+  while (printer->open > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_socket_service_stop (printer->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (printer->service));
+  g_object_unref (printer->service);
+  g_ptr_array_unref (printer->jobs);
+  g_free (printer);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPrinter, test_printer_free)
+
+static void
+on_printed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+/* Prints @job on @printer and waits for the answer. */
+static gboolean
+print_and_wait (KpReceiptPrinter  *printer,
+                GBytes            *job,
+                GError           **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kp_receipt_printer_print_async (printer, job, NULL, on_printed, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  return kp_receipt_printer_print_finish (printer, result, error);
+}
+
+static GBytes *
+encode_sale (guint columns)
+{
+  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpReceiptShop) shop = make_shop ();
+  g_autoptr (KpReceipt) receipt = kp_receipt_new_for_sale (sale, shop, FALSE);
+
+  return kp_escpos_encode (receipt, columns, NULL);
+}
+
+static void
+test_printer_tcp (void)
+{
+  g_autoptr (TestPrinter) test_printer = test_printer_new (0x12);
+  g_autofree char *address = test_printer_address (test_printer);
+  g_autoptr (KpReceiptPrinter) printer = NULL;
+  g_autoptr (GBytes) bytes = encode_sale (42);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (Job) job = NULL;
+  g_autofree char *text = NULL;
+
+  printer = kp_receipt_printer_new (address, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kp_receipt_printer_get_address (printer), ==, address);
+
+  g_assert_true (print_and_wait (printer, bytes, &error));
+  g_assert_no_error (error);
+  while (test_printer->jobs->len < 1)
+    g_main_context_iteration (NULL, TRUE);
+
+  job = parse_bytes (g_ptr_array_index (test_printer->jobs, 0));
+  g_assert_cmpuint (job->status_requests, ==, 1);
+  text = job_text (job);
+  g_test_message ("printed at 42 columns:\n%s", text);
+  g_assert_nonnull (strstr (text, "21,600\n"));
+  g_assert_nonnull (strstr (text, "A9876543210987654321\n"));
+  g_assert_nonnull (strstr (text, "POS-01-20261206-0007\n"));
+  g_assert_nonnull (strstr (text, "220-81-62517\n"));
+  g_assert_nonnull (strstr (text, "\n아메리카노\n"));
+  g_assert_cmpstr (job->qr, ==, "POS-01-20261206-0007");
+}
+
+/* A printer that does not answer DLE EOT is printed to anyway. */
+static void
+test_printer_tcp_silent (void)
+{
+  g_autoptr (TestPrinter) test_printer = test_printer_new (0);
+  g_autofree char *address = test_printer_address (test_printer);
+  g_autoptr (KpReceiptPrinter) printer = kp_receipt_printer_new (address, NULL);
+  g_autoptr (GBytes) bytes = encode_sale (32);
+  g_autoptr (GError) error = NULL;
+
+  kp_receipt_printer_set_status_timeout (printer, 50);
+  g_assert_true (print_and_wait (printer, bytes, &error));
+  g_assert_no_error (error);
+  while (test_printer->jobs->len < 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_bytes_get_size (g_ptr_array_index (test_printer->jobs, 0)), ==,
+                    g_bytes_get_size (bytes) + 3);
+}
+
+static void
+test_printer_out_of_paper (void)
+{
+  g_autoptr (TestPrinter) test_printer = test_printer_new (0x12 | 0x60);
+  g_autofree char *address = test_printer_address (test_printer);
+  g_autoptr (KpReceiptPrinter) printer = kp_receipt_printer_new (address, NULL);
+  g_autoptr (GBytes) bytes = encode_sale (32);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (print_and_wait (printer, bytes, &error));
+  g_assert_error (error, KP_RECEIPT_ERROR, KP_RECEIPT_ERROR_OUT_OF_PAPER);
+}
+
+/* A printer that takes the connection and then nothing in time. */
+static void
+test_printer_timeout (void)
+{
+  g_autoptr (TestPrinter) test_printer = test_printer_new (0);
+  g_autofree char *address = test_printer_address (test_printer);
+  g_autoptr (KpReceiptPrinter) printer = kp_receipt_printer_new (address, NULL);
+  g_autoptr (GBytes) bytes = encode_sale (32);
+  g_autoptr (GError) error = NULL;
+
+  kp_receipt_printer_set_status_timeout (printer, 600000);
+  kp_receipt_printer_set_timeout (printer, 100);
+  g_assert_false (print_and_wait (printer, bytes, &error));
+  g_assert_error (error, KP_RECEIPT_ERROR, KP_RECEIPT_ERROR_TIMED_OUT);
+}
+
+static void
+test_printer_unreachable (void)
+{
+  g_autoptr (TestPrinter) test_printer = test_printer_new (0x12);
+  g_autofree char *address = test_printer_address (test_printer);
+  g_autoptr (KpReceiptPrinter) printer = NULL;
+  g_autoptr (GBytes) bytes = encode_sale (32);
+  g_autoptr (GError) error = NULL;
+
+  /* The port was open a moment ago and is closed now: the connection is refused. */
+  g_clear_pointer (&test_printer, test_printer_free);
+  printer = kp_receipt_printer_new (address, NULL);
+  g_assert_false (print_and_wait (printer, bytes, &error));
+  g_assert_error (error, KP_RECEIPT_ERROR, KP_RECEIPT_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (error->message, address));
+}
+
+static void
+test_printer_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kp-receipt-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "lp0", NULL);
+  g_autofree char *address = g_strconcat ("file:", path, NULL);
+  g_autofree char *missing = g_strconcat ("file:", dir, "/none/lp0", NULL);
+  g_autoptr (KpReceiptPrinter) printer = kp_receipt_printer_new (address, NULL);
+  g_autoptr (KpReceiptPrinter) absent = kp_receipt_printer_new (missing, NULL);
+  g_autoptr (GBytes) bytes = encode_sale (48);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_true (print_and_wait (printer, bytes, &error));
+  g_assert_no_error (error);
+  g_assert_true (print_and_wait (printer, bytes, &error));
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  /* Appended, as a device is written to: two jobs, no status request. */
+  g_assert_cmpuint (len, ==, 2 * g_bytes_get_size (bytes));
+  g_assert_cmpmem (contents, g_bytes_get_size (bytes), g_bytes_get_data (bytes, NULL),
+                   g_bytes_get_size (bytes));
+
+  g_assert_false (print_and_wait (absent, bytes, &error));
+  g_assert_error (error, KP_RECEIPT_ERROR, KP_RECEIPT_ERROR_UNREACHABLE);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_printer_addresses (void)
+{
+  static const char * const bad[] = {
+    "", "none", "system", "tcp://", "tcp://host:0", "tcp://host/path", "file:", "file:lp0",
+    "lpt1", "http://printer:9100",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (KpReceiptPrinter) printer = kp_receipt_printer_new (bad[i], &error);
+
+      g_assert_null (printer);
+      g_assert_error (error, KP_RECEIPT_ERROR, KP_RECEIPT_ERROR_ADDRESS);
+    }
+
+  g_object_unref (kp_receipt_printer_new ("tcp://192.0.2.1", NULL));
+  g_object_unref (kp_receipt_printer_new ("tcp://[::1]:9100", NULL));
+  g_object_unref (kp_receipt_printer_new ("file:///dev/usb/lp0", NULL));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -460,6 +769,13 @@ main (int   argc,
   g_test_add_func ("/receipt/refund-layout", test_refund_layout);
   g_test_add_func ("/receipt/encoder", test_encoder);
   g_test_add_func ("/receipt/encoder-fallback", test_encoder_fallback);
+  g_test_add_func ("/receipt/printer/tcp", test_printer_tcp);
+  g_test_add_func ("/receipt/printer/tcp-silent", test_printer_tcp_silent);
+  g_test_add_func ("/receipt/printer/out-of-paper", test_printer_out_of_paper);
+  g_test_add_func ("/receipt/printer/timeout", test_printer_timeout);
+  g_test_add_func ("/receipt/printer/unreachable", test_printer_unreachable);
+  g_test_add_func ("/receipt/printer/file", test_printer_file);
+  g_test_add_func ("/receipt/printer/addresses", test_printer_addresses);
 
   return g_test_run ();
 }
