@@ -1832,7 +1832,14 @@ test_migration (void)
 
   version = _kp_journal_query_text (journal, "PRAGMA user_version", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (version, ==, "4");
+  g_assert_cmpstr (version, ==, "5");
+  g_free (version);
+  version = _kp_journal_query_text (journal,
+                                    "SELECT count (*) FROM sqlite_schema WHERE name IN "
+                                    "('print_attempts', 'print_attempts_by_sale')",
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (version, ==, "2");
   created_day = _kp_journal_query_text (journal,
                                         "SELECT group_concat (created_day, ' ') FROM "
                                         "(SELECT created_day FROM sales ORDER BY id)",
@@ -2849,7 +2856,7 @@ test_migration_v2 (void)
 
   version = _kp_journal_query_text (journal, "PRAGMA user_version", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (version, ==, "4");
+  g_assert_cmpstr (version, ==, "5");
   indexes = _kp_journal_query_text (journal,
                                     "SELECT count (*) FROM sqlite_schema WHERE name IN "
                                     "('sales_by_tid', 'sales_by_amount', 'refunds_in_flight', "
