@@ -101,7 +101,7 @@ dup_card_issuer (const char *card_info_json)
                                                                        NULL);
 
       if (value != NULL && *value != '\0')
-        return g_strdup (value);
+        return g_utf8_make_valid (value, -1);
     }
 
   return NULL;
@@ -123,6 +123,24 @@ dup_business_number (const char *text)
   return g_strstrip (g_strdup (text));
 }
 
+/* Text as a receipt row may hold it: valid UTF-8, a control character (a line
+ * break, a tab) a space; %NULL kept. */
+static char *
+dup_valid (const char *text)
+{
+  char *valid;
+
+  if (text == NULL)
+    return NULL;
+
+  valid = g_utf8_make_valid (text, -1);
+  for (char *p = valid; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+
+  return valid;
+}
+
 static KpReceipt *
 receipt_new (const KpJournalSale *sale,
              const KpReceiptShop *shop,
@@ -135,14 +153,16 @@ receipt_new (const KpJournalSale *sale,
   receipt->reprint = reprint;
   if (shop != NULL)
     {
-      receipt->shop.name = g_strdup (shop->name);
-      receipt->shop.business_number = dup_business_number (shop->business_number);
-      receipt->shop.representative = g_strdup (shop->representative);
-      receipt->shop.address = g_strdup (shop->address);
-      receipt->shop.phone = g_strdup (shop->phone);
+      g_autofree char *business_number = dup_business_number (shop->business_number);
+
+      receipt->shop.name = dup_valid (shop->name);
+      receipt->shop.business_number = dup_valid (business_number);
+      receipt->shop.representative = dup_valid (shop->representative);
+      receipt->shop.address = dup_valid (shop->address);
+      receipt->shop.phone = dup_valid (shop->phone);
     }
-  receipt->terminal_id = g_strdup (sale->terminal_id);
-  receipt->order_id = g_strdup (sale->partner_order_id);
+  receipt->terminal_id = dup_valid (sale->terminal_id);
+  receipt->order_id = dup_valid (sale->partner_order_id);
   receipt->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) receipt_line_free);
 
   for (guint i = 0; sale->lines != NULL && i < sale->lines->len; i++)
@@ -150,7 +170,7 @@ receipt_new (const KpJournalSale *sale,
       const KpJournalLine *line = g_ptr_array_index (sale->lines, i);
       KpReceiptLine *copy = g_new0 (KpReceiptLine, 1);
 
-      copy->name = g_strdup (line->name);
+      copy->name = dup_valid (line->name != NULL ? line->name : "");
       copy->quantity = line->quantity;
       copy->unit_price = line->unit_price;
       copy->amount = line->amount;
@@ -162,10 +182,10 @@ receipt_new (const KpJournalSale *sale,
   receipt->vat_amount = sale->vat_amount;
   receipt->tax_free_amount = sale->tax_free_amount;
   receipt->supply_amount = sale->total_amount - sale->tax_free_amount - sale->vat_amount;
-  receipt->payment_method = g_strdup (sale->payment_method_type);
+  receipt->payment_method = dup_valid (sale->payment_method_type);
   receipt->card_issuer = dup_card_issuer (sale->card_info_json);
-  receipt->aid = g_strdup (sale->aid);
-  receipt->tid = g_strdup (sale->tid);
+  receipt->aid = dup_valid (sale->aid);
+  receipt->tid = dup_valid (sale->tid);
   if (sale->approved_at != NULL)
     receipt->approved_at = g_date_time_ref (sale->approved_at);
 
@@ -217,7 +237,7 @@ kp_receipt_new_for_refund (const KpJournalSale   *sale,
   g_assert (refund != NULL);
 
   receipt->refund = TRUE;
-  receipt->refund_id = g_strdup (refund->refund_id);
+  receipt->refund_id = dup_valid (refund->refund_id);
   receipt->refund_amount = refund->cancel_amount;
   receipt->refund_vat_amount = refund->cancel_vat_amount;
   receipt->refund_tax_free_amount = refund->cancel_tax_free_amount;
@@ -225,7 +245,7 @@ kp_receipt_new_for_refund (const KpJournalSale   *sale,
   if (refund->aid != NULL)
     {
       g_free (receipt->aid);
-      receipt->aid = g_strdup (refund->aid);
+      receipt->aid = dup_valid (refund->aid);
     }
 
   time = refund->canceled_at != NULL ? refund->canceled_at
