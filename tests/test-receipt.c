@@ -191,6 +191,13 @@ test_long_names (void)
 
   text = kp_receipt_to_text (receipt, 32);
   g_assert_nonnull (strstr (text, "\n가나다라마바사아자차카타파하가나\n"));
+  g_clear_pointer (&text, g_free);
+
+  /* A value exactly as wide as the paper, on a row of its own. */
+  g_free (receipt->aid);
+  receipt->aid = g_strdup ("A1234567890123456789012345678901");
+  text = kp_receipt_to_text (receipt, 32);
+  g_assert_nonnull (strstr (text, "\nApproval No.\nA1234567890123456789012345678901\n"));
   /* Without a shop there is no shop line. */
   g_assert_null (strstr (text, "Business No."));
 }

@@ -396,7 +396,7 @@ padded (const char *left,
         guint       columns)
 {
   guint used = kp_receipt_text_width (left) + kp_receipt_text_width (right);
-  g_autofree char *spaces = g_strnfill (used < columns ? columns - used : 1, ' ');
+  g_autofree char *spaces = g_strnfill (used <= columns ? columns - used : 1, ' ');
 
   return g_strconcat (left, spaces, right, NULL);
 }
