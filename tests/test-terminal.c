@@ -495,6 +495,24 @@ print_attempts (Fixture    *f,
   return attempts;
 }
 
+static void
+refunded_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  KpJournalSale **out = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *out = kp_refunder_refund_finish (KP_REFUNDER (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+printer_has_two_jobs (Fixture *f)
+{
+  return f->printer->jobs->len >= 2;
+}
+
 /* A sale approved through the sandbox with --printer tcp://… --auto-print: one
  * receipt reaches the printer's socket, in CP949, with the total, the aid, the order
  * id and the business number; the attempt is journaled. */
@@ -511,6 +529,7 @@ test_auto_print (Fixture       *f,
   g_autofree char *order = NULL;
   g_autofree char *text = NULL;
   g_autofree char *aid_line = NULL;
+  g_autoptr (KpJournalSale) refunded = NULL;
   const KpJournalPrintAttempt *attempt;
 
   f->printer = test_printer_new (0x12);
@@ -562,6 +581,32 @@ test_auto_print (Fixture       *f,
   attempt = g_ptr_array_index (attempts, 0);
   g_assert_true (attempt->printed);
   g_assert_cmpint (attempt->kind, ==, KP_PRINT_KIND_SALE);
+  g_clear_pointer (&attempts, g_ptr_array_unref);
+
+  /* A refund of one coffee: its cancellation receipt follows. */
+  kp_refunder_refund_async (kp_terminal_get_refunder (f->terminal), order, 4500, 0, NULL,
+                            NULL, refunded_cb, &refunded);
+  while (refunded == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (refunded->state, ==, KP_SALE_STATE_PARTIALLY_REFUNDED);
+  wait_for (f, printer_has_two_jobs, "the cancellation receipt");
+  while (f->receipts_printed < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_pointer (&job, job_free);
+  g_clear_pointer (&text, g_free);
+  job = parse_bytes (g_ptr_array_index (f->printer->jobs, 1));
+  text = job_text (job);
+  g_test_message ("cancellation receipt:\n%s", text);
+  g_assert_nonnull (strstr (text, "Cancellation Receipt\n"));
+  g_assert_nonnull (strstr (text, "\nRefunded                   4,500\n"));
+  g_assert_nonnull (strstr (text, "\nRemaining                  5,500\n"));
+
+  attempts = print_attempts (f, order);
+  g_assert_cmpuint (attempts->len, ==, 2);
+  attempt = g_ptr_array_index (attempts, 1);
+  g_assert_true (attempt->printed);
+  g_assert_cmpint (attempt->kind, ==, KP_PRINT_KIND_REFUND);
+  g_assert_true (g_str_has_prefix (attempt->refund_id, order));
 }
 
 static void

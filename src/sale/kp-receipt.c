@@ -482,12 +482,15 @@ add_time_field (Layout     *layout,
                 const char *label,
                 GDateTime  *time)
 {
+  g_autoptr (GDateTime) local = NULL;
   g_autofree char *text = NULL;
 
   if (time == NULL)
     return;
 
-  text = g_date_time_format (time, TIME_FORMAT);
+  /* In the terminal's time zone, whatever offset the time was stored with. */
+  local = g_date_time_to_local (time);
+  text = g_date_time_format (local, TIME_FORMAT);
   add_field (layout, label, text);
 }
 
