@@ -1832,7 +1832,14 @@ test_migration (void)
 
   version = _kp_journal_query_text (journal, "PRAGMA user_version", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (version, ==, "4");
+  g_assert_cmpstr (version, ==, "5");
+  g_free (version);
+  version = _kp_journal_query_text (journal,
+                                    "SELECT count (*) FROM sqlite_schema WHERE name IN "
+                                    "('print_attempts', 'print_attempts_by_sale')",
+                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (version, ==, "2");
   created_day = _kp_journal_query_text (journal,
                                         "SELECT group_concat (created_day, ' ') FROM "
                                         "(SELECT created_day FROM sales ORDER BY id)",
@@ -2849,7 +2856,7 @@ test_migration_v2 (void)
 
   version = _kp_journal_query_text (journal, "PRAGMA user_version", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (version, ==, "4");
+  g_assert_cmpstr (version, ==, "5");
   indexes = _kp_journal_query_text (journal,
                                     "SELECT count (*) FROM sqlite_schema WHERE name IN "
                                     "('sales_by_tid', 'sales_by_amount', 'refunds_in_flight', "
@@ -3715,6 +3722,128 @@ test_records (void)
   g_assert_true (G_TYPE_IS_BOXED (KP_TYPE_JOURNAL_TRANSITION));
 }
 
+static KpJournalPrintAttempt *
+add_print_attempt (KpJournal    *journal,
+                   const char   *partner_order_id,
+                   const char   *refund_id,
+                   KpPrintKind   kind,
+                   gboolean      printed,
+                   const char   *reason,
+                   GError      **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kp_journal_add_print_attempt_async (journal, partner_order_id, refund_id, kind, printed,
+                                      reason, NULL, store_result_cb, &result);
+  wait_for (&result);
+  return kp_journal_add_print_attempt_finish (journal, result, error);
+}
+
+static GPtrArray *
+list_missing_receipts (KpJournal *journal)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *missing;
+
+  kp_journal_list_missing_receipts_async (journal, NULL, store_result_cb, &result);
+  wait_for (&result);
+  missing = kp_journal_list_missing_receipts_finish (journal, result, &error);
+  g_assert_no_error (error);
+  return missing;
+}
+
+static void
+test_print_attempts (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr (KpJournalSale) first = create_simple_sale (fixture);
+  g_autoptr (KpJournalSale) second = create_simple_sale (fixture);
+  g_autoptr (KpJournalRefundRequest) request = refund_request (1000, 0);
+  g_autoptr (KpJournalRefund) refund = NULL;
+  g_autoptr (KpJournalPrintAttempt) attempt = NULL;
+  g_autoptr (KpJournalPrintAttempt) other = NULL;
+  g_autoptr (GPtrArray) missing = NULL;
+  g_autoptr (GPtrArray) attempts = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  const KpJournalPrintAttempt *item;
+
+  approve (fixture, first, "2026-11-25T10:00:00+09:00");
+  approve (fixture, second, "2026-11-25T10:01:00+09:00");
+  request->cancel_available_amount = 5000;
+  refund = begin_refund (fixture->journal, second->partner_order_id, request, &error);
+  g_assert_no_error (error);
+
+  missing = list_missing_receipts (fixture->journal);
+  g_assert_cmpuint (missing->len, ==, 0);
+  g_clear_pointer (&missing, g_ptr_array_unref);
+
+  fixture_set_now (fixture, "2026-11-25T10:02:00+09:00");
+  attempt = add_print_attempt (fixture->journal, first->partner_order_id, NULL,
+                               KP_PRINT_KIND_SALE, FALSE, "The printer is out of paper.",
+                               &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (attempt->partner_order_id, ==, first->partner_order_id);
+  g_assert_null (attempt->refund_id);
+  g_assert_cmpint (attempt->kind, ==, KP_PRINT_KIND_SALE);
+  g_assert_false (attempt->printed);
+  g_assert_cmpstr (attempt->reason, ==, "The printer is out of paper.");
+  assert_time (attempt->at, "2026-11-25T10:02:00+09:00");
+  g_clear_pointer (&attempt, kp_journal_print_attempt_free);
+
+  other = add_print_attempt (fixture->journal, second->partner_order_id, NULL,
+                             KP_PRINT_KIND_SALE, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&other, kp_journal_print_attempt_free);
+  other = add_print_attempt (fixture->journal, second->partner_order_id, refund->refund_id,
+                             KP_PRINT_KIND_REFUND, FALSE, "unreachable", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&other, kp_journal_print_attempt_free);
+
+  /* The first sale's receipt and the refund's are missing; the second sale's is not. */
+  missing = list_missing_receipts (fixture->journal);
+  g_assert_cmpuint (missing->len, ==, 2);
+  item = g_ptr_array_index (missing, 0);
+  g_assert_cmpstr (item->partner_order_id, ==, first->partner_order_id);
+  item = g_ptr_array_index (missing, 1);
+  g_assert_cmpstr (item->partner_order_id, ==, second->partner_order_id);
+  g_assert_cmpstr (item->refund_id, ==, refund->refund_id);
+  g_assert_cmpint (item->kind, ==, KP_PRINT_KIND_REFUND);
+  g_assert_cmpstr (item->reason, ==, "unreachable");
+  g_clear_pointer (&missing, g_ptr_array_unref);
+
+  /* A reprint that works makes the receipt whole. */
+  attempt = add_print_attempt (fixture->journal, first->partner_order_id, NULL,
+                               KP_PRINT_KIND_REPRINT, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  missing = list_missing_receipts (fixture->journal);
+  g_assert_cmpuint (missing->len, ==, 1);
+  g_assert_cmpstr (((KpJournalPrintAttempt *) g_ptr_array_index (missing, 0))->refund_id, ==,
+                   refund->refund_id);
+
+  kp_journal_list_print_attempts_async (fixture->journal, first->partner_order_id, NULL,
+                                        store_result_cb, &result);
+  wait_for (&result);
+  attempts = kp_journal_list_print_attempts_finish (fixture->journal, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (attempts->len, ==, 2);
+  g_assert_false (((KpJournalPrintAttempt *) g_ptr_array_index (attempts, 0))->printed);
+  g_assert_true (((KpJournalPrintAttempt *) g_ptr_array_index (attempts, 1))->printed);
+  g_assert_cmpint (((KpJournalPrintAttempt *) g_ptr_array_index (attempts, 1))->kind, ==,
+                   KP_PRINT_KIND_REPRINT);
+
+  /* Unknown sales and refunds are refused, nothing written. */
+  g_assert_null (add_print_attempt (fixture->journal, "T1-20990101-0001", NULL,
+                                    KP_PRINT_KIND_SALE, TRUE, NULL, &error));
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (add_print_attempt (fixture->journal, first->partner_order_id,
+                                    refund->refund_id, KP_PRINT_KIND_REFUND, TRUE, NULL,
+                                    &error));
+  g_assert_error (error, KP_JOURNAL_ERROR, KP_JOURNAL_ERROR_NOT_FOUND);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3751,6 +3880,7 @@ main (int   argc,
   ADD ("main-context", test_main_context);
   ADD ("concurrent", test_concurrent);
   ADD ("refund-lifecycle", test_refund_lifecycle);
+  ADD ("print-attempts", test_print_attempts);
   ADD ("refund-failed", test_refund_failed);
   ADD ("refund-by-transition", test_refund_by_transition);
   ADD ("search", test_search);

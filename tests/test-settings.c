@@ -160,6 +160,75 @@ test_bad_value (void)
   g_assert_false (kp_settings_is_overridden (settings, KP_SETTING_CID));
 }
 
+/* The receipt printer: stored, or given for this run; a value none of the forms is
+ * refused with nothing applied. */
+static void
+test_printer (void)
+{
+  static const struct
+  {
+    const char *printer;
+    int         paper_width;
+    const char *refused;
+  } bad[] = {
+    { "lpt1", 42, "--printer" },
+    { "tcp://", 42, "--printer" },
+    { "file:relative", 42, "--printer" },
+    { "none", 40, "--paper-width" },
+    { "tcp://192.0.2.1", 0, "--paper-width" },
+  };
+  g_autoptr (GSettings) gsettings = new_settings ();
+  g_autoptr (KpSettings) settings = kp_settings_new (gsettings);
+  g_autoptr (GVariantDict) options = g_variant_dict_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  /* The defaults: no printer, 80 mm paper, nothing printed by itself. */
+  g_assert_cmpstr (kp_settings_get_printer (settings), ==, "none");
+  g_assert_cmpuint (kp_settings_get_paper_width (settings), ==, 42);
+  g_assert_false (kp_settings_get_auto_print (settings));
+  g_assert_cmpstr (kp_settings_get_printer_codepage (settings), ==, "1C 26 1B 52 0D 1B 74 00");
+
+  g_settings_set_string (gsettings, "printer", "file:/dev/usb/lp0");
+  g_settings_set_uint (gsettings, "paper-width", 33);
+  g_assert_cmpstr (kp_settings_get_printer (settings), ==, "file:/dev/usb/lp0");
+  /* Not a paper width: read as 80 mm. */
+  g_assert_cmpuint (kp_settings_get_paper_width (settings), ==, 42);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (KpSettings) optioned = kp_settings_new (gsettings);
+      g_autoptr (GVariantDict) refused = g_variant_dict_new (NULL);
+      g_autoptr (GError) local_error = NULL;
+
+      g_variant_dict_insert (refused, "printer", "s", bad[i].printer);
+      g_variant_dict_insert (refused, "paper-width", "i", bad[i].paper_width);
+      g_variant_dict_insert (refused, "auto-print", "b", TRUE);
+      g_assert_false (kp_settings_apply_options (optioned, refused, &local_error));
+      g_assert_error (local_error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+      g_assert_nonnull (strstr (local_error->message, bad[i].refused));
+      g_assert_false (kp_settings_get_auto_print (optioned));
+      g_assert_false (kp_settings_is_overridden (optioned, KP_SETTING_PRINTER));
+    }
+
+  g_variant_dict_insert (options, "printer", "s", "tcp://192.0.2.1:9100");
+  g_variant_dict_insert (options, "paper-width", "i", 32);
+  g_variant_dict_insert (options, "auto-print", "b", TRUE);
+  g_assert_true (kp_settings_apply_options (settings, options, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (kp_settings_get_printer (settings), ==, "tcp://192.0.2.1:9100");
+  g_assert_cmpuint (kp_settings_get_paper_width (settings), ==, 32);
+  g_assert_true (kp_settings_get_auto_print (settings));
+  g_assert_true (kp_settings_is_overridden (settings, KP_SETTING_PRINTER));
+  g_assert_true (kp_settings_is_overridden (settings, KP_SETTING_PAPER_WIDTH));
+  g_assert_true (kp_settings_is_overridden (settings, KP_SETTING_AUTO_PRINT));
+
+  /* The command line wins over the stored settings for this run. */
+  g_settings_set_string (gsettings, "printer", "none");
+  g_settings_set_boolean (gsettings, "auto-print", FALSE);
+  g_assert_cmpstr (kp_settings_get_printer (settings), ==, "tcp://192.0.2.1:9100");
+  g_assert_true (kp_settings_get_auto_print (settings));
+}
+
 /* The payment page in the app: taken where the build has WebKit, refused (and read as
  * pc when stored) where it has not. */
 static void
@@ -203,6 +272,7 @@ main (int   argc,
   g_test_add_func ("/kp/settings/sandbox-and-listener", test_sandbox_and_listener);
   g_test_add_func ("/kp/settings/bad-value", test_bad_value);
   g_test_add_func ("/kp/settings/page", test_page);
+  g_test_add_func ("/kp/settings/printer", test_printer);
 
   return g_test_run ();
 }

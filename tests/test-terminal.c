@@ -16,6 +16,7 @@
 
 #include "kp-sandbox.h"
 #include "kp-terminal.h"
+#include "kp-test-printer.h"
 
 #define WAIT_S 30
 
@@ -31,6 +32,11 @@ typedef struct
   char          *redirect_url;
   int            result;
   gboolean       finished;
+  /* What the terminal said of receipts. */
+  guint          receipts_printed;
+  guint          receipts_failed;
+  char          *receipt_reason;
+  TestPrinter   *printer;
 } Fixture;
 
 static void
@@ -76,6 +82,8 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
   g_free (f->tid);
   g_free (f->redirect_url);
+  g_free (f->receipt_reason);
+  g_clear_pointer (&f->printer, test_printer_free);
 }
 
 typedef gboolean (*Condition) (Fixture *f);
@@ -429,6 +437,288 @@ test_setup_error (Fixture       *f,
     g_main_context_iteration (NULL, TRUE);
 }
 
+static void
+on_receipt_printed_cb (KpTerminal *terminal,
+                       const char *partner_order_id,
+                       const char *refund_id,
+                       Fixture    *f)
+{
+  f->receipts_printed++;
+}
+
+static void
+on_receipt_failed_cb (KpTerminal *terminal,
+                      const char *partner_order_id,
+                      const char *refund_id,
+                      const char *reason,
+                      Fixture    *f)
+{
+  f->receipts_failed++;
+  g_free (f->receipt_reason);
+  f->receipt_reason = g_strdup (reason);
+}
+
+static gboolean
+has_receipt_outcome (Fixture *f)
+{
+  return f->receipts_printed + f->receipts_failed > 0;
+}
+
+static gboolean
+printer_has_job (Fixture *f)
+{
+  return f->printer->jobs->len > 0;
+}
+
+static void
+got_attempts_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GPtrArray **out = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *out = kp_journal_list_print_attempts_finish (KP_JOURNAL (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static GPtrArray *
+print_attempts (Fixture    *f,
+                const char *partner_order_id)
+{
+  GPtrArray *attempts = NULL;
+
+  kp_journal_list_print_attempts_async (kp_terminal_get_journal (f->terminal),
+                                        partner_order_id, NULL, got_attempts_cb, &attempts);
+  while (attempts == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return attempts;
+}
+
+static void
+refunded_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  KpJournalSale **out = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *out = kp_refunder_refund_finish (KP_REFUNDER (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+printer_has_two_jobs (Fixture *f)
+{
+  return f->printer->jobs->len >= 2;
+}
+
+/* A sale approved through the sandbox with --printer tcp://… --auto-print: one
+ * receipt reaches the printer's socket, in CP949, with the total, the aid, the order
+ * id and the business number; the attempt is journaled. */
+static void
+test_auto_print (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_auto (GVariantDict) options = G_VARIANT_DICT_INIT (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpJournalSale) sale = NULL;
+  g_autoptr (GPtrArray) attempts = NULL;
+  g_autoptr (Job) job = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *order = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *aid_line = NULL;
+  g_autoptr (KpJournalSale) refunded = NULL;
+  const KpJournalPrintAttempt *attempt;
+
+  f->printer = test_printer_new (0x12);
+  address = test_printer_address (f->printer);
+  g_settings_set_string (f->gsettings, "shop-name", "카카오 카페");
+  g_settings_set_string (f->gsettings, "shop-business-number", "2208162517");
+  g_variant_dict_insert (&options, "printer", "s", address);
+  g_variant_dict_insert (&options, "paper-width", "i", 32);
+  g_variant_dict_insert (&options, "auto-print", "b", TRUE);
+  g_assert_true (kp_settings_apply_options (f->settings, &options, &error));
+  g_assert_no_error (error);
+  g_assert_true (kp_settings_is_overridden (f->settings, KP_SETTING_PRINTER));
+  g_assert_cmpuint (kp_settings_get_paper_width (f->settings), ==, 32);
+  g_assert_true (kp_settings_get_auto_print (f->settings));
+
+  g_signal_connect (f->terminal, "receipt-printed", G_CALLBACK (on_receipt_printed_cb), f);
+  g_signal_connect (f->terminal, "receipt-failed", G_CALLBACK (on_receipt_failed_cb), f);
+  start (f);
+  charge (f);
+  order = g_strdup (kp_checkout_get_sale (kp_terminal_get_checkout (f->terminal))->partner_order_id);
+  customer_pays (f, kp_terminal_get_callback_base (f->terminal));
+  wait_for (f, has_finished, "the sale to finish");
+  g_assert_cmpint (f->result, ==, KP_CHECKOUT_APPROVED);
+
+  wait_for (f, printer_has_job, "the receipt");
+  wait_for (f, has_receipt_outcome, "the receipt's outcome");
+  g_assert_cmpuint (f->receipts_printed, ==, 1);
+  g_assert_cmpuint (f->receipts_failed, ==, 0);
+  g_assert_cmpuint (f->printer->jobs->len, ==, 1);
+
+  sale = journaled (f, order);
+  g_assert_cmpint (sale->state, ==, KP_SALE_STATE_APPROVED);
+  job = parse_bytes (g_ptr_array_index (f->printer->jobs, 0));
+  text = job_text (job);
+  g_test_message ("receipt:\n%s", text);
+  g_assert_true (job->korean_mode);
+  g_assert_true (job->cut);
+  g_assert_cmpstr (job->qr, ==, order);
+  g_assert_nonnull (strstr (text, "카카오 카페\n"));
+  g_assert_nonnull (strstr (text, "220-81-62517\n"));
+  g_assert_nonnull (strstr (text, "\n아메리카노\n"));
+  g_assert_nonnull (strstr (text, " 10,000\n"));
+  g_assert_nonnull (strstr (text, order));
+  aid_line = g_strconcat (sale->aid, "\n", NULL);
+  g_assert_nonnull (strstr (text, aid_line));
+
+  attempts = print_attempts (f, order);
+  g_assert_cmpuint (attempts->len, ==, 1);
+  attempt = g_ptr_array_index (attempts, 0);
+  g_assert_true (attempt->printed);
+  g_assert_cmpint (attempt->kind, ==, KP_PRINT_KIND_SALE);
+  g_clear_pointer (&attempts, g_ptr_array_unref);
+
+  /* A refund of one coffee: its cancellation receipt follows. */
+  kp_refunder_refund_async (kp_terminal_get_refunder (f->terminal), order, 4500, 0, NULL,
+                            NULL, refunded_cb, &refunded);
+  while (refunded == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (refunded->state, ==, KP_SALE_STATE_PARTIALLY_REFUNDED);
+  wait_for (f, printer_has_two_jobs, "the cancellation receipt");
+  while (f->receipts_printed < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_pointer (&job, job_free);
+  g_clear_pointer (&text, g_free);
+  job = parse_bytes (g_ptr_array_index (f->printer->jobs, 1));
+  text = job_text (job);
+  g_test_message ("cancellation receipt:\n%s", text);
+  g_assert_nonnull (strstr (text, "Cancellation Receipt\n"));
+  g_assert_nonnull (strstr (text, "\nRefunded                   4,500\n"));
+  g_assert_nonnull (strstr (text, "\nRemaining                  5,500\n"));
+
+  attempts = print_attempts (f, order);
+  g_assert_cmpuint (attempts->len, ==, 2);
+  attempt = g_ptr_array_index (attempts, 1);
+  g_assert_true (attempt->printed);
+  g_assert_cmpint (attempt->kind, ==, KP_PRINT_KIND_REFUND);
+  g_assert_true (g_str_has_prefix (attempt->refund_id, order));
+}
+
+static void
+printed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GError **out = user_data;
+
+  if (!kp_terminal_print_receipt_finish (KP_TERMINAL (source), result, out))
+    g_assert_nonnull (*out);
+  else
+    *out = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "printed");
+}
+
+/* A printer that refuses connections: the sale stays approved, the terminal says why
+ * the receipt was not printed and journals it; a reprint once the printer is back
+ * prints it. */
+static void
+test_auto_print_unreachable (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_auto (GVariantDict) options = G_VARIANT_DICT_INIT (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) outcome = NULL;
+  g_autoptr (KpJournalSale) sale = NULL;
+  g_autoptr (GPtrArray) attempts = NULL;
+  g_autoptr (Job) job = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *order = NULL;
+  g_autofree char *text = NULL;
+  const KpJournalPrintAttempt *attempt;
+
+  /* A port that was open and is closed now. */
+  f->printer = test_printer_new (0x12);
+  address = test_printer_address (f->printer);
+  g_clear_pointer (&f->printer, test_printer_free);
+
+  g_settings_set_string (f->gsettings, "printer", address);
+  g_settings_set_boolean (f->gsettings, "auto-print", TRUE);
+  g_signal_connect (f->terminal, "receipt-printed", G_CALLBACK (on_receipt_printed_cb), f);
+  g_signal_connect (f->terminal, "receipt-failed", G_CALLBACK (on_receipt_failed_cb), f);
+  start (f);
+  charge (f);
+  order = g_strdup (kp_checkout_get_sale (kp_terminal_get_checkout (f->terminal))->partner_order_id);
+  customer_pays (f, kp_terminal_get_callback_base (f->terminal));
+  wait_for (f, has_finished, "the sale to finish");
+  g_assert_cmpint (f->result, ==, KP_CHECKOUT_APPROVED);
+  wait_for (f, has_receipt_outcome, "the receipt's outcome");
+  g_assert_cmpuint (f->receipts_failed, ==, 1);
+  g_assert_nonnull (strstr (f->receipt_reason, address));
+
+  sale = journaled (f, order);
+  g_assert_cmpint (sale->state, ==, KP_SALE_STATE_APPROVED);
+  attempts = print_attempts (f, order);
+  g_assert_cmpuint (attempts->len, ==, 1);
+  attempt = g_ptr_array_index (attempts, 0);
+  g_assert_false (attempt->printed);
+  g_assert_cmpstr (attempt->reason, ==, f->receipt_reason);
+  g_clear_pointer (&attempts, g_ptr_array_unref);
+
+  /* The printer is back (elsewhere); a reprint. */
+  f->printer = test_printer_new (0);
+  g_free (address);
+  address = test_printer_address (f->printer);
+  g_settings_set_string (f->gsettings, "printer", address);
+  kp_terminal_print_receipt_async (f->terminal, order, NULL, TRUE, NULL, printed_cb,
+                                   &outcome);
+  while (outcome == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (outcome, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_assert_cmpuint (f->receipts_printed, ==, 1);
+  wait_for (f, printer_has_job, "the reprint");
+  job = parse_bytes (g_ptr_array_index (f->printer->jobs, 0));
+  text = job_text (job);
+  g_assert_nonnull (strstr (text, "REPRINT\n"));
+  g_assert_nonnull (strstr (text, sale->aid));
+
+  attempts = print_attempts (f, order);
+  g_assert_cmpuint (attempts->len, ==, 2);
+  attempt = g_ptr_array_index (attempts, 1);
+  g_assert_true (attempt->printed);
+  g_assert_cmpint (attempt->kind, ==, KP_PRINT_KIND_REPRINT);
+}
+
+/* Auto-print off (the default): nothing is printed or journaled. */
+static void
+test_no_auto_print (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr (GPtrArray) attempts = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *order = NULL;
+
+  f->printer = test_printer_new (0x12);
+  address = test_printer_address (f->printer);
+  g_settings_set_string (f->gsettings, "printer", address);
+  g_signal_connect (f->terminal, "receipt-failed", G_CALLBACK (on_receipt_failed_cb), f);
+  start (f);
+  charge (f);
+  order = g_strdup (kp_checkout_get_sale (kp_terminal_get_checkout (f->terminal))->partner_order_id);
+  customer_pays (f, kp_terminal_get_callback_base (f->terminal));
+  wait_for (f, has_finished, "the sale to finish");
+  g_assert_cmpint (f->result, ==, KP_CHECKOUT_APPROVED);
+
+  attempts = print_attempts (f, order);
+  g_assert_cmpuint (attempts->len, ==, 0);
+  g_assert_cmpuint (f->receipts_failed, ==, 0);
+  g_assert_cmpuint (f->printer->open, ==, 0);
+  g_assert_cmpuint (f->printer->jobs->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -443,6 +733,12 @@ main (int   argc,
               test_settings_mid_sale, fixture_tear_down);
   g_test_add ("/kp/terminal/setup-error", Fixture, NULL, fixture_set_up, test_setup_error,
               fixture_tear_down);
+  g_test_add ("/kp/terminal/auto-print", Fixture, NULL, fixture_set_up, test_auto_print,
+              fixture_tear_down);
+  g_test_add ("/kp/terminal/auto-print-unreachable", Fixture, NULL, fixture_set_up,
+              test_auto_print_unreachable, fixture_tear_down);
+  g_test_add ("/kp/terminal/no-auto-print", Fixture, NULL, fixture_set_up,
+              test_no_auto_print, fixture_tear_down);
   g_test_add ("/kp/terminal/page-mode", Fixture, NULL, fixture_set_up, test_page_mode,
               fixture_tear_down);
 

@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "kp-journal-print.h"
 #include "kp-journal-refund.h"
 #include "kp-journal-report.h"
 #include "kp-journal-sale.h"
@@ -43,7 +44,7 @@ typedef enum
 } KpJournalError;
 
 /* The user_version this code migrates files to. */
-#define KP_JOURNAL_SCHEMA_VERSION 4
+#define KP_JOURNAL_SCHEMA_VERSION 5
 
 /**
  * KpJournalClockFunc:
@@ -243,5 +244,33 @@ void kp_journal_verify_day_async (KpJournal           *self,
 KpJournalDayCheck *kp_journal_verify_day_finish (KpJournal     *self,
                                                  GAsyncResult  *result,
                                                  GError       **error);
+
+void kp_journal_add_print_attempt_async (KpJournal           *self,
+                                         const char          *partner_order_id,
+                                         const char          *refund_id,
+                                         KpPrintKind          kind,
+                                         gboolean             printed,
+                                         const char          *reason,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+KpJournalPrintAttempt *kp_journal_add_print_attempt_finish (KpJournal     *self,
+                                                            GAsyncResult  *result,
+                                                            GError       **error);
+void kp_journal_list_print_attempts_async (KpJournal           *self,
+                                           const char          *partner_order_id,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+GPtrArray *kp_journal_list_print_attempts_finish (KpJournal     *self,
+                                                  GAsyncResult  *result,
+                                                  GError       **error);
+void kp_journal_list_missing_receipts_async (KpJournal           *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GPtrArray *kp_journal_list_missing_receipts_finish (KpJournal     *self,
+                                                    GAsyncResult  *result,
+                                                    GError       **error);
 
 G_END_DECLS

@@ -84,6 +84,12 @@ static const GOptionEntry option_entries[] = {
 #else
     N_("What the QR code opens: KakaoPay’s pc or mobile page"), N_("pc|mobile") },
 #endif
+  { "printer", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Where receipts are printed"), N_("tcp://HOST[:PORT]|file:PATH|system|none") },
+  { "paper-width", 0, 0, G_OPTION_ARG_INT, NULL,
+    N_("Characters per line on the receipt printer"), N_("32|42|48") },
+  { "auto-print", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print a receipt when a payment is approved and when a refund completes"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { NULL }
 };

@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include "kp-receipt.h"
+#include "kp-receipt-printer.h"
 #include "kp-settings.h"
 
 /*
@@ -56,6 +58,10 @@ enum
   PROP_SHOP_ADDRESS,
   PROP_SHOP_PHONE,
   PROP_CUSTOMER_DISPLAY,
+  PROP_PRINTER,
+  PROP_PAPER_WIDTH,
+  PROP_AUTO_PRINT,
+  PROP_PRINTER_CODEPAGE,
   /* Only ever from the command line. */
   PROP_SECRET_KEY_FILE,
   PROP_RELAY_TOKEN_FILE,
@@ -82,6 +88,9 @@ static const guint setting_props[KP_N_SETTINGS] = {
   [KP_SETTING_SECRET_KEY_FILE] = PROP_SECRET_KEY_FILE,
   [KP_SETTING_RELAY_TOKEN_FILE] = PROP_RELAY_TOKEN_FILE,
   [KP_SETTING_JOURNAL] = PROP_JOURNAL,
+  [KP_SETTING_PRINTER] = PROP_PRINTER,
+  [KP_SETTING_PAPER_WIDTH] = PROP_PAPER_WIDTH,
+  [KP_SETTING_AUTO_PRINT] = PROP_AUTO_PRINT,
 };
 
 struct _KpSettings
@@ -206,6 +215,13 @@ kp_settings_class_init (KpSettingsClass *klass)
     g_param_spec_boolean ("customer-display", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS);
+  properties[PROP_PRINTER] = string_property ("printer");
+  properties[PROP_PAPER_WIDTH] = uint_property ("paper-width", 32, 48, 42);
+  properties[PROP_AUTO_PRINT] =
+    g_param_spec_boolean ("auto-print", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS);
+  properties[PROP_PRINTER_CODEPAGE] = string_property ("printer-codepage");
   properties[PROP_SECRET_KEY_FILE] = string_property ("secret-key-file");
   properties[PROP_RELAY_TOKEN_FILE] = string_property ("relay-token-file");
   properties[PROP_JOURNAL] = string_property ("journal");
@@ -356,6 +372,29 @@ lookup_enum (GVariantDict  *options,
   return FALSE;
 }
 
+/* --printer: none, system, or an address kp_receipt_printer_new() takes. */
+static gboolean
+check_printer_option (const char  *printer,
+                      GError     **error)
+{
+  g_autoptr (KpReceiptPrinter) receipt_printer = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  if (g_str_equal (printer, "none") || g_str_equal (printer, "system"))
+    return TRUE;
+
+  receipt_printer = kp_receipt_printer_new (printer, &local_error);
+  if (receipt_printer != NULL)
+    return TRUE;
+
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               /* Translators: %s is what was given; keep the option and the forms as
+                * they are */
+               _("--printer does not take “%s”: use tcp://HOST:PORT, file:PATH, system or "
+                 "none."), printer);
+  return FALSE;
+}
+
 /**
  * kp_settings_apply_options:
  * @options: the command line's options
@@ -390,8 +429,11 @@ kp_settings_apply_options (KpSettings    *self,
   };
   int dialect = 0;
   int qr_target = 0;
+  int paper_width = 0;
   gboolean has_dialect;
-  gboolean has_qr_target;
+  gboolean has_qr_target = FALSE;
+  gboolean has_paper_width;
+  const char *printer = lookup (options, "printer");
   g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (KP_IS_SETTINGS (self), FALSE);
@@ -402,6 +444,13 @@ kp_settings_apply_options (KpSettings    *self,
   if (local_error == NULL)
     has_qr_target = lookup_enum (options, "qr-target", KP_TYPE_QR_TARGET, &qr_target,
                                  &local_error);
+  if (local_error == NULL && printer != NULL)
+    check_printer_option (printer, &local_error);
+  has_paper_width = g_variant_dict_lookup (options, "paper-width", "i", &paper_width);
+  if (local_error == NULL && has_paper_width && !kp_receipt_columns_are_valid (paper_width))
+    g_set_error (&local_error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                 /* Translators: %d is what was given; keep --paper-width as it is */
+                 _("--paper-width does not take %d: use 32, 42 or 48."), paper_width);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -421,6 +470,18 @@ kp_settings_apply_options (KpSettings    *self,
     override_enum (self, PROP_DIALECT, dialect);
   if (has_qr_target)
     override_enum (self, PROP_QR_TARGET, qr_target);
+  if (printer != NULL)
+    override_string (self, PROP_PRINTER, printer);
+  if (has_paper_width)
+    {
+      g_auto (GValue) value = G_VALUE_INIT;
+
+      g_value_init (&value, G_TYPE_UINT);
+      g_value_set_uint (&value, paper_width);
+      override (self, PROP_PAPER_WIDTH, &value);
+    }
+  if (g_variant_dict_contains (options, "auto-print"))
+    override_boolean (self, PROP_AUTO_PRINT, TRUE);
 
   /* The sandbox, or KakaoPay itself when its address or key is given. */
   if (g_variant_dict_contains (options, "sandbox"))
@@ -557,3 +618,50 @@ kp_settings_get_customer_display (KpSettings *self)
 STRING_GETTER (secret_key_file, PROP_SECRET_KEY_FILE)
 STRING_GETTER (relay_token_file, PROP_RELAY_TOKEN_FILE)
 STRING_GETTER (journal, PROP_JOURNAL)
+
+/**
+ * kp_settings_get_printer:
+ *
+ * Returns: where receipts go: "tcp://HOST[:PORT]", "file:PATH", "system" or "none"
+ *   (also for an empty setting)
+ */
+const char *
+kp_settings_get_printer (KpSettings *self)
+{
+  const char *printer;
+
+  g_return_val_if_fail (KP_IS_SETTINGS (self), NULL);
+
+  printer = g_value_get_string (&self->values[PROP_PRINTER]);
+  if (printer == NULL || *printer == '\0')
+    return "none";
+  return printer;
+}
+
+/**
+ * kp_settings_get_paper_width:
+ *
+ * Returns: the receipt paper's width in columns: 32, 42 or 48 (42 for any other
+ *   value stored)
+ */
+guint
+kp_settings_get_paper_width (KpSettings *self)
+{
+  guint columns;
+
+  g_return_val_if_fail (KP_IS_SETTINGS (self), KP_RECEIPT_COLUMNS_80MM);
+
+  columns = g_value_get_uint (&self->values[PROP_PAPER_WIDTH]);
+  if (!kp_receipt_columns_are_valid (columns))
+    return KP_RECEIPT_COLUMNS_80MM;
+  return columns;
+}
+
+gboolean
+kp_settings_get_auto_print (KpSettings *self)
+{
+  g_return_val_if_fail (KP_IS_SETTINGS (self), FALSE);
+  return g_value_get_boolean (&self->values[PROP_AUTO_PRINT]);
+}
+
+STRING_GETTER (printer_codepage, PROP_PRINTER_CODEPAGE)

@@ -46,6 +46,9 @@ typedef enum
   KP_SETTING_SECRET_KEY_FILE,
   KP_SETTING_RELAY_TOKEN_FILE,
   KP_SETTING_JOURNAL,
+  KP_SETTING_PRINTER,
+  KP_SETTING_PAPER_WIDTH,
+  KP_SETTING_AUTO_PRINT,
   KP_N_SETTINGS,
 } KpSetting;
 
@@ -92,5 +95,9 @@ gboolean     kp_settings_get_customer_display  (KpSettings   *self);
 const char  *kp_settings_get_secret_key_file   (KpSettings   *self);
 const char  *kp_settings_get_relay_token_file  (KpSettings   *self);
 const char  *kp_settings_get_journal           (KpSettings   *self);
+const char  *kp_settings_get_printer           (KpSettings   *self);
+guint        kp_settings_get_paper_width       (KpSettings   *self);
+gboolean     kp_settings_get_auto_print        (KpSettings   *self);
+const char  *kp_settings_get_printer_codepage  (KpSettings   *self);
 
 G_END_DECLS

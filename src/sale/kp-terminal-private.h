@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "kp-receipt-printer.h"
 #include "kp-sandbox.h"
 #include "kp-terminal.h"
 
@@ -25,6 +26,7 @@ struct _KpTerminal
   KpReconciler       *reconciler;
   KpRefunder         *refunder;
   KpCheckout         *checkout;
+  KpReceiptPrinter   *receipt_printer;  /* the settings' printer; NULL until one prints */
 
   char               *journal_path;
   char               *callback_base;
@@ -49,5 +51,9 @@ void     _kp_terminal_start_services  (KpTerminal *self);
 void     _kp_terminal_reload_services (KpTerminal *self);
 gboolean _kp_terminal_relay_mode      (KpTerminal *self);
 void     _kp_terminal_wipe_free       (char       *secret);
+
+/* kp-terminal-receipts.c */
+void     _kp_terminal_class_init_receipts (GObjectClass *object_class);
+void     _kp_terminal_watch_receipts      (KpTerminal   *self);
 
 G_END_DECLS

@@ -213,6 +213,7 @@ update_consumers (KpTerminal *self)
                                G_CONNECT_SWAPPED | G_CONNECT_AFTER);
       g_signal_connect_object (self->reconciler, "notify::n-pending",
                                G_CALLBACK (release_retired), self, G_CONNECT_SWAPPED);
+      _kp_terminal_watch_receipts (self);
       created = TRUE;
     }
 

@@ -44,6 +44,7 @@ kp_terminal_dispose (GObject *object)
   kp_terminal_shutdown (self);
   g_clear_object (&self->reconciler);
   g_clear_object (&self->refunder);
+  g_clear_object (&self->receipt_printer);
   g_clear_object (&self->journal);
   if (self->relay != NULL)
     kp_relay_client_stop (self->relay);
@@ -135,6 +136,8 @@ kp_terminal_class_init (KpTerminalClass *klass)
     g_param_spec_int ("relay-state", NULL, NULL, -1, G_MAXINT, -1,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  _kp_terminal_class_init_receipts (object_class);
 }
 
 static void

@@ -44,4 +44,15 @@ const char         *kp_terminal_get_callback_base  (KpTerminal    *self);
 const char         *kp_terminal_get_setup_error    (KpTerminal    *self);
 int                 kp_terminal_get_relay_state    (KpTerminal    *self);
 
+void                kp_terminal_print_receipt_async  (KpTerminal          *self,
+                                                      const char          *partner_order_id,
+                                                      const char          *refund_id,
+                                                      gboolean             reprint,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean            kp_terminal_print_receipt_finish (KpTerminal          *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
+
 G_END_DECLS
