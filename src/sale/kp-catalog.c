@@ -953,6 +953,7 @@ kp_catalog_search_sync (KpCatalog   *self,
     " OR instr (initials, ?3) > 0) AND active LIMIT ?5",
   };
   gboolean ok = TRUE;
+  gboolean by_initials;
 
   g_return_val_if_fail (KP_IS_CATALOG (self), NULL);
   g_return_val_if_fail (text != NULL && limit > 0, NULL);
@@ -965,11 +966,18 @@ kp_catalog_search_sync (KpCatalog   *self,
   key_end = prefix_end (key);
   initials_end = prefix_end (initials);
 
+  /* Initial consonants are matched only when that is all the cashier typed: "아" finds
+   * 아메리카노, not 오렌지. */
+  by_initials = g_str_equal (initials, key);
+
   _kp_catalog_lock (self);
   for (guint i = 0; ok && i < G_N_ELEMENTS (queries) && found->len < limit; i++)
     {
-      g_autoptr (sqlite3_stmt) stmt = prepare (self, queries[i], error);
+      g_autoptr (sqlite3_stmt) stmt = NULL;
 
+      if (i == 1 && !by_initials)
+        continue;
+      stmt = prepare (self, queries[i], error);
       if (stmt == NULL)
         {
           ok = FALSE;
@@ -977,7 +985,10 @@ kp_catalog_search_sync (KpCatalog   *self,
         }
       sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, key_end, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 3, initials, -1, SQLITE_STATIC);
+      if (by_initials)
+        sqlite3_bind_text (stmt, 3, initials, -1, SQLITE_STATIC);
+      else
+        sqlite3_bind_null (stmt, 3);
       sqlite3_bind_text (stmt, 4, initials_end, -1, SQLITE_STATIC);
       /* Rows found by an earlier query may come again. */
       sqlite3_bind_int (stmt, 5, limit * 2);
