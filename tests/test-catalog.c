@@ -688,6 +688,7 @@ test_csv_rejects (Fixture       *fixture,
   assert_rejected (fixture->catalog, "Key,1000,0,,,first\r\n", 3, "first", 2);
   assert_rejected (fixture->catalog, "Twice,1000,0,X1|X1,,\r\n", 3, "X1", 2);
   assert_rejected (fixture->catalog, "A,1000,0,Q7,,\r\nB,1000,0,Q7,,\r\n", 4, "row 3", 2);
+  assert_rejected (fixture->catalog, "Same,1000,0,,,\r\nsame,1200,0,,,\r\n", 4, "row 3", 2);
   assert_rejected (fixture->catalog, "Mixed,1000,0,8801234567893|ABC-128,,\r\n", 3,
                    "ABC-128", 1);
 

@@ -501,6 +501,8 @@ preview_locked (KpCatalog   *self,
   g_autoptr (GHashTable) by_barcode = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr (GHashTable) by_name = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GHashTable) file_barcodes = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GHashTable) file_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                             NULL);
   g_autoptr (GHashTable) matched = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autofree char *text = NULL;
   gsize size = 0;
@@ -604,6 +606,22 @@ preview_locked (KpCatalog   *self,
         }
       if (row->action == KP_CATALOG_ROW_REJECT)
         continue;
+      /* Without barcodes, a product is known by its name alone. */
+      if (row->product->barcodes[0] == NULL)
+        {
+          g_autofree char *key = g_utf8_casefold (row->product->name, -1);
+          KpCatalogImportRow *other = g_hash_table_lookup (file_names, key);
+
+          if (other != NULL)
+            {
+              reject (row, g_strdup_printf (
+                        /* Translators: %s is a product's name, %u a row number */
+                        _("“%s” without barcodes is also on row %u."),
+                        row->product->name, other->row));
+              continue;
+            }
+          g_hash_table_insert (file_names, g_steal_pointer (&key), row);
+        }
       for (guint b = 0; row->product->barcodes[b] != NULL; b++)
         g_hash_table_insert (file_barcodes, row->product->barcodes[b], row);
 
