@@ -341,6 +341,27 @@ test_search (Fixture       *fixture,
   assert_search (fixture->catalog, "  ", "");
 }
 
+/* What another connection (another process) writes is found too. */
+static void
+test_search_other_writer (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpCatalog) other = NULL;
+
+  add (fixture->catalog, product_new ("카페모카", 5500, NULL, 0, NULL));
+  assert_search (fixture->catalog, "모카", "카페모카");
+
+  other = kp_catalog_open_sync (fixture->path, &error);
+  g_assert_no_error (error);
+  add (other, product_new ("민트모카", 5800, NULL, 0, NULL));
+  assert_search (fixture->catalog, "모카", "카페모카,민트모카");
+  g_assert_finalize_object (g_steal_pointer (&other));
+
+  add (fixture->catalog, product_new ("화이트모카", 5800, NULL, 0, NULL));
+  assert_search (fixture->catalog, "모카", "카페모카,민트모카,화이트모카");
+}
+
 static void
 test_quick_keys (Fixture       *fixture,
                  gconstpointer  data)
@@ -759,6 +780,7 @@ main (int   argc,
   ADD ("reopen", test_reopen);
   ADD ("validation", test_validation);
   ADD ("search", test_search);
+  ADD ("search-other-writer", test_search_other_writer);
   ADD ("quick-keys", test_quick_keys);
   ADD ("async", test_async);
   ADD ("csv-round-trip", test_csv_round_trip);

@@ -780,6 +780,7 @@ kp_catalog_apply_import_sync (KpCatalog        *self,
     ok = _kp_catalog_exec (self, "COMMIT", error);
   else
     _kp_catalog_exec (self, "ROLLBACK", NULL);
+  _kp_catalog_forget_search (self);
   _kp_catalog_unlock (self);
   return ok;
 }

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 
 void        _kp_catalog_lock                 (KpCatalog         *self);
 void        _kp_catalog_unlock               (KpCatalog         *self);
+void        _kp_catalog_forget_search        (KpCatalog         *self);
 gboolean    _kp_catalog_exec                 (KpCatalog         *self,
                                               const char        *sql,
                                               GError           **error);

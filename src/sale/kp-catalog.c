@@ -27,6 +27,14 @@
  * worker thread.
  */
 
+/* What the substring search scans: every active product's keys, in memory. */
+typedef struct
+{
+  gint64  id;
+  char   *name_key;
+  char   *initials;
+} SearchEntry;
+
 struct _KpCatalog
 {
   GObject  parent_instance;
@@ -34,6 +42,8 @@ struct _KpCatalog
   GMutex   lock;
   sqlite3 *db;
   char    *path;
+  GArray  *search_entries;   /* of SearchEntry; NULL until needed or after a change */
+  gint64   data_version;     /* of the file when search_entries was read */
 };
 
 G_DEFINE_FINAL_TYPE (KpCatalog, kp_catalog, G_TYPE_OBJECT)
@@ -412,6 +422,72 @@ _kp_catalog_unlock (KpCatalog *self)
   g_mutex_unlock (&self->lock);
 }
 
+static void
+search_entry_clear (SearchEntry *entry)
+{
+  g_free (entry->name_key);
+  g_free (entry->initials);
+}
+
+/* After a change through this connection. With the lock held. */
+void
+_kp_catalog_forget_search (KpCatalog *self)
+{
+  g_clear_pointer (&self->search_entries, g_array_unref);
+}
+
+static gint64
+read_data_version (KpCatalog *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = -1;
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA data_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+/* With the lock held. */
+static gboolean
+load_search_entries (KpCatalog  *self,
+                     GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 version = read_data_version (self);
+  int rc;
+
+  if (self->search_entries != NULL && version == self->data_version)
+    return TRUE;
+  _kp_catalog_forget_search (self);
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT id, name_key, initials FROM products WHERE active ORDER BY id",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (error, self->db);
+  self->search_entries = g_array_new (FALSE, FALSE, sizeof (SearchEntry));
+  g_array_set_clear_func (self->search_entries, (GDestroyNotify) search_entry_clear);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SearchEntry entry = {
+        sqlite3_column_int64 (stmt, 0),
+        g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
+        g_strdup ((const char *) sqlite3_column_text (stmt, 2)),
+      };
+
+      g_array_append_val (self->search_entries, entry);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _kp_catalog_forget_search (self);
+      return set_sqlite_error (error, self->db);
+    }
+  self->data_version = version;
+  return TRUE;
+}
+
 static gboolean
 create_private (const char  *path,
                 GError     **error)
@@ -762,6 +838,7 @@ write_in_transaction (KpCatalog         *self,
     {
       ok = _kp_catalog_write_product (self, product, flags, error) &&
            _kp_catalog_exec (self, "COMMIT", error);
+      _kp_catalog_forget_search (self);
       if (!ok)
         sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
     }
@@ -839,6 +916,7 @@ kp_catalog_remove_product_sync (KpCatalog  *self,
       else
         ok = TRUE;
     }
+  _kp_catalog_forget_search (self);
   _kp_catalog_unlock (self);
   return ok;
 }
@@ -926,8 +1004,9 @@ prefix_end (const char *prefix)
  * @error: return location for a #GError
  *
  * Active products whose name starts with @text, then those whose initial consonants
- * start with it (ㅇㅁㄹ finds 아메리카노), then those whose name or initials contain
- * it, each group by name, up to @limit.
+ * start with it (ㅇㅁㄹ finds 아메리카노), each by name, then those whose name or
+ * initials contain it, in the order they were added; up to @limit. Initial consonants
+ * are compared only when @text has no whole syllable.
  *
  * Returns: (transfer container) (element-type KpCatalogProduct): the products
  */
@@ -949,8 +1028,6 @@ kp_catalog_search_sync (KpCatalog   *self,
     " AND active ORDER BY name_key, id LIMIT ?5",
     "SELECT " PRODUCT_COLUMNS " FROM products WHERE initials >= ?3 AND initials < ?4"
     " AND active ORDER BY initials, name_key, id LIMIT ?5",
-    "SELECT " PRODUCT_COLUMNS " FROM products WHERE (instr (name_key, ?1) > 0"
-    " OR instr (initials, ?3) > 0) AND active LIMIT ?5",
   };
   gboolean ok = TRUE;
   gboolean by_initials;
@@ -985,13 +1062,37 @@ kp_catalog_search_sync (KpCatalog   *self,
         }
       sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, key_end, -1, SQLITE_STATIC);
-      if (by_initials)
-        sqlite3_bind_text (stmt, 3, initials, -1, SQLITE_STATIC);
-      else
-        sqlite3_bind_null (stmt, 3);
+      sqlite3_bind_text (stmt, 3, initials, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 4, initials_end, -1, SQLITE_STATIC);
       /* Rows found by an earlier query may come again. */
       sqlite3_bind_int (stmt, 5, limit * 2);
+      ok = read_products (self, stmt, found, limit, error) != NULL;
+    }
+
+  /* Any part of the name, or of its initial consonants. */
+  if (ok && found->len < limit)
+    ok = load_search_entries (self, error);
+  for (guint i = 0; ok && found->len < limit && i < self->search_entries->len; i++)
+    {
+      SearchEntry *entry = &g_array_index (self->search_entries, SearchEntry, i);
+      g_autoptr (sqlite3_stmt) stmt = NULL;
+      gboolean seen = FALSE;
+
+      if (strstr (entry->name_key, key) == NULL &&
+          !(by_initials && strstr (entry->initials, initials) != NULL))
+        continue;
+      for (guint j = 0; j < found->len && !seen; j++)
+        seen = ((KpCatalogProduct *) g_ptr_array_index (found, j))->id == entry->id;
+      if (seen)
+        continue;
+      stmt = prepare (self, "SELECT " PRODUCT_COLUMNS " FROM products WHERE id = ?",
+                      error);
+      if (stmt == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      sqlite3_bind_int64 (stmt, 1, entry->id);
       ok = read_products (self, stmt, found, limit, error) != NULL;
     }
   _kp_catalog_unlock (self);
@@ -1098,6 +1199,7 @@ kp_catalog_clear_sync (KpCatalog  *self,
 
   _kp_catalog_lock (self);
   ok = _kp_catalog_exec (self, "DELETE FROM products", error);
+  _kp_catalog_forget_search (self);
   _kp_catalog_unlock (self);
   return ok;
 }
@@ -1385,6 +1487,7 @@ kp_catalog_finalize (GObject *object)
 {
   KpCatalog *self = KP_CATALOG (object);
 
+  g_clear_pointer (&self->search_entries, g_array_unref);
   g_clear_pointer (&self->db, sqlite3_close);
   g_free (self->path);
   g_mutex_clear (&self->lock);
