@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "kp-cart.h"
+
 G_BEGIN_DECLS
 
 #define KP_CATALOG_ERROR (kp_catalog_error_quark ())
@@ -74,10 +76,10 @@ typedef enum
   KP_BARCODE_INVALID,
 } KpBarcodeKind;
 
-/* A product's price, in KRW: what one cart line may hold. */
-#define KP_CATALOG_MAX_PRICE        G_GINT64_CONSTANT (10000000)
+/* A product's price, in KRW: what one item in the cart may cost. */
+#define KP_CATALOG_MAX_PRICE        KP_CART_MAX_UNIT_PRICE
 /* A product's name, in characters: what a cart item's name may hold. */
-#define KP_CATALOG_MAX_NAME_LENGTH  100
+#define KP_CATALOG_MAX_NAME_LENGTH  KP_CART_MAX_NAME_LENGTH
 #define KP_CATALOG_MAX_BARCODE_LENGTH  48
 #define KP_CATALOG_MAX_CATEGORY_LENGTH 100
 
