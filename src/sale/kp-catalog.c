@@ -42,6 +42,7 @@ struct _KpCatalog
   GMutex   lock;
   sqlite3 *db;
   char    *path;
+  GHashTable *statements;   /* SQL text → its prepared statement */
   GArray  *search_entries;   /* of SearchEntry; NULL until needed or after a change */
   gint64   data_version;     /* of the file when search_entries was read */
 };
@@ -50,7 +51,18 @@ G_DEFINE_FINAL_TYPE (KpCatalog, kp_catalog, G_TYPE_OBJECT)
 G_DEFINE_QUARK (kp-catalog-error-quark, kp_catalog_error)
 G_DEFINE_BOXED_TYPE (KpCatalogProduct, kp_catalog_product,
                      kp_catalog_product_copy, kp_catalog_product_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+/* A statement from the connection's cache (prepare()): given back, not finalized. */
+typedef sqlite3_stmt CachedStmt;
+
+static void
+release_stmt (CachedStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachedStmt, release_stmt)
 
 /* Step N takes a file from user_version N-1 to N. */
 static const char * const schema_steps[] = {
@@ -395,18 +407,24 @@ _kp_catalog_exec (KpCatalog   *self,
   return TRUE;
 }
 
-static sqlite3_stmt *
+/* The statement for @sql, prepared once per connection; release_stmt() (g_autoptr
+ * (CachedStmt)) gives it back. With the lock held. */
+static CachedStmt *
 prepare (KpCatalog   *self,
          const char  *sql,
          GError     **error)
 {
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
 
-  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+  if (stmt != NULL)
+    return stmt;
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) !=
+      SQLITE_OK)
     {
       set_sqlite_error (error, self->db);
       return NULL;
     }
+  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
   return stmt;
 }
 
@@ -527,7 +545,7 @@ static gboolean
 migrate (KpCatalog  *self,
          GError    **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (CachedStmt) stmt = NULL;
   int version;
 
   stmt = prepare (self, "PRAGMA user_version", error);
@@ -615,7 +633,7 @@ read_barcodes (KpCatalog  *self,
                gint64      id,
                GError    **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (CachedStmt) stmt = NULL;
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   int rc;
 
@@ -706,7 +724,7 @@ barcode_owner (KpCatalog   *self,
                gint64       except_id,
                GError     **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (CachedStmt) stmt = NULL;
   int rc;
 
   stmt = prepare (self, "SELECT product_id FROM barcodes WHERE barcode = ? AND product_id != ?",
@@ -734,7 +752,7 @@ _kp_catalog_write_product (KpCatalog         *self,
                            KpCatalogFlags     flags,
                            GError           **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (CachedStmt) stmt = NULL;
   g_autofree char *name = NULL;
   g_autofree char *key = NULL;
   g_autofree char *initials = NULL;
@@ -799,7 +817,7 @@ _kp_catalog_write_product (KpCatalog         *self,
   g_free (product->name);
   product->name = g_steal_pointer (&name);
 
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, release_stmt);
   stmt = prepare (self, "DELETE FROM barcodes WHERE product_id = ?", error);
   if (stmt == NULL)
     return FALSE;
@@ -807,7 +825,7 @@ _kp_catalog_write_product (KpCatalog         *self,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return set_sqlite_error (error, self->db);
 
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, release_stmt);
   stmt = prepare (self, "INSERT INTO barcodes (barcode, product_id, position) VALUES (?, ?, ?)",
                   error);
   if (stmt == NULL)
@@ -898,7 +916,7 @@ kp_catalog_remove_product_sync (KpCatalog  *self,
                                 gint64      id,
                                 GError    **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (CachedStmt) stmt = NULL;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (KP_IS_CATALOG (self), FALSE);
@@ -926,7 +944,7 @@ kp_catalog_get_product_sync (KpCatalog  *self,
                              gint64      id,
                              GError    **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (CachedStmt) stmt = NULL;
   KpCatalogProduct *product = NULL;
   int rc;
 
@@ -964,7 +982,7 @@ kp_catalog_lookup_barcode_sync (KpCatalog   *self,
                                 const char  *barcode,
                                 GError     **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (CachedStmt) stmt = NULL;
   KpCatalogProduct *product = NULL;
   int rc;
 
@@ -1050,7 +1068,7 @@ kp_catalog_search_sync (KpCatalog   *self,
   _kp_catalog_lock (self);
   for (guint i = 0; ok && i < G_N_ELEMENTS (queries) && found->len < limit; i++)
     {
-      g_autoptr (sqlite3_stmt) stmt = NULL;
+      g_autoptr (CachedStmt) stmt = NULL;
 
       if (i == 1 && !by_initials)
         continue;
@@ -1075,7 +1093,7 @@ kp_catalog_search_sync (KpCatalog   *self,
   for (guint i = 0; ok && found->len < limit && i < self->search_entries->len; i++)
     {
       SearchEntry *entry = &g_array_index (self->search_entries, SearchEntry, i);
-      g_autoptr (sqlite3_stmt) stmt = NULL;
+      g_autoptr (CachedStmt) stmt = NULL;
       gboolean seen = FALSE;
 
       if (strstr (entry->name_key, key) == NULL &&
@@ -1116,7 +1134,7 @@ kp_catalog_list_quick_keys_sync (KpCatalog  *self,
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (
     (GDestroyNotify) kp_catalog_product_free);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (CachedStmt) stmt = NULL;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (KP_IS_CATALOG (self), NULL);
@@ -1139,7 +1157,7 @@ _kp_catalog_list_products_locked (KpCatalog  *self,
 {
   g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (
     (GDestroyNotify) kp_catalog_product_free);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
+  g_autoptr (CachedStmt) stmt = NULL;
   int rc;
 
   stmt = prepare (self,
@@ -1488,6 +1506,7 @@ kp_catalog_finalize (GObject *object)
   KpCatalog *self = KP_CATALOG (object);
 
   g_clear_pointer (&self->search_entries, g_array_unref);
+  g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->db, sqlite3_close);
   g_free (self->path);
   g_mutex_clear (&self->lock);
@@ -1507,4 +1526,6 @@ static void
 kp_catalog_init (KpCatalog *self)
 {
   g_mutex_init (&self->lock);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) sqlite3_finalize);
 }
