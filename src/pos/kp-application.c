@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "kp-application.h"
+#include "kp-catalog-command.h"
 #include "kp-customer-window.h"
 #include "kp-day-report-print.h"
 #include "kp-day-report-window.h"
@@ -72,6 +73,12 @@ static const GOptionEntry option_entries[] = {
     N_("Show the customer display (on a second monitor when there is one)"), NULL },
   { "export-journal", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Write the journal as CSV to PATH and exit"), N_("PATH") },
+  { "import-catalog", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Import the product catalog from a CSV file and exit"), N_("PATH") },
+  { "export-catalog", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Write the product catalog as CSV to PATH and exit"), N_("PATH") },
+  { "catalog", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Replace the product catalog with a CSV file, then start"), N_("PATH") },
   { "day-report", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("The day of the day report (default today); without --export-day-report, show it"),
     N_("YYYY-MM-DD") },
@@ -281,6 +288,7 @@ kp_application_handle_local_options (GApplication *app,
   g_autoptr (GError) error = NULL;
   g_autofree char *journal_path = NULL;
   g_autofree char *export_path = NULL;
+  g_autofree char *catalog_path = NULL;
   g_autofree char *day_report_path = NULL;
   g_autofree char *dialect_name = NULL;
   KpDialect dialect;
@@ -309,6 +317,14 @@ kp_application_handle_local_options (GApplication *app,
   if (export_path != NULL)
     return export_journal (journal_path, export_path);
 
+  catalog_path = lookup_string (options, "import-catalog");
+  if (catalog_path != NULL)
+    return kp_catalog_command_import (journal_path, catalog_path, FALSE);
+  g_clear_pointer (&catalog_path, g_free);
+  catalog_path = lookup_string (options, "export-catalog");
+  if (catalog_path != NULL)
+    return kp_catalog_command_export (journal_path, catalog_path);
+
   self->opt_day_report = lookup_string (options, "day-report");
   day_report_path = lookup_string (options, "export-day-report");
   if (day_report_path != NULL)
@@ -336,6 +352,11 @@ kp_application_handle_local_options (GApplication *app,
       g_printerr ("%s\n", error->message);
       return 2;
     }
+
+  g_clear_pointer (&catalog_path, g_free);
+  catalog_path = lookup_string (options, "catalog");
+  if (catalog_path != NULL && kp_catalog_command_import (journal_path, catalog_path, TRUE) != 0)
+    return 1;
 
   /* No credentials (or asked for): the embedded sandbox, in-process on loopback. */
   self->terminal = kp_terminal_new (self->settings, self->secrets, journal_path);
