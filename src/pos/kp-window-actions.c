@@ -41,7 +41,7 @@ kp_window_focus_sale_page (KpWindow *self)
   if (g_strcmp0 (page, "done") == 0)
     kp_done_page_focus (self->done_page);
   else if (g_strcmp0 (page, "checkout") == 0)
-    gtk_widget_grab_focus (GTK_WIDGET (self->checkout_box));
+    kp_checkout_page_focus (self->checkout_page);
   else
     kp_window_focus_item_entry (self);
 }

@@ -22,50 +22,6 @@
 
 /* Charging */
 
-static const char *
-status_text (KpStatus status)
-{
-  switch (status)
-    {
-    case KP_STATUS_READY:
-      return _("Waiting for the customer to scan the code");
-    case KP_STATUS_SEND_TMS:
-      return _("Payment request sent to the customer’s KakaoTalk");
-    case KP_STATUS_OPEN_PAYMENT:
-      return _("Customer opened the payment page");
-    case KP_STATUS_SELECT_METHOD:
-      return _("Customer chose a payment method — waiting for password");
-    case KP_STATUS_ARS_WAITING:
-      return _("Waiting for phone authentication");
-    case KP_STATUS_AUTH_PASSWORD:
-      return _("Customer approved — completing the payment");
-    default:
-      return NULL;
-    }
-}
-
-void
-kp_window_stop_countdown (KpWindow *self)
-{
-  g_clear_handle_id (&self->countdown_id, g_source_remove);
-  g_clear_pointer (&self->expires_at, g_date_time_unref);
-}
-
-static gboolean
-countdown_cb (gpointer user_data)
-{
-  KpWindow *self = user_data;
-  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-  GTimeSpan left = self->expires_at != NULL ? g_date_time_difference (self->expires_at, now) : 0;
-  g_autofree char *text = NULL;
-  gint64 seconds = MAX (0, left / G_USEC_PER_SEC);
-
-  /* Translators: time left to pay, minutes:seconds */
-  text = g_strdup_printf (_("Expires in %d:%02d"), (int) (seconds / 60), (int) (seconds % 60));
-  gtk_label_set_text (self->countdown_label, text);
-  return G_SOURCE_CONTINUE;
-}
-
 static gboolean
 show_charge_spinner_cb (gpointer user_data)
 {
@@ -147,7 +103,7 @@ static void
 abort_payment (KpWindow *self)
 {
   if (self->checkout != NULL && kp_checkout_abort (self->checkout))
-    gtk_label_set_text (self->status_label, _("Cancelling…"));
+    kp_checkout_page_set_status_text (self->checkout_page, _("Cancelling…"));
 }
 
 /* Whether the customer may have started paying: the QR has been up past the grace
@@ -263,8 +219,7 @@ on_after_paint_cb (GdkFrameClock *clock,
       if (g_strcmp0 (g_getenv ("KP_BENCH"), "first-frame") == 0)
         g_application_quit (G_APPLICATION (self->application));
     }
-  if (self->qr_paint_pending && (gtk_widget_get_mapped (GTK_WIDGET (self->qr_picture)) ||
-                                 gtk_widget_get_mapped (GTK_WIDGET (self->small_qr_image))))
+  if (self->qr_paint_pending && kp_checkout_page_is_qr_mapped (self->checkout_page))
     {
       self->qr_paint_pending = FALSE;
       kp_bench_report ("charge-to-qr", kp_bench_since (KP_BENCH_CHARGE));
@@ -297,10 +252,8 @@ kp_window_on_map_cb (KpWindow *self)
 void
 kp_window_update_payment_page (KpWindow *self)
 {
-#ifdef HAVE_WEBKIT
   const KpReadyReply *reply = self->checkout != NULL
                                 ? kp_checkout_get_ready_reply (self->checkout) : NULL;
-  gboolean on_display = gtk_widget_get_visible (GTK_WIDGET (self->customer_qr_box));
   gboolean page_mode = FALSE;
   const char *url = NULL;
 
@@ -308,29 +261,9 @@ kp_window_update_payment_page (KpWindow *self)
   if (reply != NULL)
     page_mode = kp_settings_get_qr_target (kp_terminal_get_settings (
                   self->terminal)) == KP_QR_TARGET_PAGE;
-  if (page_mode && !on_display)
+  if (page_mode && !kp_checkout_page_get_customer_display (self->checkout_page))
     url = kp_ready_reply_qr_url (reply, KP_QR_TARGET_PAGE);
-  if (self->payment_page != NULL &&
-      g_strcmp0 (url, kp_payment_page_get_url (KP_PAYMENT_PAGE (self->payment_page))) != 0)
-    {
-      gtk_box_remove (self->checkout_box, self->payment_page);
-      self->payment_page = NULL;
-    }
-  if (url != NULL && self->payment_page == NULL)
-    {
-      self->payment_page = GTK_WIDGET (kp_payment_page_new (self->checkout, url));
-      gtk_widget_set_size_request (self->payment_page, 560, 600);
-      gtk_box_insert_child_after (self->checkout_box, self->payment_page,
-                                  GTK_WIDGET (self->qr_picture));
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), !on_display && self->payment_page == NULL);
-  gtk_label_set_text (self->scan_label, self->payment_page != NULL
-                                          ? _("Pay with KakaoPay on this screen")
-                                          : _("Scan with your phone to pay with KakaoPay"));
-  /* Another browser would take the redirect this window waits for. */
-  if (page_mode)
-    gtk_widget_set_visible (GTK_WIDGET (self->payment_link), FALSE);
-#endif
+  kp_checkout_page_show_payment_page (self->checkout_page, self->checkout, url, page_mode);
 }
 
 static void
@@ -341,31 +274,15 @@ on_checkout_ready_cb (KpCheckout          *checkout,
 {
   KpSettings *settings = kp_terminal_get_settings (self->terminal);
   const char *url = kp_ready_reply_qr_url (reply, kp_settings_get_qr_target (settings));
-  g_autofree char *amount = kp_money_format (sale->total_amount);
-  g_autofree char *summary = NULL;
 
-  kp_qr_paintable_set_text (self->qr, url);
-  gtk_label_set_text (self->checkout_amount_label, amount);
-  /* Translators: item summary, then the order number */
-  summary = g_strdup_printf (_("%s · order %s"), sale->item_name, sale->partner_order_id);
-  gtk_label_set_text (self->checkout_summary_label, summary);
-  gtk_label_set_text (self->status_label, status_text (KP_STATUS_READY));
-
-  gtk_link_button_set_uri (self->payment_link, url);
-  gtk_widget_set_visible (GTK_WIDGET (self->payment_link),
-                          kp_terminal_is_test_mode (self->terminal));
-
-  kp_window_stop_countdown (self);
-  self->expires_at = g_date_time_ref (sale->expires_at);
-  countdown_cb (self);
-  self->countdown_id = g_timeout_add_seconds (1, countdown_cb, self);
-
+  kp_checkout_page_show_ready (self->checkout_page, sale, url,
+                               kp_terminal_is_test_mode (self->terminal));
   self->qr_shown_us = g_get_monotonic_time ();
   self->payment_status = KP_STATUS_READY;
   set_charging (self, FALSE);
   kp_window_show_page (self, "checkout");
   /* Not the Cancel button: Enter out of habit must not end a payment in progress. */
-  gtk_widget_grab_focus (GTK_WIDGET (self->checkout_box));
+  kp_checkout_page_focus (self->checkout_page);
   self->qr_paint_pending = kp_bench_enabled ();
   kp_bench_mark (KP_BENCH_SHOWN);
   kp_window_update_payment_page (self);
@@ -376,11 +293,8 @@ on_checkout_status_changed_cb (KpCheckout *checkout,
                                int         status,
                                KpWindow   *self)
 {
-  const char *text = status_text (status);
-
   self->payment_status = status;
-  if (text != NULL)
-    gtk_label_set_text (self->status_label, text);
+  kp_checkout_page_set_status (self->checkout_page, status);
 }
 
 static void
@@ -392,7 +306,7 @@ on_checkout_stage_changed_cb (KpCheckout *checkout,
     {
       /* Too late to cancel: the customer approved. */
       kp_window_close_cancel_dialog (self);
-      gtk_label_set_text (self->status_label, _("Customer approved — completing the payment"));
+      kp_checkout_page_set_status (self->checkout_page, KP_STATUS_AUTH_PASSWORD);
     }
   kp_window_update_actions (self);
 }
@@ -456,10 +370,8 @@ on_checkout_finished_cb (KpCheckout          *checkout,
   /* The payment ended on its own: there is nothing left to confirm. */
   kp_window_close_cancel_dialog (self);
   self->qr_shown_us = 0;
-  kp_window_stop_countdown (self);
   set_charging (self, FALSE);
-  kp_qr_paintable_set_text (self->qr, NULL);
-  kp_window_update_payment_page (self);
+  kp_checkout_page_clear (self->checkout_page);
 
   g_clear_pointer (&self->retry_order_id, g_free);
   if (result == KP_CHECKOUT_READY_FAILED && sale != NULL)

@@ -27,31 +27,27 @@ kp_window_reset_entries (KpWindow *self)
   gtk_check_button_set_active (self->tax_free_check, FALSE);
 }
 
-/* The list view inside the cart's column view: it scrolls. */
-static GtkWidget *
-lines_list_view (KpWindow *self)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->lines_view));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (GTK_IS_LIST_VIEW (child))
-        return child;
-    }
-  return NULL;
-}
-
 static void
 select_line (KpWindow *self,
              guint     position)
 {
-  GtkWidget *list = lines_list_view (self);
+  kp_cart_view_select_line (self->cart_view, position);
+}
 
-  if (position >= g_list_model_get_n_items (G_LIST_MODEL (self->cart)))
-    return;
-  gtk_single_selection_set_selected (self->selection, position);
-  if (list != NULL)
-    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+/* An edit in the cart's cells: a refused value is explained under the fields; an
+ * accepted one sends the cashier back to the item field. */
+void
+kp_window_on_cart_edit_failed_cb (KpWindow   *self,
+                                  const char *message)
+{
+  kp_window_show_entry_error (self, message, NULL);
+}
+
+void
+kp_window_on_cart_line_edited_cb (KpWindow *self)
+{
+  kp_window_show_entry_error (self, NULL, NULL);
+  kp_window_focus_item_entry (self);
 }
 
 /* The last line added is the selected one, for the cart's keys. */

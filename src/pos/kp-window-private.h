@@ -10,15 +10,13 @@
 
 #include "kp-bench.h"
 #include "kp-cart-line.h"
+#include "kp-cart-view.h"
+#include "kp-checkout-page.h"
 #include "kp-checkout.h"
 #include "kp-done-page.h"
 #include "kp-error.h"
 #include "kp-history-view.h"
 #include "kp-money.h"
-#ifdef HAVE_WEBKIT
-#include "kp-payment-page.h"
-#endif
-#include "kp-qr-paintable.h"
 #include "kp-refund-dialog.h"
 #include "kp-resources.h"
 #include "kp-sale-format.h"
@@ -33,32 +31,23 @@ struct _KpWindow
 
   /* Template children */
   GtkButton            *add_button;
-  GtkLabel             *countdown_label;
   GtkButton            *charge_button;
-  GtkBox               *checkout_box;
-  GtkBox               *customer_qr_box;
   GtkLabel             *charge_label;
   GtkSpinner           *charge_spinner;
-  GtkLabel             *checkout_amount_label;
-  GtkLabel             *checkout_summary_label;
   KpDonePage           *done_page;
   GtkLabel             *entry_error_label;
   GtkEntry             *amount_entry;
+  KpCartView           *cart_view;
+  KpCheckoutPage       *checkout_page;
   GtkBox               *history_page;
   GtkEntry             *item_entry;
-  GtkColumnView        *lines_view;
   GtkLabel             *message_label;
   GtkExpander          *message_details;
   GtkLabel             *message_details_label;
   GtkLabel             *relay_status_label;
-  GtkLinkButton        *payment_link;
-  GtkPicture           *qr_picture;
   GtkEntry             *quantity_entry;
-  GtkLabel             *scan_label;
   GtkLabel             *setup_error_label;
-  GtkImage             *small_qr_image;
   GtkStack             *stack;
-  GtkLabel             *status_label;
   GtkBox               *recovery_box;
   GtkLabel             *recovery_label;
   GtkSpinner           *recovery_spinner;
@@ -77,10 +66,6 @@ struct _KpWindow
   /* Owned */
   GtkWindow            *shortcuts_window;   /* built when first asked for */
   KpCart               *cart;
-  GtkSingleSelection   *selection;
-  KpQrPaintable        *qr;
-  GDateTime            *expires_at;
-  guint                 countdown_id;
   guint                 charge_spinner_id;
   gulong                bench_clock_id;
   gboolean              first_frame_reported;
@@ -97,9 +82,9 @@ struct _KpWindow
   AdwMessageDialog     *quit_dialog;        /* weak: the question before quitting */
   KpHistoryView        *history_view;       /* history_page's, once it is first shown */
   KpApplication        *application;
+  GtkSingleSelection   *selection;          /* cart_view's */
   KpTerminal           *terminal;
   KpCheckout           *checkout;
-  GtkWidget            *payment_page;       /* in checkout_box while it is shown */
 };
 
 KpHistoryView *
@@ -110,9 +95,6 @@ kp_window_focus_sale_page (KpWindow *self);
 
 void
 kp_window_on_view_changed_cb (KpWindow *self);
-
-void
-kp_window_setup_columns (KpWindow *self);
 
 void
 kp_window_close_cancel_dialog (KpWindow *self);
@@ -128,9 +110,6 @@ kp_window_show_page (KpWindow   *self,
                      const char *name);
 
 void
-kp_window_stop_countdown (KpWindow *self);
-
-void
 kp_window_update_payment_page (KpWindow *self);
 
 void
@@ -139,6 +118,13 @@ kp_window_forget_removed_line (KpWindow *self);
 void
 kp_window_on_entry_activate_cb (KpWindow *self,
                                 GtkEntry *entry);
+
+void
+kp_window_on_cart_edit_failed_cb (KpWindow   *self,
+                                  const char *message);
+
+void
+kp_window_on_cart_line_edited_cb (KpWindow *self);
 
 gboolean
 kp_window_on_item_key_cb (KpWindow              *self,

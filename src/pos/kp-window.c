@@ -155,7 +155,6 @@ kp_window_dispose (GObject *object)
 {
   KpWindow *self = KP_WINDOW (object);
 
-  kp_window_stop_countdown (self);
   kp_window_close_cancel_dialog (self);
   if (self->undo_toast != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->undo_toast), (gpointer *) &self->undo_toast);
@@ -171,9 +170,7 @@ kp_window_dispose (GObject *object)
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_WINDOW);
   g_clear_object (&self->removed_line);
-  g_clear_object (&self->selection);
   g_clear_object (&self->cart);
-  g_clear_object (&self->qr);
 
   G_OBJECT_CLASS (kp_window_parent_class)->dispose (object);
 }
@@ -218,32 +215,23 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_spinner);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_amount_label);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_box);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_summary_label);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, countdown_label);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, customer_qr_box);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, entry_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, history_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, item_entry);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, lines_view);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, cart_view);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, live_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_details);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_details_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_label);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, payment_link);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, relay_status_label);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, scan_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_box);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_spinner);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, quantity_entry);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, setup_error_label);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, small_qr_image);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, supply_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, tax_free_check);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, tax_free_label);
@@ -258,6 +246,10 @@ kp_window_class_init (KpWindowClass *klass)
                                                 G_CALLBACK (kp_window_on_entry_activate_cb));
   gtk_widget_class_bind_template_callback_full (widget_class, "on_view_changed_cb",
                                                 G_CALLBACK (kp_window_on_view_changed_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_cart_edit_failed_cb",
+                                                G_CALLBACK (kp_window_on_cart_edit_failed_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_cart_line_edited_cb",
+                                                G_CALLBACK (kp_window_on_cart_line_edited_cb));
 
   kp_window_class_add_entry_actions (widget_class);
   kp_window_class_add_checkout_actions (widget_class);
@@ -283,18 +275,16 @@ kp_window_init (KpWindow *self)
   GtkEventController *shortcuts;
   GtkEventController *keys;
 
+  g_type_ensure (KP_TYPE_CART_VIEW);
+  g_type_ensure (KP_TYPE_CHECKOUT_PAGE);
   g_type_ensure (KP_TYPE_DONE_PAGE);
-  g_type_ensure (KP_TYPE_QR_PAINTABLE);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_object_bind_property (self, "title", self->view_switcher_title, "title",
                           G_BINDING_SYNC_CREATE);
 
   self->cart = kp_cart_new ();
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->cart)));
-  gtk_single_selection_set_autoselect (self->selection, TRUE);
-  gtk_single_selection_set_can_unselect (self->selection, FALSE);
-  gtk_column_view_set_model (self->lines_view, GTK_SELECTION_MODEL (self->selection));
-  kp_window_setup_columns (self);
+  kp_cart_view_set_cart (self->cart_view, self->cart);
+  self->selection = kp_cart_view_get_selection (self->cart_view);
 
   /* Delete removes the selected line while the cart list has the focus; + and - change
    * its quantity. */
@@ -306,7 +296,7 @@ kp_window_init (KpWindow *self)
   add_shortcut (shortcuts, GDK_KEY_KP_Add, 0, "win.line-more");
   add_shortcut (shortcuts, GDK_KEY_minus, 0, "win.line-less");
   add_shortcut (shortcuts, GDK_KEY_KP_Subtract, 0, "win.line-less");
-  gtk_widget_add_controller (GTK_WIDGET (self->lines_view), shortcuts);
+  gtk_widget_add_controller (GTK_WIDGET (self->cart_view), shortcuts);
 
   /* Ctrl+Z puts the removed line back, unless a field has typing of its own to undo
    * (it handles the key first). */
@@ -326,9 +316,6 @@ kp_window_init (KpWindow *self)
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self->item_entry), keys);
 
-  self->qr = kp_qr_paintable_new ();
-  gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (self->qr));
-  gtk_image_set_from_paintable (self->small_qr_image, GDK_PAINTABLE (self->qr));
 
   kp_window_show_page (self, "cart");
   g_signal_connect (self, "map", G_CALLBACK (kp_window_on_map_cb), NULL);
@@ -516,8 +503,7 @@ kp_window_set_customer_display (KpWindow *self,
 {
   g_return_if_fail (KP_IS_WINDOW (self));
 
-  gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), !shown);
-  gtk_widget_set_visible (GTK_WIDGET (self->customer_qr_box), shown);
+  kp_checkout_page_set_customer_display (self->checkout_page, shown);
   kp_window_update_payment_page (self);
 }
 
@@ -535,7 +521,7 @@ kp_window_get_page (KpWindow *self)
 const char *
 kp_window_get_qr_text (KpWindow *self)
 {
-  return kp_qr_paintable_get_text (self->qr);
+  return kp_checkout_page_get_qr_text (self->checkout_page);
 }
 
 const char *
@@ -548,5 +534,5 @@ kp_window_get_message (KpWindow *self)
 const char *
 kp_window_get_status_text (KpWindow *self)
 {
-  return gtk_label_get_text (self->status_label);
+  return kp_checkout_page_get_status_text (self->checkout_page);
 }

@@ -208,9 +208,18 @@ def covering_charge(pos):
     button_acc = charge_button(pos)
     assert button_acc is not None, pos.texts()
     area = extents(button_acc)
-    return [name for role, name, focused, acc in pos.widgets()
-            if role == 'label' and name and not within(acc, button_acc) and
-            overlaps(extents(acc), area)]
+    covering = []
+    for role, name, focused, acc in pos.widgets():
+        if role != 'label' or not name or within(acc, button_acc):
+            continue
+        try:
+            label_area = extents(acc)
+        except GLib.Error:
+            # Gone since the walk (a list row recycled, a message timed out).
+            continue
+        if overlaps(label_area, area):
+            covering.append(name)
+    return covering
 
 
 def states(acc):
