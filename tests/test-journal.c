@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "kp-csv.h"
 #include "kp-journal.h"
 #include "kp-journal-private.h"
 
@@ -1566,14 +1567,16 @@ test_csv_field (void)
     { "a\nb", "\"a\nb\"" },
     { "a\rb", "\"a\rb\"" },
     { "김밥 한 줄", "김밥 한 줄" },
-    { " spaced ", " spaced " },
+    /* A spreadsheet would drop the spaces at either end of a bare field. */
+    { " spaced ", "\" spaced \"" },
+    { "a b", "a b" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (GString) csv = g_string_new (NULL);
 
-      _kp_journal_csv_append_field (csv, cases[i].in);
+      kp_csv_append_field (csv, cases[i].in);
       g_assert_cmpstr (csv->str, ==, cases[i].out);
     }
 }

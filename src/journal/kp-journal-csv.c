@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "kp-csv.h"
 #include "kp-journal.h"
 #include "kp-journal-private.h"
 
@@ -75,44 +76,13 @@ column_is_integer (int column)
 }
 
 /**
- * _kp_journal_csv_append_field:
- * @csv: where to append
- * @field: (nullable): the value; %NULL appends an empty field
- *
- * Appends @field, quoted if it holds a comma, a double quote, CR or LF, with
- * its double quotes doubled (RFC 4180 §2.6–2.7). No separator is added.
- */
-void
-_kp_journal_csv_append_field (GString    *csv,
-                              const char *field)
-{
-  if (field == NULL)
-    return;
-
-  if (strpbrk (field, ",\"\r\n") == NULL)
-    {
-      g_string_append (csv, field);
-      return;
-    }
-
-  g_string_append_c (csv, '"');
-  for (const char *p = field; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (csv, '"');
-      g_string_append_c (csv, *p);
-    }
-  g_string_append_c (csv, '"');
-}
-
-/**
  * _kp_journal_csv_append_text:
  * @csv: where to append
  * @field: (nullable): a text value; %NULL appends an empty field
  *
- * Like _kp_journal_csv_append_field(), for a text cell: a value a spreadsheet
+ * Like kp_csv_append_field(), for a text cell: a value a spreadsheet
  * would read as a formula (starting with =, +, -, @, tab or CR) is prefixed
- * with a single quote first. Numbers go through _kp_journal_csv_append_field().
+ * with a single quote first. Numbers go through kp_csv_append_field().
  */
 void
 _kp_journal_csv_append_text (GString    *csv,
@@ -122,7 +92,7 @@ _kp_journal_csv_append_text (GString    *csv,
 
   if (field != NULL && *field != '\0' && strchr ("=+-@\t\r", *field) != NULL)
     field = neutral = g_strconcat ("'", field, NULL);
-  _kp_journal_csv_append_field (csv, field);
+  kp_csv_append_field (csv, field);
 }
 
 /* The sales export, read with the journal's lock held: one statement,
@@ -236,7 +206,7 @@ append_record (GString     *csv,
       if (i > 0)
         g_string_append_c (csv, ',');
       if (numbers & NUMBER (i))
-        _kp_journal_csv_append_field (csv, fields[i]);
+        kp_csv_append_field (csv, fields[i]);
       else
         _kp_journal_csv_append_text (csv, fields[i]);
     }

@@ -254,8 +254,6 @@ KpJournalDayReport *_kp_journal_build_report (sqlite3      *db,
 char         *_kp_journal_report_to_json   (const KpJournalDayReport *report);
 
 /* kp-journal-csv.c: RFC 4180 fields. */
-void          _kp_journal_csv_append_field (GString       *csv,
-                                            const char    *field);
 void          _kp_journal_csv_append_text  (GString       *csv,
                                             const char    *field);
 

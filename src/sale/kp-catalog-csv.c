@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kp-catalog-private.h"
+#include "kp-csv.h"
 #include "kp-money.h"
 
 /*
@@ -227,28 +228,6 @@ kp_catalog_csv_parse (const char  *text,
   return g_steal_pointer (&records);
 }
 
-static void
-append_field (GString    *csv,
-              const char *field)
-{
-  if (field == NULL)
-    return;
-  if (strpbrk (field, ",\"\r\n") == NULL && *field != ' ' &&
-      (*field == '\0' || field[strlen (field) - 1] != ' '))
-    {
-      g_string_append (csv, field);
-      return;
-    }
-  g_string_append_c (csv, '"');
-  for (const char *p = field; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (csv, '"');
-      g_string_append_c (csv, *p);
-    }
-  g_string_append_c (csv, '"');
-}
-
 /**
  * kp_catalog_csv_append_record:
  * @csv: where to append
@@ -264,7 +243,7 @@ kp_catalog_csv_append_record (GString            *csv,
     {
       if (i > 0)
         g_string_append_c (csv, ',');
-      append_field (csv, fields[i]);
+      kp_csv_append_field (csv, fields[i]);
     }
   g_string_append (csv, "\r\n");
 }
