@@ -6,10 +6,48 @@
 
 #pragma once
 
+#include <sqlite3.h>
+
 #include "kp-catalog.h"
 #include "kp-catalog-csv.h"
 
 G_BEGIN_DECLS
+
+#define PRODUCT_COLUMNS "id, name, price, tax_free, category, quick_key, active"
+
+/* What the substring search scans: every active product's keys, in memory. */
+typedef struct
+{
+  gint64  id;
+  char   *name_key;
+  char   *initials;
+} SearchEntry;
+
+struct _KpCatalog
+{
+  GObject  parent_instance;
+
+  GMutex   lock;
+  sqlite3 *db;
+  char    *path;
+  GHashTable *statements;   /* SQL text → its prepared statement */
+  GArray  *search_entries;   /* of SearchEntry; NULL until needed or after a change */
+  gint64   data_version;     /* of the file when search_entries was read */
+};
+
+/* A statement from the connection's cache (_kp_catalog_prepare()): given back, not
+ * finalized. */
+typedef sqlite3_stmt CachedStmt;
+
+static inline void
+_kp_catalog_release_stmt (CachedStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachedStmt, _kp_catalog_release_stmt)
+
 
 void        _kp_catalog_lock                 (KpCatalog         *self);
 void        _kp_catalog_unlock               (KpCatalog         *self);
@@ -28,5 +66,24 @@ gboolean    _kp_catalog_validate_barcode     (const char        *barcode,
                                               KpCatalogFlags     flags,
                                               GError           **error);
 char       *_kp_catalog_initials_key         (const char        *text);
+char       *_kp_catalog_name_key             (const char        *text);
+gboolean    _kp_catalog_write_in_transaction (KpCatalog         *self,
+                                              KpCatalogProduct  *product,
+                                              KpCatalogFlags     flags,
+                                              GError           **error);
+
+CachedStmt *_kp_catalog_prepare              (KpCatalog         *self,
+                                              const char        *sql,
+                                              GError           **error);
+gboolean    _kp_catalog_set_sqlite_error     (GError           **error,
+                                              sqlite3           *db);
+KpCatalogProduct *_kp_catalog_read_product   (KpCatalog         *self,
+                                              sqlite3_stmt      *stmt,
+                                              GError           **error);
+GPtrArray  *_kp_catalog_read_products        (KpCatalog         *self,
+                                              sqlite3_stmt      *stmt,
+                                              GPtrArray         *into,
+                                              guint              limit,
+                                              GError           **error);
 
 G_END_DECLS
