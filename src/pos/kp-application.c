@@ -10,14 +10,13 @@
 
 #include <glib/gi18n.h>
 #include <glib-unix.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "kp-application.h"
 #include "kp-catalog-command.h"
 #include "kp-customer-window.h"
 #include "kp-day-report-print.h"
 #include "kp-day-report-window.h"
+#include "kp-journal-command.h"
 #include "kp-preferences-window.h"
 #include "kp-secret-store.h"
 #include "kp-terminal.h"
@@ -101,8 +100,6 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
-static gboolean settings_schema_installed (void);
-
 static char *
 default_journal_path (void)
 {
@@ -120,131 +117,6 @@ lookup_string (GVariantDict *options,
   if (g_variant_dict_lookup (options, name, "^&ay", &value))
     return g_strdup (value);
   return NULL;
-}
-
-static int
-export_journal (const char *journal_path,
-                const char *csv_path)
-{
-  g_autoptr (KpJournal) journal = NULL;
-  g_autoptr (GError) error = NULL;
-
-  journal = kp_journal_open_sync (journal_path, &error);
-  if (journal == NULL || !kp_journal_export_csv_sync (journal, csv_path, &error))
-    {
-      /* Translators: %s is the reason */
-      g_printerr (_("Could not export the journal: %s\n"), error->message);
-      return 1;
-    }
-  return 0;
-}
-
-/* "YYYY-MM-DD", or "" for today (local). */
-static gboolean
-parse_day (const char *text,
-           GDate      *out_day)
-{
-  guint year = 0, month = 0, day = 0;
-  char end = '\0';
-
-  g_date_clear (out_day, 1);
-  if (text == NULL || *text == '\0')
-    {
-      g_autoptr (GDateTime) now = g_date_time_new_now_local ();
-
-      g_date_set_dmy (out_day, g_date_time_get_day_of_month (now), g_date_time_get_month (now),
-                      g_date_time_get_year (now));
-      return TRUE;
-    }
-  if (strlen (text) != 10 || sscanf (text, "%4u-%2u-%2u%c", &year, &month, &day, &end) != 3 ||
-      !g_date_valid_dmy (day, month, year))
-    return FALSE;
-  g_date_set_dmy (out_day, day, month, year);
-  return TRUE;
-}
-
-static int
-export_day_report (const char   *journal_path,
-                   GVariantDict *options,
-                   const char   *day_text,
-                   const char   *path)
-{
-  g_autoptr (KpJournal) journal = NULL;
-  g_autoptr (KpJournalDayReport) report = NULL;
-  g_autoptr (KpJournalDayCheck) check = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *shop_name = NULL;
-  g_autofree char *business_number = NULL;
-  gboolean pdf = g_str_has_suffix (path, ".pdf") || g_str_has_suffix (path, ".PDF");
-  GDate day;
-
-  if (!parse_day (day_text, &day))
-    {
-      g_printerr (_("Not a day: “%s”. Use YYYY-MM-DD.\n"), day_text);
-      return 2;
-    }
-  if (!pdf && !g_str_has_suffix (path, ".csv") && !g_str_has_suffix (path, ".CSV"))
-    {
-      g_printerr (_("The day report is written as CSV or PDF: the file name must end in .csv "
-                    "or .pdf.\n"));
-      return 2;
-    }
-
-  journal = kp_journal_open_sync (journal_path, &error);
-  if (journal != NULL)
-    report = kp_journal_day_report_sync (journal, &day, &error);
-  if (report == NULL)
-    {
-      /* Translators: %s is the reason */
-      g_printerr (_("Could not read the day report: %s\n"), error->message);
-      return 1;
-    }
-
-  /* Where the figures come from, as the window shows it, when the settings are there (the
-   * export needs only the journal). */
-  if (settings_schema_installed ())
-    {
-      g_autoptr (GSettings) gsettings = g_settings_new (SCHEMA_ID);
-      g_autoptr (KpSettings) settings = kp_settings_new (gsettings);
-
-      /* A bad value was reported already, by the caller. */
-      kp_settings_apply_options (settings, options, NULL);
-      report->mode = g_strdup (kp_settings_get_test_mode (settings) ? "test" : "live");
-      shop_name = g_strdup (kp_settings_get_shop_name (settings));
-      business_number = g_strdup (kp_settings_get_shop_business_number (settings));
-      if (*shop_name != '\0')
-        report->shop_name = g_steal_pointer (&shop_name);
-      if (*business_number != '\0')
-        report->business_number = g_steal_pointer (&business_number);
-    }
-
-  if (!pdf)
-    {
-      if (!kp_journal_export_day_report_csv_sync (report, path, &error))
-        {
-          /* Translators: %s is the reason */
-          g_printerr (_("Could not export the day report: %s\n"), error->message);
-          return 1;
-        }
-      return 0;
-    }
-
-  /* The PDF is drawn by the print code, which needs GTK (and so a display). */
-  if (!gtk_init_check ())
-    {
-      g_printerr (_("Could not export the day report: a PDF needs a display.\n"));
-      return 1;
-    }
-  if (report->closed)
-    check = kp_journal_verify_day_sync (journal, &day, NULL);
-  if (!kp_day_report_print_export_pdf (report, check, path, &error))
-    {
-      /* Translators: %s is the reason */
-      g_printerr (_("Could not export the day report: %s\n"),
-                  error != NULL ? error->message : "");
-      return 1;
-    }
-  return 0;
 }
 
 static gboolean
@@ -315,7 +187,7 @@ kp_application_handle_local_options (GApplication *app,
   /* The exports need the journal only, not the settings. */
   export_path = lookup_string (options, "export-journal");
   if (export_path != NULL)
-    return export_journal (journal_path, export_path);
+    return kp_journal_command_export (journal_path, export_path);
 
   catalog_path = lookup_string (options, "import-catalog");
   if (catalog_path != NULL)
@@ -328,8 +200,23 @@ kp_application_handle_local_options (GApplication *app,
   self->opt_day_report = lookup_string (options, "day-report");
   day_report_path = lookup_string (options, "export-day-report");
   if (day_report_path != NULL)
-    return export_day_report (journal_path, options, self->opt_day_report, day_report_path);
-  if (self->opt_day_report != NULL && !parse_day (self->opt_day_report, &day))
+    {
+      g_autoptr (KpSettings) report_settings = NULL;
+
+      /* Where the figures come from, as the window shows it, when the settings are
+       * there (the export needs only the journal). A bad value was reported already. */
+      if (settings_schema_installed ())
+        {
+          g_autoptr (GSettings) report_gsettings = g_settings_new (SCHEMA_ID);
+
+          report_settings = kp_settings_new (report_gsettings);
+          kp_settings_apply_options (report_settings, options, NULL);
+        }
+      return kp_journal_command_day_report (journal_path, report_settings,
+                                            self->opt_day_report, day_report_path);
+    }
+  if (self->opt_day_report != NULL &&
+      !kp_journal_command_parse_day (self->opt_day_report, &day))
     {
       g_printerr (_("Not a day: “%s”. Use YYYY-MM-DD.\n"), self->opt_day_report);
       return 2;
@@ -527,7 +414,7 @@ day_report_activated (GSimpleAction *action,
   GDate day;
 
   if (kp_terminal_get_journal (self->terminal) == NULL ||
-      !parse_day (g_variant_get_string (parameter, NULL), &day))
+      !kp_journal_command_parse_day (g_variant_get_string (parameter, NULL), &day))
     return;
 
   /* One window per day: a second request shows the one open. */
