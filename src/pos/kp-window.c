@@ -119,6 +119,8 @@ kp_window_update_actions (KpWindow *self)
                                  on_sale && (stage == KP_CHECKOUT_STAGE_STARTING ||
                                              stage == KP_CHECKOUT_STAGE_WAITING));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-sale", on_done);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-receipt",
+                                 on_done && kp_done_page_get_order_id (self->done_page) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refund-sale",
                                  on_done && kp_done_page_get_order_id (self->done_page) != NULL &&
                                  kp_terminal_get_refunder (self->terminal) != NULL);
@@ -184,6 +186,9 @@ kp_window_finalize (GObject *object)
   KpWindow *self = KP_WINDOW (object);
 
   g_free (self->retry_order_id);
+  g_free (self->failed_receipt_order_id);
+  g_free (self->failed_receipt_refund_id);
+  g_free (self->printed_order_id);
 
   G_OBJECT_CLASS (kp_window_parent_class)->finalize (object);
 }
@@ -236,6 +241,8 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, qr_picture);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, relay_status_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, scan_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, receipt_banner);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, receipt_banner_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_box);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_spinner);
@@ -262,7 +269,7 @@ kp_window_class_init (KpWindowClass *klass)
   kp_window_class_add_entry_actions (widget_class);
   kp_window_class_add_checkout_actions (widget_class);
   kp_window_class_add_view_actions (widget_class);
-
+  kp_window_class_add_receipt_actions (widget_class);
 }
 
 static void
@@ -432,6 +439,7 @@ kp_window_new (KpApplication *application,
                            G_CALLBACK (kp_window_on_checkout_available_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed_cb), NULL);
+  kp_window_watch_receipts (self);
   kp_window_on_checkout_available_cb (self);
   kp_window_focus_item_entry (self);
   return self;
