@@ -318,6 +318,7 @@ set_terminal (KpPreferencesWindow *self,
   load_text_fields (self);
   _kp_preferences_window_init_account (self);
   _kp_preferences_window_init_approvals (self);
+  _kp_preferences_window_init_receipts (self);
   _kp_preferences_window_init_keyring (self);
 }
 
@@ -408,6 +409,7 @@ kp_preferences_window_class_init (KpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_text_row_apply_cb);
   _kp_preferences_window_class_init_account (widget_class);
   _kp_preferences_window_class_init_keyring (widget_class);
+  _kp_preferences_window_class_init_receipts (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
