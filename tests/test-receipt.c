@@ -117,6 +117,32 @@ assert_rows_fit (const KpReceipt *receipt,
     }
 }
 
+/* A printer's test page: the shop, a line of Hangul to try the Korean mode, no money. */
+static void
+test_test_page (void)
+{
+  g_autoptr (KpReceiptShop) shop = make_shop ();
+  g_autoptr (KpReceipt) receipt = kp_receipt_new_test_page (shop, "POS-01");
+  g_autofree char *text = kp_receipt_to_text (receipt, 32);
+  g_autoptr (GBytes) bytes = kp_escpos_encode (receipt, 32, NULL);
+  gsize hangul_len = 0;
+  g_autofree char *hangul = kp_escpos_to_cp949 ("한글 인쇄 시험", &hangul_len);
+
+  g_test_message ("test page:\n%s", text);
+  g_assert_false (receipt->reprint);
+  g_assert_false (receipt->refund);
+  g_assert_cmpint (receipt->total_amount, ==, 0);
+  g_assert_nonnull (strstr (text, "카카오 카페 판교점"));
+  g_assert_nonnull (strstr (text, "220-81-62517"));
+  g_assert_nonnull (strstr (text, "POS-01"));
+  g_assert_nonnull (strstr (text, "\nPrinter test\n"));
+  g_assert_nonnull (strstr (text, "\n한글 인쇄 시험\n"));
+  g_assert_null (strstr (text, "REPRINT"));
+  /* The Hangul goes to the printer in CP949. */
+  g_assert_nonnull (memmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                            hangul, hangul_len));
+}
+
 static void
 test_sale_layout (void)
 {
@@ -503,6 +529,7 @@ main (int   argc,
 
   g_test_add_func ("/receipt/width", test_width);
   g_test_add_func ("/receipt/sale-layout", test_sale_layout);
+  g_test_add_func ("/receipt/test-page", test_test_page);
   g_test_add_func ("/receipt/long-names", test_long_names);
   g_test_add_func ("/receipt/refund-layout", test_refund_layout);
   g_test_add_func ("/receipt/encoder", test_encoder);

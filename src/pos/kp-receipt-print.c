@@ -53,7 +53,10 @@ font_for (PangoLayout *layout,
           guint        columns,
           double       width)
 {
-  PangoFontDescription *font = pango_font_description_from_string ("Monospace");
+  /* Coding fonts whose Hangul is exactly two columns wide, where installed. */
+  PangoFontDescription *font =
+    pango_font_description_from_string ("Noto Sans Mono CJK KR,D2Coding,NanumGothicCoding,"
+                                        "Monospace");
   g_autofree char *sample = g_strnfill (columns, '0');
   int sample_width;
 
@@ -77,8 +80,10 @@ font_for (PangoLayout *layout,
  * @width: the printable width, in @cr's units
  *
  * Draws @rows one under the other, a row filling @width.
+ *
+ * Returns: the width of the widest row drawn, in @cr's units
  */
-void
+double
 kp_receipt_print_draw (GPtrArray   *rows,
                        guint        columns,
                        cairo_t     *cr,
@@ -87,8 +92,9 @@ kp_receipt_print_draw (GPtrArray   *rows,
 {
   PangoFontDescription *font = NULL;
   double y = 0;
+  double widest = 0;
 
-  g_return_if_fail (rows != NULL);
+  g_return_val_if_fail (rows != NULL, 0);
 
   font = font_for (layout, columns, width);
   cairo_set_source_rgb (cr, 0, 0, 0);
@@ -96,7 +102,7 @@ kp_receipt_print_draw (GPtrArray   *rows,
     {
       const KpReceiptRow *row = g_ptr_array_index (rows, i);
       gboolean strong = row->style != KP_RECEIPT_ROW_PLAIN;
-      int height;
+      int row_width, height;
 
       pango_font_description_set_weight (font, strong ? PANGO_WEIGHT_BOLD
                                                       : PANGO_WEIGHT_NORMAL);
@@ -104,12 +110,23 @@ kp_receipt_print_draw (GPtrArray   *rows,
       /* Rows are laid out to the width already: nothing wraps. */
       pango_layout_set_width (layout, -1);
       pango_layout_set_text (layout, row->text, -1);
-      pango_layout_get_pixel_size (layout, NULL, &height);
+      pango_layout_get_pixel_size (layout, &row_width, &height);
+      cairo_save (cr);
       cairo_move_to (cr, 0, y);
+      /* A font whose Hangul is not two columns wide: the row is narrowed to the
+       * paper, its amount still at the right edge. */
+      if (row_width > width)
+        {
+          cairo_scale (cr, width / row_width, 1.0);
+          row_width = (int) width;
+        }
       pango_cairo_show_layout (cr, layout);
+      cairo_restore (cr);
+      widest = MAX (widest, row_width);
       y += height;
     }
   pango_font_description_free (font);
+  return widest;
 }
 
 static void

@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 GtkPrintOperation *kp_receipt_print_new        (const KpReceipt  *receipt,
                                                 guint             columns);
-void               kp_receipt_print_draw       (GPtrArray        *rows,
+double             kp_receipt_print_draw       (GPtrArray        *rows,
                                                 guint             columns,
                                                 cairo_t          *cr,
                                                 PangoLayout      *layout,

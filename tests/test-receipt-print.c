@@ -1,0 +1,161 @@
+/* test-receipt-print.c: a receipt drawn for an ordinary printer, read back from PDF
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <cairo-pdf.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "kp-receipt-print.h"
+
+#define MM_TO_POINTS(mm) ((mm) / 25.4 * 72.0)
+
+static KpJournalSale *
+make_sale (void)
+{
+  KpJournalSale *sale = g_new0 (KpJournalSale, 1);
+  g_autoptr (GTimeZone) seoul = g_time_zone_new_identifier ("+09:00");
+
+  sale->partner_order_id = g_strdup ("POS-01-20261206-0007");
+  sale->terminal_id = g_strdup ("POS-01");
+  sale->state = KP_SALE_STATE_APPROVED;
+  sale->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_line_free);
+  g_ptr_array_add (sale->lines, kp_journal_line_new ("아메리카노", 2, 4500, FALSE));
+  g_ptr_array_add (sale->lines,
+                   kp_journal_line_new ("유기농 제주 감귤 주스 (대용량 1리터 병)", 1, 9600, FALSE));
+  g_ptr_array_add (sale->lines, kp_journal_line_new ("생수", 3, 1000, TRUE));
+  sale->total_amount = 21600;
+  sale->tax_free_amount = 3000;
+  sale->vat_amount = 1691;
+  sale->tid = g_strdup ("T1234567890123456789");
+  sale->aid = g_strdup ("A9876543210987654321");
+  sale->payment_method_type = g_strdup ("MONEY");
+  sale->approved_at = g_date_time_new (seoul, 2026, 12, 6, 14, 5, 30);
+  return sale;
+}
+
+/* The text of @pdf_path's first page, as pdftotext reads it; NULL without pdftotext. */
+static char *
+pdf_text (const char *pdf_path)
+{
+  const char *argv[] = { "pdftotext", "-layout", "-l", "1", pdf_path, "-", NULL };
+  g_autofree char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &status, &error))
+    return NULL;
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&out);
+}
+
+static void
+check_drawn (guint    columns,
+             gboolean reprint)
+{
+  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpReceiptShop) shop = kp_receipt_shop_new ("카카오 카페", "2208162517", NULL,
+                                                        NULL, NULL);
+  g_autoptr (KpReceipt) receipt = kp_receipt_new_for_sale (sale, shop, reprint);
+  g_autoptr (GPtrArray) rows = kp_receipt_layout (receipt, columns);
+  g_autofree char *dir = g_dir_make_tmp ("kp-receipt-print-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "receipt.pdf", NULL);
+  g_autofree char *text = NULL;
+  double width = MM_TO_POINTS (columns == 32 ? 52.0 : 74.0);
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  PangoLayout *layout;
+  double widest;
+
+  surface = cairo_pdf_surface_create (path, width, MM_TO_POINTS (300));
+  cr = cairo_create (surface);
+  layout = pango_cairo_create_layout (cr);
+  widest = kp_receipt_print_draw (rows, columns, cr, layout, width);
+  g_object_unref (layout);
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (surface);
+
+  /* A row fills the paper's width, and no row is wider (Hangul takes two columns). */
+  g_test_message ("%u columns: widest row %.1f of %.1f points", columns, widest, width);
+  g_assert_cmpfloat (widest, <=, width * 1.01);
+  g_assert_cmpfloat (widest, >=, width * 0.9);
+
+  text = pdf_text (path);
+  if (text == NULL)
+    {
+      g_test_skip ("pdftotext is not installed");
+    }
+  else
+    {
+      g_test_message ("%s", text);
+      g_assert_nonnull (strstr (text, "21,600"));
+      g_assert_nonnull (strstr (text, "POS-01-20261206-0007"));
+      g_assert_nonnull (strstr (text, "A9876543210987654321"));
+      g_assert_nonnull (strstr (text, "220-81-62517"));
+      g_assert_true ((strstr (text, "REPRINT") != NULL) == reprint);
+    }
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_draw_32 (void)
+{
+  check_drawn (32, FALSE);
+}
+
+static void
+test_draw_42_reprint (void)
+{
+  check_drawn (42, TRUE);
+}
+
+/* Through GtkPrintOperation, as "Save as PDF" writes it: needs a display. */
+static void
+test_export (void)
+{
+  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpReceipt) receipt = kp_receipt_new_for_sale (sale, NULL, FALSE);
+  g_autofree char *dir = g_dir_make_tmp ("kp-receipt-print-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "receipt.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  GStatBuf st;
+
+  if (!gtk_init_check ())
+    {
+      g_test_skip ("no display");
+      g_rmdir (dir);
+      return;
+    }
+  g_assert_true (kp_receipt_print_export_pdf (receipt, 42, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  text = pdf_text (path);
+  if (text != NULL)
+    g_assert_nonnull (strstr (text, "21,600"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/receipt-print/draw-32", test_draw_32);
+  g_test_add_func ("/receipt-print/draw-42-reprint", test_draw_42_reprint);
+  g_test_add_func ("/receipt-print/export", test_export);
+
+  return g_test_run ();
+}
