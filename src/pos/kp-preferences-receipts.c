@@ -86,9 +86,19 @@ printer_from_rows (KpPreferencesWindow  *self,
     value = g_str_has_prefix (address, "file:") ? g_strdup (address)
                                                 : g_strconcat ("file:", address, NULL);
 
-  printer = kp_receipt_printer_new (value, error);
+  printer = kp_receipt_printer_new (value, NULL);
   if (printer == NULL)
-    return NULL;
+    {
+      g_set_error (error, KP_RECEIPT_ERROR, KP_RECEIPT_ERROR_ADDRESS,
+                   selected_type (self) == PRINTER_NETWORK
+                     /* Translators: %s is what was typed as the printer's address */
+                     ? _("“%s” is not a printer address: give its host name or IP "
+                         "address, and :PORT if it is not 9100.")
+                     /* Translators: %s is what was typed as the printer's device */
+                     : _("“%s” is not a device: give its path, such as /dev/usb/lp0."),
+                   address);
+      return NULL;
+    }
   return g_steal_pointer (&value);
 }
 
