@@ -16,7 +16,7 @@ import sys
 import kpui
 from kpui import Pos, customer, wait_until
 from kpprinter import Printer, closed_port
-from kpwindows import WindowsMixin, button, sales_list
+from kpwindows import WindowsMixin, amount, button, confirm, refund_window, sales_list
 
 class ReceiptPos(WindowsMixin, Pos):
     def __init__(self, port, args=()):
@@ -133,9 +133,31 @@ def test_reprint_from_history():
         printer.close()
 
 
+def test_refund_prints_cancellation():
+    printer = Printer()
+    pos = ReceiptPos(printer.port)
+    try:
+        sale = charge(pos, LINES)
+        printer.wait_receipt(1)
+        pos.key('alt+r', to=pos.window_focus())
+        window = refund_window(pos)
+        pos.type('21600', into=amount(window))
+        confirm(pos, ['Refund ₩21,600?'], then_closes=window)
+        receipt = printer.wait_receipt(2)
+        assert 'Cancellation Receipt' in receipt, receipt
+        assert sale['partner_order_id'] in receipt and '21,600' in receipt, receipt
+        wait_until('the cancellation receipt journaled',
+                   lambda: [a['kind'] for a in pos.attempts(sale['partner_order_id'])] ==
+                   ['SALE', 'REFUND'])
+    finally:
+        pos.cleanup()
+        printer.close()
+
+
 if __name__ == '__main__':
     sys.exit(kpui.main([
         test_auto_print_and_ctrl_p,
         test_printer_off_then_retry,
         test_reprint_from_history,
+        test_refund_prints_cancellation,
     ], sys.argv))
