@@ -608,7 +608,6 @@ kp_application_startup (GApplication *app)
   static const char *search_accels[] = { "<Control>f", NULL };
   static const char *day_report_accels[] = { "<Control>d", NULL };
   static const char *shortcuts_accels[] = { "<Control>question", NULL };
-  static const char *print_receipt_accels[] = { "<Control>p", NULL };
 
   G_APPLICATION_CLASS (kp_application_parent_class)->startup (app);
 
@@ -628,8 +627,6 @@ kp_application_startup (GApplication *app)
                                          day_report_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
                                          shortcuts_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.print-receipt",
-                                         print_receipt_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.select-previous",
                                          select_previous_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.select-next",

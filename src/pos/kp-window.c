@@ -319,6 +319,8 @@ kp_window_init (KpWindow *self)
    * (it handles the key first). */
   shortcuts = gtk_shortcut_controller_new ();
   add_shortcut (shortcuts, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo-remove");
+  /* Ctrl+P prints the completed sale's receipt (the action is enabled on that page). */
+  add_shortcut (shortcuts, GDK_KEY_p, GDK_CONTROL_MASK, "win.print-receipt");
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   keys = gtk_event_controller_key_new ();
