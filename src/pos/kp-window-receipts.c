@@ -96,6 +96,8 @@ show_printed (KpWindow   *self,
               const char *order_id,
               const char *refund_id)
 {
+  GtkWidget *focus;
+
   if (!window_is_alive (self))
     return;
   if (refund_id == NULL)
@@ -109,11 +111,17 @@ show_printed (KpWindow   *self,
 
   g_clear_pointer (&self->failed_receipt_order_id, g_free);
   g_clear_pointer (&self->failed_receipt_refund_id, g_free);
+  /* If Retry had the focus, the page takes it back before the banner hides. */
+  focus = gtk_root_get_focus (GTK_ROOT (self));
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->receipt_banner)))
+    {
+      if (kp_window_is_sale_view (self))
+        kp_window_focus_sale_page (self);
+      else
+        kp_history_view_focus (kp_window_ensure_history_view (self));
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->receipt_banner), FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.retry-receipt", FALSE);
-  /* The Retry button had the focus: the page takes it back. */
-  if (kp_window_is_sale_view (self))
-    kp_window_focus_sale_page (self);
 }
 
 static void
@@ -307,8 +315,7 @@ on_terminal_printed_cb (GObject      *source,
       return;
     }
   /* A printer's failure shows in the banner already (KpTerminal::receipt-failed). */
-  if (g_error_matches (error, KP_RECEIPT_ERROR, error->code) ||
-      !window_is_alive (request->window))
+  if (error->domain == KP_RECEIPT_ERROR || !window_is_alive (request->window))
     return;
   text = g_strdup_printf (_("Receipt not printed: %s"), error->message);
   kp_window_toast (request->window, text);
@@ -379,27 +386,60 @@ retry_receipt_action (GtkWidget  *widget,
   print_receipt (self, order_id, refund_id, FALSE, TRUE);
 }
 
+static gboolean
+system_auto_print (KpWindow *self)
+{
+  KpSettings *settings = kp_terminal_get_settings (self->terminal);
+
+  return kp_settings_get_auto_print (settings) &&
+         g_str_equal (kp_settings_get_printer (settings), "system");
+}
+
 /**
  * kp_window_receipts_sale_done:
  * @sale: the sale just approved
  *
- * Prints its receipt on a printer of the system when receipts print automatically;
- * the terminal prints on an ESC/POS printer itself.
+ * Prints its receipt on a printer of the system when receipts print automatically
+ * (and a refund's, once it completes); the terminal prints on an ESC/POS printer
+ * itself.
  */
 void
 kp_window_receipts_sale_done (KpWindow            *self,
                               const KpJournalSale *sale)
 {
-  KpSettings *settings = kp_terminal_get_settings (self->terminal);
-
-  if (kp_settings_get_auto_print (settings) &&
-      g_str_equal (kp_settings_get_printer (settings), "system"))
+  if (system_auto_print (self))
     print_receipt (self, sale->partner_order_id, NULL, FALSE, FALSE);
+}
+
+static void
+on_refund_resolved_cb (KpRefunder            *refunder,
+                       const KpJournalSale   *sale,
+                       const KpJournalRefund *refund,
+                       KpWindow              *self)
+{
+  if (sale != NULL && refund != NULL && refund->state == KP_REFUND_STATE_REFUNDED &&
+      system_auto_print (self))
+    print_receipt (self, sale->partner_order_id, refund->refund_id, FALSE, FALSE);
+}
+
+/* The refunder comes, and comes again, with the terminal's services. */
+static void
+on_terminal_checkout_cb (KpWindow *self)
+{
+  KpRefunder *refunder = kp_terminal_get_refunder (self->terminal);
+
+  if (refunder == NULL || g_object_get_data (G_OBJECT (refunder), "kp-window-receipts"))
+    return;
+  g_object_set_data (G_OBJECT (refunder), "kp-window-receipts", self);
+  g_signal_connect_object (refunder, "resolved", G_CALLBACK (on_refund_resolved_cb), self, 0);
 }
 
 void
 kp_window_watch_receipts (KpWindow *self)
 {
+  g_signal_connect_object (self->terminal, "notify::checkout",
+                           G_CALLBACK (on_terminal_checkout_cb), self, G_CONNECT_SWAPPED);
+  on_terminal_checkout_cb (self);
   g_signal_connect_object (self->terminal, "receipt-failed", G_CALLBACK (on_receipt_failed_cb),
                            self, 0);
   g_signal_connect_object (self->terminal, "receipt-printed",
