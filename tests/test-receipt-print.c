@@ -9,6 +9,7 @@
 #include <cairo-pdf.h>
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kp-receipt-print.h"
@@ -53,6 +54,29 @@ pdf_text (const char *pdf_path)
     return NULL;
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   return g_steal_pointer (&out);
+}
+
+/* The first page of @pdf_path is a strip of receipt paper @width_mm wide. */
+static void
+check_page_width (const char *pdf_path,
+                  double      width_mm)
+{
+  const char *argv[] = { "pdfinfo", pdf_path, NULL };
+  g_autofree char *out = NULL;
+  const char *size;
+  double width, height;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &status, NULL))
+    return;
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  size = strstr (out, "Page size:");
+  g_assert_nonnull (size);
+  g_assert_cmpint (sscanf (size, "Page size: %lf x %lf", &width, &height), ==, 2);
+  g_test_message ("page: %.1f x %.1f points", width, height);
+  g_assert_cmpfloat_with_epsilon (width, MM_TO_POINTS (width_mm), 1.0);
+  g_assert_cmpfloat (height, >, width);
 }
 
 static void
@@ -142,7 +166,11 @@ test_export (void)
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   text = pdf_text (path);
   if (text != NULL)
-    g_assert_nonnull (strstr (text, "21,600"));
+    {
+      g_assert_nonnull (strstr (text, "21,600"));
+      g_assert_nonnull (strstr (text, "POS-01-20261206-0007"));
+    }
+  check_page_width (path, 80.0);
   g_unlink (path);
   g_rmdir (dir);
 }

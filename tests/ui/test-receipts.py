@@ -11,6 +11,7 @@
 # Copyright 2026 The KakaoPay POS authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import os
 import sys
 
 import kpui
@@ -154,10 +155,25 @@ def test_refund_prints_cancellation():
         printer.close()
 
 
+def test_pdf_on_a_display():
+    """The receipt through GtkPrintOperation as PDF (what "Save as PDF" writes), which
+    needs a display: test-receipt-print's export case, run here."""
+    build = os.path.dirname(os.path.dirname(os.path.dirname(kpui.POS)))
+    result = kpui.run([os.path.join(build, 'tests', 'test-receipt-print'), '--tap', '-p',
+                       '/receipt-print/export'],
+                      env=kpui.child_env({'GSETTINGS_BACKEND': 'memory',
+                                          'G_DEBUG': 'fatal-warnings'}),
+                      capture_output=True, text=True, timeout=kpui.PATIENCE)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'ok 1 /receipt-print/export' in result.stdout, result.stdout
+    assert 'SKIP' not in result.stdout, result.stdout
+
+
 if __name__ == '__main__':
     sys.exit(kpui.main([
         test_auto_print_and_ctrl_p,
         test_printer_off_then_retry,
         test_reprint_from_history,
         test_refund_prints_cancellation,
+        test_pdf_on_a_display,
     ], sys.argv))
