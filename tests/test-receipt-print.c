@@ -13,32 +13,9 @@
 #include <string.h>
 
 #include "kp-receipt-print.h"
+#include "kp-test-sale.h"
 
 #define MM_TO_POINTS(mm) ((mm) / 25.4 * 72.0)
-
-static KpJournalSale *
-make_sale (void)
-{
-  KpJournalSale *sale = g_new0 (KpJournalSale, 1);
-  g_autoptr (GTimeZone) seoul = g_time_zone_new_identifier ("+09:00");
-
-  sale->partner_order_id = g_strdup ("POS-01-20261206-0007");
-  sale->terminal_id = g_strdup ("POS-01");
-  sale->state = KP_SALE_STATE_APPROVED;
-  sale->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_line_free);
-  g_ptr_array_add (sale->lines, kp_journal_line_new ("아메리카노", 2, 4500, FALSE));
-  g_ptr_array_add (sale->lines,
-                   kp_journal_line_new ("유기농 제주 감귤 주스 (대용량 1리터 병)", 1, 9600, FALSE));
-  g_ptr_array_add (sale->lines, kp_journal_line_new ("생수", 3, 1000, TRUE));
-  sale->total_amount = 21600;
-  sale->tax_free_amount = 3000;
-  sale->vat_amount = 1691;
-  sale->tid = g_strdup ("T1234567890123456789");
-  sale->aid = g_strdup ("A9876543210987654321");
-  sale->payment_method_type = g_strdup ("MONEY");
-  sale->approved_at = g_date_time_new (seoul, 2026, 12, 6, 14, 5, 30);
-  return sale;
-}
 
 /* The text of @pdf_path's first page, as pdftotext reads it; NULL without pdftotext. */
 static char *
@@ -83,7 +60,7 @@ static void
 check_drawn (guint    columns,
              gboolean reprint)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceiptShop) shop = kp_receipt_shop_new ("카카오 카페", "2208162517", NULL,
                                                         NULL, NULL);
   g_autoptr (KpReceipt) receipt = kp_receipt_new_for_sale (sale, shop, reprint);
@@ -146,7 +123,7 @@ test_draw_42_reprint (void)
 static void
 test_export (void)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceipt) receipt = kp_receipt_new_for_sale (sale, NULL, FALSE);
   g_autofree char *dir = g_dir_make_tmp ("kp-receipt-print-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "receipt.pdf", NULL);

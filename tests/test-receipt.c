@@ -15,37 +15,7 @@
 #include "kp-receipt.h"
 #include "kp-receipt-printer.h"
 #include "kp-test-printer.h"
-
-/* A three-line Korean sale: 21,600 with one tax-free line. */
-static KpJournalSale *
-make_sale (void)
-{
-  KpJournalSale *sale = g_new0 (KpJournalSale, 1);
-  g_autoptr (GTimeZone) seoul = g_time_zone_new_identifier ("+09:00");
-
-  sale->partner_order_id = g_strdup ("POS-01-20261206-0007");
-  sale->terminal_id = g_strdup ("POS-01");
-  sale->state = KP_SALE_STATE_APPROVED;
-  sale->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_line_free);
-  g_ptr_array_add (sale->lines, kp_journal_line_new ("아메리카노", 2, 4500, FALSE));
-  g_ptr_array_add (sale->lines,
-                   kp_journal_line_new ("유기농 제주 감귤 주스 (대용량 1리터 병)", 1, 9600, FALSE));
-  g_ptr_array_add (sale->lines, kp_journal_line_new ("생수", 3, 1000, TRUE));
-  sale->total_amount = 21600;
-  sale->tax_free_amount = 3000;
-  sale->vat_amount = 1691;
-  sale->tid = g_strdup ("T1234567890123456789");
-  sale->aid = g_strdup ("A9876543210987654321");
-  sale->payment_method_type = g_strdup ("CARD");
-  sale->card_info_json = g_strdup ("{\"kakaopay_issuer_corp\":\"신한\",\"bin\":\"123456\"}");
-  sale->created_at = g_date_time_new (seoul, 2026, 12, 6, 14, 5, 9);
-  sale->approved_at = g_date_time_new (seoul, 2026, 12, 6, 14, 5, 30);
-
-  for (guint i = 0; i < sale->lines->len; i++)
-    ((KpJournalLine *) g_ptr_array_index (sale->lines, i))->position = i;
-
-  return sale;
-}
+#include "kp-test-sale.h"
 
 static KpReceiptShop *
 make_shop (void)
@@ -146,7 +116,7 @@ test_test_page (void)
 static void
 test_sale_layout (void)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceiptShop) shop = make_shop ();
   g_autoptr (KpReceipt) receipt = kp_receipt_new_for_sale (sale, shop, FALSE);
   g_autofree char *text_32 = NULL;
@@ -186,7 +156,7 @@ test_sale_layout (void)
 static void
 test_long_names (void)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceipt) receipt = NULL;
   g_autoptr (GPtrArray) rows = NULL;
   GString *joined = g_string_new (NULL);
@@ -231,7 +201,7 @@ test_long_names (void)
 static void
 test_refund_layout (void)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceiptShop) shop = make_shop ();
   g_autoptr (KpJournalRefund) refund = g_new0 (KpJournalRefund, 1);
   g_autoptr (KpReceipt) receipt = NULL;
@@ -270,7 +240,7 @@ test_refund_layout (void)
 static void
 test_encoder (void)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceiptShop) shop = make_shop ();
   g_autoptr (KpReceipt) receipt = kp_receipt_new_for_sale (sale, shop, FALSE);
   g_autoptr (GBytes) bytes = kp_escpos_encode (receipt, 32, NULL);
@@ -301,7 +271,7 @@ test_encoder (void)
 static void
 test_encoder_fallback (void)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceipt) receipt = NULL;
   g_autoptr (GBytes) codepage = kp_escpos_parse_sequence ("1b 74 0d", NULL);
   g_autoptr (GBytes) bytes = NULL;
@@ -362,7 +332,7 @@ print_and_wait (KpReceiptPrinter  *printer,
 static GBytes *
 encode_sale (guint columns)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceiptShop) shop = make_shop ();
   g_autoptr (KpReceipt) receipt = kp_receipt_new_for_sale (sale, shop, FALSE);
 

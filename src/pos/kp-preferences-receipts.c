@@ -105,6 +105,24 @@ printer_from_rows (KpPreferencesWindow  *self,
 /* Saves the printer as shown, if valid; shows why not otherwise. */
 static gboolean
 commit_printer (KpPreferencesWindow *self,
+                gboolean             pressed_enter);
+
+/**
+ * _kp_preferences_window_commit_printer:
+ *
+ * Saves the receipt printer as the rows show it, as the window closes.
+ *
+ * Returns: (nullable): the address row when what it holds is not valid (nothing is
+ *   saved then)
+ */
+AdwEntryRow *
+_kp_preferences_window_commit_printer (KpPreferencesWindow *self)
+{
+  return commit_printer (self, FALSE) ? NULL : self->printer_address_row;
+}
+
+static gboolean
+commit_printer (KpPreferencesWindow *self,
                 gboolean             pressed_enter)
 {
   g_autoptr (GError) error = NULL;

@@ -112,5 +112,6 @@ void     _kp_preferences_window_init_approvals     (KpPreferencesWindow *self);
 
 void     _kp_preferences_window_class_init_receipts (GtkWidgetClass   *widget_class);
 void     _kp_preferences_window_init_receipts       (KpPreferencesWindow *self);
+AdwEntryRow *_kp_preferences_window_commit_printer  (KpPreferencesWindow *self);
 
 G_END_DECLS

@@ -237,15 +237,16 @@ static AdwEntryRow *
 commit_text_rows (KpPreferencesWindow *self)
 {
   AdwEntryRow *invalid = NULL;
+  AdwEntryRow *row;
 
   for (gsize i = 0; i < G_N_ELEMENTS (text_fields); i++)
     {
-      AdwEntryRow *row = FIELD_ROW (self, &text_fields[i]);
-
+      row = FIELD_ROW (self, &text_fields[i]);
       if (!commit_text_row (self, row, FALSE) && invalid == NULL)
         invalid = row;
     }
-  return invalid;
+  row = _kp_preferences_window_commit_printer (self);
+  return invalid != NULL ? invalid : row;
 }
 
 /* Closing */

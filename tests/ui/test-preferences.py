@@ -491,6 +491,13 @@ def test_receipt_printer():
         assert 'Printer test' in page and 'Kakao Coffee' in page, page
         assert '한글 인쇄 시험' in page, page
         wait_until('the earlier error gone', lambda: not prefs.has_text('Test page not printed'))
+
+        # Typed, then the window closed without Enter: saved as the window closes.
+        prefs.fill(address, 'printer.local:9101', apply=False)
+        do_action(prefs.find('push button', 'Close'), 'click')
+        prefs.win.wait_closed()
+        wait_until('the address saved on closing',
+                   lambda: pos.setting('printer') == "'tcp://printer.local:9101'")
     finally:
         pos.cleanup()
         if printer is not None:
