@@ -15,37 +15,7 @@
 #include "kp-receipt.h"
 #include "kp-receipt-printer.h"
 #include "kp-test-printer.h"
-
-/* A three-line Korean sale: 21,600 with one tax-free line. */
-static KpJournalSale *
-make_sale (void)
-{
-  KpJournalSale *sale = g_new0 (KpJournalSale, 1);
-  g_autoptr (GTimeZone) seoul = g_time_zone_new_identifier ("+09:00");
-
-  sale->partner_order_id = g_strdup ("POS-01-20261206-0007");
-  sale->terminal_id = g_strdup ("POS-01");
-  sale->state = KP_SALE_STATE_APPROVED;
-  sale->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_line_free);
-  g_ptr_array_add (sale->lines, kp_journal_line_new ("아메리카노", 2, 4500, FALSE));
-  g_ptr_array_add (sale->lines,
-                   kp_journal_line_new ("유기농 제주 감귤 주스 (대용량 1리터 병)", 1, 9600, FALSE));
-  g_ptr_array_add (sale->lines, kp_journal_line_new ("생수", 3, 1000, TRUE));
-  sale->total_amount = 21600;
-  sale->tax_free_amount = 3000;
-  sale->vat_amount = 1691;
-  sale->tid = g_strdup ("T1234567890123456789");
-  sale->aid = g_strdup ("A9876543210987654321");
-  sale->payment_method_type = g_strdup ("CARD");
-  sale->card_info_json = g_strdup ("{\"kakaopay_issuer_corp\":\"신한\",\"bin\":\"123456\"}");
-  sale->created_at = g_date_time_new (seoul, 2026, 12, 6, 14, 5, 9);
-  sale->approved_at = g_date_time_new (seoul, 2026, 12, 6, 14, 5, 30);
-
-  for (guint i = 0; i < sale->lines->len; i++)
-    ((KpJournalLine *) g_ptr_array_index (sale->lines, i))->position = i;
-
-  return sale;
-}
+#include "kp-test-sale.h"
 
 static KpReceiptShop *
 make_shop (void)
@@ -117,10 +87,36 @@ assert_rows_fit (const KpReceipt *receipt,
     }
 }
 
+/* A printer's test page: the shop, a line of Hangul to try the Korean mode, no money. */
+static void
+test_test_page (void)
+{
+  g_autoptr (KpReceiptShop) shop = make_shop ();
+  g_autoptr (KpReceipt) receipt = kp_receipt_new_test_page (shop, "POS-01");
+  g_autofree char *text = kp_receipt_to_text (receipt, 32);
+  g_autoptr (GBytes) bytes = kp_escpos_encode (receipt, 32, NULL);
+  gsize hangul_len = 0;
+  g_autofree char *hangul = kp_escpos_to_cp949 ("한글 인쇄 시험", &hangul_len);
+
+  g_test_message ("test page:\n%s", text);
+  g_assert_false (receipt->reprint);
+  g_assert_false (receipt->refund);
+  g_assert_cmpint (receipt->total_amount, ==, 0);
+  g_assert_nonnull (strstr (text, "카카오 카페 판교점"));
+  g_assert_nonnull (strstr (text, "220-81-62517"));
+  g_assert_nonnull (strstr (text, "POS-01"));
+  g_assert_nonnull (strstr (text, "\nPrinter test\n"));
+  g_assert_nonnull (strstr (text, "\n한글 인쇄 시험\n"));
+  g_assert_null (strstr (text, "REPRINT"));
+  /* The Hangul goes to the printer in CP949. */
+  g_assert_nonnull (memmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                            hangul, hangul_len));
+}
+
 static void
 test_sale_layout (void)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceiptShop) shop = make_shop ();
   g_autoptr (KpReceipt) receipt = kp_receipt_new_for_sale (sale, shop, FALSE);
   g_autofree char *text_32 = NULL;
@@ -160,7 +156,7 @@ test_sale_layout (void)
 static void
 test_long_names (void)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceipt) receipt = NULL;
   g_autoptr (GPtrArray) rows = NULL;
   GString *joined = g_string_new (NULL);
@@ -205,7 +201,7 @@ test_long_names (void)
 static void
 test_refund_layout (void)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceiptShop) shop = make_shop ();
   g_autoptr (KpJournalRefund) refund = g_new0 (KpJournalRefund, 1);
   g_autoptr (KpReceipt) receipt = NULL;
@@ -244,7 +240,7 @@ test_refund_layout (void)
 static void
 test_encoder (void)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceiptShop) shop = make_shop ();
   g_autoptr (KpReceipt) receipt = kp_receipt_new_for_sale (sale, shop, FALSE);
   g_autoptr (GBytes) bytes = kp_escpos_encode (receipt, 32, NULL);
@@ -275,7 +271,7 @@ test_encoder (void)
 static void
 test_encoder_fallback (void)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceipt) receipt = NULL;
   g_autoptr (GBytes) codepage = kp_escpos_parse_sequence ("1b 74 0d", NULL);
   g_autoptr (GBytes) bytes = NULL;
@@ -336,7 +332,7 @@ print_and_wait (KpReceiptPrinter  *printer,
 static GBytes *
 encode_sale (guint columns)
 {
-  g_autoptr (KpJournalSale) sale = make_sale ();
+  g_autoptr (KpJournalSale) sale = kp_test_sale_new_korean ();
   g_autoptr (KpReceiptShop) shop = make_shop ();
   g_autoptr (KpReceipt) receipt = kp_receipt_new_for_sale (sale, shop, FALSE);
 
@@ -503,6 +499,7 @@ main (int   argc,
 
   g_test_add_func ("/receipt/width", test_width);
   g_test_add_func ("/receipt/sale-layout", test_sale_layout);
+  g_test_add_func ("/receipt/test-page", test_test_page);
   g_test_add_func ("/receipt/long-names", test_long_names);
   g_test_add_func ("/receipt/refund-layout", test_refund_layout);
   g_test_add_func ("/receipt/encoder", test_encoder);

@@ -8,14 +8,11 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
-#include <unistd.h>
 
 #include "kp-day-report-print.h"
 #include "kp-money.h"
+#include "kp-print-export.h"
 #include "kp-sale-format.h"
 
 /* The day report on paper (Print…) and as PDF (--export-day-report x.pdf): one
@@ -370,9 +367,8 @@ kp_day_report_print_new (const KpJournalDayReport *report,
  * @pdf_path: the file to write
  * @error: return location for a #GError
  *
- * Writes @report as PDF, drawn exactly as it prints. GTK must be initialized. The
- * sales figures are the owner's alone: the file is written as a temporary file
- * created 0600 (whatever the umask) beside @pdf_path, then renamed over it.
+ * Writes @report as PDF, drawn exactly as it prints, readable by its owner alone
+ * (kp_print_export_pdf()). GTK must be initialized.
  *
  * Returns: %TRUE on success
  */
@@ -383,42 +379,10 @@ kp_day_report_print_export_pdf (const KpJournalDayReport  *report,
                                 GError                   **error)
 {
   g_autoptr (GtkPrintOperation) operation = NULL;
-  g_autofree char *temp_path = NULL;
-  GtkPrintOperationResult result;
-  int fd;
 
   g_return_val_if_fail (report != NULL, FALSE);
   g_return_val_if_fail (pdf_path != NULL, FALSE);
 
-  temp_path = g_strconcat (pdf_path, ".XXXXXX", NULL);
-  fd = g_mkstemp_full (temp_path, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   /* Translators: the file, then the reason */
-                   _("Could not create %s: %s"), pdf_path, g_strerror (saved_errno));
-      return FALSE;
-    }
-  close (fd);
-
   operation = kp_day_report_print_new (report, check);
-  gtk_print_operation_set_export_filename (operation, temp_path);
-  result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL, error);
-  if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
-    {
-      g_unlink (temp_path);
-      return FALSE;
-    }
-  if (g_rename (temp_path, pdf_path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Could not create %s: %s"), pdf_path, g_strerror (saved_errno));
-      g_unlink (temp_path);
-      return FALSE;
-    }
-  return TRUE;
+  return kp_print_export_pdf (operation, pdf_path, error);
 }

@@ -17,7 +17,9 @@ G_BEGIN_DECLS
  *   kp-preferences-account.c    test mode and the connection test (page KakaoPay);
  *   kp-preferences-keyring.c    the secret key, the CID secret and the relay token;
  *   kp-preferences-approvals.c  approval delivery, phone address and checkout (page
- *                               Approvals). */
+ *                               Approvals);
+ *   kp-preferences-receipts.c   the receipt printer and its test page (page Approvals,
+ *                               beside the checkout). */
 
 struct _KpPreferencesWindow
 {
@@ -41,9 +43,15 @@ struct _KpPreferencesWindow
   AdwPreferencesGroup  *listener_group;
   GtkLabel             *listener_error_label;
   GtkLabel             *mode_error_label;
+  AdwComboRow          *paper_width_row;
   AdwEntryRow          *phone_row;
   AdwActionRow         *phone_address_row;
   GtkSpinButton        *poll_spin;
+  GtkSwitch            *auto_print_switch;
+  AdwEntryRow          *printer_address_row;
+  AdwComboRow          *printer_type_row;
+  GtkButton            *print_test_button;
+  GtkLabel             *receipts_error_label;
   GtkSpinButton        *tid_lifetime_spin;
   AdwComboRow          *qr_target_row;
   GtkLabel             *relay_error_label;
@@ -79,6 +87,7 @@ struct _KpPreferencesWindow
   gboolean              have_relay_token;
   gboolean              closing;
   gboolean              tested;
+  gboolean              loading_printer;
 };
 
 void     _kp_preferences_window_toast            (KpPreferencesWindow *self,
@@ -100,5 +109,9 @@ void     _kp_preferences_window_class_init_keyring (GtkWidgetClass    *widget_cl
 void     _kp_preferences_window_init_keyring       (KpPreferencesWindow *self);
 
 void     _kp_preferences_window_init_approvals     (KpPreferencesWindow *self);
+
+void     _kp_preferences_window_class_init_receipts (GtkWidgetClass   *widget_class);
+void     _kp_preferences_window_init_receipts       (KpPreferencesWindow *self);
+AdwEntryRow *_kp_preferences_window_commit_printer  (KpPreferencesWindow *self);
 
 G_END_DECLS

@@ -237,15 +237,16 @@ static AdwEntryRow *
 commit_text_rows (KpPreferencesWindow *self)
 {
   AdwEntryRow *invalid = NULL;
+  AdwEntryRow *row;
 
   for (gsize i = 0; i < G_N_ELEMENTS (text_fields); i++)
     {
-      AdwEntryRow *row = FIELD_ROW (self, &text_fields[i]);
-
+      row = FIELD_ROW (self, &text_fields[i]);
       if (!commit_text_row (self, row, FALSE) && invalid == NULL)
         invalid = row;
     }
-  return invalid;
+  row = _kp_preferences_window_commit_printer (self);
+  return invalid != NULL ? invalid : row;
 }
 
 /* Closing */
@@ -318,6 +319,7 @@ set_terminal (KpPreferencesWindow *self,
   load_text_fields (self);
   _kp_preferences_window_init_account (self);
   _kp_preferences_window_init_approvals (self);
+  _kp_preferences_window_init_receipts (self);
   _kp_preferences_window_init_keyring (self);
 }
 
@@ -408,6 +410,7 @@ kp_preferences_window_class_init (KpPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_text_row_apply_cb);
   _kp_preferences_window_class_init_account (widget_class);
   _kp_preferences_window_class_init_keyring (widget_class);
+  _kp_preferences_window_class_init_receipts (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }

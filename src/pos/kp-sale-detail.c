@@ -34,6 +34,7 @@ struct _KpSaleDetail
   GtkListBox     *lines_list;
   GtkLabel       *order_label;
   GtkButton      *refund_button;
+  GtkButton      *reprint_button;
   GtkLabel       *refunds_heading;
   GtkListBox     *refunds_list;
   GtkSpinner     *spinner;
@@ -119,12 +120,20 @@ update_actions (KpSaleDetail *self)
   gboolean shown = self->sale != NULL &&
                    (self->sale->state == KP_SALE_STATE_APPROVED ||
                     self->sale->state == KP_SALE_STATE_PARTIALLY_REFUNDED);
+  gboolean paid;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.refund", refundable);
   /* The focus must not stay on a hidden button: keys would go nowhere. */
   if (!shown && gtk_widget_has_focus (GTK_WIDGET (self->refund_button)))
     gtk_widget_grab_focus (GTK_WIDGET (self->order_label));
   gtk_widget_set_visible (GTK_WIDGET (self->refund_button), shown);
+
+  /* A receipt is printed again for any sale that was paid, refunded since or not. */
+  paid = shown || (self->sale != NULL && self->sale->state == KP_SALE_STATE_REFUNDED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.reprint", paid);
+  if (!paid && gtk_widget_has_focus (GTK_WIDGET (self->reprint_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->order_label));
+  gtk_widget_set_visible (GTK_WIDGET (self->reprint_button), paid);
 }
 
 /* @refunds: (nullable): the sale's refunds, to mark the quantities refunded */
@@ -485,6 +494,20 @@ refund_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The window prints: it knows the printer, and shows how it went. */
+static void
+reprint_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  KpSaleDetail *self = KP_SALE_DETAIL (widget);
+
+  if (self->sale == NULL)
+    return;
+  gtk_widget_activate_action (widget, "win.reprint-receipt", "s",
+                              self->sale->partner_order_id);
+}
+
 static void
 kp_sale_detail_dispose (GObject *object)
 {
@@ -542,6 +565,7 @@ kp_sale_detail_class_init (KpSaleDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, lines_list);
   gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, order_label);
   gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, refund_button);
+  gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, reprint_button);
   gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, refunds_heading);
   gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, refunds_list);
   gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, spinner);
@@ -550,6 +574,7 @@ kp_sale_detail_class_init (KpSaleDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, when_label);
 
   gtk_widget_class_install_action (widget_class, "detail.refund", NULL, refund_action);
+  gtk_widget_class_install_action (widget_class, "detail.reprint", NULL, reprint_action);
 }
 
 static void

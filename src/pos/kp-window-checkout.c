@@ -318,6 +318,7 @@ show_done (KpWindow            *self,
   kp_done_page_show_sale (self->done_page, sale, self->cart);
   kp_window_show_page (self, "done");
   kp_done_page_focus (self->done_page);
+  kp_window_receipts_sale_done (self, sale);
 }
 
 /* What the cashier does about a payment that could not start, in words: never the

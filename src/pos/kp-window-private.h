@@ -50,6 +50,8 @@ struct _KpWindow
   GtkStack             *stack;
   GtkBox               *recovery_box;
   GtkLabel             *recovery_label;
+  GtkBox               *receipt_banner;
+  GtkLabel             *receipt_banner_label;
   GtkSpinner           *recovery_spinner;
   GtkLabel             *supply_label;
   GtkCheckButton       *tax_free_check;
@@ -75,6 +77,9 @@ struct _KpWindow
   guint                 removed_position;
   gint64                qr_shown_us;        /* monotonic; 0 while no QR is shown */
   KpStatus              payment_status;     /* the last one KakaoPay reported */
+  char                 *failed_receipt_order_id;   /* the receipt the banner is about */
+  char                 *failed_receipt_refund_id;
+  char                 *printed_order_id;   /* the last sale whose receipt printed */
 
   /* Borrowed */
   AdwMessageDialog     *cancel_dialog;      /* weak: the confirmation, while it is open */
@@ -182,5 +187,15 @@ kp_window_class_add_checkout_actions (GtkWidgetClass *widget_class);
 
 void
 kp_window_class_add_view_actions (GtkWidgetClass *widget_class);
+
+void
+kp_window_class_add_receipt_actions (GtkWidgetClass *widget_class);
+
+void
+kp_window_watch_receipts (KpWindow *self);
+
+void
+kp_window_receipts_sale_done (KpWindow            *self,
+                              const KpJournalSale *sale);
 
 G_END_DECLS

@@ -119,6 +119,8 @@ kp_window_update_actions (KpWindow *self)
                                  on_sale && (stage == KP_CHECKOUT_STAGE_STARTING ||
                                              stage == KP_CHECKOUT_STAGE_WAITING));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-sale", on_done);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-receipt",
+                                 on_done && kp_done_page_get_order_id (self->done_page) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refund-sale",
                                  on_done && kp_done_page_get_order_id (self->done_page) != NULL &&
                                  kp_terminal_get_refunder (self->terminal) != NULL);
@@ -181,6 +183,9 @@ kp_window_finalize (GObject *object)
   KpWindow *self = KP_WINDOW (object);
 
   g_free (self->retry_order_id);
+  g_free (self->failed_receipt_order_id);
+  g_free (self->failed_receipt_refund_id);
+  g_free (self->printed_order_id);
 
   G_OBJECT_CLASS (kp_window_parent_class)->finalize (object);
 }
@@ -226,6 +231,8 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_details_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, relay_status_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, receipt_banner);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, receipt_banner_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_box);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_spinner);
@@ -254,7 +261,7 @@ kp_window_class_init (KpWindowClass *klass)
   kp_window_class_add_entry_actions (widget_class);
   kp_window_class_add_checkout_actions (widget_class);
   kp_window_class_add_view_actions (widget_class);
-
+  kp_window_class_add_receipt_actions (widget_class);
 }
 
 static void
@@ -302,6 +309,8 @@ kp_window_init (KpWindow *self)
    * (it handles the key first). */
   shortcuts = gtk_shortcut_controller_new ();
   add_shortcut (shortcuts, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo-remove");
+  /* Ctrl+P prints the completed sale's receipt (the action is enabled on that page). */
+  add_shortcut (shortcuts, GDK_KEY_p, GDK_CONTROL_MASK, "win.print-receipt");
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   keys = gtk_event_controller_key_new ();
@@ -419,6 +428,7 @@ kp_window_new (KpApplication *application,
                            G_CALLBACK (kp_window_on_checkout_available_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed_cb), NULL);
+  kp_window_watch_receipts (self);
   kp_window_on_checkout_available_cb (self);
   kp_window_focus_item_entry (self);
   return self;

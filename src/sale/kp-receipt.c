@@ -217,6 +217,37 @@ kp_receipt_new_for_sale (const KpJournalSale *sale,
 }
 
 /**
+ * kp_receipt_new_test_page:
+ * @shop: (nullable): who issues it
+ * @terminal_id: (nullable): the terminal printing it
+ *
+ * Returns: (transfer full): a short receipt to try a printer with: the shop, a
+ *   line in the program's language and one in Korean, no money
+ */
+KpReceipt *
+kp_receipt_new_test_page (const KpReceiptShop *shop,
+                          const char          *terminal_id)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *order_id = g_strdup (_("TEST"));
+  g_autofree char *terminal = g_strdup (terminal_id);
+  g_autoptr (GPtrArray) lines = NULL;
+  KpJournalSale sale = { 0 };
+
+  lines = g_ptr_array_new_with_free_func ((GDestroyNotify) kp_journal_line_free);
+  /* Translators: an item on a printer's test page */
+  g_ptr_array_add (lines, kp_journal_line_new (_("Printer test"), 1, 0, FALSE));
+  /* Korean whatever the language: the printer's Korean mode is what is tried. */
+  g_ptr_array_add (lines, kp_journal_line_new ("한글 인쇄 시험", 1, 0, FALSE));
+  sale.partner_order_id = order_id;
+  sale.terminal_id = terminal;
+  sale.lines = lines;
+  sale.created_at = now;
+
+  return kp_receipt_new_for_sale (&sale, shop, FALSE);
+}
+
+/**
  * kp_receipt_new_for_refund:
  * @sale: the refunded sale, as journaled after the refund
  * @refund: the refund

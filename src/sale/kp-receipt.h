@@ -122,6 +122,8 @@ KpReceipt     *kp_receipt_new_for_refund   (const KpJournalSale  *sale,
                                             const KpJournalRefund *refund,
                                             const KpReceiptShop  *shop,
                                             gboolean              reprint);
+KpReceipt     *kp_receipt_new_test_page    (const KpReceiptShop  *shop,
+                                            const char           *terminal_id);
 void           kp_receipt_free             (KpReceipt            *receipt);
 
 GPtrArray     *kp_receipt_layout           (const KpReceipt      *receipt,

@@ -54,14 +54,21 @@ _kp_terminal_class_init_receipts (GObjectClass *object_class)
                   G_TYPE_STRING);
 }
 
-static KpReceiptShop *
-shop_from_settings (KpSettings *settings)
+/**
+ * kp_terminal_dup_receipt_shop:
+ *
+ * Returns: (transfer full): the shop that issues receipts, as the settings say now
+ */
+KpReceiptShop *
+kp_terminal_dup_receipt_shop (KpTerminal *self)
 {
-  return kp_receipt_shop_new (kp_settings_get_shop_name (settings),
-                              kp_settings_get_shop_business_number (settings),
-                              kp_settings_get_shop_representative (settings),
-                              kp_settings_get_shop_address (settings),
-                              kp_settings_get_shop_phone (settings));
+  g_return_val_if_fail (KP_IS_TERMINAL (self), NULL);
+
+  return kp_receipt_shop_new (kp_settings_get_shop_name (self->settings),
+                              kp_settings_get_shop_business_number (self->settings),
+                              kp_settings_get_shop_representative (self->settings),
+                              kp_settings_get_shop_address (self->settings),
+                              kp_settings_get_shop_phone (self->settings));
 }
 
 /* The printer the settings name now, made again only when they change. */
@@ -220,7 +227,7 @@ print_sale (GTask *task)
 {
   KpTerminal *self = g_task_get_source_object (task);
   PrintJob *job = g_task_get_task_data (task);
-  g_autoptr (KpReceiptShop) shop = shop_from_settings (self->settings);
+  g_autoptr (KpReceiptShop) shop = kp_terminal_dup_receipt_shop (self);
   g_autoptr (KpReceipt) receipt = NULL;
 
   receipt = kp_receipt_new_for_sale (job->sale, shop, job->kind == KP_PRINT_KIND_REPRINT);
@@ -233,7 +240,7 @@ print_refund (GTask                 *task,
 {
   KpTerminal *self = g_task_get_source_object (task);
   PrintJob *job = g_task_get_task_data (task);
-  g_autoptr (KpReceiptShop) shop = shop_from_settings (self->settings);
+  g_autoptr (KpReceiptShop) shop = kp_terminal_dup_receipt_shop (self);
   g_autoptr (KpReceipt) receipt = NULL;
 
   receipt = kp_receipt_new_for_refund (job->sale, refund, shop,

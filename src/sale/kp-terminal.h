@@ -10,6 +10,7 @@
 #include "kp-checkout.h"
 #include "kp-client.h"
 #include "kp-journal.h"
+#include "kp-receipt.h"
 #include "kp-reconciler.h"
 #include "kp-refunder.h"
 #include "kp-relay-client.h"
@@ -54,5 +55,6 @@ void                kp_terminal_print_receipt_async  (KpTerminal          *self,
 gboolean            kp_terminal_print_receipt_finish (KpTerminal          *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);
+KpReceiptShop      *kp_terminal_dup_receipt_shop     (KpTerminal          *self);
 
 G_END_DECLS

@@ -26,6 +26,7 @@ import gi
 import kpui
 from kpui import (PATIENCE, Focus, Pos, child_env, customer, focus_in, focus_watch, run,
                   wait_until)
+from kpprinter import Printer, closed_port
 from kpwindows import WindowsMixin, button
 
 gi.require_version('Atspi', '2.0')
@@ -457,6 +458,52 @@ def test_approvals_page_explains():
         pos.cleanup()
 
 
+def test_receipt_printer():
+    """The receipt printer on the Approvals page: its address checked as typed, a test
+    page to a printer that is off says so, and one to a printer that is on prints."""
+    off = closed_port()
+    pos = PrefsPos(sandbox=False, settings={
+        'terminal-id': "'T1'", 'printer': "'tcp://127.0.0.1:%d'" % off,
+        'shop-name': "'Kakao Coffee'"})
+    printer = None
+    try:
+        prefs = pos.preferences()
+        prefs.page('Approvals')
+        address = 'Printer address (host or host:port)'
+        wait_until('the address shown', lambda: prefs.text_of(address) == '127.0.0.1:%d' % off)
+
+        prefs.click('Print Test Page')
+        prefs.wait_text('Test page not printed: ')
+        prefs.wait_text('cannot be reached')
+
+        # Not an address: said at the field, nothing saved.
+        prefs.fill(address, 'printer/one')
+        prefs.wait_text('is not a printer address')
+        assert pos.setting('printer') == "'tcp://127.0.0.1:%d'" % off, pos.keyfile()
+
+        printer = Printer()
+        prefs.fill(address, '127.0.0.1:%d' % printer.port)
+        wait_until('the printer saved',
+                   lambda: pos.setting('printer') == "'tcp://127.0.0.1:%d'" % printer.port)
+        wait_until('the error gone', lambda: not prefs.has_text('is not a printer address'))
+        prefs.click('Print Test Page')
+        page = printer.wait_receipt(1)
+        assert 'Printer test' in page and 'Kakao Coffee' in page, page
+        assert '한글 인쇄 시험' in page, page
+        wait_until('the earlier error gone', lambda: not prefs.has_text('Test page not printed'))
+
+        # Typed, then the window closed without Enter: saved as the window closes.
+        prefs.fill(address, 'printer.local:9101', apply=False)
+        do_action(prefs.find('push button', 'Close'), 'click')
+        prefs.win.wait_closed()
+        wait_until('the address saved on closing',
+                   lambda: pos.setting('printer') == "'tcp://printer.local:9101'")
+    finally:
+        pos.cleanup()
+        if printer is not None:
+            printer.close()
+
+
 def test_live_mode_shows():
     """Real payments (a key file, KakaoPay's API): the header says LIVE, and no window
     says TEST MODE."""
@@ -863,6 +910,7 @@ if __name__ == '__main__':
             test_shop_business_number,
             test_shop_fields_save_without_enter,
             test_approvals_page_explains,
+            test_receipt_printer,
             test_live_mode_shows,
             test_account_and_real_payments,
             test_sale_in_flight_keeps_its_services,
