@@ -10,6 +10,7 @@
 
 #include "kp-bench.h"
 #include "kp-cart-line.h"
+#include "kp-catalog.h"
 #include "kp-checkout.h"
 #include "kp-done-page.h"
 #include "kp-error.h"
@@ -48,6 +49,7 @@ struct _KpWindow
   GtkEntry             *item_entry;
   GtkColumnView        *lines_view;
   GtkLabel             *message_label;
+  GtkBox               *quick_keys_box;
   GtkExpander          *message_details;
   GtkLabel             *message_details_label;
   GtkLabel             *relay_status_label;
@@ -90,6 +92,11 @@ struct _KpWindow
   guint                 removed_position;
   gint64                qr_shown_us;        /* monotonic; 0 while no QR is shown */
   KpStatus              payment_status;     /* the last one KakaoPay reported */
+  KpCatalog            *catalog;            /* once opened */
+  GCancellable         *catalog_cancellable;
+  GCancellable         *search_cancellable; /* the suggestions being looked up */
+  GtkPopover           *suggestions;        /* the item field's child */
+  GtkListBox           *suggestion_list;
 
   /* Borrowed */
   AdwMessageDialog     *cancel_dialog;      /* weak: the confirmation, while it is open */
@@ -156,6 +163,26 @@ kp_window_on_tax_free_key_cb (KpWindow              *self,
 
 void
 kp_window_reset_entries (KpWindow *self);
+
+void
+kp_window_select_line (KpWindow *self,
+                       guint     position);
+
+void
+kp_window_init_catalog (KpWindow *self);
+
+void
+kp_window_open_catalog (KpWindow *self);
+
+void
+kp_window_dispose_catalog (KpWindow *self);
+
+gboolean
+kp_window_scan_item (KpWindow *self);
+
+gboolean
+kp_window_suggestions_key (KpWindow *self,
+                           guint     keyval);
 
 void
 kp_window_add_toast (KpWindow *self,

@@ -157,6 +157,7 @@ kp_window_dispose (GObject *object)
 
   kp_window_stop_countdown (self);
   kp_window_close_cancel_dialog (self);
+  kp_window_dispose_catalog (self);
   if (self->undo_toast != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->undo_toast), (gpointer *) &self->undo_toast);
   self->undo_toast = NULL;
@@ -240,6 +241,7 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_spinner);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, quantity_entry);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, quick_keys_box);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, setup_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, small_qr_image);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, stack);
@@ -325,6 +327,8 @@ kp_window_init (KpWindow *self)
   g_signal_connect_object (keys, "key-pressed", G_CALLBACK (kp_window_on_item_key_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self->item_entry), keys);
+
+  kp_window_init_catalog (self);
 
   self->qr = kp_qr_paintable_new ();
   gtk_picture_set_paintable (self->qr_picture, GDK_PAINTABLE (self->qr));
@@ -433,6 +437,7 @@ kp_window_new (KpApplication *application,
                            G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed_cb), NULL);
   kp_window_on_checkout_available_cb (self);
+  kp_window_open_catalog (self);
   kp_window_focus_item_entry (self);
   return self;
 }
