@@ -49,12 +49,16 @@ def write_catalog(path):
 
 
 def burst(codes):
-    """What a keyboard-wedge scanner sends, in one go: each code's digits 5 ms apart,
-    then Return."""
-    argv = ['xdotool']
+    """What a keyboard-wedge scanner sends: each code's digits and Return, 5 ms apart,
+    one code straight after the other (one xdotool, so nothing waits in between)."""
+    if len(codes) == 1:
+        run(['xdotool', 'type', '--delay', '5', codes[0]], check=True)
+        run(['xdotool', 'key', 'Return'], check=True)
+        return
+    keys = []
     for code in codes:
-        argv += ['type', '--delay', '5', code, 'key', '--delay', '5', 'Return']
-    run(argv, check=True)
+        keys += list(code) + ['Return']
+    run(['xdotool', 'key', '--delay', '5'] + keys, check=True)
 
 
 class CatalogPos(WindowsMixin, Pos):
