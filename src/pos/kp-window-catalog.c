@@ -208,7 +208,9 @@ looks_like_barcode (const char *text)
  *
  * Enter in the item field: a known barcode there adds its product and empties the
  * field; an unknown one (digits only) is reported and emptied too, for the next scan.
- * It reads the field as it is now, so each scan of a fast burst is its own.
+ * Scanned after some typing, the product's code is the digits at the end, and the
+ * typing stays. It reads the field as it is now, so each scan of a fast burst is its
+ * own.
  *
  * Returns: whether the field held a barcode (Enter is handled)
  */
@@ -218,20 +220,38 @@ kp_window_scan_item (KpWindow *self)
   g_autofree char *text = NULL;
   g_autoptr (KpCatalogProduct) product = NULL;
   g_autoptr (GError) error = NULL;
+  const char *code;
   KpCatalog *catalog;
 
   text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->item_entry))));
-  if (*text == '\0' || strchr (text, ' ') != NULL ||
-      strlen (text) > KP_CATALOG_MAX_BARCODE_LENGTH)
+  if (*text == '\0')
+    return FALSE;
+
+  /* A scan into a field that already held some typing: the digits at the end. */
+  code = text + strlen (text);
+  while (code > text && g_ascii_isdigit (code[-1]))
+    code--;
+  if (code == text || !looks_like_barcode (code))
+    code = text;
+  if (strchr (code, ' ') != NULL || strlen (code) > KP_CATALOG_MAX_BARCODE_LENGTH)
     return FALSE;
 
   catalog = ensure_catalog (self);
   if (catalog != NULL)
-    product = kp_catalog_lookup_barcode_sync (catalog, text, &error);
-  if (product == NULL && !looks_like_barcode (text))
+    product = kp_catalog_lookup_barcode_sync (catalog, code, &error);
+  if (product == NULL && (code != text || !looks_like_barcode (code)))
     return FALSE;
 
-  gtk_editable_set_text (GTK_EDITABLE (self->item_entry), "");
+  if (code != text)
+    {
+      /* The typing stays, for the cashier to finish. */
+      g_autofree char *typed = g_strndup (text, code - text);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->item_entry), g_strchomp (typed));
+    }
+  else
+    gtk_editable_set_text (GTK_EDITABLE (self->item_entry), "");
+
   if (product == NULL)
     {
       g_autofree char *message = NULL;
@@ -239,7 +259,7 @@ kp_window_scan_item (KpWindow *self)
       if (error != NULL && !g_error_matches (error, KP_CATALOG_ERROR, KP_CATALOG_ERROR_NOT_FOUND))
         g_message ("Barcode lookup failed: %s", error->message);
       /* Translators: %s is the barcode just scanned, e.g. 8801234567890 */
-      message = g_strdup_printf (_("Unknown barcode %s"), text);
+      message = g_strdup_printf (_("Unknown barcode %s"), code);
       kp_window_show_entry_error (self, message, NULL);
     }
   else if (!product->active)

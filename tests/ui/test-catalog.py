@@ -64,11 +64,11 @@ def burst(codes):
 class CatalogPos(WindowsMixin, Pos):
     """Pos started with a catalog of its own."""
 
-    def __init__(self):
+    def __init__(self, language='en'):
         self.catalog_dir = tempfile.mkdtemp(prefix='kp-catalog-')
         path = os.path.join(self.catalog_dir, 'catalog.csv')
         write_catalog(path)
-        super().__init__(['--catalog', path])
+        super().__init__(['--catalog', path], language=language)
         wait_until('focus on the item field', self.field('Item name'))
 
     def cleanup(self):
@@ -96,7 +96,7 @@ class CatalogPos(WindowsMixin, Pos):
 
     def click(self, acc):
         x, y, width, height = extents(acc)
-        run(['xdotool', 'mousemove', '--sync', str(x + width // 2), str(y + height // 2),
+        run(['xdotool', 'mousemove', str(x + width // 2), str(y + height // 2),
              'click', '1'], check=True)
 
     def charge_lines(self):
@@ -126,13 +126,18 @@ def test_scan_known():
 
 
 def test_scan_twice():
-    # The same product scanned again: one line, one more of it.
+    # The same product scanned again: one line, one more of it, also when the scan
+    # comes into the middle of some typing (which stays).
     pos = CatalogPos()
     try:
         pos.scan(AMERICANO)
         pos.wait_text('Charge ₩4,500')
+        pos.type('Wat', into=pos.field('Item name'))
         pos.scan(AMERICANO)
         pos.wait_text('Charge ₩9,000')
+        wait_until('the typing kept', lambda: pos.item_text() == 'Wat')
+        pos.key('ctrl+a', 'BackSpace', to=pos.field('Item name'))
+        wait_until('the item field empty', lambda: pos.item_text() == '')
         sale, lines = pos.charge_lines()
         assert lines == [('아메리카노', 2, 4500, 0)], lines
         assert sale['item_name'] == '아메리카노' and sale['total_amount'] == 9000, sale
@@ -152,6 +157,17 @@ def test_scan_unknown():
         pos.wait_text('Charge ₩3,800')
         sale, lines = pos.charge_lines()
         assert lines == [('크루아상', 1, 3800, 0)], lines
+    finally:
+        pos.cleanup()
+
+
+def test_scan_unknown_korean():
+    # The message in the cashier's language.
+    pos = CatalogPos(language='ko')
+    try:
+        pos.scan(UNKNOWN)
+        wait_until('the message', lambda: pos.error_text() == '알 수 없는 바코드 ' + UNKNOWN)
+        wait_until('the item field empty', lambda: pos.item_text() == '')
     finally:
         pos.cleanup()
 
@@ -246,6 +262,7 @@ if __name__ == '__main__':
         test_scan_known,
         test_scan_twice,
         test_scan_unknown,
+        test_scan_unknown_korean,
         test_scan_burst,
         test_quick_key,
         test_search_initials,
