@@ -114,8 +114,8 @@ kp_window_open_catalog (KpWindow *self)
 }
 
 /* The catalog now: a scan cannot wait for the thread. */
-static KpCatalog *
-ensure_catalog (KpWindow *self)
+KpCatalog *
+kp_window_ensure_catalog (KpWindow *self)
 {
   g_autofree char *path = NULL;
   g_autoptr (KpCatalog) catalog = NULL;
@@ -236,7 +236,7 @@ kp_window_scan_item (KpWindow *self)
   if (strchr (code, ' ') != NULL || strlen (code) > KP_CATALOG_MAX_BARCODE_LENGTH)
     return FALSE;
 
-  catalog = ensure_catalog (self);
+  catalog = kp_window_ensure_catalog (self);
   if (catalog != NULL)
     product = kp_catalog_lookup_barcode_sync (catalog, code, &error);
   if (product == NULL && (code != text || !looks_like_barcode (code)))
@@ -391,6 +391,13 @@ on_quick_keys_cb (GObject      *source,
     }
   if (!window_gone (self))
     show_quick_keys (self, products);
+}
+
+void
+kp_window_reload_quick_keys (KpWindow *self)
+{
+  if (self->catalog != NULL)
+    load_quick_keys (self);
 }
 
 static void

@@ -177,6 +177,15 @@ kp_window_open_catalog (KpWindow *self);
 void
 kp_window_dispose_catalog (KpWindow *self);
 
+KpCatalog *
+kp_window_ensure_catalog (KpWindow *self);
+
+void
+kp_window_reload_quick_keys (KpWindow *self);
+
+void
+kp_window_class_add_catalog_actions (GtkWidgetClass *widget_class);
+
 gboolean
 kp_window_scan_item (KpWindow *self);
 

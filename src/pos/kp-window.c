@@ -262,6 +262,7 @@ kp_window_class_init (KpWindowClass *klass)
                                                 G_CALLBACK (kp_window_on_view_changed_cb));
 
   kp_window_class_add_entry_actions (widget_class);
+  kp_window_class_add_catalog_actions (widget_class);
   kp_window_class_add_checkout_actions (widget_class);
   kp_window_class_add_view_actions (widget_class);
 

@@ -11,11 +11,12 @@
 
 import csv
 import os
+import sqlite3
 import sys
 import tempfile
 
 import kpui
-from kpui import Pos, extents, run, wait_until
+from kpui import Focus, Pos, extents, run, wait_until
 from kpwindows import WindowsMixin
 
 import gi
@@ -98,6 +99,14 @@ class CatalogPos(WindowsMixin, Pos):
         x, y, width, height = extents(acc)
         run(['xdotool', 'mousemove', str(x + width // 2), str(y + height // 2),
              'click', '1'], check=True)
+
+    def catalog_names(self):
+        db = sqlite3.connect('file:%s?mode=ro' % os.path.join(self.dir, 'catalog.db'),
+                             uri=True)
+        try:
+            return sorted(row[0] for row in db.execute('SELECT name FROM products'))
+        finally:
+            db.close()
 
     def charge_lines(self):
         """Charges the cart and returns the sale and its lines as the journal has them."""
@@ -221,7 +230,13 @@ def test_search_initials():
     # a free line, as ever.
     pos = CatalogPos()
     try:
-        pos.type('ㅇㅁㄹ', into=pos.field('Item name'))
+        # One letter at a time: xdotool maps each letter outside the keyboard's layout
+        # to a spare key of its own, and a key mapped again too soon can be lost.
+        typed = ''
+        for letter in 'ㅇㅁㄹ':
+            typed += letter
+            pos.type(letter, into=pos.field('Item name'))
+            wait_until(typed + ' typed', lambda: pos.item_text() == typed)
         wait_until('the suggestion', lambda: pos.has_text('아메리카노'))
         pos.key('Down', 'Return', to=pos.field('Item name'))
         pos.wait_text('Charge ₩4,500')
@@ -257,6 +272,40 @@ def test_scan_while_paying():
         pos.cleanup()
 
 
+def test_import_preview_rejects():
+    # Import Product Catalog… from the menu: a file with a bad row is previewed, its
+    # reason shown, and nothing changes.
+    pos = CatalogPos()
+    try:
+        bad = os.path.join(pos.catalog_dir, 'bad.csv')
+        with open(bad, 'w', newline='', encoding='utf-8') as f:
+            out = csv.writer(f)
+            out.writerow(['name', 'price', 'tax_free', 'barcodes', 'category', 'quick_key'])
+            out.writerow(['보리차', '2000', '0', '', '음료', '1'])
+            out.writerow(['공짜', '0', '0', '', '', ''])
+        before = pos.catalog_names()
+        pos.key('F10', to=pos.field('Item name'))
+        item = wait_until('the menu’s Import Product Catalog', lambda: next(
+            (acc for role, name, focused, acc in pos.widgets()
+             if role == 'menu item' and 'Import Product Catalog' in name), None))
+        Atspi.Action.do_action(item, 0)
+        chooser = pos.wait_window('Import Product Catalog', active=False)
+        in_chooser = Focus('the file chooser',
+                           lambda: kpui.first_focused(chooser.acc) is not None)
+        pos.expect_focus(in_chooser, 'typing the file name')
+        run(['xdotool', 'type', '--delay', '15', bad], check=True)
+        pos.key('Return', to=in_chooser)
+        dialog = pos.wait_window('Nothing Can Be Imported', role='dialog')
+        dialog.wait_text('Row 3 rejected')
+        assert dialog.has_text('1 to add'), dialog.texts()
+        pos.key('Return', to=dialog.default_button())
+        dialog.wait_closed()
+        assert pos.catalog_names() == before, pos.catalog_names()
+        assert not pos.has_text('보리차')
+    finally:
+        pos.cleanup()
+
+
 if __name__ == '__main__':
     sys.exit(kpui.main([
         test_scan_known,
@@ -267,4 +316,5 @@ if __name__ == '__main__':
         test_quick_key,
         test_search_initials,
         test_scan_while_paying,
+        test_import_preview_rejects,
     ], sys.argv))
