@@ -43,17 +43,26 @@ on_applied_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr (KpWindow) self = user_data;
+  ImportData *data = user_data;
+  KpWindow *self = data->self;
   g_autoptr (GError) error = NULL;
+  gboolean applied = kp_catalog_apply_import_finish (KP_CATALOG (source), result, &error);
 
-  if (!kp_catalog_apply_import_finish (KP_CATALOG (source), result, &error))
+  if (self->catalog_cancellable == NULL)
     {
-      kp_window_show_message_with_details (self, _("The catalog could not be imported."),
-                                           error->message);
+      import_data_free (data);
       return;
     }
-  kp_window_toast (self, _("Catalog imported"));
-  kp_window_reload_quick_keys (self);
+
+  if (!applied)
+    kp_window_show_message_with_details (self, _("The catalog could not be imported."),
+                                         error->message);
+  else
+    {
+      kp_window_toast (self, _("Catalog imported"));
+      kp_window_reload_quick_keys (self);
+    }
+  import_data_free (data);
 }
 
 static void
@@ -62,13 +71,17 @@ on_preview_response_cb (AdwMessageDialog *dialog,
                         ImportData       *data)
 {
   KpWindow *self = data->self;
+  ImportData *apply;
 
-  if (g_strcmp0 (response, "import") != 0 || self->catalog == NULL)
+  if (g_strcmp0 (response, "import") != 0 || self->catalog == NULL ||
+      self->catalog_cancellable == NULL)
     return;
-  kp_catalog_apply_import_async (self->catalog, data->import, self->catalog_cancellable,
-                                 on_applied_cb, g_object_ref (self));
-  /* The import belongs to the thread now. */
-  data->import = NULL;
+  /* The import lives on until the thread is done with it. */
+  apply = g_new0 (ImportData, 1);
+  apply->self = g_object_ref (self);
+  apply->import = g_steal_pointer (&data->import);
+  kp_catalog_apply_import_async (self->catalog, apply->import, self->catalog_cancellable,
+                                 on_applied_cb, apply);
 }
 
 static char *

@@ -100,6 +100,23 @@ class CatalogPos(WindowsMixin, Pos):
         run(['xdotool', 'mousemove', str(x + width // 2), str(y + height // 2),
              'click', '1'], check=True)
 
+    def import_catalog(self, path, title):
+        """Import Product Catalog… from the main menu, @path typed into the file
+        chooser; returns the preview dialog titled @title."""
+        self.key('F10', to=self.field('Item name'))
+        item = wait_until('the menu’s Import Product Catalog', lambda: next(
+            (acc for role, name, focused, acc in self.widgets()
+             if role == 'menu item' and 'Import Product Catalog' in name), None))
+        Atspi.Action.do_action(item, 0)
+        # GTK 4.8 names the file chooser's window a "filler", never the active one.
+        chooser = self.wait_window('Import Product Catalog', active=False)
+        in_chooser = Focus('the file chooser',
+                           lambda: kpui.first_focused(chooser.acc) is not None)
+        self.expect_focus(in_chooser, 'typing the file name')
+        run(['xdotool', 'type', '--delay', '15', path], check=True)
+        self.key('Return', to=in_chooser)
+        return self.wait_window(title, role='dialog')
+
     def catalog_names(self):
         db = sqlite3.connect('file:%s?mode=ro' % os.path.join(self.dir, 'catalog.db'),
                              uri=True)
@@ -274,7 +291,7 @@ def test_scan_while_paying():
 
 def test_import_preview_rejects():
     # Import Product Catalog… from the menu: a file with a bad row is previewed, its
-    # reason shown, and nothing changes.
+    # reason shown, and nothing changes; a good one is added.
     pos = CatalogPos()
     try:
         bad = os.path.join(pos.catalog_dir, 'bad.csv')
@@ -283,25 +300,28 @@ def test_import_preview_rejects():
             out.writerow(['name', 'price', 'tax_free', 'barcodes', 'category', 'quick_key'])
             out.writerow(['보리차', '2000', '0', '', '음료', '1'])
             out.writerow(['공짜', '0', '0', '', '', ''])
+        good = os.path.join(pos.catalog_dir, 'good.csv')
+        with open(good, 'w', newline='', encoding='utf-8') as f:
+            out = csv.writer(f)
+            out.writerow(['name', 'price', 'tax_free', 'barcodes', 'category', 'quick_key'])
+            out.writerow(['보리차', '2000', '0', '', '음료', '1'])
         before = pos.catalog_names()
-        pos.key('F10', to=pos.field('Item name'))
-        item = wait_until('the menu’s Import Product Catalog', lambda: next(
-            (acc for role, name, focused, acc in pos.widgets()
-             if role == 'menu item' and 'Import Product Catalog' in name), None))
-        Atspi.Action.do_action(item, 0)
-        chooser = pos.wait_window('Import Product Catalog', active=False)
-        in_chooser = Focus('the file chooser',
-                           lambda: kpui.first_focused(chooser.acc) is not None)
-        pos.expect_focus(in_chooser, 'typing the file name')
-        run(['xdotool', 'type', '--delay', '15', bad], check=True)
-        pos.key('Return', to=in_chooser)
-        dialog = pos.wait_window('Nothing Can Be Imported', role='dialog')
+
+        dialog = pos.import_catalog(bad, 'Nothing Can Be Imported')
         dialog.wait_text('Row 3 rejected')
         assert dialog.has_text('1 to add'), dialog.texts()
         pos.key('Return', to=dialog.default_button())
         dialog.wait_closed()
         assert pos.catalog_names() == before, pos.catalog_names()
-        assert not pos.has_text('보리차')
+        assert pos.quick_key('보리차') is None
+
+        # A good file: Import (the default) adds it, and its quick key shows.
+        dialog = pos.import_catalog(good, 'Import the Catalog?')
+        assert dialog.has_text('1 to add, 0 to change'), dialog.texts()
+        pos.key('Return', to=dialog.default_button())
+        dialog.wait_closed()
+        wait_until('the new quick key', lambda: pos.quick_key('보리차'))
+        assert pos.catalog_names() == sorted(before + ['보리차']), pos.catalog_names()
     finally:
         pos.cleanup()
 
