@@ -27,9 +27,9 @@ kp_window_reset_entries (KpWindow *self)
   gtk_check_button_set_active (self->tax_free_check, FALSE);
 }
 
-static void
-select_line (KpWindow *self,
-             guint     position)
+void
+kp_window_select_line (KpWindow *self,
+                       guint     position)
 {
   kp_cart_view_select_line (self->cart_view, position);
 }
@@ -66,7 +66,7 @@ commit_line (KpWindow   *self,
       return FALSE;
     }
 
-  select_line (self, kp_cart_get_n_lines (self->cart) - 1);
+  kp_window_select_line (self, kp_cart_get_n_lines (self->cart) - 1);
   kp_window_show_entry_error (self, NULL, NULL);
   kp_window_show_message (self, NULL);
   kp_window_reset_entries (self);
@@ -199,6 +199,10 @@ kp_window_on_entry_activate_cb (KpWindow *self,
 {
   const char *amount_text = gtk_editable_get_text (GTK_EDITABLE (self->amount_entry));
 
+  /* A product's barcode adds the product. */
+  if (entry == self->item_entry && kp_window_scan_item (self))
+    return;
+
   /* A scanner types the name and Enter: go on to the price rather than complain. The
    * quantity stays as it is (1) unless the cashier tabs to it. */
   if (entry != self->amount_entry && *amount_text == '\0' &&
@@ -300,7 +304,7 @@ undo_remove_action (GtkWidget  *widget,
       return;
     }
   kp_window_forget_removed_line (self);
-  select_line (self, MIN (position, kp_cart_get_n_lines (self->cart) - 1));
+  kp_window_select_line (self, MIN (position, kp_cart_get_n_lines (self->cart) - 1));
   kp_window_show_entry_error (self, NULL, NULL);
   kp_window_focus_item_entry (self);
 }
@@ -323,7 +327,7 @@ select_step_action (GtkWidget  *widget,
     position = position > 0 ? position - 1 : 0;
   else
     position = MIN (position + 1, n - 1);
-  select_line (self, position);
+  kp_window_select_line (self, position);
 }
 
 /* One more or one less of the selected line. */
@@ -395,6 +399,8 @@ kp_window_on_item_key_cb (KpWindow              *self,
   gboolean empty = *gtk_editable_get_text (GTK_EDITABLE (self->item_entry)) == '\0';
   GdkModifierType modifiers = state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK);
 
+  if (modifiers == 0 && kp_window_suggestions_key (self, keyval))
+    return TRUE;
   /* Nothing typed to undo: Ctrl+Z is for the removed line, whatever the field's own
    * history holds. */
   if (modifiers == GDK_CONTROL_MASK && (keyval == GDK_KEY_z || keyval == GDK_KEY_Z) && empty &&

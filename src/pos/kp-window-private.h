@@ -11,6 +11,7 @@
 #include "kp-bench.h"
 #include "kp-cart-line.h"
 #include "kp-cart-view.h"
+#include "kp-catalog.h"
 #include "kp-checkout-page.h"
 #include "kp-checkout.h"
 #include "kp-done-page.h"
@@ -42,6 +43,7 @@ struct _KpWindow
   GtkBox               *history_page;
   GtkEntry             *item_entry;
   GtkLabel             *message_label;
+  GtkBox               *quick_keys_box;
   GtkExpander          *message_details;
   GtkLabel             *message_details_label;
   GtkLabel             *relay_status_label;
@@ -80,6 +82,11 @@ struct _KpWindow
   char                 *failed_receipt_order_id;   /* the receipt the banner is about */
   char                 *failed_receipt_refund_id;
   char                 *printed_order_id;   /* the last sale whose receipt printed */
+  KpCatalog            *catalog;            /* once opened */
+  GCancellable         *catalog_cancellable;
+  GCancellable         *search_cancellable; /* the suggestions being looked up */
+  GtkPopover           *suggestions;        /* the item field's child */
+  GtkListBox           *suggestion_list;
 
   /* Borrowed */
   AdwMessageDialog     *cancel_dialog;      /* weak: the confirmation, while it is open */
@@ -147,6 +154,35 @@ kp_window_on_tax_free_key_cb (KpWindow              *self,
 
 void
 kp_window_reset_entries (KpWindow *self);
+
+void
+kp_window_select_line (KpWindow *self,
+                       guint     position);
+
+void
+kp_window_init_catalog (KpWindow *self);
+
+void
+kp_window_open_catalog (KpWindow *self);
+
+void
+kp_window_dispose_catalog (KpWindow *self);
+
+KpCatalog *
+kp_window_ensure_catalog (KpWindow *self);
+
+void
+kp_window_reload_quick_keys (KpWindow *self);
+
+void
+kp_window_class_add_catalog_actions (GtkWidgetClass *widget_class);
+
+gboolean
+kp_window_scan_item (KpWindow *self);
+
+gboolean
+kp_window_suggestions_key (KpWindow *self,
+                           guint     keyval);
 
 void
 kp_window_add_toast (KpWindow *self,

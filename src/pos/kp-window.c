@@ -158,6 +158,7 @@ kp_window_dispose (GObject *object)
   KpWindow *self = KP_WINDOW (object);
 
   kp_window_close_cancel_dialog (self);
+  kp_window_dispose_catalog (self);
   if (self->undo_toast != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->undo_toast), (gpointer *) &self->undo_toast);
   self->undo_toast = NULL;
@@ -237,6 +238,7 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_spinner);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, quantity_entry);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, quick_keys_box);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, setup_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, supply_label);
@@ -259,6 +261,7 @@ kp_window_class_init (KpWindowClass *klass)
                                                 G_CALLBACK (kp_window_on_cart_line_edited_cb));
 
   kp_window_class_add_entry_actions (widget_class);
+  kp_window_class_add_catalog_actions (widget_class);
   kp_window_class_add_checkout_actions (widget_class);
   kp_window_class_add_view_actions (widget_class);
   kp_window_class_add_receipt_actions (widget_class);
@@ -325,6 +328,7 @@ kp_window_init (KpWindow *self)
                            G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self->item_entry), keys);
 
+  kp_window_init_catalog (self);
 
   kp_window_show_page (self, "cart");
   g_signal_connect (self, "map", G_CALLBACK (kp_window_on_map_cb), NULL);
@@ -430,6 +434,7 @@ kp_window_new (KpApplication *application,
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed_cb), NULL);
   kp_window_watch_receipts (self);
   kp_window_on_checkout_available_cb (self);
+  kp_window_open_catalog (self);
   kp_window_focus_item_entry (self);
   return self;
 }
