@@ -53,7 +53,7 @@ def main(srcdir):
     application = read(os.path.join(pos, 'kp-application.c'))
     window = ''.join(read(path)
                      for path in sorted(glob.glob(os.path.join(pos, 'kp-window*.c'))))
-    window_ui = read(os.path.join(pos, 'kp-window.ui'))
+    entry_bar_ui = read(os.path.join(pos, 'kp-entry-bar.ui'))
     overlay = ET.parse(os.path.join(pos, 'gtk', 'help-overlay.ui'))
 
     shown_actions = set()
@@ -104,7 +104,7 @@ def main(srcdir):
 
     # The entry bar's mnemonics: the tax-free box says its key, and the window lists it.
     match = re.search(r'id="tax_free_check".*?name="label" translatable="yes">([^<]+)<',
-                      window_ui, re.S)
+                      entry_bar_ui, re.S)
     if not match or '_' not in match.group(1) or '(Alt+T)' not in match.group(1):
         problems.append('the tax-free box shows no Alt+T: %r' % (match and match.group(1)))
     bound.add('<alt>t')

@@ -21,10 +21,7 @@
 void
 kp_window_reset_entries (KpWindow *self)
 {
-  gtk_editable_set_text (GTK_EDITABLE (self->item_entry), "");
-  gtk_editable_set_text (GTK_EDITABLE (self->quantity_entry), "1");
-  gtk_editable_set_text (GTK_EDITABLE (self->amount_entry), "");
-  gtk_check_button_set_active (self->tax_free_check, FALSE);
+  kp_entry_bar_reset (self->entry_bar);
 }
 
 void

@@ -15,6 +15,7 @@
 #include "kp-checkout-page.h"
 #include "kp-checkout.h"
 #include "kp-done-page.h"
+#include "kp-entry-bar.h"
 #include "kp-error.h"
 #include "kp-history-view.h"
 #include "kp-money.h"
@@ -31,23 +32,19 @@ struct _KpWindow
   AdwApplicationWindow  parent_instance;
 
   /* Template children */
-  GtkButton            *add_button;
   GtkButton            *charge_button;
   GtkLabel             *charge_label;
   GtkSpinner           *charge_spinner;
   KpDonePage           *done_page;
-  GtkLabel             *entry_error_label;
-  GtkEntry             *amount_entry;
+  KpEntryBar           *entry_bar;
   KpCartView           *cart_view;
   KpCheckoutPage       *checkout_page;
   GtkBox               *history_page;
-  GtkEntry             *item_entry;
   GtkLabel             *message_label;
   GtkBox               *quick_keys_box;
   GtkExpander          *message_details;
   GtkLabel             *message_details_label;
   GtkLabel             *relay_status_label;
-  GtkEntry             *quantity_entry;
   GtkLabel             *setup_error_label;
   GtkStack             *stack;
   GtkBox               *recovery_box;
@@ -56,7 +53,6 @@ struct _KpWindow
   GtkLabel             *receipt_banner_label;
   GtkSpinner           *recovery_spinner;
   GtkLabel             *supply_label;
-  GtkCheckButton       *tax_free_check;
   GtkLabel             *tax_free_label;
   GtkLabel             *test_mode_banner;
   GtkLabel             *live_label;
@@ -95,6 +91,10 @@ struct _KpWindow
   KpHistoryView        *history_view;       /* history_page's, once it is first shown */
   KpApplication        *application;
   GtkSingleSelection   *selection;          /* cart_view's */
+  GtkEntry             *item_entry;         /* entry_bar's fields */
+  GtkEntry             *quantity_entry;
+  GtkEntry             *amount_entry;
+  GtkCheckButton       *tax_free_check;
   KpTerminal           *terminal;
   KpCheckout           *checkout;
 };

@@ -25,8 +25,7 @@ kp_window_show_entry_error (KpWindow   *self,
                             const char *message,
                             GtkWidget  *field)
 {
-  gtk_label_set_text (self->entry_error_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->entry_error_label), message != NULL);
+  kp_entry_bar_show_error (self->entry_bar, message);
   if (field != NULL)
     gtk_widget_grab_focus (field);
 }
@@ -216,16 +215,13 @@ kp_window_class_init (KpWindowClass *klass)
   g_assert (kp_get_resource () != NULL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kppos/KakaoPayPos/kp-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, add_button);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, amount_entry);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_spinner);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, done_page);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, entry_error_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, entry_bar);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, history_page);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, item_entry);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, cart_view);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, live_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_details);
@@ -237,12 +233,10 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_box);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_spinner);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, quantity_entry);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, quick_keys_box);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, setup_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, supply_label);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, tax_free_check);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, tax_free_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, test_mode_banner);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, toast_overlay);
@@ -287,8 +281,13 @@ kp_window_init (KpWindow *self)
 
   g_type_ensure (KP_TYPE_CART_VIEW);
   g_type_ensure (KP_TYPE_CHECKOUT_PAGE);
+  g_type_ensure (KP_TYPE_ENTRY_BAR);
   g_type_ensure (KP_TYPE_DONE_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->item_entry = kp_entry_bar_get_item_entry (self->entry_bar);
+  self->quantity_entry = kp_entry_bar_get_quantity_entry (self->entry_bar);
+  self->amount_entry = kp_entry_bar_get_amount_entry (self->entry_bar);
+  self->tax_free_check = kp_entry_bar_get_tax_free_check (self->entry_bar);
   g_object_bind_property (self, "title", self->view_switcher_title, "title",
                           G_BINDING_SYNC_CREATE);
 
