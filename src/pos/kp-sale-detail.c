@@ -33,6 +33,8 @@ struct _KpSaleDetail
   GtkLabel       *ids_label;
   GtkListBox     *lines_list;
   GtkLabel       *order_label;
+  GtkLabel       *receipts_heading;
+  GtkListBox     *receipts_list;
   GtkButton      *refund_button;
   GtkButton      *reprint_button;
   GtkLabel       *refunds_heading;
@@ -296,6 +298,87 @@ show_transitions (KpSaleDetail *self,
   trim_rows (self->transitions_list, transitions->len);
 }
 
+static const char *
+print_kind_label (KpPrintKind kind)
+{
+  switch (kind)
+    {
+    case KP_PRINT_KIND_SALE:
+      return _("Receipt");
+    case KP_PRINT_KIND_REFUND:
+      return _("Cancellation receipt");
+    case KP_PRINT_KIND_REPRINT:
+    default:
+      return _("Reprint");
+    }
+}
+
+/* Every attempt to print the sale's receipts, so that a missing one shows. */
+static void
+show_receipts (KpSaleDetail *self,
+               GPtrArray    *attempts)
+{
+  for (guint i = 0; i < attempts->len; i++)
+    {
+      const KpJournalPrintAttempt *attempt = g_ptr_array_index (attempts, i);
+      g_autofree char *when = kp_format_date_time (attempt->at);
+      g_autofree char *title = NULL;
+      g_autofree char *subtitle = NULL;
+
+      if (attempt->printed)
+        title = g_strdup (_("Printed"));
+      else
+        /* Translators: %s is why, e.g. "The printer is out of paper." */
+        title = g_strdup_printf (_("Not printed: %s"),
+                                 attempt->reason != NULL ? attempt->reason : "");
+      /* Translators: what was printed, then when */
+      subtitle = g_strdup_printf (_("%s · %s"), print_kind_label (attempt->kind), when);
+      set_row (self->receipts_list, i, title, subtitle, NULL);
+    }
+  trim_rows (self->receipts_list, attempts->len);
+  gtk_widget_set_visible (GTK_WIDGET (self->receipts_heading), attempts->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->receipts_list), attempts->len > 0);
+}
+
+static void
+got_receipts_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (KpSaleDetail) self = user_data;
+  g_autoptr (GPtrArray) attempts = NULL;
+  g_autoptr (GError) error = NULL;
+
+  attempts = kp_journal_list_print_attempts_finish (KP_JOURNAL (source), result, &error);
+  if (attempts == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Could not read the receipts of a sale: %s", error->message);
+      return;
+    }
+  if (self->sale != NULL)
+    show_receipts (self, attempts);
+}
+
+static void
+load_receipts (KpSaleDetail *self)
+{
+  if (self->journal == NULL || self->sale == NULL)
+    return;
+  kp_journal_list_print_attempts_async (self->journal, self->sale->partner_order_id,
+                                        self->cancellable, got_receipts_cb,
+                                        g_object_ref (self));
+}
+
+/* A receipt of the sale on screen printed, or did not. */
+static void
+on_receipt_printed_cb (KpSaleDetail *self,
+                       const char   *partner_order_id)
+{
+  if (self->sale != NULL && g_strcmp0 (partner_order_id, self->sale->partner_order_id) == 0)
+    load_receipts (self);
+}
+
 static void
 show_sale (KpSaleDetail *self)
 {
@@ -404,6 +487,7 @@ got_refunds_cb (GObject      *source,
   show_transitions (self, transitions);
   show_refunds (self, refunds);
   show_lines (self, refunds);
+  load_receipts (self);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_page), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->content_window), TRUE);
   update_actions (self);
@@ -564,6 +648,8 @@ kp_sale_detail_class_init (KpSaleDetailClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, ids_label);
   gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, lines_list);
   gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, order_label);
+  gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, receipts_heading);
+  gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, receipts_list);
   gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, refund_button);
   gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, reprint_button);
   gtk_widget_class_bind_template_child (widget_class, KpSaleDetail, refunds_heading);
@@ -603,6 +689,10 @@ kp_sale_detail_set_terminal (KpSaleDetail *self,
 
   self->terminal = g_object_ref (terminal);
   g_signal_connect_object (terminal, "notify::checkout", G_CALLBACK (on_terminal_checkout_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (terminal, "receipt-printed", G_CALLBACK (on_receipt_printed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (terminal, "receipt-failed", G_CALLBACK (on_receipt_printed_cb),
                            self, G_CONNECT_SWAPPED);
   on_terminal_checkout_cb (self);
 }

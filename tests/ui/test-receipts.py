@@ -55,6 +55,31 @@ def charge(pos, lines):
 LINES = [('Gimbap', 2, '10800')]
 
 
+def open_in_history(pos, order):
+    """From the completed sale: a new sale, then @order's detail in History, the focus
+    on its Refund… button."""
+    pos.key('Return', to=button(pos, 'New Sale (Enter)'))
+    pos.wait_text('Charge ₩0')
+    pos.key('ctrl+f', to=pos.window_focus())
+    entry = pos.field('Search sales', 'entry')
+    pos.type(order, into=entry)
+    pos.key('Return', to=entry)
+    wait_until('focus on the sales', sales_list(pos))
+    pos.wait_text('Order ' + order)
+    pos.key('Return', to=sales_list(pos))
+    wait_until('focus on Refund…', button(pos, 'Refund…'))
+
+
+def receipt_rows(pos):
+    """The sale detail's receipts, as (title, what) pairs."""
+    texts = pos.texts()
+    rows = []
+    for i, text in enumerate(texts):
+        if (text == 'Printed' or text.startswith('Not printed: ')) and i + 1 < len(texts):
+            rows.append((text, texts[i + 1].split(' · ')[0]))
+    return rows
+
+
 def test_auto_print_and_ctrl_p():
     printer = Printer()
     pos = ReceiptPos(printer.port)
@@ -101,6 +126,13 @@ def test_printer_off_then_retry():
         assert '21,600' in receipt and sale['partner_order_id'] in receipt, receipt
         assert 'REPRINT' not in receipt, receipt
         wait_until('the banner gone', lambda: not pos.has_text('Receipt not printed'))
+
+        # The sale's detail tells the receipt that did not print from the one that did.
+        open_in_history(pos, sale['partner_order_id'])
+        rows = wait_until('both attempts in the detail', lambda: len(receipt_rows(pos)) == 2 and
+                          receipt_rows(pos))
+        assert rows[0][0].startswith('Not printed: ') and rows[0][1] == 'Receipt', rows
+        assert rows[1] == ('Printed', 'Receipt'), rows
     finally:
         pos.cleanup()
         if printer is not None:
@@ -114,21 +146,15 @@ def test_reprint_from_history():
         sale = charge(pos, LINES)
         printer.wait_receipt(1)
         order = sale['partner_order_id']
-        pos.key('Return', to=button(pos, 'New Sale (Enter)'))
-        pos.wait_text('Charge ₩0')
-
-        pos.key('ctrl+f', to=pos.window_focus())
-        entry = pos.field('Search sales', 'entry')
-        pos.type(order, into=entry)
-        pos.key('Return', to=entry)
-        wait_until('focus on the sales', sales_list(pos))
-        pos.wait_text('Order ' + order)
-        pos.key('Return', to=sales_list(pos))
-        wait_until('focus on Refund…', button(pos, 'Refund…'))
+        open_in_history(pos, order)
+        wait_until('the receipt in the detail',
+                   lambda: receipt_rows(pos) == [('Printed', 'Receipt')])
         pos.key('alt+p', to=button(pos, 'Refund…'))
         receipt = printer.wait_receipt(2)
         assert 'REPRINT' in receipt and order in receipt, receipt
         assert '21,600' in receipt, receipt
+        wait_until('the reprint in the detail',
+                   lambda: receipt_rows(pos) == [('Printed', 'Receipt'), ('Printed', 'Reprint')])
     finally:
         pos.cleanup()
         printer.close()
