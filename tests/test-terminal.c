@@ -630,7 +630,6 @@ test_auto_print_unreachable (Fixture       *f,
                              gconstpointer  data)
 {
   g_auto (GVariantDict) options = G_VARIANT_DICT_INIT (NULL);
-  g_autoptr (GError) error = NULL;
   g_autoptr (GError) outcome = NULL;
   g_autoptr (KpJournalSale) sale = NULL;
   g_autoptr (GPtrArray) attempts = NULL;

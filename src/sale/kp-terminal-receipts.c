@@ -161,7 +161,6 @@ journal_attempt (GTask *task)
   if (self->journal == NULL)
     {
       g_autoptr (GTask) owned = task;
-      g_autoptr (GError) error = NULL;
 
       if (job->print_error != NULL)
         {

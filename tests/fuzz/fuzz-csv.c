@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The input's bytes, split at NUL bytes (SQLite text has none), are the fields of a
- * record, each written with _kp_journal_csv_append_field() and joined as
+ * record, each written with kp_csv_append_field() and joined as
  * kp_journal_export_csv_sync() joins them (commas, CRLF after the record); a second record
  * holds the fields in reverse with absent values (NULL) between them. A strict RFC 4180
  * reader, written here as the oracle, must read back exactly those records: any field
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kp-csv.h"
 #include "kp-journal-private.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
@@ -135,14 +136,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     {
       if (i > 0)
         g_string_append_c (csv, ',');
-      _kp_journal_csv_append_field (csv, fields[i]);
+      kp_csv_append_field (csv, fields[i]);
     }
   g_string_append (csv, "\r\n");
   for (guint i = 0; i < n_reversed; i++)
     {
       if (i > 0)
         g_string_append_c (csv, ',');
-      _kp_journal_csv_append_field (csv, reversed[i]);
+      kp_csv_append_field (csv, reversed[i]);
     }
   g_string_append (csv, "\r\n");
 
