@@ -56,6 +56,61 @@ check_page_width (const char *pdf_path,
   g_assert_cmpfloat (height, >, width);
 }
 
+/* The first page of @pdf_path as pdftoppm renders it at 100 dpi: a strip @width_mm
+ * wide, with many rows of ink (one per line of text) from the top down. Skipped
+ * without pdftoppm. */
+static void
+check_rendered (const char *pdf_path,
+                const char *dir,
+                double      width_mm)
+{
+  g_autofree char *prefix = g_build_filename (dir, "page", NULL);
+  g_autofree char *png = g_strconcat (prefix, ".png", NULL);
+  const char *argv[] = { "pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1",
+                         "-singlefile", pdf_path, prefix, NULL };
+  g_autoptr (GdkPixbuf) page = NULL;
+  g_autoptr (GError) error = NULL;
+  const guchar *pixels;
+  int width, height, stride, channels;
+  int inked_rows = 0, first_ink = -1, last_ink = -1;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, NULL))
+    return;
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  page = gdk_pixbuf_new_from_file (png, &error);
+  g_assert_no_error (error);
+  width = gdk_pixbuf_get_width (page);
+  height = gdk_pixbuf_get_height (page);
+  g_assert_cmpfloat_with_epsilon (width, width_mm / 25.4 * 100.0, 2.0);
+
+  pixels = gdk_pixbuf_read_pixels (page);
+  stride = gdk_pixbuf_get_rowstride (page);
+  channels = gdk_pixbuf_get_n_channels (page);
+  for (int y = 0; y < height; y++)
+    {
+      gboolean ink = FALSE;
+
+      for (int x = 0; x < width && !ink; x++)
+        ink = pixels[y * stride + x * channels] < 128;
+      if (!ink)
+        continue;
+      inked_rows++;
+      if (first_ink < 0)
+        first_ink = y;
+      last_ink = y;
+    }
+  g_test_message ("rendered %d x %d px, ink on %d rows from %d to %d", width, height,
+                  inked_rows, first_ink, last_ink);
+  /* The shop's name at the top, some thirty lines of text below it. */
+  g_assert_cmpint (first_ink, >=, 0);
+  g_assert_cmpint (first_ink, <, height / 10);
+  g_assert_cmpint (inked_rows, >, 30 * 3);
+  g_assert_cmpint (last_ink - first_ink, >, 30 * 8);
+  g_unlink (png);
+}
+
 static void
 check_drawn (guint    columns,
              gboolean reprint)
@@ -148,6 +203,7 @@ test_export (void)
       g_assert_nonnull (strstr (text, "POS-01-20261206-0007"));
     }
   check_page_width (path, 80.0);
+  check_rendered (path, dir, 80.0);
   g_unlink (path);
   g_rmdir (dir);
 }
