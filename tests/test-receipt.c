@@ -302,6 +302,20 @@ test_encoder_fallback (void)
   g_assert_cmpuint (g_bytes_get_size (bytes), ==, 0);
 
   g_free (kp_escpos_to_cp949 ("\xff\xfe broken", &len));
+
+  /* A control character in a name is printed as a space: no command, no extra row. */
+  g_free (line->name);
+  line->name = g_strdup ("녹차\tTea\x1b" "E\ncup");
+  g_clear_pointer (&receipt, kp_receipt_free);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  g_clear_pointer (&job, job_free);
+  g_clear_pointer (&text, g_free);
+  receipt = kp_receipt_new_for_sale (sale, NULL, FALSE);
+  bytes = kp_escpos_encode (receipt, 42, NULL);
+  job = parse_bytes (bytes);
+  text = job_text (job);
+  g_assert_nonnull (strstr (text, "\n녹차 Tea E cup\n"));
+  g_assert_cmpuint (job->bold_lines, ==, 2);
 }
 
 static void

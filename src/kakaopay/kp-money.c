@@ -21,7 +21,7 @@ G_DEFINE_QUARK (kp-money-error-quark, kp_money_error)
 static char *
 group_digits (gint64 amount)
 {
-  g_autofree char *digits = NULL;
+  char digits[G_ASCII_DTOSTR_BUF_SIZE];
   GString *grouped;
   guint64 magnitude;
   gsize len;
@@ -31,8 +31,7 @@ group_digits (gint64 amount)
   else
     magnitude = (guint64) amount;
 
-  digits = g_strdup_printf ("%" G_GUINT64_FORMAT, magnitude);
-  len = strlen (digits);
+  len = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, magnitude);
   grouped = g_string_sized_new (len + len / 3);
 
   for (gsize i = 0; i < len; i++)

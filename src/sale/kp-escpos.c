@@ -114,19 +114,38 @@ append (GByteArray *out,
     append ((out), sizeof bytes_, bytes_); \
   } G_STMT_END
 
+/* The rows' texts in CP949, converted in one go (opening a converter costs more than
+ * converting a row). A control character would be read as a command: it becomes a
+ * space first, so that the rows come back one per line (no CP949 character holds the
+ * byte of a newline). Returns one string per row, and an empty one after them. */
+static char **
+rows_to_cp949 (GPtrArray *rows)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autofree char *converted = NULL;
+  gsize len;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const KpReceiptRow *row = g_ptr_array_index (rows, i);
+      gsize start = text->len;
+
+      g_string_append (text, row->text);
+      for (gsize j = start; j < text->len; j++)
+        if ((guint8) text->str[j] < 0x20)
+          text->str[j] = ' ';
+      g_string_append_c (text, '\n');
+    }
+
+  converted = kp_escpos_to_cp949 (text->str, &len);
+  return g_strsplit (converted, "\n", -1);
+}
+
 static void
 append_text (GByteArray *out,
              const char *text)
 {
-  gsize len;
-  g_autofree char *converted = kp_escpos_to_cp949 (text, &len);
-
-  /* A control byte in the text would be read as a command. */
-  for (gsize i = 0; i < len; i++)
-    if ((guint8) converted[i] < 0x20)
-      converted[i] = ' ';
-
-  g_byte_array_append (out, (const guint8 *) converted, len);
+  g_byte_array_append (out, (const guint8 *) text, strlen (text));
   APPEND (out, '\n');
 }
 
@@ -171,6 +190,7 @@ kp_escpos_encode (const KpReceipt *receipt,
   g_autoptr (GByteArray) out = g_byte_array_new ();
   g_autoptr (GPtrArray) rows = kp_receipt_layout (receipt, columns);
   g_autoptr (GBytes) default_codepage = NULL;
+  g_auto (GStrv) texts = NULL;
   gconstpointer data;
   gsize len;
 
@@ -183,6 +203,9 @@ kp_escpos_encode (const KpReceipt *receipt,
   if (len > 0)
     g_byte_array_append (out, data, len);
 
+  texts = rows_to_cp949 (rows);
+  g_return_val_if_fail (g_strv_length (texts) >= rows->len, NULL);
+
   for (guint i = 0; i < rows->len; i++)
     {
       const KpReceiptRow *row = g_ptr_array_index (rows, i);
@@ -191,17 +214,17 @@ kp_escpos_encode (const KpReceipt *receipt,
         {
         case KP_RECEIPT_ROW_TITLE:
           APPEND (out, ESC, 'E', 1);
-          append_text (out, row->text);
+          append_text (out, texts[i]);
           APPEND (out, ESC, 'E', 0);
           break;
         case KP_RECEIPT_ROW_TOTAL:
           APPEND (out, ESC, 'E', 1, GS, '!', 0x01);
-          append_text (out, row->text);
+          append_text (out, texts[i]);
           APPEND (out, GS, '!', 0x00, ESC, 'E', 0);
           break;
         case KP_RECEIPT_ROW_PLAIN:
         default:
-          append_text (out, row->text);
+          append_text (out, texts[i]);
           break;
         }
     }

@@ -31,12 +31,17 @@ LLVMFuzzerInitialize (int    *argc,
   return 0;
 }
 
-/* Reads @job back into its text lines, failing on anything the encoder never writes. */
+/* Reads @job back into its text lines, failing on anything the encoder never writes.
+ * The lines' bytes are gathered, each ending with its newline, and converted from
+ * CP949 at once. */
 static GPtrArray *
 read_job (GBytes *job)
 {
   GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GByteArray) text = g_byte_array_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *converted = NULL;
+  gsize line_start = 0;
   gsize len;
   const guint8 *b = g_bytes_get_data (job, &len);
   gboolean cut = FALSE;
@@ -52,15 +57,8 @@ read_job (GBytes *job)
 
       if (b[i] == '\n')
         {
-          g_autoptr (GError) error = NULL;
-          char *line = g_convert ((const char *) text->data, text->len, "UTF-8", "CP949",
-                                  NULL, NULL, &error);
-
-          if (line == NULL)
-            FAIL ("a row is not CP949: %s", error->message);
-          g_ptr_array_add (lines, line);
-          g_byte_array_set_size (text, 0);
-          i++;
+          g_byte_array_append (text, &b[i++], 1);
+          line_start = text->len;
         }
       else if (b[i] == 0x1b && i + 1 < len && b[i + 1] == '@')
         i += 2;
@@ -90,8 +88,15 @@ read_job (GBytes *job)
         FAIL ("an unknown command 0x%02x at %" G_GSIZE_FORMAT, b[i], i);
     }
 
-  if (!cut || text->len > 0)
+  if (!cut || text->len > line_start)
     FAIL ("the job does not end with its last row and a cut");
+
+  converted = g_convert ((const char *) text->data, text->len, "UTF-8", "CP949", NULL, NULL,
+                         &error);
+  if (converted == NULL)
+    FAIL ("a row is not CP949: %s", error->message);
+  for (char *line = converted, *end; (end = strchr (line, '\n')) != NULL; line = end + 1)
+    g_ptr_array_add (lines, g_strndup (line, end - line));
 
   return lines;
 }
