@@ -1835,7 +1835,7 @@ test_migration (void)
 
   version = _kp_journal_query_text (journal, "PRAGMA user_version", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (version, ==, "5");
+  g_assert_cmpstr (version, ==, "6");
   g_free (version);
   version = _kp_journal_query_text (journal,
                                     "SELECT count (*) FROM sqlite_schema WHERE name IN "
@@ -2859,7 +2859,7 @@ test_migration_v2 (void)
 
   version = _kp_journal_query_text (journal, "PRAGMA user_version", &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (version, ==, "5");
+  g_assert_cmpstr (version, ==, "6");
   indexes = _kp_journal_query_text (journal,
                                     "SELECT count (*) FROM sqlite_schema WHERE name IN "
                                     "('sales_by_tid', 'sales_by_amount', 'refunds_in_flight', "

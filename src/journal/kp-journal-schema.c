@@ -25,6 +25,7 @@ static const char * const steps[] = {
   KP_JOURNAL_RESOURCE_PREFIX "schema-3.sql",
   KP_JOURNAL_RESOURCE_PREFIX "schema-4.sql",
   KP_JOURNAL_RESOURCE_PREFIX "schema-5.sql",
+  KP_JOURNAL_RESOURCE_PREFIX "schema-6.sql",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (steps) == KP_JOURNAL_SCHEMA_VERSION);

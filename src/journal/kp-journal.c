@@ -70,6 +70,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 /* An operation on its way to a worker thread. */
 typedef struct
 {
@@ -319,6 +326,26 @@ run_in_worker (GTask        *task,
     g_task_return_pointer (task, value, job->op->result_free);
 }
 
+/* The caller's callback of a write, which then tells KpJournal::changed. */
+typedef struct
+{
+  GAsyncReadyCallback callback;
+  gpointer            user_data;
+} WriteDone;
+
+static void
+write_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr (KpJournal) self = g_object_ref (KP_JOURNAL (source));
+  g_autofree WriteDone *done = user_data;
+
+  if (done->callback != NULL)
+    done->callback (source, result, done->user_data);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
 /* A write reports what it committed even if @cancellable fired meanwhile
  * (see KpJournal); anything else reports the cancellation. */
 static void
@@ -330,6 +357,16 @@ run_task (KpJournal           *self,
           gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
+
+  if (self != NULL && job->op->kind == KP_JOURNAL_OP_WRITE)
+    {
+      WriteDone *done = g_new0 (WriteDone, 1);
+
+      done->callback = callback;
+      done->user_data = user_data;
+      callback = write_done_cb;
+      user_data = done;
+    }
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, source_tag);
@@ -517,6 +554,17 @@ kp_journal_class_init (KpJournalClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * KpJournal::changed:
+   *
+   * Emitted on the caller's main context after an asynchronous write
+   * finished (committed or not), once its callback ran: the shop
+   * replicator's cue that the outbox may have grown.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

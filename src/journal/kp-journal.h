@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "kp-journal-outbox.h"
 #include "kp-journal-print.h"
 #include "kp-journal-refund.h"
 #include "kp-journal-report.h"
@@ -44,7 +45,7 @@ typedef enum
 } KpJournalError;
 
 /* The user_version this code migrates files to. */
-#define KP_JOURNAL_SCHEMA_VERSION 5
+#define KP_JOURNAL_SCHEMA_VERSION 6
 
 /**
  * KpJournalClockFunc:
@@ -272,5 +273,13 @@ void kp_journal_list_missing_receipts_async (KpJournal           *self,
 GPtrArray *kp_journal_list_missing_receipts_finish (KpJournal     *self,
                                                     GAsyncResult  *result,
                                                     GError       **error);
+
+/* The outbox the shop database is fed from (kp-journal-outbox.c) */
+KpJournalOutboxBatch *kp_journal_outbox_read_sync (KpJournal  *self,
+                                                   guint       limit,
+                                                   GError    **error);
+gboolean kp_journal_outbox_mark_sent_sync (KpJournal  *self,
+                                           gint64      up_to_seq,
+                                           GError    **error);
 
 G_END_DECLS

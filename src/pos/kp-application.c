@@ -17,6 +17,7 @@
 #include "kp-day-report-print.h"
 #include "kp-day-report-window.h"
 #include "kp-journal-command.h"
+#include "kp-shop-command.h"
 #include "kp-preferences-window.h"
 #include "kp-secret-store.h"
 #include "kp-terminal.h"
@@ -96,6 +97,11 @@ static const GOptionEntry option_entries[] = {
     N_("Characters per line on the receipt printer"), N_("32|42|48") },
   { "auto-print", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print a receipt when a payment is approved and when a refund completes"), NULL },
+  { "shop-db", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Replicate the journal to the shop’s PostgreSQL database (its password goes to the "
+       "keyring)"), N_("CONNINFO") },
+  { "init-shop-db", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Create or upgrade the tables of the shop database and exit"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Show the version and exit"), NULL },
   { NULL }
 };
@@ -163,6 +169,8 @@ kp_application_handle_local_options (GApplication *app,
   g_autofree char *catalog_path = NULL;
   g_autofree char *day_report_path = NULL;
   g_autofree char *dialect_name = NULL;
+  g_autofree char *shop_db = NULL;
+  g_autofree char *shop_password = NULL;
   KpDialect dialect;
   GDate day;
 
@@ -182,6 +190,30 @@ kp_application_handle_local_options (GApplication *app,
     {
       g_printerr (_("Unknown dialect “%s”: use online or legacy.\n"), dialect_name);
       return 2;
+    }
+
+  /* The shop database's password goes to the keyring, never to the settings. */
+  shop_db = lookup_string (options, "shop-db");
+  if (shop_db != NULL)
+    {
+      g_autofree char *conninfo = NULL;
+
+      if (!kp_shop_command_split (shop_db, &conninfo, &shop_password))
+        return 2;
+      g_variant_dict_insert (options, "shop-db", "s", conninfo);
+      g_clear_pointer (&shop_db, g_free);
+      shop_db = g_steal_pointer (&conninfo);
+    }
+  if (g_variant_dict_contains (options, "init-shop-db"))
+    {
+      g_autoptr (GSettings) shop_gsettings = NULL;
+
+      if (shop_db == NULL && settings_schema_installed ())
+        {
+          shop_gsettings = g_settings_new (SCHEMA_ID);
+          shop_db = g_settings_get_string (shop_gsettings, "shop-db");
+        }
+      return kp_shop_command_init (self->secrets, shop_db, shop_password);
     }
 
   /* The exports need the journal only, not the settings. */
@@ -247,6 +279,8 @@ kp_application_handle_local_options (GApplication *app,
 
   /* No credentials (or asked for): the embedded sandbox, in-process on loopback. */
   self->terminal = kp_terminal_new (self->settings, self->secrets, journal_path);
+  if (shop_password != NULL)
+    kp_terminal_set_shop_db_password (self->terminal, shop_password);
   g_signal_connect_object (self->terminal, "notify", G_CALLBACK (on_terminal_notify_cb), self,
                            G_CONNECT_SWAPPED);
 

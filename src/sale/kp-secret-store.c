@@ -51,6 +51,8 @@ kp_secret_kind_to_string (KpSecretKind kind)
       return "relay-token";
     case KP_SECRET_CID_SECRET:
       return "cid-secret";
+    case KP_SECRET_SHOP_DB_PASSWORD:
+      return "shop-db-password";
     default:
       g_return_val_if_reached (NULL);
     }
@@ -76,6 +78,8 @@ label_for (KpSecretKind kind)
       return _("KakaoPay POS: relay terminal token");
     case KP_SECRET_CID_SECRET:
       return _("KakaoPay POS: KakaoPay CID secret");
+    case KP_SECRET_SHOP_DB_PASSWORD:
+      return _("KakaoPay POS: shop database password");
     default:
       g_return_val_if_reached (NULL);
     }

@@ -15,12 +15,14 @@ G_BEGIN_DECLS
  * @KP_SECRET_KEY: the KakaoPay secret key (online) or admin key (legacy)
  * @KP_SECRET_RELAY_TOKEN: this terminal's token on the callback relay
  * @KP_SECRET_CID_SECRET: the cid_secret KakaoPay may issue with the CID
+ * @KP_SECRET_SHOP_DB_PASSWORD: the password of the shop database (`shop-db`)
  */
 typedef enum
 {
   KP_SECRET_KEY,
   KP_SECRET_RELAY_TOKEN,
   KP_SECRET_CID_SECRET,
+  KP_SECRET_SHOP_DB_PASSWORD,
 } KpSecretKind;
 
 #define KP_TYPE_SECRET_STORE (kp_secret_store_get_type ())

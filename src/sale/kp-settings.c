@@ -62,6 +62,7 @@ enum
   PROP_PAPER_WIDTH,
   PROP_AUTO_PRINT,
   PROP_PRINTER_CODEPAGE,
+  PROP_SHOP_DB,
   /* Only ever from the command line. */
   PROP_SECRET_KEY_FILE,
   PROP_RELAY_TOKEN_FILE,
@@ -91,6 +92,7 @@ static const guint setting_props[KP_N_SETTINGS] = {
   [KP_SETTING_PRINTER] = PROP_PRINTER,
   [KP_SETTING_PAPER_WIDTH] = PROP_PAPER_WIDTH,
   [KP_SETTING_AUTO_PRINT] = PROP_AUTO_PRINT,
+  [KP_SETTING_SHOP_DB] = PROP_SHOP_DB,
 };
 
 struct _KpSettings
@@ -222,6 +224,7 @@ kp_settings_class_init (KpSettingsClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS);
   properties[PROP_PRINTER_CODEPAGE] = string_property ("printer-codepage");
+  properties[PROP_SHOP_DB] = string_property ("shop-db");
   properties[PROP_SECRET_KEY_FILE] = string_property ("secret-key-file");
   properties[PROP_RELAY_TOKEN_FILE] = string_property ("relay-token-file");
   properties[PROP_JOURNAL] = string_property ("journal");
@@ -426,6 +429,7 @@ kp_settings_apply_options (KpSettings    *self,
     { "secret-key-file", PROP_SECRET_KEY_FILE },
     { "relay-token-file", PROP_RELAY_TOKEN_FILE },
     { "journal", PROP_JOURNAL },
+    { "shop-db", PROP_SHOP_DB },
   };
   int dialect = 0;
   int qr_target = 0;
@@ -665,3 +669,11 @@ kp_settings_get_auto_print (KpSettings *self)
 }
 
 STRING_GETTER (printer_codepage, PROP_PRINTER_CODEPAGE)
+
+/**
+ * kp_settings_get_shop_db:
+ *
+ * Returns: the shop database's libpq connection string, without its password (which
+ *   is in the keyring); empty when this terminal replicates to none
+ */
+STRING_GETTER (shop_db, PROP_SHOP_DB)

@@ -49,6 +49,7 @@ typedef enum
   KP_SETTING_PRINTER,
   KP_SETTING_PAPER_WIDTH,
   KP_SETTING_AUTO_PRINT,
+  KP_SETTING_SHOP_DB,
   KP_N_SETTINGS,
 } KpSetting;
 
@@ -99,5 +100,6 @@ const char  *kp_settings_get_printer           (KpSettings   *self);
 guint        kp_settings_get_paper_width       (KpSettings   *self);
 gboolean     kp_settings_get_auto_print        (KpSettings   *self);
 const char  *kp_settings_get_printer_codepage  (KpSettings   *self);
+const char  *kp_settings_get_shop_db           (KpSettings   *self);
 
 G_END_DECLS

@@ -27,6 +27,10 @@ struct _KpTerminal
   KpRefunder         *refunder;
   KpCheckout         *checkout;
   KpReceiptPrinter   *receipt_printer;  /* the settings' printer; NULL until one prints */
+  GObject            *shop_replicator;  /* KpShopReplicator; NULL: no shop database */
+  char               *shop_password;    /* from --shop-db, for the keyring */
+  char               *shop_conninfo;    /* what shop_replicator replicates to */
+  guint               shop_serial;
 
   char               *journal_path;
   char               *callback_base;
@@ -51,6 +55,11 @@ void     _kp_terminal_start_services  (KpTerminal *self);
 void     _kp_terminal_reload_services (KpTerminal *self);
 gboolean _kp_terminal_relay_mode      (KpTerminal *self);
 void     _kp_terminal_wipe_free       (char       *secret);
+
+/* kp-terminal-shop.c */
+void     _kp_terminal_start_shop          (KpTerminal   *self);
+void     _kp_terminal_stop_shop           (KpTerminal   *self);
+void     _kp_terminal_class_init_shop     (GObjectClass *object_class);
 
 /* kp-terminal-receipts.c */
 void     _kp_terminal_class_init_receipts (GObjectClass *object_class);

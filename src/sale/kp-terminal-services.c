@@ -260,6 +260,7 @@ journal_opened_cb (GObject      *source,
     }
 
   update_consumers (self);
+  _kp_terminal_start_shop (self);
 }
 
 /* The callback links' base with the page in the app. No browser ever loads them: the

@@ -42,6 +42,7 @@ kp_terminal_dispose (GObject *object)
   KpTerminal *self = KP_TERMINAL (object);
 
   kp_terminal_shutdown (self);
+  _kp_terminal_stop_shop (self);
   g_clear_object (&self->reconciler);
   g_clear_object (&self->refunder);
   g_clear_object (&self->receipt_printer);
@@ -79,6 +80,8 @@ kp_terminal_finalize (GObject *object)
   _kp_terminal_wipe_free (self->cid_secret);
   g_free (self->setup_error);
   g_free (self->journal_error);
+  _kp_terminal_wipe_free (self->shop_password);
+  g_free (self->shop_conninfo);
   g_clear_pointer (&self->retired, g_ptr_array_unref);
 
   G_OBJECT_CLASS (kp_terminal_parent_class)->finalize (object);
@@ -138,6 +141,7 @@ kp_terminal_class_init (KpTerminalClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   _kp_terminal_class_init_receipts (object_class);
+  _kp_terminal_class_init_shop (object_class);
 }
 
 static void
@@ -206,6 +210,9 @@ kp_terminal_reload (KpTerminal *self)
     return;
   g_clear_handle_id (&self->reload_id, g_source_remove);
   _kp_terminal_reload_services (self);
+  if (self->journal != NULL &&
+      g_strcmp0 (self->shop_conninfo, kp_settings_get_shop_db (self->settings)) != 0)
+    _kp_terminal_start_shop (self);
 }
 
 /**

@@ -57,4 +57,8 @@ gboolean            kp_terminal_print_receipt_finish (KpTerminal          *self,
                                                       GError             **error);
 KpReceiptShop      *kp_terminal_dup_receipt_shop     (KpTerminal          *self);
 
+gpointer            kp_terminal_get_shop_replicator    (KpTerminal          *self);
+void                kp_terminal_set_shop_db_password   (KpTerminal          *self,
+                                                        const char          *password);
+
 G_END_DECLS
