@@ -77,6 +77,10 @@ test_build_tree (void)
   g_assert_true (kp_payment_page_loader_load (&error));
   g_assert_true (kp_payment_page_loader_is_available (NULL));
   g_assert_true (kp_settings_has_payment_page ());
+  g_clear_pointer (&path, g_free);
+  path = kp_payment_page_loader_find (&error);
+  g_assert_no_error (error);
+  g_assert_nonnull (path);
 #else
   g_assert_false (kp_payment_page_loader_is_available (&error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);

@@ -24,10 +24,11 @@
  * otherwise beside the program (the build tree), where the program is installed
  * relative to it (a prefix moved, or a DESTDIR), and where it was configured to go. */
 
-static char *module_path;                        /* found, not loaded yet */
+static char *module_path;                        /* found */
 static const KpPaymentPageModule *page_module;   /* loaded */
 static GError *failure;                          /* not to be found or loaded: for good */
 
+#ifdef HAVE_WEBKIT
 static char *
 find_in (const char *dir)
 {
@@ -35,6 +36,7 @@ find_in (const char *dir)
 
   return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
 }
+#endif
 
 static char *
 find_module (GError **error)
@@ -87,6 +89,17 @@ fail (GError *error)
   kp_settings_set_has_payment_page (FALSE);
 }
 
+/* A module found that cannot be used: said once, never tried again. */
+static gboolean
+refuse (GError  *reason,
+        GError **error)
+{
+  fail (reason);
+  g_warning ("%s", failure->message);
+  g_propagate_error (error, g_error_copy (failure));
+  return FALSE;
+}
+
 /**
  * kp_payment_page_loader_find:
  * @error: return location for a #GError
@@ -101,7 +114,7 @@ kp_payment_page_loader_find (GError **error)
 {
   GError *local_error = NULL;
 
-  if (module_path == NULL && failure == NULL && page_module == NULL)
+  if (module_path == NULL && failure == NULL)
     {
       module_path = find_module (&local_error);
       if (module_path == NULL)
@@ -163,28 +176,23 @@ kp_payment_page_loader_load (GError **error)
     {
       /* Translators: why KakaoPay's page cannot be shown in the app; the first %s is a
        * file name, the second what the system said */
-      fail (g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, _("its module %s could not be loaded: %s"),
-                         path, g_module_error ()));
-      g_warning ("%s", failure->message);
-      g_propagate_error (error, g_error_copy (failure));
-      return FALSE;
+      return refuse (g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                  _("its module %s could not be loaded: %s"),
+                                  path, g_module_error ()), error);
     }
   if (!g_module_symbol (module, KP_PAYMENT_PAGE_MODULE_ENTRY, (gpointer *) &entry) ||
       entry == NULL || (table = entry ()) == NULL || table->abi != KP_PAYMENT_PAGE_MODULE_ABI)
     {
-      /* Translators: why KakaoPay's page cannot be shown in the app; %s is a file name */
-      fail (g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                         _("its module %s belongs to another version of the program"), path));
-      g_warning ("%s", failure->message);
-      g_propagate_error (error, g_error_copy (failure));
       g_module_close (module);
-      return FALSE;
+      /* Translators: why KakaoPay's page cannot be shown in the app; %s is a file name */
+      return refuse (g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                  _("its module %s belongs to another version of the program"),
+                                  path), error);
     }
 
   /* Its types are registered for the rest of the run. */
   g_module_make_resident (module);
   page_module = table;
-  g_clear_pointer (&module_path, g_free);
   return TRUE;
 }
 
