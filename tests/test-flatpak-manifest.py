@@ -5,11 +5,14 @@
 # would trip on: the application id, a pinned GNOME runtime and its SDK, a command that
 # meson installs, exactly the minimal sandbox permissions (the keyring through the Secret
 # portal, no bus names), every module's sources either downloads pinned by a checksum or
-# paths inside the tree, and the application itself built from the tree with its tests.
+# paths inside the tree, the application itself built from the tree with its tests, and
+# no cleanup pattern that removes a file the program loads at run time (the payment page
+# module).
 #
 # Copyright 2026 The KakaoPay POS authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import fnmatch
 import json
 import os
 import re
@@ -73,6 +76,30 @@ def installed_programs(build_dir):
             if os.path.basename(os.path.dirname(path)) == 'bin'}
 
 
+def installed_modules(build_dir):
+    """The modules meson installs beside the libraries (under LIBDIR/kakaopay-pos), as
+    paths relative to the prefix."""
+    with open(os.path.join(build_dir, 'meson-info', 'intro-installed.json')) as f:
+        installed = json.load(f)
+    with open(os.path.join(build_dir, 'meson-info', 'intro-buildoptions.json')) as f:
+        prefix = next(o['value'] for o in json.load(f) if o['name'] == 'prefix')
+    return ['/' + os.path.relpath(path, prefix) for path in installed.values()
+            if os.path.basename(os.path.dirname(path)) == 'kakaopay-pos' and
+            path.endswith('.so')]
+
+
+def cleaned_up(path, patterns):
+    """Whether flatpak-builder's cleanup @patterns remove @path (relative to /app): a
+    pattern with a leading / is a path (or a folder) there, any other a file name."""
+    for pattern in patterns:
+        if pattern.startswith('/'):
+            if fnmatch.fnmatch(path, pattern) or path.startswith(pattern.rstrip('/') + '/'):
+                return True
+        elif fnmatch.fnmatch(os.path.basename(path), pattern):
+            return True
+    return False
+
+
 def main():
     manifest_path, build_dir, app_id = sys.argv[1:4]
     manifest_dir = os.path.dirname(os.path.abspath(manifest_path))
@@ -130,6 +157,11 @@ def main():
             check(name in known or name in BUILTIN_OPTIONS or name.startswith(('b_', 'c_')),
                   'config-opt %s is neither a meson option nor one of meson_options.txt' %
                   name)
+
+    cleanup = manifest.get('cleanup', []) + app.get('cleanup', [])
+    for module in installed_modules(build_dir):
+        check(not cleaned_up(module, cleanup),
+              'the cleanup removes %s, which the program loads' % module)
 
     if problems:
         for problem in problems:

@@ -1,5 +1,6 @@
 #!/bin/sh
 # test-install.sh MESON BUILDDIR PREFIX BINDIR DATADIR LOCALEDIR APP_ID SCHEMA_ID VERSION
+#                 LIBDIR PAGE_MODULE
 #
 # Installs the build into a temporary DESTDIR (meson install --no-rebuild) and checks
 # the installed tree on its own, with nothing from the build or source tree:
@@ -9,13 +10,18 @@
 #    are installed;
 #  - the installed kakaopay-pos prints its version, exports an empty journal as CSV
 #    with the header of DESIGN.md (no display), and speaks Korean from the installed
-#    catalog.
+#    catalog;
+#  - with PAGE_MODULE (the payment page module's file name; "" in a build without
+#    WebKit), the module is installed in LIBDIR/kakaopay-pos, the installed program finds
+#    it there (--help offers --qr-target page) and exports what it takes
+#    (test-module-links.sh), and without it the program still starts and offers no page.
 # Exit status: 0 pass, 1 fail, 77 skip.
 
 set -u
 
 meson=$1 build=$2 prefix=$3 bindir=$4 datadir=$5 localedir=$6
-app_id=$7 schema_id=$8 version=$9
+app_id=$7 schema_id=$8 version=$9 libdir=${10} page_module=${11}
+here=$(cd "$(dirname "$0")" && pwd)
 
 fail () {
   echo "FAIL: $*" >&2
@@ -156,6 +162,29 @@ case $help_ko in
     fail "--help in Korean is in English: the installed catalog is not used" ;;
 esac
 [ "$help_ko" != "$help_en" ] || fail "--help reads the same in Korean"
+
+# KakaoPay's page in the app: a module beside the program's libraries, found from where
+# the program is (here, inside the DESTDIR).
+if [ -n "$page_module" ]; then
+  module=$dest$(under_prefix "$libdir")/kakaopay-pos/$page_module
+  [ -s "$module" ] || fail "not installed: ${module#"$dest"}"
+  sh "$here/test-module-links.sh" "$pos" "$module" >"$tmp/links" 2>&1 ||
+    { cat "$tmp/links" >&2; fail "the installed program and its page module do not fit"; }
+  run LC_ALL=C.UTF-8 LANGUAGE=en "$pos" --help >"$tmp/stdout" 2>&1 || fail "--help failed"
+  grep -q -- '--qr-target=pc|mobile|page' "$tmp/stdout" ||
+    { cat "$tmp/stdout" >&2; fail "the installed program does not find its page module"; }
+  mv "$module" "$tmp/module.so"
+  run LC_ALL=C.UTF-8 LANGUAGE=en "$pos" --help >"$tmp/stdout" 2>&1 ||
+    fail "--help failed without the page module"
+  grep -q -- '--qr-target=pc|mobile ' "$tmp/stdout" ||
+    { cat "$tmp/stdout" >&2; fail "without its page module, the program still offers the page"; }
+  run LC_ALL=C.UTF-8 LANGUAGE=en "$pos" --qr-target page --export-journal "$tmp/out2.csv" \
+    --journal "$tmp/j.sqlite" >"$tmp/stdout" 2>"$tmp/stderr" ||
+    { cat "$tmp/stderr" >&2; fail "--qr-target page without the page module did not exit 0"; }
+  grep -q "payment page cannot be shown in this app: its module $page_module is not installed" \
+    "$tmp/stderr" || { cat "$tmp/stderr" >&2; fail "--qr-target page without the module: no word"; }
+  mv "$tmp/module.so" "$module"
+fi
 
 echo "PASS: installed into a DESTDIR; the installed kakaopay-pos $version runs from it alone"
 exit 0

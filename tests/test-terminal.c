@@ -377,11 +377,8 @@ test_page_mode (Fixture       *f,
   g_autofree char *order = NULL;
   g_autofree char *redirect = NULL;
 
-  if (!kp_settings_has_payment_page ())
-    {
-      g_test_skip ("built without WebKit: no payment page in the app");
-      return;
-    }
+  /* The engine needs no web view of its own: the program that shows one says so. */
+  kp_settings_set_has_payment_page (TRUE);
   /* Delivery through a relay is moot with the page in the app. */
   g_settings_set_string (f->gsettings, "approval-delivery", "relay");
   g_settings_set_string (f->gsettings, "qr-target", "page");
@@ -409,6 +406,7 @@ test_page_mode (Fixture       *f,
   g_settings_set_string (f->gsettings, "approval-delivery", "listener");
   g_settings_set_string (f->gsettings, "qr-target", "pc");
   wait_for (f, listener_bound, "the listener");
+  kp_settings_set_has_payment_page (FALSE);
 }
 
 static gboolean

@@ -18,6 +18,7 @@
 #include "kp-day-report-window.h"
 #include "kp-journal-command.h"
 #include "kp-shop-command.h"
+#include "kp-payment-page-loader.h"
 #include "kp-preferences-window.h"
 #include "kp-secret-store.h"
 #include "kp-terminal.h"
@@ -84,13 +85,21 @@ static const GOptionEntry option_entries[] = {
     N_("YYYY-MM-DD") },
   { "export-day-report", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Write the day report to PATH (.csv, or .pdf as printed) and exit"), N_("PATH") },
-  { "qr-target", 0, 0, G_OPTION_ARG_STRING, NULL,
-#ifdef HAVE_WEBKIT
-    N_("What the customer is shown: a QR code of KakaoPay’s pc or mobile page, or the page "
-       "itself in this app (no approval listener)"), N_("pc|mobile|page") },
-#else
-    N_("What the QR code opens: KakaoPay’s pc or mobile page"), N_("pc|mobile") },
-#endif
+  { NULL }
+};
+
+/* --qr-target: "page" only where the program can show KakaoPay's page itself. */
+static const GOptionEntry qr_target_entries[][2] = {
+  { { "qr-target", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("What the QR code opens: KakaoPay’s pc or mobile page"), N_("pc|mobile") },
+    { NULL } },
+  { { "qr-target", 0, 0, G_OPTION_ARG_STRING, NULL,
+      N_("What the customer is shown: a QR code of KakaoPay’s pc or mobile page, or the page "
+         "itself in this app (no approval listener)"), N_("pc|mobile|page") },
+    { NULL } },
+};
+
+static const GOptionEntry printing_entries[] = {
   { "printer", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Where receipts are printed"), N_("tcp://HOST[:PORT]|file:PATH|system|none") },
   { "paper-width", 0, 0, G_OPTION_ARG_INT, NULL,
@@ -157,6 +166,22 @@ on_terminal_notify_cb (KpApplication *self,
     }
 }
 
+/* --qr-target page where KakaoPay's page cannot be shown: said, and the QR code of its
+ * PC page for this run instead. */
+static void
+check_qr_target_option (GVariantDict *options)
+{
+  g_autofree char *target = lookup_string (options, "qr-target");
+  g_autoptr (GError) error = NULL;
+
+  if (g_strcmp0 (target, "page") != 0 || kp_payment_page_loader_is_available (&error))
+    return;
+  /* Translators: %s is why (“its module kp-payment-page.so is not installed”) */
+  g_printerr (_("KakaoPay’s payment page cannot be shown in this app: %s. The customer scans "
+                "the QR code of its PC page instead.\n"), error->message);
+  g_variant_dict_insert (options, "qr-target", "s", "pc");
+}
+
 static int
 kp_application_handle_local_options (GApplication *app,
                                      GVariantDict *options)
@@ -181,6 +206,7 @@ kp_application_handle_local_options (GApplication *app,
     }
 
   self->opt_customer_display = g_variant_dict_contains (options, "customer-display");
+  check_qr_target_option (options);
   journal_path = lookup_string (options, "journal");
   if (journal_path == NULL)
     journal_path = default_journal_path ();
@@ -695,10 +721,17 @@ kp_application_class_init (KpApplicationClass *klass)
 static void
 kp_application_init (KpApplication *self)
 {
+  gboolean page = kp_payment_page_loader_is_available (NULL);
+
   /* The settings are opened once the options are read (handle_local_options): --help,
    * --version and the exports work where the schema is not installed. */
   self->secrets = kp_secret_store_new ();
+  /* Whether KakaoPay's page can be shown in the app: its module is there (it is loaded
+   * when a page is first shown). */
+  kp_settings_set_has_payment_page (page);
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_add_main_option_entries (G_APPLICATION (self), qr_target_entries[page ? 1 : 0]);
+  g_application_add_main_option_entries (G_APPLICATION (self), printing_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("A KakaoPay point of sale for the shop counter."));
 }

@@ -13,9 +13,7 @@
 #include "kp-checkout-page.h"
 #include "kp-money.h"
 #include "kp-qr-paintable.h"
-#ifdef HAVE_WEBKIT
-#include "kp-payment-page.h"
-#endif
+#include "kp-payment-page-loader.h"
 
 /* The cashier's page while the customer pays: the QR code (or a small copy of it while
  * the customer display shows it, or KakaoPay's own page), the amount, what KakaoPay
@@ -236,29 +234,34 @@ kp_checkout_page_show_payment_page (KpCheckoutPage *self,
                                     const char     *url,
                                     gboolean        page_mode)
 {
+  g_autoptr (GError) error = NULL;
+  g_autofree char *scan_text = NULL;
+
   g_return_if_fail (KP_IS_CHECKOUT_PAGE (self));
 
-#ifdef HAVE_WEBKIT
   if (self->payment_page != NULL &&
-      g_strcmp0 (url, kp_payment_page_get_url (KP_PAYMENT_PAGE (self->payment_page))) != 0)
+      g_strcmp0 (url, kp_payment_page_loader_get_url (self->payment_page)) != 0)
     {
       gtk_box_remove (self->box, self->payment_page);
       self->payment_page = NULL;
     }
   if (url != NULL && checkout != NULL && self->payment_page == NULL)
     {
-      self->payment_page = GTK_WIDGET (kp_payment_page_new (checkout, url));
-      gtk_widget_set_size_request (self->payment_page, 560, 600);
-      gtk_box_insert_child_after (self->box, self->payment_page, GTK_WIDGET (self->qr_picture));
+      /* Without it, the QR code of the same page, and why (scan_text). */
+      self->payment_page = kp_payment_page_loader_new_page (checkout, url, &error);
+      if (self->payment_page != NULL)
+        {
+          gtk_widget_set_size_request (self->payment_page, 560, 600);
+          gtk_box_insert_child_after (self->box, self->payment_page,
+                                      GTK_WIDGET (self->qr_picture));
+        }
     }
   update_qr_visibility (self);
-  gtk_label_set_text (self->scan_label, self->payment_page != NULL
-                                          ? _("Pay with KakaoPay on this screen")
-                                          : _("Scan with your phone to pay with KakaoPay"));
+  scan_text = kp_payment_page_loader_describe (self->payment_page, error);
+  gtk_label_set_text (self->scan_label, scan_text);
   /* Another browser would take the redirect this window waits for. */
   if (page_mode)
     gtk_widget_set_visible (GTK_WIDGET (self->payment_link), FALSE);
-#endif
 }
 
 /* The payment ended: no code, no countdown, no page. */

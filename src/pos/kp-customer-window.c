@@ -14,9 +14,7 @@
 #include "kp-customer-placement.h"
 #include "kp-customer-window.h"
 #include "kp-money.h"
-#ifdef HAVE_WEBKIT
-#include "kp-payment-page.h"
-#endif
+#include "kp-payment-page-loader.h"
 #include "kp-qr-paintable.h"
 #include "kp-sale-format.h"
 #include "kp-present.h"
@@ -208,30 +206,34 @@ static void
 update_payment_page (KpCustomerWindow   *self,
                      const KpReadyReply *reply)
 {
-#ifdef HAVE_WEBKIT
   const char *url = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *scan_text = NULL;
 
   if (reply != NULL && self->checkout != NULL && self->qr_target == KP_QR_TARGET_PAGE)
     url = kp_ready_reply_qr_url (reply, KP_QR_TARGET_PAGE);
   if (self->payment_page != NULL &&
-      g_strcmp0 (url, kp_payment_page_get_url (KP_PAYMENT_PAGE (self->payment_page))) != 0)
+      g_strcmp0 (url, kp_payment_page_loader_get_url (self->payment_page)) != 0)
     {
       gtk_box_remove (GTK_BOX (gtk_widget_get_parent (self->payment_page)), self->payment_page);
       self->payment_page = NULL;
     }
   if (url != NULL && self->payment_page == NULL)
     {
-      self->payment_page = GTK_WIDGET (kp_payment_page_new (self->checkout, url));
-      gtk_widget_set_hexpand (self->payment_page, TRUE);
-      gtk_widget_set_vexpand (self->payment_page, TRUE);
-      gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->qr_picture))),
-                                  self->payment_page, GTK_WIDGET (self->qr_picture));
+      /* Without it, the QR code of the same page, and why (scan_text). */
+      self->payment_page = kp_payment_page_loader_new_page (self->checkout, url, &error);
+      if (self->payment_page != NULL)
+        {
+          gtk_widget_set_hexpand (self->payment_page, TRUE);
+          gtk_widget_set_vexpand (self->payment_page, TRUE);
+          gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (
+                                        GTK_WIDGET (self->qr_picture))),
+                                      self->payment_page, GTK_WIDGET (self->qr_picture));
+        }
     }
   gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), self->payment_page == NULL);
-  gtk_label_set_text (self->scan_label, self->payment_page != NULL
-                                          ? _("Pay with KakaoPay on this screen")
-                                          : _("Scan with your phone to pay with KakaoPay"));
-#endif
+  scan_text = kp_payment_page_loader_describe (self->payment_page, error);
+  gtk_label_set_text (self->scan_label, scan_text);
 }
 
 static void

@@ -16,6 +16,7 @@
 
 #include "kp-address.h"
 #include "kp-payment-page.h"
+#include "kp-payment-page-module.h"
 #include "kp-qr-paintable.h"
 
 /* KakaoPay's PC payment page (next_redirect_pc_url), shown in the app itself
@@ -33,7 +34,11 @@
  *   site: KakaoPay moves between its hosts) and to the sale's callback links; no new
  *   window, no download, no file access, no permission, no context menu;
  * - a page that cannot load (or one that leaves for elsewhere before it ever showed)
- *   gives way to a message and the QR code of the same URL. */
+ *   gives way to a message and the QR code of the same URL.
+ *
+ * It is built as a module of its own (PAYMENT_PAGE_MODULE), which the program loads
+ * when it first shows a page (kp-payment-page-loader.c): kp_payment_page_module_get()
+ * is all it exports. */
 struct _KpPaymentPage
 {
   GtkWidget             parent_instance;
@@ -577,4 +582,38 @@ kp_payment_page_get_url (KpPaymentPage *self)
   g_return_val_if_fail (KP_IS_PAYMENT_PAGE (self), NULL);
 
   return self->url;
+}
+
+/* The module's table (kp-payment-page-module.h). */
+
+static GtkWidget *
+module_new_page (KpCheckout *checkout,
+                 const char *url)
+{
+  return GTK_WIDGET (kp_payment_page_new (checkout, url));
+}
+
+static const char *
+module_get_url (GtkWidget *page)
+{
+  return kp_payment_page_get_url (KP_PAYMENT_PAGE (page));
+}
+
+/**
+ * kp_payment_page_module_get:
+ *
+ * The module's one entry point.
+ *
+ * Returns: (transfer none): what the program calls to show KakaoPay's page
+ */
+const KpPaymentPageModule *
+kp_payment_page_module_get (void)
+{
+  static const KpPaymentPageModule module = {
+    KP_PAYMENT_PAGE_MODULE_ABI,
+    module_new_page,
+    module_get_url,
+  };
+
+  return &module;
 }

@@ -68,28 +68,28 @@ void
 _kp_preferences_window_init_approvals (KpPreferencesWindow *self)
 {
   static const char * const deliveries[] = { "listener", "relay", NULL };
-#ifdef HAVE_WEBKIT
   static const char * const qr_targets[] = { "pc", "mobile", "page", NULL };
-#else
-  static const char * const qr_targets[] = { "pc", "mobile", NULL };
-#endif
+  static const char * const qr_code_targets[] = { "pc", "mobile", NULL };
+  gboolean page = kp_settings_has_payment_page ();
 
   _kp_preferences_window_bind_choice (self, "approval-delivery", self->delivery_row,
                                       deliveries);
-#ifdef HAVE_WEBKIT
-  /* Only a build with WebKit can show KakaoPay's page itself. */
-  gtk_string_list_append (GTK_STRING_LIST (adw_combo_row_get_model (self->qr_target_row)),
-                          _("Payment page in the app"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->qr_target_row),
-                               _("PC page: the phone shows KakaoPay’s page for computers, where "
-                                 "the customer has the payment request sent to KakaoTalk. "
-                                 "Mobile page: the phone goes straight to KakaoTalk to approve. "
-                                 "Payment page in the app: no QR code of ours; KakaoPay’s page "
-                                 "itself shows here (on the customer display when it is open) "
-                                 "and the app catches the approval, so the approval listener "
-                                 "or relay is not used."));
-#endif
-  _kp_preferences_window_bind_choice (self, "qr-target", self->qr_target_row, qr_targets);
+  /* Only where the program can show KakaoPay's page itself (its module is there). */
+  if (page)
+    {
+      gtk_string_list_append (GTK_STRING_LIST (adw_combo_row_get_model (self->qr_target_row)),
+                              _("Payment page in the app"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->qr_target_row),
+                                   _("PC page: the phone shows KakaoPay’s page for computers, "
+                                     "where the customer has the payment request sent to "
+                                     "KakaoTalk. Mobile page: the phone goes straight to "
+                                     "KakaoTalk to approve. Payment page in the app: no QR code "
+                                     "of ours; KakaoPay’s page itself shows here (on the "
+                                     "customer display when it is open) and the app catches the "
+                                     "approval, so the approval listener or relay is not used."));
+    }
+  _kp_preferences_window_bind_choice (self, "qr-target", self->qr_target_row,
+                                      page ? qr_targets : qr_code_targets);
   g_settings_bind_with_mapping (self->settings, "poll-interval",
                                 gtk_spin_button_get_adjustment (self->poll_spin), "value",
                                 G_SETTINGS_BIND_DEFAULT, ms_to_seconds, seconds_to_ms, NULL, NULL);

@@ -329,7 +329,7 @@ lookup (GVariantDict *options,
   return NULL;
 }
 
-/* Whether this build takes @value of @type: the payment page needs WebKit. */
+/* Whether this program takes @value of @type: the payment page needs a web view. */
 static gboolean
 enum_value_available (GType type,
                       int   value)
@@ -532,21 +532,36 @@ kp_settings_get_gsettings (KpSettings *self)
   return self->settings;
 }
 
+/* Whether the program can show KakaoPay's page itself: it says so at start
+ * (kp_settings_set_has_payment_page()). */
+static gboolean has_payment_page;
+
 /**
  * kp_settings_has_payment_page:
  *
- * Returns: whether this build can show KakaoPay's page itself (%KP_QR_TARGET_PAGE): it
- *   was built with WebKit. Without, `--qr-target page` is refused and the setting reads
- *   as %KP_QR_TARGET_PC.
+ * Returns: whether this program can show KakaoPay's page itself (%KP_QR_TARGET_PAGE),
+ *   as set with kp_settings_set_has_payment_page(); %FALSE until then. Without,
+ *   `--qr-target page` is refused and the setting reads as %KP_QR_TARGET_PC.
  */
 gboolean
 kp_settings_has_payment_page (void)
 {
-#ifdef HAVE_WEBKIT
-  return TRUE;
-#else
-  return FALSE;
-#endif
+  return has_payment_page;
+}
+
+/**
+ * kp_settings_set_has_payment_page:
+ * @available: whether a web view for KakaoPay's page can be shown
+ *
+ * Says, for the whole process, whether %KP_QR_TARGET_PAGE is on offer. The sale
+ * engine needs nothing of its own for that mode (the redirect reaches
+ * kp_checkout_take_redirect()); the program that shows the page knows whether it can.
+ * Set it before options are applied; settings read afterwards follow it.
+ */
+void
+kp_settings_set_has_payment_page (gboolean available)
+{
+  has_payment_page = !!available;
 }
 
 #define STRING_GETTER(name, prop) \
@@ -597,7 +612,7 @@ kp_settings_get_qr_target (KpSettings *self)
 
   g_return_val_if_fail (KP_IS_SETTINGS (self), KP_QR_TARGET_PC);
 
-  /* A build with WebKit may have stored it. */
+  /* Stored where the page could be shown. */
   target = g_value_get_enum (&self->values[PROP_QR_TARGET]);
   if (!enum_value_available (KP_TYPE_QR_TARGET, target))
     return KP_QR_TARGET_PC;

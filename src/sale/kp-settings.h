@@ -14,8 +14,8 @@ G_BEGIN_DECLS
 
 /* What the customer is shown (kakaopay-api.md §2, §4): a QR code of
  * next_redirect_pc_url or of next_redirect_mobile_url, or KakaoPay's PC page itself in
- * a web view of this terminal, which then catches the redirect to approval_url (only in
- * a build with WebKit: see kp_settings_has_payment_page()). */
+ * a web view of this terminal, which then catches the redirect to approval_url (only
+ * where the program can show that page: see kp_settings_has_payment_page()). */
 typedef enum
 {
   KP_QR_TARGET_PC,
@@ -72,6 +72,7 @@ gboolean     kp_settings_is_overridden         (KpSettings   *self,
                                                 KpSetting     setting);
 GSettings   *kp_settings_get_gsettings         (KpSettings   *self);
 gboolean     kp_settings_has_payment_page      (void);
+void         kp_settings_set_has_payment_page  (gboolean      available);
 
 gboolean     kp_settings_get_test_mode         (KpSettings   *self);
 KpDialect    kp_settings_get_dialect           (KpSettings   *self);

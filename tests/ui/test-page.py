@@ -61,6 +61,14 @@ class PagePos(WindowsMixin, Pos):
                 ports.add(int(local.rsplit(':', 1)[1]))
         return ports
 
+    def mapped(self):
+        """The files mapped into this process (its libraries and modules)."""
+        with open('/proc/%d/maps' % self.proc.pid) as f:
+            return {line.split()[5] for line in f if len(line.split()) > 5}
+
+    def loaded(self, fragment):
+        return any(fragment in path for path in self.mapped())
+
     def cleanup(self):
         # A failing case shows what the program said (its debug log) on stderr.
         if sys.exc_info()[0] is not None:
@@ -101,12 +109,17 @@ def sandbox_port(sale_url):
 
 def test_instead_of_qr():
     # The cashier's checkout shows the page where the QR code would be; it goes when the
-    # payment ends (here, the cashier cancels).
+    # payment ends (here, the cashier cancels). WebKit is loaded with the first page
+    # (its module), not at start.
     pos = PagePos()
     try:
         wait_until('focus on the item field', pos.field('Item name'))
+        assert not pos.loaded('libwebkitgtk') and not pos.loaded('kp-payment-page.so'), \
+            pos.mapped()
         charge(pos, 'Muffin', '2800')
         wait_until('the payment page', pos.page_shown)
+        assert pos.loaded('/kp-payment-page.so') and pos.loaded('libwebkitgtk-6.0'), \
+            pos.mapped()
         pos.wait_text('Pay with KakaoPay on this screen')
         assert not pos.qr_shown(), pos.texts()
         assert not pos.has_text('could not be shown'), pos.texts()
@@ -226,6 +239,50 @@ def test_setting_and_preferences():
         pos.cleanup()
 
 
+def test_module_missing():
+    # Without the payment page module, the mode is not on offer: --qr-target page says
+    # so and falls back to the QR code of KakaoPay's PC page (approved through the
+    # listener), and Preferences does not list it. Nothing of the module is loaded.
+    empty = tempfile.mkdtemp(prefix='kp-no-module-')
+    pos = PagePos(extra_env={'KP_MODULE_DIR': empty})
+    try:
+        wait_until('focus on the item field', pos.field('Item name'))
+        log = pos.output()
+        assert ('KakaoPay’s payment page cannot be shown in this app: its module '
+                'kp-payment-page.so is not installed. The customer scans the QR code of its '
+                'PC page instead.') in log, log
+
+        charge(pos, 'Cookie', '1500')
+        url = pos.qr()
+        port = sandbox_port(url)
+        assert not pos.page_shown(), pos.texts()
+        pos.wait_text('Scan with your phone to pay with KakaoPay')
+        assert len(pos.listening_ports() - {port}) == 1, (pos.listening_ports(), port)
+        pos.cancel_payment()
+        pos.wait_state('ABORTED_BY_CASHIER')
+
+        wait_until('focus on the item field', pos.field('Item name'))
+        pos.key('ctrl+comma', to=pos.window_focus())
+        prefs = pos.wait_window('Preferences — TEST MODE', role='frame')
+        tab = wait_until('the Approvals page', lambda: next(
+            (acc for role, name, focused, acc in prefs.widgets()
+             if role == 'page tab' and name == 'Approvals'), None))
+        do_action(tab)
+        prefs.wait_text('Mobile page: the phone goes straight to KakaoTalk')
+        assert not prefs.has_text('the app catches the approval'), prefs.texts()
+        assert not prefs.has_text('Payment page in the app'), prefs.texts()
+        pos.key('Escape', to=prefs.whole())
+        prefs.wait_closed()
+
+        log = pos.output()
+        assert 'showing the payment page' not in log, log
+        assert 'no approval listener' not in log, log
+        assert not pos.loaded('libwebkitgtk'), pos.mapped()
+    finally:
+        pos.cleanup()
+        shutil.rmtree(empty, ignore_errors=True)
+
+
 class Sandbox:
     """A kakaopay-sandbox process whose payment pages are at @public_url."""
 
@@ -283,4 +340,5 @@ def test_load_failure():
 
 if __name__ == '__main__':
     sys.exit(kpui.main([test_instead_of_qr, test_cancel_fail_pay, test_customer_display,
-                        test_setting_and_preferences, test_load_failure], sys.argv))
+                        test_setting_and_preferences, test_load_failure,
+                        test_module_missing], sys.argv))
