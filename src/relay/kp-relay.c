@@ -33,6 +33,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "kp-approval-listener.h"
 #include "kp-codec.h"
@@ -59,6 +60,8 @@ on_prune_cb (gpointer user_data)
       _kp_relay_terminal_prune_taken (terminal);
     }
   g_mutex_unlock (&self->lock);
+  if (self->store != NULL)
+    _kp_relay_store_prune (self->store);
   return G_SOURCE_CONTINUE;
 }
 
@@ -69,6 +72,7 @@ kp_relay_dispose (GObject *object)
 
   g_clear_handle_id (&self->prune_id, g_source_remove);
   _kp_relay_stop_socket_threads (self);
+  g_clear_pointer (&self->store, _kp_relay_store_free);
   g_clear_pointer (&self->guard, kp_http_guard_free);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
@@ -89,6 +93,9 @@ kp_relay_finalize (GObject *object)
   g_free (self->listen);
   g_free (self->public_url);
   g_free (self->epoch);
+  if (self->database != NULL)
+    memset (self->database, 0, strlen (self->database));
+  g_free (self->database);
 
   G_OBJECT_CLASS (kp_relay_parent_class)->finalize (object);
 }
@@ -114,6 +121,7 @@ kp_relay_init (KpRelay *self)
   self->head_timeout = KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS;
   self->websocket_enabled = TRUE;
   self->epoch = kp_random_hex (8);
+  self->database_connections = KP_RELAY_DEFAULT_DATABASE_CONNECTIONS;
   g_mutex_init (&self->lock);
 }
 
@@ -179,6 +187,12 @@ kp_relay_listen (KpRelay     *self,
       _kp_relay_add_handlers (self);
       self->prune_id = g_timeout_add_seconds (PRUNE_SECONDS, on_prune_cb, self);
       _kp_relay_start_socket_threads (self);
+      if (self->database != NULL)
+        {
+          self->store = _kp_relay_store_new (self, self->database,
+                                             self->database_connections);
+          _kp_relay_store_start (self->store);
+        }
     }
 
   return kp_http_guard_listen (self->guard, host, port, LISTEN_BACKLOG, error);
@@ -216,3 +230,17 @@ kp_relay_advance_clock (KpRelay *self,
   g_mutex_unlock (&self->lock);
 }
 
+
+/**
+ * kp_relay_is_online:
+ *
+ * Whether the relay takes callbacks: always without a database, and with one while its
+ * connection is up.
+ */
+gboolean
+kp_relay_is_online (KpRelay *self)
+{
+  g_return_val_if_fail (KP_IS_RELAY (self), FALSE);
+
+  return _kp_relay_is_online (self);
+}

@@ -1,0 +1,861 @@
+/* kp-relay-store.c: the terminals' events in PostgreSQL
+ *
+ * With `database = CONNINFO` the relay keeps its events in PostgreSQL, so that several
+ * relay processes serve one set of terminals and a restart loses nothing: any process
+ * takes a customer's callback (kp_relay_enqueue(), one transaction: the per-order and
+ * replay checks, the next id of the terminal's counter row, the bounds, a NOTIFY), and
+ * the process holding the terminal's WebSocket or long poll hears the NOTIFY on channel
+ * `kp_relay` and pushes the event. Ids grow per terminal across processes and restarts:
+ * the counter row is locked until the commit, so a terminal's events commit, and are
+ * notified, in id order. The epoch is the database's, made once.
+ *
+ * Each process keeps, for the terminals connected to it, a copy of their queue (the
+ * event queue of kp-relay-queue.c): filled by a fetch when a terminal connects or polls,
+ * then by the notifications, an id that does not follow the last one known asking for
+ * another fetch. Acknowledgements delete from the table.
+ *
+ * Nothing waits for PostgreSQL on the main loop: libpq's asynchronous API, each
+ * connection's socket watched by the loop. One connection listens (and creates the
+ * schema); a few more run the queries, one at a time each, from one queue. A lost
+ * connection is made again with a growing delay; while the listening one is down the
+ * relay is offline: callbacks and terminals get 503 (the phone's page can be reloaded,
+ * the terminal tries again), and once it is back every connected terminal's queue is
+ * fetched again, as notifications may have been missed.
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kp-relay"
+
+#include "config.h"
+
+#include "kp-relay-private.h"
+
+#ifdef HAVE_SHOPDB
+
+#include <glib-unix.h>
+#include <libpq-fe.h>
+#include <string.h>
+
+#include "kp-codec.h"
+
+#define CHANNEL          "kp_relay"
+#define MIN_BACKOFF_MS   100
+#define MAX_BACKOFF_MS   5000
+#define MAX_QUEUED_OPS   8192
+#define MAX_PARAMS       8
+#define SCHEMA_VERSION   1
+
+/* One transaction, under an advisory lock, so relays starting together do not race. */
+static const char schema_sql[] =
+  "SET client_min_messages TO warning;"
+  "BEGIN;"
+  "SELECT pg_advisory_xact_lock (7235867);"
+  "CREATE TABLE IF NOT EXISTS kp_relay_meta ("
+  "  one boolean PRIMARY KEY DEFAULT TRUE CHECK (one),"
+  "  version integer NOT NULL,"
+  "  epoch text NOT NULL);"
+  "INSERT INTO kp_relay_meta (version, epoch)"
+  "  VALUES (1, substr (replace (gen_random_uuid ()::text, '-', ''), 1, 16))"
+  "  ON CONFLICT DO NOTHING;"
+  "CREATE TABLE IF NOT EXISTS kp_relay_terminals ("
+  "  terminal text PRIMARY KEY,"
+  "  last_id bigint NOT NULL DEFAULT 0);"
+  "CREATE TABLE IF NOT EXISTS kp_relay_events ("
+  "  terminal text NOT NULL,"
+  "  id bigint NOT NULL,"
+  "  kind text NOT NULL,"
+  "  order_id text NOT NULL,"
+  "  nonce text NOT NULL,"
+  "  pg_token text,"
+  "  created timestamptz NOT NULL DEFAULT now (),"
+  "  PRIMARY KEY (terminal, id));"
+  "CREATE TABLE IF NOT EXISTS kp_relay_taken ("
+  "  terminal text NOT NULL,"
+  "  kind text NOT NULL,"
+  "  order_id text NOT NULL,"
+  "  expires bigint NOT NULL,"
+  "  PRIMARY KEY (terminal, kind, order_id));"
+  "CREATE INDEX IF NOT EXISTS kp_relay_taken_expires ON kp_relay_taken (expires);"
+  "CREATE OR REPLACE FUNCTION kp_relay_enqueue (p_terminal text, p_kind text, p_order text,"
+  "    p_nonce text, p_pg_token text, p_expires bigint, p_max_events integer,"
+  "    p_max_age integer) RETURNS bigint LANGUAGE plpgsql AS $$\n"
+  "DECLARE\n"
+  "  v_id bigint;\n"
+  "BEGIN\n"
+  "  INSERT INTO kp_relay_terminals (terminal) VALUES (p_terminal) ON CONFLICT DO NOTHING;\n"
+  "  PERFORM 1 FROM kp_relay_terminals WHERE terminal = p_terminal FOR UPDATE;\n"
+  "  DELETE FROM kp_relay_events WHERE terminal = p_terminal\n"
+  "    AND created < now () - p_max_age * interval '1 second';\n"
+  "  IF EXISTS (SELECT 1 FROM kp_relay_taken WHERE terminal = p_terminal\n"
+  "             AND kind = p_kind AND order_id = p_order) THEN\n"
+  "    RETURN 0;\n"
+  "  END IF;\n"
+  "  IF (SELECT count (*) FROM kp_relay_events WHERE terminal = p_terminal\n"
+  "      AND order_id = p_order) >= 4 THEN\n"
+  "    RETURN 0;\n"
+  "  END IF;\n"
+  "  INSERT INTO kp_relay_taken VALUES (p_terminal, p_kind, p_order, p_expires);\n"
+  "  UPDATE kp_relay_terminals SET last_id = last_id + 1 WHERE terminal = p_terminal\n"
+  "    RETURNING last_id INTO v_id;\n"
+  "  INSERT INTO kp_relay_events (terminal, id, kind, order_id, nonce, pg_token)\n"
+  "    VALUES (p_terminal, v_id, p_kind, p_order, p_nonce, p_pg_token);\n"
+  "  DELETE FROM kp_relay_events WHERE terminal = p_terminal AND id <= v_id - p_max_events;\n"
+  "  PERFORM pg_notify ('" CHANNEL "', json_strip_nulls (json_build_object ('terminal',\n"
+  "    p_terminal, 'id', v_id, 'kind', p_kind, 'partner_order_id', p_order, 'nonce',\n"
+  "    p_nonce, 'pg_token', p_pg_token))::text);\n"
+  "  RETURN v_id;\n"
+  "END $$;"
+  "COMMIT;";
+
+static const char terminals_sql[] =
+  "INSERT INTO kp_relay_terminals (terminal) SELECT unnest ($1::text[]) ON CONFLICT DO NOTHING";
+static const char epoch_sql[] = "SELECT epoch, version FROM kp_relay_meta";
+static const char listen_sql[] = "LISTEN " CHANNEL;
+static const char enqueue_sql[] = "SELECT kp_relay_enqueue ($1, $2, $3, $4, $5, $6, $7, $8)";
+/* The counter and the events of one snapshot: ids known up to last_id. */
+static const char fetch_sql[] =
+  "SELECT t.last_id, e.id, e.kind, e.order_id, e.nonce, e.pg_token"
+  " FROM kp_relay_terminals t LEFT JOIN kp_relay_events e ON e.terminal = t.terminal"
+  "  AND e.created >= now () - $2 * interval '1 second'"
+  " WHERE t.terminal = $1 ORDER BY e.id";
+static const char ack_sql[] = "DELETE FROM kp_relay_events WHERE terminal = $1 AND id <= $2";
+static const char prune_events_sql[] =
+  "DELETE FROM kp_relay_events WHERE created < now () - $1 * interval '1 second'";
+static const char prune_taken_sql[] =
+  "DELETE FROM kp_relay_taken WHERE expires < extract (epoch FROM now ())";
+
+typedef enum
+{
+  CONN_DOWN,
+  CONN_CONNECTING,
+  CONN_SETUP,          /* the listening connection: schema, terminals, epoch, LISTEN */
+  CONN_READY,
+} ConnState;
+
+/* @result: %NULL if the query failed or its connection was lost. */
+typedef void (*OpDone) (KpRelayStore *store,
+                        PGresult     *result,
+                        gpointer      user_data);
+
+typedef struct
+{
+  const char     *sql;
+  char           *params[MAX_PARAMS];
+  int             n_params;
+  OpDone          done;
+  gpointer        user_data;
+  GDestroyNotify  destroy;
+} Op;
+
+typedef struct
+{
+  KpRelayStore *store;
+  PGconn       *pg;
+  ConnState     state;
+  gboolean      listener;
+  guint         watch_id;
+  GIOCondition  watching;
+  guint         retry_id;
+  guint         backoff_ms;
+  guint         setup_step;
+  Op           *op;             /* in flight */
+  PGresult     *result;         /* the op's result so far */
+  gboolean      failed;
+} Conn;
+
+struct _KpRelayStore
+{
+  KpRelay  *relay;              /* borrowed: it owns the store */
+  char     *conninfo;
+  Conn     *conns;              /* [0] listens */
+  guint     n_conns;
+  GQueue    ops;
+  gboolean  online;
+  gboolean  was_online;
+};
+
+static void conn_connect (Conn *conn);
+static void conn_watch (Conn *conn, GIOCondition condition);
+static void store_dispatch (KpRelayStore *store);
+
+static void
+op_free (Op *op)
+{
+  for (int i = 0; i < op->n_params; i++)
+    g_free (op->params[i]);
+  if (op->destroy != NULL)
+    op->destroy (op->user_data);
+  g_free (op);
+}
+
+static void
+op_finish (KpRelayStore *store,
+           Op           *op,
+           PGresult     *result)
+{
+  if (op->done != NULL)
+    op->done (store, result, op->user_data);
+  op_free (op);
+}
+
+static gboolean
+conn_send (Conn       *conn,
+           const char *sql,
+           int         n_params,
+           char      **params)
+{
+  int sent;
+
+  if (n_params < 0)
+    sent = PQsendQuery (conn->pg, sql);
+  else
+    sent = PQsendQueryParams (conn->pg, sql, n_params, NULL, (const char * const *) params,
+                              NULL, NULL, 0);
+  if (!sent)
+    return FALSE;
+  conn->failed = FALSE;
+  conn_watch (conn, PQflush (conn->pg) == 1 ? G_IO_IN | G_IO_OUT : G_IO_IN);
+  return TRUE;
+}
+
+static void
+store_set_online (KpRelayStore *store,
+                  gboolean      online)
+{
+  if (store->online == online)
+    return;
+  store->online = online;
+  if (online)
+    {
+      g_message ("database online");
+      store->was_online = TRUE;
+      _kp_relay_store_resync (store->relay);
+      store_dispatch (store);
+    }
+  else
+    {
+      g_message ("database offline: callbacks get 503 until it is back");
+      _kp_relay_store_desync (store->relay);
+    }
+}
+
+static gboolean
+on_retry_cb (gpointer user_data)
+{
+  Conn *conn = user_data;
+
+  conn->retry_id = 0;
+  conn_connect (conn);
+  return G_SOURCE_REMOVE;
+}
+
+/* Gives up the connection (and fails its query); tries again after a while. */
+static void
+conn_lost (Conn       *conn,
+           const char *why)
+{
+  KpRelayStore *store = conn->store;
+  Op *op = g_steal_pointer (&conn->op);
+
+  if (conn->state == CONN_READY || conn->backoff_ms == 0)
+    g_message ("database connection %s: %s", conn->state == CONN_READY ? "lost" : "failed",
+               why);
+  g_clear_handle_id (&conn->watch_id, g_source_remove);
+  conn->watching = 0;
+  g_clear_pointer (&conn->result, PQclear);
+  g_clear_pointer (&conn->pg, PQfinish);
+  conn->state = CONN_DOWN;
+  conn->backoff_ms = CLAMP (conn->backoff_ms * 2, MIN_BACKOFF_MS, MAX_BACKOFF_MS);
+  conn->retry_id = g_timeout_add (conn->backoff_ms, on_retry_cb, conn);
+  if (conn->listener)
+    store_set_online (store, FALSE);
+  if (op != NULL)
+    op_finish (store, op, NULL);
+}
+
+static void
+conn_lost_pg (Conn *conn)
+{
+  g_autofree char *why = g_strdup (PQerrorMessage (conn->pg));
+
+  conn_lost (conn, g_strchomp (why));
+}
+
+/* The listening connection's set-up, one step per result. */
+static void
+listener_step (Conn *conn)
+{
+  KpRelay *relay = conn->store->relay;
+  gboolean sent = FALSE;
+
+  switch (conn->setup_step++)
+    {
+    case 0:
+      sent = conn_send (conn, schema_sql, -1, NULL);
+      break;
+    case 1:
+      {
+        g_autofree char *names = _kp_relay_dup_terminal_array (relay);
+        char *params[] = { names };
+
+        sent = conn_send (conn, terminals_sql, 1, params);
+        break;
+      }
+    case 2:
+      sent = conn_send (conn, epoch_sql, 0, NULL);
+      break;
+    case 3:
+      sent = conn_send (conn, listen_sql, -1, NULL);
+      break;
+    default:
+      conn->state = CONN_READY;
+      conn->backoff_ms = 0;
+      conn_watch (conn, G_IO_IN);
+      store_set_online (conn->store, TRUE);
+      return;
+    }
+  if (!sent)
+    conn_lost_pg (conn);
+}
+
+static void
+listener_take_result (Conn     *conn,
+                      PGresult *result)
+{
+  /* The epoch comes with step 2's answer. */
+  if (conn->setup_step == 3 && PQresultStatus (result) == PGRES_TUPLES_OK &&
+      PQntuples (result) == 1)
+    {
+      if (g_ascii_strtoll (PQgetvalue (result, 0, 1), NULL, 10) > SCHEMA_VERSION)
+        g_message ("the database's relay schema is newer than this relay's");
+      _kp_relay_set_epoch (conn->store->relay, PQgetvalue (result, 0, 0));
+    }
+}
+
+static void
+conn_take_notifications (Conn *conn)
+{
+  PGnotify *notify;
+
+  while ((notify = PQnotifies (conn->pg)) != NULL)
+    {
+      g_autoptr (GBytes) payload = g_bytes_new (notify->extra, strlen (notify->extra));
+      g_autoptr (JsonObject) object = kp_codec_parse_object (payload, NULL);
+
+      if (object != NULL)
+        _kp_relay_store_take_notice (conn->store->relay, object);
+      PQfreemem (notify);
+    }
+}
+
+/* The results of the query in flight, as they come; the last says how it went. */
+static void
+conn_take_results (Conn *conn)
+{
+  KpRelayStore *store = conn->store;
+
+  while (conn->pg != NULL && !PQisBusy (conn->pg))
+    {
+      PGresult *result = PQgetResult (conn->pg);
+      ExecStatusType status;
+
+      if (result != NULL)
+        {
+          status = PQresultStatus (result);
+          if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+            {
+              g_debug ("database query failed: %s", PQresultErrorMessage (result));
+              conn->failed = TRUE;
+            }
+          if (conn->state == CONN_SETUP)
+            listener_take_result (conn, result);
+          g_clear_pointer (&conn->result, PQclear);
+          conn->result = result;
+          continue;
+        }
+
+      /* The query is over. */
+      if (conn->state == CONN_SETUP)
+        {
+          if (conn->failed)
+            {
+              conn_lost (conn, "could not set up the relay's tables");
+              return;
+            }
+          g_clear_pointer (&conn->result, PQclear);
+          listener_step (conn);
+          return;
+        }
+      if (conn->op != NULL)
+        {
+          Op *op = g_steal_pointer (&conn->op);
+          PGresult *done = g_steal_pointer (&conn->result);
+
+          op_finish (store, op, conn->failed ? NULL : done);
+          g_clear_pointer (&done, PQclear);
+          store_dispatch (store);
+        }
+      return;
+    }
+}
+
+static void
+on_notice_cb (void       *user_data,
+              const char *message)
+{
+  g_debug ("database: %s", message);
+}
+
+static void
+conn_connected (Conn *conn)
+{
+  PQsetnonblocking (conn->pg, 1);
+  PQsetNoticeProcessor (conn->pg, on_notice_cb, NULL);
+  if (conn->listener)
+    {
+      conn->state = CONN_SETUP;
+      conn->setup_step = 0;
+      listener_step (conn);
+      return;
+    }
+  conn->state = CONN_READY;
+  conn->backoff_ms = 0;
+  conn_watch (conn, G_IO_IN);
+  store_dispatch (conn->store);
+}
+
+static void
+conn_poll_connect (Conn *conn)
+{
+  switch (PQconnectPoll (conn->pg))
+    {
+    case PGRES_POLLING_READING:
+      conn_watch (conn, G_IO_IN);
+      break;
+    case PGRES_POLLING_WRITING:
+      conn_watch (conn, G_IO_OUT);
+      break;
+    case PGRES_POLLING_OK:
+      conn_connected (conn);
+      break;
+    case PGRES_POLLING_FAILED:
+    default:
+      conn_lost_pg (conn);
+      break;
+    }
+}
+
+static gboolean
+on_conn_ready_cb (int           fd,
+                  GIOCondition  condition,
+                  gpointer      user_data)
+{
+  Conn *conn = user_data;
+
+  if (conn->state == CONN_CONNECTING)
+    {
+      /* The socket may change while connecting (another address): watch again. */
+      conn->watch_id = 0;
+      conn->watching = 0;
+      conn_poll_connect (conn);
+      return G_SOURCE_REMOVE;
+    }
+
+  if ((condition & G_IO_OUT) != 0)
+    {
+      int flushed = PQflush (conn->pg);
+
+      if (flushed < 0)
+        {
+          conn_lost_pg (conn);
+          return G_SOURCE_REMOVE;
+        }
+      if (flushed == 0)
+        {
+          conn_watch (conn, G_IO_IN);
+          return G_SOURCE_REMOVE;
+        }
+    }
+  if ((condition & (G_IO_IN | G_IO_HUP | G_IO_ERR)) != 0)
+    {
+      if (!PQconsumeInput (conn->pg))
+        {
+          conn_lost_pg (conn);
+          return G_SOURCE_REMOVE;
+        }
+      if (conn->listener)
+        conn_take_notifications (conn);
+      conn_take_results (conn);
+      if (conn->pg != NULL && PQstatus (conn->pg) == CONNECTION_BAD)
+        {
+          conn_lost_pg (conn);
+          return G_SOURCE_REMOVE;
+        }
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+conn_watch (Conn         *conn,
+            GIOCondition  condition)
+{
+  if (conn->watch_id != 0 && conn->watching == condition)
+    return;
+  g_clear_handle_id (&conn->watch_id, g_source_remove);
+  conn->watching = condition;
+  conn->watch_id = g_unix_fd_add (PQsocket (conn->pg), condition, on_conn_ready_cb, conn);
+}
+
+static void
+conn_connect (Conn *conn)
+{
+  conn->pg = PQconnectStart (conn->store->conninfo);
+  if (conn->pg == NULL)
+    {
+      conn_lost (conn, "out of memory");
+      return;
+    }
+  if (PQstatus (conn->pg) == CONNECTION_BAD)
+    {
+      conn_lost_pg (conn);
+      return;
+    }
+  conn->state = CONN_CONNECTING;
+  conn_poll_connect (conn);
+}
+
+/* Hands queued queries to idle connections. */
+static void
+store_dispatch (KpRelayStore *store)
+{
+  if (!store->online)
+    return;
+  for (guint i = 1; i < store->n_conns && !g_queue_is_empty (&store->ops); i++)
+    {
+      Conn *conn = &store->conns[i];
+      Op *op;
+
+      if (conn->state != CONN_READY || conn->op != NULL)
+        continue;
+      op = g_queue_pop_head (&store->ops);
+      if (!conn_send (conn, op->sql, op->n_params, op->params))
+        {
+          /* For another connection, or this one once it is back. */
+          g_queue_push_head (&store->ops, op);
+          conn_lost_pg (conn);
+          continue;
+        }
+      conn->op = op;
+    }
+}
+
+static void
+store_push (KpRelayStore   *store,
+            const char     *sql,
+            OpDone          done,
+            gpointer        user_data,
+            GDestroyNotify  destroy,
+            int             n_params,
+            ...)
+{
+  Op *op = g_new0 (Op, 1);
+  va_list args;
+
+  op->sql = sql;
+  op->done = done;
+  op->user_data = user_data;
+  op->destroy = destroy;
+  op->n_params = n_params;
+  va_start (args, n_params);
+  for (int i = 0; i < n_params; i++)
+    op->params[i] = g_strdup (va_arg (args, const char *));
+  va_end (args);
+
+  if (g_queue_get_length (&store->ops) >= MAX_QUEUED_OPS)
+    {
+      g_debug ("database queue full: a query fails");
+      op_finish (store, op, NULL);
+      return;
+    }
+  g_queue_push_tail (&store->ops, op);
+  store_dispatch (store);
+}
+
+KpRelayStore *
+_kp_relay_store_new (KpRelay    *relay,
+                     const char *conninfo,
+                     guint       n_connections)
+{
+  KpRelayStore *store = g_new0 (KpRelayStore, 1);
+
+  store->relay = relay;
+  store->conninfo = g_strdup (conninfo);
+  store->n_conns = n_connections + 1;
+  store->conns = g_new0 (Conn, store->n_conns);
+  for (guint i = 0; i < store->n_conns; i++)
+    {
+      store->conns[i].store = store;
+      store->conns[i].listener = i == 0;
+    }
+  g_queue_init (&store->ops);
+  return store;
+}
+
+void
+_kp_relay_store_start (KpRelayStore *store)
+{
+  for (guint i = 0; i < store->n_conns; i++)
+    {
+      if (store->conns[i].state == CONN_DOWN && store->conns[i].retry_id == 0)
+        conn_connect (&store->conns[i]);
+    }
+}
+
+/* Queries not yet answered go unanswered: their requests went with the server. */
+void
+_kp_relay_store_free (KpRelayStore *store)
+{
+  for (guint i = 0; i < store->n_conns; i++)
+    {
+      Conn *conn = &store->conns[i];
+
+      g_clear_handle_id (&conn->watch_id, g_source_remove);
+      g_clear_handle_id (&conn->retry_id, g_source_remove);
+      g_clear_pointer (&conn->result, PQclear);
+      g_clear_pointer (&conn->op, op_free);
+      g_clear_pointer (&conn->pg, PQfinish);
+    }
+  g_queue_clear_full (&store->ops, (GDestroyNotify) op_free);
+  g_free (store->conns);
+  if (store->conninfo != NULL)
+    memset (store->conninfo, 0, strlen (store->conninfo));
+  g_free (store->conninfo);
+  g_free (store);
+}
+
+gboolean
+_kp_relay_store_is_online (KpRelayStore *store)
+{
+  return store->online;
+}
+
+/**
+ * _kp_relay_store_check_conninfo:
+ *
+ * Whether libpq reads @conninfo. Its message is not passed on: it may quote the string,
+ * password and all.
+ */
+gboolean
+_kp_relay_store_check_conninfo (const char *conninfo)
+{
+  PQconninfoOption *options = PQconninfoParse (conninfo, NULL);
+
+  if (options == NULL)
+    return FALSE;
+  PQconninfoFree (options);
+  return TRUE;
+}
+
+typedef struct
+{
+  KpRelayStoreDone done;
+  gpointer         user_data;
+  GDestroyNotify   destroy;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  if (call->destroy != NULL)
+    call->destroy (call->user_data);
+  g_free (call);
+}
+
+static void
+on_enqueued_cb (KpRelayStore *store,
+                PGresult     *result,
+                gpointer      user_data)
+{
+  Call *call = user_data;
+  gint64 id = -1;
+
+  if (result != NULL && PQntuples (result) == 1)
+    id = g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10);
+  call->done (id, call->user_data);
+}
+
+/* Stores the callback; @done gets its id, 0 for one that came before, -1 on failure. */
+void
+_kp_relay_store_enqueue (KpRelayStore     *store,
+                         const char       *terminal,
+                         KpCallbackKind    kind,
+                         const char       *order_id,
+                         const char       *nonce,
+                         const char       *pg_token,
+                         gint64            expires,
+                         KpRelayStoreDone  done,
+                         gpointer          user_data,
+                         GDestroyNotify    destroy)
+{
+  KpRelay *relay = store->relay;
+  Call *call = g_new0 (Call, 1);
+  char expires_text[24], max_events[16], max_age[16];
+
+  call->done = done;
+  call->user_data = user_data;
+  call->destroy = destroy;
+  g_snprintf (expires_text, sizeof expires_text, "%" G_GINT64_FORMAT, expires);
+  g_snprintf (max_events, sizeof max_events, "%u", relay->max_events);
+  g_snprintf (max_age, sizeof max_age, "%u", relay->max_event_age);
+  store_push (store, enqueue_sql, on_enqueued_cb, call, (GDestroyNotify) call_free, 8, terminal,
+              kp_callback_kind_to_string (kind), order_id, nonce, pg_token, expires_text,
+              max_events, max_age);
+}
+
+/* Rows of (last_id, id, kind, order_id, nonce, pg_token), id NULL for a terminal with
+ * nothing queued. */
+static void
+on_fetched_cb (KpRelayStore *store,
+               PGresult     *result,
+               gpointer      user_data)
+{
+  KpRelayTerminal *terminal = user_data;
+  g_autoptr (GPtrArray) events = NULL;
+  gint64 last_id = 0;
+  int n = result != NULL ? PQntuples (result) : 0;
+
+  if (result == NULL || n == 0 || PQnfields (result) != 6)
+    {
+      _kp_relay_terminal_take_fetched (terminal, 0, NULL);
+      return;
+    }
+  events = g_ptr_array_new_with_free_func ((GDestroyNotify) _kp_relay_event_free);
+  g_mutex_lock (&store->relay->lock);
+  for (int i = 0; i < n; i++)
+    {
+      KpCallbackKind kind;
+
+      last_id = g_ascii_strtoll (PQgetvalue (result, i, 0), NULL, 10);
+      if (PQgetisnull (result, i, 1) ||
+          !kp_callback_kind_from_string (PQgetvalue (result, i, 2), -1, &kind))
+        continue;
+      g_ptr_array_add (events,
+                       _kp_relay_event_new (terminal,
+                                            g_ascii_strtoll (PQgetvalue (result, i, 1), NULL, 10),
+                                            kind, PQgetvalue (result, i, 3),
+                                            PQgetvalue (result, i, 4),
+                                            PQgetisnull (result, i, 5) ? NULL :
+                                            PQgetvalue (result, i, 5)));
+    }
+  g_mutex_unlock (&store->relay->lock);
+  _kp_relay_terminal_take_fetched (terminal, last_id, events);
+}
+
+/* The terminal's queue as the database has it, to _kp_relay_store_take_fetch(). */
+void
+_kp_relay_store_fetch (KpRelayStore    *store,
+                       KpRelayTerminal *terminal)
+{
+  char max_age[16];
+
+  g_snprintf (max_age, sizeof max_age, "%u", store->relay->max_event_age);
+  store_push (store, fetch_sql, on_fetched_cb, terminal, NULL, 2, terminal->name, max_age);
+}
+
+/* Deletes the terminal's events up to @id; a lost acknowledgement only means an event
+ * sent again, which the terminal knows by its id. */
+void
+_kp_relay_store_ack (KpRelayStore    *store,
+                     KpRelayTerminal *terminal,
+                     gint64           id)
+{
+  char id_text[24];
+
+  g_snprintf (id_text, sizeof id_text, "%" G_GINT64_FORMAT, id);
+  store_push (store, ack_sql, NULL, NULL, NULL, 2, terminal->name, id_text);
+}
+
+/* Drops events older than the bound and replay records of expired links, whichever
+ * relay process asked for them. */
+void
+_kp_relay_store_prune (KpRelayStore *store)
+{
+  char max_age[16];
+
+  if (!store->online)
+    return;
+  g_snprintf (max_age, sizeof max_age, "%u", store->relay->max_event_age);
+  store_push (store, prune_events_sql, NULL, NULL, NULL, 1, max_age);
+  store_push (store, prune_taken_sql, NULL, NULL, NULL, 0);
+}
+
+#else /* !HAVE_SHOPDB: kp-relay-config.c refuses `database`, so there is never a store. */
+
+gboolean
+_kp_relay_store_check_conninfo (const char *conninfo)
+{
+  return FALSE;
+}
+
+KpRelayStore *
+_kp_relay_store_new (KpRelay    *relay,
+                     const char *conninfo,
+                     guint       n_connections)
+{
+  g_return_val_if_reached (NULL);
+}
+
+void
+_kp_relay_store_start (KpRelayStore *store)
+{
+}
+
+void
+_kp_relay_store_free (KpRelayStore *store)
+{
+}
+
+gboolean
+_kp_relay_store_is_online (KpRelayStore *store)
+{
+  return FALSE;
+}
+
+void
+_kp_relay_store_enqueue (KpRelayStore     *store,
+                         const char       *terminal,
+                         KpCallbackKind    kind,
+                         const char       *order_id,
+                         const char       *nonce,
+                         const char       *pg_token,
+                         gint64            expires,
+                         KpRelayStoreDone  done,
+                         gpointer          user_data,
+                         GDestroyNotify    destroy)
+{
+  done (-1, user_data);
+  if (destroy != NULL)
+    destroy (user_data);
+}
+
+void
+_kp_relay_store_fetch (KpRelayStore    *store,
+                       KpRelayTerminal *terminal)
+{
+}
+
+void
+_kp_relay_store_ack (KpRelayStore    *store,
+                     KpRelayTerminal *terminal,
+                     gint64           id)
+{
+}
+
+void
+_kp_relay_store_prune (KpRelayStore *store)
+{
+}
+
+#endif
