@@ -512,6 +512,7 @@ wait_online (const char *url)
 typedef struct
 {
   GSocketAddress *address;
+  GSocketAddress *source;     /* 127.0.0.2 */
   GThread        *thread;
   gint            stop;       /* atomic */
   guint           n_bad;
@@ -525,7 +526,10 @@ hostile_connect (Hostile *hostile)
                                   G_SOCKET_PROTOCOL_TCP, NULL);
 
   g_socket_set_timeout (socket, 2);
-  if (socket == NULL || !g_socket_connect (socket, hostile->address, NULL, NULL))
+  /* From an address of its own, as an attacker's would be: the relay's limits per
+   * address then bear on it, not on the customers. */
+  if (socket == NULL || !g_socket_bind (socket, hostile->source, TRUE, NULL) ||
+      !g_socket_connect (socket, hostile->address, NULL, NULL))
     g_clear_object (&socket);
   return socket;
 }
@@ -589,7 +593,10 @@ hostile_start (Hostile    *hostile,
   g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
   g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
 
+  g_autoptr (GInetAddress) other = g_inet_address_new_from_string ("127.0.0.2");
+
   hostile->address = g_inet_socket_address_new (loopback, g_uri_get_port (uri));
+  hostile->source = g_inet_socket_address_new (other, 0);
   hostile->thread = g_thread_new ("hostile", hostile_main, hostile);
   g_usleep (G_USEC_PER_SEC);
 }
@@ -602,6 +609,7 @@ hostile_stop (Hostile *hostile)
   g_print ("  hostile: %u bad requests answered or refused, %u idle connections opened\n",
            hostile->n_bad, hostile->n_idle_opened);
   g_clear_object (&hostile->address);
+  g_clear_object (&hostile->source);
 }
 
 int

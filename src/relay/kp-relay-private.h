@@ -63,7 +63,7 @@ typedef struct
   gboolean           refetch;             /* main thread: fetch again once it is in */
   gboolean           poll_on_fetch;       /* main thread: answer the poll with the fetch */
   gint64             acked;               /* lock: the highest acknowledgement */
-  gboolean           ack_scheduled;       /* lock */
+  gboolean           ack_scheduled;       /* lock: in relay->acks */
   gint64             ack_stored;          /* main thread: the highest one sent to the database */
 } KpRelayTerminal;
 
@@ -88,6 +88,8 @@ struct _KpRelay
   char        *database;                  /* libpq's conninfo: secret */
   guint        database_connections;
   KpRelayStore *store;
+  GPtrArray    *acks;                     /* lock: KpRelayTerminal * with an ack to store */
+  guint         acks_id;                  /* lock: the idle that stores them */
 
   /* The terminals' WebSockets live on socket threads (16 terminals each, at most 64):
    * GLib polls every descriptor of a context on each iteration, so a thousand idle
@@ -196,8 +198,8 @@ void             _kp_relay_store_enqueue             (KpRelayStore      *store,
 void             _kp_relay_store_fetch               (KpRelayStore      *store,
                                                       KpRelayTerminal   *terminal);
 void             _kp_relay_store_ack                 (KpRelayStore      *store,
-                                                      KpRelayTerminal   *terminal,
-                                                      gint64             id);
+                                                      GPtrArray         *terminals,
+                                                      GArray            *ids);
 void             _kp_relay_store_prune               (KpRelayStore      *store);
 
 /* kp-relay-sync.c: the copies of the database's queues, main thread unless said */

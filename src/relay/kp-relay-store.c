@@ -87,16 +87,18 @@ static const char schema_sql[] =
   "DECLARE\n"
   "  v_id bigint;\n"
   "BEGIN\n"
-  "  INSERT INTO kp_relay_terminals (terminal) VALUES (p_terminal) ON CONFLICT DO NOTHING;\n"
   "  PERFORM 1 FROM kp_relay_terminals WHERE terminal = p_terminal FOR UPDATE;\n"
-  "  DELETE FROM kp_relay_events WHERE terminal = p_terminal\n"
-  "    AND created < now () - p_max_age * interval '1 second';\n"
+  "  IF NOT FOUND THEN\n"
+  "    INSERT INTO kp_relay_terminals (terminal) VALUES (p_terminal) ON CONFLICT DO NOTHING;\n"
+  "    PERFORM 1 FROM kp_relay_terminals WHERE terminal = p_terminal FOR UPDATE;\n"
+  "  END IF;\n"
   "  IF EXISTS (SELECT 1 FROM kp_relay_taken WHERE terminal = p_terminal\n"
   "             AND kind = p_kind AND order_id = p_order) THEN\n"
   "    RETURN 0;\n"
   "  END IF;\n"
   "  IF (SELECT count (*) FROM kp_relay_events WHERE terminal = p_terminal\n"
-  "      AND order_id = p_order) >= 4 THEN\n"
+  "      AND order_id = p_order\n"
+  "      AND created >= now () - p_max_age * interval '1 second') >= 4 THEN\n"
   "    RETURN 0;\n"
   "  END IF;\n"
   "  INSERT INTO kp_relay_taken VALUES (p_terminal, p_kind, p_order, p_expires);\n"
@@ -129,7 +131,10 @@ static const char fetch_sql[] =
   " FROM kp_relay_terminals t LEFT JOIN kp_relay_events e ON e.terminal = t.terminal"
   "  AND e.created >= now () - $2 * interval '1 second'"
   " WHERE t.terminal = $1 ORDER BY e.id";
-static const char ack_sql[] = "DELETE FROM kp_relay_events WHERE terminal = $1 AND id <= $2";
+/* Several terminals' acknowledgements at once. */
+static const char ack_sql[] =
+  "DELETE FROM kp_relay_events e USING unnest ($1::text[], $2::bigint[]) AS a (t, i)"
+  " WHERE e.terminal = a.t AND e.id <= a.i";
 static const char prune_events_sql[] =
   "DELETE FROM kp_relay_events WHERE created < now () - $1 * interval '1 second'";
 static const char prune_taken_sql[] =
@@ -896,17 +901,27 @@ _kp_relay_store_fetch (KpRelayStore    *store,
   store_push (store, fetch_sql, on_fetched_cb, terminal, NULL, 2, terminal->name, max_age);
 }
 
-/* Deletes the terminal's events up to @id; a lost acknowledgement only means an event
- * sent again, which the terminal knows by its id. */
+/* Deletes each terminal's events up to its id; a lost acknowledgement only means an
+ * event sent again, which the terminal knows by its id. Terminal names are letters,
+ * digits, - _ and . (kp-relay-config.c): the array needs no escaping. */
 void
-_kp_relay_store_ack (KpRelayStore    *store,
-                     KpRelayTerminal *terminal,
-                     gint64           id)
+_kp_relay_store_ack (KpRelayStore *store,
+                     GPtrArray    *terminals,
+                     GArray       *ids)
 {
-  char id_text[24];
+  g_autoptr (GString) names = g_string_new ("{");
+  g_autoptr (GString) values = g_string_new ("{");
 
-  g_snprintf (id_text, sizeof id_text, "%" G_GINT64_FORMAT, id);
-  store_push (store, ack_sql, NULL, NULL, NULL, 2, terminal->name, id_text);
+  for (guint i = 0; i < terminals->len; i++)
+    {
+      g_string_append_printf (names, "%s\"%s\"", i > 0 ? "," : "",
+                              ((KpRelayTerminal *) terminals->pdata[i])->name);
+      g_string_append_printf (values, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                              g_array_index (ids, gint64, i));
+    }
+  g_string_append_c (names, '}');
+  g_string_append_c (values, '}');
+  store_push (store, ack_sql, NULL, NULL, NULL, 2, names->str, values->str);
 }
 
 /* Drops events older than the bound and replay records of expired links, whichever
@@ -979,9 +994,9 @@ _kp_relay_store_fetch (KpRelayStore    *store,
 }
 
 void
-_kp_relay_store_ack (KpRelayStore    *store,
-                     KpRelayTerminal *terminal,
-                     gint64           id)
+_kp_relay_store_ack (KpRelayStore *store,
+                     GPtrArray    *terminals,
+                     GArray       *ids)
 {
 }
 

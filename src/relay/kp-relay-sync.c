@@ -223,38 +223,50 @@ _kp_relay_store_take_notice (KpRelay    *self,
 }
 
 static gboolean
-store_ack_cb (gpointer user_data)
+store_acks_cb (gpointer user_data)
 {
-  KpRelayTerminal *terminal = user_data;
-  KpRelay *self = terminal->relay;
-  gint64 id;
+  KpRelay *self = user_data;
+  g_autoptr (GPtrArray) terminals = g_ptr_array_new ();
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   g_mutex_lock (&self->lock);
-  id = terminal->acked;
-  terminal->ack_scheduled = FALSE;
-  g_mutex_unlock (&self->lock);
-  if (id > terminal->ack_stored && self->store != NULL)
+  self->acks_id = 0;
+  for (guint i = 0; i < self->acks->len; i++)
     {
-      terminal->ack_stored = id;
-      _kp_relay_store_ack (self->store, terminal, id);
+      KpRelayTerminal *terminal = self->acks->pdata[i];
+
+      terminal->ack_scheduled = FALSE;
+      if (terminal->acked > terminal->ack_stored)
+        {
+          terminal->ack_stored = terminal->acked;
+          g_ptr_array_add (terminals, terminal);
+          g_array_append_val (ids, terminal->acked);
+        }
     }
+  g_ptr_array_set_size (self->acks, 0);
+  g_mutex_unlock (&self->lock);
+  if (terminals->len > 0 && self->store != NULL)
+    _kp_relay_store_ack (self->store, terminals, ids);
   return G_SOURCE_REMOVE;
 }
 
-/* Any thread, with the lock held: the terminal has everything up to @id. Several
- * acknowledgements before the main thread's turn make one deletion. */
+/* Any thread, with the lock held: the terminal has everything up to @id. The
+ * acknowledgements of every terminal before the main thread's turn make one deletion. */
 void
 _kp_relay_terminal_schedule_ack (KpRelayTerminal *terminal,
                                  gint64           id)
 {
+  KpRelay *self = terminal->relay;
+
   if (id <= terminal->acked)
     return;
   terminal->acked = id;
-  if (!terminal->ack_scheduled)
-    {
-      terminal->ack_scheduled = TRUE;
-      g_idle_add (store_ack_cb, terminal);
-    }
+  if (terminal->ack_scheduled)
+    return;
+  terminal->ack_scheduled = TRUE;
+  g_ptr_array_add (self->acks, terminal);
+  if (self->acks_id == 0)
+    self->acks_id = g_idle_add (store_acks_cb, self);
 }
 
 static gboolean

@@ -9,12 +9,16 @@
  * most four wait per order, so one order never pushes out another's),
  * which takes it over a WebSocket or a long poll at `/t/{terminal}/events` and
  * acknowledges it. Queues live in memory: a restarted relay has lost what it held
- * (the terminal's status poller still learns the outcome, without pg_token).
+ * (the terminal's status poller still learns the outcome, without pg_token). With
+ * `database=` they live in PostgreSQL instead (kp-relay-store.c, kp-relay-sync.c):
+ * several processes share them, and a restart loses nothing.
  *
  * Event ids count 1, 2, 3… per terminal within one run of the relay, its epoch: a random
  * name every event, poll answer and acknowledgement carries. A terminal keeps its
  * duplicate filter per epoch, so a restarted relay's new events are never taken for
  * copies of old ones, and an acknowledgement naming another epoch deletes nothing.
+ * With a database, ids grow per terminal across processes and restarts, and the epoch
+ * is the database's, made once.
  *
  * Threads: the main one runs the HTTP server (callbacks, long polls, handshakes); the
  * upgraded WebSockets are handed to socket threads, each with its own main context.
@@ -72,6 +76,7 @@ kp_relay_dispose (GObject *object)
 
   g_clear_handle_id (&self->prune_id, g_source_remove);
   _kp_relay_stop_socket_threads (self);
+  g_clear_handle_id (&self->acks_id, g_source_remove);
   g_clear_pointer (&self->store, _kp_relay_store_free);
   g_clear_pointer (&self->guard, kp_http_guard_free);
   if (self->server != NULL)
@@ -88,6 +93,7 @@ kp_relay_finalize (GObject *object)
   KpRelay *self = KP_RELAY (object);
 
   g_hash_table_unref (self->terminals);
+  g_ptr_array_unref (self->acks);
   _kp_relay_free_socket_threads (self);
   g_mutex_clear (&self->lock);
   g_free (self->listen);
@@ -122,6 +128,7 @@ kp_relay_init (KpRelay *self)
   self->websocket_enabled = TRUE;
   self->epoch = kp_random_hex (8);
   self->database_connections = KP_RELAY_DEFAULT_DATABASE_CONNECTIONS;
+  self->acks = g_ptr_array_new ();
   g_mutex_init (&self->lock);
 }
 
