@@ -2,6 +2,12 @@
  *
  *   relay-bench RELAY_EXE [TERMINALS] [CALLBACKS] [CONCURRENCY]
  *
+ * Environment: KP_BENCH_RELAYS=N runs N relay processes (terminal t connects to relay
+ * t mod N, its callbacks go to the next relay: another process); KP_BENCH_DATABASE=
+ * CONNINFO gives them `database=` (KP_BENCH_POSTGRES_PID, the postmaster's pid, adds
+ * PostgreSQL's CPU to the figures); KP_BENCH_HOSTILE=1 adds, during every phase, 200
+ * idle connections that never finish their request and a thread firing bad requests.
+ *
  * Starts the relay on loopback, connects TERMINALS relay clients (WebSocket), fires
  * CALLBACKS customer redirects with CONCURRENCY in flight, and prints callbacks/s and
  * the push latency (callback request sent → event handed to the terminal's listener).
@@ -29,6 +35,8 @@
 #include "kp-relay-client.h"
 
 #define TERMINAL_THREADS 32
+#define MAX_RELAYS       8
+#define IDLE_CONNECTIONS 200
 
 typedef struct
 {
@@ -37,7 +45,9 @@ typedef struct
   GHashTable         *sent_at;      /* order id → gint64 µs, owned */
   GArray             *push;         /* gdouble ms: request sent → event at the listener */
   GArray             *round_trip;   /* gdouble ms: request sent → response read */
-  char               *url;
+  char               *url;          /* the first relay's */
+  char               *urls[MAX_RELAYS];
+  guint               n_relays;
   guint               n_terminals;
   guint               n_callbacks;
   guint               n_latency;
@@ -80,12 +90,15 @@ terminal_token (guint t)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, seed, -1);
 }
 
+/* Another in every run: a database keeps the orders of the runs before. */
+static guint32 run_tag;
+
 static char *
 order_name (guint round,
             guint i,
             guint n_terminals)
 {
-  return g_strdup_printf ("B%04u-%u-%u", i % n_terminals, round, i);
+  return g_strdup_printf ("B%04u-%08x-%u-%u", i % n_terminals, run_tag, round, i);
 }
 
 static void
@@ -136,15 +149,75 @@ process_cpu (GPid pid)
          sysconf (_SC_CLK_TCK);
 }
 
-static GPid relay_pid;
+/* CPU seconds of the postmaster @pid and its children (the backends). */
+static gdouble
+postgres_cpu (GPid pid)
+{
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+  gdouble total;
+
+  if (pid == 0)
+    return 0;
+  total = process_cpu (pid);
+  dir = g_dir_open ("/proc", 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *text = NULL;
+      const char *after_name;
+      int ppid = 0;
+
+      if (!g_ascii_isdigit (name[0]))
+        continue;
+      path = g_strdup_printf ("/proc/%s/stat", name);
+      if (!g_file_get_contents (path, &text, NULL, NULL) ||
+          (after_name = strrchr (text, ')')) == NULL)
+        continue;
+      /* ") S PPID …" */
+      if (sscanf (after_name + 2, "%*c %d", &ppid) == 1 && ppid == pid)
+        total += process_cpu (atoi (name));
+    }
+  return total;
+}
+
+/* Peak resident memory of @pid in KiB (VmHWM). */
+static guint64
+process_peak_rss (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_autofree char *text = NULL;
+  const char *line;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) ||
+      (line = strstr (text, "VmHWM:")) == NULL)
+    return 0;
+  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10);
+}
+
+static GPid relay_pids[MAX_RELAYS];
+static guint n_relay_pids;
+static GPid postgres_pid;
 static gdouble phase_relay_cpu;
+static gdouble phase_postgres_cpu;
 static gdouble phase_own_cpu;
 static gint64 phase_start;
+
+static gdouble
+relays_cpu (void)
+{
+  gdouble total = 0;
+
+  for (guint i = 0; i < n_relay_pids; i++)
+    total += process_cpu (relay_pids[i]);
+  return total;
+}
 
 static void
 phase_begin (void)
 {
-  phase_relay_cpu = process_cpu (relay_pid);
+  phase_relay_cpu = relays_cpu ();
+  phase_postgres_cpu = postgres_cpu (postgres_pid);
   phase_own_cpu = process_cpu (getpid ());
   phase_start = g_get_monotonic_time ();
 }
@@ -155,13 +228,18 @@ static void
 phase_end (guint n)
 {
   gdouble seconds = (g_get_monotonic_time () - phase_start) / 1e6;
-  gdouble relay = process_cpu (relay_pid) - phase_relay_cpu;
+  gdouble relay = relays_cpu () - phase_relay_cpu;
+  gdouble postgres = postgres_cpu (postgres_pid) - phase_postgres_cpu;
   gdouble own = process_cpu (getpid ()) - phase_own_cpu;
 
-  g_print ("    CPU: relay %.0f %% (%.0f µs per request, so one core would take ~%.0f/s), "
-           "load generator and terminals %.0f %%\n",
-           100 * relay / seconds, 1e6 * relay / MAX (n, 1), relay > 0 ? n / relay : 0,
-           100 * own / seconds);
+  g_print ("    CPU: relay%s %.0f %% (%.0f µs per request, so one core would take ~%.0f/s), "
+           "load generator and terminals %.0f %%",
+           n_relay_pids > 1 ? "s" : "", 100 * relay / seconds, 1e6 * relay / MAX (n, 1),
+           relay > 0 ? n / relay : 0, 100 * own / seconds);
+  if (postgres_pid != 0)
+    g_print (", PostgreSQL %.0f %% (%.0f µs per request)", 100 * postgres / seconds,
+             1e6 * postgres / MAX (n, 1));
+  g_print ("\n");
 }
 
 static void
@@ -295,7 +373,8 @@ worker_main (gpointer user_data)
     {
       g_autofree char *name = terminal_name (t);
       g_autofree char *token = terminal_token (t);
-      KpRelayClient *client = kp_relay_client_new (bench->url, name, token, listener);
+      KpRelayClient *client = kp_relay_client_new (bench->urls[t % bench->n_relays], name,
+                                                   token, listener);
 
       expect_orders (bench, listener, t, 1, bench->n_callbacks);
       expect_orders (bench, listener, t, 2, bench->n_latency);
@@ -326,10 +405,12 @@ run_baseline (Bench *bench,
               guint  n,
               guint  concurrency)
 {
-  g_autofree char *url = g_strdup_printf ("%s/health", bench->url);
+  char *urls[MAX_RELAYS] = { NULL };
   gint64 start;
   gdouble seconds;
 
+  for (guint r = 0; r < bench->n_relays; r++)
+    urls[r] = g_strdup_printf ("%s/health", bench->urls[r]);
   reset (bench);
   phase_begin ();
   start = g_get_monotonic_time ();
@@ -337,8 +418,10 @@ run_baseline (Bench *bench,
     {
       while (bench->in_flight >= concurrency)
         g_main_context_iteration (NULL, TRUE);
-      send_get (bench, url, NULL);
+      send_get (bench, urls[i % bench->n_relays], NULL);
     }
+  for (guint r = 0; r < bench->n_relays; r++)
+    g_free (urls[r]);
   while (bench->in_flight > 0)
     g_main_context_iteration (NULL, TRUE);
   seconds = (g_get_monotonic_time () - start) / 1e6;
@@ -370,7 +453,9 @@ run_callbacks (Bench *bench,
       g_autofree char *secret = kp_relay_nonce (token, order);
       g_autofree char *nonce = kp_callback_link_nonce (secret, KP_CALLBACK_APPROVE, order,
                                                        G_MAXINT32);
-      g_autofree char *url = g_strdup_printf ("%s/t/%s/approve/%s?n=%s&pg_token=pg", bench->url,
+      /* Taken by the relay after the terminal's: another process when there are several. */
+      const char *relay = bench->urls[(i % bench->n_terminals + 1) % bench->n_relays];
+      g_autofree char *url = g_strdup_printf ("%s/t/%s/approve/%s?n=%s&pg_token=pg", relay,
                                               name, order, nonce);
 
       while (bench->in_flight >= concurrency)
@@ -402,6 +487,131 @@ run_callbacks (Bench *bench,
   g_mutex_unlock (&bench->lock);
 }
 
+/* Until the relay's database is online (/health answers 200). */
+static void
+wait_online (const char *url)
+{
+  g_autoptr (SoupSession) session = soup_session_new ();
+  g_autofree char *health = g_strdup_printf ("%s/health", url);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autoptr (SoupMessage) msg = soup_message_new ("GET", health);
+      g_autoptr (GBytes) body = soup_session_send_and_read (session, msg, NULL, NULL);
+
+      if (soup_message_get_status (msg) == SOUP_STATUS_OK)
+        return;
+      g_usleep (50000);
+    }
+  g_error ("%s never came online", url);
+}
+
+/* Idle connections that never finish their request, and bad requests one after the
+ * other, on a thread of their own, for as long as the benchmark runs. */
+typedef struct
+{
+  GSocketAddress *address;
+  GSocketAddress *source;     /* 127.0.0.2 */
+  GThread        *thread;
+  gint            stop;       /* atomic */
+  guint           n_bad;
+  guint           n_idle_opened;
+} Hostile;
+
+static GSocket *
+hostile_connect (Hostile *hostile)
+{
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                  G_SOCKET_PROTOCOL_TCP, NULL);
+
+  g_socket_set_timeout (socket, 2);
+  /* From an address of its own, as an attacker's would be: the relay's limits per
+   * address then bear on it, not on the customers. */
+  if (socket == NULL || !g_socket_bind (socket, hostile->source, TRUE, NULL) ||
+      !g_socket_connect (socket, hostile->address, NULL, NULL))
+    g_clear_object (&socket);
+  return socket;
+}
+
+static gpointer
+hostile_main (gpointer user_data)
+{
+  static const char * const bad[] = {
+    "GET /t/B0000/approve/X1?n=4102444800.0123456789abcdef0123456789abcdef&pg_token=x "
+    "HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /t/NOBODY/approve/X1?n=1 HTTP/1.1\r\nHost: x\r\n\r\n",
+    "GET /t/B0000/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong\r\n\r\n",
+    "POST /t/B0000/approve/X HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
+    "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 not http at all\r\n\r\n",
+  };
+  Hostile *hostile = user_data;
+  GSocket *idle[IDLE_CONNECTIONS] = { NULL };
+  char buffer[4096];
+
+  while (!g_atomic_int_get (&hostile->stop))
+    {
+      GSocket *socket;
+
+      /* Keep every idle connection open: one the relay closed is opened again. */
+      for (guint i = 0; i < IDLE_CONNECTIONS; i++)
+        {
+          if (idle[i] != NULL &&
+              g_socket_condition_check (idle[i], G_IO_IN | G_IO_HUP | G_IO_ERR) == 0)
+            continue;
+          g_clear_object (&idle[i]);
+          idle[i] = hostile_connect (hostile);
+          if (idle[i] != NULL)
+            {
+              g_socket_send (idle[i], "GET / HTTP/1.1\r\nHost:", 21, NULL, NULL);
+              hostile->n_idle_opened++;
+            }
+        }
+      for (guint i = 0; i < 20 && !g_atomic_int_get (&hostile->stop); i++)
+        {
+          const char *request = bad[hostile->n_bad % G_N_ELEMENTS (bad)];
+
+          socket = hostile_connect (hostile);
+          if (socket == NULL)
+            continue;
+          g_socket_send (socket, request, strlen (request), NULL, NULL);
+          while (g_socket_receive (socket, buffer, sizeof buffer, NULL, NULL) > 0)
+            ;
+          g_object_unref (socket);
+          hostile->n_bad++;
+        }
+    }
+  for (guint i = 0; i < IDLE_CONNECTIONS; i++)
+    g_clear_object (&idle[i]);
+  return NULL;
+}
+
+static void
+hostile_start (Hostile    *hostile,
+               const char *url)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+
+  g_autoptr (GInetAddress) other = g_inet_address_new_from_string ("127.0.0.2");
+
+  hostile->address = g_inet_socket_address_new (loopback, g_uri_get_port (uri));
+  hostile->source = g_inet_socket_address_new (other, 0);
+  hostile->thread = g_thread_new ("hostile", hostile_main, hostile);
+  g_usleep (G_USEC_PER_SEC);
+}
+
+static void
+hostile_stop (Hostile *hostile)
+{
+  g_atomic_int_set (&hostile->stop, TRUE);
+  g_thread_join (hostile->thread);
+  g_print ("  hostile: %u bad requests answered or refused, %u idle connections opened\n",
+           hostile->n_bad, hostile->n_idle_opened);
+  g_clear_object (&hostile->address);
+  g_clear_object (&hostile->source);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -412,17 +622,18 @@ main (int   argc,
   g_autoptr (GString) config = g_string_new ("[relay]\nmax-connections=1024\n");
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) relay = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
+  GSubprocess *relays[MAX_RELAYS] = { NULL };
   g_autofree char *dir = NULL;
   g_autofree char *config_path = NULL;
-  g_autofree char *line = NULL;
+  const char *database = g_getenv ("KP_BENCH_DATABASE");
+  Hostile hostile = { NULL };
   struct rlimit limit;
   Bench bench = { NULL };
   Worker workers[TERMINAL_THREADS] = { { NULL } };
   gint64 start, deadline;
 
   setlocale (LC_ALL, "");
+  run_tag = g_random_int ();
   if (argc < 2)
     {
       g_printerr ("usage: relay-bench RELAY_EXE [TERMINALS] [CALLBACKS] [CONCURRENCY]\n");
@@ -443,23 +654,43 @@ main (int   argc,
   dir = g_dir_make_tmp ("kp-relay-bench-XXXXXX", &error);
   g_assert_no_error (error);
   config_path = g_build_filename (dir, "relay.conf", NULL);
+  if (database != NULL)
+    g_string_append_printf (config, "database=%s\n", database);
   for (guint i = 0; i < n_terminals; i++)
-    g_string_append_printf (config, "[terminal B%04u]\ntoken=bench-token-%04u-0123456789\n", i, i);
+    {
+      g_autofree char *token = terminal_token (i);
+
+      g_string_append_printf (config, "[terminal B%04u]\ntoken=%s\n", i, token);
+    }
   g_file_set_contents_full (config_path, config->str, config->len, G_FILE_SET_CONTENTS_NONE,
                             0600, &error);
   g_assert_no_error (error);
 
+  bench.n_relays = CLAMP (g_ascii_strtoull (g_getenv ("KP_BENCH_RELAYS") != NULL ?
+                                             g_getenv ("KP_BENCH_RELAYS") : "1", NULL, 10),
+                          1, MAX_RELAYS);
+  if (g_getenv ("KP_BENCH_POSTGRES_PID") != NULL)
+    postgres_pid = atoi (g_getenv ("KP_BENCH_POSTGRES_PID"));
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  relay = g_subprocess_launcher_spawn (launcher, &error, argv[1], "--config", config_path,
-                                       "--listen", "127.0.0.1:0", NULL);
-  g_assert_no_error (error);
-  relay_pid = atoi (g_subprocess_get_identifier (relay));
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (relay));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (line != NULL && g_str_has_prefix (line, "listening on "));
-  bench.url = g_strdup (line + strlen ("listening on "));
+  for (guint r = 0; r < bench.n_relays; r++)
+    {
+      g_autoptr (GDataInputStream) out = NULL;
+      g_autofree char *line = NULL;
+
+      relays[r] = g_subprocess_launcher_spawn (launcher, &error, argv[1], "--config",
+                                               config_path, "--listen", "127.0.0.1:0", NULL);
+      g_assert_no_error (error);
+      relay_pids[n_relay_pids++] = atoi (g_subprocess_get_identifier (relays[r]));
+      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (relays[r]));
+      line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (line != NULL && g_str_has_prefix (line, "listening on "));
+      bench.urls[r] = g_strdup (line + strlen ("listening on "));
+      if (database != NULL)
+        wait_online (bench.urls[r]);
+    }
+  bench.url = g_strdup (bench.urls[0]);
 
   bench.session = soup_session_new_with_options ("timeout", 30, "max-conns", concurrency * 2,
                                                  "max-conns-per-host", concurrency, NULL);
@@ -471,8 +702,11 @@ main (int   argc,
   bench.push = g_array_new (FALSE, FALSE, sizeof (gdouble));
   bench.round_trip = g_array_new (FALSE, FALSE, sizeof (gdouble));
 
-  g_print ("kakaopay-relay benchmark: %u terminals, %u callbacks, %u in flight, relay at %s\n",
-           n_terminals, n_callbacks, concurrency, bench.url);
+  g_print ("%s benchmark: %u terminals, %u callbacks, %u in flight, %u process%s%s%s\n",
+           argv[1], n_terminals, n_callbacks, concurrency, bench.n_relays,
+           bench.n_relays > 1 ? "es" : "", database != NULL ? ", PostgreSQL" : ", in memory",
+           g_getenv ("KP_BENCH_HOSTILE") != NULL ? ", under a flood of bad requests and "
+           "idle connections" : "");
 
   start = g_get_monotonic_time ();
   for (guint i = 0; i < TERMINAL_THREADS; i++)
@@ -491,6 +725,8 @@ main (int   argc,
            g_atomic_int_get (&bench.n_connected), n_terminals,
            (g_get_monotonic_time () - start) / 1e6, TERMINAL_THREADS);
 
+  if (g_getenv ("KP_BENCH_HOSTILE") != NULL)
+    hostile_start (&hostile, bench.urls[0]);
   g_print ("throughput (%u in flight):\n", concurrency);
   run_baseline (&bench, n_callbacks, concurrency);
   run_callbacks (&bench, n_callbacks, concurrency, 1);
@@ -505,15 +741,24 @@ main (int   argc,
       g_main_loop_unref (workers[i].loop);
       g_main_context_unref (workers[i].context);
     }
-  g_subprocess_send_signal (relay, SIGTERM);
-  g_subprocess_wait (relay, NULL, NULL);
+  if (hostile.thread != NULL)
+    hostile_stop (&hostile);
+  for (guint r = 0; r < bench.n_relays; r++)
+    {
+      g_print ("  relay %u: peak RSS %.1f MiB\n", r + 1,
+               process_peak_rss (relay_pids[r]) / 1024.0);
+      g_subprocess_send_signal (relays[r], SIGTERM);
+      g_subprocess_wait (relays[r], NULL, NULL);
+      g_object_unref (relays[r]);
+      g_free (bench.urls[r]);
+    }
   g_unlink (config_path);
   g_rmdir (dir);
+  g_free (bench.url);
 
   g_object_unref (bench.session);
   g_hash_table_unref (bench.sent_at);
   g_array_unref (bench.push);
   g_array_unref (bench.round_trip);
-  g_free (bench.url);
   return 0;
 }

@@ -87,6 +87,9 @@ kp_callback_page_respond (SoupServerMessage *msg,
   else if (status == SOUP_STATUS_BAD_REQUEST)
     respond_page (msg, status, "결제 정보가 없습니다", "Missing payment token",
                   "계산대 직원에게 문의해 주세요.", "Please ask the cashier.");
+  else if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+    respond_page (msg, status, "잠시 후 다시 시도해 주세요", "Please try again in a moment",
+                  "잠시 후 이 페이지를 새로 고쳐 주세요.", "Reload this page in a moment.");
   else if (status == SOUP_STATUS_GONE)
     respond_page (msg, status, "이미 끝난 결제입니다", "This payment has ended",
                   "계산대 직원에게 문의해 주세요.", "Please ask the cashier.");

@@ -3,8 +3,9 @@
  * `/t/{terminal}/{approve|cancel|fail}/{partner_order_id}?n={link}[&pg_token=…]`: the
  * link is checked with kp_callback_link_check(), its secret kp_relay_nonce() of the
  * terminal's token and the order id (an HMAC, so the relay knows no sale): made for this
- * kind, not expired. A good one is queued for the terminal (kp-relay-queue.c) and the
- * phone gets the listener's page; anything else gets an error status with a page and
+ * kind, not expired. A good one is queued for the terminal (kp-relay-queue.c, or the
+ * database: kp-relay-sync.c, the page once it is stored) and the phone gets the
+ * listener's page; anything else gets an error status with a page and
  * counts as rejected.
  *
  * Copyright 2026 The KakaoPay POS authors
@@ -109,6 +110,26 @@ _kp_relay_handle_callback (KpRelay         *self,
   if (kind == KP_CALLBACK_APPROVE && !kp_callback_pg_token_is_valid (pg_token))
     {
       refuse (self, reply, SOUP_STATUS_BAD_REQUEST, KP_CALLBACK_APPROVE, "no usable pg_token");
+      return;
+    }
+
+  if (self->store != NULL)
+    {
+      /* Stored first; the page once it is in. */
+      if (!_kp_relay_is_online (self))
+        {
+          g_debug ("a callback while the database is offline: 503");
+          reply_page (reply, SOUP_STATUS_SERVICE_UNAVAILABLE, kind);
+          return;
+        }
+      reply->kind = KP_RELAY_REPLY_STORE;
+      reply->status = SOUP_STATUS_OK;
+      reply->callback = kind;
+      reply->terminal = terminal;
+      reply->order_id = g_strndup (order_id, order_length);
+      reply->nonce = g_strdup (nonce);
+      reply->pg_token = kind == KP_CALLBACK_APPROVE ? g_strdup (pg_token) : NULL;
+      reply->expires = expires;
       return;
     }
 

@@ -137,11 +137,29 @@ read_limit (GKeyFile    *key_file,
   return TRUE;
 }
 
+/* `database` holds a password, maybe: it is never shown, not even in part. */
+static gboolean
+read_database (const char  *conninfo,
+               GError     **error)
+{
+#ifdef HAVE_SHOPDB
+  if (*conninfo != '\0' && _kp_relay_store_check_conninfo (conninfo))
+    return TRUE;
+  g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+               _("[relay] database is not a PostgreSQL connection string (such as "
+                 "“host=/run/postgresql dbname=kakaopay_relay”)."));
+#else
+  g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+               _("[relay] database needs a relay built with PostgreSQL (libpq)."));
+#endif
+  return FALSE;
+}
+
 /**
  * kp_relay_load_key_file:
  *
  * Reads `[relay]` (listen, public-url, max-event-age, max-events, max-connections,
- * head-timeout) and one `[terminal NAME]` group with `token=` per terminal. Call before
+ * head-timeout, database, database-connections) and one `[terminal NAME]` group with `token=` per terminal. Call before
  * listening.
  */
 gboolean
@@ -158,6 +176,8 @@ kp_relay_load_key_file (KpRelay   *self,
   guint max_events = self->max_events;
   guint max_connections = self->max_connections;
   guint head_timeout = self->head_timeout;
+  guint database_connections = self->database_connections;
+  g_autofree char *database = NULL;
   guint16 port;
 
   g_return_val_if_fail (KP_IS_RELAY (self), FALSE);
@@ -182,8 +202,15 @@ kp_relay_load_key_file (KpRelay   *self,
   if (!read_limit (key_file, "max-event-age", 1, 7 * 24 * 3600, &max_event_age, error) ||
       !read_limit (key_file, "max-events", 1, 100000, &max_events, error) ||
       !read_limit (key_file, "max-connections", 1, 100000, &max_connections, error) ||
-      !read_limit (key_file, "head-timeout", 1, 60, &head_timeout, error))
+      !read_limit (key_file, "head-timeout", 1, 60, &head_timeout, error) ||
+      !read_limit (key_file, "database-connections", 1, 64, &database_connections, error))
     return FALSE;
+  database = g_key_file_get_string (key_file, "relay", "database", NULL);
+  if (database != NULL && !read_database (database, error))
+    {
+      memset (database, 0, strlen (database));
+      return FALSE;
+    }
 
   terminals = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                      (GDestroyNotify) _kp_relay_terminal_free);
@@ -237,6 +264,12 @@ kp_relay_load_key_file (KpRelay   *self,
   self->max_events = max_events;
   self->max_connections = max_connections;
   self->head_timeout = head_timeout;
+  self->database_connections = database_connections;
+  if (database != NULL)
+    {
+      g_clear_pointer (&self->epoch, g_free);
+      self->database = g_steal_pointer (&database);
+    }
   g_hash_table_unref (self->terminals);
   self->terminals = g_steal_pointer (&terminals);
   return TRUE;

@@ -134,6 +134,12 @@ handle_events (KpRelay         *self,
       return;
     }
 
+  if (!_kp_relay_is_online (self))
+    {
+      reply_error (reply, SOUP_STATUS_SERVICE_UNAVAILABLE, "database offline");
+      return;
+    }
+
   if (request->websocket)
     {
       if (!self->websocket_enabled)
@@ -161,7 +167,9 @@ handle_events (KpRelay         *self,
 
   _kp_relay_terminal_ack (terminal, after);
   _kp_relay_terminal_prune (terminal);
-  if (wait == 0 || _kp_relay_terminal_has_events_after (terminal, after))
+  /* With a database, the queue is fetched first (hold_poll ()). */
+  if (self->store == NULL &&
+      (wait == 0 || _kp_relay_terminal_has_events_after (terminal, after)))
     {
       reply->kind = KP_RELAY_REPLY_JSON;
       reply->status = SOUP_STATUS_OK;
@@ -266,10 +274,13 @@ hold_poll (KpRelay           *self,
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   terminal->poll = g_object_ref (msg);
   terminal->poll_after = after;
-  terminal->poll_timeout_id = g_timeout_add (wait * 1000, on_poll_timeout_cb, terminal);
+  terminal->poll_timeout_id = g_timeout_add (MAX (wait, 1) * 1000, on_poll_timeout_cb,
+                                             terminal);
   terminal->poll_finished_id = g_signal_connect (msg, "finished",
                                                  G_CALLBACK (on_poll_finished_cb), terminal);
   soup_server_message_pause (msg);
+  /* With a database, terminal_cb () fetches the queue, then answers. */
+  terminal->poll_on_fetch = wait == 0;
 }
 
 static void
@@ -313,10 +324,18 @@ terminal_cb (SoupServer        *server,
     case KP_RELAY_REPLY_POLL:
       hold_poll (self, msg, reply.terminal, reply.after, reply.wait);
       break;
+    case KP_RELAY_REPLY_STORE:
+      break;
     default:
       g_assert_not_reached ();
     }
   g_mutex_unlock (&self->lock);
+
+  /* The database's calls, without the lock: a failure answers at once. */
+  if (reply.kind == KP_RELAY_REPLY_STORE)
+    _kp_relay_store_callback (self, msg, &reply);
+  else if (reply.kind == KP_RELAY_REPLY_POLL && self->store != NULL)
+    _kp_relay_terminal_fetch (reply.terminal);
   kp_relay_reply_clear (&reply);
 }
 
@@ -331,6 +350,17 @@ other_cb (SoupServer        *server,
   static const char ok[] = "ok\n";
   KpRelayReply reply = { 0 };
 
+  if (g_strcmp0 (path, "/health") == 0 && !_kp_relay_is_online (self))
+    {
+      static const char offline[] = "database offline\n";
+
+      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Cache-Control", "no-store");
+      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, offline,
+                                        sizeof offline - 1);
+      return;
+    }
   if (g_strcmp0 (path, "/health") == 0)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
@@ -388,4 +418,7 @@ void
 kp_relay_reply_clear (KpRelayReply *reply)
 {
   g_clear_pointer (&reply->body, g_free);
+  g_clear_pointer (&reply->order_id, g_free);
+  g_clear_pointer (&reply->nonce, g_free);
+  g_clear_pointer (&reply->pg_token, g_free);
 }

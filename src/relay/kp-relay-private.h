@@ -24,6 +24,8 @@ G_BEGIN_DECLS
 typedef struct _KpRelayShard KpRelayShard;
 /* A terminal's WebSocket, owned by the terminal (kp-relay-socket.c). */
 typedef struct _KpRelaySocket KpRelaySocket;
+/* The events in PostgreSQL (kp-relay-store.c). */
+typedef struct _KpRelayStore KpRelayStore;
 
 typedef struct
 {
@@ -52,6 +54,17 @@ typedef struct
   guint              poll_timeout_id;
   gulong             poll_finished_id;
   guint64            n_dropped;
+
+  /* With a database (kp-relay-sync.c): events and last_id are a copy of its queue, kept
+   * while the terminal is connected here. */
+  gboolean           synced;              /* lock: the copy is up to date */
+  gint               n_sockets;           /* atomic */
+  gboolean           fetching;            /* main thread */
+  gboolean           refetch;             /* main thread: fetch again once it is in */
+  gboolean           poll_on_fetch;       /* main thread: answer the poll with the fetch */
+  gint64             acked;               /* lock: the highest acknowledgement */
+  gboolean           ack_scheduled;       /* lock: in relay->acks */
+  gint64             ack_stored;          /* main thread: the highest one sent to the database */
 } KpRelayTerminal;
 
 struct _KpRelay
@@ -71,7 +84,12 @@ struct _KpRelay
   guint        n_rejected;
   gboolean     websocket_enabled;
   gint64       clock_offset;              /* µs, kp_relay_advance_clock () */
-  char        *epoch;                     /* this run's name, random */
+  char        *epoch;                     /* this run's name, random; or the database's */
+  char        *database;                  /* libpq's conninfo: secret */
+  guint        database_connections;
+  KpRelayStore *store;
+  GPtrArray    *acks;                     /* lock: KpRelayTerminal * with an ack to store */
+  guint         acks_id;                  /* lock: the idle that stores them */
 
   /* The terminals' WebSockets live on socket threads (16 terminals each, at most 64):
    * GLib polls every descriptor of a context on each iteration, so a thousand idle
@@ -90,6 +108,7 @@ typedef enum
   KP_RELAY_REPLY_EMPTY,    /* status alone */
   KP_RELAY_REPLY_UPGRADE,  /* accept the WebSocket handshake */
   KP_RELAY_REPLY_POLL,     /* hold the long poll for an event after after, wait seconds */
+  KP_RELAY_REPLY_STORE,    /* store the callback in the database, then the page */
 } KpRelayReplyKind;
 
 typedef struct
@@ -100,9 +119,13 @@ typedef struct
   char             *body;          /* JSON */
   const char       *allow;         /* the headers to add, if not NULL */
   const char       *authenticate;
-  gpointer          terminal;      /* UPGRADE and POLL: the relay's own */
+  gpointer          terminal;      /* UPGRADE, POLL and STORE: the relay's own */
   gint64            after;
   gint64            wait;
+  char             *order_id;      /* STORE: the callback */
+  char             *nonce;
+  char             *pg_token;
+  gint64            expires;
 } KpRelayReply;
 
 void     kp_relay_handle              (KpRelay               *self,
@@ -142,6 +165,62 @@ gboolean         _kp_relay_terminal_has_events_after (KpRelayTerminal   *termina
                                                       gint64             after);
 char            *_kp_relay_events_body               (KpRelayTerminal   *terminal,
                                                       gint64             after);
+
+KpRelayEvent    *_kp_relay_event_new                 (KpRelayTerminal   *terminal,
+                                                      gint64             id,
+                                                      KpCallbackKind     kind,
+                                                      const char        *order_id,
+                                                      const char        *nonce,
+                                                      const char        *pg_token);
+void             _kp_relay_event_free                (KpRelayEvent      *event);
+
+/* kp-relay-store.c: the events in PostgreSQL */
+typedef void (*KpRelayStoreDone) (gint64   id,
+                                  gpointer user_data);
+
+gboolean         _kp_relay_store_check_conninfo      (const char        *conninfo);
+KpRelayStore    *_kp_relay_store_new                 (KpRelay           *relay,
+                                                      const char        *conninfo,
+                                                      guint              n_connections);
+void             _kp_relay_store_start               (KpRelayStore      *store);
+void             _kp_relay_store_free                (KpRelayStore      *store);
+gboolean         _kp_relay_store_is_online           (KpRelayStore      *store);
+void             _kp_relay_store_enqueue             (KpRelayStore      *store,
+                                                      const char        *terminal,
+                                                      KpCallbackKind     kind,
+                                                      const char        *order_id,
+                                                      const char        *nonce,
+                                                      const char        *pg_token,
+                                                      gint64             expires,
+                                                      KpRelayStoreDone   done,
+                                                      gpointer           user_data,
+                                                      GDestroyNotify     destroy);
+void             _kp_relay_store_fetch               (KpRelayStore      *store,
+                                                      KpRelayTerminal   *terminal);
+void             _kp_relay_store_ack                 (KpRelayStore      *store,
+                                                      GPtrArray         *terminals,
+                                                      GArray            *ids);
+void             _kp_relay_store_prune               (KpRelayStore      *store);
+
+/* kp-relay-sync.c: the copies of the database's queues, main thread unless said */
+gboolean         _kp_relay_is_online                 (KpRelay           *self);
+char            *_kp_relay_dup_terminal_array        (KpRelay           *self);
+void             _kp_relay_set_epoch                 (KpRelay           *self,
+                                                      const char        *epoch);
+void             _kp_relay_store_resync              (KpRelay           *self);
+void             _kp_relay_store_desync              (KpRelay           *self);
+void             _kp_relay_store_take_notice         (KpRelay           *self,
+                                                      JsonObject        *notice);
+void             _kp_relay_terminal_fetch            (KpRelayTerminal   *terminal);
+void             _kp_relay_terminal_take_fetched     (KpRelayTerminal   *terminal,
+                                                      gint64             last_id,
+                                                      GPtrArray         *events);
+void             _kp_relay_terminal_schedule_ack     (KpRelayTerminal   *terminal,
+                                                      gint64             id);
+void             _kp_relay_terminal_socket_opened    (KpRelayTerminal   *terminal);
+void             _kp_relay_store_callback            (KpRelay           *self,
+                                                      SoupServerMessage *msg,
+                                                      KpRelayReply      *reply);
 
 /* kp-relay-callback.c: the customers' callbacks */
 void             _kp_relay_refuse_callback           (KpRelay           *self,

@@ -40,7 +40,7 @@ gboolean
 _kp_relay_is_this_epoch (KpRelay    *self,
                          const char *epoch)
 {
-  return epoch == NULL || strcmp (epoch, self->epoch) == 0;
+  return epoch == NULL || g_strcmp0 (epoch, self->epoch) == 0;
 }
 
 char *
@@ -52,9 +52,11 @@ _kp_relay_json_to_text (JsonNode *root)
   return json_generator_to_data (generator, NULL);
 }
 
-static void
-event_free (KpRelayEvent *event)
+void
+_kp_relay_event_free (KpRelayEvent *event)
 {
+  if (event == NULL)
+    return;
   g_free (event->order_id);
   g_free (event->pg_token);
   g_clear_pointer (&event->node, json_node_unref);
@@ -62,18 +64,19 @@ event_free (KpRelayEvent *event)
   g_free (event);
 }
 
-static KpRelayEvent *
-event_new (KpRelayTerminal *terminal,
-           KpCallbackKind   kind,
-           const char      *order_id,
-           const char      *nonce,
-           const char      *pg_token)
+/* The event @id of @terminal, as it travels; with the lock held (for the epoch). */
+KpRelayEvent *
+_kp_relay_event_new (KpRelayTerminal *terminal,
+                     gint64           id,
+                     KpCallbackKind   kind,
+                     const char      *order_id,
+                     const char      *nonce,
+                     const char      *pg_token)
 {
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   KpRelayEvent *event = g_new0 (KpRelayEvent, 1);
 
-  /* One more than the last, within this epoch; no clock involved. */
-  event->id = ++terminal->last_id;
+  event->id = id;
   event->kind = kind;
   event->order_id = g_strdup (order_id);
   event->pg_token = g_strdup (pg_token);
@@ -124,7 +127,7 @@ _kp_relay_terminal_free (KpRelayTerminal *terminal)
   /* A waiting poll's connection went with the server. */
   _kp_relay_terminal_end_poll (terminal);
   g_ptr_array_unref (terminal->sockets);
-  g_queue_clear_full (&terminal->events, (GDestroyNotify) event_free);
+  g_queue_clear_full (&terminal->events, (GDestroyNotify) _kp_relay_event_free);
   g_clear_pointer (&terminal->taken, g_hash_table_unref);
   g_free (terminal->name);
   if (terminal->token != NULL)
@@ -147,7 +150,7 @@ _kp_relay_terminal_prune (KpRelayTerminal *terminal)
       g_debug ("terminal %s: dropped event %" G_GINT64_FORMAT " (%s)", terminal->name,
                event->id, event->created < oldest ? "too old" : "queue full");
       terminal->n_dropped++;
-      event_free (g_queue_pop_head (&terminal->events));
+      _kp_relay_event_free (g_queue_pop_head (&terminal->events));
     }
 }
 
@@ -175,7 +178,9 @@ _kp_relay_terminal_ack (KpRelayTerminal *terminal,
   KpRelayEvent *event;
 
   while ((event = g_queue_peek_head (&terminal->events)) != NULL && event->id <= id)
-    event_free (g_queue_pop_head (&terminal->events));
+    _kp_relay_event_free (g_queue_pop_head (&terminal->events));
+  if (terminal->relay->store != NULL)
+    _kp_relay_terminal_schedule_ack (terminal, id);
 }
 
 /* Queues the callback unless this order's callback of this kind came before: a reload
@@ -217,7 +222,8 @@ _kp_relay_terminal_enqueue (KpRelayTerminal *terminal,
   *value = expires;
   g_hash_table_replace (terminal->taken, g_steal_pointer (&key), value);
 
-  event = event_new (terminal, kind, order_id, nonce, pg_token);
+  /* One more than the last, within this epoch; no clock involved. */
+  event = _kp_relay_event_new (terminal, ++terminal->last_id, kind, order_id, nonce, pg_token);
   g_queue_push_tail (&terminal->events, event);
   _kp_relay_terminal_prune (terminal);
   g_debug ("terminal %s: queued event %" G_GINT64_FORMAT ", %s for %s", terminal->name,

@@ -54,6 +54,7 @@ typedef struct
 void
 _kp_relay_socket_free (KpRelaySocket *socket)
 {
+  g_atomic_int_dec_and_test (&socket->terminal->n_sockets);
   g_signal_handlers_disconnect_by_data (socket->connection, socket);
   if (soup_websocket_connection_get_state (socket->connection) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (socket->connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
@@ -134,13 +135,14 @@ terminal_take_message (KpRelayTerminal       *terminal,
   ack = json_node_get_int (node);
   node = json_object_get_member (object, "epoch");
   if (node != NULL && (!JSON_NODE_HOLDS_VALUE (node) ||
-                       json_node_get_value_type (node) != G_TYPE_STRING ||
-                       !_kp_relay_is_this_epoch (terminal->relay, json_node_get_string (node))))
+                       json_node_get_value_type (node) != G_TYPE_STRING))
     return NULL;
   if (ack > 0)
     {
+      /* The lock also keeps the epoch, which a database may set. */
       g_mutex_lock (&terminal->relay->lock);
-      _kp_relay_terminal_ack (terminal, ack);
+      if (node == NULL || _kp_relay_is_this_epoch (terminal->relay, json_node_get_string (node)))
+        _kp_relay_terminal_ack (terminal, ack);
       g_mutex_unlock (&terminal->relay->lock);
     }
   return NULL;
@@ -208,12 +210,17 @@ socket_open_cb (gpointer user_data)
   g_signal_connect (socket->connection, "message", G_CALLBACK (on_socket_message_cb), socket);
   g_signal_connect (socket->connection, "closed", G_CALLBACK (on_socket_closed_cb), socket);
   g_ptr_array_add (terminal->sockets, socket);
+  g_atomic_int_inc (&terminal->n_sockets);
   g_debug ("terminal %s: WebSocket open", terminal->name);
 
   g_mutex_lock (&self->lock);
   _kp_relay_terminal_prune (terminal);
-  socket_send_pending (socket);
+  /* With a database, what is here may be out of date: the fetch brings the rest. */
+  if (self->store == NULL || terminal->synced)
+    socket_send_pending (socket);
   g_mutex_unlock (&self->lock);
+  if (self->store != NULL)
+    _kp_relay_terminal_socket_opened (terminal);
   return G_SOURCE_REMOVE;
 }
 

@@ -9,12 +9,16 @@
  * most four wait per order, so one order never pushes out another's),
  * which takes it over a WebSocket or a long poll at `/t/{terminal}/events` and
  * acknowledges it. Queues live in memory: a restarted relay has lost what it held
- * (the terminal's status poller still learns the outcome, without pg_token).
+ * (the terminal's status poller still learns the outcome, without pg_token). With
+ * `database=` they live in PostgreSQL instead (kp-relay-store.c, kp-relay-sync.c):
+ * several processes share them, and a restart loses nothing.
  *
  * Event ids count 1, 2, 3… per terminal within one run of the relay, its epoch: a random
  * name every event, poll answer and acknowledgement carries. A terminal keeps its
  * duplicate filter per epoch, so a restarted relay's new events are never taken for
  * copies of old ones, and an acknowledgement naming another epoch deletes nothing.
+ * With a database, ids grow per terminal across processes and restarts, and the epoch
+ * is the database's, made once.
  *
  * Threads: the main one runs the HTTP server (callbacks, long polls, handshakes); the
  * upgraded WebSockets are handed to socket threads, each with its own main context.
@@ -33,6 +37,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "kp-approval-listener.h"
 #include "kp-codec.h"
@@ -59,6 +64,8 @@ on_prune_cb (gpointer user_data)
       _kp_relay_terminal_prune_taken (terminal);
     }
   g_mutex_unlock (&self->lock);
+  if (self->store != NULL)
+    _kp_relay_store_prune (self->store);
   return G_SOURCE_CONTINUE;
 }
 
@@ -69,6 +76,8 @@ kp_relay_dispose (GObject *object)
 
   g_clear_handle_id (&self->prune_id, g_source_remove);
   _kp_relay_stop_socket_threads (self);
+  g_clear_handle_id (&self->acks_id, g_source_remove);
+  g_clear_pointer (&self->store, _kp_relay_store_free);
   g_clear_pointer (&self->guard, kp_http_guard_free);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
@@ -84,11 +93,15 @@ kp_relay_finalize (GObject *object)
   KpRelay *self = KP_RELAY (object);
 
   g_hash_table_unref (self->terminals);
+  g_ptr_array_unref (self->acks);
   _kp_relay_free_socket_threads (self);
   g_mutex_clear (&self->lock);
   g_free (self->listen);
   g_free (self->public_url);
   g_free (self->epoch);
+  if (self->database != NULL)
+    memset (self->database, 0, strlen (self->database));
+  g_free (self->database);
 
   G_OBJECT_CLASS (kp_relay_parent_class)->finalize (object);
 }
@@ -114,6 +127,8 @@ kp_relay_init (KpRelay *self)
   self->head_timeout = KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS;
   self->websocket_enabled = TRUE;
   self->epoch = kp_random_hex (8);
+  self->database_connections = KP_RELAY_DEFAULT_DATABASE_CONNECTIONS;
+  self->acks = g_ptr_array_new ();
   g_mutex_init (&self->lock);
 }
 
@@ -179,6 +194,12 @@ kp_relay_listen (KpRelay     *self,
       _kp_relay_add_handlers (self);
       self->prune_id = g_timeout_add_seconds (PRUNE_SECONDS, on_prune_cb, self);
       _kp_relay_start_socket_threads (self);
+      if (self->database != NULL)
+        {
+          self->store = _kp_relay_store_new (self, self->database,
+                                             self->database_connections);
+          _kp_relay_store_start (self->store);
+        }
     }
 
   return kp_http_guard_listen (self->guard, host, port, LISTEN_BACKLOG, error);
@@ -216,3 +237,17 @@ kp_relay_advance_clock (KpRelay *self,
   g_mutex_unlock (&self->lock);
 }
 
+
+/**
+ * kp_relay_is_online:
+ *
+ * Whether the relay takes callbacks: always without a database, and with one while its
+ * connection is up.
+ */
+gboolean
+kp_relay_is_online (KpRelay *self)
+{
+  g_return_val_if_fail (KP_IS_RELAY (self), FALSE);
+
+  return _kp_relay_is_online (self);
+}

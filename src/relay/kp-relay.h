@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 #define KP_RELAY_DEFAULT_MAX_EVENT_AGE   600
 #define KP_RELAY_DEFAULT_MAX_EVENTS      256
 #define KP_RELAY_DEFAULT_MAX_CONNECTIONS 256
+/* Connections to PostgreSQL running queries, beside the one listening. */
+#define KP_RELAY_DEFAULT_DATABASE_CONNECTIONS 4
 /* A long poll waits 25 s unless it asks otherwise, never more than 60 s. */
 #define KP_RELAY_DEFAULT_WAIT            25
 #define KP_RELAY_MAX_WAIT                60
@@ -41,6 +43,7 @@ gboolean    kp_relay_listen               (KpRelay     *self,
                                            GError     **error);
 char       *kp_relay_dup_url              (KpRelay     *self);
 gboolean    kp_relay_token_is_strong      (const char  *token);
+gboolean    kp_relay_is_online            (KpRelay     *self);
 void        kp_relay_advance_clock        (KpRelay     *self,
                                            gint64       seconds);
 
