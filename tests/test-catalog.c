@@ -692,6 +692,30 @@ assert_rejected (KpCatalog  *catalog,
     }
 }
 
+/* A product without barcodes is known by its name, even beside one with barcodes
+ * and the same name: the catalog's export, imported again, is the same catalog. */
+static void
+test_csv_same_name (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (KpCatalogImport) import = NULL;
+  g_autofree char *exported = NULL;
+
+  import_all (fixture->catalog,
+              HEADER
+              "Tea,1000,0,,차,\r\n"
+              "Tea,1200,0,12345670,차,\r\n",
+              -1, NULL, 2);
+  exported = export (fixture->catalog);
+  import = preview (fixture->catalog, exported, -1, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (import->n_add, ==, 0);
+  g_assert_cmpuint (import->n_change, ==, 0);
+  g_assert_cmpuint (import->n_reject, ==, 0);
+  g_assert_cmpuint (import->n_same, ==, 2);
+}
+
 static void
 test_csv_rejects (Fixture       *fixture,
                   gconstpointer  data)
@@ -788,6 +812,7 @@ main (int   argc,
   ADD ("csv-cp949", test_csv_cp949);
   ADD ("csv-preview", test_csv_preview);
   ADD ("csv-rejects", test_csv_rejects);
+  ADD ("csv-same-name", test_csv_same_name);
   g_test_add_func ("/kp/catalog/check-digits", test_check_digits);
   g_test_add_func ("/kp/catalog/initials", test_initials);
   g_test_add_func ("/kp/catalog/csv-parse", test_csv_parse);

@@ -521,7 +521,10 @@ preview_locked (KpCatalog   *self,
 
           for (guint b = 0; product->barcodes[b] != NULL; b++)
             g_hash_table_insert (by_barcode, product->barcodes[b], product);
-          g_hash_table_insert (by_name, g_utf8_casefold (product->name, -1), product);
+          /* Only a product without barcodes is known by its name: one with barcodes
+           * may share its name without hiding it. */
+          if (product->barcodes[0] == NULL)
+            g_hash_table_insert (by_name, g_utf8_casefold (product->name, -1), product);
         }
     }
 
@@ -609,9 +612,6 @@ preview_locked (KpCatalog   *self,
           g_autofree char *key = g_utf8_casefold (row->product->name, -1);
 
           match = g_hash_table_lookup (by_name, key);
-          /* Only a product without barcodes is the same by its name alone. */
-          if (match != NULL && match->barcodes[0] != NULL)
-            match = NULL;
         }
 
       if (match != NULL)
