@@ -61,6 +61,40 @@ kp_escpos_parse_sequence (const char  *text,
   return g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
 }
 
+/* @text (valid UTF-8) in CP949, one character at a time through one converter: a
+ * character CP949 cannot hold becomes "?". g_convert_with_fallback() would start over
+ * from each such character, which takes time in the square of their number. %NULL
+ * when the system has no CP949 converter. */
+static char *
+convert_each (const char *text,
+              gsize      *out_len)
+{
+  GIConv converter = g_iconv_open ("CP949", "UTF-8");
+  GString *out;
+
+  if (converter == (GIConv) -1)
+    return NULL;
+
+  out = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      char buffer[8];
+      char *in = (char *) p;
+      char *end = buffer;
+      gsize in_left = g_utf8_next_char (p) - p;
+      gsize out_left = sizeof buffer;
+
+      if (g_iconv (converter, &in, &in_left, &end, &out_left) == (gsize) -1)
+        g_string_append_c (out, '?');
+      else
+        g_string_append_len (out, buffer, end - buffer);
+    }
+  g_iconv_close (converter);
+
+  *out_len = out->len;
+  return g_string_free (out, FALSE);
+}
+
 /**
  * kp_escpos_to_cp949:
  * @text: UTF-8 (invalid sequences are replaced)
@@ -75,12 +109,12 @@ kp_escpos_to_cp949 (const char *text,
                     gsize      *out_len)
 {
   g_autofree char *valid = g_utf8_make_valid (text, -1);
-  g_autoptr (GError) error = NULL;
   gsize written = 0;
   char *converted;
 
-  converted = g_convert_with_fallback (valid, -1, "CP949", "UTF-8", "?", NULL, &written,
-                                       &error);
+  converted = g_convert (valid, -1, "CP949", "UTF-8", NULL, &written, NULL);
+  if (converted == NULL)
+    converted = convert_each (valid, &written);
   if (converted == NULL)
     {
       GString *ascii = g_string_new (NULL);
