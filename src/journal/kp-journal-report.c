@@ -217,6 +217,36 @@ kp_journal_day_report_get_method (const KpJournalDayReport *report,
   return NULL;
 }
 
+/**
+ * kp_journal_day_report_ensure_method:
+ * @report: a report being added up
+ * @method: a payment method; %NULL or empty for "UNKNOWN"
+ *
+ * Returns: (transfer none): the figures of @method in @report, added (all zero)
+ *   if it had none
+ */
+KpJournalMethodTotals *
+kp_journal_day_report_ensure_method (KpJournalDayReport *report,
+                                     const char         *method)
+{
+  KpJournalMethodTotals *totals;
+
+  g_return_val_if_fail (report != NULL, NULL);
+
+  if (method == NULL || *method == '\0')
+    method = "UNKNOWN";
+
+  totals = (KpJournalMethodTotals *) kp_journal_day_report_get_method (report, method);
+  if (totals != NULL)
+    return totals;
+
+  totals = g_new0 (KpJournalMethodTotals, 1);
+  totals->method = g_strdup (method);
+  g_ptr_array_add (report->methods, totals);
+
+  return totals;
+}
+
 KpJournalDayCheck *
 kp_journal_day_check_copy (const KpJournalDayCheck *check)
 {

@@ -194,6 +194,8 @@ KpJournalDayReport *kp_journal_day_report_copy (const KpJournalDayReport *report
 void kp_journal_day_report_free (KpJournalDayReport *report);
 const KpJournalMethodTotals *kp_journal_day_report_get_method (const KpJournalDayReport *report,
                                                                const char               *method);
+KpJournalMethodTotals *kp_journal_day_report_ensure_method (KpJournalDayReport *report,
+                                                           const char         *method);
 
 GType kp_journal_day_check_get_type (void);
 KpJournalDayCheck *kp_journal_day_check_copy (const KpJournalDayCheck *check);

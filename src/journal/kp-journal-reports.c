@@ -18,29 +18,6 @@
  * unfinished, and how the day was closed and amended. Read from one
  * snapshot. */
 
-static KpJournalMethodTotals *
-get_method (KpJournalDayReport *report,
-            const char         *method)
-{
-  KpJournalMethodTotals *totals;
-
-  if (method == NULL || *method == '\0')
-    method = "UNKNOWN";
-
-  for (guint i = 0; i < report->methods->len; i++)
-    {
-      totals = g_ptr_array_index (report->methods, i);
-      if (g_str_equal (totals->method, method))
-        return totals;
-    }
-
-  totals = g_new0 (KpJournalMethodTotals, 1);
-  totals->method = g_strdup (method);
-  g_ptr_array_add (report->methods, totals);
-
-  return totals;
-}
-
 static int
 compare_methods (gconstpointer a,
                  gconstpointer b)
@@ -95,15 +72,15 @@ read_figures (sqlite3             *db,
   if (ended == NULL)
     return FALSE;
 
-  get_method (report, "MONEY");
-  get_method (report, "CARD");
+  kp_journal_day_report_ensure_method (report, "MONEY");
+  kp_journal_day_report_ensure_method (report, "CARD");
 
   _kp_journal_bind_text (sales, 1, day);
   while ((rc = sqlite3_step (sales)) == SQLITE_ROW)
     {
       KpJournalMethodTotals *totals;
 
-      totals = get_method (report, (const char *) sqlite3_column_text (sales, 0));
+      totals = kp_journal_day_report_ensure_method (report, (const char *) sqlite3_column_text (sales, 0));
       totals->count += sqlite3_column_int (sales, 1);
       totals->gross += sqlite3_column_int64 (sales, 2);
       report->n_sales += sqlite3_column_int (sales, 1);
@@ -119,7 +96,7 @@ read_figures (sqlite3             *db,
     {
       KpJournalMethodTotals *totals;
 
-      totals = get_method (report, (const char *) sqlite3_column_text (refunds, 0));
+      totals = kp_journal_day_report_ensure_method (report, (const char *) sqlite3_column_text (refunds, 0));
       totals->n_refunds += sqlite3_column_int (refunds, 1);
       totals->refunds += sqlite3_column_int64 (refunds, 2);
       report->n_refunds += sqlite3_column_int (refunds, 1);

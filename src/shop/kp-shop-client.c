@@ -321,7 +321,7 @@ read_figures (PGconn           *conn,
     {
       KpJournalDayReport *figures = kp_shop_day_report_add_terminal (
           report, PQgetvalue (sales, i, 0))->report;
-      KpJournalMethodTotals *totals = kp_shop_day_report_method (
+      KpJournalMethodTotals *totals = kp_journal_day_report_ensure_method (
           figures, PQgetisnull (sales, i, 1) ? NULL : PQgetvalue (sales, i, 1));
 
       totals->count += column_int (sales, i, 2);
@@ -336,7 +336,7 @@ read_figures (PGconn           *conn,
     {
       KpJournalDayReport *figures = kp_shop_day_report_add_terminal (
           report, PQgetvalue (refunds, i, 0))->report;
-      KpJournalMethodTotals *totals = kp_shop_day_report_method (
+      KpJournalMethodTotals *totals = kp_journal_day_report_ensure_method (
           figures, PQgetisnull (refunds, i, 1) ? NULL : PQgetvalue (refunds, i, 1));
 
       totals->n_refunds += column_int (refunds, i, 2);

@@ -40,44 +40,14 @@ terminal_report_copy (const KpShopTerminalReport *terminal)
   return copy;
 }
 
-/**
- * kp_shop_day_report_method:
- * @figures: a day report
- * @method: a payment method, %NULL or empty for "UNKNOWN"
- *
- * Returns: (transfer none): @method's totals in @figures, added if missing
- */
-KpJournalMethodTotals *
-kp_shop_day_report_method (KpJournalDayReport *figures,
-                           const char         *method)
-{
-  KpJournalMethodTotals *totals;
-
-  if (method == NULL || *method == '\0')
-    method = "UNKNOWN";
-
-  for (guint i = 0; i < figures->methods->len; i++)
-    {
-      totals = g_ptr_array_index (figures->methods, i);
-      if (g_str_equal (totals->method, method))
-        return totals;
-    }
-
-  totals = g_new0 (KpJournalMethodTotals, 1);
-  totals->method = g_strdup (method);
-  g_ptr_array_add (figures->methods, totals);
-
-  return totals;
-}
-
 static KpJournalDayReport *
 figures_new (const GDate *day)
 {
   KpJournalDayReport *figures = kp_journal_day_report_new (day);
 
   /* As the journal's report: MONEY and CARD always there. */
-  kp_shop_day_report_method (figures, "MONEY");
-  kp_shop_day_report_method (figures, "CARD");
+  kp_journal_day_report_ensure_method (figures, "MONEY");
+  kp_journal_day_report_ensure_method (figures, "CARD");
   return figures;
 }
 
@@ -250,7 +220,7 @@ kp_shop_day_report_finish (KpShopDayReport *report)
       for (guint j = 0; j < figures->methods->len; j++)
         {
           KpJournalMethodTotals *from = g_ptr_array_index (figures->methods, j);
-          KpJournalMethodTotals *to = kp_shop_day_report_method (total, from->method);
+          KpJournalMethodTotals *to = kp_journal_day_report_ensure_method (total, from->method);
 
           to->count += from->count;
           to->gross += from->gross;

@@ -64,8 +64,6 @@ KpShopTerminalReport *kp_shop_day_report_get_terminal (const KpShopDayReport *re
 guint            kp_shop_day_report_count_behind (const KpShopDayReport *report);
 KpShopTerminalReport *kp_shop_day_report_add_terminal (KpShopDayReport *report,
                                                        const char      *terminal_id);
-KpJournalMethodTotals *kp_shop_day_report_method (KpJournalDayReport *figures,
-                                                   const char         *method);
 void             kp_shop_day_report_finish    (KpShopDayReport       *report);
 char            *kp_shop_day_report_to_json   (const KpShopDayReport *report,
                                                gboolean               terminals_only);
