@@ -1,0 +1,322 @@
+/* kp-window-scan.c
+ *
+ * Copyright 2026 The KakaoPay POS authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kp-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kp-window-private.h"
+
+/*
+ * Scans: a barcode typed into the item field, then Enter. The catalog's barcodes are
+ * read into memory in a worker thread when the catalog opens (and again after an
+ * import), and kept up to date as the catalog editor saves; a scan is looked up there,
+ * on the main thread, without waiting for the disk. A scan that comes while they are
+ * being read waits in a queue, in order, and is added once they are there. Each Enter
+ * takes the field's text as it is at that moment and empties the field at once, so
+ * scans of a fast burst are never merged, lost or reordered.
+ */
+
+typedef struct
+{
+  char *code;
+} PendingScan;
+
+static void
+pending_scan_free (PendingScan *scan)
+{
+  g_free (scan->code);
+  g_free (scan);
+}
+
+/* One more of @product: its line's quantity if the cart has the same item at the same
+ * price, or a new line. */
+gboolean
+kp_window_add_product (KpWindow               *self,
+                       const KpCatalogProduct *product)
+{
+  guint n = kp_cart_get_n_lines (self->cart);
+  g_autoptr (GError) error = NULL;
+  gboolean done = FALSE;
+
+  for (guint i = 0; i < n && !done; i++)
+    {
+      g_autoptr (KpCartLine) line = g_list_model_get_item (G_LIST_MODEL (self->cart), i);
+
+      if (g_strcmp0 (kp_cart_line_get_name (line), product->name) != 0 ||
+          kp_cart_line_get_unit_price (line) != product->price ||
+          kp_cart_line_get_tax_free (line) != product->tax_free)
+        continue;
+      if (!kp_cart_set_line_quantity (self->cart, i, kp_cart_line_get_quantity (line) + 1,
+                                      &error))
+        break;
+      kp_window_select_line (self, i);
+      done = TRUE;
+    }
+  if (!done && error == NULL &&
+      kp_cart_add_line (self->cart, product->name, 1, product->price, product->tax_free,
+                        &error))
+    {
+      kp_window_select_line (self, kp_cart_get_n_lines (self->cart) - 1);
+      done = TRUE;
+    }
+
+  if (!done)
+    {
+      kp_window_show_entry_error (self, error->message, NULL);
+      return FALSE;
+    }
+  kp_window_show_entry_error (self, NULL, NULL);
+  kp_window_show_message (self, NULL);
+  return TRUE;
+}
+
+gboolean
+kp_window_is_digits (const char *text)
+{
+  if (*text == '\0')
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* What a scanner sends for a product code: 8 digits (EAN-8) or more. */
+static gboolean
+looks_like_barcode (const char *text)
+{
+  gsize length = strlen (text);
+
+  return kp_window_is_digits (text) && length >= 8 && length <= KP_CATALOG_MAX_BARCODE_LENGTH;
+}
+
+/* Whether scans wait for the barcodes: the catalog is opening, or its barcodes are
+ * being read. Without a catalog at all nothing waits (every code is unknown). */
+static gboolean
+scans_wait (KpWindow *self)
+{
+  return self->catalog_opening || self->barcode_map_loading;
+}
+
+/* A scan whose product is known (or not) now: the cart takes it unless the customer is
+ * paying for it already. */
+static void
+resolve_scan (KpWindow               *self,
+              const char             *code,
+              const KpCatalogProduct *product)
+{
+  g_autofree char *message = NULL;
+
+  if (product == NULL)
+    {
+      /* Translators: %s is the barcode just scanned, e.g. 8801234567890 */
+      message = g_strdup_printf (_("Unknown barcode %s"), code);
+      kp_window_show_entry_error (self, message, NULL);
+    }
+  else if (kp_cart_get_frozen (self->cart))
+    {
+      /* Translators: %s is a product's name; the scan came as the payment started */
+      message = g_strdup_printf (_("“%s” was not added: the customer is paying."),
+                                 product->name);
+      kp_window_toast (self, message);
+    }
+  else
+    kp_window_add_product (self, product);
+}
+
+static void
+drain_pending_scans (KpWindow *self)
+{
+  PendingScan *scan;
+
+  while (!scans_wait (self) && (scan = g_queue_pop_head (&self->pending_scans)) != NULL)
+    {
+      g_autoptr (KpCatalogProduct) product = NULL;
+
+      if (self->barcode_map != NULL)
+        product = kp_catalog_product_copy (kp_barcode_map_lookup (self->barcode_map,
+                                                                  scan->code));
+      resolve_scan (self, scan->code, product);
+      pending_scan_free (scan);
+    }
+}
+
+/* The scanned @code leaves the field: all of it, or the end of @text after some typing
+ * (which stays, for the cashier to finish). */
+static void
+take_code (KpWindow   *self,
+           const char *text,
+           const char *code)
+{
+  if (code != text)
+    {
+      g_autofree char *typed = g_strndup (text, code - text);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->item_entry), g_strchomp (typed));
+    }
+  else
+    gtk_editable_set_text (GTK_EDITABLE (self->item_entry), "");
+}
+
+/**
+ * kp_window_scan_item:
+ * @self: the window
+ *
+ * Enter in the item field: a known barcode there adds its product and empties the
+ * field; an unknown one (digits only) is reported and emptied too, for the next scan.
+ * Scanned after some typing, the product's code is the digits at the end, and the
+ * typing stays. It reads the field as it is now, so each scan of a fast burst is its
+ * own. While the barcodes are being read, a code of digits waits for them, in order.
+ *
+ * Returns: whether the field held a barcode (Enter is handled)
+ */
+gboolean
+kp_window_scan_item (KpWindow *self)
+{
+  g_autofree char *text = NULL;
+  g_autoptr (KpCatalogProduct) product = NULL;
+  const char *code;
+
+  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->item_entry))));
+  if (*text == '\0')
+    return FALSE;
+
+  /* A scan into a field that already held some typing: the digits at the end. */
+  code = text + strlen (text);
+  while (code > text && g_ascii_isdigit (code[-1]))
+    code--;
+  if (code == text || !looks_like_barcode (code))
+    code = text;
+  if (strchr (code, ' ') != NULL || strlen (code) > KP_CATALOG_MAX_BARCODE_LENGTH)
+    return FALSE;
+
+  if (scans_wait (self))
+    {
+      PendingScan *scan;
+
+      /* Only digits are surely a scan before the barcodes are known. */
+      if (!looks_like_barcode (code))
+        return FALSE;
+      scan = g_new0 (PendingScan, 1);
+      scan->code = g_strdup (code);
+      g_queue_push_tail (&self->pending_scans, scan);
+      take_code (self, text, code);
+      kp_window_focus_item_entry (self);
+      return TRUE;
+    }
+
+  if (self->barcode_map != NULL)
+    product = kp_catalog_product_copy (kp_barcode_map_lookup (self->barcode_map, code));
+  if (product == NULL && (code != text || !looks_like_barcode (code)))
+    return FALSE;
+  take_code (self, text, code);
+  resolve_scan (self, code, product);
+  kp_window_focus_item_entry (self);
+  return TRUE;
+}
+
+/* The barcodes */
+
+static void load_barcode_map (KpWindow *self);
+
+static void
+on_barcode_map_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (KpWindow) self = user_data;
+  g_autoptr (KpBarcodeMap) map = NULL;
+  g_autoptr (GError) error = NULL;
+
+  map = kp_catalog_load_barcode_map_finish (KP_CATALOG (source), result, &error);
+  if (kp_window_catalog_gone (self))
+    return;
+  if (self->barcode_map_stale)
+    {
+      /* The catalog changed while it was read: read it again. */
+      load_barcode_map (self);
+      return;
+    }
+  self->barcode_map_loading = FALSE;
+  g_clear_pointer (&self->barcode_map, kp_barcode_map_unref);
+  if (map == NULL)
+    g_message ("Could not read the catalog’s barcodes: %s", error->message);
+  else
+    self->barcode_map = g_steal_pointer (&map);
+  drain_pending_scans (self);
+}
+
+static void
+load_barcode_map (KpWindow *self)
+{
+  self->barcode_map_loading = TRUE;
+  self->barcode_map_stale = FALSE;
+  kp_catalog_load_barcode_map_async (self->catalog, self->catalog_cancellable,
+                                     on_barcode_map_cb, g_object_ref (self));
+}
+
+/**
+ * kp_window_reload_barcodes:
+ * @self: the window, its catalog open
+ *
+ * Reads the catalog's barcodes again (after an import); scans wait for them.
+ */
+void
+kp_window_reload_barcodes (KpWindow *self)
+{
+  if (self->catalog == NULL)
+    return;
+  if (self->barcode_map_loading)
+    self->barcode_map_stale = TRUE;
+  else
+    load_barcode_map (self);
+}
+
+/**
+ * kp_window_barcodes_product_saved:
+ * @self: the window
+ * @product: a product as it was just stored
+ *
+ * The next scan of @product's barcodes finds it as it is now.
+ */
+void
+kp_window_barcodes_product_saved (KpWindow               *self,
+                                  const KpCatalogProduct *product)
+{
+  if (self->barcode_map_loading)
+    self->barcode_map_stale = TRUE;
+  else if (self->barcode_map != NULL)
+    kp_barcode_map_put (self->barcode_map, product);
+}
+
+void
+kp_window_barcodes_product_removed (KpWindow *self,
+                                    gint64    id)
+{
+  if (self->barcode_map_loading)
+    self->barcode_map_stale = TRUE;
+  else if (self->barcode_map != NULL)
+    kp_barcode_map_remove (self->barcode_map, id);
+}
+
+/* The catalog could not be opened, or there is none: waiting scans are unknown. */
+void
+kp_window_scans_catalog_settled (KpWindow *self)
+{
+  drain_pending_scans (self);
+}
+
+void
+kp_window_dispose_scans (KpWindow *self)
+{
+  g_queue_clear_full (&self->pending_scans, (GDestroyNotify) pending_scan_free);
+  g_clear_pointer (&self->barcode_map, kp_barcode_map_unref);
+}
