@@ -158,7 +158,7 @@ show_keys (KpCatalogWindow *self,
     gtk_list_box_append (self->keys_list, key_row (keys, i));
   gtk_widget_set_visible (GTK_WIDGET (self->keys_list), keys->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->no_keys_label), keys->len == 0);
-  if (shown && gtk_window_is_active (GTK_WINDOW (self)))
+  if (shown)
     _kp_catalog_window_focus_keys (self);
 }
 

@@ -277,6 +277,18 @@ search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* Alt+1, Alt+2: the pages, as in the main window. */
+static void
+page_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  KpCatalogWindow *self = KP_CATALOG_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (parameter,
+                                                                                 NULL));
+}
+
 /* Import and export */
 
 static void
@@ -455,6 +467,7 @@ kp_catalog_window_class_init (KpCatalogWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "catalog.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "catalog.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "catalog.page", "s", page_action);
   gtk_widget_class_install_action (widget_class, "catalog.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "catalog.export", NULL, export_action);
   _kp_catalog_window_class_add_key_actions (widget_class);
@@ -462,6 +475,10 @@ kp_catalog_window_class_init (KpCatalogWindowClass *klass)
                                        "catalog.add", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "catalog.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
+                                       "catalog.page", "s", "products");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK,
+                                       "catalog.page", "s", "quick-keys");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
                                        "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);

@@ -132,6 +132,18 @@ resolve_scan (KpWindow               *self,
     kp_window_add_product (self, product);
 }
 
+/* A copy of the product with @code, or %NULL. */
+static KpCatalogProduct *
+lookup (KpWindow   *self,
+        const char *code)
+{
+  const KpCatalogProduct *product = NULL;
+
+  if (self->barcode_map != NULL)
+    product = kp_barcode_map_lookup (self->barcode_map, code);
+  return product != NULL ? kp_catalog_product_copy (product) : NULL;
+}
+
 static void
 drain_pending_scans (KpWindow *self)
 {
@@ -139,11 +151,8 @@ drain_pending_scans (KpWindow *self)
 
   while (!scans_wait (self) && (scan = g_queue_pop_head (&self->pending_scans)) != NULL)
     {
-      g_autoptr (KpCatalogProduct) product = NULL;
+      g_autoptr (KpCatalogProduct) product = lookup (self, scan->code);
 
-      if (self->barcode_map != NULL)
-        product = kp_catalog_product_copy (kp_barcode_map_lookup (self->barcode_map,
-                                                                  scan->code));
       resolve_scan (self, scan->code, product);
       pending_scan_free (scan);
     }
@@ -213,8 +222,7 @@ kp_window_scan_item (KpWindow *self)
       return TRUE;
     }
 
-  if (self->barcode_map != NULL)
-    product = kp_catalog_product_copy (kp_barcode_map_lookup (self->barcode_map, code));
+  product = lookup (self, code);
   if (product == NULL && (code != text || !looks_like_barcode (code)))
     return FALSE;
   take_code (self, text, code);
