@@ -372,6 +372,18 @@ on_page_changed_cb (KpCatalogWindow *self)
     gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* The focus in the search as the window shows. Not before: a widget focused in a window
+ * not yet shown makes GTK 4.8 announce the window to assistive technologies as a
+ * mere "filler" that never shows. */
+static void
+kp_catalog_window_map (GtkWidget *widget)
+{
+  KpCatalogWindow *self = KP_CATALOG_WINDOW (widget);
+
+  GTK_WIDGET_CLASS (kp_catalog_window_parent_class)->map (widget);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 static void
 kp_catalog_window_unmap (GtkWidget *widget)
 {
@@ -415,6 +427,7 @@ kp_catalog_window_class_init (KpCatalogWindowClass *klass)
 
   object_class->dispose = kp_catalog_window_dispose;
   object_class->finalize = kp_catalog_window_finalize;
+  widget_class->map = kp_catalog_window_map;
   widget_class->unmap = kp_catalog_window_unmap;
 
   /**
@@ -517,7 +530,6 @@ kp_catalog_window_new (GtkWindow *parent,
   self = g_object_new (KP_TYPE_CATALOG_WINDOW, "transient-for", parent, NULL);
   self->catalog = g_object_ref (catalog);
   kp_catalog_window_reload (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
   return self;
 }
 

@@ -472,6 +472,16 @@ remove_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The focus in the name as the dialog shows (not before: see kp-catalog-window.c). */
+static void
+kp_product_dialog_map (GtkWidget *widget)
+{
+  KpProductDialog *self = KP_PRODUCT_DIALOG (widget);
+
+  GTK_WIDGET_CLASS (kp_product_dialog_parent_class)->map (widget);
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+}
+
 static void
 kp_product_dialog_unmap (GtkWidget *widget)
 {
@@ -515,6 +525,7 @@ kp_product_dialog_class_init (KpProductDialogClass *klass)
 
   object_class->dispose = kp_product_dialog_dispose;
   object_class->finalize = kp_product_dialog_finalize;
+  widget_class->map = kp_product_dialog_map;
   widget_class->unmap = kp_product_dialog_unmap;
 
   /**
@@ -609,6 +620,5 @@ kp_product_dialog_new (GtkWindow              *parent,
   gtk_widget_set_visible (GTK_WIDGET (self->remove_button), product != NULL);
   set_busy (self, FALSE);
   show_barcodes (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
   return self;
 }
