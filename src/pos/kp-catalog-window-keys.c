@@ -47,9 +47,15 @@ move_button (const KpCatalogProduct *product,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
   gtk_widget_add_css_class (button, "flat");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "catalog.move-key");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(xi)", product->id, step);
-  gtk_widget_set_sensitive (button, possible);
+  /* The action would make the button sensitive again: a move that cannot be made has
+   * none. */
+  if (possible)
+    {
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "catalog.move-key");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "(xi)", product->id, step);
+    }
+  else
+    gtk_widget_set_sensitive (button, FALSE);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   g_object_set_data (G_OBJECT (button), "kp-step", GINT_TO_POINTER (step));
   return button;

@@ -185,6 +185,15 @@ on_stop_search_cb (KpCatalogWindow *self)
 
 /* The product dialog */
 
+/* The row that had the focus goes as the list is read again: the search takes it, on
+ * the page where the product was opened. */
+static void
+focus_search (KpCatalogWindow *self)
+{
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "products") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 static void
 on_product_saved_cb (KpCatalogWindow        *self,
                      const KpCatalogProduct *product)
@@ -195,6 +204,7 @@ on_product_saved_cb (KpCatalogWindow        *self,
   g_signal_emit (self, _kp_catalog_window_signals[KP_CATALOG_WINDOW_PRODUCT_SAVED], 0, product);
   kp_catalog_window_toast (self, text);
   kp_catalog_window_reload (self);
+  focus_search (self);
 }
 
 static void
@@ -204,6 +214,7 @@ on_product_removed_cb (KpCatalogWindow *self,
   g_signal_emit (self, _kp_catalog_window_signals[KP_CATALOG_WINDOW_PRODUCT_REMOVED], 0, id);
   kp_catalog_window_toast (self, _("Product removed"));
   kp_catalog_window_reload (self);
+  focus_search (self);
 }
 
 static void
