@@ -213,7 +213,7 @@ show_quick_keys (KpWindow  *self,
       /* Tab goes from key to key, not to the box's cells around them. */
       gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->quick_keys_box), flow != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->quick_keys_scroller), flow != NULL);
 }
 
 static void

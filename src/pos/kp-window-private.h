@@ -44,6 +44,7 @@ struct _KpWindow
   GtkBox               *history_page;
   GtkLabel             *message_label;
   GtkBox               *quick_keys_box;
+  GtkScrolledWindow    *quick_keys_scroller;
   GtkExpander          *message_details;
   GtkLabel             *message_details_label;
   GtkLabel             *relay_status_label;
