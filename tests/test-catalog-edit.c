@@ -11,6 +11,7 @@
 
 #include "kp-barcode-map.h"
 #include "kp-catalog-csv.h"
+#include "kp-scan-queue.h"
 
 /* What the catalog editor and the scan path use: the barcode map, the search among
  * every product, reordered quick keys, and the async calls behind the editor. */
@@ -357,6 +358,96 @@ test_async_edit (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&other));
 }
 
+/* Each scan resolved, as "code=name" or "code?" for an unknown one. */
+static void
+on_scan_cb (const char             *code,
+            const KpCatalogProduct *product,
+            gpointer                user_data)
+{
+  GPtrArray *resolved = user_data;
+
+  g_ptr_array_add (resolved, product != NULL ? g_strdup_printf ("%s=%s", code, product->name)
+                                             : g_strdup_printf ("%s?", code));
+}
+
+/* The scans resolved so far, and none left in @resolved. */
+static char *
+joined (GPtrArray *resolved)
+{
+  g_auto (GStrv) codes = NULL;
+
+  g_ptr_array_add (resolved, NULL);
+  codes = (GStrv) g_ptr_array_steal (resolved, NULL);
+  return g_strjoinv (",", codes);
+}
+
+/* Scans that come while the barcodes are read wait, and are resolved in the order
+ * they came; none is lost or merged, the same code twice is two scans. */
+static void
+test_scan_queue (void)
+{
+  g_autoptr (GPtrArray) resolved = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (KpScanQueue) queue = kp_scan_queue_new (on_scan_cb, resolved);
+  g_autoptr (KpBarcodeMap) map = kp_barcode_map_new ();
+  g_autoptr (KpCatalogProduct) coffee = product_new ("Coffee", 4500, NULL, 0, "111");
+  g_autoptr (KpCatalogProduct) tea = product_new ("Tea", 3000, NULL, 0, "222");
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+  g_autoptr (GString) expected = g_string_new (NULL);
+  g_autofree char *burst = NULL;
+
+  coffee->id = 1;
+  tea->id = 2;
+  kp_barcode_map_put (map, coffee);
+
+  /* No catalog yet, not waiting: every code unknown at once. */
+  kp_scan_queue_push (queue, "111");
+  g_assert_cmpuint (resolved->len, ==, 1);
+
+  /* The barcodes on their way: nothing is resolved until they are there. */
+  kp_scan_queue_wait (queue);
+  g_assert_true (kp_scan_queue_is_waiting (queue));
+  kp_scan_queue_push (queue, "222");
+  kp_scan_queue_push (queue, "111");
+  kp_scan_queue_push (queue, "111");
+  kp_scan_queue_push (queue, "999");
+  g_assert_cmpuint (resolved->len, ==, 1);
+  kp_scan_queue_set_map (queue, map);
+  g_assert_false (kp_scan_queue_is_waiting (queue));
+  first = joined (resolved);
+  g_assert_cmpstr (first, ==, "111?,222?,111=Coffee,111=Coffee,999?");
+
+  /* A change to the map shows in the next scan. */
+  kp_barcode_map_put (kp_scan_queue_get_map (queue), tea);
+  kp_scan_queue_push (queue, "222");
+  second = joined (resolved);
+  g_assert_cmpstr (second, ==, "222=Tea");
+
+  /* Read again (an import): a burst of 200 waits, then comes in order. */
+  kp_scan_queue_wait (queue);
+  for (guint i = 0; i < 200; i++)
+    {
+      const char *code = i % 3 == 0 ? "111" : i % 3 == 1 ? "222" : "333";
+
+      kp_scan_queue_push (queue, code);
+      g_string_append_printf (expected, "%s%s", i > 0 ? "," : "",
+                              i % 3 == 0 ? "111=Coffee" : i % 3 == 1 ? "222=Tea" : "333?");
+    }
+  g_assert_cmpuint (resolved->len, ==, 0);
+  kp_scan_queue_set_map (queue, kp_scan_queue_get_map (queue));
+  burst = joined (resolved);
+  g_assert_cmpstr (burst, ==, expected->str);
+
+  /* The catalog could not be read: the waiting scans are unknown, not lost. */
+  kp_scan_queue_wait (queue);
+  kp_scan_queue_push (queue, "111");
+  kp_scan_queue_set_map (queue, NULL);
+  third = joined (resolved);
+  g_assert_cmpstr (third, ==, "111?");
+  g_assert_null (kp_scan_queue_get_map (queue));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -367,6 +458,7 @@ main (int   argc,
   g_test_add ("/kp/catalog-edit/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   g_test_add_func ("/kp/catalog-edit/barcode-map", test_barcode_map);
+  g_test_add_func ("/kp/catalog-edit/scan-queue", test_scan_queue);
   ADD ("load-barcode-map", test_load_barcode_map);
   ADD ("search-inactive", test_search_inactive);
   ADD ("set-quick-keys", test_set_quick_keys);

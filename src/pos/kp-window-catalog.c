@@ -76,6 +76,7 @@ kp_window_open_catalog (KpWindow *self)
     return;
   path = kp_catalog_path_for_journal (journal_path);
   self->catalog_opening = TRUE;
+  kp_window_scans_wait (self);
   kp_catalog_open_async (path, self->catalog_cancellable, on_catalog_opened_cb,
                          g_object_ref (self));
 }
@@ -308,7 +309,7 @@ void
 kp_window_init_catalog (KpWindow *self)
 {
   self->catalog_cancellable = g_cancellable_new ();
-  g_queue_init (&self->pending_scans);
+  kp_window_init_scans (self);
   kp_window_init_suggestions (self);
 }
 

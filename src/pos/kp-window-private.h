@@ -23,6 +23,7 @@
 #include "kp-money.h"
 #include "kp-refund-dialog.h"
 #include "kp-resources.h"
+#include "kp-scan-queue.h"
 #include "kp-sale-format.h"
 #include "kp-present.h"
 #include "kp-window.h"
@@ -84,10 +85,9 @@ struct _KpWindow
   KpCatalog            *catalog;            /* once opened */
   gboolean              catalog_opening;
   char                 *catalog_next_action;   /* to activate once it is open */
-  KpBarcodeMap         *barcode_map;        /* the catalog's barcodes, once read */
+  KpScanQueue          *scans;              /* the catalog's barcodes, and scans waiting */
   gboolean              barcode_map_loading;
   gboolean              barcode_map_stale;  /* changed while being read: read again */
-  GQueue                pending_scans;      /* of PendingScan: waiting for barcode_map */
   GCancellable         *catalog_cancellable;
   GCancellable         *search_cancellable; /* the suggestions being looked up */
   GtkPopover           *suggestions;        /* the item field's child */
@@ -223,7 +223,13 @@ kp_window_barcodes_product_removed (KpWindow *self,
                                     gint64    id);
 
 void
+kp_window_scans_wait (KpWindow *self);
+
+void
 kp_window_scans_catalog_settled (KpWindow *self);
+
+void
+kp_window_init_scans (KpWindow *self);
 
 void
 kp_window_dispose_scans (KpWindow *self);

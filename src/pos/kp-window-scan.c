@@ -22,18 +22,6 @@
  * scans of a fast burst are never merged, lost or reordered.
  */
 
-typedef struct
-{
-  char *code;
-} PendingScan;
-
-static void
-pending_scan_free (PendingScan *scan)
-{
-  g_free (scan->code);
-  g_free (scan);
-}
-
 /* One more of @product: its line's quantity if the cart has the same item at the same
  * price, or a new line. */
 gboolean
@@ -98,21 +86,14 @@ looks_like_barcode (const char *text)
   return kp_window_is_digits (text) && length >= 8 && length <= KP_CATALOG_MAX_BARCODE_LENGTH;
 }
 
-/* Whether scans wait for the barcodes: the catalog is opening, or its barcodes are
- * being read. Without a catalog at all nothing waits (every code is unknown). */
-static gboolean
-scans_wait (KpWindow *self)
-{
-  return self->catalog_opening || self->barcode_map_loading;
-}
-
 /* A scan whose product is known (or not) now: the cart takes it unless the customer is
  * paying for it already. */
 static void
-resolve_scan (KpWindow               *self,
-              const char             *code,
-              const KpCatalogProduct *product)
+resolve_scan (const char             *code,
+              const KpCatalogProduct *product,
+              gpointer                user_data)
 {
+  KpWindow *self = user_data;
   g_autofree char *message = NULL;
 
   if (product == NULL)
@@ -130,32 +111,6 @@ resolve_scan (KpWindow               *self,
     }
   else
     kp_window_add_product (self, product);
-}
-
-/* A copy of the product with @code, or %NULL. */
-static KpCatalogProduct *
-lookup (KpWindow   *self,
-        const char *code)
-{
-  const KpCatalogProduct *product = NULL;
-
-  if (self->barcode_map != NULL)
-    product = kp_barcode_map_lookup (self->barcode_map, code);
-  return product != NULL ? kp_catalog_product_copy (product) : NULL;
-}
-
-static void
-drain_pending_scans (KpWindow *self)
-{
-  PendingScan *scan;
-
-  while (!scans_wait (self) && (scan = g_queue_pop_head (&self->pending_scans)) != NULL)
-    {
-      g_autoptr (KpCatalogProduct) product = lookup (self, scan->code);
-
-      resolve_scan (self, scan->code, product);
-      pending_scan_free (scan);
-    }
 }
 
 /* The scanned @code leaves the field: all of it, or the end of @text after some typing
@@ -191,7 +146,7 @@ gboolean
 kp_window_scan_item (KpWindow *self)
 {
   g_autofree char *text = NULL;
-  g_autoptr (KpCatalogProduct) product = NULL;
+  g_autofree char *code_copy = NULL;
   const char *code;
 
   text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->item_entry))));
@@ -207,26 +162,25 @@ kp_window_scan_item (KpWindow *self)
   if (strchr (code, ' ') != NULL || strlen (code) > KP_CATALOG_MAX_BARCODE_LENGTH)
     return FALSE;
 
-  if (scans_wait (self))
+  if (kp_scan_queue_is_waiting (self->scans))
     {
-      PendingScan *scan;
-
       /* Only digits are surely a scan before the barcodes are known. */
       if (!looks_like_barcode (code))
         return FALSE;
-      scan = g_new0 (PendingScan, 1);
-      scan->code = g_strdup (code);
-      g_queue_push_tail (&self->pending_scans, scan);
-      take_code (self, text, code);
-      kp_window_focus_item_entry (self);
-      return TRUE;
     }
+  else
+    {
+      KpBarcodeMap *map = kp_scan_queue_get_map (self->scans);
 
-  product = lookup (self, code);
-  if (product == NULL && (code != text || !looks_like_barcode (code)))
-    return FALSE;
+      /* Anything else is a scan only if it is a product's code. */
+      if ((map == NULL || kp_barcode_map_lookup (map, code) == NULL) &&
+          (code != text || !looks_like_barcode (code)))
+        return FALSE;
+    }
+  /* The code leaves the field before it is resolved: the next scan finds it empty. */
+  code_copy = g_strdup (code);
   take_code (self, text, code);
-  resolve_scan (self, code, product);
+  kp_scan_queue_push (self->scans, code_copy);
   kp_window_focus_item_entry (self);
   return TRUE;
 }
@@ -254,12 +208,10 @@ on_barcode_map_cb (GObject      *source,
       return;
     }
   self->barcode_map_loading = FALSE;
-  g_clear_pointer (&self->barcode_map, kp_barcode_map_unref);
   if (map == NULL)
     g_message ("Could not read the catalog’s barcodes: %s", error->message);
-  else
-    self->barcode_map = g_steal_pointer (&map);
-  drain_pending_scans (self);
+  /* Without them every code is unknown, as without a catalog. */
+  kp_scan_queue_set_map (self->scans, map);
 }
 
 static void
@@ -267,6 +219,7 @@ load_barcode_map (KpWindow *self)
 {
   self->barcode_map_loading = TRUE;
   self->barcode_map_stale = FALSE;
+  kp_scan_queue_wait (self->scans);
   kp_catalog_load_barcode_map_async (self->catalog, self->catalog_cancellable,
                                      on_barcode_map_cb, g_object_ref (self));
 }
@@ -299,32 +252,48 @@ void
 kp_window_barcodes_product_saved (KpWindow               *self,
                                   const KpCatalogProduct *product)
 {
+  KpBarcodeMap *map = kp_scan_queue_get_map (self->scans);
+
   if (self->barcode_map_loading)
     self->barcode_map_stale = TRUE;
-  else if (self->barcode_map != NULL)
-    kp_barcode_map_put (self->barcode_map, product);
+  else if (map != NULL)
+    kp_barcode_map_put (map, product);
 }
 
 void
 kp_window_barcodes_product_removed (KpWindow *self,
                                     gint64    id)
 {
+  KpBarcodeMap *map = kp_scan_queue_get_map (self->scans);
+
   if (self->barcode_map_loading)
     self->barcode_map_stale = TRUE;
-  else if (self->barcode_map != NULL)
-    kp_barcode_map_remove (self->barcode_map, id);
+  else if (map != NULL)
+    kp_barcode_map_remove (map, id);
 }
 
-/* The catalog could not be opened, or there is none: waiting scans are unknown. */
+/* The catalog is opening: scans wait for it. */
+void
+kp_window_scans_wait (KpWindow *self)
+{
+  kp_scan_queue_wait (self->scans);
+}
+
+/* The catalog could not be opened: waiting scans are unknown. */
 void
 kp_window_scans_catalog_settled (KpWindow *self)
 {
-  drain_pending_scans (self);
+  kp_scan_queue_set_map (self->scans, NULL);
+}
+
+void
+kp_window_init_scans (KpWindow *self)
+{
+  self->scans = kp_scan_queue_new (resolve_scan, self);
 }
 
 void
 kp_window_dispose_scans (KpWindow *self)
 {
-  g_queue_clear_full (&self->pending_scans, (GDestroyNotify) pending_scan_free);
-  g_clear_pointer (&self->barcode_map, kp_barcode_map_unref);
+  g_clear_pointer (&self->scans, kp_scan_queue_free);
 }
