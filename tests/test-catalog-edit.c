@@ -167,6 +167,7 @@ test_load_barcode_map (Fixture       *fixture,
                        gconstpointer  data)
 {
   g_autoptr (KpBarcodeMap) map = NULL;
+  g_autoptr (KpCatalog) other = NULL;
   g_autoptr (KpCatalogProduct) hidden = product_new ("Old", 1000, NULL, 0, "OLD-1");
   g_autoptr (GError) error = NULL;
   const char *codes[] = { "8801234567893", "96385074", "ABC-1", "OLD-1", "NONE" };
@@ -195,6 +196,21 @@ test_load_barcode_map (Fixture       *fixture,
       if (stored != NULL)
         g_assert_true (kp_catalog_product_equal (stored, mapped));
     }
+
+  /* This connection's own changes leave the version; another process's change it. */
+  g_assert_cmpint (kp_barcode_map_get_data_version (map), ==,
+                   kp_catalog_get_data_version_sync (fixture->catalog));
+  add (fixture->catalog, product_new ("Juice", 2500, NULL, 0, "JUICE-1"));
+  g_assert_cmpint (kp_barcode_map_get_data_version (map), ==,
+                   kp_catalog_get_data_version_sync (fixture->catalog));
+  other = kp_catalog_open_sync (fixture->path, &error);
+  g_assert_no_error (error);
+  add (other, product_new ("Milk", 2900, NULL, 0, "MILK-1"));
+  kp_catalog_get_data_version_async (fixture->catalog, NULL, on_done_cb, &result);
+  g_assert_cmpint (kp_barcode_map_get_data_version (map), !=,
+                   kp_catalog_get_data_version_finish (fixture->catalog, wait_for (&result)));
+  drop_result (&result);
+  g_assert_finalize_object (g_steal_pointer (&other));
 }
 
 static char *

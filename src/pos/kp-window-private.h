@@ -215,6 +215,9 @@ void
 kp_window_reload_barcodes (KpWindow *self);
 
 void
+kp_window_check_barcodes (KpWindow *self);
+
+void
 kp_window_barcodes_product_saved (KpWindow               *self,
                                   const KpCatalogProduct *product);
 

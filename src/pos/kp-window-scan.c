@@ -241,6 +241,39 @@ kp_window_reload_barcodes (KpWindow *self)
     load_barcode_map (self);
 }
 
+static void
+on_data_version_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (KpWindow) self = user_data;
+  gint64 version = kp_catalog_get_data_version_finish (KP_CATALOG (source), result);
+  KpBarcodeMap *map;
+
+  if (kp_window_catalog_gone (self) || self->barcode_map_loading)
+    return;
+  map = kp_scan_queue_get_map (self->scans);
+  if (map != NULL && version >= 0 && version != kp_barcode_map_get_data_version (map))
+    load_barcode_map (self);
+}
+
+/**
+ * kp_window_check_barcodes:
+ * @self: the window
+ *
+ * Reads the barcodes again if another process changed the catalog (kakaopay-pos
+ * --import-catalog while the window is open); checked as the window comes back to
+ * the front.
+ */
+void
+kp_window_check_barcodes (KpWindow *self)
+{
+  if (self->catalog == NULL || self->barcode_map_loading)
+    return;
+  kp_catalog_get_data_version_async (self->catalog, self->catalog_cancellable,
+                                     on_data_version_cb, g_object_ref (self));
+}
+
 /**
  * kp_window_barcodes_product_saved:
  * @self: the window

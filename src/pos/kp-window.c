@@ -401,6 +401,7 @@ on_active_changed_cb (KpWindow *self)
   if (!gtk_window_is_active (GTK_WINDOW (self)))
     return;
 
+  kp_window_check_barcodes (self);
   focus = gtk_root_get_focus (GTK_ROOT (self));
   if (focus != NULL && gtk_widget_is_visible (focus) && gtk_widget_is_sensitive (focus))
     return;

@@ -22,6 +22,7 @@ struct _KpBarcodeMap
   gatomicrefcount  ref_count;
   GHashTable      *by_barcode;   /* barcode (the product's own string) → product */
   GHashTable      *by_id;        /* gint64 id → KpCatalogProduct, owned */
+  gint64           data_version; /* of the catalog's file when it was read; -1 unknown */
 };
 
 G_DEFINE_BOXED_TYPE (KpBarcodeMap, kp_barcode_map, kp_barcode_map_ref, kp_barcode_map_unref)
@@ -37,6 +38,7 @@ kp_barcode_map_new (void)
   KpBarcodeMap *self = g_new0 (KpBarcodeMap, 1);
 
   g_atomic_ref_count_init (&self->ref_count);
+  self->data_version = -1;
   self->by_barcode = g_hash_table_new (g_str_hash, g_str_equal);
   self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                        (GDestroyNotify) kp_catalog_product_free);
@@ -152,6 +154,21 @@ kp_barcode_map_get_size (KpBarcodeMap *self)
 }
 
 /**
+ * kp_barcode_map_get_data_version:
+ * @self: a #KpBarcodeMap
+ *
+ * Returns: the catalog file's data version (kp_catalog_get_data_version_sync()) as it
+ *   was read, -1 if unknown: another one means another process changed the catalog
+ */
+gint64
+kp_barcode_map_get_data_version (KpBarcodeMap *self)
+{
+  g_return_val_if_fail (self != NULL, -1);
+
+  return self->data_version;
+}
+
+/**
  * kp_catalog_load_barcode_map_sync:
  * @catalog: a #KpCatalog
  * @error: return location for a #GError
@@ -165,13 +182,17 @@ kp_catalog_load_barcode_map_sync (KpCatalog  *catalog,
 {
   g_autoptr (GPtrArray) products = NULL;
   KpBarcodeMap *self;
+  gint64 version;
 
   g_return_val_if_fail (KP_IS_CATALOG (catalog), NULL);
 
+  /* Read first: a change made while the products are read shows as a newer version. */
+  version = kp_catalog_get_data_version_sync (catalog);
   products = kp_catalog_list_products_sync (catalog, TRUE, error);
   if (products == NULL)
     return NULL;
   self = kp_barcode_map_new ();
+  self->data_version = version;
   for (guint i = 0; i < products->len; i++)
     kp_barcode_map_put (self, g_ptr_array_index (products, i));
   return self;

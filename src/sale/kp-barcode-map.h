@@ -25,6 +25,7 @@ void                    kp_barcode_map_remove    (KpBarcodeMap           *self,
 const KpCatalogProduct *kp_barcode_map_lookup    (KpBarcodeMap           *self,
                                                   const char             *barcode);
 guint                   kp_barcode_map_get_size  (KpBarcodeMap           *self);
+gint64                  kp_barcode_map_get_data_version (KpBarcodeMap    *self);
 
 KpBarcodeMap           *kp_catalog_load_barcode_map_sync   (KpCatalog            *catalog,
                                                             GError              **error);

@@ -14,7 +14,8 @@
 #include "kp-catalog-private.h"
 
 /* The async calls of the catalog editor: listing, searching among every product,
- * removing one, reordering quick keys and exporting, each in a worker thread. */
+ * removing one, reordering quick keys and exporting, each in a worker thread; and the
+ * check for changes made by another process. */
 
 static gboolean
 propagate_boolean (KpCatalog     *self,
@@ -347,4 +348,57 @@ kp_catalog_export_csv_finish (KpCatalog     *self,
                               GError       **error)
 {
   return propagate_boolean (self, result, error);
+}
+
+static void
+data_version_thread (GTask        *task,
+                     gpointer      source,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  g_task_return_int (task, kp_catalog_get_data_version_sync (source));
+}
+
+/**
+ * kp_catalog_get_data_version_async:
+ * @self: a #KpCatalog
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the version
+ * @user_data: for @callback
+ *
+ * kp_catalog_get_data_version_sync() in a worker thread.
+ */
+void
+kp_catalog_get_data_version_async (KpCatalog           *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (KP_IS_CATALOG (self));
+
+  task = _kp_catalog_job_task (self, kp_catalog_get_data_version_async, g_new0 (CatalogJob, 1),
+                               cancellable, callback, user_data);
+  g_task_run_in_thread (task, data_version_thread);
+}
+
+/**
+ * kp_catalog_get_data_version_finish:
+ * @self: a #KpCatalog
+ * @result: the result
+ *
+ * Returns: the version, or -1 if it could not be read (or the call was cancelled)
+ */
+gint64
+kp_catalog_get_data_version_finish (KpCatalog    *self,
+                                    GAsyncResult *result)
+{
+  g_autoptr (GError) error = NULL;
+  gssize version;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  version = g_task_propagate_int (G_TASK (result), &error);
+  return error != NULL ? -1 : version;
 }

@@ -43,6 +43,28 @@ read_data_version (KpCatalog *self)
   return version;
 }
 
+/**
+ * kp_catalog_get_data_version_sync:
+ * @self: a #KpCatalog
+ *
+ * SQLite's data version of the file: it changes when another connection (another
+ * process) commits a change, not with this one's own.
+ *
+ * Returns: the version, or -1 if it cannot be read
+ */
+gint64
+kp_catalog_get_data_version_sync (KpCatalog *self)
+{
+  gint64 version;
+
+  g_return_val_if_fail (KP_IS_CATALOG (self), -1);
+
+  _kp_catalog_lock (self);
+  version = read_data_version (self);
+  _kp_catalog_unlock (self);
+  return version;
+}
+
 /* With the lock held. */
 static gboolean
 load_search_entries (KpCatalog  *self,

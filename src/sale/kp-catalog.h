@@ -183,6 +183,7 @@ GPtrArray         *kp_catalog_list_products_sync (KpCatalog              *self,
                                                   GError                **error);
 gboolean           kp_catalog_clear_sync         (KpCatalog              *self,
                                                   GError                **error);
+gint64             kp_catalog_get_data_version_sync (KpCatalog           *self);
 
 void               kp_catalog_open_async            (const char          *path,
                                                      GCancellable        *cancellable,
@@ -267,6 +268,12 @@ void               kp_catalog_set_quick_keys_async  (KpCatalog           *self,
 gboolean           kp_catalog_set_quick_keys_finish (KpCatalog           *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
+void               kp_catalog_get_data_version_async (KpCatalog          *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gint64             kp_catalog_get_data_version_finish (KpCatalog         *self,
+                                                     GAsyncResult        *result);
 void               kp_catalog_export_csv_async      (KpCatalog           *self,
                                                      GFile               *file,
                                                      GCancellable        *cancellable,

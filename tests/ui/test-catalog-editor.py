@@ -10,13 +10,14 @@
 # Copyright 2026 The KakaoPay POS authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import csv
 import os
 import sqlite3
 import sys
 
 import kpui
 from kpcatalog import AMERICANO, CROISSANT, CatalogPos, ean13
-from kpui import customer, wait_until
+from kpui import POS, PATIENCE, customer, no_display, run, wait_until
 from kpwindows import button
 
 BARLEY_TEA = ean13('880555000111')
@@ -180,10 +181,33 @@ def test_reorder_quick_keys():
         pos.cleanup()
 
 
+def test_import_elsewhere():
+    # kakaopay-pos --import-catalog run while the window is open: once the window is in
+    # front again, the new product scans.
+    pos = EditorPos()
+    try:
+        path = os.path.join(pos.catalog_dir, 'more.csv')
+        with open(path, 'w', newline='', encoding='utf-8') as f:
+            out = csv.writer(f)
+            out.writerow(['name', 'price', 'tax_free', 'barcodes', 'category', 'quick_key'])
+            out.writerow(['Barley Tea', '2000', '0', BARLEY_TEA, '', ''])
+        run([POS, '--journal', pos.journal, '--import-catalog', path],
+            env=no_display(pos.env), check=True, timeout=PATIENCE)
+        # Away and back: the editor opened and closed.
+        editor = pos.open_editor()
+        pos.close_editor(editor)
+        pos.scan(BARLEY_TEA)
+        pos.wait_text('Charge ₩2,000')
+        assert pos.error_text() is None, pos.error_text()
+    finally:
+        pos.cleanup()
+
+
 if __name__ == '__main__':
     sys.exit(kpui.main([
         test_add_product_then_scan,
         test_price_change_keeps_past_sale,
         test_duplicate_barcode_saves_nothing,
         test_reorder_quick_keys,
+        test_import_elsewhere,
     ], sys.argv))
