@@ -9,8 +9,8 @@
  * a catalog.db on disk; then barcode lookups (a scan) and searches as the cashier types
  * them, character by character (prefix, substring, initial consonants, nothing found),
  * each timed, the barcodes read into memory as the window reads them for its scans (the
- * time in the worker thread, and a scan's lookup then), and the export. Prints figures; never fails on speed. Run it through
- * benchmarks/catalog. */
+ * time in the worker thread, and a scan's lookup then), and the export. Prints figures;
+ * never fails on speed. Run it through benchmarks/catalog. */
 
 #include "config.h"
 

@@ -16,8 +16,8 @@
 /*
  * The product catalog of the Sale page: opened in a worker thread as the window
  * opens, its barcodes read for the scans (kp-window-scan.c), its quick keys shown,
- * and the catalog editor (Catalog…, Ctrl+K), whose changes show here at once. What
- * needs the catalog before it is open waits for it.
+ * and the catalog editor (Product Catalog…, Ctrl+K), whose changes show here at once.
+ * What needs the catalog before it is open waits for it.
  */
 
 static void load_quick_keys (KpWindow *self);
