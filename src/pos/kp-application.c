@@ -554,6 +554,7 @@ kp_application_startup (GApplication *app)
   static const char *history_accels[] = { "<Control>h", "<Alt>2", NULL };
   static const char *search_accels[] = { "<Control>f", NULL };
   static const char *day_report_accels[] = { "<Control>d", NULL };
+  static const char *catalog_accels[] = { "<Control>k", NULL };
   static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (kp_application_parent_class)->startup (app);
@@ -572,6 +573,8 @@ kp_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.search", search_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.day-report",
                                          day_report_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.catalog",
+                                         catalog_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
                                          shortcuts_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.select-previous",

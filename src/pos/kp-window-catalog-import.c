@@ -17,6 +17,8 @@
  * Import Product Catalog…: a CSV file read in a thread, its preview shown (what would
  * be added and changed, every rejected row with its reason), then applied in one
  * transaction once the cashier agrees. A file with a rejected row changes nothing.
+ * From the main menu the dialogs belong to the main window; from the catalog editor,
+ * to the editor.
  */
 
 /* Rejected rows listed in the preview; the count says how many more. */
@@ -25,8 +27,20 @@
 typedef struct
 {
   KpWindow        *self;
+  GtkWindow       *parent;   /* the window the dialogs belong to */
   KpCatalogImport *import;
 } ImportData;
+
+static ImportData *
+import_data_new (KpWindow  *self,
+                 GtkWindow *parent)
+{
+  ImportData *data = g_new0 (ImportData, 1);
+
+  data->self = g_object_ref (self);
+  data->parent = g_object_ref (parent);
+  return data;
+}
 
 static void
 import_data_free (gpointer data)
@@ -34,8 +48,29 @@ import_data_free (gpointer data)
   ImportData *import_data = data;
 
   g_object_unref (import_data->self);
+  g_object_unref (import_data->parent);
   g_clear_pointer (&import_data->import, kp_catalog_import_free);
   g_free (import_data);
+}
+
+/* A failure, where the cashier is looking. */
+static void
+show_failure (ImportData *data,
+              const char *details)
+{
+  AdwMessageDialog *dialog;
+
+  if (data->parent == GTK_WINDOW (data->self))
+    {
+      kp_window_show_message_with_details (data->self, _("The catalog could not be imported."),
+                                           details);
+      return;
+    }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (data->parent,
+                                                       _("The catalog could not be imported."),
+                                                       details));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -48,19 +83,21 @@ on_applied_cb (GObject      *source,
   g_autoptr (GError) error = NULL;
   gboolean applied = kp_catalog_apply_import_finish (KP_CATALOG (source), result, &error);
 
-  if (self->catalog_cancellable == NULL)
+  if (kp_window_catalog_gone (self))
     {
       import_data_free (data);
       return;
     }
 
   if (!applied)
-    kp_window_show_message_with_details (self, _("The catalog could not be imported."),
-                                         error->message);
+    show_failure (data, error->message);
   else
     {
-      kp_window_toast (self, _("Catalog imported"));
-      kp_window_reload_quick_keys (self);
+      if (KP_IS_CATALOG_WINDOW (data->parent))
+        kp_catalog_window_toast (KP_CATALOG_WINDOW (data->parent), _("Catalog imported"));
+      else
+        kp_window_toast (self, _("Catalog imported"));
+      kp_window_catalog_changed (self);
     }
   import_data_free (data);
 }
@@ -74,11 +111,10 @@ on_preview_response_cb (AdwMessageDialog *dialog,
   ImportData *apply;
 
   if (g_strcmp0 (response, "import") != 0 || self->catalog == NULL ||
-      self->catalog_cancellable == NULL)
+      kp_window_catalog_gone (self))
     return;
   /* The import lives on until the thread is done with it. */
-  apply = g_new0 (ImportData, 1);
-  apply->self = g_object_ref (self);
+  apply = import_data_new (self, data->parent);
   apply->import = g_steal_pointer (&data->import);
   kp_catalog_apply_import_async (self->catalog, apply->import, self->catalog_cancellable,
                                  on_applied_cb, apply);
@@ -116,16 +152,15 @@ preview_body (KpCatalogImport *import)
 }
 
 static void
-show_preview (KpWindow        *self,
+show_preview (ImportData      *data,
               KpCatalogImport *import)
 {
   AdwMessageDialog *dialog;
   g_autofree char *body = preview_body (import);
-  ImportData *data;
   gboolean rejected = import->n_reject > 0;
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
-    GTK_WINDOW (self),
+    data->parent,
     rejected ? _("Nothing Can Be Imported") : _("Import the Catalog?"),
     body));
   if (rejected)
@@ -146,13 +181,11 @@ show_preview (KpWindow        *self,
       adw_message_dialog_set_close_response (dialog, "cancel");
     }
 
-  data = g_new0 (ImportData, 1);
-  data->self = g_object_ref (self);
   data->import = import;
+  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_present_now), data->parent,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_data (dialog, "response", G_CALLBACK (on_preview_response_cb), data,
                          (GClosureNotify) (void (*) (void)) import_data_free, 0);
-  g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_present_now), self,
-                           G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -161,41 +194,76 @@ on_previewed_cb (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr (KpWindow) self = user_data;
+  ImportData *data = user_data;
   g_autoptr (GError) error = NULL;
   KpCatalogImport *import;
 
   import = kp_catalog_preview_import_finish (KP_CATALOG (source), result, &error);
+  if (kp_window_catalog_gone (data->self))
+    {
+      g_clear_pointer (&import, kp_catalog_import_free);
+      import_data_free (data);
+      return;
+    }
   if (import == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        kp_window_show_message_with_details (self, _("The catalog could not be imported."),
-                                             error->message);
+      show_failure (data, error->message);
+      import_data_free (data);
       return;
     }
-  if (self->catalog_cancellable == NULL)
-    {
-      kp_catalog_import_free (import);
-      return;
-    }
-  show_preview (self, import);
+  /* The dialog owns @data from here. */
+  show_preview (data, import);
 }
 
 static void
 on_chooser_response_cb (GtkNativeDialog *chooser,
                         int              response,
-                        KpWindow        *self)
+                        ImportData      *data)
 {
   g_autoptr (GFile) file = NULL;
+  KpWindow *self = data->self;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   gtk_native_dialog_destroy (chooser);
   g_object_unref (chooser);
-  if (file == NULL || self->catalog == NULL)
-    return;
+  if (file == NULL || self->catalog == NULL || kp_window_catalog_gone (self))
+    {
+      import_data_free (data);
+      return;
+    }
   kp_catalog_preview_import_async (self->catalog, file, NULL, FALSE, self->catalog_cancellable,
-                                   on_previewed_cb, g_object_ref (self));
+                                   on_previewed_cb, data);
+}
+
+/**
+ * kp_window_import_catalog:
+ * @self: the main window, its catalog open
+ * @parent: the window the file chooser and the preview belong to
+ *
+ * Asks for a CSV file, previews its import, and applies it if the cashier agrees; the
+ * Sale page (and the catalog editor) then show the catalog as imported.
+ */
+void
+kp_window_import_catalog (KpWindow  *self,
+                          GtkWindow *parent)
+{
+  GtkFileChooserNative *chooser;
+  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
+
+  g_return_if_fail (self->catalog != NULL);
+
+  chooser = gtk_file_chooser_native_new (_("Import Product Catalog"), parent,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
+                                         _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("CSV files"));
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response_cb),
+                    import_data_new (self, parent));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
@@ -204,28 +272,13 @@ import_catalog_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   KpWindow *self = KP_WINDOW (widget);
-  GtkFileChooserNative *chooser;
-  g_autoptr (GtkFileFilter) filter = gtk_file_filter_new ();
 
-  if (kp_window_ensure_catalog (self) == NULL)
-    {
-      kp_window_toast (self, _("The product catalog cannot be opened."));
-      return;
-    }
-  chooser = gtk_file_chooser_native_new (_("Import Product Catalog"), GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
-                                         _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_filter_set_name (filter, _("CSV files"));
-  gtk_file_filter_add_suffix (filter, "csv");
-  gtk_file_filter_add_mime_type (filter, "text/csv");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_signal_connect_object (chooser, "response", G_CALLBACK (on_chooser_response_cb), self, 0);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  if (kp_window_with_catalog (self, "win.import-catalog"))
+    kp_window_import_catalog (self, GTK_WINDOW (self));
 }
 
 void
-kp_window_class_add_catalog_actions (GtkWidgetClass *widget_class)
+kp_window_class_add_import_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.import-catalog", NULL,
                                    import_catalog_action);

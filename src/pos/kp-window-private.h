@@ -8,10 +8,12 @@
 
 #include <json-glib/json-glib.h>
 
+#include "kp-barcode-map.h"
 #include "kp-bench.h"
 #include "kp-cart-line.h"
 #include "kp-cart-view.h"
 #include "kp-catalog.h"
+#include "kp-catalog-window.h"
 #include "kp-checkout-page.h"
 #include "kp-checkout.h"
 #include "kp-done-page.h"
@@ -21,6 +23,7 @@
 #include "kp-money.h"
 #include "kp-refund-dialog.h"
 #include "kp-resources.h"
+#include "kp-scan-queue.h"
 #include "kp-sale-format.h"
 #include "kp-present.h"
 #include "kp-window.h"
@@ -42,6 +45,7 @@ struct _KpWindow
   GtkBox               *history_page;
   GtkLabel             *message_label;
   GtkBox               *quick_keys_box;
+  GtkScrolledWindow    *quick_keys_scroller;
   GtkExpander          *message_details;
   GtkLabel             *message_details_label;
   GtkLabel             *relay_status_label;
@@ -79,6 +83,11 @@ struct _KpWindow
   char                 *failed_receipt_refund_id;
   char                 *printed_order_id;   /* the last sale whose receipt printed */
   KpCatalog            *catalog;            /* once opened */
+  gboolean              catalog_opening;
+  char                 *catalog_next_action;   /* to activate once it is open */
+  KpScanQueue          *scans;              /* the catalog's barcodes, and scans waiting */
+  gboolean              barcode_map_loading;
+  gboolean              barcode_map_stale;  /* changed while being read: read again */
   GCancellable         *catalog_cancellable;
   GCancellable         *search_cancellable; /* the suggestions being looked up */
   GtkPopover           *suggestions;        /* the item field's child */
@@ -88,6 +97,7 @@ struct _KpWindow
   AdwMessageDialog     *cancel_dialog;      /* weak: the confirmation, while it is open */
   AdwToast             *undo_toast;         /* weak: "Undo" for the line just removed */
   AdwMessageDialog     *quit_dialog;        /* weak: the question before quitting */
+  KpCatalogWindow      *catalog_window;     /* weak: the catalog editor, while open */
   KpHistoryView        *history_view;       /* history_page's, once it is first shown */
   KpApplication        *application;
   GtkSingleSelection   *selection;          /* cart_view's */
@@ -168,8 +178,15 @@ kp_window_open_catalog (KpWindow *self);
 void
 kp_window_dispose_catalog (KpWindow *self);
 
-KpCatalog *
-kp_window_ensure_catalog (KpWindow *self);
+gboolean
+kp_window_catalog_gone (KpWindow *self);
+
+gboolean
+kp_window_with_catalog (KpWindow   *self,
+                        const char *action);
+
+void
+kp_window_catalog_changed (KpWindow *self);
 
 void
 kp_window_reload_quick_keys (KpWindow *self);
@@ -177,8 +194,54 @@ kp_window_reload_quick_keys (KpWindow *self);
 void
 kp_window_class_add_catalog_actions (GtkWidgetClass *widget_class);
 
+void
+kp_window_class_add_import_actions (GtkWidgetClass *widget_class);
+
+void
+kp_window_import_catalog (KpWindow  *self,
+                          GtkWindow *parent);
+
+gboolean
+kp_window_add_product (KpWindow               *self,
+                       const KpCatalogProduct *product);
+
+gboolean
+kp_window_is_digits (const char *text);
+
 gboolean
 kp_window_scan_item (KpWindow *self);
+
+void
+kp_window_reload_barcodes (KpWindow *self);
+
+void
+kp_window_check_barcodes (KpWindow *self);
+
+void
+kp_window_barcodes_product_saved (KpWindow               *self,
+                                  const KpCatalogProduct *product);
+
+void
+kp_window_barcodes_product_removed (KpWindow *self,
+                                    gint64    id);
+
+void
+kp_window_scans_wait (KpWindow *self);
+
+void
+kp_window_scans_catalog_settled (KpWindow *self);
+
+void
+kp_window_init_scans (KpWindow *self);
+
+void
+kp_window_dispose_scans (KpWindow *self);
+
+void
+kp_window_init_suggestions (KpWindow *self);
+
+void
+kp_window_dispose_suggestions (KpWindow *self);
 
 gboolean
 kp_window_suggestions_key (KpWindow *self,

@@ -234,6 +234,7 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_spinner);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, quick_keys_box);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, quick_keys_scroller);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, setup_error_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, supply_label);
@@ -400,6 +401,7 @@ on_active_changed_cb (KpWindow *self)
   if (!gtk_window_is_active (GTK_WINDOW (self)))
     return;
 
+  kp_window_check_barcodes (self);
   focus = gtk_root_get_focus (GTK_ROOT (self));
   if (focus != NULL && gtk_widget_is_visible (focus) && gtk_widget_is_sensitive (focus))
     return;

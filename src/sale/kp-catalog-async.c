@@ -12,36 +12,88 @@
 
 /* The async calls: the same work in a worker thread, on copied inputs. */
 
-typedef struct
-{
-  char             *text;
-  guint             limit;
-  KpCatalogProduct *product;
-  KpCatalogFlags    flags;
-} CatalogJob;
-
-static void
-catalog_job_free (CatalogJob *job)
+void
+_kp_catalog_job_free (CatalogJob *job)
 {
   g_free (job->text);
   g_clear_pointer (&job->product, kp_catalog_product_free);
+  g_clear_pointer (&job->ids, g_array_unref);
+  g_clear_object (&job->file);
   g_free (job);
 }
 
-static GTask *
-job_task (KpCatalog           *self,
-          gpointer             source_tag,
-          CatalogJob          *job,
-          GCancellable        *cancellable,
-          GAsyncReadyCallback  callback,
-          gpointer             user_data)
+GTask *
+_kp_catalog_job_task (gpointer             source,
+                      gpointer             source_tag,
+                      CatalogJob          *job,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
 {
-  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  GTask *task = g_task_new (source, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, job, (GDestroyNotify) catalog_job_free);
+  g_task_set_task_data (task, job, (GDestroyNotify) _kp_catalog_job_free);
   g_task_set_return_on_cancel (task, FALSE);
   return task;
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  CatalogJob *job = task_data;
+  GError *error = NULL;
+  KpCatalog *catalog = kp_catalog_open_sync (job->text, &error);
+
+  if (catalog == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, catalog, g_object_unref);
+}
+
+/**
+ * kp_catalog_open_async:
+ * @path: the catalog's file
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the catalog
+ * @user_data: for @callback
+ *
+ * kp_catalog_open_sync() in a worker thread.
+ */
+void
+kp_catalog_open_async (const char          *path,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  CatalogJob *job = g_new0 (CatalogJob, 1);
+
+  g_return_if_fail (path != NULL);
+
+  job->text = g_strdup (path);
+  task = _kp_catalog_job_task (NULL, kp_catalog_open_async, job, cancellable, callback,
+                               user_data);
+  g_task_run_in_thread (task, open_thread);
+}
+
+/**
+ * kp_catalog_open_finish:
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the catalog, or %NULL with @error set
+ */
+KpCatalog *
+kp_catalog_open_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -74,8 +126,8 @@ kp_catalog_lookup_barcode_async (KpCatalog           *self,
   g_return_if_fail (barcode != NULL);
 
   job->text = g_strdup (barcode);
-  task = job_task (self, kp_catalog_lookup_barcode_async, job, cancellable, callback,
-                   user_data);
+  task = _kp_catalog_job_task (self, kp_catalog_lookup_barcode_async, job, cancellable,
+                               callback, user_data);
   g_task_run_in_thread (task, lookup_barcode_thread);
 }
 
@@ -106,7 +158,8 @@ search_thread (GTask        *task,
 {
   CatalogJob *job = task_data;
   GError *error = NULL;
-  GPtrArray *found = kp_catalog_search_sync (source, job->text, job->limit, &error);
+  GPtrArray *found = kp_catalog_search_full_sync (source, job->text, job->limit,
+                                                  job->search_flags, &error);
 
   if (found == NULL)
     g_task_return_error (task, error);
@@ -130,7 +183,8 @@ kp_catalog_search_async (KpCatalog           *self,
 
   job->text = g_strdup (text);
   job->limit = limit;
-  task = job_task (self, kp_catalog_search_async, job, cancellable, callback, user_data);
+  task = _kp_catalog_job_task (self, kp_catalog_search_async, job, cancellable, callback,
+                               user_data);
   g_task_run_in_thread (task, search_thread);
 }
 
@@ -177,8 +231,8 @@ kp_catalog_list_quick_keys_async (KpCatalog           *self,
 
   g_return_if_fail (KP_IS_CATALOG (self));
 
-  task = job_task (self, kp_catalog_list_quick_keys_async, g_new0 (CatalogJob, 1),
-                   cancellable, callback, user_data);
+  task = _kp_catalog_job_task (self, kp_catalog_list_quick_keys_async, g_new0 (CatalogJob, 1),
+                               cancellable, callback, user_data);
   g_task_run_in_thread (task, quick_keys_thread);
 }
 
@@ -232,7 +286,8 @@ kp_catalog_add_product_async (KpCatalog              *self,
 
   job->product = kp_catalog_product_copy (product);
   job->flags = flags;
-  task = job_task (self, kp_catalog_add_product_async, job, cancellable, callback, user_data);
+  task = _kp_catalog_job_task (self, kp_catalog_add_product_async, job, cancellable, callback,
+                               user_data);
   g_task_run_in_thread (task, write_thread);
 }
 
@@ -270,8 +325,8 @@ kp_catalog_update_product_async (KpCatalog              *self,
 
   job->product = kp_catalog_product_copy (product);
   job->flags = flags;
-  task = job_task (self, kp_catalog_update_product_async, job, cancellable, callback,
-                   user_data);
+  task = _kp_catalog_job_task (self, kp_catalog_update_product_async, job, cancellable,
+                               callback, user_data);
   g_task_run_in_thread (task, write_thread);
 }
 

@@ -15,12 +15,13 @@ G_BEGIN_DECLS
 
 #define PRODUCT_COLUMNS "id, name, price, tax_free, category, quick_key, active"
 
-/* What the substring search scans: every active product's keys, in memory. */
+/* What the substring search scans: every product's keys, in memory. */
 typedef struct
 {
-  gint64  id;
-  char   *name_key;
-  char   *initials;
+  gint64    id;
+  char     *name_key;
+  char     *initials;
+  gboolean  active;
 } SearchEntry;
 
 struct _KpCatalog
@@ -47,6 +48,27 @@ _kp_catalog_release_stmt (CachedStmt *stmt)
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CachedStmt, _kp_catalog_release_stmt)
+
+/* What an async call hands its worker thread: copies of its inputs. */
+typedef struct
+{
+  char                 *text;
+  guint                 limit;
+  KpCatalogProduct     *product;
+  KpCatalogFlags        flags;
+  KpCatalogSearchFlags  search_flags;
+  gint64                id;
+  GArray               *ids;
+  GFile                *file;
+} CatalogJob;
+
+void        _kp_catalog_job_free             (CatalogJob          *job);
+GTask      *_kp_catalog_job_task             (gpointer             source,
+                                              gpointer             source_tag,
+                                              CatalogJob          *job,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
 
 
 void        _kp_catalog_lock                 (KpCatalog         *self);

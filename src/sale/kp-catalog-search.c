@@ -43,6 +43,28 @@ read_data_version (KpCatalog *self)
   return version;
 }
 
+/**
+ * kp_catalog_get_data_version_sync:
+ * @self: a #KpCatalog
+ *
+ * SQLite's data version of the file: it changes when another connection (another
+ * process) commits a change, not with this one's own.
+ *
+ * Returns: the version, or -1 if it cannot be read
+ */
+gint64
+kp_catalog_get_data_version_sync (KpCatalog *self)
+{
+  gint64 version;
+
+  g_return_val_if_fail (KP_IS_CATALOG (self), -1);
+
+  _kp_catalog_lock (self);
+  version = read_data_version (self);
+  _kp_catalog_unlock (self);
+  return version;
+}
+
 /* With the lock held. */
 static gboolean
 load_search_entries (KpCatalog  *self,
@@ -57,7 +79,7 @@ load_search_entries (KpCatalog  *self,
   _kp_catalog_forget_search (self);
 
   if (sqlite3_prepare_v2 (self->db,
-                          "SELECT id, name_key, initials FROM products WHERE active ORDER BY id",
+                          "SELECT id, name_key, initials, active FROM products ORDER BY id",
                           -1, &stmt, NULL) != SQLITE_OK)
     return _kp_catalog_set_sqlite_error (error, self->db);
   self->search_entries = g_array_new (FALSE, FALSE, sizeof (SearchEntry));
@@ -68,6 +90,7 @@ load_search_entries (KpCatalog  *self,
         sqlite3_column_int64 (stmt, 0),
         g_strdup ((const char *) sqlite3_column_text (stmt, 1)),
         g_strdup ((const char *) sqlite3_column_text (stmt, 2)),
+        sqlite3_column_int (stmt, 3) != 0,
       };
 
       g_array_append_val (self->search_entries, entry);
@@ -148,6 +171,28 @@ kp_catalog_search_sync (KpCatalog   *self,
                         guint        limit,
                         GError     **error)
 {
+  return kp_catalog_search_full_sync (self, text, limit, KP_CATALOG_SEARCH_ACTIVE, error);
+}
+
+/**
+ * kp_catalog_search_full_sync:
+ * @self: a #KpCatalog
+ * @text: what was typed
+ * @limit: the most products to return (1 or more)
+ * @flags: which products
+ * @error: return location for a #GError
+ *
+ * kp_catalog_search_sync(), among the inactive products too when @flags say so.
+ *
+ * Returns: (transfer container) (element-type KpCatalogProduct): the products
+ */
+GPtrArray *
+kp_catalog_search_full_sync (KpCatalog             *self,
+                             const char            *text,
+                             guint                  limit,
+                             KpCatalogSearchFlags   flags,
+                             GError               **error)
+{
   g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (
     (GDestroyNotify) kp_catalog_product_free);
   g_autofree char *trimmed = NULL;
@@ -155,12 +200,14 @@ kp_catalog_search_sync (KpCatalog   *self,
   g_autofree char *initials = NULL;
   g_autofree char *key_end = NULL;
   g_autofree char *initials_end = NULL;
+  /* ?6 is 1 when inactive products are wanted too. */
   static const char * const queries[] = {
     "SELECT " PRODUCT_COLUMNS " FROM products WHERE name_key >= ?1 AND name_key < ?2"
-    " AND active ORDER BY name_key, id LIMIT ?5",
+    " AND (active OR ?6) ORDER BY name_key, id LIMIT ?5",
     "SELECT " PRODUCT_COLUMNS " FROM products WHERE initials >= ?3 AND initials < ?4"
-    " AND active ORDER BY initials, name_key, id LIMIT ?5",
+    " AND (active OR ?6) ORDER BY initials, name_key, id LIMIT ?5",
   };
+  gboolean inactive_too = (flags & KP_CATALOG_SEARCH_INACTIVE) != 0;
   gboolean ok = TRUE;
   gboolean by_initials;
 
@@ -198,6 +245,7 @@ kp_catalog_search_sync (KpCatalog   *self,
       sqlite3_bind_text (stmt, 4, initials_end, -1, SQLITE_STATIC);
       /* Rows found by an earlier query may come again. */
       sqlite3_bind_int (stmt, 5, limit * 2);
+      sqlite3_bind_int (stmt, 6, inactive_too ? 1 : 0);
       ok = _kp_catalog_read_products (self, stmt, found, limit, error) != NULL;
     }
 
@@ -210,6 +258,8 @@ kp_catalog_search_sync (KpCatalog   *self,
       g_autoptr (CachedStmt) stmt = NULL;
       gboolean seen = FALSE;
 
+      if (!entry->active && !inactive_too)
+        continue;
       if (strstr (entry->name_key, key) == NULL &&
           !(by_initials && strstr (entry->initials, initials) != NULL))
         continue;

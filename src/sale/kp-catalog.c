@@ -560,6 +560,61 @@ kp_catalog_remove_product_sync (KpCatalog  *self,
   return ok;
 }
 
+/**
+ * kp_catalog_set_quick_keys_sync:
+ * @self: a #KpCatalog
+ * @ids: (array length=n_ids): products, in the order their quick keys are to have
+ * @n_ids: how many
+ * @error: return location for a #GError
+ *
+ * Gives the products @ids the quick-key positions 1, 2, 3… in that order (one
+ * category's keys, reordered), in one transaction: all of them or none.
+ *
+ * Returns: whether the positions were stored
+ */
+gboolean
+kp_catalog_set_quick_keys_sync (KpCatalog     *self,
+                                const gint64  *ids,
+                                guint          n_ids,
+                                GError       **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (KP_IS_CATALOG (self), FALSE);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, FALSE);
+
+  _kp_catalog_lock (self);
+  ok = _kp_catalog_exec (self, "BEGIN IMMEDIATE", error);
+  for (guint i = 0; ok && i < n_ids; i++)
+    {
+      g_autoptr (CachedStmt) stmt = _kp_catalog_prepare (self,
+                                        "UPDATE products SET quick_key = ? WHERE id = ?",
+                                        error);
+
+      if (stmt == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+      sqlite3_bind_int (stmt, 1, i + 1);
+      sqlite3_bind_int64 (stmt, 2, ids[i]);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        ok = _kp_catalog_set_sqlite_error (error, self->db);
+      else if (sqlite3_changes (self->db) == 0)
+        {
+          g_set_error_literal (error, KP_CATALOG_ERROR, KP_CATALOG_ERROR_NOT_FOUND,
+                               _("The product is no longer in the catalog."));
+          ok = FALSE;
+        }
+    }
+  if (ok)
+    ok = _kp_catalog_exec (self, "COMMIT", error);
+  if (!ok && !sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  _kp_catalog_unlock (self);
+  return ok;
+}
+
 KpCatalogProduct *
 kp_catalog_get_product_sync (KpCatalog  *self,
                              gint64      id,

@@ -58,6 +58,17 @@ typedef enum
 } KpCatalogFlags;
 
 /**
+ * KpCatalogSearchFlags:
+ * @KP_CATALOG_SEARCH_ACTIVE: the products for sale
+ * @KP_CATALOG_SEARCH_INACTIVE: the inactive products too
+ */
+typedef enum
+{
+  KP_CATALOG_SEARCH_ACTIVE = 0,
+  KP_CATALOG_SEARCH_INACTIVE = 1 << 0,
+} KpCatalogSearchFlags;
+
+/**
  * KpBarcodeKind:
  * @KP_BARCODE_TEXT: anything else a scanner sends (Code 128 text)
  * @KP_BARCODE_EAN_13: 13 digits with a right check digit
@@ -156,14 +167,30 @@ GPtrArray         *kp_catalog_search_sync        (KpCatalog              *self,
                                                   const char             *text,
                                                   guint                   limit,
                                                   GError                **error);
+GPtrArray         *kp_catalog_search_full_sync   (KpCatalog              *self,
+                                                  const char             *text,
+                                                  guint                   limit,
+                                                  KpCatalogSearchFlags    flags,
+                                                  GError                **error);
 GPtrArray         *kp_catalog_list_quick_keys_sync (KpCatalog            *self,
+                                                  GError                **error);
+gboolean           kp_catalog_set_quick_keys_sync (KpCatalog             *self,
+                                                  const gint64           *ids,
+                                                  guint                   n_ids,
                                                   GError                **error);
 GPtrArray         *kp_catalog_list_products_sync (KpCatalog              *self,
                                                   gboolean                only_active,
                                                   GError                **error);
 gboolean           kp_catalog_clear_sync         (KpCatalog              *self,
                                                   GError                **error);
+gint64             kp_catalog_get_data_version_sync (KpCatalog           *self);
 
+void               kp_catalog_open_async            (const char          *path,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+KpCatalog         *kp_catalog_open_finish           (GAsyncResult        *result,
+                                                     GError             **error);
 void               kp_catalog_lookup_barcode_async  (KpCatalog           *self,
                                                      const char          *barcode,
                                                      GCancellable        *cancellable,
@@ -204,6 +231,55 @@ void               kp_catalog_update_product_async  (KpCatalog           *self,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);
 gboolean           kp_catalog_update_product_finish (KpCatalog           *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+void               kp_catalog_remove_product_async  (KpCatalog           *self,
+                                                     gint64               id,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean           kp_catalog_remove_product_finish (KpCatalog           *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+void               kp_catalog_search_full_async     (KpCatalog           *self,
+                                                     const char          *text,
+                                                     guint                limit,
+                                                     KpCatalogSearchFlags flags,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GPtrArray         *kp_catalog_search_full_finish    (KpCatalog           *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+void               kp_catalog_list_products_async   (KpCatalog           *self,
+                                                     gboolean             only_active,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GPtrArray         *kp_catalog_list_products_finish  (KpCatalog           *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+void               kp_catalog_set_quick_keys_async  (KpCatalog           *self,
+                                                     const gint64        *ids,
+                                                     guint                n_ids,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean           kp_catalog_set_quick_keys_finish (KpCatalog           *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+void               kp_catalog_get_data_version_async (KpCatalog          *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gint64             kp_catalog_get_data_version_finish (KpCatalog         *self,
+                                                     GAsyncResult        *result);
+void               kp_catalog_export_csv_async      (KpCatalog           *self,
+                                                     GFile               *file,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean           kp_catalog_export_csv_finish     (KpCatalog           *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
