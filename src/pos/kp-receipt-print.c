@@ -91,10 +91,20 @@ kp_receipt_print_draw (GPtrArray   *rows,
                        double       width)
 {
   PangoFontDescription *font = NULL;
+  cairo_font_options_t *options;
   double y = 0;
   double widest = 0;
 
   g_return_val_if_fail (rows != NULL, 0);
+
+  /* Advances as the font gives them: rounded to whole units, a small font's
+   * columns would add up to less than the paper's width. */
+  options = cairo_font_options_create ();
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  pango_cairo_context_set_font_options (pango_layout_get_context (layout), options);
+  cairo_font_options_destroy (options);
+  pango_context_set_round_glyph_positions (pango_layout_get_context (layout), FALSE);
+  pango_layout_context_changed (layout);
 
   font = font_for (layout, columns, width);
   cairo_set_source_rgb (cr, 0, 0, 0);
