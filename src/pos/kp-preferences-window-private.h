@@ -19,7 +19,9 @@ G_BEGIN_DECLS
  *   kp-preferences-approvals.c  approval delivery, phone address and checkout (page
  *                               Approvals);
  *   kp-preferences-receipts.c   the receipt printer and its test page (page Approvals,
- *                               beside the checkout). */
+ *                               beside the checkout);
+ *   kp-preferences-shop.c       the shop database and its status (page Approvals, after
+ *                               the relay). */
 
 struct _KpPreferencesWindow
 {
@@ -65,6 +67,11 @@ struct _KpPreferencesWindow
   AdwEntryRow          *secret_key_row;
   AdwActionRow         *secret_key_status_row;
   GtkLabel             *shop_error_label;
+  AdwEntryRow          *shop_db_row;
+  AdwPasswordEntryRow  *shop_db_password_row;
+  AdwActionRow         *shop_db_status_row;
+  GtkLabel             *shop_db_error_label;
+  AdwPreferencesGroup  *shop_db_group;
   AdwEntryRow          *shop_name_row;
   AdwEntryRow          *terminal_id_row;
   GtkButton            *test_button;
@@ -79,6 +86,7 @@ struct _KpPreferencesWindow
   GCancellable         *cancellable;
   KpClient             *probe_client;
   KpQrPaintable        *check_qr;
+  GSignalGroup         *shop_signals;   /* the terminal's shop replicator's */
 
   /* Borrowed */
   KpSecretStore        *secrets;        /* the terminal's */
@@ -113,5 +121,9 @@ void     _kp_preferences_window_init_approvals     (KpPreferencesWindow *self);
 void     _kp_preferences_window_class_init_receipts (GtkWidgetClass   *widget_class);
 void     _kp_preferences_window_init_receipts       (KpPreferencesWindow *self);
 AdwEntryRow *_kp_preferences_window_commit_printer  (KpPreferencesWindow *self);
+
+void     _kp_preferences_window_class_init_shop    (GtkWidgetClass    *widget_class);
+void     _kp_preferences_window_init_shop          (KpPreferencesWindow *self);
+void     _kp_preferences_window_dispose_shop       (KpPreferencesWindow *self);
 
 G_END_DECLS

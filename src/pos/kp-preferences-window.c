@@ -321,6 +321,7 @@ set_terminal (KpPreferencesWindow *self,
   _kp_preferences_window_init_approvals (self);
   _kp_preferences_window_init_receipts (self);
   _kp_preferences_window_init_keyring (self);
+  _kp_preferences_window_init_shop (self);
 }
 
 static void
@@ -329,6 +330,7 @@ kp_preferences_window_dispose (GObject *object)
   KpPreferencesWindow *self = KP_PREFERENCES_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  _kp_preferences_window_dispose_shop (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->probe_client);
   g_clear_object (&self->check_qr);
@@ -411,6 +413,7 @@ kp_preferences_window_class_init (KpPreferencesWindowClass *klass)
   _kp_preferences_window_class_init_account (widget_class);
   _kp_preferences_window_class_init_keyring (widget_class);
   _kp_preferences_window_class_init_receipts (widget_class);
+  _kp_preferences_window_class_init_shop (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }

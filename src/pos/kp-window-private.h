@@ -49,6 +49,7 @@ struct _KpWindow
   GtkExpander          *message_details;
   GtkLabel             *message_details_label;
   GtkLabel             *relay_status_label;
+  GtkLabel             *shop_status_label;
   GtkLabel             *setup_error_label;
   GtkStack             *stack;
   GtkBox               *recovery_box;
@@ -92,6 +93,7 @@ struct _KpWindow
   GCancellable         *search_cancellable; /* the suggestions being looked up */
   GtkPopover           *suggestions;        /* the item field's child */
   GtkListBox           *suggestion_list;
+  GSignalGroup         *shop_signals;       /* the terminal's shop replicator's */
 
   /* Borrowed */
   AdwMessageDialog     *cancel_dialog;      /* weak: the confirmation, while it is open */
@@ -292,6 +294,12 @@ kp_window_class_add_receipt_actions (GtkWidgetClass *widget_class);
 
 void
 kp_window_watch_receipts (KpWindow *self);
+
+void
+kp_window_watch_shop (KpWindow *self);
+
+void
+kp_window_dispose_shop (KpWindow *self);
 
 void
 kp_window_receipts_sale_done (KpWindow            *self,

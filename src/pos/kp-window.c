@@ -158,6 +158,7 @@ kp_window_dispose (GObject *object)
 
   kp_window_close_cancel_dialog (self);
   kp_window_dispose_catalog (self);
+  kp_window_dispose_shop (self);
   if (self->undo_toast != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->undo_toast), (gpointer *) &self->undo_toast);
   self->undo_toast = NULL;
@@ -228,6 +229,7 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_details_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, message_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, relay_status_label);
+  gtk_widget_class_bind_template_child (widget_class, KpWindow, shop_status_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, receipt_banner);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, receipt_banner_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, recovery_box);
@@ -434,6 +436,7 @@ kp_window_new (KpApplication *application,
                            G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_active_changed_cb), NULL);
   kp_window_watch_receipts (self);
+  kp_window_watch_shop (self);
   kp_window_on_checkout_available_cb (self);
   kp_window_open_catalog (self);
   kp_window_focus_item_entry (self);

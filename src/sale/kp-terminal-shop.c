@@ -154,7 +154,8 @@ kp_terminal_get_shop_replicator (KpTerminal *self)
  * kp_terminal_set_shop_db_password:
  * @password: the password that came with --shop-db's connection string
  *
- * Keeps @password in the keyring, and uses it for this run.
+ * Keeps @password in the keyring, and uses it for this run: a replicator already
+ * running connects again with it.
  */
 void
 kp_terminal_set_shop_db_password (KpTerminal *self,
@@ -168,5 +169,8 @@ kp_terminal_set_shop_db_password (KpTerminal *self,
 #ifdef HAVE_SHOPDB
   kp_secret_store_store_async (self->secrets, KP_SECRET_SHOP_DB_PASSWORD, password, NULL,
                                password_stored_cb, NULL);
+  /* Replicating already (a password typed in the preferences): again, with it. */
+  if (self->journal != NULL && self->shop_conninfo != NULL)
+    _kp_terminal_start_shop (self);
 #endif
 }
