@@ -23,7 +23,12 @@ import tempfile
 
 import kpui
 from kpui import POS, PATIENCE, Pos, child_env, customer, no_display, run, wait_until
-from kpwindows import button
+from kpwindows import WindowsMixin, button
+
+import gi
+
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi  # noqa: E402
 
 PG_BIN = os.environ.get('KP_TEST_PG_BINDIR', '/usr/lib/postgresql/15/bin')
 
@@ -83,7 +88,7 @@ class Postgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-class ShopPos(Pos):
+class ShopPos(WindowsMixin, Pos):
     def unsent(self):
         db = sqlite3.connect('file:%s?mode=ro' % self.journal, uri=True)
         try:
@@ -97,6 +102,18 @@ class ShopPos(Pos):
             if role == 'label' and name.startswith(self._('Shop database')):
                 return name
         return None
+
+
+def preferences_status(pos):
+    """Opens the preferences on the page Approvals; returns the window."""
+    pos.key('ctrl+comma', to=pos.window_focus())
+    prefs = pos.wait_window('Preferences', role='frame')
+    tab = wait_until('the tab Approvals', lambda: next(
+        (acc for role, name, focused, acc in prefs.widgets()
+         if role == 'page tab' and name == 'Approvals'), None))
+    Atspi.Action.do_action(tab, 0)
+    prefs.wait_text('Shop database status')
+    return prefs
 
 
 def offline_text(pos, n):
@@ -157,6 +174,12 @@ def test_indicator_follows_replication():
         line = wait_until('the offline line', offline_shown)
         assert re.search(r'offline, \d+ changes? waiting$', line), line
 
+        # The preferences say the same, with libpq's reason.
+        prefs = preferences_status(pos)
+        n = pos.unsent()
+        prefs.wait_text('Offline, %d change%s waiting — ' % (n, '' if n == 1 else 's'))
+        assert prefs.has_text('Set on the command line for this run.')
+
         # Back: the changes go, and so does the line.
         pg.start()
         wait_until('the second sale in the shop database',
@@ -164,6 +187,7 @@ def test_indicator_follows_replication():
                                     % second['partner_order_id']) == '1')
         wait_until('everything sent again', lambda: pos.unsent() == 0)
         wait_until('the line gone', lambda: pos.shop_line() is None)
+        prefs.wait_text('Online, all changes sent')
         # The connection string's folder, never a password, in what the program wrote.
         assert 'password' not in pos.output().lower()
     finally:
