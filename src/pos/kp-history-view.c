@@ -16,9 +16,17 @@
 #include "kp-sale-format.h"
 #include "kp-sale-item.h"
 
+#ifdef HAVE_SHOPDB
+#include "kp-shop-client.h"
+#endif
+
 /* The sales of a day (today at first), or those matching a search, newest first, a
  * page at a time; the journal does the searching in its worker thread, so typing
- * never waits for it. The sale selected shows in the detail pane beside the list. */
+ * never waits for it. The sale selected shows in the detail pane beside the list.
+ *
+ * With a shop database, "Whole Shop" lists every terminal's sales from it instead
+ * (KpShopClient, in its worker thread too), with their terminal, read only: a sale is
+ * refunded on the terminal that made it, from its own journal. */
 
 #define PAGE_SIZE 200
 
@@ -39,6 +47,8 @@ struct _KpHistoryView
   GtkColumnView      *sales_view;
   GtkSearchEntry     *search_entry;
   GtkSpinner         *search_spinner;
+  GtkBox             *scope_box;
+  GtkToggleButton    *whole_shop_button;
 
   /* Owned */
   GListStore         *store;
@@ -46,6 +56,8 @@ struct _KpHistoryView
   KpTerminal         *terminal;
   KpJournal          *journal;
   GCancellable       *search_cancellable;
+  GObject            *shop_client;      /* while the whole shop is listed */
+  GtkColumnViewColumn *terminal_column; /* sales_view's */
   char               *focus_refund_of;
   GDate               day;
   gboolean            searching;
@@ -106,6 +118,8 @@ on_selection_changed_cb (KpHistoryView *self)
 
   if (self->updating)
     return;
+  if (self->shop_client != NULL)
+    item = NULL;
   kp_sale_detail_show_sale (self->detail,
                             item != NULL ? kp_sale_item_get_sale (item)->partner_order_id
                                          : NULL);
@@ -140,7 +154,7 @@ on_sales_view_activate_cb (KpHistoryView *self,
   g_autoptr (KpSaleItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), position);
   const char *order_id;
 
-  if (item == NULL)
+  if (item == NULL || self->shop_client != NULL)
     return;
   order_id = kp_sale_item_get_sale (item)->partner_order_id;
   gtk_single_selection_set_selected (self->selection, position);
@@ -219,6 +233,7 @@ typedef struct
 {
   KpHistoryView *self;
   gboolean       append;
+  gboolean       whole_shop;
   gint64         started;
 } SearchData;
 
@@ -231,6 +246,7 @@ search_cb (GObject      *source,
   g_autoptr (KpHistoryView) self = data->self;
   gboolean append = data->append;
   gint64 started = data->started;
+  gboolean whole_shop = data->whole_shop;
   g_autoptr (GPtrArray) sales = NULL;
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (GError) error = NULL;
@@ -239,7 +255,12 @@ search_cb (GObject      *source,
   guint position;
 
   g_free (data);
-  sales = kp_journal_search_finish (KP_JOURNAL (source), result, &error);
+#ifdef HAVE_SHOPDB
+  if (whole_shop)
+    sales = kp_shop_client_search_finish (KP_SHOP_CLIENT (source), result, &error);
+  else
+#endif
+    sales = kp_journal_search_finish (KP_JOURNAL (source), result, &error);
   if (sales == NULL)
     {
       g_autofree char *message = NULL;
@@ -324,6 +345,15 @@ search (KpHistoryView *self,
   data->self = g_object_ref (self);
   data->append = append;
   data->started = g_get_monotonic_time ();
+#ifdef HAVE_SHOPDB
+  data->whole_shop = self->shop_client != NULL;
+  if (data->whole_shop)
+    {
+      kp_shop_client_search_async (KP_SHOP_CLIENT (self->shop_client), query,
+                                   self->search_cancellable, search_cb, data);
+      return;
+    }
+#endif
   kp_journal_search_async (self->journal, query, self->search_cancellable, search_cb, data);
 }
 
@@ -476,6 +506,35 @@ day_report_action (GtkWidget  *widget,
   gtk_widget_activate_action (widget, "app.day-report", "s", day);
 }
 
+/* The whole shop */
+
+static void
+on_scope_toggled_cb (KpHistoryView *self)
+{
+  gboolean whole_shop = gtk_toggle_button_get_active (self->whole_shop_button);
+
+  g_clear_object (&self->shop_client);
+  if (whole_shop)
+    self->shop_client = kp_terminal_new_shop_client (self->terminal);
+  gtk_column_view_column_set_visible (self->terminal_column, self->shop_client != NULL);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  kp_sale_detail_show_sale (self->detail, NULL);
+  search (self, FALSE);
+}
+
+/* The switch is there while the terminal replicates to a shop database. */
+static void
+on_shop_replicator_changed_cb (KpHistoryView *self)
+{
+  gboolean shop = kp_terminal_get_shop_replicator (self->terminal) != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->scope_box), shop);
+  if (!shop && gtk_toggle_button_get_active (self->whole_shop_button))
+    gtk_toggle_button_set_active (self->whole_shop_button, FALSE);
+  else if (gtk_toggle_button_get_active (self->whole_shop_button))
+    on_scope_toggled_cb (self);
+}
+
 /* Sales are listed once the terminal can take them: its journal open, its services up. */
 static void
 on_terminal_checkout_cb (KpHistoryView *self)
@@ -494,6 +553,7 @@ kp_history_view_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->store);
   g_clear_object (&self->journal);
+  g_clear_object (&self->shop_client);
   g_clear_object (&self->terminal);
 
   G_OBJECT_CLASS (kp_history_view_parent_class)->dispose (object);
@@ -544,6 +604,10 @@ kp_history_view_set_property (GObject      *object,
                                G_CALLBACK (on_terminal_checkout_cb), self, G_CONNECT_SWAPPED);
       on_terminal_checkout_cb (self);
       kp_sale_detail_set_terminal (self->detail, self->terminal);
+      g_signal_connect_object (self->terminal, "shop-replicator-changed",
+                               G_CALLBACK (on_shop_replicator_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      on_shop_replicator_changed_cb (self);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -581,6 +645,9 @@ kp_history_view_class_init (KpHistoryViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpHistoryView, sales_view);
   gtk_widget_class_bind_template_child (widget_class, KpHistoryView, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KpHistoryView, search_spinner);
+  gtk_widget_class_bind_template_child (widget_class, KpHistoryView, scope_box);
+  gtk_widget_class_bind_template_child (widget_class, KpHistoryView, whole_shop_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_scope_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_all_days_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_calendar_day_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_detail_sale_changed_cb);
@@ -620,6 +687,7 @@ kp_history_view_init (KpHistoryView *self)
                            G_CALLBACK (on_selection_changed_cb), self, G_CONNECT_SWAPPED);
 
   kp_sale_columns_append (self->sales_view);
+  self->terminal_column = kp_sale_columns_insert_terminal (self->sales_view);
 
   today (&self->day);
   update_day (self);

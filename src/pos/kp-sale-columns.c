@@ -26,6 +26,7 @@ typedef enum
   COLUMN_AMOUNT,
   COLUMN_METHOD,
   COLUMN_STATE,
+  COLUMN_TERMINAL,
 } Column;
 
 static char *
@@ -46,6 +47,8 @@ cell_text (const KpJournalSale *sale,
       return g_strdup (kp_payment_method_label (sale->payment_method_type));
     case COLUMN_STATE:
       return g_strdup (kp_sale_state_label (sale->state));
+    case COLUMN_TERMINAL:
+      return g_strdup (sale->terminal_id);
     default:
       g_assert_not_reached ();
     }
@@ -107,7 +110,7 @@ unbind_cell_cb (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (item), "kp-handler", NULL);
 }
 
-static void
+static GtkColumnViewColumn *
 add_column (GtkColumnView *view,
             const char    *title,
             Column         column,
@@ -123,6 +126,7 @@ add_column (GtkColumnView *view,
   gtk_column_view_column_set_expand (view_column, expand);
   gtk_column_view_append_column (view, view_column);
   g_object_unref (view_column);
+  return view_column;
 }
 
 /**
@@ -142,4 +146,28 @@ kp_sale_columns_append (GtkColumnView *view)
   add_column (view, C_("history column", "Amount"), COLUMN_AMOUNT, FALSE);
   add_column (view, C_("history column", "Method"), COLUMN_METHOD, FALSE);
   add_column (view, C_("history column", "State"), COLUMN_STATE, FALSE);
+}
+
+/**
+ * kp_sale_columns_insert_terminal:
+ * @view: a column view over #KpSaleItem, with the sales' columns
+ *
+ * Inserts the column of the terminal each sale was sold on (the whole shop's sales),
+ * first, hidden.
+ *
+ * Returns: (transfer none): the column, owned by @view
+ */
+GtkColumnViewColumn *
+kp_sale_columns_insert_terminal (GtkColumnView *view)
+{
+  GtkColumnViewColumn *column;
+
+  g_return_val_if_fail (GTK_IS_COLUMN_VIEW (view), NULL);
+
+  column = add_column (view, C_("history column", "Terminal"), COLUMN_TERMINAL, FALSE);
+  gtk_column_view_remove_column (view, g_object_ref (column));
+  gtk_column_view_insert_column (view, 0, column);
+  g_object_unref (column);
+  gtk_column_view_column_set_visible (column, FALSE);
+  return column;
 }

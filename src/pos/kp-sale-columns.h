@@ -10,6 +10,7 @@
 
 G_BEGIN_DECLS
 
-void kp_sale_columns_append (GtkColumnView *view);
+void                 kp_sale_columns_append          (GtkColumnView *view);
+GtkColumnViewColumn *kp_sale_columns_insert_terminal (GtkColumnView *view);
 
 G_END_DECLS

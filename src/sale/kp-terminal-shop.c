@@ -11,6 +11,7 @@
 #include "kp-terminal-private.h"
 
 #ifdef HAVE_SHOPDB
+#include "kp-shop-client.h"
 #include "kp-shop-replicator.h"
 #endif
 
@@ -94,7 +95,12 @@ password_looked_up_cb (GObject      *source,
 
   /* Without a password, libpq may still find one (PGPASSFILE) or need none. */
   if (lookup->serial == self->shop_serial && self->journal != NULL)
-    build_replicator (self, password);
+    {
+      /* Kept for the shop's queries (kp_terminal_new_shop_client()). */
+      if (password != NULL && self->shop_password == NULL)
+        self->shop_password = g_strdup (password);
+      build_replicator (self, password);
+    }
   _kp_terminal_wipe_free (password);
 }
 
@@ -173,4 +179,23 @@ kp_terminal_set_shop_db_password (KpTerminal *self,
   if (self->journal != NULL && self->shop_conninfo != NULL)
     _kp_terminal_start_shop (self);
 #endif
+}
+
+/**
+ * kp_terminal_new_shop_client:
+ *
+ * Returns: (nullable) (type KpShopClient) (transfer full): a client of the shop
+ *   database the terminal replicates to, for the whole shop's sales and reports; %NULL
+ *   while there is no replicator
+ */
+gpointer
+kp_terminal_new_shop_client (KpTerminal *self)
+{
+  g_return_val_if_fail (KP_IS_TERMINAL (self), NULL);
+
+#ifdef HAVE_SHOPDB
+  if (self->shop_replicator != NULL && self->shop_conninfo != NULL)
+    return kp_shop_client_new (self->shop_conninfo, self->shop_password);
+#endif
+  return NULL;
 }

@@ -60,5 +60,6 @@ KpReceiptShop      *kp_terminal_dup_receipt_shop     (KpTerminal          *self)
 gpointer            kp_terminal_get_shop_replicator    (KpTerminal          *self);
 void                kp_terminal_set_shop_db_password   (KpTerminal          *self,
                                                         const char          *password);
+gpointer            kp_terminal_new_shop_client        (KpTerminal          *self);
 
 G_END_DECLS

@@ -33,6 +33,8 @@ from gi.repository import Atspi, GLib  # noqa: E402
 PASSED_ON = ('KP_POS', 'KP_SCHEMAS', 'KP_LOCALEDIR', 'KP_SANDBOX', 'KP_RELAY',
              # Where kakaopay-pos finds its payment page module (the build tree's).
              'KP_MODULE_DIR',
+             # Another terminal replicating to a shop database (test-shop.py).
+             'KP_SHOP_TERMINAL',
              # The build's own memory checks (meson sets MALLOC_PERTURB_, sanitizers).
              'MALLOC_PERTURB_', 'ASAN_OPTIONS', 'UBSAN_OPTIONS', 'LSAN_OPTIONS',
              'ASAN_SYMBOLIZER_PATH')

