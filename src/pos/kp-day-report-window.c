@@ -20,7 +20,8 @@
  * method, what is still unfinished, whether the day is closed and what changed after;
  * for a closed day, whether its rows are as sealed. Export CSV…, Print…, and Close
  * Day… (the day close, the Z report). In test mode it says so, on screen, on paper and
- * in the export. */
+ * in the export. With a shop database, "Whole Shop" shows the day of every terminal
+ * instead (kp-day-report-window-shop.c). */
 
 G_DEFINE_FINAL_TYPE (KpDayReportWindow, kp_day_report_window, ADW_TYPE_WINDOW)
 
@@ -38,6 +39,7 @@ _kp_day_report_window_labelled_copy (KpDayReportWindow *self)
   copy->shop_name = g_strdup (self->shop_name);
   g_free (copy->business_number);
   copy->business_number = g_strdup (self->business_number);
+  _kp_day_report_window_label_shop (self, copy);
   return copy;
 }
 
@@ -67,8 +69,8 @@ update_actions (KpDayReportWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->close_day_button), !have || !self->report->closed);
 }
 
-static void
-clear_list (GtkListBox *list)
+void
+_kp_day_report_window_clear_list (GtkListBox *list)
 {
   GtkWidget *child;
 
@@ -76,11 +78,11 @@ clear_list (GtkListBox *list)
     gtk_list_box_remove (list, child);
 }
 
-static void
-add_row (GtkListBox *list,
-         const char *title,
-         const char *subtitle,
-         const char *suffix)
+void
+_kp_day_report_window_add_row (GtkListBox *list,
+                               const char *title,
+                               const char *subtitle,
+                               const char *suffix)
 {
   GtkWidget *row = adw_action_row_new ();
 
@@ -165,7 +167,7 @@ show_report (KpDayReportWindow *self)
   set_count (self->n_cancelled_label, report->n_cancelled);
   set_count (self->n_expired_label, report->n_expired);
 
-  clear_list (self->methods_list);
+  _kp_day_report_window_clear_list (self->methods_list);
   for (guint i = 0; i < report->methods->len; i++)
     {
       const KpJournalMethodTotals *totals = g_ptr_array_index (report->methods, i);
@@ -181,10 +183,10 @@ show_report (KpDayReportWindow *self)
                                             totals->count),
                                   totals->count, gross, refunds);
       title = g_strdup (kp_payment_method_label (totals->method));
-      add_row (self->methods_list, title, subtitle, net);
+      _kp_day_report_window_add_row (self->methods_list, title, subtitle, net);
     }
 
-  clear_list (self->unfinished_list);
+  _kp_day_report_window_clear_list (self->unfinished_list);
   gtk_widget_set_visible (GTK_WIDGET (self->unfinished_heading), report->unfinished->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->unfinished_list), report->unfinished->len > 0);
   for (guint i = 0; i < report->unfinished->len; i++)
@@ -203,10 +205,10 @@ show_report (KpDayReportWindow *self)
       else
         /* Translators: an unfinished sale: its state, since when */
         subtitle = g_strdup_printf (_("%s since %s"), kp_sale_state_label (item->state), since);
-      add_row (self->unfinished_list, title, subtitle, amount);
+      _kp_day_report_window_add_row (self->unfinished_list, title, subtitle, amount);
     }
 
-  clear_list (self->amendments_list);
+  _kp_day_report_window_clear_list (self->amendments_list);
   gtk_widget_set_visible (GTK_WIDGET (self->amendments_heading), report->amendments->len > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->amendments_list), report->amendments->len > 0);
   for (guint i = 0; i < report->amendments->len; i++)
@@ -219,11 +221,23 @@ show_report (KpDayReportWindow *self)
       title = g_strdup_printf (_("%s · %s"), at,
                                item->by_journal ? _("by the journal")
                                                 : _("outside the journal"));
-      add_row (self->amendments_list, title, item->what, NULL);
+      _kp_day_report_window_add_row (self->amendments_list, title, item->what, NULL);
     }
 
+  if (self->shop_client == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->terminals_heading), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->terminals_list), FALSE);
+    }
   show_check (self);
   update_actions (self);
+}
+
+void
+_kp_day_report_window_show_error (KpDayReportWindow *self,
+                                  const char        *message)
+{
+  kp_label_show_text (self->error_label, message);
 }
 
 static void
@@ -260,9 +274,10 @@ verified_cb (GObject      *source,
   show_check (self);
 }
 
-static void
-got_report (KpDayReportWindow  *self,
-            KpJournalDayReport *report)
+/* Shows @report (taking it): the terminal's, or the whole shop's total. */
+void
+_kp_day_report_window_got_report (KpDayReportWindow  *self,
+                                  KpJournalDayReport *report)
 {
   g_clear_pointer (&self->report, kp_journal_day_report_free);
   self->report = report;
@@ -270,7 +285,8 @@ got_report (KpDayReportWindow  *self,
   kp_label_show_text (self->error_label, NULL);
   show_report (self);
 
-  if (report->closed)
+  /* The seal is the journal's: the shop database keeps no rows to check against it. */
+  if (report->closed && self->shop_client == NULL)
     {
       _kp_day_report_window_set_busy (self, TRUE);
       kp_journal_verify_day_async (self->journal, &self->day, self->cancellable, verified_cb,
@@ -296,12 +312,14 @@ report_cb (GObject      *source,
       report_failed (self, error);
       return;
     }
-  got_report (self, report);
+  _kp_day_report_window_got_report (self, report);
 }
 
 static void
 load (KpDayReportWindow *self)
 {
+  if (_kp_day_report_window_load_shop (self))
+    return;
   _kp_day_report_window_set_busy (self, TRUE);
   kp_journal_day_report_async (self->journal, &self->day, self->cancellable, report_cb,
                                g_object_ref (self));
@@ -337,7 +355,7 @@ closed_cb (GObject      *source,
       load (self);
       return;
     }
-  got_report (self, report);
+  _kp_day_report_window_got_report (self, report);
 }
 
 static void
@@ -365,6 +383,8 @@ close_day_action (GtkWidget  *widget,
   GtkWidget *dialog;
 
   if (self->report == NULL || self->report->closed)
+    return;
+  if (_kp_day_report_window_close_shop_day (self))
     return;
 
   day = kp_format_day (&self->day);
@@ -401,6 +421,12 @@ close_day_action (GtkWidget  *widget,
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response_cb), self, 0);
   g_signal_connect_object (dialog, "unmap", G_CALLBACK (kp_present_now), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+_kp_day_report_window_reload (KpDayReportWindow *self)
+{
+  load (self);
 }
 
 static void
@@ -456,6 +482,7 @@ read_terminal (KpDayReportWindow *self,
 {
   KpSettings *settings = kp_terminal_get_settings (terminal);
 
+  self->terminal = g_object_ref (terminal);
   self->journal = g_object_ref (kp_terminal_get_journal (terminal));
   /* Without a terminal ID, the day cannot be closed here. */
   self->terminal_id = dup_unless_empty (kp_settings_get_terminal_id (settings));
@@ -476,7 +503,10 @@ kp_day_report_window_dispose (GObject *object)
   g_clear_object (&self->chooser);
   g_clear_object (&self->print_operation);
   gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_DAY_REPORT_WINDOW);
+  _kp_day_report_window_clear_shop (self);
+  g_clear_object (&self->shop_client);
   g_clear_object (&self->journal);
+  g_clear_object (&self->terminal);
 
   G_OBJECT_CLASS (kp_day_report_window_parent_class)->dispose (object);
 }
@@ -523,19 +553,24 @@ kp_day_report_window_class_init (KpDayReportWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, n_sales_label);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, net_label);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, refunds_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, scope_box);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, shop_label);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, supply_label);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, tax_free_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, terminals_heading);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, terminals_list);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, test_mode_banner);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, unfinished_heading);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, unfinished_list);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, vat_label);
+  gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, whole_shop_button);
   gtk_widget_class_bind_template_child (widget_class, KpDayReportWindow, window_title);
 
   _kp_day_report_window_class_init_export (widget_class);
+  _kp_day_report_window_class_init_shop (widget_class);
   gtk_widget_class_install_action (widget_class, "report.close-day", NULL, close_day_action);
   gtk_widget_class_install_action (widget_class, "report.reload", NULL, reload_action);
 
@@ -582,6 +617,7 @@ kp_day_report_window_new (GtkApplication *application,
   self->day = *day;
   text = kp_format_day (day);
   adw_window_title_set_subtitle (self->window_title, text);
+  _kp_day_report_window_watch_shop (self);
   load (self);
   return self;
 }

@@ -8,11 +8,14 @@
 # hidden; with PostgreSQL stopped, the line says how many changes wait (the journal's
 # unsent outbox), and it goes once PostgreSQL is back and they are sent. History's
 # "Whole Shop" then lists another terminal's sale too (kp-test-shop-terminal, a real
-# replicator in a process of its own), with each sale's terminal, read only.
+# replicator in a process of its own), with each sale's terminal, read only. The day
+# report's "Whole Shop" adds up every terminal's day, lists them and which one has not
+# sent everything, and its Close Day… says so before closing the shop's day.
 #
 # Copyright 2026 The KakaoPay POS authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import datetime
 import gettext
 import os
 import pwd
@@ -250,7 +253,132 @@ def test_indicator_follows_replication():
         shutil.rmtree(home, ignore_errors=True)
 
 
-CASES = [test_indicator_follows_replication]
+def other_terminal(pg, terminal_id, n_sales, stage=None):
+    """Sells @n_sales today as @terminal_id in a process of its own, replicating to @pg.
+    With @stage, the replicator stops for good at its first batch's @stage and the
+    process is killed there: the terminal has sent part of its journal."""
+    other = tempfile.mkdtemp(prefix='kp-ui-shop-other-')
+    noon = datetime.datetime.now(datetime.timezone.utc).replace(hour=12, minute=0, second=0,
+                                                                microsecond=0)
+    env = child_env({'KP_TEST_SHOP_START': noon.isoformat()})
+    argv = [os.environ['KP_SHOP_TERMINAL'], os.path.join(other, 'journal'), terminal_id,
+            pg.conninfo, str(n_sales)] + ([stage] if stage else [])
+    try:
+        if stage is None:
+            result = run(argv, env=env, capture_output=True, text=True, timeout=PATIENCE)
+            assert result.returncode == 0 and 'synced' in result.stdout, result
+            return
+        proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True)
+        try:
+            line = proc.stdout.readline()
+            assert line.startswith('paused '), line
+        finally:
+            proc.kill()
+            proc.wait()
+            proc.stdout.close()
+    finally:
+        shutil.rmtree(other, ignore_errors=True)
+
+
+def won(text):
+    return int(text.replace('₩', '').replace(',', ''))
+
+
+def test_whole_shop_day_report_and_close():
+    pg = Postgres()
+    pos = None
+    home = tempfile.mkdtemp(prefix='kp-ui-shop-')
+    try:
+        init_shop_db(pg, home)
+        pos = ShopPos(args=['--shop-db', pg.conninfo, '--terminal-id', 'T7'])
+        sell(pos, 'Coffee', '4500')
+        sell(pos, 'Tea', '3000')
+        wait_until('everything sent', lambda: pos.unsent() == 0)
+        # T8 sends all of its day; T9 is killed after its first batch.
+        other_terminal(pg, 'T8', 6)
+        other_terminal(pg, 'T9', 6, 'committed')
+        t9 = pg.query("SELECT replicated_seq || ' ' || journal_seq FROM terminals "
+                      "WHERE terminal_id = 'T9'").split()
+        assert int(t9[0]) < int(t9[1]), t9
+
+        wait_until('the main window', lambda: pos.find_window('KakaoPay POS', role='frame'))
+        pos.key('ctrl+d', to=pos.window_focus())
+        report = pos.wait_window('Day Report', role='frame')
+        report.wait_text('Not closed')
+        # This terminal's own day: its two sales, no terminals listed.
+        assert report.texts()[report.texts().index('Sales') + 1] == '2', report.texts()
+        assert not report.has_text('By terminal')
+
+        def push(window, name):
+            return wait_until('the button “%s”' % name, lambda: next(
+                (acc for role, text, focused, acc in window.widgets()
+                 if role in ('push button', 'toggle button') and text.endswith(name)), None))
+        Atspi.Action.do_action(push(report, 'Whole Shop'), 0)
+        report.wait_text('By terminal')
+        report.wait_text('Terminal T9')
+
+        def rows():
+            """The terminals' rows: id → (subtitle, net)."""
+            out = {}
+            widgets = report.widgets()
+            for i, (role, name, focused, acc) in enumerate(widgets):
+                match = re.match(r'Terminal (T\d+)', name)
+                if role == 'list item' and match:
+                    labels = [n for r, n, f, a in widgets[i + 1:i + 8] if r == 'label']
+                    subtitle = next(n for n in labels if ' sale' in n)
+                    net = next(n for n in labels if n.startswith('₩'))
+                    out[match.group(1)] = (subtitle, won(net))
+            return out
+        terminals = wait_until('three terminals', lambda: len(rows()) == 3 and rows())
+        assert report.has_text('Terminal T7 (this terminal)'), report.texts()
+        assert terminals['T7'][1] == 7500, terminals
+        assert 'all changes sent' in terminals['T7'][0], terminals
+        assert 'all changes sent' in terminals['T8'][0], terminals
+        behind = int(t9[1]) - int(t9[0])
+        assert '%d changes not sent yet' % behind in terminals['T9'][0], terminals
+        # The total is the sum of the terminals'.
+        texts = report.texts()
+        net = won(texts[texts.index('Net') + 1])
+        assert net == sum(net for subtitle, net in terminals.values()), (net, terminals)
+        n_sales = int(texts[texts.index('Sales') + 1])
+        counted = sum(int(re.match(r'(\d+) sales?', subtitle).group(1))
+                      for subtitle, net in terminals.values())
+        assert n_sales == counted and n_sales > 2, (n_sales, terminals)
+
+        # Close Day…: T9 is named, and closing is not what Enter does.
+        pos.key('alt+c', to=report.whole())
+        dialog = pos.wait_window('Close the Shop’s Day', role='dialog')
+        assert any('Not caught up: terminal T9 has changes' in t for t in dialog.texts()), \
+            dialog.texts()
+        pos.key('Return', to=dialog.default_button())
+        dialog.wait_closed()
+        assert pg.query('SELECT count (*) FROM shop_day_closes') == '0'
+        report.wait_text('Not closed')
+
+        pos.key('alt+c', to=report.whole())
+        dialog = pos.wait_window('Close the Shop’s Day', role='dialog')
+        Atspi.Action.do_action(push(dialog, 'Close Anyway'), 0)
+        dialog.wait_closed()
+        report.wait_text('by terminal T7')
+        closed = pg.query("SELECT closed_by || ' ' || (report #>> '{total,net}') || ' ' || "
+                          "(SELECT string_agg ((t ->> 'terminal_id') || '=' || "
+                          "(t ->> 'caught_up'), ',' ORDER BY t ->> 'terminal_id') "
+                          "FROM jsonb_array_elements (terminals) t) FROM shop_day_closes")
+        assert closed == 'T7 %d T7=true,T8=true,T9=false' % net, closed
+        assert not report.has_text('Close Day…')
+
+        # This terminal's own day is still open: the shop's close is the shop's.
+        Atspi.Action.do_action(push(report, 'This Terminal'), 0)
+        report.wait_text('Not closed')
+        wait_until('no terminals listed', lambda: not report.has_text('By terminal'))
+    finally:
+        if pos is not None:
+            pos.cleanup()
+        pg.cleanup()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+CASES = [test_indicator_follows_replication, test_whole_shop_day_report_and_close]
 
 if __name__ == '__main__':
     if not pg_available():
