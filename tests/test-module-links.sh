@@ -2,8 +2,10 @@
 # test-module-links.sh PROGRAM [MODULE]
 #
 # KakaoPay's page in the app lives in a module the program loads when it first shows a
-# page (src/pos/kp-payment-page-loader.c), read here with readelf:
-#  1. the program needs no WebKit or JavaScriptCore library (NEEDED);
+# page (src/pos/kp-payment-page-loader.c), and libpq is loaded when a shop database is
+# first used (src/shop/kp-shop-pq.c); read here with readelf:
+#  1. the program needs no WebKit or JavaScriptCore library, nor libpq or the TLS
+#     libraries it brings (NEEDED);
 #  2. the module does (or it would not be the one that brings them);
 #  3. the module defines nothing of the program's own (kp_*) but its entry point: no
 #     type of the program (KpCheckout, KpQrPaintable) registered a second time;
@@ -39,9 +41,10 @@ else
   echo "1..4"
 fi
 
-webkit=$(needed "$program" | grep -E '^lib(webkitgtk|javascriptcoregtk)' || true)
+webkit=$(needed "$program" |
+         grep -E '^lib(webkitgtk|javascriptcoregtk|pq\.|ssl\.|crypto\.)' || true)
 if [ -z "$webkit" ]; then
-  echo "ok 1 - $(basename "$program") needs no WebKit library"
+  echo "ok 1 - $(basename "$program") needs no WebKit library, nor libpq"
 else
   echo "not ok 1 - $(basename "$program") needs $(echo $webkit)"
   needed "$program" | sed 's/^/# /'

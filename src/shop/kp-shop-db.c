@@ -67,6 +67,8 @@ kp_shop_conninfo_split (const char  *conninfo,
 
   g_return_val_if_fail (conninfo != NULL, FALSE);
 
+  if (!kp_shop_pq_load (error))
+    return FALSE;
   options = PQconninfoParse (conninfo, &message);
   if (options == NULL)
     {
@@ -115,11 +117,14 @@ kp_shop_conninfo_split (const char  *conninfo,
 char *
 kp_shop_conninfo_describe (const char *conninfo)
 {
-  PQconninfoOption *options = PQconninfoParse (conninfo != NULL ? conninfo : "", NULL);
+  PQconninfoOption *options;
   const char *dbname = NULL;
   const char *host = NULL;
   char *text;
 
+  if (!kp_shop_pq_load (NULL))
+    return g_strdup ("?");
+  options = PQconninfoParse (conninfo != NULL ? conninfo : "", NULL);
   if (options == NULL)
     return g_strdup ("?");
 
@@ -171,7 +176,7 @@ discard_notice (void       *arg,
  * are set so that a server gone silent fails a call instead of hanging it.
  *
  * Returns: (transfer full): the connection, or %NULL with
- *   %KP_SHOP_ERROR_CONNECT
+ *   %KP_SHOP_ERROR_CONNECT (or %KP_SHOP_ERROR_UNAVAILABLE without libpq)
  */
 PGconn *
 kp_shop_db_connect (const char  *conninfo,
@@ -191,6 +196,8 @@ kp_shop_db_connect (const char  *conninfo,
 
   g_return_val_if_fail (conninfo != NULL, NULL);
 
+  if (!kp_shop_pq_load (error))
+    return NULL;
   conn = PQconnectdbParams (keywords, values, TRUE);
   if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
     {

@@ -7,7 +7,8 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <libpq-fe.h>
+
+#include "kp-shop-pq.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,7 @@ G_BEGIN_DECLS
  * @KP_SHOP_ERROR_TOO_NEW: the database was set up by a newer version
  * @KP_SHOP_ERROR_CONFLICT: another journal already sends as this terminal, or
  *   the shop's day is closed already
+ * @KP_SHOP_ERROR_UNAVAILABLE: libpq could not be loaded
  */
 typedef enum
 {
@@ -29,6 +31,7 @@ typedef enum
   KP_SHOP_ERROR_QUERY,
   KP_SHOP_ERROR_TOO_NEW,
   KP_SHOP_ERROR_CONFLICT,
+  KP_SHOP_ERROR_UNAVAILABLE,
 } KpShopError;
 
 /* The schema step this code brings a shop database to. */
