@@ -14,6 +14,7 @@
 #include "kp-money.h"
 #include "kp-present.h"
 #include "kp-sale-format.h"
+#include "kp-shop-scope.h"
 #ifdef HAVE_SHOPDB
 #include "kp-shop-client.h"
 #include "kp-shop-db.h"
@@ -350,12 +351,8 @@ on_scope_toggled_cb (KpDayReportWindow *self)
 static void
 on_shop_replicator_changed_cb (KpDayReportWindow *self)
 {
-  gboolean shop = kp_terminal_get_shop_replicator (self->terminal) != NULL;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->scope_box), shop);
-  if (!shop && gtk_toggle_button_get_active (self->whole_shop_button))
-    gtk_toggle_button_set_active (self->whole_shop_button, FALSE);
-  else if (gtk_toggle_button_get_active (self->whole_shop_button))
+  if (kp_shop_scope_update (self->terminal, GTK_WIDGET (self->scope_box),
+                            self->whole_shop_button))
     on_scope_toggled_cb (self);
 }
 
@@ -365,8 +362,8 @@ _kp_day_report_window_watch_shop (KpDayReportWindow *self)
   g_signal_connect_object (self->terminal, "shop-replicator-changed",
                            G_CALLBACK (on_shop_replicator_changed_cb), self,
                            G_CONNECT_SWAPPED);
-  gtk_widget_set_visible (GTK_WIDGET (self->scope_box),
-                          kp_terminal_get_shop_replicator (self->terminal) != NULL);
+  kp_shop_scope_update (self->terminal, GTK_WIDGET (self->scope_box),
+                        self->whole_shop_button);
 }
 
 void

@@ -13,6 +13,7 @@
 #include "kp-history-view.h"
 #include "kp-sale-columns.h"
 #include "kp-sale-detail.h"
+#include "kp-shop-scope.h"
 #include "kp-sale-format.h"
 #include "kp-sale-item.h"
 
@@ -526,12 +527,8 @@ on_scope_toggled_cb (KpHistoryView *self)
 static void
 on_shop_replicator_changed_cb (KpHistoryView *self)
 {
-  gboolean shop = kp_terminal_get_shop_replicator (self->terminal) != NULL;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->scope_box), shop);
-  if (!shop && gtk_toggle_button_get_active (self->whole_shop_button))
-    gtk_toggle_button_set_active (self->whole_shop_button, FALSE);
-  else if (gtk_toggle_button_get_active (self->whole_shop_button))
+  if (kp_shop_scope_update (self->terminal, GTK_WIDGET (self->scope_box),
+                            self->whole_shop_button))
     on_scope_toggled_cb (self);
 }
 

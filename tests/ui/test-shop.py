@@ -145,6 +145,13 @@ def sell(pos, name, price):
     return sale
 
 
+def push(window, name):
+    """The button @name of @window (or of the main window: a Pos), once shown."""
+    return wait_until('the button “%s”' % name, lambda: next(
+        (acc for role, text, focused, acc in window.widgets()
+         if role in ('push button', 'toggle button') and text.endswith(name)), None))
+
+
 def init_shop_db(pg, home):
     env = no_display(kpui.app_env(home))
     result = run([POS, '--shop-db', pg.conninfo, '--init-shop-db'], env=env,
@@ -215,11 +222,7 @@ def test_indicator_follows_replication():
         assert not pos.has_text('T9')
 
         # The whole shop: every terminal's sales of the day, with their terminal.
-        def push_button(name):
-            return wait_until('the button “%s”' % name, lambda: next(
-                (acc for role, text, focused, acc in pos.widgets()
-                 if role == 'push button' and text == name), None))
-        Atspi.Action.do_action(push_button('Whole Shop'), 0)
+        Atspi.Action.do_action(push(pos, 'Whole Shop'), 0)
         wait_until('the terminal column', lambda: pos.has_text('Terminal'))
         wait_until('the day\'s sales of the shop', lambda: pos.has_text('2 sales') and
                    pos.has_text(first['partner_order_id']) and
@@ -240,7 +243,7 @@ def test_indicator_follows_replication():
                        for role, name, focused, acc in pos.widgets())
 
         # Back to this terminal: its journal has no such sale.
-        Atspi.Action.do_action(push_button('This Terminal'), 0)
+        Atspi.Action.do_action(push(pos, 'This Terminal'), 0)
         try:
             wait_until('no match here', lambda: '0 sales' in pos.texts() and
                        'T9' not in pos.texts())
@@ -309,10 +312,6 @@ def test_whole_shop_day_report_and_close():
         assert report.texts()[report.texts().index('Sales') + 1] == '2', report.texts()
         assert not report.has_text('By terminal')
 
-        def push(window, name):
-            return wait_until('the button “%s”' % name, lambda: next(
-                (acc for role, text, focused, acc in window.widgets()
-                 if role in ('push button', 'toggle button') and text.endswith(name)), None))
         Atspi.Action.do_action(push(report, 'Whole Shop'), 0)
         report.wait_text('By terminal')
         report.wait_text('Terminal T9')
