@@ -15,6 +15,7 @@
 # Copyright 2026 The KakaoPay POS authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+import contextlib
 import datetime
 import gettext
 import os
@@ -159,13 +160,26 @@ def init_shop_db(pg, home):
     assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
 
 
-def test_indicator_follows_replication():
+@contextlib.contextmanager
+def terminal_t7():
+    """A PostgreSQL of the test's own, set up as a shop database, and kakaopay-pos
+    replicating to it as terminal T7."""
     pg = Postgres()
     pos = None
     home = tempfile.mkdtemp(prefix='kp-ui-shop-')
     try:
         init_shop_db(pg, home)
         pos = ShopPos(args=['--shop-db', pg.conninfo, '--terminal-id', 'T7'])
+        yield pg, pos
+    finally:
+        if pos is not None:
+            pos.cleanup()
+        pg.cleanup()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_indicator_follows_replication():
+    with terminal_t7() as (pg, pos):
 
         # Online: the sale reaches the shop, and nothing is said about it.
         first = sell(pos, 'Coffee', '4500')
@@ -249,11 +263,6 @@ def test_indicator_follows_replication():
                        'T9' not in pos.texts())
         except AssertionError:
             raise AssertionError('still shown: %r' % pos.texts())
-    finally:
-        if pos is not None:
-            pos.cleanup()
-        pg.cleanup()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 def other_terminal(pg, terminal_id, n_sales, stage=None):
@@ -288,12 +297,7 @@ def won(text):
 
 
 def test_whole_shop_day_report_and_close():
-    pg = Postgres()
-    pos = None
-    home = tempfile.mkdtemp(prefix='kp-ui-shop-')
-    try:
-        init_shop_db(pg, home)
-        pos = ShopPos(args=['--shop-db', pg.conninfo, '--terminal-id', 'T7'])
+    with terminal_t7() as (pg, pos):
         sell(pos, 'Coffee', '4500')
         sell(pos, 'Tea', '3000')
         wait_until('everything sent', lambda: pos.unsent() == 0)
@@ -370,11 +374,6 @@ def test_whole_shop_day_report_and_close():
         Atspi.Action.do_action(push(report, 'This Terminal'), 0)
         report.wait_text('Not closed')
         wait_until('no terminals listed', lambda: not report.has_text('By terminal'))
-    finally:
-        if pos is not None:
-            pos.cleanup()
-        pg.cleanup()
-        shutil.rmtree(home, ignore_errors=True)
 
 
 CASES = [test_indicator_follows_replication, test_whole_shop_day_report_and_close]
