@@ -17,6 +17,12 @@ KpTestPostgres *kp_test_postgres_new       (const char     *options);
 const char     *kp_test_postgres_conninfo  (KpTestPostgres *pg);
 void            kp_test_postgres_start     (KpTestPostgres *pg);
 void            kp_test_postgres_stop      (KpTestPostgres *pg);
+char           *kp_test_postgres_create_db (KpTestPostgres *pg,
+                                            const char     *name);
+char           *kp_test_postgres_query     (const char     *conninfo,
+                                            const char     *sql);
+gint64          kp_test_postgres_query_int (const char     *conninfo,
+                                            const char     *sql);
 void            kp_test_postgres_free      (KpTestPostgres *pg);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpTestPostgres, kp_test_postgres_free)

@@ -71,6 +71,43 @@ kp_test_async_wait (KpTestAsync *async)
   return g_steal_pointer (&async->result);
 }
 
+/* For an async call: keeps a reference to the result in *@user_data (a GAsyncResult *
+ * slot, NULL before). */
+void
+kp_test_result_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  *slot = g_object_ref (result);
+}
+
+/* The result once the callback ran. */
+GAsyncResult *
+kp_test_result_wait (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+/* Clears *@slot, and waits until the result is finalized: a worker thread drops its
+ * reference to the task just after returning. */
+void
+kp_test_result_drop (GAsyncResult **slot)
+{
+  gpointer weak = *slot;
+
+  g_object_add_weak_pointer (weak, &weak);
+  g_clear_object (slot);
+  while (weak != NULL)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_thread_yield ();
+    }
+}
+
 GBytes *
 kp_test_http_send (SoupSession  *session,
                    SoupMessage  *msg,
@@ -89,6 +126,66 @@ SoupSession *
 kp_test_session_new (void)
 {
   return soup_session_new_with_options ("timeout", 20, NULL);
+}
+
+/* A GET of @url with @authorization (nullable); returns the status, and the body in
+ * @out_body (nullable). */
+guint
+kp_test_http_get (SoupSession  *session,
+                  const char   *url,
+                  const char   *authorization,
+                  char        **out_body)
+{
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = NULL;
+
+  g_assert_nonnull (msg);
+  if (authorization != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                  authorization);
+  body = kp_test_http_send (session, msg, &error);
+  g_assert_no_error (error);
+  if (out_body != NULL)
+    *out_body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return soup_message_get_status (msg);
+}
+
+static gboolean
+on_wake_cb (gpointer user_data)
+{
+  gboolean *woken = user_data;
+
+  *woken = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Iterates the main context for @ms milliseconds. */
+void
+kp_test_spin (guint ms)
+{
+  gboolean woken = FALSE;
+
+  g_timeout_add (ms, on_wake_cb, &woken);
+  while (!woken)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Iterates the main context until @condition holds (TRUE) or @seconds passed (FALSE). */
+gboolean
+kp_test_wait_for (KpTestCondition condition,
+                  gpointer        data,
+                  guint           seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      kp_test_spin (5);
+    }
+  return TRUE;
 }
 
 static void
@@ -260,4 +357,30 @@ kp_test_line_stream_new (KpTestLineFunc func,
   self->func = func;
   self->user_data = user_data;
   return G_OUTPUT_STREAM (self);
+}
+
+typedef struct
+{
+  const guint *counter;
+  guint        n;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *wait = data;
+
+  return *wait->counter >= wait->n;
+}
+
+/* Iterates the main context until *@counter is @n or more (TRUE) or @seconds passed
+ * (FALSE). */
+gboolean
+kp_test_wait_count (const guint *counter,
+                    guint        n,
+                    guint        seconds)
+{
+  CountWait wait = { counter, n };
+
+  return kp_test_wait_for (count_reached, &wait, seconds);
 }

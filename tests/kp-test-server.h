@@ -22,6 +22,14 @@ void          kp_test_async_cb        (GObject      *source,
                                        gpointer      user_data);
 GAsyncResult *kp_test_async_wait      (KpTestAsync  *async);
 
+/* Like those with a GAsyncResult * slot (NULL before the call) and no time limit;
+ * kp_test_result_drop() clears the slot and waits until the result is finalized. */
+void          kp_test_result_cb       (GObject       *source,
+                                       GAsyncResult  *result,
+                                       gpointer       user_data);
+GAsyncResult *kp_test_result_wait     (GAsyncResult **slot);
+void          kp_test_result_drop     (GAsyncResult **slot);
+
 /* Sends @msg with @session while iterating the main context (so in-process servers
  * keep answering). Returns the body; sets *out_error on transport failure. */
 GBytes       *kp_test_http_send       (SoupSession  *session,
@@ -30,6 +38,23 @@ GBytes       *kp_test_http_send       (SoupSession  *session,
 
 /* A SoupSession that does not follow redirects (so tests can read Location). */
 SoupSession  *kp_test_session_new     (void);
+
+/* A GET of @url; returns the status. */
+guint         kp_test_http_get        (SoupSession  *session,
+                                       const char   *url,
+                                       const char   *authorization,
+                                       char        **out_body);
+
+/* Iterating the main context for a while, or until something holds. */
+typedef gboolean (*KpTestCondition) (gpointer data);
+
+void          kp_test_spin            (guint            ms);
+gboolean      kp_test_wait_for        (KpTestCondition  condition,
+                                       gpointer         data,
+                                       guint            seconds);
+gboolean      kp_test_wait_count      (const guint     *counter,
+                                       guint            n,
+                                       guint            seconds);
 
 /* A loopback server answering every request with a canned reply. */
 typedef struct _KpTestServer KpTestServer;

@@ -12,45 +12,11 @@
 #include "kp-barcode-map.h"
 #include "kp-catalog-csv.h"
 #include "kp-scan-queue.h"
+#include "kp-test-catalog.h"
+#include "kp-test-server.h"
 
 /* What the catalog editor and the scan path use: the barcode map, the search among
  * every product, reordered quick keys, and the async calls behind the editor. */
-
-typedef struct
-{
-  char      *dir;
-  char      *path;
-  KpCatalog *catalog;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr (GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("kp-catalog-edit-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "catalog.db", NULL);
-  fixture->catalog = kp_catalog_open_sync (fixture->path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (fixture->path, "-shm", NULL);
-
-  g_assert_finalize_object (fixture->catalog);
-  g_unlink (fixture->path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
-}
 
 static KpCatalogProduct *
 product_new (const char *name,
@@ -66,52 +32,6 @@ product_new (const char *name,
   g_strfreev (product->barcodes);
   product->barcodes = barcodes != NULL ? g_strsplit (barcodes, "|", -1) : g_new0 (char *, 1);
   return product;
-}
-
-/* Stores @product (taken) and returns its id. */
-static gint64
-add (KpCatalog        *catalog,
-     KpCatalogProduct *product)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (KpCatalogProduct) owned = product;
-
-  g_assert_true (kp_catalog_add_product_sync (catalog, owned, KP_CATALOG_NONE, &error));
-  g_assert_no_error (error);
-  return owned->id;
-}
-
-static void
-on_done_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-/* The result once the callback ran; the worker's reference to it is dropped first. */
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-drop_result (GAsyncResult **slot)
-{
-  gpointer weak = *slot;
-
-  g_object_add_weak_pointer (weak, &weak);
-  g_clear_object (slot);
-  while (weak != NULL)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_thread_yield ();
-    }
 }
 
 static void
@@ -163,7 +83,7 @@ test_barcode_map (void)
 
 /* The map read from the store finds what kp_catalog_lookup_barcode_sync() finds. */
 static void
-test_load_barcode_map (Fixture       *fixture,
+test_load_barcode_map (KpTestCatalog *fixture,
                        gconstpointer  data)
 {
   g_autoptr (KpBarcodeMap) map = NULL;
@@ -173,16 +93,18 @@ test_load_barcode_map (Fixture       *fixture,
   const char *codes[] = { "8801234567893", "96385074", "ABC-1", "OLD-1", "NONE" };
   GAsyncResult *result = NULL;
 
-  add (fixture->catalog, product_new ("Coffee", 4500, NULL, 0, "8801234567893|ABC-1"));
-  add (fixture->catalog, product_new ("Tea", 3000, NULL, 0, "96385074"));
-  add (fixture->catalog, product_new ("Water", 1000, NULL, 0, NULL));
+  kp_test_catalog_add (fixture->catalog,
+                       product_new ("Coffee", 4500, NULL, 0, "8801234567893|ABC-1"));
+  kp_test_catalog_add (fixture->catalog, product_new ("Tea", 3000, NULL, 0, "96385074"));
+  kp_test_catalog_add (fixture->catalog, product_new ("Water", 1000, NULL, 0, NULL));
   hidden->active = FALSE;
   g_assert_true (kp_catalog_add_product_sync (fixture->catalog, hidden, 0, &error));
 
-  kp_catalog_load_barcode_map_async (fixture->catalog, NULL, on_done_cb, &result);
-  map = kp_catalog_load_barcode_map_finish (fixture->catalog, wait_for (&result), &error);
+  kp_catalog_load_barcode_map_async (fixture->catalog, NULL, kp_test_result_cb, &result);
+  map = kp_catalog_load_barcode_map_finish (fixture->catalog, kp_test_result_wait (&result),
+                                            &error);
   g_assert_no_error (error);
-  drop_result (&result);
+  kp_test_result_drop (&result);
 
   g_assert_cmpuint (kp_barcode_map_get_size (map), ==, 3);
   for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
@@ -200,16 +122,17 @@ test_load_barcode_map (Fixture       *fixture,
   /* This connection's own changes leave the version; another process's change it. */
   g_assert_cmpint (kp_barcode_map_get_data_version (map), ==,
                    kp_catalog_get_data_version_sync (fixture->catalog));
-  add (fixture->catalog, product_new ("Juice", 2500, NULL, 0, "JUICE-1"));
+  kp_test_catalog_add (fixture->catalog, product_new ("Juice", 2500, NULL, 0, "JUICE-1"));
   g_assert_cmpint (kp_barcode_map_get_data_version (map), ==,
                    kp_catalog_get_data_version_sync (fixture->catalog));
   other = kp_catalog_open_sync (fixture->path, &error);
   g_assert_no_error (error);
-  add (other, product_new ("Milk", 2900, NULL, 0, "MILK-1"));
-  kp_catalog_get_data_version_async (fixture->catalog, NULL, on_done_cb, &result);
+  kp_test_catalog_add (other, product_new ("Milk", 2900, NULL, 0, "MILK-1"));
+  kp_catalog_get_data_version_async (fixture->catalog, NULL, kp_test_result_cb, &result);
   g_assert_cmpint (kp_barcode_map_get_data_version (map), !=,
-                   kp_catalog_get_data_version_finish (fixture->catalog, wait_for (&result)));
-  drop_result (&result);
+                   kp_catalog_get_data_version_finish (fixture->catalog,
+                                                       kp_test_result_wait (&result)));
+  kp_test_result_drop (&result);
   g_assert_finalize_object (g_steal_pointer (&other));
 }
 
@@ -242,14 +165,14 @@ assert_search (KpCatalog            *catalog,
 
 /* The editor finds the inactive products too; the Sale page never does. */
 static void
-test_search_inactive (Fixture       *fixture,
+test_search_inactive (KpTestCatalog *fixture,
                       gconstpointer  data)
 {
   g_autoptr (KpCatalogProduct) hidden = product_new ("아메리카노 (단종)", 4000, NULL, 0, NULL);
   g_autoptr (GError) error = NULL;
 
-  add (fixture->catalog, product_new ("아메리카노", 4500, NULL, 0, NULL));
-  add (fixture->catalog, product_new ("아이스 아메리카노", 5000, NULL, 0, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("아메리카노", 4500, NULL, 0, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("아이스 아메리카노", 5000, NULL, 0, NULL));
   hidden->active = FALSE;
   g_assert_true (kp_catalog_add_product_sync (fixture->catalog, hidden, 0, &error));
 
@@ -273,29 +196,32 @@ quick_key_names (KpCatalog *catalog)
 }
 
 static void
-test_set_quick_keys (Fixture       *fixture,
+test_set_quick_keys (KpTestCatalog *fixture,
                      gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
-  gint64 americano = add (fixture->catalog, product_new ("Americano", 4500, "커피", 1, NULL));
-  gint64 latte = add (fixture->catalog, product_new ("Latte", 5000, "커피", 2, NULL));
-  gint64 mocha = add (fixture->catalog, product_new ("Mocha", 5500, "커피", 3, NULL));
+  gint64 americano = kp_test_catalog_add (fixture->catalog,
+                                          product_new ("Americano", 4500, "커피", 1, NULL));
+  gint64 latte = kp_test_catalog_add (fixture->catalog,
+                                      product_new ("Latte", 5000, "커피", 2, NULL));
+  gint64 mocha = kp_test_catalog_add (fixture->catalog,
+                                      product_new ("Mocha", 5500, "커피", 3, NULL));
   gint64 order[] = { mocha, americano, latte };
   gint64 bad[] = { latte, 999 };
   GAsyncResult *result = NULL;
 
-  add (fixture->catalog, product_new ("Bagel", 3500, "빵", 1, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("Bagel", 3500, "빵", 1, NULL));
   before = quick_key_names (fixture->catalog);
   g_assert_cmpstr (before, ==, "Bagel,Americano,Latte,Mocha");
 
   kp_catalog_set_quick_keys_async (fixture->catalog, order, G_N_ELEMENTS (order), NULL,
-                                   on_done_cb, &result);
-  g_assert_true (kp_catalog_set_quick_keys_finish (fixture->catalog, wait_for (&result),
+                                   kp_test_result_cb, &result);
+  g_assert_true (kp_catalog_set_quick_keys_finish (fixture->catalog, kp_test_result_wait (&result),
                                                    &error));
   g_assert_no_error (error);
-  drop_result (&result);
+  kp_test_result_drop (&result);
   after = quick_key_names (fixture->catalog);
   g_assert_cmpstr (after, ==, "Bagel,Mocha,Americano,Latte");
 
@@ -309,7 +235,7 @@ test_set_quick_keys (Fixture       *fixture,
 }
 
 static void
-test_async_edit (Fixture       *fixture,
+test_async_edit (KpTestCatalog *fixture,
                  gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
@@ -324,41 +250,42 @@ test_async_edit (Fixture       *fixture,
   gint64 tea;
   GAsyncResult *result = NULL;
 
-  add (fixture->catalog, product_new ("Coffee", 4500, "커피", 1, "8801234567893"));
-  tea = add (fixture->catalog, product_new ("Tea", 3000, NULL, 0, "96385074"));
+  kp_test_catalog_add (fixture->catalog, product_new ("Coffee", 4500, "커피", 1, "8801234567893"));
+  tea = kp_test_catalog_add (fixture->catalog, product_new ("Tea", 3000, NULL, 0, "96385074"));
 
   kp_catalog_search_full_async (fixture->catalog, "t", 5, KP_CATALOG_SEARCH_INACTIVE, NULL,
-                                on_done_cb, &result);
-  found = kp_catalog_search_full_finish (fixture->catalog, wait_for (&result), &error);
+                                kp_test_result_cb, &result);
+  found = kp_catalog_search_full_finish (fixture->catalog, kp_test_result_wait (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (found->len, ==, 1);
-  drop_result (&result);
+  kp_test_result_drop (&result);
 
-  kp_catalog_remove_product_async (fixture->catalog, tea, NULL, on_done_cb, &result);
-  g_assert_true (kp_catalog_remove_product_finish (fixture->catalog, wait_for (&result),
+  kp_catalog_remove_product_async (fixture->catalog, tea, NULL, kp_test_result_cb, &result);
+  g_assert_true (kp_catalog_remove_product_finish (fixture->catalog, kp_test_result_wait (&result),
                                                    &error));
   g_assert_no_error (error);
-  drop_result (&result);
+  kp_test_result_drop (&result);
 
-  kp_catalog_remove_product_async (fixture->catalog, tea, NULL, on_done_cb, &result);
-  g_assert_false (kp_catalog_remove_product_finish (fixture->catalog, wait_for (&result),
+  kp_catalog_remove_product_async (fixture->catalog, tea, NULL, kp_test_result_cb, &result);
+  g_assert_false (kp_catalog_remove_product_finish (fixture->catalog, kp_test_result_wait (&result),
                                                     &error));
   g_assert_error (error, KP_CATALOG_ERROR, KP_CATALOG_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  drop_result (&result);
+  kp_test_result_drop (&result);
 
-  kp_catalog_list_products_async (fixture->catalog, FALSE, NULL, on_done_cb, &result);
-  all = kp_catalog_list_products_finish (fixture->catalog, wait_for (&result), &error);
+  kp_catalog_list_products_async (fixture->catalog, FALSE, NULL, kp_test_result_cb, &result);
+  all = kp_catalog_list_products_finish (fixture->catalog, kp_test_result_wait (&result), &error);
   g_assert_no_error (error);
   listed = names (all);
   g_assert_cmpstr (listed, ==, "Coffee");
-  drop_result (&result);
+  kp_test_result_drop (&result);
 
   file = g_file_new_for_path (export_path);
-  kp_catalog_export_csv_async (fixture->catalog, file, NULL, on_done_cb, &result);
-  g_assert_true (kp_catalog_export_csv_finish (fixture->catalog, wait_for (&result), &error));
+  kp_catalog_export_csv_async (fixture->catalog, file, NULL, kp_test_result_cb, &result);
+  g_assert_true (kp_catalog_export_csv_finish (fixture->catalog, kp_test_result_wait (&result),
+                                               &error));
   g_assert_no_error (error);
-  drop_result (&result);
+  kp_test_result_drop (&result);
   g_assert_true (g_file_get_contents (export_path, &written, NULL, &error));
   expected = kp_catalog_export_csv_text (fixture->catalog, &error);
   g_assert_no_error (error);
@@ -366,11 +293,11 @@ test_async_edit (Fixture       *fixture,
   g_assert_nonnull (strstr (written, "Coffee,4500,0,8801234567893,커피,1"));
   g_unlink (export_path);
 
-  kp_catalog_open_async (fixture->path, NULL, on_done_cb, &result);
-  other = kp_catalog_open_finish (wait_for (&result), &error);
+  kp_catalog_open_async (fixture->path, NULL, kp_test_result_cb, &result);
+  other = kp_catalog_open_finish (kp_test_result_wait (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (kp_catalog_get_path (other), ==, fixture->path);
-  drop_result (&result);
+  kp_test_result_drop (&result);
   g_assert_finalize_object (g_steal_pointer (&other));
 }
 
@@ -471,7 +398,8 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/kp/catalog-edit/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/kp/catalog-edit/" path, KpTestCatalog, NULL, kp_test_catalog_set_up, func, \
+              kp_test_catalog_tear_down)
 
   g_test_add_func ("/kp/catalog-edit/barcode-map", test_barcode_map);
   g_test_add_func ("/kp/catalog-edit/scan-queue", test_scan_queue);

@@ -11,45 +11,8 @@
 #include <sys/stat.h>
 
 #include "kp-catalog-csv.h"
-
-typedef struct
-{
-  char      *dir;
-  char      *path;
-  KpCatalog *catalog;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr (GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("kp-catalog-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "shop", "catalog.db", NULL);
-  fixture->catalog = kp_catalog_open_sync (fixture->path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fixture->catalog);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_autofree char *shop = g_path_get_dirname (fixture->path);
-  g_autofree char *wal = g_strconcat (fixture->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (fixture->path, "-shm", NULL);
-
-  g_assert_finalize_object (fixture->catalog);
-  g_unlink (fixture->path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (shop);
-  g_rmdir (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
-}
+#include "kp-test-catalog.h"
+#include "kp-test-server.h"
 
 static KpCatalogProduct *
 product_new (const char *name,
@@ -74,19 +37,6 @@ product_new (const char *name,
   return product;
 }
 
-static gint64
-add (KpCatalog        *catalog,
-     KpCatalogProduct *product)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (KpCatalogProduct) owned = product;
-
-  g_assert_true (kp_catalog_add_product_sync (catalog, owned, KP_CATALOG_NONE, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (owned->id, >, 0);
-  return owned->id;
-}
-
 static guint
 count_products (KpCatalog *catalog)
 {
@@ -98,7 +48,7 @@ count_products (KpCatalog *catalog)
 }
 
 static void
-test_crud (Fixture       *fixture,
+test_crud (KpTestCatalog *fixture,
            gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
@@ -111,8 +61,9 @@ test_crud (Fixture       *fixture,
   g_assert_cmpint (g_stat (fixture->path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
-  id = add (fixture->catalog, product_new ("  아메리카노 ", 4500, "커피", 1,
-                                            "8801234567893", "ABC-128", NULL));
+  id = kp_test_catalog_add (fixture->catalog,
+                            product_new ("  아메리카노 ", 4500, "커피", 1, "8801234567893",
+                                         "ABC-128", NULL));
   read = kp_catalog_get_product_sync (fixture->catalog, id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (read->name, ==, "아메리카노");
@@ -166,13 +117,13 @@ test_crud (Fixture       *fixture,
 }
 
 static void
-test_reopen (Fixture       *fixture,
+test_reopen (KpTestCatalog *fixture,
              gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (KpCatalogProduct) found = NULL;
 
-  add (fixture->catalog, product_new ("Latte", 5000, NULL, 0, "12345670", NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("Latte", 5000, NULL, 0, "12345670", NULL));
   g_assert_finalize_object (fixture->catalog);
   fixture->catalog = kp_catalog_open_sync (fixture->path, &error);
   g_assert_no_error (error);
@@ -197,7 +148,7 @@ assert_refused (KpCatalog        *catalog,
 }
 
 static void
-test_validation (Fixture       *fixture,
+test_validation (KpTestCatalog *fixture,
                  gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
@@ -212,7 +163,7 @@ test_validation (Fixture       *fixture,
   g_string_append (name, "가");
   too_long = g_string_free (name, FALSE);
 
-  add (fixture->catalog, product_new ("Tea", 3000, NULL, 0, "8801234567893", NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("Tea", 3000, NULL, 0, "8801234567893", NULL));
   assert_refused (fixture->catalog, product_new ("Other", 1000, NULL, 0, "8801234567893", NULL),
                   KP_CATALOG_ERROR_DUPLICATE_BARCODE);
   assert_refused (fixture->catalog, product_new ("Twice", 1000, NULL, 0, "X1", "X1", NULL),
@@ -236,8 +187,9 @@ test_validation (Fixture       *fixture,
                   KP_CATALOG_ERROR_CHECK_DIGIT);
 
   /* The limits themselves are fine. */
-  add (fixture->catalog, product_new (longest, KP_CATALOG_MAX_PRICE, NULL, 0, NULL));
-  add (fixture->catalog, product_new ("Cheap", 1, NULL, 0, NULL));
+  kp_test_catalog_add (fixture->catalog,
+                       product_new (longest, KP_CATALOG_MAX_PRICE, NULL, 0, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("Cheap", 1, NULL, 0, NULL));
 
   /* A wrong check digit, confirmed. */
   confirmed = product_new ("Check", 1000, NULL, 0, "8801234567890", NULL);
@@ -307,17 +259,17 @@ assert_search (KpCatalog  *catalog,
 }
 
 static void
-test_search (Fixture       *fixture,
+test_search (KpTestCatalog *fixture,
              gconstpointer  data)
 {
   g_autoptr (KpCatalogProduct) hidden = NULL;
   g_autoptr (GError) error = NULL;
 
-  add (fixture->catalog, product_new ("아메리카노", 4500, "커피", 1, NULL));
-  add (fixture->catalog, product_new ("아이스 아메리카노", 5000, "커피", 2, NULL));
-  add (fixture->catalog, product_new ("카페라떼", 5000, "커피", 3, NULL));
-  add (fixture->catalog, product_new ("Croissant", 3500, "빵", 1, NULL));
-  add (fixture->catalog, product_new ("Bread 100%", 3000, NULL, 0, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("아메리카노", 4500, "커피", 1, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("아이스 아메리카노", 5000, "커피", 2, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("카페라떼", 5000, "커피", 3, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("Croissant", 3500, "빵", 1, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("Bread 100%", 3000, NULL, 0, NULL));
   hidden = product_new ("아메리카노 (단종)", 4000, NULL, 0, NULL);
   hidden->active = FALSE;
   g_assert_true (kp_catalog_add_product_sync (fixture->catalog, hidden, 0, &error));
@@ -334,7 +286,7 @@ test_search (Fixture       *fixture,
   assert_search (fixture->catalog, "ㅋㅍ", "카페라떼");
   assert_search (fixture->catalog, "ㄹㄸ", "카페라떼");
   assert_search (fixture->catalog, "ㅎ", "");
-  add (fixture->catalog, product_new ("오렌지", 3000, NULL, 0, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("오렌지", 3000, NULL, 0, NULL));
   assert_search (fixture->catalog, "아", "아메리카노,아이스 아메리카노");
   assert_search (fixture->catalog, "ㅇ", "오렌지,아메리카노,아이스 아메리카노");
   assert_search (fixture->catalog, "녹차", "");
@@ -343,38 +295,38 @@ test_search (Fixture       *fixture,
 
 /* What another connection (another process) writes is found too. */
 static void
-test_search_other_writer (Fixture       *fixture,
+test_search_other_writer (KpTestCatalog *fixture,
                           gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (KpCatalog) other = NULL;
 
-  add (fixture->catalog, product_new ("카페모카", 5500, NULL, 0, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("카페모카", 5500, NULL, 0, NULL));
   assert_search (fixture->catalog, "모카", "카페모카");
 
   other = kp_catalog_open_sync (fixture->path, &error);
   g_assert_no_error (error);
-  add (other, product_new ("민트모카", 5800, NULL, 0, NULL));
+  kp_test_catalog_add (other, product_new ("민트모카", 5800, NULL, 0, NULL));
   assert_search (fixture->catalog, "모카", "카페모카,민트모카");
   g_assert_finalize_object (g_steal_pointer (&other));
 
-  add (fixture->catalog, product_new ("화이트모카", 5800, NULL, 0, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("화이트모카", 5800, NULL, 0, NULL));
   assert_search (fixture->catalog, "모카", "카페모카,민트모카,화이트모카");
 }
 
 static void
-test_quick_keys (Fixture       *fixture,
+test_quick_keys (KpTestCatalog *fixture,
                  gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) keys = NULL;
   const char *expected[] = { "Croissant", "Bagel", "Latte", "Americano" };
 
-  add (fixture->catalog, product_new ("Americano", 4500, "커피", 2, NULL));
-  add (fixture->catalog, product_new ("Latte", 5000, "커피", 1, NULL));
-  add (fixture->catalog, product_new ("No key", 5000, "커피", 0, NULL));
-  add (fixture->catalog, product_new ("Bagel", 3500, "빵", 2, NULL));
-  add (fixture->catalog, product_new ("Croissant", 3500, "빵", 1, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("Americano", 4500, "커피", 2, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("Latte", 5000, "커피", 1, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("No key", 5000, "커피", 0, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("Bagel", 3500, "빵", 2, NULL));
+  kp_test_catalog_add (fixture->catalog, product_new ("Croissant", 3500, "빵", 1, NULL));
 
   keys = kp_catalog_list_quick_keys_sync (fixture->catalog, &error);
   g_assert_no_error (error);
@@ -384,40 +336,7 @@ test_quick_keys (Fixture       *fixture,
 }
 
 static void
-on_async_done_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-/* The worker thread drops its reference to the task just after returning. */
-static void
-drop_result (GAsyncResult **slot)
-{
-  gpointer weak = *slot;
-
-  g_object_add_weak_pointer (weak, &weak);
-  g_clear_object (slot);
-  while (weak != NULL)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_thread_yield ();
-    }
-}
-
-static void
-test_async (Fixture       *fixture,
+test_async (KpTestCatalog *fixture,
             gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
@@ -429,49 +348,53 @@ test_async (Fixture       *fixture,
   GAsyncResult *result = NULL;
 
   kp_catalog_add_product_async (fixture->catalog, product, KP_CATALOG_NONE, NULL,
-                                on_async_done_cb, &result);
-  added = kp_catalog_add_product_finish (fixture->catalog, wait_for (&result), &error);
+                                kp_test_result_cb, &result);
+  added = kp_catalog_add_product_finish (fixture->catalog, kp_test_result_wait (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpint (added->id, >, 0);
-  drop_result (&result);
+  kp_test_result_drop (&result);
 
   kp_catalog_add_product_async (fixture->catalog, product, KP_CATALOG_NONE, NULL,
-                                on_async_done_cb, &result);
-  g_assert_null (kp_catalog_add_product_finish (fixture->catalog, wait_for (&result), &error));
+                                kp_test_result_cb, &result);
+  g_assert_null (kp_catalog_add_product_finish (fixture->catalog, kp_test_result_wait (&result),
+                                                &error));
   g_assert_error (error, KP_CATALOG_ERROR, KP_CATALOG_ERROR_DUPLICATE_BARCODE);
   g_clear_error (&error);
-  drop_result (&result);
+  kp_test_result_drop (&result);
 
   added->price = 6000;
   kp_catalog_update_product_async (fixture->catalog, added, KP_CATALOG_NONE, NULL,
-                                   on_async_done_cb, &result);
-  g_assert_true (kp_catalog_update_product_finish (fixture->catalog, wait_for (&result),
+                                   kp_test_result_cb, &result);
+  g_assert_true (kp_catalog_update_product_finish (fixture->catalog, kp_test_result_wait (&result),
                                                    &error));
   g_assert_no_error (error);
-  drop_result (&result);
+  kp_test_result_drop (&result);
 
-  kp_catalog_lookup_barcode_async (fixture->catalog, "96385074", NULL, on_async_done_cb, &result);
-  found = kp_catalog_lookup_barcode_finish (fixture->catalog, wait_for (&result), &error);
+  kp_catalog_lookup_barcode_async (fixture->catalog, "96385074", NULL, kp_test_result_cb, &result);
+  found = kp_catalog_lookup_barcode_finish (fixture->catalog, kp_test_result_wait (&result),
+                                            &error);
   g_assert_no_error (error);
   g_assert_cmpint (found->price, ==, 6000);
-  drop_result (&result);
+  kp_test_result_drop (&result);
 
-  kp_catalog_lookup_barcode_async (fixture->catalog, "00000000", NULL, on_async_done_cb, &result);
-  g_assert_null (kp_catalog_lookup_barcode_finish (fixture->catalog, wait_for (&result), &error));
+  kp_catalog_lookup_barcode_async (fixture->catalog, "00000000", NULL, kp_test_result_cb, &result);
+  g_assert_null (kp_catalog_lookup_barcode_finish (fixture->catalog,
+                                                   kp_test_result_wait (&result), &error));
   g_assert_no_error (error);
-  drop_result (&result);
+  kp_test_result_drop (&result);
 
-  kp_catalog_search_async (fixture->catalog, "ㅁㅋ", 5, NULL, on_async_done_cb, &result);
-  matches = kp_catalog_search_finish (fixture->catalog, wait_for (&result), &error);
+  kp_catalog_search_async (fixture->catalog, "ㅁㅋ", 5, NULL, kp_test_result_cb, &result);
+  matches = kp_catalog_search_finish (fixture->catalog, kp_test_result_wait (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (matches->len, ==, 0);
-  drop_result (&result);
+  kp_test_result_drop (&result);
 
-  kp_catalog_list_quick_keys_async (fixture->catalog, NULL, on_async_done_cb, &result);
-  keys = kp_catalog_list_quick_keys_finish (fixture->catalog, wait_for (&result), &error);
+  kp_catalog_list_quick_keys_async (fixture->catalog, NULL, kp_test_result_cb, &result);
+  keys = kp_catalog_list_quick_keys_finish (fixture->catalog, kp_test_result_wait (&result),
+                                            &error);
   g_assert_no_error (error);
   g_assert_cmpuint (keys->len, ==, 1);
-  drop_result (&result);
+  kp_test_result_drop (&result);
 }
 
 #define HEADER "name,price,tax_free,barcodes,category,quick_key\r\n"
@@ -524,7 +447,7 @@ export (KpCatalog *catalog)
 }
 
 static void
-test_csv_round_trip (Fixture       *fixture,
+test_csv_round_trip (KpTestCatalog *fixture,
                      gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
@@ -560,7 +483,7 @@ test_csv_round_trip (Fixture       *fixture,
 }
 
 static void
-test_csv_bom (Fixture       *fixture,
+test_csv_bom (KpTestCatalog *fixture,
               gconstpointer  data)
 {
   g_autofree char *with_bom = g_strconcat ("\xef\xbb\xbf", sample_csv, NULL);
@@ -572,7 +495,7 @@ test_csv_bom (Fixture       *fixture,
 }
 
 static void
-test_csv_cp949 (Fixture       *fixture,
+test_csv_cp949 (KpTestCatalog *fixture,
                 gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
@@ -611,7 +534,7 @@ test_csv_cp949 (Fixture       *fixture,
 }
 
 static void
-test_csv_preview (Fixture       *fixture,
+test_csv_preview (KpTestCatalog *fixture,
                   gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
@@ -695,7 +618,7 @@ assert_rejected (KpCatalog  *catalog,
 /* A product without barcodes is known by its name, even beside one with barcodes
  * and the same name: the catalog's export, imported again, is the same catalog. */
 static void
-test_csv_same_name (Fixture       *fixture,
+test_csv_same_name (KpTestCatalog *fixture,
                     gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
@@ -717,7 +640,7 @@ test_csv_same_name (Fixture       *fixture,
 }
 
 static void
-test_csv_rejects (Fixture       *fixture,
+test_csv_rejects (KpTestCatalog *fixture,
                   gconstpointer  data)
 {
   g_autoptr (GError) error = NULL;
@@ -798,7 +721,8 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/kp/catalog/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/kp/catalog/" path, KpTestCatalog, NULL, kp_test_catalog_set_up, func, \
+              kp_test_catalog_tear_down)
 
   ADD ("crud", test_crud);
   ADD ("reopen", test_reopen);

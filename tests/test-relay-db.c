@@ -11,13 +11,12 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "kp-approval-listener.h"
 #include "kp-relay-client.h"
 #include "kp-test-postgres.h"
+#include "kp-test-relay.h"
 #include "kp-test-server.h"
 
 /* The expiry of the test's callback links: 2100-01-01 */
@@ -44,12 +43,6 @@ typedef struct
   Relay        b;
 } Fixture;
 
-typedef struct
-{
-  GHashTable *seen;          /* "order kind" → count */
-  guint       n;
-} Received;
-
 static char *
 terminal_name (guint i)
 {
@@ -64,68 +57,24 @@ terminal_token (guint i)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, seed, -1);
 }
 
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-/* Starts kakaopay-relay @name on 127.0.0.1 (any port the first time) with the database, @args after --config. */
+/* Starts kakaopay-relay @name on 127.0.0.1 (any port the first time) with the database,
+ * @arg after --config. */
 static void
 relay_start (Fixture    *f,
              Relay      *relay,
              const char *name,
              const char *arg)
 {
-  g_autoptr (GString) text = g_string_new ("[relay]\n");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", relay->port);
+  g_autofree char *relay_section = g_strdup_printf ("[relay]\ndatabase=%s\n"
+                                                    "database-connections=2\n",
+                                                    kp_test_postgres_conninfo (postgres));
 
-  g_string_append_printf (text, "database=%s\ndatabase-connections=2\n",
-                          kp_test_postgres_conninfo (postgres));
-  for (guint i = 0; i < N_TERMINALS; i++)
-    {
-      g_autofree char *terminal = terminal_name (i);
-      g_autofree char *token = terminal_token (i);
-
-      g_string_append_printf (text, "\n[terminal %s]\ntoken=%s\n", terminal, token);
-    }
   if (relay->config == NULL)
     relay->config = g_strdup_printf ("%s/relay-%s.conf", f->dir, name);
-  g_file_set_contents_full (relay->config, text->str, text->len, G_FILE_SET_CONTENTS_NONE,
-                            0600, &error);
-  g_assert_no_error (error);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "fatal-criticals", TRUE);
-  relay->process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KP_RELAY"),
-                                                "--config", relay->config,
-                                                "--listen", listen, arg, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (relay->process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  relay->url = g_strdup (line + strlen ("listening on "));
+  kp_test_relay_write_config (relay->config, relay_section, N_TERMINALS, terminal_name,
+                              terminal_token);
+  relay->process = kp_test_relay_spawn (relay->config, relay->port, arg, &relay->url);
   relay->port = g_ascii_strtoull (strrchr (relay->url, ':') + 1, NULL, 10);
-}
-
-static void
-relay_stop (Relay *relay)
-{
-  if (relay->process == NULL)
-    return;
-  g_subprocess_send_signal (relay->process, SIGTERM);
-  g_assert_true (g_subprocess_wait (relay->process, NULL, NULL));
-  g_assert_true (g_subprocess_get_if_exited (relay->process));
-  g_assert_cmpint (g_subprocess_get_exit_status (relay->process), ==, 0);
-  g_clear_object (&relay->process);
-  g_clear_pointer (&relay->url, g_free);
 }
 
 static void
@@ -147,7 +96,7 @@ fixture_tear_down (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (relays); i++)
     {
-      relay_stop (relays[i]);
+      kp_test_relay_stop (&relays[i]->process, &relays[i]->url);
       if (relays[i]->config != NULL)
         g_unlink (relays[i]->config);
       g_free (relays[i]->config);
@@ -155,60 +104,6 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->session);
   g_rmdir (f->dir);
   g_free (f->dir);
-}
-
-static gboolean
-on_wake_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin (guint ms)
-{
-  gboolean woken = FALSE;
-
-  g_timeout_add (ms, on_wake_cb, &woken);
-  while (!woken)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition condition,
-          gpointer  data)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_S * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      spin (10);
-    }
-  return TRUE;
-}
-
-static guint
-http_get (Fixture     *f,
-          const char  *url,
-          const char  *authorization,
-          char       **out_body)
-{
-  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = NULL;
-
-  if (authorization != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                  authorization);
-  body = kp_test_http_send (f->session, msg, &error);
-  g_assert_no_error (error);
-  if (out_body != NULL)
-    *out_body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  return soup_message_get_status (msg);
 }
 
 typedef struct
@@ -224,7 +119,7 @@ health_is (gpointer data)
   HealthWait *wait = data;
   g_autofree char *url = g_strdup_printf ("%s/health", wait->relay->url);
 
-  return http_get (wait->f, url, NULL, NULL) == wait->status;
+  return kp_test_http_get (wait->f->session, url, NULL, NULL) == wait->status;
 }
 
 /* Until the relay's /health answers @status: 200 online, 503 offline. */
@@ -235,7 +130,7 @@ assert_health (Fixture *f,
 {
   HealthWait wait = { f, relay, status };
 
-  if (!wait_for (health_is, &wait))
+  if (!kp_test_wait_for (health_is, &wait, WAIT_S))
     g_error ("%s/health never answered %u", relay->url, status);
 }
 
@@ -254,7 +149,7 @@ customer (Fixture    *f,
   g_autofree char *url = g_strdup_printf ("%s/t/%s/approve/%s?n=%s&pg_token=pg-%s", relay->url,
                                           name, order_id, nonce, order_id);
 
-  return http_get (f, url, NULL, NULL);
+  return kp_test_http_get (f->session, url, NULL, NULL);
 }
 
 /* The relay's answer to a poll that waits for nothing: `{"epoch":…,"events":[…]}`. */
@@ -265,70 +160,21 @@ poll_now (Fixture *f,
 {
   g_autofree char *name = terminal_name (terminal);
   g_autofree char *token = terminal_token (terminal);
-  g_autofree char *url = g_strdup_printf ("%s/t/%s/events?after=0&wait=0", relay->url, name);
-  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
-  g_autofree char *body = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
 
-  g_assert_cmpuint (http_get (f, url, authorization, &body), ==, 200);
-  json_parser_load_from_data (parser, body, -1, &error);
-  g_assert_no_error (error);
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
-static void
-on_callback_cb (KpApprovalListener *listener,
-                const char         *order_id,
-                KpCallbackKind      kind,
-                const char         *pg_token,
-                Received           *received)
-{
-  g_autofree char *key = g_strdup_printf ("%s %s", order_id, kp_callback_kind_to_string (kind));
-  g_autofree char *expected = g_strdup_printf ("pg-%s", order_id);
-
-  g_assert_cmpstr (pg_token, ==, expected);
-  g_hash_table_replace (received->seen, g_strdup (key),
-                        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (received->seen,
-                                                                                 key)) + 1));
-  received->n++;
-}
-
-typedef struct
-{
-  Received *received;
-  guint     n;
-} CountWait;
-
-static gboolean
-count_reached (gpointer data)
-{
-  CountWait *wait = data;
-
-  return wait->received->n >= wait->n;
-}
-
-static void
-assert_received (Received *received,
-                 guint     n)
-{
-  CountWait wait = { received, n };
-
-  if (!wait_for (count_reached, &wait))
-    g_error ("the terminal got %u callbacks, not %u", received->n, n);
+  return kp_test_relay_poll_now (f->session, relay->url, name, token);
 }
 
 /* Each of @orders exactly once, and nothing else. */
 static void
-assert_each_once (Received           *received,
+assert_each_once (KpTestReceived     *received,
                   const char * const *orders)
 {
   g_assert_cmpuint (g_hash_table_size (received->seen), ==, g_strv_length ((char **) orders));
   for (guint i = 0; orders[i] != NULL; i++)
     {
-      g_autofree char *key = g_strdup_printf ("%s approve", orders[i]);
+      g_autofree char *key = g_strdup_printf ("%s approve pg-%s", orders[i], orders[i]);
 
-      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (received->seen, key)), ==, 1);
+      g_assert_cmpuint (kp_test_received_count (received, key), ==, 1);
     }
 }
 
@@ -336,7 +182,7 @@ typedef struct
 {
   KpApprovalListener *listener;
   KpRelayClient      *client;
-  Received            received;
+  KpTestReceived      received;
 } Terminal;
 
 static void
@@ -349,10 +195,8 @@ terminal_start (Terminal   *terminal,
   g_autofree char *token = terminal_token (index);
 
   memset (terminal, 0, sizeof *terminal);
-  terminal->received.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   terminal->listener = kp_approval_listener_new ();
-  g_signal_connect (terminal->listener, "callback", G_CALLBACK (on_callback_cb),
-                    &terminal->received);
+  kp_test_received_init (&terminal->received, terminal->listener);
   terminal->client = kp_relay_client_new (relay->url, name, token, terminal->listener);
   for (guint i = 0; orders[i] != NULL; i++)
     {
@@ -370,33 +214,7 @@ terminal_clear (Terminal *terminal)
     kp_relay_client_stop (terminal->client);
   g_clear_object (&terminal->client);
   g_clear_object (&terminal->listener);
-  g_clear_pointer (&terminal->received.seen, g_hash_table_unref);
-}
-
-typedef struct
-{
-  KpRelayClient *client;
-  KpRelayState   state;
-} StateWait;
-
-static gboolean
-state_reached (gpointer data)
-{
-  StateWait *wait = data;
-
-  return kp_relay_client_get_state (wait->client) == wait->state;
-}
-
-static void
-assert_state (KpRelayClient *client,
-              KpRelayState   state)
-{
-  StateWait wait = { client, state };
-
-  if (!wait_for (state_reached, &wait))
-    g_error ("relay client is %s, not %s",
-             kp_relay_state_to_string (kp_relay_client_get_state (client)),
-             kp_relay_state_to_string (state));
+  kp_test_received_clear (&terminal->received);
 }
 
 typedef struct
@@ -423,7 +241,7 @@ assert_drained (Fixture *f,
 {
   QueueWait wait = { f, relay, terminal };
 
-  if (!wait_for (queue_empty, &wait))
+  if (!kp_test_wait_for (queue_empty, &wait, WAIT_S))
     g_error ("the database still holds events of terminal %u", terminal);
 }
 
@@ -443,24 +261,24 @@ test_across (Fixture       *f,
   assert_health (f, &f->b, 200);
   terminal_start (&t0, &f->a, 0, orders_0);
   terminal_start (&t1, &f->b, 1, orders_1);
-  assert_state (t0.client, KP_RELAY_STATE_WEBSOCKET);
-  assert_state (t1.client, KP_RELAY_STATE_LONG_POLL);
+  kp_test_relay_assert_state (t0.client, KP_RELAY_STATE_WEBSOCKET, WAIT_S);
+  kp_test_relay_assert_state (t1.client, KP_RELAY_STATE_LONG_POLL, WAIT_S);
 
   g_assert_cmpuint (customer (f, &f->b, 0, "D0-0001"), ==, 200);
   g_assert_cmpuint (customer (f, &f->a, 1, "D1-0001"), ==, 200);
-  assert_received (&t0.received, 1);
-  assert_received (&t1.received, 1);
+  kp_test_received_wait (&t0.received, 1, WAIT_S);
+  kp_test_received_wait (&t1.received, 1, WAIT_S);
   g_assert_cmpuint (customer (f, &f->a, 0, "D0-0002"), ==, 200);
   g_assert_cmpuint (customer (f, &f->b, 1, "D1-0002"), ==, 200);
-  assert_received (&t0.received, 2);
-  assert_received (&t1.received, 2);
+  kp_test_received_wait (&t0.received, 2, WAIT_S);
+  kp_test_received_wait (&t1.received, 2, WAIT_S);
 
   /* The phone reloads its page at the other relay: answered, not queued again. */
   g_assert_cmpuint (customer (f, &f->a, 0, "D0-0001"), ==, 200);
   g_assert_cmpuint (customer (f, &f->b, 1, "D1-0002"), ==, 200);
   assert_drained (f, &f->a, 0);
   assert_drained (f, &f->a, 1);
-  spin (200);
+  kp_test_spin (200);
   assert_each_once (&t0.received, orders_0);
   assert_each_once (&t1.received, orders_1);
 
@@ -492,15 +310,15 @@ test_restart (Fixture       *f,
   epoch = g_strdup (json_object_get_string_member (before, "epoch"));
   last_id = json_object_get_int_member (json_array_get_object_element (events, 2), "id");
 
-  relay_stop (&f->a);
+  kp_test_relay_stop (&f->a.process, &f->a.url);
   relay_start (f, &f->a, "a", NULL);
   assert_health (f, &f->a, 200);
   terminal_start (&t0, &f->a, 0, orders);
-  assert_received (&t0.received, 3);
+  kp_test_received_wait (&t0.received, 3, WAIT_S);
   assert_drained (f, &f->a, 0);
 
   /* Once more, the terminal's acknowledgement in: nothing comes again. */
-  relay_stop (&f->a);
+  kp_test_relay_stop (&f->a.process, &f->a.url);
   relay_start (f, &f->a, "a", NULL);
   assert_health (f, &f->a, 200);
   g_assert_cmpuint (customer (f, &f->a, 0, orders[3]), ==, 200);
@@ -510,9 +328,9 @@ test_restart (Fixture       *f,
   g_assert_cmpuint (json_array_get_length (events), ==, 1);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (events, 0), "id"),
                    ==, last_id + 1);
-  assert_received (&t0.received, 4);
+  kp_test_received_wait (&t0.received, 4, WAIT_S);
   assert_drained (f, &f->a, 0);
-  spin (200);
+  kp_test_spin (200);
   assert_each_once (&t0.received, orders);
 
   terminal_clear (&t0);
@@ -532,9 +350,9 @@ test_postgres_restart (Fixture       *f,
   assert_health (f, &f->a, 200);
   assert_health (f, &f->b, 200);
   terminal_start (&t0, &f->b, 0, orders);
-  assert_state (t0.client, KP_RELAY_STATE_WEBSOCKET);
+  kp_test_relay_assert_state (t0.client, KP_RELAY_STATE_WEBSOCKET, WAIT_S);
   g_assert_cmpuint (customer (f, &f->a, 0, orders[0]), ==, 200);
-  assert_received (&t0.received, 1);
+  kp_test_received_wait (&t0.received, 1, WAIT_S);
 
   kp_test_postgres_stop (postgres);
   assert_health (f, &f->a, 503);
@@ -546,9 +364,9 @@ test_postgres_restart (Fixture       *f,
   assert_health (f, &f->b, 200);
   /* The page reloaded once the database is back. */
   g_assert_cmpuint (customer (f, &f->a, 0, orders[1]), ==, 200);
-  assert_received (&t0.received, 2);
+  kp_test_received_wait (&t0.received, 2, WAIT_S);
   assert_drained (f, &f->a, 0);
-  spin (200);
+  kp_test_spin (200);
   assert_each_once (&t0.received, orders);
 
   terminal_clear (&t0);

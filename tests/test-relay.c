@@ -7,14 +7,13 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "kp-approval-listener.h"
 #include "kp-relay-client.h"
 #include "kp-relay-private.h"
 #include "kp-relay.h"
+#include "kp-test-relay.h"
 #include "kp-test-server.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -44,17 +43,6 @@ typedef struct
   SoupSession *session;
   guint16      port;         /* where relay_start() listens; 0: any free port */
 } Fixture;
-
-/* Every callback the listener emitted: "order kind pg_token" → how many times. */
-typedef struct
-{
-  GHashTable *seen;
-  guint       n;
-  char       *last_order_id;
-  KpCallbackKind last_kind;
-  char       *last_pg_token;
-  KpRelayClient *stop_on_callback;
-} Received;
 
 static char *
 terminal_token (guint i)
@@ -86,13 +74,6 @@ terminal_name (guint i)
   return i == 0 ? g_strdup ("T1") : g_strdup_printf ("T%03u", i);
 }
 
-/* A relay outlives no test, even one that aborts. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
 /* Starts kakaopay-relay on 127.0.0.1:0 with @n_terminals terminals (T1 with TOKEN,
  * then T001…), @extra_relay lines in [relay], and @args after --config. */
 static void
@@ -101,54 +82,12 @@ relay_start (Fixture     *f,
              const char  *extra_relay,
              const char  *arg)
 {
-  g_autoptr (GString) text = g_string_new ("[relay]\nlisten=127.0.0.1:9\n");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", f->port);
-  const char *relay_exe = g_getenv ("KP_RELAY");
+  g_autofree char *relay_section = g_strconcat ("[relay]\nlisten=127.0.0.1:9\n", extra_relay,
+                                                NULL);
 
-  g_assert_nonnull (relay_exe);
-  if (extra_relay != NULL)
-    g_string_append (text, extra_relay);
-  for (guint i = 0; i < n_terminals; i++)
-    {
-      g_autofree char *name = terminal_name (i);
-      g_autofree char *token = terminal_token (i);
-
-      g_string_append_printf (text, "\n[terminal %s]\ntoken=%s\n", name, token);
-    }
-  g_file_set_contents_full (f->config, text->str, text->len, G_FILE_SET_CONTENTS_NONE, 0600,
-                            &error);
-  g_assert_no_error (error);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  /* A critical in the relay ends it, and relay_stop() sees the exit status. */
-  g_subprocess_launcher_setenv (launcher, "G_DEBUG", "fatal-criticals", TRUE);
-  f->relay = g_subprocess_launcher_spawn (launcher, &error, relay_exe, "--config", f->config,
-                                          "--listen", listen, arg, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->relay));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
-  f->url = g_strdup (line + strlen ("listening on "));
-}
-
-static void
-relay_stop (Fixture *f)
-{
-  if (f->relay == NULL)
-    return;
-  g_subprocess_send_signal (f->relay, SIGTERM);
-  g_assert_true (g_subprocess_wait (f->relay, NULL, NULL));
-  g_assert_true (g_subprocess_get_if_exited (f->relay));
-  g_assert_cmpint (g_subprocess_get_exit_status (f->relay), ==, 0);
-  g_clear_object (&f->relay);
-  g_clear_pointer (&f->url, g_free);
+  kp_test_relay_write_config (f->config, relay_section, n_terminals, terminal_name,
+                              terminal_token);
+  f->relay = kp_test_relay_spawn (f->config, f->port, arg, &f->url);
 }
 
 static void
@@ -168,161 +107,12 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  relay_stop (f);
+  kp_test_relay_stop (&f->relay, &f->url);
   g_clear_object (&f->session);
   g_unlink (f->config);
   g_rmdir (f->dir);
   g_free (f->config);
   g_free (f->dir);
-}
-
-static void
-on_callback_cb (KpApprovalListener *listener,
-                const char         *order_id,
-                KpCallbackKind      kind,
-                const char         *pg_token,
-                Received           *received)
-{
-  g_autofree char *key = g_strdup_printf ("%s %s %s", order_id, kp_callback_kind_to_string (kind),
-                                          pg_token != NULL ? pg_token : "-");
-
-  g_hash_table_replace (received->seen, g_strdup (key),
-                        GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (received->seen,
-                                                                                 key)) + 1));
-  received->n++;
-  g_free (received->last_order_id);
-  received->last_order_id = g_strdup (order_id);
-  received->last_kind = kind;
-  g_free (received->last_pg_token);
-  received->last_pg_token = g_strdup (pg_token);
-  /* Stops the client before it acknowledges this event. */
-  if (received->stop_on_callback != NULL)
-    kp_relay_client_stop (g_steal_pointer (&received->stop_on_callback));
-}
-
-static void
-received_init (Received *received)
-{
-  memset (received, 0, sizeof *received);
-  received->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-}
-
-static void
-received_clear (Received *received)
-{
-  g_hash_table_unref (received->seen);
-  g_free (received->last_order_id);
-  g_free (received->last_pg_token);
-}
-
-static gboolean
-on_wake_cb (gpointer user_data)
-{
-  gboolean *woken = user_data;
-
-  *woken = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context for @ms milliseconds. */
-static void
-spin (guint ms)
-{
-  gboolean woken = FALSE;
-
-  g_timeout_add (ms, on_wake_cb, &woken);
-  while (!woken)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Iterates the main context until @condition holds or @seconds passed. */
-static gboolean
-wait_for (Condition condition,
-          gpointer  data,
-          guint     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      spin (5);
-    }
-  return TRUE;
-}
-
-typedef struct
-{
-  KpRelayClient *client;
-  KpRelayState   state;
-} StateWait;
-
-static gboolean
-state_reached (gpointer data)
-{
-  StateWait *wait = data;
-
-  return kp_relay_client_get_state (wait->client) == wait->state;
-}
-
-static void
-assert_state_reached (KpRelayClient *client,
-                      KpRelayState   state)
-{
-  StateWait wait = { client, state };
-
-  if (!wait_for (state_reached, &wait, WAIT_S))
-    g_error ("relay client is %s, not %s",
-             kp_relay_state_to_string (kp_relay_client_get_state (client)),
-             kp_relay_state_to_string (state));
-}
-
-typedef struct
-{
-  Received *received;
-  guint     n;
-} CountWait;
-
-static gboolean
-count_reached (gpointer data)
-{
-  CountWait *wait = data;
-
-  return wait->received->n >= wait->n;
-}
-
-static void
-assert_received (Received *received,
-                 guint     n)
-{
-  CountWait wait = { received, n };
-
-  if (!wait_for (count_reached, &wait, WAIT_S))
-    g_error ("the listener got %u callbacks, not %u", received->n, n);
-}
-
-static guint
-http_get (Fixture     *f,
-          const char  *url,
-          const char  *authorization,
-          char       **out_body)
-{
-  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = NULL;
-
-  g_assert_nonnull (msg);
-  if (authorization != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                  authorization);
-  body = kp_test_http_send (f->session, msg, &error);
-  g_assert_no_error (error);
-  if (out_body != NULL)
-    *out_body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  return soup_message_get_status (msg);
 }
 
 /* The customer's phone arriving from KakaoPay's redirect. */
@@ -342,7 +132,7 @@ customer (Fixture        *f,
   url = g_strdup_printf ("%s/t/%s/%s/%s?n=%s%s%s", f->url, name, kp_callback_kind_to_string (kind),
                          order_id, nonce, pg_token != NULL ? "&pg_token=" : "",
                          pg_token != NULL ? pg_token : "");
-  return http_get (f, url, NULL, out_body);
+  return kp_test_http_get (f->session, url, NULL, out_body);
 }
 
 /* The events a long poll with after=0, wait=0 returns now (and acknowledges nothing). */
@@ -352,18 +142,9 @@ n_queued (Fixture *f,
 {
   g_autofree char *name = terminal_name (terminal);
   g_autofree char *token = terminal_token (terminal);
-  g_autofree char *url = g_strdup_printf ("%s/t/%s/events?after=0&wait=0", f->url, name);
-  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
-  g_autofree char *body = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-  JsonObject *root;
+  g_autoptr (JsonObject) answer = kp_test_relay_poll_now (f->session, f->url, name, token);
 
-  g_assert_cmpuint (http_get (f, url, authorization, &body), ==, 200);
-  json_parser_load_from_data (parser, body, -1, &error);
-  g_assert_no_error (error);
-  root = json_node_get_object (json_parser_get_root (parser));
-  return json_array_get_length (json_object_get_array_member (root, "events"));
+  return json_array_get_length (json_object_get_array_member (answer, "events"));
 }
 
 typedef struct
@@ -387,7 +168,7 @@ assert_queue_drained (Fixture *f,
 {
   QueueWait wait = { f, terminal };
 
-  if (!wait_for (queue_empty, &wait, WAIT_S))
+  if (!kp_test_wait_for (queue_empty, &wait, WAIT_S))
     g_error ("the relay still holds %u events", n_queued (f, terminal));
 }
 
@@ -455,17 +236,16 @@ test_websocket (Fixture       *f,
   g_autoptr (KpRelayClient) client = NULL;
   g_autoptr (GPtrArray) states = g_ptr_array_new ();
   g_autofree char *body = NULL;
-  Received received;
+  KpTestReceived received;
 
-  received_init (&received);
   relay_start (f, 1, NULL, NULL);
   client = client_new (f, 0, NULL, listener);
-  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_test_received_init (&received, listener);
   g_signal_connect (client, "notify::state", G_CALLBACK (on_state_notify_cb), states);
   expect (listener, client, "T1-20261126-0001");
 
   kp_relay_client_start (client);
-  assert_state_reached (client, KP_RELAY_STATE_WEBSOCKET);
+  kp_test_relay_assert_state (client, KP_RELAY_STATE_WEBSOCKET, WAIT_S);
   g_assert_cmpuint (states->len, ==, 2);
   g_assert_cmpstr (states->pdata[0], ==, "connecting");
   g_assert_cmpstr (states->pdata[1], ==, "websocket");
@@ -474,7 +254,7 @@ test_websocket (Fixture       *f,
                               &body), ==, 200);
   g_assert_nonnull (strstr (body, "결제가 완료되었습니다"));
   g_assert_nonnull (strstr (body, "Payment received"));
-  assert_received (&received, 1);
+  kp_test_received_wait (&received, 1, WAIT_S);
   g_assert_cmpstr (received.last_order_id, ==, "T1-20261126-0001");
   g_assert_cmpint (received.last_kind, ==, KP_CALLBACK_APPROVE);
   g_assert_cmpstr (received.last_pg_token, ==, "pgtoken0001");
@@ -485,7 +265,7 @@ test_websocket (Fixture       *f,
 
   kp_relay_client_stop (client);
   g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_STOPPED);
-  received_clear (&received);
+  kp_test_received_clear (&received);
 }
 
 /* A relay behind a proxy that does not pass WebSockets: the upgrade gets 400. */
@@ -501,9 +281,8 @@ test_long_poll (Fixture       *f,
   g_autofree char *url = NULL;
   KpTestAsync async = { NULL };
   g_autoptr (GAsyncResult) result = NULL;
-  Received received;
+  KpTestReceived received;
 
-  received_init (&received);
   relay_start (f, 1, NULL, "--no-websocket");
 
   /* A correct upgrade with the right token: refused. */
@@ -520,21 +299,21 @@ test_long_poll (Fixture       *f,
   g_assert_cmpuint (soup_message_get_status (msg), ==, 400);
 
   client = client_new (f, 0, NULL, listener);
-  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_test_received_init (&received, listener);
   expect (listener, client, "T1-1");
   expect (listener, client, "T1-2");
   kp_relay_client_start (client);
-  assert_state_reached (client, KP_RELAY_STATE_LONG_POLL);
+  kp_test_relay_assert_state (client, KP_RELAY_STATE_LONG_POLL, WAIT_S);
 
   /* While the poll waits. */
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_CANCEL, "T1-1", NULL, NULL), ==, 200);
-  assert_received (&received, 1);
+  kp_test_received_wait (&received, 1, WAIT_S);
   g_assert_cmpstr (received.last_order_id, ==, "T1-1");
   g_assert_cmpint (received.last_kind, ==, KP_CALLBACK_CANCEL);
   g_assert_null (received.last_pg_token);
 
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_FAIL, "T1-2", NULL, NULL), ==, 200);
-  assert_received (&received, 2);
+  kp_test_received_wait (&received, 2, WAIT_S);
   g_assert_cmpstr (received.last_order_id, ==, "T1-2");
   g_assert_cmpint (received.last_kind, ==, KP_CALLBACK_FAIL);
   g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_LONG_POLL);
@@ -543,7 +322,7 @@ test_long_poll (Fixture       *f,
   assert_queue_drained (f, 0);
 
   kp_relay_client_stop (client);
-  received_clear (&received);
+  kp_test_received_clear (&received);
 }
 
 /* The same with the client told not to try WebSockets at all. */
@@ -553,23 +332,22 @@ test_long_poll_only (Fixture       *f,
 {
   g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
   g_autoptr (KpRelayClient) client = NULL;
-  Received received;
+  KpTestReceived received;
 
-  received_init (&received);
   relay_start (f, 1, NULL, NULL);
   client = client_new (f, 0, NULL, listener);
   g_object_set (client, "use-websocket", FALSE, NULL);
-  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_test_received_init (&received, listener);
   expect (listener, client, "T1-1");
 
   /* Queued before the terminal polls. */
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-1", "tok", NULL), ==, 200);
   kp_relay_client_start (client);
-  assert_received (&received, 1);
+  kp_test_received_wait (&received, 1, WAIT_S);
   g_assert_cmpstr (received.last_pg_token, ==, "tok");
   g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_LONG_POLL);
   kp_relay_client_stop (client);
-  received_clear (&received);
+  kp_test_received_clear (&received);
 }
 
 static void
@@ -605,10 +383,9 @@ test_reconnect (Fixture       *f,
   g_autofree char *nonce = relay_link (TOKEN, KP_CALLBACK_APPROVE, "T1-9", LINK_EXPIRES);
   KpTestAsync async = { NULL };
   JsonObject *event;
-  Received received;
+  KpTestReceived received;
   gint port = 0;
 
-  received_init (&received);
   relay_start (f, 1, NULL, NULL);
 
   /* Queued while no terminal is connected. */
@@ -626,7 +403,7 @@ test_reconnect (Fixture       *f,
   websocket = soup_session_websocket_connect_finish (f->session, result, &error);
   g_assert_no_error (error);
   g_signal_connect (websocket, "message", G_CALLBACK (on_raw_message_cb), messages);
-  g_assert_true (wait_for (array_not_empty, messages, WAIT_S));
+  g_assert_true (kp_test_wait_for (array_not_empty, messages, WAIT_S));
   g_assert_cmpuint (messages->len, ==, 1);
   json_parser_load_from_data (parser, messages->pdata[0], -1, &error);
   g_assert_no_error (error);
@@ -637,16 +414,16 @@ test_reconnect (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (event, "nonce"), ==, nonce);
   g_assert_cmpstr (json_object_get_string_member (event, "pg_token"), ==, "pg9");
   soup_websocket_connection_close (websocket, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-  spin (100);
+  kp_test_spin (100);
   g_assert_cmpuint (n_queued (f, 0), ==, 1);
 
   /* The terminal proper connects: the event is delivered once. */
   client = client_new (f, 0, NULL, listener);
-  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_test_received_init (&received, listener);
   expect (listener, client, "T1-9");
   expect (listener, client, "T1-10");
   kp_relay_client_start (client);
-  assert_received (&received, 1);
+  kp_test_received_wait (&received, 1, WAIT_S);
   g_assert_cmpstr (received.last_pg_token, ==, "pg9");
   assert_queue_drained (f, 0);
 
@@ -654,11 +431,11 @@ test_reconnect (Fixture       *f,
    * the relay sends it again and the client does not hand it on twice. */
   received.stop_on_callback = client;
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_CANCEL, "T1-10", NULL, NULL), ==, 200);
-  assert_received (&received, 2);
+  kp_test_received_wait (&received, 2, WAIT_S);
   g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_STOPPED);
   g_assert_cmpuint (n_queued (f, 0), ==, 1);
   kp_relay_client_start (client);
-  assert_state_reached (client, KP_RELAY_STATE_WEBSOCKET);
+  kp_test_relay_assert_state (client, KP_RELAY_STATE_WEBSOCKET, WAIT_S);
   assert_queue_drained (f, 0);
   g_assert_cmpuint (kp_relay_client_get_n_duplicates (client), ==, 1);
   g_assert_cmpuint (received.n, ==, 2);
@@ -668,30 +445,30 @@ test_reconnect (Fixture       *f,
   kp_approval_listener_forget (listener, "T1-9");
   expect (listener, client, "T1-11");
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_FAIL, "T1-11", NULL, NULL), ==, 200);
-  spin (200);
+  kp_test_spin (200);
   g_assert_cmpuint (received.n, ==, 2);
   kp_relay_client_start (client);
-  assert_received (&received, 3);
+  kp_test_received_wait (&received, 3, WAIT_S);
   g_assert_cmpstr (received.last_order_id, ==, "T1-11");
 
   /* The relay restarts on the same port: the client retries with backoff, reconnects,
    * and takes the new relay's events, whose ids count from 1 again in a new epoch: not
    * taken for copies of the old ones. */
   g_assert_true (g_uri_split_network (f->url, G_URI_FLAGS_NONE, NULL, NULL, &port, NULL));
-  relay_stop (f);
-  assert_state_reached (client, KP_RELAY_STATE_CONNECTING);
+  kp_test_relay_stop (&f->relay, &f->url);
+  kp_test_relay_assert_state (client, KP_RELAY_STATE_CONNECTING, WAIT_S);
   f->port = port;
   relay_start (f, 1, NULL, NULL);
-  assert_state_reached (client, KP_RELAY_STATE_WEBSOCKET);
+  kp_test_relay_assert_state (client, KP_RELAY_STATE_WEBSOCKET, WAIT_S);
   expect (listener, client, "T1-12");
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-12", "pg12", NULL), ==, 200);
-  assert_received (&received, 4);
+  kp_test_received_wait (&received, 4, WAIT_S);
   g_assert_cmpstr (received.last_order_id, ==, "T1-12");
   g_assert_cmpstr (received.last_pg_token, ==, "pg12");
   assert_queue_drained (f, 0);
   g_assert_cmpuint (kp_relay_client_get_n_duplicates (client), ==, 1);
   kp_relay_client_stop (client);
-  received_clear (&received);
+  kp_test_received_clear (&received);
 }
 
 static void
@@ -707,26 +484,27 @@ test_rejected (Fixture       *f,
   relay_start (f, 2, NULL, NULL);
   url = g_strdup_printf ("%s/t/T1/events?wait=0", f->url);
   unknown = g_strdup_printf ("%s/t/NOPE/events?wait=0", f->url);
-  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 401);
-  g_assert_cmpuint (http_get (f, url, "Bearer wrong-token-0123456789", NULL), ==, 401);
-  g_assert_cmpuint (http_get (f, url, "Bearer " TOKEN "x", NULL), ==, 401);
-  g_assert_cmpuint (http_get (f, url, "Basic " TOKEN, NULL), ==, 401);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, NULL, NULL), ==, 401);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, "Bearer wrong-token-0123456789", NULL),
+                    ==, 401);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, "Bearer " TOKEN "x", NULL), ==, 401);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, "Basic " TOKEN, NULL), ==, 401);
   /* Another terminal's token. */
-  g_assert_cmpuint (http_get (f, url, "Bearer " TOKEN_001, NULL), ==, 401);
-  g_assert_cmpuint (http_get (f, unknown, "Bearer " TOKEN, NULL), ==, 401);
-  g_assert_cmpuint (http_get (f, url, "Bearer " TOKEN, NULL), ==, 200);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, "Bearer " TOKEN_001, NULL), ==, 401);
+  g_assert_cmpuint (kp_test_http_get (f->session, unknown, "Bearer " TOKEN, NULL), ==, 401);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, "Bearer " TOKEN, NULL), ==, 200);
 
   client = client_new (f, 0, "Fs462H_lTLXgrhFI01SI0V9NrpvbxeVd", listener);
   kp_relay_client_start (client);
-  assert_state_reached (client, KP_RELAY_STATE_REJECTED);
+  kp_test_relay_assert_state (client, KP_RELAY_STATE_REJECTED, WAIT_S);
   /* No retry. */
-  spin (600);
+  kp_test_spin (600);
   g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_REJECTED);
 
   poller = client_new (f, 0, "Fs462H_lTLXgrhFI01SI0V9NrpvbxeVd", listener);
   kp_relay_client_set_use_websocket (poller, FALSE);
   kp_relay_client_start (poller);
-  assert_state_reached (poller, KP_RELAY_STATE_REJECTED);
+  kp_test_relay_assert_state (poller, KP_RELAY_STATE_REJECTED, WAIT_S);
 }
 
 static gboolean
@@ -748,52 +526,51 @@ test_forged (Fixture       *f,
   g_autofree char *secret = kp_relay_nonce (TOKEN, "T1-1");
   g_autofree char *expired = relay_link (TOKEN, KP_CALLBACK_CANCEL, "T1-1",
                                          g_get_real_time () / G_USEC_PER_SEC - 1);
-  Received received;
+  KpTestReceived received;
 
-  received_init (&received);
   relay_start (f, 2, NULL, NULL);
   client = client_new (f, 0, NULL, listener);
-  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_test_received_init (&received, listener);
   expect (listener, client, "T1-1");
   kp_relay_client_start (client);
-  assert_state_reached (client, KP_RELAY_STATE_WEBSOCKET);
+  kp_test_relay_assert_state (client, KP_RELAY_STATE_WEBSOCKET, WAIT_S);
 
   /* Wrong nonce, none, another terminal's, another order's, unknown terminal. */
   url = g_strdup_printf ("%s/t/T1/approve/T1-1?n=0123456789abcdef0123456789abcdef&pg_token=x",
                          f->url);
-  g_assert_cmpuint (http_get (f, url, NULL, &body), ==, 404);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, NULL, &body), ==, 404);
   g_assert_nonnull (strstr (body, "알 수 없는 결제입니다"));
   g_clear_pointer (&url, g_free);
   url = g_strdup_printf ("%s/t/T1/approve/T1-1?pg_token=x", f->url);
-  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, NULL, NULL), ==, 404);
   g_clear_pointer (&url, g_free);
   url = g_strdup_printf ("%s/t/T1/approve/T1-1?n=%s&pg_token=x", f->url, other_nonce);
-  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, NULL, NULL), ==, 404);
   g_clear_pointer (&url, g_free);
   url = g_strdup_printf ("%s/t/T1/approve/T1-2?n=%s&pg_token=x", f->url, nonce);
-  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, NULL, NULL), ==, 404);
   g_clear_pointer (&url, g_free);
   url = g_strdup_printf ("%s/t/T9/approve/T1-1?n=%s&pg_token=x", f->url, nonce);
-  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, NULL, NULL), ==, 404);
   g_clear_pointer (&url, g_free);
   url = g_strdup_printf ("%s/t/T1/refund/T1-1?n=%s", f->url, nonce);
-  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, NULL, NULL), ==, 404);
   g_clear_pointer (&url, g_free);
   url = g_strdup_printf ("%s/kakaopay/approve/T1-1?n=%s&pg_token=x", f->url, nonce);
-  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, NULL, NULL), ==, 404);
   /* The approve link for cancel or fail, the order's secret as it was, an expired link. */
   g_clear_pointer (&url, g_free);
   url = g_strdup_printf ("%s/t/T1/cancel/T1-1?n=%s", f->url, nonce);
-  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, NULL, NULL), ==, 404);
   g_clear_pointer (&url, g_free);
   url = g_strdup_printf ("%s/t/T1/fail/T1-1?n=%s", f->url, nonce);
-  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, NULL, NULL), ==, 404);
   g_clear_pointer (&url, g_free);
   url = g_strdup_printf ("%s/t/T1/cancel/T1-1?n=%s", f->url, secret);
-  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 404);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, NULL, NULL), ==, 404);
   g_clear_pointer (&url, g_free);
   url = g_strdup_printf ("%s/t/T1/cancel/T1-1?n=%s", f->url, expired);
-  g_assert_cmpuint (http_get (f, url, NULL, NULL), ==, 410);
+  g_assert_cmpuint (kp_test_http_get (f->session, url, NULL, NULL), ==, 410);
 
   /* Approve without a usable pg_token. */
   g_clear_pointer (&body, g_free);
@@ -802,19 +579,19 @@ test_forged (Fixture       *f,
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-1", "%01", NULL), ==, 400);
 
   /* Nothing was queued, nothing delivered. */
-  spin (300);
+  kp_test_spin (300);
   g_assert_cmpuint (received.n, ==, 0);
   g_assert_cmpuint (n_queued (f, 0), ==, 0);
 
   /* A valid nonce for an order this terminal does not expect: the relay passes it,
    * the listener refuses it. */
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_CANCEL, "T1-77", NULL, NULL), ==, 200);
-  g_assert_true (wait_for (listener_rejected, listener, WAIT_S));
+  g_assert_true (kp_test_wait_for (listener_rejected, listener, WAIT_S));
   g_assert_cmpuint (received.n, ==, 0);
   g_assert_cmpuint (kp_approval_listener_get_n_rejected (listener), ==, 1);
 
   kp_relay_client_stop (client);
-  received_clear (&received);
+  kp_test_received_clear (&received);
 }
 
 /* One customer's link replayed with ever new pg_tokens: queued once, and the other
@@ -825,9 +602,8 @@ test_replay (Fixture       *f,
 {
   g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
   g_autoptr (KpRelayClient) client = NULL;
-  Received received;
+  KpTestReceived received;
 
-  received_init (&received);
   /* The smallest queue a replay could flood. */
   relay_start (f, 1, "max-events=4\n", NULL);
 
@@ -848,23 +624,21 @@ test_replay (Fixture       *f,
   g_assert_cmpuint (n_queued (f, 0), ==, 4);
 
   client = client_new (f, 0, NULL, listener);
-  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_test_received_init (&received, listener);
   expect (listener, client, "T1-OTHER");
   expect (listener, client, "T1-MINE");
   kp_relay_client_start (client);
-  assert_received (&received, 4);
+  kp_test_received_wait (&received, 4, WAIT_S);
   assert_queue_drained (f, 0);
-  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (received.seen,
-                                                           "T1-OTHER approve pg-other")), ==, 1);
-  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (received.seen,
-                                                           "T1-MINE approve pg-replay-0")), ==, 1);
+  g_assert_cmpuint (kp_test_received_count (&received, "T1-OTHER approve pg-other"), ==, 1);
+  g_assert_cmpuint (kp_test_received_count (&received, "T1-MINE approve pg-replay-0"), ==, 1);
   g_assert_cmpuint (received.n, ==, 4);
 
   /* Delivered and acknowledged: a replay now is still no new event. */
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-MINE", "pg-late", NULL), ==, 200);
   g_assert_cmpuint (n_queued (f, 0), ==, 0);
   kp_relay_client_stop (client);
-  received_clear (&received);
+  kp_test_received_clear (&received);
 }
 
 /* A TCP proxy in front of the relay whose connections can go silent, as after a dropped
@@ -1078,13 +852,12 @@ test_heartbeat (Fixture       *f,
   g_autoptr (GPtrArray) states = g_ptr_array_new ();
   g_autofree char *proxy_url = NULL;
   Proxy proxy = { NULL };
-  Received received;
+  KpTestReceived received;
   Forwarded pongs;
   gint64 silenced, noticed;
   const guint interval_ms = 100;
   const guint misses = 2;
 
-  received_init (&received);
   relay_start (f, 1, NULL, NULL);
   proxy_start (&proxy, f->url);
   proxy_url = g_strdup_printf ("http://127.0.0.1:%u", proxy.port);
@@ -1092,19 +865,19 @@ test_heartbeat (Fixture       *f,
   client = kp_relay_client_new (proxy_url, "T1", TOKEN, listener);
   /* Lenient while the test watches pings answered, whatever the machine's load. */
   kp_relay_client_set_heartbeat (client, interval_ms, 1000);
-  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_test_received_init (&received, listener);
   expect (listener, client, "T1-1");
   expect (listener, client, "T1-2");
   kp_relay_client_start (client);
-  assert_state_reached (client, KP_RELAY_STATE_WEBSOCKET);
+  kp_test_relay_assert_state (client, KP_RELAY_STATE_WEBSOCKET, WAIT_S);
 
   /* Alive: pings are answered ({"pong":N} is at least 12 bytes framed), and the
    * WebSocket stays. */
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-1", "pg1", NULL), ==, 200);
-  assert_received (&received, 1);
+  kp_test_received_wait (&received, 1, WAIT_S);
   pongs.proxy = &proxy;
   pongs.n_down = proxy.n_down + 5 * 12;
-  if (!wait_for (proxy_forwarded, &pongs, WAIT_S))
+  if (!kp_test_wait_for (proxy_forwarded, &pongs, WAIT_S))
     g_error ("the relay did not answer the pings");
   g_assert_cmpint (kp_relay_client_get_state (client), ==, KP_RELAY_STATE_WEBSOCKET);
 
@@ -1115,7 +888,7 @@ test_heartbeat (Fixture       *f,
   proxy_silence (&proxy);
   silenced = g_get_monotonic_time ();
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_APPROVE, "T1-2", "pg2", NULL), ==, 200);
-  if (!wait_for (state_left_websocket, client, WAIT_S))
+  if (!kp_test_wait_for (state_left_websocket, client, WAIT_S))
     g_error ("the client did not notice the dead WebSocket");
   noticed = g_get_monotonic_time ();
   g_test_message ("noticed a silent WebSocket after %" G_GINT64_FORMAT " ms (timeout %u ms)",
@@ -1125,9 +898,9 @@ test_heartbeat (Fixture       *f,
   g_assert_cmpint (noticed - silenced, <, 5 * G_USEC_PER_SEC);
 
   /* The held event comes, once, and the client is on a new WebSocket. */
-  assert_received (&received, 2);
+  kp_test_received_wait (&received, 2, WAIT_S);
   g_assert_cmpstr (received.last_pg_token, ==, "pg2");
-  assert_state_reached (client, KP_RELAY_STATE_WEBSOCKET);
+  kp_test_relay_assert_state (client, KP_RELAY_STATE_WEBSOCKET, WAIT_S);
   assert_queue_drained (f, 0);
   g_assert_cmpuint (received.n, ==, 2);
   /* Long-polling while the new WebSocket comes (which comes first is the machine's). */
@@ -1138,7 +911,7 @@ test_heartbeat (Fixture       *f,
 
   kp_relay_client_stop (client);
   proxy_stop (&proxy);
-  received_clear (&received);
+  kp_test_received_clear (&received);
 }
 
 static void
@@ -1175,9 +948,9 @@ test_bounds (Fixture       *f,
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_FAIL, "T1-5", NULL, NULL), ==, 200);
 
   /* The oldest beyond the count were dropped. */
-  g_assert_cmpuint (http_get (f, f->url, NULL, NULL), ==, 404);
+  g_assert_cmpuint (kp_test_http_get (f->session, f->url, NULL, NULL), ==, 404);
   name = g_strdup_printf ("%s/t/T1/events?after=0&wait=0", f->url);
-  g_assert_cmpuint (http_get (f, name, "Bearer " TOKEN, &body), ==, 200);
+  g_assert_cmpuint (kp_test_http_get (f->session, name, "Bearer " TOKEN, &body), ==, 200);
   json_parser_load_from_data (parser, body, -1, &error);
   g_assert_no_error (error);
   events = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
@@ -1208,7 +981,7 @@ test_bounds (Fixture       *f,
     g_autofree char *poll_body = NULL;
     gint64 start = g_get_monotonic_time ();
 
-    g_assert_cmpuint (http_get (f, poll, "Bearer " TOKEN, &poll_body), ==, 200);
+    g_assert_cmpuint (kp_test_http_get (f->session, poll, "Bearer " TOKEN, &poll_body), ==, 200);
     g_assert_cmpint (g_get_monotonic_time () - start, >=, 900 * 1000);
     g_assert_true (g_str_has_suffix (poll_body, "\"events\":[]}"));
   }
@@ -1366,7 +1139,7 @@ test_flood (Fixture       *f,
       for (guint i = 0; i < n; i++)
         g_object_unref (raw_open (f, "127.0.0.1", NULL));
       /* The relay has taken every one of them once it answers. */
-      g_assert_cmpuint (http_get (f, f->url, NULL, NULL), ==, 404);
+      g_assert_cmpuint (kp_test_http_get (f->session, f->url, NULL, NULL), ==, 404);
       after = relay_rss_kib (f);
     }
 
@@ -1478,13 +1251,12 @@ test_many (Fixture       *f,
   g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
   g_autoptr (GPtrArray) clients = g_ptr_array_new_with_free_func (g_object_unref);
   Firing firing = { f, 0, 0, 0 };
-  Received received;
+  KpTestReceived received;
   guint n_duplicates = 0;
 
-  received_init (&received);
   /* Terminals 1…100 (T001…T100). */
   relay_start (f, n_terminals + 1, NULL, NULL);
-  g_signal_connect (listener, "callback", G_CALLBACK (on_callback_cb), &received);
+  kp_test_received_init (&received, listener);
   for (guint t = 1; t <= n_terminals; t++)
     {
       KpRelayClient *client = client_new (f, t, NULL, listener);
@@ -1501,8 +1273,8 @@ test_many (Fixture       *f,
       g_ptr_array_add (clients, client);
     }
   for (guint t = 1; t <= n_terminals; t++)
-    assert_state_reached (clients->pdata[t - 1],
-                          t % 10 != 0 ? KP_RELAY_STATE_WEBSOCKET : KP_RELAY_STATE_LONG_POLL);
+    kp_test_relay_assert_state (clients->pdata[t - 1],
+                          t % 10 != 0 ? KP_RELAY_STATE_WEBSOCKET : KP_RELAY_STATE_LONG_POLL, WAIT_S);
 
   /* Interleaved across terminals, 32 at a time. */
   for (guint i = 0; i < per_terminal; i++)
@@ -1528,11 +1300,11 @@ test_many (Fixture       *f,
         soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL,
                                           on_fired_cb, &firing);
       }
-  g_assert_true (wait_for (firing_done, &firing, 60));
+  g_assert_true (kp_test_wait_for (firing_done, &firing, 60));
   g_assert_cmpuint (firing.n_ok, ==, n_terminals * per_terminal);
 
-  assert_received (&received, n_terminals * per_terminal);
-  spin (500);
+  kp_test_received_wait (&received, n_terminals * per_terminal, WAIT_S);
+  kp_test_spin (500);
   g_assert_cmpuint (received.n, ==, n_terminals * per_terminal);
   g_assert_cmpuint (g_hash_table_size (received.seen), ==, n_terminals * per_terminal);
   for (guint t = 1; t <= n_terminals; t++)
@@ -1540,7 +1312,7 @@ test_many (Fixture       *f,
       {
         g_autofree char *key = g_strdup_printf ("T%03u-%u approve pg-T%03u-%u", t, i, t, i);
 
-        g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (received.seen, key)), ==, 1);
+        g_assert_cmpuint (kp_test_received_count (&received, key), ==, 1);
       }
   g_assert_cmpuint (kp_approval_listener_get_n_rejected (listener), ==, 0);
   for (guint t = 1; t <= n_terminals; t++)
@@ -1549,7 +1321,7 @@ test_many (Fixture       *f,
 
   for (guint t = 1; t <= n_terminals; t++)
     kp_relay_client_stop (clients->pdata[t - 1]);
-  received_clear (&received);
+  kp_test_received_clear (&received);
 }
 
 static void

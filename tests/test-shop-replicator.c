@@ -164,9 +164,9 @@ test_restart (void)
                       g_array_index (restart.waiting, guint, i - 1));
   g_assert_cmpuint (g_array_index (restart.waiting, guint, restart.waiting->len - 1), ==, 0);
 
-  g_assert_cmpint (kp_test_pg_query_int (conninfo, "SELECT count (*) FROM changes"), ==,
+  g_assert_cmpint (kp_test_postgres_query_int (conninfo, "SELECT count (*) FROM changes"), ==,
                    kp_test_shop_journal_int (journal, "SELECT count (*) FROM outbox"));
-  g_assert_cmpint (kp_test_pg_query_int (conninfo, "SELECT count (*) FROM sales"), ==, 10);
+  g_assert_cmpint (kp_test_postgres_query_int (conninfo, "SELECT count (*) FROM sales"), ==, 10);
 
   stop_replicator (replicator);
   g_array_unref (restart.online);
@@ -361,13 +361,14 @@ test_day (void)
   g_assert_cmpuint (kp_shop_day_report_count_behind (closed), ==, 1);
   g_assert_false (kp_shop_day_report_get_terminal (closed, "D3")->caught_up);
   g_assert_true (kp_shop_day_report_get_terminal (closed, "D1")->caught_up);
-  included = kp_test_pg_query (conninfo,
-                               "SELECT string_agg ((t->>'terminal_id') || ':' || "
-                               "(t->>'caught_up'), ',' ORDER BY t->>'terminal_id') "
-                               "FROM shop_day_closes, jsonb_array_elements (terminals) t");
+  included = kp_test_postgres_query (conninfo,
+                                     "SELECT string_agg ((t->>'terminal_id') || ':' || "
+                                     "(t->>'caught_up'), ',' ORDER BY t->>'terminal_id') "
+                                     "FROM shop_day_closes, jsonb_array_elements (terminals) t");
   g_assert_cmpstr (included, ==, "D1:true,D2:true,D3:false");
-  g_assert_cmpint (kp_test_pg_query_int (conninfo, "SELECT (report->'total'->>'gross')::bigint "
-                                                   "FROM shop_day_closes"),
+  g_assert_cmpint (kp_test_postgres_query_int (conninfo,
+                                               "SELECT (report->'total'->>'gross')::bigint "
+                                               "FROM shop_day_closes"),
                    ==, closed->total->gross);
 
   /* Once. */
@@ -416,7 +417,7 @@ test_same_id (void)
   g_assert_nonnull (strstr (kp_shop_replicator_get_last_error (replicator2), "S1"));
   g_assert_false (kp_shop_replicator_get_online (replicator2));
   g_assert_cmpuint (kp_shop_replicator_get_waiting (replicator2), >, 0);
-  g_assert_cmpint (kp_test_pg_query_int (conninfo, "SELECT count (*) FROM sales"), ==, 2);
+  g_assert_cmpint (kp_test_postgres_query_int (conninfo, "SELECT count (*) FROM sales"), ==, 2);
 
   stop_replicator (replicator1);
   stop_replicator (replicator2);
@@ -441,7 +442,7 @@ main (int   argc,
   g_test_add_func ("/kp/shop-replicator/day", test_day);
   g_test_add_func ("/kp/shop-replicator/same-id", test_same_id);
 
-  postgres = kp_test_postgres_new ();
+  postgres = kp_test_postgres_new ("-c fsync=off");
   status = g_test_run ();
   g_clear_pointer (&postgres, kp_test_postgres_free);
 

@@ -74,7 +74,7 @@ assert_replicated (const char *conninfo,
 
       g_test_message ("%s: %s = %" G_GINT64_FORMAT, terminal_id, pairs[i].journal, expected);
       g_assert_cmpint (expected, >, 0);
-      g_assert_cmpint (kp_test_pg_query_int (conninfo, sql), ==, expected);
+      g_assert_cmpint (kp_test_postgres_query_int (conninfo, sql), ==, expected);
     }
 }
 
@@ -170,10 +170,11 @@ test_schema (void)
   g_assert_cmpint (version, ==, KP_SHOP_SCHEMA_VERSION);
   /* Again: nothing to do. */
   g_assert_true (kp_shop_db_init (conninfo, NULL, &version, &error));
-  g_assert_cmpint (kp_test_pg_query_int (conninfo, "SELECT count (*) FROM shop_schema_version"),
+  g_assert_cmpint (kp_test_postgres_query_int (conninfo,
+                                               "SELECT count (*) FROM shop_schema_version"),
                    ==, 1);
 
-  g_free (kp_test_pg_query (conninfo, "UPDATE shop_schema_version SET version = 99"));
+  g_free (kp_test_postgres_query (conninfo, "UPDATE shop_schema_version SET version = 99"));
   g_assert_false (kp_shop_db_init (conninfo, NULL, NULL, &error));
   g_assert_error (error, KP_SHOP_ERROR, KP_SHOP_ERROR_TOO_NEW);
   g_clear_error (&error);
@@ -206,9 +207,9 @@ test_two_terminals (void)
   journal2 = kp_test_shop_open_journal (path2);
   assert_replicated (conninfo, "T1", journal1);
   assert_replicated (conninfo, "T2", journal2);
-  g_assert_cmpint (kp_test_pg_query_int (conninfo, "SELECT count (*) FROM sales"), ==, 80);
-  g_assert_cmpint (kp_test_pg_query_int (conninfo, "SELECT count (*) FROM terminals "
-                                                   "WHERE replicated_seq = journal_seq"),
+  g_assert_cmpint (kp_test_postgres_query_int (conninfo, "SELECT count (*) FROM sales"), ==, 80);
+  g_assert_cmpint (kp_test_postgres_query_int (conninfo, "SELECT count (*) FROM terminals "
+                                                         "WHERE replicated_seq = journal_seq"),
                    ==, 2);
 }
 
@@ -245,7 +246,7 @@ test_killed (gconstpointer data)
   sql = g_strdup_printf ("SELECT count (*) FROM outbox WHERE sent_at IS NULL AND seq <= %"
                          G_GINT64_FORMAT, paused_at);
   g_assert_cmpint (kp_test_shop_journal_int (journal, sql), >, 0);
-  in_shop = kp_test_pg_query_int (conninfo, "SELECT count (*) FROM changes");
+  in_shop = kp_test_postgres_query_int (conninfo, "SELECT count (*) FROM changes");
   if (g_str_equal (stage, "committed"))
     g_assert_cmpint (in_shop, ==, paused_at);
   else
@@ -257,7 +258,7 @@ test_killed (gconstpointer data)
 
   journal = kp_test_shop_open_journal (path);
   assert_replicated (conninfo, "K1", journal);
-  g_assert_cmpint (kp_test_pg_query_int (conninfo, "SELECT count (*) FROM sales"), ==, 6);
+  g_assert_cmpint (kp_test_postgres_query_int (conninfo, "SELECT count (*) FROM sales"), ==, 6);
 }
 
 int
@@ -281,7 +282,7 @@ main (int   argc,
   g_test_add_data_func ("/kp/shop/killed/read", "read", test_killed);
   g_test_add_data_func ("/kp/shop/killed/committed", "committed", test_killed);
 
-  postgres = kp_test_postgres_new ();
+  postgres = kp_test_postgres_new ("-c fsync=off");
   status = g_test_run ();
   g_clear_pointer (&postgres, kp_test_postgres_free);
 

@@ -13,40 +13,9 @@
 
 #include "kp-catalog-private.h"
 
-/* The async calls of the catalog editor: listing, searching among every product,
- * removing one, reordering quick keys and exporting, each in a worker thread; and the
- * check for changes made by another process. */
-
-static gboolean
-propagate_boolean (KpCatalog     *self,
-                   GAsyncResult  *result,
-                   GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static gpointer
-propagate_pointer (KpCatalog     *self,
-                   GAsyncResult  *result,
-                   GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-static void
-return_products (GTask     *task,
-                 GPtrArray *products,
-                 GError    *error)
-{
-  if (products == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, products, (GDestroyNotify) g_ptr_array_unref);
-}
+/* The async calls of the catalog editor: listing every product, removing one,
+ * reordering quick keys and exporting, each in a worker thread; and the check for
+ * changes made by another process. */
 
 static void
 remove_thread (GTask        *task,
@@ -56,11 +25,9 @@ remove_thread (GTask        *task,
 {
   CatalogJob *job = task_data;
   GError *error = NULL;
+  gboolean removed = kp_catalog_remove_product_sync (source, job->id, &error);
 
-  if (kp_catalog_remove_product_sync (source, job->id, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  _kp_catalog_return_boolean (task, removed, error);
 }
 
 /**
@@ -80,16 +47,15 @@ kp_catalog_remove_product_async (KpCatalog           *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  CatalogJob *job = g_new0 (CatalogJob, 1);
+  CatalogJob *job;
 
   g_return_if_fail (KP_IS_CATALOG (self));
   g_return_if_fail (id > 0);
 
+  job = g_new0 (CatalogJob, 1);
   job->id = id;
-  task = _kp_catalog_job_task (self, kp_catalog_remove_product_async, job, cancellable,
-                               callback, user_data);
-  g_task_run_in_thread (task, remove_thread);
+  _kp_catalog_run_job (self, kp_catalog_remove_product_async, remove_thread, job,
+                       _kp_catalog_job_free, cancellable, callback, user_data);
 }
 
 gboolean
@@ -97,72 +63,7 @@ kp_catalog_remove_product_finish (KpCatalog     *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  return propagate_boolean (self, result, error);
-}
-
-static void
-search_full_thread (GTask        *task,
-                    gpointer      source,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  CatalogJob *job = task_data;
-  GError *error = NULL;
-  GPtrArray *found = kp_catalog_search_full_sync (source, job->text, job->limit,
-                                                  job->search_flags, &error);
-
-  return_products (task, found, error);
-}
-
-/**
- * kp_catalog_search_full_async:
- * @self: a #KpCatalog
- * @text: what was typed
- * @limit: the most products to return (1 or more)
- * @flags: which products
- * @cancellable: (nullable): a #GCancellable
- * @callback: called with the products
- * @user_data: for @callback
- *
- * kp_catalog_search_full_sync() in a worker thread.
- */
-void
-kp_catalog_search_full_async (KpCatalog            *self,
-                              const char           *text,
-                              guint                 limit,
-                              KpCatalogSearchFlags  flags,
-                              GCancellable         *cancellable,
-                              GAsyncReadyCallback   callback,
-                              gpointer              user_data)
-{
-  g_autoptr (GTask) task = NULL;
-  CatalogJob *job = g_new0 (CatalogJob, 1);
-
-  g_return_if_fail (KP_IS_CATALOG (self));
-  g_return_if_fail (text != NULL && limit > 0);
-
-  job->text = g_strdup (text);
-  job->limit = limit;
-  job->search_flags = flags;
-  task = _kp_catalog_job_task (self, kp_catalog_search_full_async, job, cancellable,
-                               callback, user_data);
-  g_task_run_in_thread (task, search_full_thread);
-}
-
-/**
- * kp_catalog_search_full_finish:
- * @self: a #KpCatalog
- * @result: the result
- * @error: return location for a #GError
- *
- * Returns: (transfer container) (element-type KpCatalogProduct): the products
- */
-GPtrArray *
-kp_catalog_search_full_finish (KpCatalog     *self,
-                               GAsyncResult  *result,
-                               GError       **error)
-{
-  return propagate_pointer (self, result, error);
+  return _kp_catalog_finish_boolean (self, result, error);
 }
 
 static void
@@ -175,7 +76,7 @@ list_products_thread (GTask        *task,
   GError *error = NULL;
   GPtrArray *found = kp_catalog_list_products_sync (source, job->flags != 0, &error);
 
-  return_products (task, found, error);
+  _kp_catalog_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref, error);
 }
 
 /**
@@ -195,15 +96,14 @@ kp_catalog_list_products_async (KpCatalog           *self,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  CatalogJob *job = g_new0 (CatalogJob, 1);
+  CatalogJob *job;
 
   g_return_if_fail (KP_IS_CATALOG (self));
 
+  job = g_new0 (CatalogJob, 1);
   job->flags = only_active ? 1 : 0;
-  task = _kp_catalog_job_task (self, kp_catalog_list_products_async, job, cancellable,
-                               callback, user_data);
-  g_task_run_in_thread (task, list_products_thread);
+  _kp_catalog_run_job (self, kp_catalog_list_products_async, list_products_thread, job,
+                       _kp_catalog_job_free, cancellable, callback, user_data);
 }
 
 /**
@@ -220,7 +120,7 @@ kp_catalog_list_products_finish (KpCatalog     *self,
                                  GAsyncResult  *result,
                                  GError       **error)
 {
-  return propagate_pointer (self, result, error);
+  return _kp_catalog_finish_pointer (self, result, error);
 }
 
 static void
@@ -231,12 +131,10 @@ set_quick_keys_thread (GTask        *task,
 {
   CatalogJob *job = task_data;
   GError *error = NULL;
+  gboolean stored = kp_catalog_set_quick_keys_sync (source, (const gint64 *) job->ids->data,
+                                                    job->ids->len, &error);
 
-  if (kp_catalog_set_quick_keys_sync (source, (const gint64 *) job->ids->data, job->ids->len,
-                                      &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  _kp_catalog_return_boolean (task, stored, error);
 }
 
 /**
@@ -258,17 +156,16 @@ kp_catalog_set_quick_keys_async (KpCatalog           *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  CatalogJob *job = g_new0 (CatalogJob, 1);
+  CatalogJob *job;
 
   g_return_if_fail (KP_IS_CATALOG (self));
   g_return_if_fail (ids != NULL || n_ids == 0);
 
+  job = g_new0 (CatalogJob, 1);
   job->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
   g_array_append_vals (job->ids, ids, n_ids);
-  task = _kp_catalog_job_task (self, kp_catalog_set_quick_keys_async, job, cancellable,
-                               callback, user_data);
-  g_task_run_in_thread (task, set_quick_keys_thread);
+  _kp_catalog_run_job (self, kp_catalog_set_quick_keys_async, set_quick_keys_thread, job,
+                       _kp_catalog_job_free, cancellable, callback, user_data);
 }
 
 gboolean
@@ -276,7 +173,7 @@ kp_catalog_set_quick_keys_finish (KpCatalog     *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  return propagate_boolean (self, result, error);
+  return _kp_catalog_finish_boolean (self, result, error);
 }
 
 static void
@@ -330,16 +227,15 @@ kp_catalog_export_csv_async (KpCatalog           *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  CatalogJob *job = g_new0 (CatalogJob, 1);
+  CatalogJob *job;
 
   g_return_if_fail (KP_IS_CATALOG (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  job = g_new0 (CatalogJob, 1);
   job->file = g_object_ref (file);
-  task = _kp_catalog_job_task (self, kp_catalog_export_csv_async, job, cancellable,
-                               callback, user_data);
-  g_task_run_in_thread (task, export_thread);
+  _kp_catalog_run_job (self, kp_catalog_export_csv_async, export_thread, job,
+                       _kp_catalog_job_free, cancellable, callback, user_data);
 }
 
 gboolean
@@ -347,7 +243,7 @@ kp_catalog_export_csv_finish (KpCatalog     *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  return propagate_boolean (self, result, error);
+  return _kp_catalog_finish_boolean (self, result, error);
 }
 
 static void
@@ -374,13 +270,10 @@ kp_catalog_get_data_version_async (KpCatalog           *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-
   g_return_if_fail (KP_IS_CATALOG (self));
 
-  task = _kp_catalog_job_task (self, kp_catalog_get_data_version_async, g_new0 (CatalogJob, 1),
-                               cancellable, callback, user_data);
-  g_task_run_in_thread (task, data_version_thread);
+  _kp_catalog_run_job (self, kp_catalog_get_data_version_async, data_version_thread, NULL, NULL,
+                       cancellable, callback, user_data);
 }
 
 /**
@@ -395,10 +288,7 @@ kp_catalog_get_data_version_finish (KpCatalog    *self,
                                     GAsyncResult *result)
 {
   g_autoptr (GError) error = NULL;
-  gssize version;
+  gssize version = _kp_catalog_finish_int (self, result, &error);
 
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
-
-  version = g_task_propagate_int (G_TASK (result), &error);
   return error != NULL ? -1 : version;
 }

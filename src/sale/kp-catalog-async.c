@@ -13,8 +13,10 @@
 /* The async calls: the same work in a worker thread, on copied inputs. */
 
 void
-_kp_catalog_job_free (CatalogJob *job)
+_kp_catalog_job_free (gpointer data)
 {
+  CatalogJob *job = data;
+
   g_free (job->text);
   g_clear_pointer (&job->product, kp_catalog_product_free);
   g_clear_pointer (&job->ids, g_array_unref);
@@ -22,20 +24,59 @@ _kp_catalog_job_free (CatalogJob *job)
   g_free (job);
 }
 
-GTask *
-_kp_catalog_job_task (gpointer             source,
-                      gpointer             source_tag,
-                      CatalogJob          *job,
-                      GCancellable        *cancellable,
-                      GAsyncReadyCallback  callback,
-                      gpointer             user_data)
+/* In @thread: @error (taken) if set, otherwise @value (taken, nullable). */
+void
+_kp_catalog_return_pointer (GTask          *task,
+                            gpointer        value,
+                            GDestroyNotify  value_free,
+                            GError         *error)
 {
-  GTask *task = g_task_new (source, cancellable, callback, user_data);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, value, value_free);
+}
 
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, job, (GDestroyNotify) _kp_catalog_job_free);
-  g_task_set_return_on_cancel (task, FALSE);
-  return task;
+/* In @thread: TRUE if @ok, otherwise @error (taken). */
+void
+_kp_catalog_return_boolean (GTask    *task,
+                            gboolean  ok,
+                            GError   *error)
+{
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+gpointer
+_kp_catalog_finish_pointer (gpointer       source,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, source), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+gboolean
+_kp_catalog_finish_boolean (gpointer       source,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, source), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gssize
+_kp_catalog_finish_int (gpointer       source,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, source), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 static void
@@ -48,10 +89,7 @@ open_thread (GTask        *task,
   GError *error = NULL;
   KpCatalog *catalog = kp_catalog_open_sync (job->text, &error);
 
-  if (catalog == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, catalog, g_object_unref);
+  _kp_catalog_return_pointer (task, catalog, g_object_unref, error);
 }
 
 /**
@@ -69,15 +107,14 @@ kp_catalog_open_async (const char          *path,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  CatalogJob *job = g_new0 (CatalogJob, 1);
+  CatalogJob *job;
 
   g_return_if_fail (path != NULL);
 
+  job = g_new0 (CatalogJob, 1);
   job->text = g_strdup (path);
-  task = _kp_catalog_job_task (NULL, kp_catalog_open_async, job, cancellable, callback,
-                               user_data);
-  g_task_run_in_thread (task, open_thread);
+  _kp_catalog_run_job (NULL, kp_catalog_open_async, open_thread, job, _kp_catalog_job_free,
+                       cancellable, callback, user_data);
 }
 
 /**
@@ -91,9 +128,7 @@ KpCatalog *
 kp_catalog_open_finish (GAsyncResult  *result,
                         GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _kp_catalog_finish_pointer (NULL, result, error);
 }
 
 static void
@@ -106,10 +141,7 @@ lookup_barcode_thread (GTask        *task,
   GError *error = NULL;
   KpCatalogProduct *product = kp_catalog_lookup_barcode_sync (source, job->text, &error);
 
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, product, (GDestroyNotify) kp_catalog_product_free);
+  _kp_catalog_return_pointer (task, product, (GDestroyNotify) kp_catalog_product_free, error);
 }
 
 void
@@ -119,16 +151,15 @@ kp_catalog_lookup_barcode_async (KpCatalog           *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  CatalogJob *job = g_new0 (CatalogJob, 1);
+  CatalogJob *job;
 
   g_return_if_fail (KP_IS_CATALOG (self));
   g_return_if_fail (barcode != NULL);
 
+  job = g_new0 (CatalogJob, 1);
   job->text = g_strdup (barcode);
-  task = _kp_catalog_job_task (self, kp_catalog_lookup_barcode_async, job, cancellable,
-                               callback, user_data);
-  g_task_run_in_thread (task, lookup_barcode_thread);
+  _kp_catalog_run_job (self, kp_catalog_lookup_barcode_async, lookup_barcode_thread, job,
+                       _kp_catalog_job_free, cancellable, callback, user_data);
 }
 
 /**
@@ -145,9 +176,7 @@ kp_catalog_lookup_barcode_finish (KpCatalog     *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _kp_catalog_finish_pointer (self, result, error);
 }
 
 static void
@@ -161,10 +190,17 @@ search_thread (GTask        *task,
   GPtrArray *found = kp_catalog_search_full_sync (source, job->text, job->limit,
                                                   job->search_flags, &error);
 
-  if (found == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref);
+  _kp_catalog_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref, error);
+}
+
+static CatalogJob *
+search_job_new (const char           *text,
+                guint                 limit,
+                KpCatalogSearchFlags  flags)
+{
+  CatalogJob job = { .text = g_strdup (text), .limit = limit, .search_flags = flags };
+
+  return g_memdup2 (&job, sizeof job);
 }
 
 void
@@ -175,17 +211,12 @@ kp_catalog_search_async (KpCatalog           *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  CatalogJob *job = g_new0 (CatalogJob, 1);
-
   g_return_if_fail (KP_IS_CATALOG (self));
   g_return_if_fail (text != NULL && limit > 0);
 
-  job->text = g_strdup (text);
-  job->limit = limit;
-  task = _kp_catalog_job_task (self, kp_catalog_search_async, job, cancellable, callback,
-                               user_data);
-  g_task_run_in_thread (task, search_thread);
+  _kp_catalog_run_job (self, kp_catalog_search_async, search_thread,
+                       search_job_new (text, limit, KP_CATALOG_SEARCH_ACTIVE),
+                       _kp_catalog_job_free, cancellable, callback, user_data);
 }
 
 /**
@@ -201,9 +232,52 @@ kp_catalog_search_finish (KpCatalog     *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return _kp_catalog_finish_pointer (self, result, error);
+}
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+/**
+ * kp_catalog_search_full_async:
+ * @self: a #KpCatalog
+ * @text: what was typed
+ * @limit: the most products to return (1 or more)
+ * @flags: which products
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the products
+ * @user_data: for @callback
+ *
+ * kp_catalog_search_full_sync() in a worker thread.
+ */
+void
+kp_catalog_search_full_async (KpCatalog            *self,
+                              const char           *text,
+                              guint                 limit,
+                              KpCatalogSearchFlags  flags,
+                              GCancellable         *cancellable,
+                              GAsyncReadyCallback   callback,
+                              gpointer              user_data)
+{
+  g_return_if_fail (KP_IS_CATALOG (self));
+  g_return_if_fail (text != NULL && limit > 0);
+
+  _kp_catalog_run_job (self, kp_catalog_search_full_async, search_thread,
+                       search_job_new (text, limit, flags), _kp_catalog_job_free, cancellable,
+                       callback, user_data);
+}
+
+/**
+ * kp_catalog_search_full_finish:
+ * @self: a #KpCatalog
+ * @result: the result
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer container) (element-type KpCatalogProduct): the products
+ */
+GPtrArray *
+kp_catalog_search_full_finish (KpCatalog     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  return _kp_catalog_finish_pointer (self, result, error);
 }
 
 static void
@@ -215,10 +289,7 @@ quick_keys_thread (GTask        *task,
   GError *error = NULL;
   GPtrArray *found = kp_catalog_list_quick_keys_sync (source, &error);
 
-  if (found == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref);
+  _kp_catalog_return_pointer (task, found, (GDestroyNotify) g_ptr_array_unref, error);
 }
 
 void
@@ -227,13 +298,10 @@ kp_catalog_list_quick_keys_async (KpCatalog           *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-
   g_return_if_fail (KP_IS_CATALOG (self));
 
-  task = _kp_catalog_job_task (self, kp_catalog_list_quick_keys_async, g_new0 (CatalogJob, 1),
-                               cancellable, callback, user_data);
-  g_task_run_in_thread (task, quick_keys_thread);
+  _kp_catalog_run_job (self, kp_catalog_list_quick_keys_async, quick_keys_thread, NULL, NULL,
+                       cancellable, callback, user_data);
 }
 
 /**
@@ -249,9 +317,7 @@ kp_catalog_list_quick_keys_finish (KpCatalog     *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _kp_catalog_finish_pointer (self, result, error);
 }
 
 static void
@@ -262,12 +328,20 @@ write_thread (GTask        *task,
 {
   CatalogJob *job = task_data;
   GError *error = NULL;
+  KpCatalogProduct *stored = NULL;
 
-  if (!_kp_catalog_write_in_transaction (source, job->product, job->flags, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, kp_catalog_product_copy (job->product),
-                           (GDestroyNotify) kp_catalog_product_free);
+  if (_kp_catalog_write_in_transaction (source, job->product, job->flags, &error))
+    stored = kp_catalog_product_copy (job->product);
+  _kp_catalog_return_pointer (task, stored, (GDestroyNotify) kp_catalog_product_free, error);
+}
+
+static CatalogJob *
+write_job_new (const KpCatalogProduct *product,
+               KpCatalogFlags          flags)
+{
+  CatalogJob job = { .product = kp_catalog_product_copy (product), .flags = flags };
+
+  return g_memdup2 (&job, sizeof job);
 }
 
 void
@@ -278,17 +352,12 @@ kp_catalog_add_product_async (KpCatalog              *self,
                               GAsyncReadyCallback     callback,
                               gpointer                user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  CatalogJob *job = g_new0 (CatalogJob, 1);
-
   g_return_if_fail (KP_IS_CATALOG (self));
   g_return_if_fail (product != NULL && product->id == 0);
 
-  job->product = kp_catalog_product_copy (product);
-  job->flags = flags;
-  task = _kp_catalog_job_task (self, kp_catalog_add_product_async, job, cancellable, callback,
-                               user_data);
-  g_task_run_in_thread (task, write_thread);
+  _kp_catalog_run_job (self, kp_catalog_add_product_async, write_thread,
+                       write_job_new (product, flags), _kp_catalog_job_free, cancellable,
+                       callback, user_data);
 }
 
 /**
@@ -304,9 +373,7 @@ kp_catalog_add_product_finish (KpCatalog     *self,
                                GAsyncResult  *result,
                                GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _kp_catalog_finish_pointer (self, result, error);
 }
 
 void
@@ -317,17 +384,12 @@ kp_catalog_update_product_async (KpCatalog              *self,
                                  GAsyncReadyCallback     callback,
                                  gpointer                user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  CatalogJob *job = g_new0 (CatalogJob, 1);
-
   g_return_if_fail (KP_IS_CATALOG (self));
   g_return_if_fail (product != NULL && product->id > 0);
 
-  job->product = kp_catalog_product_copy (product);
-  job->flags = flags;
-  task = _kp_catalog_job_task (self, kp_catalog_update_product_async, job, cancellable,
-                               callback, user_data);
-  g_task_run_in_thread (task, write_thread);
+  _kp_catalog_run_job (self, kp_catalog_update_product_async, write_thread,
+                       write_job_new (product, flags), _kp_catalog_job_free, cancellable,
+                       callback, user_data);
 }
 
 gboolean
@@ -335,11 +397,8 @@ kp_catalog_update_product_finish (KpCatalog     *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  g_autoptr (KpCatalogProduct) product = NULL;
+  g_autoptr (KpCatalogProduct) product = _kp_catalog_finish_pointer (self, result, error);
 
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  product = g_task_propagate_pointer (G_TASK (result), error);
   return product != NULL;
 }
 
@@ -355,8 +414,10 @@ typedef struct
 } ImportJob;
 
 static void
-import_job_free (ImportJob *job)
+import_job_free (gpointer data)
 {
+  ImportJob *job = data;
+
   g_clear_object (&job->file);
   g_free (job->encoding);
   g_free (job);
@@ -371,19 +432,12 @@ preview_thread (GTask        *task,
   ImportJob *job = task_data;
   g_autoptr (GBytes) data = NULL;
   GError *error = NULL;
-  KpCatalogImport *import;
+  KpCatalogImport *import = NULL;
 
   data = g_file_load_bytes (job->file, cancellable, NULL, &error);
-  if (data == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  import = kp_catalog_preview_import_sync (source, data, job->encoding, job->replace, &error);
-  if (import == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, import, (GDestroyNotify) kp_catalog_import_free);
+  if (data != NULL)
+    import = kp_catalog_preview_import_sync (source, data, job->encoding, job->replace, &error);
+  _kp_catalog_return_pointer (task, import, (GDestroyNotify) kp_catalog_import_free, error);
 }
 
 /**
@@ -407,19 +461,17 @@ kp_catalog_preview_import_async (KpCatalog           *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  ImportJob *job = g_new0 (ImportJob, 1);
+  ImportJob *job;
 
   g_return_if_fail (KP_IS_CATALOG (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  job = g_new0 (ImportJob, 1);
   job->file = g_object_ref (file);
   job->encoding = g_strdup (encoding);
   job->replace = replace;
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, kp_catalog_preview_import_async);
-  g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
-  g_task_run_in_thread (task, preview_thread);
+  _kp_catalog_run_job (self, kp_catalog_preview_import_async, preview_thread, job,
+                       import_job_free, cancellable, callback, user_data);
 }
 
 /**
@@ -435,9 +487,7 @@ kp_catalog_preview_import_finish (KpCatalog     *self,
                                   GAsyncResult  *result,
                                   GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return _kp_catalog_finish_pointer (self, result, error);
 }
 
 static void
@@ -448,11 +498,9 @@ apply_thread (GTask        *task,
 {
   ImportJob *job = task_data;
   GError *error = NULL;
+  gboolean applied = kp_catalog_apply_import_sync (source, job->import, &error);
 
-  if (kp_catalog_apply_import_sync (source, job->import, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
+  _kp_catalog_return_boolean (task, applied, error);
 }
 
 /**
@@ -472,17 +520,15 @@ kp_catalog_apply_import_async (KpCatalog           *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  ImportJob *job = g_new0 (ImportJob, 1);
+  ImportJob *job;
 
   g_return_if_fail (KP_IS_CATALOG (self));
   g_return_if_fail (import != NULL);
 
+  job = g_new0 (ImportJob, 1);
   job->import = import;
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, kp_catalog_apply_import_async);
-  g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
-  g_task_run_in_thread (task, apply_thread);
+  _kp_catalog_run_job (self, kp_catalog_apply_import_async, apply_thread, job, import_job_free,
+                       cancellable, callback, user_data);
 }
 
 gboolean
@@ -490,7 +536,5 @@ kp_catalog_apply_import_finish (KpCatalog     *self,
                                 GAsyncResult  *result,
                                 GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return _kp_catalog_finish_boolean (self, result, error);
 }
