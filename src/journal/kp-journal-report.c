@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "kp-journal-report.h"
 
 G_DEFINE_BOXED_TYPE (KpJournalMethodTotals, kp_journal_method_totals,
@@ -245,6 +247,35 @@ kp_journal_day_report_ensure_method (KpJournalDayReport *report,
   g_ptr_array_add (report->methods, totals);
 
   return totals;
+}
+
+static int
+compare_methods (gconstpointer a,
+                 gconstpointer b)
+{
+  const KpJournalMethodTotals *x = *(KpJournalMethodTotals * const *) a;
+  const KpJournalMethodTotals *y = *(KpJournalMethodTotals * const *) b;
+  int rank_x = g_str_equal (x->method, "MONEY") ? 0 : g_str_equal (x->method, "CARD") ? 1 : 2;
+  int rank_y = g_str_equal (y->method, "MONEY") ? 0 : g_str_equal (y->method, "CARD") ? 1 : 2;
+
+  if (rank_x != rank_y)
+    return rank_x - rank_y;
+  return strcmp (x->method, y->method);
+}
+
+/**
+ * kp_journal_day_report_sort_methods:
+ * @report: a report added up
+ *
+ * Puts the payment methods in the order a report shows them: MONEY, CARD, then
+ * any other by name.
+ */
+void
+kp_journal_day_report_sort_methods (KpJournalDayReport *report)
+{
+  g_return_if_fail (report != NULL);
+
+  g_ptr_array_sort (report->methods, compare_methods);
 }
 
 KpJournalDayCheck *

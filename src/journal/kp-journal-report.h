@@ -196,6 +196,7 @@ const KpJournalMethodTotals *kp_journal_day_report_get_method (const KpJournalDa
                                                                const char               *method);
 KpJournalMethodTotals *kp_journal_day_report_ensure_method (KpJournalDayReport *report,
                                                            const char         *method);
+void kp_journal_day_report_sort_methods (KpJournalDayReport *report);
 
 GType kp_journal_day_check_get_type (void);
 KpJournalDayCheck *kp_journal_day_check_copy (const KpJournalDayCheck *check);

@@ -18,21 +18,6 @@
  * unfinished, and how the day was closed and amended. Read from one
  * snapshot. */
 
-static int
-compare_methods (gconstpointer a,
-                 gconstpointer b)
-{
-  const KpJournalMethodTotals *x = *(KpJournalMethodTotals * const *) a;
-  const KpJournalMethodTotals *y = *(KpJournalMethodTotals * const *) b;
-  int rank_x = g_str_equal (x->method, "MONEY") ? 0 : g_str_equal (x->method, "CARD") ? 1 : 2;
-  int rank_y = g_str_equal (y->method, "MONEY") ? 0 : g_str_equal (y->method, "CARD") ? 1 : 2;
-
-  if (rank_x != rank_y)
-    return rank_x - rank_y;
-
-  return strcmp (x->method, y->method);
-}
-
 static gboolean
 read_figures (sqlite3             *db,
               const char          *day,
@@ -127,7 +112,7 @@ read_figures (sqlite3             *db,
 
       totals->net = totals->gross - totals->refunds;
     }
-  g_ptr_array_sort (report->methods, compare_methods);
+  kp_journal_day_report_sort_methods (report);
 
   return TRUE;
 }

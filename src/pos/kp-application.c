@@ -40,16 +40,7 @@ struct _KpApplication
 
 G_DEFINE_FINAL_TYPE (KpApplication, kp_application, ADW_TYPE_APPLICATION)
 
-enum {
-  PROP_0,
-  PROP_CHECKOUT,
-  PROP_TEST_MODE,
-  PROP_SETUP_ERROR,
-  PROP_RELAY_STATE,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
+static void update_customer_display (KpApplication *self);
 
 static const GOptionEntry option_entries[] = {
   { "api-base", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -149,12 +140,9 @@ static void
 on_terminal_notify_cb (KpApplication *self,
                        GParamSpec    *pspec)
 {
-  /* Windows follow the terminal's state through the application as well. */
-  for (guint i = 1; i < N_PROPS; i++)
-    {
-      if (g_str_equal (g_param_spec_get_name (properties[i]), g_param_spec_get_name (pspec)))
-        g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
-    }
+  /* The customer display follows the sale and the mode. */
+  if (g_str_equal (pspec->name, "checkout") || g_str_equal (pspec->name, "test-mode"))
+    update_customer_display (self);
 
   /* --day-report DAY without an export: that day's report, once sales can start. */
   if (self->opt_day_report != NULL && kp_terminal_get_checkout (self->terminal) != NULL)
@@ -587,8 +575,6 @@ kp_application_startup (GApplication *app)
                                          line_less_accels);
   g_unix_signal_add (SIGTERM, on_sigterm_cb, self);
   g_unix_signal_add (SIGINT, on_sigterm_cb, self);
-  g_signal_connect (self, "notify::checkout", G_CALLBACK (update_customer_display), NULL);
-  g_signal_connect (self, "notify::test-mode", G_CALLBACK (update_customer_display), NULL);
 }
 
 static gboolean
@@ -597,7 +583,7 @@ start_services_cb (gpointer user_data)
   KpApplication *self = user_data;
 
   kp_terminal_start (self->terminal);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKOUT]);
+  update_customer_display (self);
   /* Behind the main window's first frame, as the services. */
   g_signal_connect_object (self->settings, "notify::customer-display",
                            G_CALLBACK (on_customer_display_setting_cb), self, G_CONNECT_SWAPPED);
@@ -661,37 +647,6 @@ kp_application_finalize (GObject *object)
 }
 
 static void
-kp_application_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  KpApplication *self = KP_APPLICATION (object);
-
-  switch (prop_id)
-    {
-    case PROP_CHECKOUT:
-      g_value_set_object (value, self->terminal != NULL ? kp_terminal_get_checkout (self->terminal)
-                                                        : NULL);
-      break;
-    case PROP_TEST_MODE:
-      g_value_set_boolean (value, self->terminal == NULL ||
-                                  kp_terminal_is_test_mode (self->terminal));
-      break;
-    case PROP_SETUP_ERROR:
-      g_value_set_string (value, self->terminal != NULL
-                                 ? kp_terminal_get_setup_error (self->terminal) : NULL);
-      break;
-    case PROP_RELAY_STATE:
-      g_value_set_int (value, self->terminal != NULL
-                              ? kp_terminal_get_relay_state (self->terminal) : -1);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 kp_application_class_init (KpApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -699,26 +654,10 @@ kp_application_class_init (KpApplicationClass *klass)
 
   object_class->dispose = kp_application_dispose;
   object_class->finalize = kp_application_finalize;
-  object_class->get_property = kp_application_get_property;
   app_class->handle_local_options = kp_application_handle_local_options;
   app_class->startup = kp_application_startup;
   app_class->activate = kp_application_activate;
   app_class->shutdown = kp_application_shutdown;
-
-  /* The terminal's, forwarded (see KpTerminal). */
-  properties[PROP_CHECKOUT] =
-    g_param_spec_object ("checkout", NULL, NULL, KP_TYPE_CHECKOUT,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_TEST_MODE] =
-    g_param_spec_boolean ("test-mode", NULL, NULL, TRUE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SETUP_ERROR] =
-    g_param_spec_string ("setup-error", NULL, NULL, NULL,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_RELAY_STATE] =
-    g_param_spec_int ("relay-state", NULL, NULL, -1, G_MAXINT, -1,
-                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void

@@ -403,16 +403,6 @@ build_report (PGconn     *conn,
   return g_steal_pointer (&report);
 }
 
-static gboolean
-exec_simple (PGconn      *conn,
-             const char  *sql,
-             GError     **error)
-{
-  g_autoptr (PGresult) result = kp_shop_db_exec (conn, sql, 0, NULL, NULL, error);
-
-  return result != NULL;
-}
-
 /* One snapshot for all the queries. */
 static KpShopDayReport *
 day_report (PGconn     *conn,
@@ -421,13 +411,13 @@ day_report (PGconn     *conn,
 {
   KpShopDayReport *report;
 
-  if (!exec_simple (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
+  if (!kp_shop_db_exec_simple (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", error))
     return NULL;
   report = build_report (conn, job, error);
   if (report == NULL)
     return NULL;
   /* Read only: the end of the transaction cannot lose anything. */
-  if (!exec_simple (conn, "COMMIT", NULL))
+  if (!kp_shop_db_exec_simple (conn, "COMMIT", NULL))
     g_debug ("Could not end the day report's snapshot");
   return report;
 }
@@ -444,7 +434,7 @@ close_day (PGconn     *conn,
   g_autofree char *terminals = NULL;
   const char *values[4];
 
-  if (!exec_simple (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ", error))
+  if (!kp_shop_db_exec_simple (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ", error))
     return NULL;
 
   report = build_report (conn, job, error);
@@ -482,7 +472,7 @@ close_day (PGconn     *conn,
       return NULL;
     }
 
-  if (!exec_simple (conn, "COMMIT", error))
+  if (!kp_shop_db_exec_simple (conn, "COMMIT", error))
     return NULL;
 
   report->closed = TRUE;

@@ -267,10 +267,18 @@ kp_shop_db_exec (PGconn             *conn,
   return NULL;
 }
 
-static gboolean
-exec_simple (PGconn      *conn,
-             const char  *sql,
-             GError     **error)
+/**
+ * kp_shop_db_exec_simple:
+ * @conn: a connection
+ * @sql: one statement without parameters (BEGIN, COMMIT…)
+ * @error: return location for a #GError
+ *
+ * Returns: whether it succeeded (see kp_shop_db_exec())
+ */
+gboolean
+kp_shop_db_exec_simple (PGconn      *conn,
+                        const char  *sql,
+                        GError     **error)
 {
   g_autoptr (PGresult) result = kp_shop_db_exec (conn, sql, 0, NULL, NULL, error);
 
@@ -285,9 +293,9 @@ apply_steps (PGconn  *conn,
   g_autoptr (PGresult) result = NULL;
   int version;
 
-  if (!exec_simple (conn, "SELECT pg_advisory_xact_lock (" SCHEMA_LOCK ")", error) ||
-      !exec_simple (conn, "CREATE TABLE IF NOT EXISTS shop_schema_version "
-                          "(version integer NOT NULL)", error))
+  if (!kp_shop_db_exec_simple (conn, "SELECT pg_advisory_xact_lock (" SCHEMA_LOCK ")", error) ||
+      !kp_shop_db_exec_simple (conn, "CREATE TABLE IF NOT EXISTS shop_schema_version "
+                                     "(version integer NOT NULL)", error))
     return FALSE;
 
   result = kp_shop_db_exec (conn, "SELECT coalesce (max (version), 0) FROM shop_schema_version",
@@ -330,7 +338,7 @@ apply_steps (PGconn  *conn,
         }
 
       g_clear_pointer (&result, PQclear);
-      if (!exec_simple (conn, "DELETE FROM shop_schema_version", error))
+      if (!kp_shop_db_exec_simple (conn, "DELETE FROM shop_schema_version", error))
         return FALSE;
       result = kp_shop_db_exec (conn, "INSERT INTO shop_schema_version (version) VALUES ($1)",
                                 1, values, NULL, error);
@@ -363,7 +371,7 @@ kp_shop_db_ensure_schema (PGconn  *conn,
 {
   g_return_val_if_fail (conn != NULL, FALSE);
 
-  if (!exec_simple (conn, "BEGIN", error))
+  if (!kp_shop_db_exec_simple (conn, "BEGIN", error))
     return FALSE;
 
   if (!apply_steps (conn, out_version, error))
@@ -373,7 +381,7 @@ kp_shop_db_ensure_schema (PGconn  *conn,
       return FALSE;
     }
 
-  return exec_simple (conn, "COMMIT", error);
+  return kp_shop_db_exec_simple (conn, "COMMIT", error);
 }
 
 /**

@@ -57,6 +57,9 @@ PGresult *kp_shop_db_exec             (PGconn       *conn,
                                         const char * const *values,
                                         const char   *password,
                                         GError      **error);
+gboolean  kp_shop_db_exec_simple      (PGconn       *conn,
+                                        const char   *sql,
+                                        GError      **error);
 gboolean  kp_shop_db_ensure_schema    (PGconn       *conn,
                                         int          *out_version,
                                         GError      **error);

@@ -149,20 +149,6 @@ kp_shop_day_report_count_behind (const KpShopDayReport *report)
   return n;
 }
 
-static int
-compare_methods (gconstpointer a,
-                 gconstpointer b)
-{
-  const KpJournalMethodTotals *x = *(KpJournalMethodTotals * const *) a;
-  const KpJournalMethodTotals *y = *(KpJournalMethodTotals * const *) b;
-  int rank_x = g_str_equal (x->method, "MONEY") ? 0 : g_str_equal (x->method, "CARD") ? 1 : 2;
-  int rank_y = g_str_equal (y->method, "MONEY") ? 0 : g_str_equal (y->method, "CARD") ? 1 : 2;
-
-  if (rank_x != rank_y)
-    return rank_x - rank_y;
-  return strcmp (x->method, y->method);
-}
-
 static void
 finish_figures (KpJournalDayReport *figures)
 {
@@ -175,7 +161,7 @@ finish_figures (KpJournalDayReport *figures)
 
       totals->net = totals->gross - totals->refunds;
     }
-  g_ptr_array_sort (figures->methods, compare_methods);
+  kp_journal_day_report_sort_methods (figures);
 }
 
 static int
