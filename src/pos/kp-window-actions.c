@@ -33,15 +33,74 @@ kp_window_ensure_history_view (KpWindow *self)
   return self->history_view;
 }
 
+/* The checkout and done pages are built right behind the first frame (or when first
+ * needed, if that comes sooner): the first frame shows the cart only. */
+static void
+ensure_sale_pages (KpWindow *self)
+{
+  if (self->checkout_page != NULL)
+    return;
+
+  g_clear_signal_handler (&self->pages_clock_id, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
+  self->checkout_page = g_object_new (KP_TYPE_CHECKOUT_PAGE, NULL);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->checkout_page), "checkout");
+  self->done_page = g_object_new (KP_TYPE_DONE_PAGE, "hexpand", TRUE, "vexpand", TRUE, NULL);
+  gtk_stack_add_named (self->stack, GTK_WIDGET (self->done_page), "done");
+}
+
+KpCheckoutPage *
+kp_window_get_checkout_page (KpWindow *self)
+{
+  ensure_sale_pages (self);
+  return self->checkout_page;
+}
+
+KpDonePage *
+kp_window_get_done_page (KpWindow *self)
+{
+  ensure_sale_pages (self);
+  return self->done_page;
+}
+
+static gboolean
+build_sale_pages_cb (gpointer user_data)
+{
+  KpWindow *self = user_data;
+
+  if (!gtk_widget_in_destruction (GTK_WIDGET (self)))
+    ensure_sale_pages (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_first_frame_cb (GdkFrameClock *clock,
+                   KpWindow      *self)
+{
+  g_clear_signal_handler (&self->pages_clock_id, clock);
+  g_idle_add_full (G_PRIORITY_LOW, build_sale_pages_cb, g_object_ref (self), g_object_unref);
+}
+
+/* Mapped: the pages follow the first frame. */
+void
+kp_window_schedule_sale_pages (KpWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->checkout_page != NULL || self->pages_clock_id != 0 || clock == NULL)
+    return;
+  self->pages_clock_id = g_signal_connect_object (clock, "after-paint",
+                                                  G_CALLBACK (on_first_frame_cb), self, 0);
+}
+
 void
 kp_window_focus_sale_page (KpWindow *self)
 {
   const char *page = gtk_stack_get_visible_child_name (self->stack);
 
   if (g_strcmp0 (page, "done") == 0)
-    kp_done_page_focus (self->done_page);
+    kp_done_page_focus (kp_window_get_done_page (self));
   else if (g_strcmp0 (page, "checkout") == 0)
-    kp_checkout_page_focus (self->checkout_page);
+    kp_checkout_page_focus (kp_window_get_checkout_page (self));
   else
     kp_window_focus_item_entry (self);
 }
@@ -126,7 +185,7 @@ on_sale_refunded_cb (KpRefundDialog      *dialog,
                      KpWindow            *self)
 {
   /* Said on the page, not in a toast. */
-  kp_done_page_show_refunded (self->done_page, sale);
+  kp_done_page_show_refunded (kp_window_get_done_page (self), sale);
   if (kp_window_is_sale_view (self))
     kp_window_focus_sale_page (self);
 }
@@ -138,7 +197,7 @@ refund_sale_action (GtkWidget  *widget,
 {
   KpWindow *self = KP_WINDOW (widget);
   KpRefunder *refunder = kp_terminal_get_refunder (self->terminal);
-  const char *order_id = kp_done_page_get_order_id (self->done_page);
+  const char *order_id = kp_done_page_get_order_id (kp_window_get_done_page (self));
   KpRefundDialog *dialog;
 
   if (order_id == NULL || refunder == NULL)

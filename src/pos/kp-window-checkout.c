@@ -30,6 +30,10 @@ show_charge_spinner_cb (gpointer user_data)
   self->charge_spinner_id = 0;
   gtk_widget_set_visible (GTK_WIDGET (self->charge_spinner), TRUE);
   gtk_spinner_set_spinning (self->charge_spinner, TRUE);
+  /* KakaoPay is slow: the screen says so at last (see charge_action()). */
+  self->charge_quiet = FALSE;
+  gtk_widget_grab_focus (GTK_WIDGET (self->charge_button));
+  kp_window_update_actions (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -47,6 +51,11 @@ set_charging (KpWindow *self,
     {
       gtk_widget_set_visible (GTK_WIDGET (self->charge_spinner), FALSE);
       gtk_spinner_set_spinning (self->charge_spinner, FALSE);
+      if (self->charge_quiet)
+        {
+          self->charge_quiet = FALSE;
+          kp_window_update_actions (self);
+        }
     }
 }
 
@@ -78,14 +87,21 @@ charge_action (GtkWidget  *widget,
     }
 
   kp_bench_mark (KP_BENCH_CHARGE);
+  self->bench_charge_frames = 0;
   kp_window_forget_removed_line (self);
   sale = kp_cart_to_new_sale (self->cart);
   /* Charging again after a payment could not start is the same sale to the cashier:
    * the journal links the attempts, and the history shows them as one. */
   sale->retry_of = g_strdup (self->retry_order_id);
   kp_cart_freeze (self->cart);
+  /* Until the QR is shown (or the spinner, when KakaoPay is slow) nothing here changes
+   * on screen: the frame GTK draws for the key press itself stays small and early, and
+   * the QR gets the next one (frames are a refresh interval apart). Nothing is lost
+   * meanwhile: the frozen cart refuses changes and Charge does nothing twice. */
+  self->charge_quiet = TRUE;
   if (!kp_checkout_charge (self->checkout, sale, &error))
     {
+      self->charge_quiet = FALSE;
       kp_cart_thaw (self->cart);
       kp_window_show_entry_error (self, error->message, NULL);
       return;
@@ -93,9 +109,6 @@ charge_action (GtkWidget  *widget,
   kp_window_show_entry_error (self, NULL, NULL);
   kp_window_show_message (self, NULL);
   set_charging (self, TRUE);
-  /* The cart is frozen now; the Charge button holds the focus, which also stops the
-   * entry's cursor animation so the QR is painted on the very next frame. */
-  gtk_widget_grab_focus (GTK_WIDGET (self->charge_button));
   kp_window_update_actions (self);
 }
 
@@ -103,7 +116,7 @@ static void
 abort_payment (KpWindow *self)
 {
   if (self->checkout != NULL && kp_checkout_abort (self->checkout))
-    kp_checkout_page_set_status_text (self->checkout_page, _("Cancelling…"));
+    kp_checkout_page_set_status_text (kp_window_get_checkout_page (self), _("Cancelling…"));
 }
 
 /* Whether the customer may have started paying: the QR has been up past the grace
@@ -200,7 +213,7 @@ new_sale_action (GtkWidget  *widget,
   kp_cart_thaw (self->cart);
   kp_cart_clear (self->cart, NULL);
   kp_window_forget_removed_line (self);
-  kp_done_page_clear (self->done_page);
+  kp_done_page_clear (kp_window_get_done_page (self));
   kp_window_reset_entries (self);
   kp_window_show_message (self, NULL);
   kp_window_show_page (self, "cart");
@@ -219,7 +232,9 @@ on_after_paint_cb (GdkFrameClock *clock,
       if (g_strcmp0 (g_getenv ("KP_BENCH"), "first-frame") == 0)
         g_application_quit (G_APPLICATION (self->application));
     }
-  if (self->qr_paint_pending && kp_checkout_page_is_qr_mapped (self->checkout_page))
+  if (self->bench_charge_frames >= 0 && self->bench_charge_frames++ == 0)
+    kp_bench_mark (KP_BENCH_CHARGE_FRAME);
+  if (self->qr_paint_pending && kp_checkout_page_is_qr_mapped (kp_window_get_checkout_page (self)))
     {
       self->qr_paint_pending = FALSE;
       kp_bench_report ("charge-to-qr", kp_bench_since (KP_BENCH_CHARGE));
@@ -230,7 +245,14 @@ on_after_paint_cb (GdkFrameClock *clock,
           kp_bench_report ("charge-to-ready-sent", kp_bench_between (KP_BENCH_CHARGE, KP_BENCH_READY_SENT));
           kp_bench_report ("received-to-shown", kp_bench_between (KP_BENCH_READY_RECEIVED, KP_BENCH_SHOWN));
           kp_bench_report ("shown-to-painted", kp_bench_since (KP_BENCH_SHOWN));
+          /* Frames painted between the key press and this one (GTK paints one for the
+           * key press itself), and when the first of them was. */
+          kp_bench_report ("frames-before-qr", self->bench_charge_frames - 1);
+          if (self->bench_charge_frames > 1)
+            kp_bench_report ("charge-to-first-frame",
+                             kp_bench_between (KP_BENCH_CHARGE, KP_BENCH_CHARGE_FRAME));
         }
+      self->bench_charge_frames = -1;
     }
 }
 
@@ -261,9 +283,9 @@ kp_window_update_payment_page (KpWindow *self)
   if (reply != NULL)
     page_mode = kp_settings_get_qr_target (kp_terminal_get_settings (
                   self->terminal)) == KP_QR_TARGET_PAGE;
-  if (page_mode && !kp_checkout_page_get_customer_display (self->checkout_page))
+  if (page_mode && !kp_checkout_page_get_customer_display (kp_window_get_checkout_page (self)))
     url = kp_ready_reply_qr_url (reply, KP_QR_TARGET_PAGE);
-  kp_checkout_page_show_payment_page (self->checkout_page, self->checkout, url, page_mode);
+  kp_checkout_page_show_payment_page (kp_window_get_checkout_page (self), self->checkout, url, page_mode);
 }
 
 static void
@@ -275,14 +297,14 @@ on_checkout_ready_cb (KpCheckout          *checkout,
   KpSettings *settings = kp_terminal_get_settings (self->terminal);
   const char *url = kp_ready_reply_qr_url (reply, kp_settings_get_qr_target (settings));
 
-  kp_checkout_page_show_ready (self->checkout_page, sale, url,
+  kp_checkout_page_show_ready (kp_window_get_checkout_page (self), sale, url,
                                kp_terminal_is_test_mode (self->terminal));
   self->qr_shown_us = g_get_monotonic_time ();
   self->payment_status = KP_STATUS_READY;
   set_charging (self, FALSE);
   kp_window_show_page (self, "checkout");
   /* Not the Cancel button: Enter out of habit must not end a payment in progress. */
-  kp_checkout_page_focus (self->checkout_page);
+  kp_checkout_page_focus (kp_window_get_checkout_page (self));
   self->qr_paint_pending = kp_bench_enabled ();
   kp_bench_mark (KP_BENCH_SHOWN);
   kp_window_update_payment_page (self);
@@ -294,7 +316,7 @@ on_checkout_status_changed_cb (KpCheckout *checkout,
                                KpWindow   *self)
 {
   self->payment_status = status;
-  kp_checkout_page_set_status (self->checkout_page, status);
+  kp_checkout_page_set_status (kp_window_get_checkout_page (self), status);
 }
 
 static void
@@ -306,7 +328,7 @@ on_checkout_stage_changed_cb (KpCheckout *checkout,
     {
       /* Too late to cancel: the customer approved. */
       kp_window_close_cancel_dialog (self);
-      kp_checkout_page_set_status (self->checkout_page, KP_STATUS_AUTH_PASSWORD);
+      kp_checkout_page_set_status (kp_window_get_checkout_page (self), KP_STATUS_AUTH_PASSWORD);
     }
   kp_window_update_actions (self);
 }
@@ -315,9 +337,9 @@ static void
 show_done (KpWindow            *self,
            const KpJournalSale *sale)
 {
-  kp_done_page_show_sale (self->done_page, sale, self->cart);
+  kp_done_page_show_sale (kp_window_get_done_page (self), sale, self->cart);
   kp_window_show_page (self, "done");
-  kp_done_page_focus (self->done_page);
+  kp_done_page_focus (kp_window_get_done_page (self));
   kp_window_receipts_sale_done (self, sale);
 }
 
@@ -372,7 +394,7 @@ on_checkout_finished_cb (KpCheckout          *checkout,
   kp_window_close_cancel_dialog (self);
   self->qr_shown_us = 0;
   set_charging (self, FALSE);
-  kp_checkout_page_clear (self->checkout_page);
+  kp_checkout_page_clear (kp_window_get_checkout_page (self));
 
   g_clear_pointer (&self->retry_order_id, g_free);
   if (result == KP_CHECKOUT_READY_FAILED && sale != NULL)

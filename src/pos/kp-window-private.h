@@ -38,10 +38,8 @@ struct _KpWindow
   GtkButton            *charge_button;
   GtkLabel             *charge_label;
   GtkSpinner           *charge_spinner;
-  KpDonePage           *done_page;
   KpEntryBar           *entry_bar;
   KpCartView           *cart_view;
-  KpCheckoutPage       *checkout_page;
   GtkBox               *history_page;
   GtkLabel             *message_label;
   GtkBox               *quick_keys_box;
@@ -66,13 +64,17 @@ struct _KpWindow
   GtkLabel             *total_label;
   GtkLabel             *vat_label;
   AdwViewStack         *view_stack;
-  AdwViewSwitcherTitle *view_switcher_title;
 
   /* Owned */
   GtkWindow            *shortcuts_window;   /* built when first asked for */
   KpCart               *cart;
   guint                 charge_spinner_id;
+  KpCheckoutPage       *checkout_page;   /* NULL until kp_window_get_checkout_page() */
+  KpDonePage           *done_page;       /* NULL until kp_window_get_done_page() */
+  gulong                pages_clock_id;
+  gboolean              charge_quiet;     /* a charge started, nothing shown yet */
   gulong                bench_clock_id;
+  int                   bench_charge_frames;  /* since Charge; -1 once the QR is painted */
   gboolean              first_frame_reported;
   gboolean              qr_paint_pending;
   char                 *retry_order_id;     /* the attempt that could not start, if any */
@@ -113,6 +115,12 @@ struct _KpWindow
 
 KpHistoryView *
 kp_window_ensure_history_view (KpWindow *self);
+KpCheckoutPage *
+kp_window_get_checkout_page (KpWindow *self);
+KpDonePage *
+kp_window_get_done_page (KpWindow *self);
+void
+kp_window_schedule_sale_pages (KpWindow *self);
 
 void
 kp_window_focus_sale_page (KpWindow *self);

@@ -355,7 +355,7 @@ print_receipt_action (GtkWidget  *widget,
                       GVariant   *parameter)
 {
   KpWindow *self = KP_WINDOW (widget);
-  const char *order_id = kp_done_page_get_order_id (self->done_page);
+  const char *order_id = kp_done_page_get_order_id (kp_window_get_done_page (self));
 
   if (order_id == NULL)
     return;

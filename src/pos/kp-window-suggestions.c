@@ -12,6 +12,8 @@
 
 #include "kp-window-private.h"
 
+static void ensure_suggestions (KpWindow *self);
+
 /*
  * What is typed in the item field is offered as the catalog's products it matches
  * (searched in a worker thread), below the field; the focus stays in the field.
@@ -96,6 +98,7 @@ on_search_cb (GObject      *source,
   if (kp_window_catalog_gone (self))
     return;
 
+  ensure_suggestions (self);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->suggestion_list))) != NULL)
     gtk_list_box_remove (self->suggestion_list, child);
   for (guint i = 0; i < products->len; i++)
@@ -237,11 +240,14 @@ on_item_focus_leave_cb (KpWindow *self)
   hide_suggestions (self);
 }
 
-void
-kp_window_init_suggestions (KpWindow *self)
+/* The popover, when there is first something to suggest. */
+static void
+ensure_suggestions (KpWindow *self)
 {
   GtkWidget *scrolled;
-  GtkEventController *focus;
+
+  if (self->suggestions != NULL)
+    return;
 
   self->suggestion_list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->suggestion_list, GTK_SELECTION_SINGLE);
@@ -270,6 +276,12 @@ kp_window_init_suggestions (KpWindow *self)
   gtk_widget_set_focusable (GTK_WIDGET (self->suggestions), FALSE);
   gtk_popover_set_child (self->suggestions, scrolled);
   gtk_widget_set_parent (GTK_WIDGET (self->suggestions), GTK_WIDGET (self->item_entry));
+}
+
+void
+kp_window_init_suggestions (KpWindow *self)
+{
+  GtkEventController *focus;
 
   g_signal_connect_object (self->item_entry, "changed", G_CALLBACK (on_item_changed_cb), self,
                            G_CONNECT_SWAPPED);

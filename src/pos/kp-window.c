@@ -103,10 +103,15 @@ kp_window_update_actions (KpWindow *self)
   gboolean on_cart = on_sale && g_strcmp0 (page, "cart") == 0;
   gboolean on_done = on_sale && g_strcmp0 (page, "done") == 0;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.charge",
-                                 self->checkout != NULL && idle && on_cart &&
-                                 kp_cart_get_n_lines (self->cart) > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-line", idle && on_cart);
+  /* The two with buttons on the cart page keep their look while a charge starts quietly
+   * (kp-window-checkout.c). */
+  if (!self->charge_quiet)
+    {
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.charge",
+                                     self->checkout != NULL && idle && on_cart &&
+                                     kp_cart_get_n_lines (self->cart) > 0);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.add-line", idle && on_cart);
+    }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-line", idle && on_cart);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.undo-remove",
                                  idle && on_cart && self->removed_line != NULL);
@@ -119,9 +124,9 @@ kp_window_update_actions (KpWindow *self)
                                              stage == KP_CHECKOUT_STAGE_WAITING));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.new-sale", on_done);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.print-receipt",
-                                 on_done && kp_done_page_get_order_id (self->done_page) != NULL);
+                                 on_done && kp_done_page_get_order_id (kp_window_get_done_page (self)) != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refund-sale",
-                                 on_done && kp_done_page_get_order_id (self->done_page) != NULL &&
+                                 on_done && kp_done_page_get_order_id (kp_window_get_done_page (self)) != NULL &&
                                  kp_terminal_get_refunder (self->terminal) != NULL);
 }
 
@@ -219,8 +224,6 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_button);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, charge_spinner);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, checkout_page);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, done_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, entry_bar);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, history_page);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, cart_view);
@@ -247,7 +250,6 @@ kp_window_class_init (KpWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KpWindow, total_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, vat_label);
   gtk_widget_class_bind_template_child (widget_class, KpWindow, view_stack);
-  gtk_widget_class_bind_template_child (widget_class, KpWindow, view_switcher_title);
   gtk_widget_class_bind_template_callback_full (widget_class, "on_entry_activate_cb",
                                                 G_CALLBACK (kp_window_on_entry_activate_cb));
   gtk_widget_class_bind_template_callback_full (widget_class, "on_view_changed_cb",
@@ -283,16 +285,13 @@ kp_window_init (KpWindow *self)
   GtkEventController *keys;
 
   g_type_ensure (KP_TYPE_CART_VIEW);
-  g_type_ensure (KP_TYPE_CHECKOUT_PAGE);
   g_type_ensure (KP_TYPE_ENTRY_BAR);
-  g_type_ensure (KP_TYPE_DONE_PAGE);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->bench_charge_frames = -1;
   self->item_entry = kp_entry_bar_get_item_entry (self->entry_bar);
   self->quantity_entry = kp_entry_bar_get_quantity_entry (self->entry_bar);
   self->amount_entry = kp_entry_bar_get_amount_entry (self->entry_bar);
   self->tax_free_check = kp_entry_bar_get_tax_free_check (self->entry_bar);
-  g_object_bind_property (self, "title", self->view_switcher_title, "title",
-                          G_BINDING_SYNC_CREATE);
 
   self->cart = kp_cart_new ();
   kp_cart_view_set_cart (self->cart_view, self->cart);
@@ -333,6 +332,7 @@ kp_window_init (KpWindow *self)
   kp_window_init_catalog (self);
 
   kp_window_show_page (self, "cart");
+  g_signal_connect (self, "map", G_CALLBACK (kp_window_schedule_sale_pages), NULL);
   g_signal_connect (self, "map", G_CALLBACK (kp_window_on_map_cb), NULL);
   g_signal_connect_object (self->cart, "items-changed", G_CALLBACK (on_cart_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -522,7 +522,7 @@ kp_window_set_customer_display (KpWindow *self,
 {
   g_return_if_fail (KP_IS_WINDOW (self));
 
-  kp_checkout_page_set_customer_display (self->checkout_page, shown);
+  kp_checkout_page_set_customer_display (kp_window_get_checkout_page (self), shown);
   kp_window_update_payment_page (self);
 }
 
@@ -540,7 +540,7 @@ kp_window_get_page (KpWindow *self)
 const char *
 kp_window_get_qr_text (KpWindow *self)
 {
-  return kp_checkout_page_get_qr_text (self->checkout_page);
+  return self->checkout_page != NULL ? kp_checkout_page_get_qr_text (self->checkout_page) : NULL;
 }
 
 const char *
@@ -553,5 +553,6 @@ kp_window_get_message (KpWindow *self)
 const char *
 kp_window_get_status_text (KpWindow *self)
 {
-  return kp_checkout_page_get_status_text (self->checkout_page);
+  return self->checkout_page != NULL ? kp_checkout_page_get_status_text (self->checkout_page)
+                                     : NULL;
 }

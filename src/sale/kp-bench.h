@@ -17,6 +17,7 @@ typedef enum
   KP_BENCH_READY_SENT,
   KP_BENCH_READY_RECEIVED,
   KP_BENCH_SHOWN,
+  KP_BENCH_CHARGE_FRAME,   /* the first frame painted after Charge */
   KP_BENCH_N_MARKS,
 } KpBenchMark;
 
