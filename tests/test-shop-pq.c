@@ -65,6 +65,25 @@ test_missing (void)
   g_assert_cmpstr (described, ==, "?");
 }
 
+/* The split a window asks for, in a worker thread: the same error. */
+static void
+test_missing_async (void)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autofree char *password = NULL;
+
+  kp_shop_conninfo_split_async ("dbname=shop password=hunter2", NULL, kp_test_result_cb,
+                                &result);
+  g_assert_false (kp_shop_conninfo_split_finish (kp_test_result_wait (&result), &conninfo,
+                                                 &password, &error));
+  assert_unavailable (error);
+  g_assert_null (strstr (error->message, "hunter2"));
+  g_assert_null (conninfo);
+  g_assert_null (password);
+}
+
 /* The whole shop's day report, asked with no libpq: an error, not a crash. */
 static void
 test_missing_report (void)
@@ -117,6 +136,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/kp/shop-pq/missing", test_missing);
+  g_test_add_func ("/kp/shop-pq/missing-async", test_missing_async);
   g_test_add_func ("/kp/shop-pq/missing-report", test_missing_report);
   g_test_add_func ("/kp/shop-pq/missing-translated", test_missing_translated);
 
