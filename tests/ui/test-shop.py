@@ -94,6 +94,28 @@ class Postgres:
     def query(self, sql):
         return self._run('psql', '-X', '-A', '-t', '-d', self.conninfo, '-c', sql).strip()
 
+    @contextlib.contextmanager
+    def locked(self, table):
+        """Holds @table locked while inside: every statement that reads or writes it
+        waits until the lock goes."""
+        argv = [os.path.join(PG_BIN, 'psql'), '-X', '-A', '-t', '-q', '-d', self.conninfo]
+        if os.getuid() == 0:
+            argv = ['/usr/sbin/runuser', '-u', 'nobody', '--'] + argv
+        psql = subprocess.Popen(argv, cwd=self.dir, env=child_env(), stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True)
+        try:
+            psql.stdin.write("BEGIN;\nLOCK TABLE %s IN ACCESS EXCLUSIVE MODE;\n"
+                             "SELECT 'locked';\n" % table)
+            psql.stdin.flush()
+            line = psql.stdout.readline()
+            assert line.strip() == 'locked', line
+            yield
+        finally:
+            psql.stdin.write('COMMIT;\n')
+            psql.stdin.close()
+            psql.wait(PATIENCE)
+            psql.stdout.close()
+
     def cleanup(self):
         if self.running:
             self.stop()
@@ -298,6 +320,12 @@ def other_terminal(pg, terminal_id, n_sales, stage=None):
         shutil.rmtree(other, ignore_errors=True)
 
 
+def busy(window):
+    """Whether @window says it is busy (its spinner, to assistive technologies)."""
+    return any(acc.get_state_set().contains(Atspi.StateType.BUSY)
+               for role, name, focused, acc in window.widgets())
+
+
 def won(text):
     return int(text.replace('₩', '').replace(',', ''))
 
@@ -364,10 +392,23 @@ def test_whole_shop_day_report_and_close():
         assert pg.query('SELECT count (*) FROM shop_day_closes') == '0'
         report.wait_text('Not closed')
 
+        # Closing while the shop database keeps it waiting (its closes locked here), and
+        # switching to this terminal's day meanwhile: the switch reads that day and
+        # leaves the close running, the window busy until the close ends.
         pos.key('alt+c', to=report.whole())
         dialog = pos.wait_window('Close the Shop’s Day', role='dialog')
-        Atspi.Action.do_action(push(dialog, 'Close Anyway'), 0)
-        dialog.wait_closed()
+        with pg.locked('shop_day_closes'):
+            Atspi.Action.do_action(push(dialog, 'Close Anyway'), 0)
+            dialog.wait_closed()
+            Atspi.Action.do_action(push(report, 'This Terminal'), 0)
+            wait_until('this terminal\'s day', lambda: not report.has_text('By terminal'))
+            assert report.texts()[report.texts().index('Sales') + 1] == '2', report.texts()
+            assert busy(report), 'the window forgot the close on its way'
+        wait_until('the shop\'s day closed', lambda: pg.query(
+            'SELECT count (*) FROM shop_day_closes') == '1')
+        wait_until('the window done', lambda: not busy(report))
+        report.wait_text('Not closed')
+        Atspi.Action.do_action(push(report, 'Whole Shop'), 0)
         report.wait_text('by terminal T7')
         closed = pg.query("SELECT closed_by || ' ' || (report #>> '{total,net}') || ' ' || "
                           "(SELECT string_agg ((t ->> 'terminal_id') || '=' || "
