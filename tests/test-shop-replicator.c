@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "kp-shop-client.h"
 #include "kp-shop-db.h"
@@ -423,6 +424,109 @@ test_same_id (void)
   stop_replicator (replicator2);
 }
 
+/* The shop database out of reach */
+
+/* A TCP port on loopback that nothing listens on: taken, then given back. */
+static char *
+closed_port_conninfo (void)
+{
+  g_autoptr (GSocket) listener = NULL;
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GError) error = NULL;
+  guint16 port;
+
+  listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                           &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (listener, any, FALSE, &error));
+  bound = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_assert_true (g_socket_close (listener, &error));
+
+  return g_strdup_printf ("host=127.0.0.1 port=%u dbname=shop user=kp connect_timeout=10", port);
+}
+
+/* The whole shop's day report and its close, asked of @client: both fail with a
+ * connection error that says so, and never quotes @password. */
+static void
+assert_unreachable (KpShopClient *client,
+                    const GDate  *day,
+                    const char   *password)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  kp_shop_client_day_report_async (client, day, NULL, store_result_cb, &result);
+  g_assert_null (kp_shop_client_day_report_finish (client, wait_result (&result), &error));
+  g_assert_error (error, KP_SHOP_ERROR, KP_SHOP_ERROR_CONNECT);
+  g_assert_true (g_str_has_prefix (error->message, "Could not connect to the shop database: "));
+  g_assert_cmpuint (strlen (error->message), >, strlen ("Could not connect to the shop "
+                                                        "database: "));
+  if (password != NULL)
+    g_assert_null (strstr (error->message, password));
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  kp_shop_client_close_day_async (client, day, "U1", NULL, store_result_cb, &result);
+  g_assert_null (kp_shop_client_close_day_finish (client, wait_result (&result), &error));
+  g_assert_error (error, KP_SHOP_ERROR, KP_SHOP_ERROR_CONNECT);
+  g_assert_true (g_str_has_prefix (error->message, "Could not connect to the shop database: "));
+  if (password != NULL)
+    g_assert_null (strstr (error->message, password));
+}
+
+/* A shop database that cannot be reached: a port nobody listens on, then the shop's
+ * own server stopped. The shop's day report and Close Day fail with an error, nothing
+ * crashes, and nothing reaches the database: once it is back, its day is as it was. */
+static void
+test_unreachable (void)
+{
+  g_autofree char *conninfo = kp_test_postgres_create_db (postgres, "unreachable");
+  g_autofree char *closed = closed_port_conninfo ();
+  g_autofree char *path = journal_path ("u1");
+  g_autoptr (KpJournal) journal = kp_test_shop_open_journal (path);
+  g_autoptr (KpShopReplicator) replicator = new_replicator (journal, "U1", conninfo, 50);
+  g_autoptr (KpShopClient) nowhere = kp_shop_client_new (closed, "hunter2");
+  g_autoptr (KpShopClient) client = kp_shop_client_new (conninfo, NULL);
+  g_autoptr (KpShopDayReport) before = NULL;
+  g_autoptr (KpShopDayReport) after = NULL;
+  g_autofree char *changes = NULL;
+  g_autofree char *changes_after = NULL;
+  GDate day;
+
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, 25, G_DATE_NOVEMBER, 2026);
+
+  kp_shop_replicator_start (replicator);
+  kp_test_shop_sell (journal, "U1", 4);
+  kp_test_shop_wait_synced (replicator);
+  stop_replicator (replicator);
+  before = shop_report (client, &day);
+  g_assert_false (before->closed);
+  changes = kp_test_postgres_query (conninfo, "SELECT count (*) || ' ' || max (seq) "
+                                              "FROM changes");
+
+  assert_unreachable (nowhere, &day, "hunter2");
+
+  kp_test_postgres_stop (postgres);
+  assert_unreachable (client, &day, NULL);
+  kp_test_postgres_start (postgres);
+
+  g_assert_cmpint (kp_test_postgres_query_int (conninfo, "SELECT count (*) FROM shop_day_closes"),
+                   ==, 0);
+  changes_after = kp_test_postgres_query (conninfo, "SELECT count (*) || ' ' || max (seq) "
+                                                    "FROM changes");
+  g_assert_cmpstr (changes_after, ==, changes);
+  after = shop_report (client, &day);
+  g_assert_false (after->closed);
+  g_assert_cmpuint (after->terminals->len, ==, 1);
+  g_assert_cmpuint (after->total->n_sales, ==, before->total->n_sales);
+  g_assert_cmpint (after->total->net, ==, before->total->net);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -441,6 +545,7 @@ main (int   argc,
   g_test_add_func ("/kp/shop-replicator/restart", test_restart);
   g_test_add_func ("/kp/shop-replicator/day", test_day);
   g_test_add_func ("/kp/shop-replicator/same-id", test_same_id);
+  g_test_add_func ("/kp/shop-replicator/unreachable", test_unreachable);
 
   postgres = kp_test_postgres_new ("-c fsync=off");
   status = g_test_run ();

@@ -13,6 +13,7 @@
 #include "kp-shop-client.h"
 #include "kp-shop-db.h"
 #include "kp-shop-replicator-private.h"
+#include "kp-test-server.h"
 #include "kp-test-shop.h"
 
 /* A real PostgreSQL 15 (kp-test-shop.c), one database per test; real
@@ -158,6 +159,63 @@ test_conninfo (void)
   g_assert_null (strstr (error->message, "hunter2"));
 }
 
+/* kp_shop_conninfo_split_async(): its result, which never comes during the call. */
+static gboolean
+split_async (const char    *text,
+             GCancellable  *cancellable,
+             char         **out_conninfo,
+             char         **out_password,
+             GError       **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  kp_shop_conninfo_split_async (text, cancellable, kp_test_result_cb, &result);
+  g_assert_null (result);
+  return kp_shop_conninfo_split_finish (kp_test_result_wait (&result), out_conninfo,
+                                        out_password, error);
+}
+
+/* The same split in a worker thread, for a window: the result comes back to the
+ * caller's main context, an unreadable string fails the same way, and a cancelled
+ * split gives nothing. */
+static void
+test_conninfo_async (void)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autofree char *password = NULL;
+
+  g_assert_true (split_async ("postgresql://pos:hunter2@db.shop:5433/shop", NULL, &conninfo,
+                              &password, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, "hunter2");
+  g_assert_null (strstr (conninfo, "hunter2"));
+  g_assert_nonnull (strstr (conninfo, "host='db.shop'"));
+  g_assert_nonnull (strstr (conninfo, "port='5433'"));
+  g_clear_pointer (&conninfo, g_free);
+  g_clear_pointer (&password, g_free);
+
+  g_assert_true (split_async ("dbname=shop", NULL, &conninfo, &password, &error));
+  g_assert_cmpstr (conninfo, ==, "dbname='shop'");
+  g_assert_null (password);
+  g_clear_pointer (&conninfo, g_free);
+
+  g_assert_false (split_async ("password=hunter2 nonsense", NULL, &conninfo, &password, &error));
+  g_assert_error (error, KP_SHOP_ERROR, KP_SHOP_ERROR_CONNINFO);
+  g_assert_null (strstr (error->message, "hunter2"));
+  g_assert_null (conninfo);
+  g_assert_null (password);
+  g_clear_error (&error);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (split_async ("dbname=shop password=hunter2", cancellable, &conninfo,
+                               &password, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (conninfo);
+  g_assert_null (password);
+}
+
 static void
 test_schema (void)
 {
@@ -270,6 +328,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/kp/shop/conninfo", test_conninfo);
+  g_test_add_func ("/kp/shop/conninfo-async", test_conninfo_async);
   if (!kp_test_postgres_available ())
     {
       /* CI installs postgresql-15; a machine without it skips the rest. */

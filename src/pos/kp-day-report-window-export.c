@@ -59,8 +59,11 @@ exported_cb (GObject      *source,
   g_autofree char *message = NULL;
   AdwToast *toast;
 
+  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   _kp_day_report_window_set_busy (self, FALSE);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (error != NULL)
     {
       /* Translators: %s is the reason */
       message = g_strdup_printf (_("Could not export the report: %s"), error->message);
@@ -78,7 +81,9 @@ static void
 export_to (KpDayReportWindow *self,
            const char        *path)
 {
-  g_autoptr (GTask) task = g_task_new (self, NULL, exported_cb, NULL);
+  /* Under the window's cancellable, which a switch of scope leaves alone: the file is
+   * written in any case, the window told unless it is gone. */
+  g_autoptr (GTask) task = g_task_new (self, self->cancellable, exported_cb, NULL);
   ExportData *data = g_new0 (ExportData, 1);
 
   data->report = _kp_day_report_window_labelled_copy (self);

@@ -60,11 +60,14 @@ struct _KpDayReportWindow
   char                 *business_number;
   KpJournalDayReport   *report;
   KpJournalDayCheck    *check;
-  GCancellable         *cancellable;
+  GCancellable         *cancellable;      /* until the window goes: Close Day, exports */
+  GCancellable         *read_cancellable; /* the report on its way and its check: renewed
+                                           * with each read (another scope, a reload) */
   GtkFileChooserNative *chooser;
   GtkPrintOperation    *print_operation;
   GDate                 day;
   guint                 busy;
+  guint                 reading;          /* of busy: the reads under read_cancellable */
   gboolean              test_mode;
 };
 
@@ -81,6 +84,8 @@ void                _kp_day_report_window_add_row       (GtkListBox         *lis
                                                          const char         *suffix);
 void                _kp_day_report_window_clear_list    (GtkListBox         *list);
 void                _kp_day_report_window_reload        (KpDayReportWindow  *self);
+GCancellable       *_kp_day_report_window_begin_read    (KpDayReportWindow  *self);
+void                _kp_day_report_window_end_read      (KpDayReportWindow  *self);
 
 void                _kp_day_report_window_class_init_export (GtkWidgetClass *widget_class);
 

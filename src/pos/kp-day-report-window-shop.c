@@ -126,7 +126,7 @@ shop_report_cb (GObject      *source,
   report = kp_shop_client_day_report_finish (KP_SHOP_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  _kp_day_report_window_set_busy (self, FALSE);
+  _kp_day_report_window_end_read (self);
   if (report == NULL)
     {
       g_autofree char *message = NULL;
@@ -147,9 +147,9 @@ _kp_day_report_window_load_shop (KpDayReportWindow *self)
   if (self->shop_client == NULL)
     return FALSE;
 
-  _kp_day_report_window_set_busy (self, TRUE);
   kp_shop_client_day_report_async (KP_SHOP_CLIENT (self->shop_client), &self->day,
-                                   self->cancellable, shop_report_cb, g_object_ref (self));
+                                   _kp_day_report_window_begin_read (self), shop_report_cb,
+                                   g_object_ref (self));
   return TRUE;
 }
 
@@ -179,6 +179,15 @@ shop_closed_cb (GObject      *source,
         message = g_strdup_printf (_("Could not close the shop’s day: %s"), error->message);
       _kp_day_report_window_show_error (self, message);
       _kp_day_report_window_reload (self);
+      return;
+    }
+  /* The scope was switched meanwhile: the shop's day, if it is shown again, is read
+   * again (that read may have started before the close). */
+  if (source != self->shop_client)
+    {
+      kp_shop_day_report_free (report);
+      if (self->shop_client != NULL)
+        _kp_day_report_window_reload (self);
       return;
     }
   show_shop_report (self, report);
@@ -332,13 +341,8 @@ on_scope_toggled_cb (KpDayReportWindow *self)
 {
   gboolean whole_shop = gtk_toggle_button_get_active (self->whole_shop_button);
 
-  /* What was on its way is for the other scope. */
-  g_cancellable_cancel (self->cancellable);
-  g_object_unref (self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->busy = 0;
-  _kp_day_report_window_set_busy (self, FALSE);
-
+  /* The report on its way is for the other scope: the reload drops it (and only it:
+   * closing the day, exporting and printing go on). */
   g_clear_object (&self->shop_client);
   _kp_day_report_window_clear_shop (self);
   if (whole_shop)

@@ -52,6 +52,41 @@ _kp_day_report_window_set_busy (KpDayReportWindow *self,
   else if (self->busy > 0)
     self->busy--;
   gtk_spinner_set_spinning (self->spinner, self->busy > 0);
+  /* Said to assistive technologies too: the figures shown may be about to change. */
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->spinner), GTK_ACCESSIBLE_STATE_BUSY,
+                               self->busy > 0, -1);
+}
+
+/* A read of the report, or of its check, starts: busy until it ends, or until the next
+ * read drops it (cancel_read()). Returns the cancellable to give it. */
+GCancellable *
+_kp_day_report_window_begin_read (KpDayReportWindow *self)
+{
+  self->reading++;
+  _kp_day_report_window_set_busy (self, TRUE);
+  return self->read_cancellable;
+}
+
+void
+_kp_day_report_window_end_read (KpDayReportWindow *self)
+{
+  if (self->reading == 0)
+    return;
+  self->reading--;
+  _kp_day_report_window_set_busy (self, FALSE);
+}
+
+/* The report on its way and its check are for what was asked before (the other scope,
+ * a day before a reload): dropped. Closing the day and exporting go on, under the
+ * window's own cancellable. */
+static void
+cancel_read (KpDayReportWindow *self)
+{
+  g_cancellable_cancel (self->read_cancellable);
+  g_object_unref (self->read_cancellable);
+  self->read_cancellable = g_cancellable_new ();
+  while (self->reading > 0)
+    _kp_day_report_window_end_read (self);
 }
 
 static void
@@ -263,7 +298,7 @@ verified_cb (GObject      *source,
   check = kp_journal_verify_day_finish (KP_JOURNAL (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  _kp_day_report_window_set_busy (self, FALSE);
+  _kp_day_report_window_end_read (self);
   if (check == NULL)
     {
       report_failed (self, error);
@@ -287,11 +322,9 @@ _kp_day_report_window_got_report (KpDayReportWindow  *self,
 
   /* The seal is the journal's: the shop database keeps no rows to check against it. */
   if (report->closed && self->shop_client == NULL)
-    {
-      _kp_day_report_window_set_busy (self, TRUE);
-      kp_journal_verify_day_async (self->journal, &self->day, self->cancellable, verified_cb,
-                                   g_object_ref (self));
-    }
+    kp_journal_verify_day_async (self->journal, &self->day,
+                                 _kp_day_report_window_begin_read (self), verified_cb,
+                                 g_object_ref (self));
 }
 
 static void
@@ -306,7 +339,7 @@ report_cb (GObject      *source,
   report = kp_journal_day_report_finish (KP_JOURNAL (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  _kp_day_report_window_set_busy (self, FALSE);
+  _kp_day_report_window_end_read (self);
   if (report == NULL)
     {
       report_failed (self, error);
@@ -318,10 +351,11 @@ report_cb (GObject      *source,
 static void
 load (KpDayReportWindow *self)
 {
+  cancel_read (self);
   if (_kp_day_report_window_load_shop (self))
     return;
-  _kp_day_report_window_set_busy (self, TRUE);
-  kp_journal_day_report_async (self->journal, &self->day, self->cancellable, report_cb,
+  kp_journal_day_report_async (self->journal, &self->day,
+                               _kp_day_report_window_begin_read (self), report_cb,
                                g_object_ref (self));
 }
 
@@ -337,8 +371,12 @@ closed_cb (GObject      *source,
   KpJournalDayReport *report;
 
   report = kp_journal_close_day_finish (KP_JOURNAL (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  /* A write reports what it committed even when cancelled: the window is gone. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_clear_pointer (&report, kp_journal_day_report_free);
+      return;
+    }
   _kp_day_report_window_set_busy (self, FALSE);
   if (report == NULL)
     {
@@ -353,6 +391,12 @@ closed_cb (GObject      *source,
         message = g_strdup_printf (_("Could not close the day: %s"), error->message);
       kp_label_show_text (self->error_label, message);
       load (self);
+      return;
+    }
+  /* The whole shop is shown now: this terminal's closed day is read when it is back. */
+  if (self->shop_client != NULL)
+    {
+      kp_journal_day_report_free (report);
       return;
     }
   _kp_day_report_window_got_report (self, report);
@@ -498,6 +542,7 @@ kp_day_report_window_dispose (GObject *object)
   KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->read_cancellable);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -517,6 +562,7 @@ kp_day_report_window_finalize (GObject *object)
   KpDayReportWindow *self = KP_DAY_REPORT_WINDOW (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->read_cancellable);
   g_clear_pointer (&self->report, kp_journal_day_report_free);
   g_clear_pointer (&self->check, kp_journal_day_check_free);
   g_free (self->terminal_id);
@@ -589,6 +635,7 @@ kp_day_report_window_init (KpDayReportWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->read_cancellable = g_cancellable_new ();
   update_actions (self);
 }
 

@@ -18,7 +18,8 @@
 
 /* The connection string goes to the settings (`shop-db`) without its password; the
  * password goes to the keyring through the terminal, which connects again with it. A
- * password typed inside the connection string is taken out the same way. */
+ * password typed inside the connection string is taken out the same way, libpq reading
+ * the string in a worker thread (kp_shop_conninfo_split_async()). */
 
 static void
 update_status (KpPreferencesWindow *self)
@@ -39,28 +40,13 @@ on_replicator_changed_cb (KpPreferencesWindow *self)
   update_status (self);
 }
 
+/* Saves @conninfo (without its password) and sends @password, if any, to the keyring;
+ * wipes @password. */
 static void
-on_shop_db_apply_cb (KpPreferencesWindow *self)
+save_shop_db (KpPreferencesWindow *self,
+              const char          *conninfo,
+              char                *password)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (
-                                                  GTK_EDITABLE (self->shop_db_row))));
-  g_autofree char *conninfo = NULL;
-  g_autofree char *password = NULL;
-
-#ifdef HAVE_SHOPDB
-  g_autoptr (GError) error = NULL;
-
-  if (*text != '\0' && !kp_shop_conninfo_split (text, &conninfo, &password, &error))
-    {
-      _kp_preferences_window_show_error (self->shop_db_error_label,
-                                         GTK_WIDGET (self->shop_db_row), error->message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->shop_db_row));
-      return;
-    }
-#endif
-  if (conninfo == NULL)
-    conninfo = g_strdup (text);
-
   _kp_preferences_window_show_error (self->shop_db_error_label, GTK_WIDGET (self->shop_db_row),
                                      NULL);
   if (password != NULL)
@@ -74,6 +60,59 @@ on_shop_db_apply_cb (KpPreferencesWindow *self)
     }
   else
     _kp_preferences_window_toast (self, _("Saved"));
+}
+
+#ifdef HAVE_SHOPDB
+static void
+shop_db_split_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (KpPreferencesWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autofree char *password = NULL;
+
+  if (!kp_shop_conninfo_split_finish (result, &conninfo, &password, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->shop_db_splitting = FALSE;
+  gtk_editable_set_editable (GTK_EDITABLE (self->shop_db_row), TRUE);
+  if (error != NULL)
+    {
+      _kp_preferences_window_show_error (self->shop_db_error_label,
+                                         GTK_WIDGET (self->shop_db_row), error->message);
+      gtk_widget_grab_focus (GTK_WIDGET (self->shop_db_row));
+      return;
+    }
+  save_shop_db (self, conninfo, password);
+}
+#endif
+
+static void
+on_shop_db_apply_cb (KpPreferencesWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  /* One string at a time: the row is read-only until it is split. */
+  if (self->shop_db_splitting)
+    return;
+
+  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->shop_db_row))));
+#ifdef HAVE_SHOPDB
+  if (*text != '\0')
+    {
+      /* libpq reads the string: in a worker thread, as its first use loads it. */
+      self->shop_db_splitting = TRUE;
+      gtk_editable_set_editable (GTK_EDITABLE (self->shop_db_row), FALSE);
+      kp_shop_conninfo_split_async (text, self->cancellable, shop_db_split_cb,
+                                    g_object_ref (self));
+      memset (text, 0, strlen (text));
+      return;
+    }
+#endif
+  save_shop_db (self, text, NULL);
 }
 
 static void

@@ -96,6 +96,7 @@ struct _KpPreferencesWindow
   gboolean              closing;
   gboolean              tested;
   gboolean              loading_printer;
+  gboolean              shop_db_splitting;  /* the shop database's string, in a thread */
 };
 
 void     _kp_preferences_window_toast            (KpPreferencesWindow *self,

@@ -17,6 +17,10 @@
 #include "kp-shop-db.h"
 #endif
 
+/* Both run from the command line before any window is shown (--shop-db while the
+ * options are read, --init-shop-db instead of a window): libpq, loaded on first use,
+ * may load synchronously here. A window uses kp_shop_conninfo_split_async(). */
+
 /**
  * kp_shop_command_split:
  * @conninfo: --shop-db's connection string

@@ -64,28 +64,15 @@ typedef struct
 
 void        _kp_catalog_job_free             (gpointer             job);
 
-/* The job runner of the async calls: @thread in a worker thread with @task_data
- * (nullable, freed with @task_data_free), the task tagged with @source_tag. @thread
- * returns with _kp_catalog_return_*(), the _finish function propagates with
- * _kp_catalog_finish_*(). */
-static inline void
-_kp_catalog_run_job (gpointer             source,
-                     gpointer             source_tag,
-                     GTaskThreadFunc      thread,
-                     gpointer             task_data,
-                     GDestroyNotify       task_data_free,
-                     GCancellable        *cancellable,
-                     GAsyncReadyCallback  callback,
-                     gpointer             user_data)
-{
-  g_autoptr (GTask) task = g_task_new (source, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, task_data, task_data_free);
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, thread);
-}
-
+/* The job runner of the async calls (kp-catalog-async.c). */
+void        _kp_catalog_run_job              (gpointer             source,
+                                              gpointer             source_tag,
+                                              GTaskThreadFunc      thread,
+                                              gpointer             task_data,
+                                              GDestroyNotify       task_data_free,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
 void        _kp_catalog_return_pointer       (GTask               *task,
                                               gpointer             value,
                                               GDestroyNotify       value_free,

@@ -16,8 +16,10 @@
 
 /* Every function here blocks: they run in worker threads (the replicator's,
  * the shop queries'), or in `kakaopay-pos --init-shop-db`, which has no
- * window. A password never appears in a message: libpq's are scrubbed of
- * it, and a connection string that does not parse is not quoted. */
+ * window; a window splits a connection string with
+ * kp_shop_conninfo_split_async(). A password never appears in a message:
+ * libpq's are scrubbed of it, and a connection string that does not parse is
+ * not quoted. */
 
 #define RESOURCE_PREFIX "/io/github/kppos/KakaoPayPos/shop/"
 
@@ -104,6 +106,111 @@ kp_shop_conninfo_split (const char  *conninfo,
   if (password != NULL)
     memset (password, 0, strlen (password));
 
+  return TRUE;
+}
+
+typedef struct
+{
+  char *conninfo;
+  char *password;
+} Split;
+
+static void
+wipe_free (char *text)
+{
+  if (text != NULL)
+    memset (text, 0, strlen (text));
+  g_free (text);
+}
+
+static void
+split_free (Split *split)
+{
+  g_free (split->conninfo);
+  wipe_free (split->password);
+  g_free (split);
+}
+
+static void
+split_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  const char *conninfo = task_data;
+  Split *split = g_new0 (Split, 1);
+  GError *error = NULL;
+
+  if (!kp_shop_conninfo_split (conninfo, &split->conninfo, &split->password, &error))
+    {
+      split_free (split);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, split, (GDestroyNotify) split_free);
+}
+
+/**
+ * kp_shop_conninfo_split_async:
+ * @conninfo: a libpq connection string (key=value or URI form)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the result, in the thread-default main context of
+ *   the caller
+ * @user_data: for @callback
+ *
+ * kp_shop_conninfo_split() in a worker thread: the first use of libpq loads
+ * it, and the TLS, Kerberos and LDAP libraries it brings, which must not hold
+ * up a window.
+ */
+void
+kp_shop_conninfo_split_async (const char          *conninfo,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (conninfo != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kp_shop_conninfo_split_async);
+  /* A copy of the string, password and all: wiped when the task goes. */
+  g_task_set_task_data (task, g_strdup (conninfo), (GDestroyNotify) wipe_free);
+  g_task_run_in_thread (task, split_in_thread);
+}
+
+/**
+ * kp_shop_conninfo_split_finish:
+ * @result: the result given to the callback of kp_shop_conninfo_split_async()
+ * @out_conninfo: (out) (optional): the connection string without its
+ *   password, in key=value form
+ * @out_password: (out) (optional) (nullable): its password, or %NULL
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE, or %FALSE with %KP_SHOP_ERROR_CONNINFO,
+ *   %KP_SHOP_ERROR_UNAVAILABLE or %G_IO_ERROR_CANCELLED
+ */
+gboolean
+kp_shop_conninfo_split_finish (GAsyncResult  *result,
+                               char         **out_conninfo,
+                               char         **out_password,
+                               GError       **error)
+{
+  Split *split;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                        kp_shop_conninfo_split_async, FALSE);
+
+  split = g_task_propagate_pointer (G_TASK (result), error);
+  if (split == NULL)
+    return FALSE;
+
+  if (out_conninfo != NULL)
+    *out_conninfo = g_steal_pointer (&split->conninfo);
+  if (out_password != NULL)
+    *out_password = g_steal_pointer (&split->password);
+  split_free (split);
   return TRUE;
 }
 

@@ -46,6 +46,14 @@ gboolean  kp_shop_conninfo_split      (const char   *conninfo,
                                         char        **out_conninfo,
                                         char        **out_password,
                                         GError      **error);
+void      kp_shop_conninfo_split_async (const char          *conninfo,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean  kp_shop_conninfo_split_finish (GAsyncResult  *result,
+                                         char         **out_conninfo,
+                                         char         **out_password,
+                                         GError       **error);
 char     *kp_shop_conninfo_describe   (const char   *conninfo);
 
 PGconn   *kp_shop_db_connect          (const char   *conninfo,

@@ -19,7 +19,13 @@
 /* libpq's soname: its ABI has been version 5 since PostgreSQL 8.0. */
 #define LIBPQ_NAME "libpq.so.5"
 
+/* A test hook: KP_SHOP_PQ_LIBRARY names another library to load instead, so that a
+ * test can make the load fail the way a missing libpq5 package does (test-shop-pq.c).
+ * The program itself never sets it. */
+#define LIBRARY_VARIABLE "KP_SHOP_PQ_LIBRARY"
+
 static KpShopPq table;
+static const char *library_name;
 static char *load_error;
 
 static gboolean
@@ -43,7 +49,13 @@ load_once (gpointer data)
   GModule *module;
   gboolean ok = TRUE;
 
-  module = g_module_open (LIBPQ_NAME, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  library_name = g_getenv (LIBRARY_VARIABLE);
+  if (library_name == NULL || *library_name == '\0')
+    library_name = LIBPQ_NAME;
+  else
+    library_name = g_intern_string (library_name);
+
+  module = g_module_open (library_name, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
   if (module == NULL)
     {
       load_error = g_strdup (g_module_error ());
@@ -103,7 +115,7 @@ kp_shop_pq_load (GError **error)
   g_set_error (error, KP_SHOP_ERROR, KP_SHOP_ERROR_UNAVAILABLE,
                /* Translators: %s is libpq's file name, then the reason */
                _("The shop database needs PostgreSQL’s client library, %s, which could not be "
-                 "loaded: %s. Install it (Debian: libpq5)."), LIBPQ_NAME, load_error);
+                 "loaded: %s. Install it (Debian: libpq5)."), library_name, load_error);
   return FALSE;
 }
 

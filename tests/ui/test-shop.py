@@ -10,7 +10,10 @@
 # "Whole Shop" then lists another terminal's sale too (kp-test-shop-terminal, a real
 # replicator in a process of its own), with each sale's terminal, read only. The day
 # report's "Whole Shop" adds up every terminal's day, lists them and which one has not
-# sent everything, and its Close Day… says so before closing the shop's day.
+# sent everything, and its Close Day… says so before closing the shop's day. In
+# Preferences, a connection string libpq cannot read is refused under its row, and one
+# with a password is saved without it, the password going to a throwaway keyring (on
+# the bus before any case: the terminal looks its password up there).
 #
 # Copyright 2026 The KakaoPay POS authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -21,6 +24,7 @@ import gettext
 import os
 import pwd
 import re
+import secrets
 import shutil
 import sqlite3
 import subprocess
@@ -28,8 +32,10 @@ import sys
 import tempfile
 
 import kpui
-from kpui import POS, PATIENCE, Pos, child_env, customer, no_display, run, wait_until
-from kpwindows import WindowsMixin, button
+from kpui import POS, PATIENCE, child_env, customer, no_display, run, wait_until
+import kpprefs
+from kpprefs import PrefsPos, assert_no_secret, keyring, keyring_clear
+from kpwindows import button
 
 import gi
 
@@ -88,13 +94,35 @@ class Postgres:
     def query(self, sql):
         return self._run('psql', '-X', '-A', '-t', '-d', self.conninfo, '-c', sql).strip()
 
+    @contextlib.contextmanager
+    def locked(self, table):
+        """Holds @table locked while inside: every statement that reads or writes it
+        waits until the lock goes."""
+        argv = [os.path.join(PG_BIN, 'psql'), '-X', '-A', '-t', '-q', '-d', self.conninfo]
+        if os.getuid() == 0:
+            argv = ['/usr/sbin/runuser', '-u', 'nobody', '--'] + argv
+        psql = subprocess.Popen(argv, cwd=self.dir, env=child_env(), stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True)
+        try:
+            psql.stdin.write("BEGIN;\nLOCK TABLE %s IN ACCESS EXCLUSIVE MODE;\n"
+                             "SELECT 'locked';\n" % table)
+            psql.stdin.flush()
+            line = psql.stdout.readline()
+            assert line.strip() == 'locked', line
+            yield
+        finally:
+            psql.stdin.write('COMMIT;\n')
+            psql.stdin.close()
+            psql.wait(PATIENCE)
+            psql.stdout.close()
+
     def cleanup(self):
         if self.running:
             self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-class ShopPos(WindowsMixin, Pos):
+class ShopPos(PrefsPos):
     def unsent(self):
         db = sqlite3.connect('file:%s?mode=ro' % self.journal, uri=True)
         try:
@@ -292,6 +320,12 @@ def other_terminal(pg, terminal_id, n_sales, stage=None):
         shutil.rmtree(other, ignore_errors=True)
 
 
+def busy(window):
+    """Whether @window says it is busy (its spinner, to assistive technologies)."""
+    return any(acc.get_state_set().contains(Atspi.StateType.BUSY)
+               for role, name, focused, acc in window.widgets())
+
+
 def won(text):
     return int(text.replace('₩', '').replace(',', ''))
 
@@ -358,10 +392,23 @@ def test_whole_shop_day_report_and_close():
         assert pg.query('SELECT count (*) FROM shop_day_closes') == '0'
         report.wait_text('Not closed')
 
+        # Closing while the shop database keeps it waiting (its closes locked here), and
+        # switching to this terminal's day meanwhile: the switch reads that day and
+        # leaves the close running, the window busy until the close ends.
         pos.key('alt+c', to=report.whole())
         dialog = pos.wait_window('Close the Shop’s Day', role='dialog')
-        Atspi.Action.do_action(push(dialog, 'Close Anyway'), 0)
-        dialog.wait_closed()
+        with pg.locked('shop_day_closes'):
+            Atspi.Action.do_action(push(dialog, 'Close Anyway'), 0)
+            dialog.wait_closed()
+            Atspi.Action.do_action(push(report, 'This Terminal'), 0)
+            wait_until('this terminal\'s day', lambda: not report.has_text('By terminal'))
+            assert report.texts()[report.texts().index('Sales') + 1] == '2', report.texts()
+            assert busy(report), 'the window forgot the close on its way'
+        wait_until('the shop\'s day closed', lambda: pg.query(
+            'SELECT count (*) FROM shop_day_closes') == '1')
+        wait_until('the window done', lambda: not busy(report))
+        report.wait_text('Not closed')
+        Atspi.Action.do_action(push(report, 'Whole Shop'), 0)
         report.wait_text('by terminal T7')
         closed = pg.query("SELECT closed_by || ' ' || (report #>> '{total,net}') || ' ' || "
                           "(SELECT string_agg ((t ->> 'terminal_id') || '=' || "
@@ -376,11 +423,50 @@ def test_whole_shop_day_report_and_close():
         wait_until('no terminals listed', lambda: not report.has_text('By terminal'))
 
 
-CASES = [test_indicator_follows_replication, test_whole_shop_day_report_and_close]
+def test_preferences_connection_string():
+    """The connection string typed in Preferences: one libpq cannot read is refused under
+    its row, quoting nothing and saving nothing; one with a password is saved without
+    it, the password going to the keyring."""
+    pg = Postgres()
+    pos = None
+    password = 'pw-' + secrets.token_hex(8)
+    title = 'Connection string'
+    try:
+        keyring_clear(('shop-db-password',))
+        pos = ShopPos(settings={'terminal-id': "'T7'"})
+        prefs = pos.preferences()
+        prefs.page('Approvals')
+
+        prefs.fill(title, 'host=%s password=%s nonsense' % (pg.dir, password))
+        prefs.wait_text('The shop database’s connection string is not one PostgreSQL can read')
+        assert not any(password in text for text in prefs.win.texts()), prefs.win.texts()
+        assert pos.setting('shop-db') is None, pos.keyfile()
+        assert keyring('shop-db-password') is None
+
+        prefs.fill(title, '%s password=%s' % (pg.conninfo, password))
+        prefs.wait_text('Saved; the password went to the keyring')
+        saved = wait_until('the connection string saved', lambda: pos.setting('shop-db'))
+        assert 'dbname=' in saved and password not in saved, saved
+        wait_until('the password in the keyring', lambda: keyring('shop-db-password') == password)
+        wait_until('the error gone', lambda: not prefs.has_text('not one PostgreSQL can read'))
+        assert password not in prefs.text_of(title), prefs.text_of(title)
+        assert_no_secret(pos, password)
+        problems = [line for line in pos.output().splitlines()
+                    if '-CRITICAL **' in line or '-WARNING **' in line]
+        assert not problems, problems
+    finally:
+        if pos is not None:
+            pos.cleanup()
+        keyring_clear(('shop-db-password',))
+        pg.cleanup()
+
+
+CASES = [test_indicator_follows_replication, test_whole_shop_day_report_and_close,
+         test_preferences_connection_string]
 
 if __name__ == '__main__':
     if not pg_available():
         kpui.session()
         print('1..0 # SKIP postgresql-15 not installed', flush=True)
         sys.exit(0)
-    sys.exit(kpui.main(CASES, sys.argv))
+    sys.exit(kpprefs.main(CASES, sys.argv))
