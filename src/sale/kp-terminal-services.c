@@ -692,10 +692,18 @@ on_settings_notify_cb (KpTerminal *self,
 {
   const char *name = g_param_spec_get_name (pspec);
 
+  if (!self->services_started)
+    return;
+  /* Another shop database: replicate there (or stop) at once. */
+  if (g_str_equal (name, "shop-db"))
+    {
+      if (g_strcmp0 (kp_settings_get_shop_db (self->settings), self->shop_conninfo) != 0)
+        _kp_terminal_start_shop (self);
+      return;
+    }
   /* What the shop prints and where the QR is shown need no new services (what the QR
    * shows does: the page in the app needs no listener, nor relay). */
-  if (!self->services_started || g_str_has_prefix (name, "shop-") ||
-      g_str_equal (name, "customer-display"))
+  if (g_str_has_prefix (name, "shop-") || g_str_equal (name, "customer-display"))
     return;
   /* Several keys often change together (the preferences): rebuild once. */
   g_clear_handle_id (&self->reload_id, g_source_remove);

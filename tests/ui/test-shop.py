@@ -426,7 +426,7 @@ def test_whole_shop_day_report_and_close():
 def test_preferences_connection_string():
     """The connection string typed in Preferences: one libpq cannot read is refused under
     its row, quoting nothing and saving nothing; one with a password is saved without
-    it, the password going to the keyring."""
+    it, the password going to the keyring, and the terminal replicates there at once."""
     pg = Postgres()
     pos = None
     password = 'pw-' + secrets.token_hex(8)
@@ -449,6 +449,12 @@ def test_preferences_connection_string():
         assert 'dbname=' in saved and password not in saved, saved
         wait_until('the password in the keyring', lambda: keyring('shop-db-password') == password)
         wait_until('the error gone', lambda: not prefs.has_text('not one PostgreSQL can read'))
+        # The terminal replicates there at once, without a restart.
+        wait_until('the shop database online', lambda: any(
+            text.startswith('Online') for text in prefs.win.texts()))
+        wait_until('the shop database set up by the terminal', lambda: pg.query(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'shop_day_closes'")
+            == '1')
         assert password not in prefs.text_of(title), prefs.text_of(title)
         assert_no_secret(pos, password)
         problems = [line for line in pos.output().splitlines()
