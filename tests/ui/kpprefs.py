@@ -9,12 +9,12 @@ import re
 import shutil
 import subprocess
 import tempfile
-import warnings
 
 import gi
 
 import kpui
-from kpui import PATIENCE, Focus, Pos, child_env, focus_in, focus_watch, run, wait_until
+from kpui import (PATIENCE, Focus, Pos, child_env, do_action, focus_in, focus_watch, run,
+                  wait_until)
 from kpwindows import WindowsMixin
 
 gi.require_version('Atspi', '2.0')
@@ -134,15 +134,6 @@ class PrefsPos(WindowsMixin, Pos):
         wait_until('the preferences to have the keyboard',
                    lambda: prefs.focused_widget() is not None)
         return prefs
-
-
-def do_action(acc, name=None):
-    n = Atspi.Action.get_n_actions(acc)
-    with warnings.catch_warnings():
-        # The only way to read an action's name in this AT-SPI version.
-        warnings.simplefilter('ignore', DeprecationWarning)
-        names = [Atspi.Action.get_action_name(acc, i) for i in range(n)]
-    Atspi.Action.do_action(acc, names.index(name) if name in names else 0)
 
 
 class Prefs:

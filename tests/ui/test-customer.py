@@ -14,7 +14,6 @@
 
 import os
 import sys
-import warnings
 
 import gi
 
@@ -23,23 +22,13 @@ gi.require_version('GdkPixbuf', '2.0')
 from gi.repository import Atspi, GdkPixbuf  # noqa: E402
 
 import kpui  # noqa: E402
-from kpui import Pos, customer, extents, run, wait_until  # noqa: E402
+from kpui import Pos, customer, do_action, extents, run, wait_until  # noqa: E402
 from kpwindows import WindowsMixin, button  # noqa: E402
 
 TITLE = 'KakaoPay POS — Customer'
 SCREEN = (1280, 800)
 # The white margin around a QR code, in modules, that the specification asks for.
 QUIET_ZONE = 4
-
-
-def do_action(acc, name=None):
-    """Runs @acc's action @name (its first without one), as a screen reader does."""
-    n = Atspi.Action.get_n_actions(acc)
-    with warnings.catch_warnings():
-        # The only way to read an action's name in this AT-SPI version.
-        warnings.simplefilter('ignore', DeprecationWarning)
-        names = [Atspi.Action.get_action_name(acc, i) for i in range(n)]
-    Atspi.Action.do_action(acc, names.index(name) if name in names else 0)
 
 
 class CustomerPos(WindowsMixin, Pos):

@@ -23,9 +23,9 @@ import tempfile
 import gi
 
 import kpui
-from kpui import PATIENCE, child_env, customer, wait_until
+from kpui import PATIENCE, child_env, customer, do_action, wait_until
 import kpprefs
-from kpprefs import SCHEMA, PrefsPos, assert_no_secret, do_action, keyring, keyring_clear
+from kpprefs import SCHEMA, PrefsPos, assert_no_secret, keyring, keyring_clear
 from kpprinter import Printer, closed_port
 from kpwindows import button
 
