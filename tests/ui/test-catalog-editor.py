@@ -191,8 +191,10 @@ def test_import_elsewhere():
             out = csv.writer(f)
             out.writerow(['name', 'price', 'tax_free', 'barcodes', 'category', 'quick_key'])
             out.writerow(['Barley Tea', '2000', '0', BARLEY_TEA, '', ''])
-        run([POS, '--journal', pos.journal, '--import-catalog', path],
-            env=no_display(pos.env), check=True, timeout=PATIENCE)
+        done = run([POS, '--journal', pos.journal, '--import-catalog', path],
+                   env=no_display(pos.env), check=True, timeout=PATIENCE,
+                   capture_output=True, text=True)
+        assert '1 added, 0 changed' in done.stdout, done.stdout
         # Away and back: the editor opened and closed.
         editor = pos.open_editor()
         pos.close_editor(editor)
