@@ -65,7 +65,10 @@ FIXED_ENV = {
 # Set per run by session(), and per process below.
 SESSION_DIRS = ('HOME', 'XDG_CONFIG_HOME', 'XDG_DATA_HOME', 'XDG_CACHE_HOME',
                 'XDG_STATE_HOME', 'XDG_RUNTIME_DIR', 'TMPDIR')
-ALLOWED = (tuple(FIXED_ENV) + SESSION_DIRS + PASSED_ON +
+# No GIO modules from the machine: gvfs's volume monitors (the file chooser asks them),
+# glib-networking, dconf… Which of them a machine has must not change what a test sees.
+NO_GIO_MODULES = ('GIO_MODULE_DIR', 'GIO_EXTRA_MODULES')
+ALLOWED = (tuple(FIXED_ENV) + SESSION_DIRS + PASSED_ON + NO_GIO_MODULES +
            ('GSETTINGS_SCHEMA_DIR', 'DBUS_SESSION_BUS_ADDRESS', 'DISPLAY', 'KP_UI_SESSION'))
 
 # How long any one thing may take on a loaded machine before the test gives up on it.
@@ -107,6 +110,8 @@ def session():
     env.update(_dirs(root))
     env.update({name: os.environ[name] for name in PASSED_ON if name in os.environ})
     env['GSETTINGS_SCHEMA_DIR'] = os.environ['KP_SCHEMAS']
+    # A directory that does not exist: GIO skips it.
+    env.update(GIO_MODULE_DIR=os.path.join(root, 'no-gio-modules'), GIO_EXTRA_MODULES='')
     env['KP_UI_SESSION'] = '1'
     sys.stdout.flush()
     tap = os.dup(1)
