@@ -27,13 +27,10 @@
 # Copyright 2026 The KakaoPay POS authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-import json
 import os
 import re
-import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -45,12 +42,9 @@ import urllib.request
 
 import kpui
 import kpwindows
-from kpui import PATIENCE, Pos, app_env, child_env, customer, http, wait_gone, wait_until
+from kpui import PATIENCE, Pos, app_env, customer, http, wait_gone, wait_until
+from kpsandbox import Sandbox, free_port
 from kpwindows import WindowsMixin, button, confirm, refund_window
-
-# The build's kakaopay-sandbox: KP_SANDBOX, or beside KP_POS in the build tree.
-SANDBOX = os.environ.get('KP_SANDBOX') or os.path.join(
-    os.path.dirname(os.path.dirname(kpui.POS)), 'sandbox', 'kakaopay-sandbox')
 
 # Loopback requests answer well within the request timeout even on a loaded machine;
 # a late reply comes long after it.
@@ -59,105 +53,6 @@ CRASH_SETTINGS = {'request-timeout': 'uint32 5', 'poll-interval': 'uint32 500'}
 HOLD_MS = 600000         # a reply held "forever" (the terminal is killed meanwhile)
 LATE_MS = 12000          # a reply later than request-timeout (3 s)
 RESOLVE_S = PATIENCE     # every unfinished sale ends after a restart
-
-
-# -- KakaoPay: the sandbox process and its control interface --
-
-class Sandbox:
-    """A `kakaopay-sandbox --control` process on a port it picks itself."""
-
-    def __init__(self, tid_ttl=900):
-        self.dir = tempfile.mkdtemp(prefix='kp-crash-sandbox-')
-        self.key = 'DEV' + secrets.token_hex(20).upper()[:37]
-        self.key_file = os.path.join(self.dir, 'key')
-        # Private, as kakaopay-pos requires of --secret-key-file.
-        with open(os.open(self.key_file, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as f:
-            f.write(self.key + '\n')
-        self.log_path = os.path.join(self.dir, 'requests.jsonl')
-        self.proc = subprocess.Popen(
-            [SANDBOX, '--listen', '127.0.0.1:0', '--control', '--key-file', self.key_file,
-             '--tid-ttl', str(tid_ttl), '--log-requests=' + self.log_path],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=child_env())
-        first = self.proc.stdout.readline()
-        match = re.search(r'listening on (http://\S+)', first)
-        if match is None:
-            raise RuntimeError('kakaopay-sandbox did not start: ' + first +
-                               self.proc.stdout.read())
-        self.url = match.group(1)
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(PATIENCE)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def _call(self, method, name, fields=None):
-        data = urllib.parse.urlencode(fields).encode() if method == 'POST' else None
-        url = self.url + '/_sandbox/' + name
-        if method == 'GET' and fields:
-            url += '?' + urllib.parse.urlencode(fields)
-        try:
-            with urllib.request.urlopen(urllib.request.Request(url, data=data),
-                                        timeout=PATIENCE) as reply:
-                return reply.status, json.loads(reply.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read())
-
-    def fault(self, endpoint, fault, n=1, delay_ms=0):
-        status, body = self._call('POST', 'fault', {'endpoint': endpoint, 'fault': fault,
-                                                    'n': n, 'delay_ms': delay_ms})
-        assert status == 200, body
-
-    def clear_faults(self):
-        for endpoint in ('ready', 'approve', 'order', 'cancel'):
-            self.fault(endpoint, 'none', 0)
-
-    def act(self, tid, action, method='MONEY'):
-        """The customer on the payment page; returns the control reply."""
-        status, body = self._call('POST', 'customer', {'tid': tid, 'action': action,
-                                                       'method': method})
-        assert status == 200, (status, body)
-        return body
-
-    def status(self, tid):
-        status, body = self._call('GET', 'status', {'tid': tid})
-        assert status == 200, body
-        return body['status']
-
-    def requests(self):
-        status, body = self._call('GET', 'requests')
-        assert status == 200, body
-        return body
-
-    def advance_clock(self, seconds):
-        """Moves KakaoPay's clock (tid expiry) by @seconds."""
-        status, body = self._call('POST', 'clock', {'seconds': seconds})
-        assert status == 200, body
-
-    def approve_elsewhere(self, sale, pg_token):
-        """Approve reaching KakaoPay from somewhere else than this terminal (another
-        device holding the same pg_token): the only way a sale the cashier gave up on
-        can end paid, as the terminal itself never approves it."""
-        body = json.dumps({'cid': sale['cid'], 'tid': sale['tid'],
-                           'partner_order_id': sale['partner_order_id'],
-                           'partner_user_id': sale['partner_user_id'],
-                           'pg_token': pg_token}).encode()
-        request = urllib.request.Request(self.url + '/online/v1/payment/approve', data=body,
-                                         headers={'Authorization': 'SECRET_KEY ' + self.key,
-                                                  'Content-Type': 'application/json'})
-        with urllib.request.urlopen(request, timeout=PATIENCE) as reply:
-            return json.loads(reply.read())
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 # -- the terminal --
@@ -372,7 +267,7 @@ class Case:
         self.tid_ttl = tid_ttl
 
     def __enter__(self):
-        self.sandbox = Sandbox(self.tid_ttl)
+        self.sandbox = Sandbox(tid_ttl=self.tid_ttl, prefix='kp-crash-sandbox-')
         home = tempfile.mkdtemp(prefix='kp-crash-')
         try:
             self.pos = Terminal(self.sandbox, self.settings, home)

@@ -16,20 +16,15 @@ import csv
 import datetime
 import json
 import os
-import re
-import secrets
 import shutil
-import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import urllib.parse
-import urllib.request
 
 import kpui
 from kpui import POS, PATIENCE, Pos, app_env, customer, no_display, run, wait_until
-from kpui import Focus, child_env, http
+from kpui import Focus, http
+from kpsandbox import Sandbox
 from kpwindows import WindowsMixin, amount, button, confirm, open_refund, refund_window
 
 import gi
@@ -37,9 +32,7 @@ import gi
 gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi, GLib  # noqa: E402
 
-# The build's kakaopay-sandbox: KP_SANDBOX, or beside KP_POS in the build tree.
-SANDBOX = os.environ.get('KP_SANDBOX') or os.path.join(
-    os.path.dirname(os.path.dirname(POS)), 'sandbox', 'kakaopay-sandbox')
+
 
 
 class HistoryPos(WindowsMixin, Pos):
@@ -67,50 +60,6 @@ class HistoryPos(WindowsMixin, Pos):
         # No window: nothing but the file.
         assert result.stdout == '', result.stdout
         return path
-
-
-class Sandbox:
-    """A `kakaopay-sandbox --control` process: what KakaoPay was asked, call by call."""
-
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix='kp-history-sandbox-')
-        self.key_file = os.path.join(self.dir, 'key')
-        # Private, as kakaopay-pos requires of --secret-key-file.
-        with open(os.open(self.key_file, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as f:
-            f.write('DEV' + secrets.token_hex(20).upper()[:37] + '\n')
-        self.proc = subprocess.Popen(
-            [SANDBOX, '--listen', '127.0.0.1:0', '--control', '--key-file', self.key_file,
-             '--log-requests=' + os.path.join(self.dir, 'requests.jsonl')],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=child_env())
-        match = re.search(r'listening on (http://\S+)', self.proc.stdout.readline())
-        if match is None:
-            self.close()
-            raise RuntimeError('kakaopay-sandbox did not start')
-        self.url = match.group(1)
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(10)
-        self.proc.stdout.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def pos_args(self):
-        with socket.socket() as s:
-            s.bind(('127.0.0.1', 0))
-            port = s.getsockname()[1]
-        return ['--api-base', self.url, '--secret-key-file', self.key_file,
-                '--callback-listen', '127.0.0.1:%d' % port]
-
-    def endpoints(self, tid):
-        """The API calls about the payment @tid, oldest first ("ready", "cancel", …)."""
-        with urllib.request.urlopen(self.url + '/_sandbox/requests', timeout=10) as reply:
-            return [r['endpoint'] for r in json.loads(reply.read()) if r['tid'] == tid]
-
-    def status(self, tid):
-        url = self.url + '/_sandbox/status?' + urllib.parse.urlencode({'tid': tid})
-        with urllib.request.urlopen(url, timeout=10) as reply:
-            return json.loads(reply.read())['status']
 
 
 def sell(pos, lines, method='MONEY'):
@@ -351,7 +300,7 @@ def test_kakaopay_refuses():
 
 def test_four_enters_refund_nothing():
     # Search, Enter (the sale), Enter (Refund…), Enter, Enter: no refund happens.
-    sandbox = Sandbox()
+    sandbox = Sandbox(prefix='kp-history-sandbox-')
     pos = None
     try:
         pos = HistoryPos(sandbox.pos_args(), sandbox=False)

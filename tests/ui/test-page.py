@@ -13,12 +13,8 @@
 # Copyright 2026 The KakaoPay POS authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-import os
 import re
-import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 
@@ -28,12 +24,9 @@ gi.require_version('Atspi', '2.0')
 from gi.repository import Atspi  # noqa: E402
 
 import kpui  # noqa: E402
-from kpui import PATIENCE, Pos, child_env, run, wait_until  # noqa: E402
+from kpui import Pos, run, wait_until  # noqa: E402
+from kpsandbox import Sandbox, free_port  # noqa: E402
 from kpwindows import WindowsMixin  # noqa: E402
-
-# The build's kakaopay-sandbox: KP_SANDBOX, or beside KP_POS in the build tree.
-SANDBOX = os.environ.get('KP_SANDBOX') or os.path.join(
-    os.path.dirname(os.path.dirname(kpui.POS)), 'sandbox', 'kakaopay-sandbox')
 
 CUSTOMER_TITLE = 'KakaoPay POS — Customer'
 PAGE_NAME = 'KakaoPay payment page'
@@ -87,12 +80,6 @@ class PagePos(WindowsMixin, Pos):
     def qr_shown(self, window=None):
         """A QR code on screen in @window (the cashier's by default)."""
         return self._shows('Payment QR code', window)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def charge(pos, name, price):
@@ -283,43 +270,12 @@ def test_module_missing():
         shutil.rmtree(empty, ignore_errors=True)
 
 
-class Sandbox:
-    """A kakaopay-sandbox process whose payment pages are at @public_url."""
-
-    def __init__(self, public_url):
-        self.dir = tempfile.mkdtemp(prefix='kp-page-sandbox-')
-        self.key = 'DEV' + secrets.token_hex(20).upper()[:37]
-        self.key_file = os.path.join(self.dir, 'key')
-        with open(os.open(self.key_file, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as f:
-            f.write(self.key + '\n')
-        self.proc = subprocess.Popen(
-            [SANDBOX, '--listen', '127.0.0.1:0', '--key-file', self.key_file,
-             '--public-url', public_url],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=child_env())
-        first = self.proc.stdout.readline()
-        match = re.search(r'listening on (http://\S+)', first)
-        if match is None:
-            raise RuntimeError('kakaopay-sandbox did not start: ' + first +
-                               self.proc.stdout.read())
-        self.url = match.group(1)
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(PATIENCE)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc.stdout.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
 def test_load_failure():
     # KakaoPay's page cannot be reached: a message, and the QR code of its address.
     # Against a sandbox of its own, this process listens on nothing at all.
     closed = free_port()
-    sandbox = Sandbox('http://127.0.0.1:%d' % closed)
+    sandbox = Sandbox(control=False, public_url='http://127.0.0.1:%d' % closed,
+                      prefix='kp-page-sandbox-')
     pos = None
     try:
         pos = PagePos(args=['--api-base', sandbox.url, '--secret-key-file', sandbox.key_file],
