@@ -18,7 +18,7 @@ import urllib.parse
 import urllib.request
 
 import kpui
-from kpui import PATIENCE, child_env
+from kpui import PATIENCE, child_env, stop
 
 
 def program():
@@ -64,13 +64,7 @@ class Sandbox:
         self.url = match.group(1)
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(PATIENCE)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc)
         self.proc.stdout.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 

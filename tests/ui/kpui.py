@@ -133,6 +133,17 @@ def child_env(extra=None):
     return env
 
 
+def stop(proc):
+    """Ends @proc: SIGTERM, then SIGKILL if it has not exited within PATIENCE."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(PATIENCE)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def run(argv, **kwargs):
     """subprocess.run with the run's clean environment unless told otherwise."""
     kwargs.setdefault('env', child_env())
@@ -516,13 +527,7 @@ class Pos:
     # -- processes --
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(PATIENCE)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc)
         self.log.close()
 
     def cleanup(self):

@@ -23,7 +23,7 @@ import tempfile
 import gi
 
 import kpui
-from kpui import PATIENCE, child_env, customer, do_action, wait_until
+from kpui import child_env, customer, do_action, stop, wait_until
 import kpprefs
 from kpprefs import SCHEMA, PrefsPos, assert_no_secret, keyring, keyring_clear
 from kpprinter import Printer, closed_port
@@ -55,13 +55,7 @@ class Server:
         self.url = match.group(1).rstrip('/')
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(PATIENCE)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc)
         self.proc.stdout.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
