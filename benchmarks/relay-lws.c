@@ -10,6 +10,13 @@
  * and prints the same "listening on" line, so benchmarks/relay-compare runs relay-bench
  * against both. No long poll, no database, no bounds beyond the queue's count.
  *
+ * Admission as kakaopay-relay's (src/approval/kp-http-guard.c), so that the two compare
+ * like for like under a flood: at most KP_APPROVAL_LISTENER_MAX_CONNECTIONS_PER_ADDRESS
+ * connections of one address are read at a time, the others wait unread (their reading
+ * turned off) in arrival order until one of those ends or becomes a WebSocket; a head
+ * or a write that takes longer than KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS ends its
+ * connection (libwebsockets' own timeouts).
+ *
  * Copyright 2026 The KakaoPay POS authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -50,7 +57,27 @@ typedef struct
   char     *pong;
 } Session;
 
+/* The connections of one peer address. */
+typedef struct
+{
+  char   *key;
+  guint   n_open;              /* its connections, WebSockets included */
+  guint   n_active;            /* read now */
+  GQueue  waiting;             /* struct lws *, unread */
+} Address;
+
+/* What admission knows of a connection, from its start to its end. */
+typedef struct
+{
+  Address *address;
+  GList    link;               /* in address->waiting while it waits */
+  gboolean waiting;
+  gboolean active;
+} Admission;
+
 static GHashTable *terminals;
+static GHashTable *addresses;  /* key → Address */
+static GHashTable *admissions; /* struct lws * → Admission */
 static char *epoch;
 static volatile sig_atomic_t stopping;
 static struct lws_context *context;
@@ -142,6 +169,89 @@ enqueue (Terminal       *terminal,
       g_free (old);
     }
   kick (terminal);
+}
+
+static void
+admit (struct lws *wsi,
+       Admission  *admission)
+{
+  admission->waiting = FALSE;
+  admission->active = TRUE;
+  admission->address->n_active++;
+  lws_rx_flow_control (wsi, 1 | LWS_RXFLOW_REASON_FLAG_PROCESS_NOW);
+}
+
+static void
+on_connection_opened (struct lws *wsi)
+{
+  char key[64];
+  Admission *admission = g_new0 (Admission, 1);
+  Address *address;
+
+  if (lws_get_peer_simple (wsi, key, sizeof key) == NULL)
+    g_strlcpy (key, "?", sizeof key);
+  address = g_hash_table_lookup (addresses, key);
+  if (address == NULL)
+    {
+      address = g_new0 (Address, 1);
+      address->key = g_strdup (key);
+      g_queue_init (&address->waiting);
+      g_hash_table_insert (addresses, address->key, address);
+    }
+  address->n_open++;
+  admission->address = address;
+  admission->link.data = wsi;
+  g_hash_table_insert (admissions, wsi, admission);
+  if (address->n_active < KP_APPROVAL_LISTENER_MAX_CONNECTIONS_PER_ADDRESS)
+    {
+      admission->active = TRUE;
+      address->n_active++;
+    }
+  else
+    {
+      lws_rx_flow_control (wsi, 0);
+      admission->waiting = TRUE;
+      g_queue_push_tail_link (&address->waiting, &admission->link);
+    }
+}
+
+/* The connection no longer counts against its address (it ended, or it is a WebSocket
+ * now): the next one waiting is read. */
+static void
+release (Admission *admission)
+{
+  Address *address = admission->address;
+  GList *next;
+
+  if (!admission->active)
+    return;
+  admission->active = FALSE;
+  address->n_active--;
+  next = g_queue_pop_head_link (&address->waiting);
+  if (next != NULL)
+    admit (next->data, g_hash_table_lookup (admissions, next->data));
+}
+
+static void
+on_connection_closed (struct lws *wsi)
+{
+  Admission *admission = g_hash_table_lookup (admissions, wsi);
+  Address *address;
+
+  if (admission == NULL)
+    return;
+  address = admission->address;
+  if (admission->waiting)
+    g_queue_unlink (&address->waiting, &admission->link);
+  release (admission);
+  g_hash_table_remove (admissions, wsi);
+  /* An address without connections is forgotten: the table holds the open ones only. */
+  if (--address->n_open == 0)
+    {
+      g_hash_table_remove (addresses, address->key);
+      g_free (address->key);
+      g_free (address);
+    }
 }
 
 /* `/t/{terminal}/{rest}`. */
@@ -275,6 +385,14 @@ on_event_cb (struct lws                *wsi,
 
   switch (reason)
     {
+    case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+      on_connection_opened (wsi);
+      return 0;
+
+    case LWS_CALLBACK_WSI_DESTROY:
+      on_connection_closed (wsi);
+      return 0;
+
     case LWS_CALLBACK_HTTP:
       return handle_http (wsi, in);
 
@@ -296,6 +414,9 @@ on_event_cb (struct lws                *wsi,
               break;
             }
         }
+      /* A WebSocket lasts: no longer one of its address's slots. */
+      if (g_hash_table_lookup (admissions, wsi) != NULL)
+        release (g_hash_table_lookup (admissions, wsi));
       lws_callback_on_writable (wsi);
       return 0;
 
@@ -388,6 +509,8 @@ main (int   argc,
       return 2;
     }
   terminals = g_hash_table_new (g_str_hash, g_str_equal);
+  addresses = g_hash_table_new (g_str_hash, g_str_equal);
+  admissions = g_hash_table_new_full (NULL, NULL, NULL, g_free);
   groups = g_key_file_get_groups (key_file, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
     {
@@ -410,7 +533,7 @@ main (int   argc,
   info.port = atoi (colon + 1);
   info.iface = host;
   info.protocols = protocols;
-  info.timeout_secs = 5;            /* per connection: its head, its writes */
+  info.timeout_secs = KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS; /* its head, its writes */
   info.keepalive_timeout = 5;
   info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
   context = lws_create_context (&info);
