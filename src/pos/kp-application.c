@@ -36,6 +36,7 @@ struct _KpApplication
   char               *opt_day_report;   /* --day-report DAY: shown once sales can start */
   gboolean            opt_customer_display;
   gboolean            services_started;
+  guint               services_timeout_id;
 };
 
 G_DEFINE_FINAL_TYPE (KpApplication, kp_application, ADW_TYPE_APPLICATION)
@@ -592,6 +593,20 @@ start_services_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+start_services_once_cb (gpointer user_data)
+{
+  KpApplication *self = user_data;
+
+  g_clear_handle_id (&self->services_timeout_id, g_source_remove);
+  if (!self->services_started)
+    {
+      self->services_started = TRUE;
+      g_idle_add_full (G_PRIORITY_LOW, start_services_cb, g_object_ref (self), g_object_unref);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 kp_application_activate (GApplication *app)
 {
@@ -600,16 +615,20 @@ kp_application_activate (GApplication *app)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (kp_window_new (self, self->terminal));
-  gtk_window_present (window);
-
-  /* The window first, then the services: the cashier sees the till at once, and the
-   * sandbox, listener, HTTP session and journal come up right behind it. */
-  if (!self->services_started)
     {
-      self->services_started = TRUE;
-      g_idle_add_full (G_PRIORITY_LOW, start_services_cb, g_object_ref (self), g_object_unref);
+      window = GTK_WINDOW (kp_window_new (self, self->terminal));
+      /* The window first, then the services: the cashier sees the till at once, and
+       * the sandbox, listener, HTTP session and journal come up right behind its first
+       * frame (or after a second, for a window that is never painted). */
+      if (!self->services_started)
+        {
+          g_signal_connect_object (window, "first-frame", G_CALLBACK (start_services_once_cb),
+                                   self, G_CONNECT_SWAPPED);
+          if (self->services_timeout_id == 0)
+            self->services_timeout_id = g_timeout_add_seconds (1, start_services_once_cb, self);
+        }
     }
+  gtk_window_present (window);
 }
 
 static void
@@ -617,6 +636,7 @@ kp_application_shutdown (GApplication *app)
 {
   KpApplication *self = KP_APPLICATION (app);
 
+  g_clear_handle_id (&self->services_timeout_id, g_source_remove);
   close_customer_display (self);
   if (self->terminal != NULL)
     kp_terminal_shutdown (self->terminal);

@@ -78,15 +78,23 @@ on_first_frame_cb (GdkFrameClock *clock,
 {
   g_clear_signal_handler (&self->pages_clock_id, clock);
   g_idle_add_full (G_PRIORITY_LOW, build_sale_pages_cb, g_object_ref (self), g_object_unref);
+  if (!self->first_frame_done)
+    {
+      self->first_frame_done = TRUE;
+      kp_window_open_catalog (self);
+      g_signal_emit_by_name (self, "first-frame");
+    }
 }
 
-/* Mapped: the pages follow the first frame. */
+/* Mapped: the pages, the catalog's file and the terminal's services follow the first
+ * frame, which the cashier then sees without waiting for any of them. */
 void
 kp_window_schedule_sale_pages (KpWindow *self)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
-  if (self->checkout_page != NULL || self->pages_clock_id != 0 || clock == NULL)
+  if ((self->checkout_page != NULL && self->first_frame_done) || self->pages_clock_id != 0
+      || clock == NULL)
     return;
   self->pages_clock_id = g_signal_connect_object (clock, "after-paint",
                                                   G_CALLBACK (on_first_frame_cb), self, 0);

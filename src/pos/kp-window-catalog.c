@@ -14,8 +14,8 @@
 #include "kp-window-private.h"
 
 /*
- * The product catalog of the Sale page: opened in a worker thread as the window
- * opens, its barcodes read for the scans (kp-window-scan.c), its quick keys shown,
+ * The product catalog of the Sale page: opened in a worker thread behind the
+ * window's first frame, its barcodes read for the scans (kp-window-scan.c), its quick keys shown,
  * and the catalog editor (Product Catalog…, Ctrl+K), whose changes show here at once.
  * What needs the catalog before it is open waits for it.
  */
@@ -51,6 +51,7 @@ on_catalog_opened_cb (GObject      *source,
       /* Without a catalog the free-typed lines still work. */
       g_message ("No product catalog: %s", error->message);
       self->catalog_opening = FALSE;
+      self->catalog_reading = FALSE;
       kp_window_scans_catalog_settled (self);
       if (next_action != NULL)
         kp_window_toast (self, _("The product catalog cannot be opened."));
@@ -61,6 +62,7 @@ on_catalog_opened_cb (GObject      *source,
   /* Scans go on waiting, now for the barcodes. */
   kp_window_reload_barcodes (self);
   self->catalog_opening = FALSE;
+  self->catalog_reading = FALSE;
   load_quick_keys (self);
   if (next_action != NULL)
     gtk_widget_activate_action (GTK_WIDGET (self), next_action, NULL);
@@ -72,11 +74,19 @@ kp_window_open_catalog (KpWindow *self)
   const char *journal_path = kp_terminal_get_journal_path (self->terminal);
   g_autofree char *path = NULL;
 
-  if (journal_path == NULL || self->catalog != NULL || self->catalog_opening)
+  if (journal_path == NULL || self->catalog != NULL)
     return;
+  /* From now on, scans and what needs the catalog wait for it… */
+  if (!self->catalog_opening)
+    {
+      self->catalog_opening = TRUE;
+      kp_window_scans_wait (self);
+    }
+  /* …whose file is read behind the first frame (this is called again then). */
+  if (!self->first_frame_done || self->catalog_reading)
+    return;
+  self->catalog_reading = TRUE;
   path = kp_catalog_path_for_journal (journal_path);
-  self->catalog_opening = TRUE;
-  kp_window_scans_wait (self);
   kp_catalog_open_async (path, self->catalog_cancellable, on_catalog_opened_cb,
                          g_object_ref (self));
 }

@@ -72,6 +72,7 @@ struct _KpWindow
   KpCheckoutPage       *checkout_page;   /* NULL until kp_window_get_checkout_page() */
   KpDonePage           *done_page;       /* NULL until kp_window_get_done_page() */
   gulong                pages_clock_id;
+  gboolean              first_frame_done;  /* "first-frame" emitted */
   gboolean              charge_quiet;     /* a charge started, nothing shown yet */
   gulong                bench_clock_id;
   int                   bench_charge_frames;  /* since Charge; -1 once the QR is painted */
@@ -86,7 +87,8 @@ struct _KpWindow
   char                 *failed_receipt_refund_id;
   char                 *printed_order_id;   /* the last sale whose receipt printed */
   KpCatalog            *catalog;            /* once opened */
-  gboolean              catalog_opening;
+  gboolean              catalog_opening;     /* waited for, not open yet */
+  gboolean              catalog_reading;     /* its file being opened */
   char                 *catalog_next_action;   /* to activate once it is open */
   KpScanQueue          *scans;              /* the catalog's barcodes, and scans waiting */
   gboolean              barcode_map_loading;

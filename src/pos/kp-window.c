@@ -216,6 +216,15 @@ kp_window_class_init (KpWindowClass *klass)
   object_class->finalize = kp_window_finalize;
   window_class->close_request = kp_window_close_request;
 
+  /**
+   * KpWindow::first-frame:
+   *
+   * The window has painted for the first time: what it does not show at once may
+   * start now without delaying it.
+   */
+  g_signal_new ("first-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                NULL, G_TYPE_NONE, 0);
+
   /* Referencing the bundle keeps the linker from dropping it out of the static library
    * (its constructor registers it). */
   g_assert (kp_get_resource () != NULL);
