@@ -2,10 +2,11 @@
 # test-module-links.sh PROGRAM [MODULE]
 #
 # KakaoPay's page in the app lives in a module the program loads when it first shows a
-# page (src/pos/kp-payment-page-loader.c), and libpq is loaded when a shop database is
-# first used (src/shop/kp-shop-pq.c); read here with readelf:
+# page (src/pos/kp-payment-page-loader.c), libpq is loaded when a shop database is
+# first used (src/shop/kp-shop-pq.c), and libsecret when the keyring is first used
+# (src/sale/kp-secret-store.c); read here with readelf:
 #  1. the program needs no WebKit or JavaScriptCore library, nor libpq or the TLS
-#     libraries it brings (NEEDED);
+#     libraries it brings, nor libsecret or libgcrypt (NEEDED);
 #  2. the module does (or it would not be the one that brings them);
 #  3. the module defines nothing of the program's own (kp_*) but its entry point: no
 #     type of the program (KpCheckout, KpQrPaintable) registered a second time;
@@ -42,9 +43,9 @@ else
 fi
 
 webkit=$(needed "$program" |
-         grep -E '^lib(webkitgtk|javascriptcoregtk|pq\.|ssl\.|crypto\.)' || true)
+         grep -E '^lib(webkitgtk|javascriptcoregtk|pq\.|ssl\.|crypto\.|secret-1\.|gcrypt\.)' || true)
 if [ -z "$webkit" ]; then
-  echo "ok 1 - $(basename "$program") needs no WebKit library, nor libpq"
+  echo "ok 1 - $(basename "$program") needs no WebKit library, nor libpq or libsecret"
 else
   echo "not ok 1 - $(basename "$program") needs $(echo $webkit)"
   needed "$program" | sed 's/^/# /'

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "kp-secret-store.h"
 
 typedef struct
@@ -243,16 +245,96 @@ test_migrate_cancelled (Fixture       *fixture,
   g_settings_reset (settings, "cid-secret");
 }
 
+/* Whether libsecret is mapped into this process. */
+static gboolean
+libsecret_loaded (void)
+{
+  g_autofree char *maps = NULL;
+
+  g_assert_true (g_file_get_contents ("/proc/self/maps", &maps, NULL, NULL));
+  return strstr (maps, "/libsecret-1.so") != NULL;
+}
+
+/* The library is loaded on first use, and only then: a store that is made, and a
+ * secret from a file freed, load nothing. (The real load is checked by the keyring
+ * tests, in the same process as this one.) */
+static void
+test_loaded_on_use (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  char *from_file = g_strdup ("DEV0123456789ABCDEF");
+
+  g_assert_false (libsecret_loaded ());
+  kp_secret_free (from_file);
+  kp_secret_free (NULL);
+  g_assert_false (libsecret_loaded ());
+  if (g_getenv ("KP_TEST_KEYRING") != NULL)
+    {
+      g_assert_null (lookup (fixture, KP_SECRET_RELAY_TOKEN));
+      g_assert_true (libsecret_loaded ());
+    }
+}
+
+/* Without libsecret installed, every operation fails with a sentence that says what to
+ * install, and the secret an older version kept in the settings stays there. In a
+ * child process: the library is looked for once per process. */
+static void
+test_library_missing (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr (GSettings) settings = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *left = NULL;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_setenv ("KP_SECRET_LIBRARY", "libkp-no-such-secret.so.0", TRUE);
+  kp_secret_store_lookup_async (fixture->store, KP_SECRET_KEY, NULL, done_cb, fixture);
+  g_assert_null (kp_secret_store_lookup_finish (fixture->store, wait_result (fixture), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "libkp-no-such-secret.so.0"));
+  g_assert_nonnull (strstr (error->message, "libsecret-1-0"));
+  g_clear_error (&error);
+
+  kp_secret_store_store_async (fixture->store, KP_SECRET_KEY, "DEVNEW", NULL, done_cb, fixture);
+  g_assert_false (kp_secret_store_store_finish (fixture->store, wait_result (fixture), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+
+  kp_secret_store_clear_async (fixture->store, KP_SECRET_KEY, NULL, done_cb, fixture);
+  g_assert_false (kp_secret_store_clear_finish (fixture->store, wait_result (fixture), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+
+  settings = new_settings ();
+  g_assert_true (g_settings_set_string (settings, "cid-secret", "0123456789abcdefghijklmn"));
+  g_assert_false (migrate (fixture, settings, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  left = g_settings_get_string (settings, "cid-secret");
+  g_assert_cmpstr (left, ==, "0123456789abcdefghijklmn");
+  g_assert_false (libsecret_loaded ());
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add ("/kp/secret-store/library-missing", Fixture, NULL, fixture_set_up,
+              test_library_missing, fixture_tear_down);
+  g_test_add ("/kp/secret-store/loaded-on-use", Fixture, NULL, fixture_set_up,
+              test_loaded_on_use, fixture_tear_down);
   if (g_getenv ("KP_TEST_KEYRING") == NULL)
     {
       /* Never the user's own keyring. */
-      g_test_skip ("run through test-secret-store.sh (a throwaway keyring)");
+      g_test_message ("the keyring tests run through test-secret-store.sh (a throwaway "
+                      "keyring)");
       return g_test_run ();
     }
 

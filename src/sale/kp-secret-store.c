@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <gmodule.h>
+/* Its declarations only: the library is loaded on first use (below). */
 #include <libsecret/secret.h>
 #include <string.h>
 
@@ -25,6 +27,97 @@ struct _KpSecretStore
 };
 
 G_DEFINE_FINAL_TYPE (KpSecretStore, kp_secret_store, G_TYPE_OBJECT)
+
+/* libsecret, with libgcrypt behind it, is loaded the first time the keyring is used: a
+ * terminal on the sandbox, or one whose secrets are in files, never loads it. */
+
+/* Its soname, ABI 0 since libsecret 0.5. */
+#define LIBSECRET_NAME "libsecret-1.so.0"
+
+/* A test hook: KP_SECRET_LIBRARY names another library to load instead, so that a test
+ * can make the load fail the way a missing libsecret-1-0 package does
+ * (test-secret-store.c). The program itself never sets it. */
+#define LIBRARY_VARIABLE "KP_SECRET_LIBRARY"
+
+static struct
+{
+  __typeof__ (secret_password_storev)        *storev;
+  __typeof__ (secret_password_store_finish)  *store_finish;
+  __typeof__ (secret_password_lookupv)       *lookupv;
+  __typeof__ (secret_password_lookup_finish) *lookup_finish;
+  __typeof__ (secret_password_clearv)        *clearv;
+  __typeof__ (secret_password_clear_finish)  *clear_finish;
+  __typeof__ (secret_password_free)          *free;
+} libsecret;
+static const char *library_name;
+static char *load_error;
+
+static gboolean
+take (GModule    *module,
+      const char *name,
+      gpointer   *slot)
+{
+  if (g_module_symbol (module, name, slot) && *slot != NULL)
+    return TRUE;
+  g_free (load_error);
+  /* Translators: %s is a function's name */
+  load_error = g_strdup_printf (_("it lacks %s"), name);
+  return FALSE;
+}
+
+static gpointer
+load_once (gpointer data)
+{
+  GModule *module;
+  gboolean ok = TRUE;
+
+  library_name = g_getenv (LIBRARY_VARIABLE);
+  library_name = library_name != NULL && *library_name != '\0' ? g_intern_string (library_name)
+                                                               : LIBSECRET_NAME;
+  module = g_module_open (library_name, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  if (module == NULL)
+    {
+      load_error = g_strdup (g_module_error ());
+      return GINT_TO_POINTER (FALSE);
+    }
+
+#define TAKE(member, name) ok = ok && take (module, name, (gpointer *) &libsecret.member)
+  TAKE (storev, "secret_password_storev");
+  TAKE (store_finish, "secret_password_store_finish");
+  TAKE (lookupv, "secret_password_lookupv");
+  TAKE (lookup_finish, "secret_password_lookup_finish");
+  TAKE (clearv, "secret_password_clearv");
+  TAKE (clear_finish, "secret_password_clear_finish");
+  TAKE (free, "secret_password_free");
+#undef TAKE
+
+  if (!ok)
+    {
+      memset (&libsecret, 0, sizeof libsecret);
+      g_module_close (module);
+      return GINT_TO_POINTER (FALSE);
+    }
+  /* For good: its threads and the secrets it returned outlive any one call. */
+  g_module_make_resident (module);
+  return GINT_TO_POINTER (TRUE);
+}
+
+/* Whether libsecret is loaded; if not, @task is given the reason. */
+static gboolean
+load_library (GTask *task)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  if (GPOINTER_TO_INT (g_once (&once, load_once, NULL)))
+    return TRUE;
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           /* Translators: %s is the library's file name, then the reason */
+                           _("The keyring cannot be used: its library, %s, could not be "
+                             "loaded: %s. Install it (Debian: libsecret-1-0), or give the "
+                             "secrets in files."),
+                           library_name, load_error);
+  return FALSE;
+}
 
 static const SecretSchema *
 get_schema (void)
@@ -109,7 +202,7 @@ stored_cb (GObject      *source,
   g_autoptr (GTask) task = user_data;
   GError *error = NULL;
 
-  if (!secret_password_store_finish (result, &error))
+  if (!libsecret.store_finish (result, &error))
     return_error (task, error, _("The keyring did not store the secret."));
   else
     g_task_return_boolean (task, TRUE);
@@ -135,10 +228,12 @@ kp_secret_store_store_async (KpSecretStore       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kp_secret_store_store_async);
+  if (!load_library (task))
+    return;
   attributes = attributes_for (kind);
-  secret_password_storev (get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
-                          label_for (kind), secret, cancellable, stored_cb,
-                          g_steal_pointer (&task));
+  libsecret.storev (get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                    label_for (kind), secret, cancellable, stored_cb,
+                    g_steal_pointer (&task));
 }
 
 gboolean
@@ -160,7 +255,7 @@ looked_up_cb (GObject      *source,
   GError *error = NULL;
   char *secret;
 
-  secret = secret_password_lookup_finish (result, &error);
+  secret = libsecret.lookup_finish (result, &error);
   if (error != NULL)
     return_error (task, error, _("The keyring could not be read."));
   else
@@ -181,9 +276,11 @@ kp_secret_store_lookup_async (KpSecretStore       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kp_secret_store_lookup_async);
+  if (!load_library (task))
+    return;
   attributes = attributes_for (kind);
-  secret_password_lookupv (get_schema (), attributes, cancellable, looked_up_cb,
-                           g_steal_pointer (&task));
+  libsecret.lookupv (get_schema (), attributes, cancellable, looked_up_cb,
+                     g_steal_pointer (&task));
 }
 
 /**
@@ -212,7 +309,7 @@ cleared_cb (GObject      *source,
   GError *error = NULL;
 
   /* FALSE without an error: there was nothing to remove, which is what was wanted. */
-  secret_password_clear_finish (result, &error);
+  libsecret.clear_finish (result, &error);
   if (error != NULL)
     return_error (task, error, _("The keyring did not remove the secret."));
   else
@@ -233,9 +330,11 @@ kp_secret_store_clear_async (KpSecretStore       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kp_secret_store_clear_async);
+  if (!load_library (task))
+    return;
   attributes = attributes_for (kind);
-  secret_password_clearv (get_schema (), attributes, cancellable, cleared_cb,
-                          g_steal_pointer (&task));
+  libsecret.clearv (get_schema (), attributes, cancellable, cleared_cb,
+                    g_steal_pointer (&task));
 }
 
 gboolean
@@ -258,7 +357,7 @@ migrated_cb (GObject      *source,
   const char *key = g_object_get_data (G_OBJECT (task), "kp-key");
   GError *error = NULL;
 
-  if (!secret_password_store_finish (result, &error))
+  if (!libsecret.store_finish (result, &error))
     {
       /* The setting stays: the secret is not lost. */
       return_error (task, error, _("The keyring did not store the secret."));
@@ -306,11 +405,14 @@ kp_secret_store_migrate_setting_async (KpSecretStore       *self,
       g_task_return_boolean (task, TRUE);
       return;
     }
-  attributes = attributes_for (kind);
-  secret_password_storev (get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
-                          label_for (kind), value, cancellable, migrated_cb,
-                          g_steal_pointer (&task));
-  memset (value, 0, strlen (value));
+  if (load_library (task))
+    {
+      attributes = attributes_for (kind);
+      libsecret.storev (get_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                        label_for (kind), value, cancellable, migrated_cb,
+                        g_steal_pointer (&task));
+    }
+  explicit_bzero (value, strlen (value));
 }
 
 gboolean
@@ -332,7 +434,16 @@ kp_secret_store_migrate_setting_finish (KpSecretStore  *self,
 void
 kp_secret_free (char *secret)
 {
-  secret_password_free (secret);
+  if (secret == NULL)
+    return;
+  /* A secret from the keyring came through a loaded libsecret, which frees it. */
+  if (libsecret.free != NULL)
+    {
+      libsecret.free (secret);
+      return;
+    }
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
 }
 
 static void
