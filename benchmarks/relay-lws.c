@@ -6,7 +6,8 @@
  * the same link check as kakaopay-relay, an in-memory queue, a page of the same size)
  * and the terminal's WebSocket at `/t/{terminal}/events` (Bearer token, events as
  * kakaopay-relay sends them, `{"ack"…}` and `{"ping"…}` taken), and `GET /health`; on one
- * libwebsockets event loop with its per-connection timeouts. Reads the relay's key file
+ * event loop with libwebsockets' per-connection timeouts: its own poll() loop, or with
+ * KP_LWS_LOOP=ev libev's (epoll), with KP_LWS_LOOP=glib GLib's. Reads the relay's key file
  * and prints the same "listening on" line, so benchmarks/relay-compare runs relay-bench
  * against both. No long poll, no database, no bounds beyond the queue's count.
  *
@@ -25,6 +26,7 @@
 #include <libwebsockets.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "kp-approval-listener.h"
@@ -80,6 +82,7 @@ static GHashTable *addresses;  /* key → Address */
 static GHashTable *admissions; /* struct lws * → Admission */
 static char *epoch;
 static volatile sig_atomic_t stopping;
+static gboolean event_loop;
 static struct lws_context *context;
 
 static const char page[] =
@@ -473,6 +476,9 @@ on_event_cb (struct lws                *wsi,
 static void
 on_signal (int signal)
 {
+  /* On an event library's loop lws_service() does not return: nothing to tidy up. */
+  if (event_loop)
+    _exit (0);
   stopping = 1;
   if (context != NULL)
     lws_cancel_service (context);
@@ -536,6 +542,13 @@ main (int   argc,
   info.timeout_secs = KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS; /* its head, its writes */
   info.keepalive_timeout = 5;
   info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+  /* KP_LWS_LOOP=ev: libev's loop (epoll), or glib: GLib's main loop (poll(), as
+   * libsoup's), in place of lws' own poll() loop. */
+  if (g_strcmp0 (g_getenv ("KP_LWS_LOOP"), "ev") == 0)
+    info.options |= LWS_SERVER_OPTION_LIBEV;
+  else if (g_strcmp0 (g_getenv ("KP_LWS_LOOP"), "glib") == 0)
+    info.options |= LWS_SERVER_OPTION_GLIB;
+  event_loop = (info.options & (LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_GLIB)) != 0;
   context = lws_create_context (&info);
   if (context == NULL)
     return 1;
