@@ -526,6 +526,24 @@ on_sigterm_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The application's style sheet. Loaded here rather than by AdwApplication from a
+ * resource base path: with one, GtkApplication adds its icon folder to the icon theme
+ * while GTK is already loading the theme on a worker thread, and libadwaita adds its
+ * own right after; that load is thrown away and the window's first icon loads the
+ * theme again on the main thread, some 10 ms before the first frame. Without it, the
+ * one load on the worker thread stands. (The program has no icons, menus or shortcuts
+ * window at the places GtkApplication would look for them.) */
+static void
+load_style (void)
+{
+  g_autoptr (GtkCssProvider) provider = gtk_css_provider_new ();
+
+  gtk_css_provider_load_from_resource (provider, "/io/github/kppos/KakaoPayPos/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
 static void
 kp_application_startup (GApplication *app)
 {
@@ -547,6 +565,7 @@ kp_application_startup (GApplication *app)
   static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (kp_application_parent_class)->startup (app);
+  load_style ();
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
@@ -705,7 +724,8 @@ kp_application_new (void)
   return g_object_new (KP_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
                        "flags", G_APPLICATION_NON_UNIQUE,
-                       "resource-base-path", "/io/github/kppos/KakaoPayPos",
+                       /* None: see load_style(). */
+                       "resource-base-path", NULL,
                        NULL);
 }
 
