@@ -7,7 +7,8 @@
  * and the terminal's WebSocket at `/t/{terminal}/events` (Bearer token, events as
  * kakaopay-relay sends them, `{"ack"…}` and `{"ping"…}` taken), and `GET /health`; on one
  * event loop with libwebsockets' per-connection timeouts: its own poll() loop, or with
- * KP_LWS_LOOP=ev libev's (epoll), with KP_LWS_LOOP=glib GLib's. Reads the relay's key file
+ * KP_LWS_LOOP=ev libev's (epoll), with KP_LWS_LOOP=glib GLib's, with KP_LWS_LOOP=ev-glib
+ * libev's with GLib's main context driven from it. Reads the relay's key file
  * and prints the same "listening on" line, so benchmarks/relay-compare runs relay-bench
  * against both. No long poll, no database, no bounds beyond the queue's count.
  *
@@ -23,6 +24,9 @@
  */
 
 #include <json-glib/json-glib.h>
+#ifdef HAVE_LIBEV
+#include <ev.h>
+#endif
 #include <libwebsockets.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -473,6 +477,120 @@ on_event_cb (struct lws                *wsi,
     }
 }
 
+#ifdef HAVE_LIBEV
+/* KP_LWS_LOOP=ev-glib: libev's loop runs, libwebsockets on it as a foreign loop, and
+ * GLib's main context is driven from it (its few descriptors watched by libev, its
+ * sources dispatched after each wake-up), as kakaopay-relay's own work — libpq's
+ * sockets, its timers — would run if the relay moved to libwebsockets. A timeout
+ * every 100 ms stands for the relay's timers. */
+
+#define MAX_GLIB_FDS 64
+
+static struct
+{
+  struct ev_loop *loop;
+  GMainContext   *context;
+  ev_prepare      prepare;
+  ev_check        check;
+  ev_timer        timer;
+  ev_io           ios[MAX_GLIB_FDS];
+  GPollFD         fds[MAX_GLIB_FDS];
+  int             n_fds;
+  int             priority;
+  guint           ticks;
+} glib_on_ev;
+
+static void
+on_glib_io_cb (struct ev_loop *loop,
+               ev_io          *io,
+               int             revents)
+{
+}
+
+static void
+on_glib_timer_cb (struct ev_loop *loop,
+                  ev_timer       *timer,
+                  int             revents)
+{
+}
+
+/* Before libev waits: GLib says which descriptors and how long. */
+static void
+on_prepare_cb (struct ev_loop *loop,
+               ev_prepare     *prepare,
+               int             revents)
+{
+  int timeout_ms;
+
+  g_main_context_prepare (glib_on_ev.context, &glib_on_ev.priority);
+  glib_on_ev.n_fds = g_main_context_query (glib_on_ev.context, glib_on_ev.priority, &timeout_ms,
+                                           glib_on_ev.fds, MAX_GLIB_FDS);
+  if (glib_on_ev.n_fds > MAX_GLIB_FDS)
+    g_error ("GLib watches more than %d descriptors", MAX_GLIB_FDS);
+  for (int i = 0; i < glib_on_ev.n_fds; i++)
+    {
+      GPollFD *fd = &glib_on_ev.fds[i];
+
+      fd->revents = 0;
+      ev_io_init (&glib_on_ev.ios[i], on_glib_io_cb, fd->fd,
+                  ((fd->events & G_IO_IN) ? EV_READ : 0) | ((fd->events & G_IO_OUT) ? EV_WRITE : 0));
+      ev_io_start (loop, &glib_on_ev.ios[i]);
+    }
+  if (timeout_ms >= 0)
+    {
+      ev_timer_set (&glib_on_ev.timer, timeout_ms / 1000.0, 0.);
+      ev_timer_start (loop, &glib_on_ev.timer);
+    }
+}
+
+/* After it woke: GLib learns what is ready, and dispatches. */
+static void
+on_check_cb (struct ev_loop *loop,
+             ev_check       *check,
+             int             revents)
+{
+  for (int i = 0; i < glib_on_ev.n_fds; i++)
+    {
+      ev_io *io = &glib_on_ev.ios[i];
+
+      if (ev_is_pending (io))
+        {
+          int got = ev_clear_pending (loop, io);
+
+          glib_on_ev.fds[i].revents = ((got & EV_READ) ? G_IO_IN : 0) |
+                                      ((got & EV_WRITE) ? G_IO_OUT : 0);
+        }
+      ev_io_stop (loop, io);
+    }
+  ev_timer_stop (loop, &glib_on_ev.timer);
+  if (g_main_context_check (glib_on_ev.context, glib_on_ev.priority, glib_on_ev.fds,
+                            glib_on_ev.n_fds))
+    g_main_context_dispatch (glib_on_ev.context);
+}
+
+static gboolean
+on_tick_cb (gpointer user_data)
+{
+  glib_on_ev.ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static struct ev_loop *
+glib_on_ev_new (void)
+{
+  glib_on_ev.loop = ev_loop_new (EVFLAG_AUTO);
+  glib_on_ev.context = g_main_context_default ();
+  g_main_context_acquire (glib_on_ev.context);
+  ev_prepare_init (&glib_on_ev.prepare, on_prepare_cb);
+  ev_prepare_start (glib_on_ev.loop, &glib_on_ev.prepare);
+  ev_check_init (&glib_on_ev.check, on_check_cb);
+  ev_check_start (glib_on_ev.loop, &glib_on_ev.check);
+  ev_init (&glib_on_ev.timer, on_glib_timer_cb);
+  g_timeout_add (100, on_tick_cb, NULL);
+  return glib_on_ev.loop;
+}
+#endif
+
 static void
 on_signal (int signal)
 {
@@ -546,6 +664,16 @@ main (int   argc,
    * libsoup's), in place of lws' own poll() loop. */
   if (g_strcmp0 (g_getenv ("KP_LWS_LOOP"), "ev") == 0)
     info.options |= LWS_SERVER_OPTION_LIBEV;
+#ifdef HAVE_LIBEV
+  else if (g_strcmp0 (g_getenv ("KP_LWS_LOOP"), "ev-glib") == 0)
+    {
+      static void *foreign_loops[1];
+
+      foreign_loops[0] = glib_on_ev_new ();
+      info.foreign_loops = foreign_loops;
+      info.options |= LWS_SERVER_OPTION_LIBEV;
+    }
+#endif
   else if (g_strcmp0 (g_getenv ("KP_LWS_LOOP"), "glib") == 0)
     info.options |= LWS_SERVER_OPTION_GLIB;
   event_loop = (info.options & (LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_GLIB)) != 0;
@@ -558,6 +686,10 @@ main (int   argc,
 
   signal (SIGTERM, on_signal);
   signal (SIGINT, on_signal);
+#ifdef HAVE_LIBEV
+  if (glib_on_ev.loop != NULL)
+    ev_run (glib_on_ev.loop, 0);
+#endif
   while (!stopping)
     {
       if (lws_service (context, 0) < 0)
