@@ -14,8 +14,8 @@
 #include "kp-window-private.h"
 
 /*
- * The product catalog of the Sale page: opened in a worker thread behind the
- * window's first frame, its barcodes read for the scans (kp-window-scan.c), its quick keys shown,
+ * The product catalog of the Sale page: opened in a worker thread behind the window's
+ * first frame, its barcodes read for the scans (kp-window-scan.c), its quick keys shown,
  * and the catalog editor (Product Catalog…, Ctrl+K), whose changes show here at once.
  * What needs the catalog before it is open waits for it.
  */
