@@ -9,11 +9,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <gmodule.h>
 /* Its declarations only: the library is loaded on first use (below). */
 #include <libsecret/secret.h>
 #include <string.h>
 
+#include "kp-module.h"
 #include "kp-secret-store.h"
 
 /* The secrets the shop owner enters in the preferences live in the user's keyring
@@ -39,7 +39,7 @@ G_DEFINE_FINAL_TYPE (KpSecretStore, kp_secret_store, G_TYPE_OBJECT)
  * (test-secret-store.c). The program itself never sets it. */
 #define LIBRARY_VARIABLE "KP_SECRET_LIBRARY"
 
-static struct
+typedef struct
 {
   __typeof__ (secret_password_storev)        *storev;
   __typeof__ (secret_password_store_finish)  *store_finish;
@@ -48,58 +48,31 @@ static struct
   __typeof__ (secret_password_clearv)        *clearv;
   __typeof__ (secret_password_clear_finish)  *clear_finish;
   __typeof__ (secret_password_free)          *free;
-} libsecret;
+} Libsecret;
+
+static Libsecret libsecret;
 static const char *library_name;
 static char *load_error;
 
-static gboolean
-take (GModule    *module,
-      const char *name,
-      gpointer   *slot)
-{
-  if (g_module_symbol (module, name, slot) && *slot != NULL)
-    return TRUE;
-  g_free (load_error);
-  /* Translators: %s is a function's name */
-  load_error = g_strdup_printf (_("it lacks %s"), name);
-  return FALSE;
-}
+#define SYMBOL(member, name) KP_MODULE_SYMBOL (Libsecret, member, name)
+static const KpModuleSymbol symbols[] = {
+  SYMBOL (storev, "secret_password_storev"),
+  SYMBOL (store_finish, "secret_password_store_finish"),
+  SYMBOL (lookupv, "secret_password_lookupv"),
+  SYMBOL (lookup_finish, "secret_password_lookup_finish"),
+  SYMBOL (clearv, "secret_password_clearv"),
+  SYMBOL (clear_finish, "secret_password_clear_finish"),
+  SYMBOL (free, "secret_password_free"),
+};
+#undef SYMBOL
 
 static gpointer
 load_once (gpointer data)
 {
-  GModule *module;
-  gboolean ok = TRUE;
-
-  library_name = g_getenv (LIBRARY_VARIABLE);
-  library_name = library_name != NULL && *library_name != '\0' ? g_intern_string (library_name)
-                                                               : LIBSECRET_NAME;
-  module = g_module_open (library_name, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-  if (module == NULL)
-    {
-      load_error = g_strdup (g_module_error ());
-      return GINT_TO_POINTER (FALSE);
-    }
-
-#define TAKE(member, name) ok = ok && take (module, name, (gpointer *) &libsecret.member)
-  TAKE (storev, "secret_password_storev");
-  TAKE (store_finish, "secret_password_store_finish");
-  TAKE (lookupv, "secret_password_lookupv");
-  TAKE (lookup_finish, "secret_password_lookup_finish");
-  TAKE (clearv, "secret_password_clearv");
-  TAKE (clear_finish, "secret_password_clear_finish");
-  TAKE (free, "secret_password_free");
-#undef TAKE
-
-  if (!ok)
-    {
-      memset (&libsecret, 0, sizeof libsecret);
-      g_module_close (module);
-      return GINT_TO_POINTER (FALSE);
-    }
-  /* For good: its threads and the secrets it returned outlive any one call. */
-  g_module_make_resident (module);
-  return GINT_TO_POINTER (TRUE);
+  return GINT_TO_POINTER (kp_module_load (LIBSECRET_NAME, LIBRARY_VARIABLE,
+                                          symbols, G_N_ELEMENTS (symbols),
+                                          &libsecret, sizeof libsecret,
+                                          &library_name, &load_error));
 }
 
 /* Whether libsecret is loaded; if not, @task is given the reason. */

@@ -9,10 +9,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <gmodule.h>
 
 /* The table's member types are libpq's own declarations. */
 #include <libpq-fe.h>
+#include "kp-module.h"
 #include "kp-shop-pq.h"
 #include "kp-shop-db.h"
 
@@ -28,71 +28,35 @@ static KpShopPq table;
 static const char *library_name;
 static char *load_error;
 
-static gboolean
-take (GModule     *module,
-      const char  *name,
-      gpointer    *slot,
-      GString     *missing)
-{
-  if (g_module_symbol (module, name, slot) && *slot != NULL)
-    return TRUE;
-  if (missing->len > 0)
-    g_string_append (missing, ", ");
-  g_string_append (missing, name);
-  return FALSE;
-}
+#define SYMBOL(member, name) KP_MODULE_SYMBOL (KpShopPq, member, name)
+static const KpModuleSymbol symbols[] = {
+  SYMBOL (connectdb_params, "PQconnectdbParams"),
+  SYMBOL (status, "PQstatus"),
+  SYMBOL (error_message, "PQerrorMessage"),
+  SYMBOL (set_notice_processor, "PQsetNoticeProcessor"),
+  SYMBOL (finish, "PQfinish"),
+  SYMBOL (exec, "PQexec"),
+  SYMBOL (exec_params, "PQexecParams"),
+  SYMBOL (result_status, "PQresultStatus"),
+  SYMBOL (result_error_message, "PQresultErrorMessage"),
+  SYMBOL (result_error_field, "PQresultErrorField"),
+  SYMBOL (ntuples, "PQntuples"),
+  SYMBOL (getvalue, "PQgetvalue"),
+  SYMBOL (getisnull, "PQgetisnull"),
+  SYMBOL (clear, "PQclear"),
+  SYMBOL (conninfo_parse, "PQconninfoParse"),
+  SYMBOL (conninfo_free, "PQconninfoFree"),
+  SYMBOL (freemem, "PQfreemem"),
+};
+#undef SYMBOL
 
 static gpointer
 load_once (gpointer data)
 {
-  g_autoptr (GString) missing = g_string_new (NULL);
-  GModule *module;
-  gboolean ok = TRUE;
-
-  library_name = g_getenv (LIBRARY_VARIABLE);
-  if (library_name == NULL || *library_name == '\0')
-    library_name = LIBPQ_NAME;
-  else
-    library_name = g_intern_string (library_name);
-
-  module = g_module_open (library_name, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-  if (module == NULL)
-    {
-      load_error = g_strdup (g_module_error ());
-      return GINT_TO_POINTER (FALSE);
-    }
-
-#define TAKE(member, name) ok &= take (module, name, (gpointer *) &table.member, missing)
-  TAKE (connectdb_params, "PQconnectdbParams");
-  TAKE (status, "PQstatus");
-  TAKE (error_message, "PQerrorMessage");
-  TAKE (set_notice_processor, "PQsetNoticeProcessor");
-  TAKE (finish, "PQfinish");
-  TAKE (exec, "PQexec");
-  TAKE (exec_params, "PQexecParams");
-  TAKE (result_status, "PQresultStatus");
-  TAKE (result_error_message, "PQresultErrorMessage");
-  TAKE (result_error_field, "PQresultErrorField");
-  TAKE (ntuples, "PQntuples");
-  TAKE (getvalue, "PQgetvalue");
-  TAKE (getisnull, "PQgetisnull");
-  TAKE (clear, "PQclear");
-  TAKE (conninfo_parse, "PQconninfoParse");
-  TAKE (conninfo_free, "PQconninfoFree");
-  TAKE (freemem, "PQfreemem");
-#undef TAKE
-
-  if (!ok)
-    {
-      /* Translators: %s lists function names */
-      load_error = g_strdup_printf (_("it lacks %s"), missing->str);
-      g_module_close (module);
-      return GINT_TO_POINTER (FALSE);
-    }
-
-  /* Loaded for good: its functions are in use until the program exits. */
-  g_module_make_resident (module);
-  return GINT_TO_POINTER (TRUE);
+  return GINT_TO_POINTER (kp_module_load (LIBPQ_NAME, LIBRARY_VARIABLE,
+                                          symbols, G_N_ELEMENTS (symbols),
+                                          &table, sizeof table,
+                                          &library_name, &load_error));
 }
 
 /**
