@@ -1,8 +1,9 @@
 /* kp-http-guard-head.c: reading and screening request heads
  *
- * A connection's request head (request line and headers) is read here, byte for byte
- * checked against the limits of kp-approval-listener.h and the rules of HTTP/1.1 that
- * libsoup 3.2 is lax or leaky about, before libsoup sees any of it. A head that passes
+ * A connection's request head (request line and headers) is read here and screened as
+ * it comes in (kp-http-head.c: the limits of kp-approval-listener.h and the rules of
+ * HTTP/1.1 that libsoup 3.2 is lax or leaky about), before libsoup sees any of it; a
+ * head not complete in time gets 408. A head that passes
  * is handed to libsoup (kp-http-guard-stream.c); one that breaks a rule gets a short
  * answer (400, 405, 408, 413, 414, 431 or 501) and the connection a lingering close.
  *
@@ -18,6 +19,7 @@
 
 #include "kp-approval-listener.h"
 #include "kp-http-guard-private.h"
+#include "kp-http-head.h"
 
 /* After a refusal the rest of the request is read and dropped for a moment before the
  * socket closes: closing with unread input makes the kernel send a reset, which can
@@ -25,9 +27,6 @@
 #define DRAIN_MAX_BYTES (256 * 1024)
 #define DRAIN_SECONDS   2
 
-#define MAX_METHOD_LENGTH 16
-/* "METHOD SP target SP HTTP/1.1 CR LF" */
-#define MAX_REQUEST_LINE (MAX_METHOD_LENGTH + 1 + KP_APPROVAL_LISTENER_MAX_URI_LENGTH + 11)
 #define READ_CHUNK       4096
 
 /* Refusals: a short answer, then a lingering close. */
@@ -95,29 +94,12 @@ on_refusal_written_cb (GObject      *source,
                              connection->cancellable, on_refusal_read_cb, connection);
 }
 
-static const char *
-status_text (guint status)
-{
-  switch (status)
-    {
-    case 400: return "Bad Request";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Payload Too Large";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    case 501: return "Not Implemented";
-    default: return "Bad Request";
-    }
-}
-
 static void
 connection_refuse (KpHttpGuardConnection *connection,
                    guint                  status,
                    const char            *why)
 {
   KpHttpGuard *guard = connection->guard;
-  const char *reason = status_text (status);
   g_autofree char *answer = NULL;
   GBytes *bytes;
   gsize length;
@@ -132,17 +114,7 @@ connection_refuse (KpHttpGuardConnection *connection,
   connection->drain_timeout_id = g_timeout_add_seconds (DRAIN_SECONDS, on_drain_timeout_cb,
                                                         connection);
 
-  answer = g_strdup_printf ("HTTP/1.1 %u %s\r\n"
-                            "Content-Type: text/plain; charset=utf-8\r\n"
-                            "Content-Length: %zu\r\n"
-                            "Cache-Control: no-store\r\n"
-                            "%s"
-                            "Connection: close\r\n"
-                            "\r\n"
-                            "%s\n",
-                            status, reason, strlen (reason) + 1,
-                            status == 405 ? "Allow: GET, HEAD\r\n" : "", reason);
-  length = strlen (answer);
+  answer = kp_http_head_refusal (status, &length);
   bytes = g_bytes_new_take (g_steal_pointer (&answer), length);
   /* The asynchronous chain holds a reference until the stream is closed. */
   _kp_http_guard_connection_ref (connection);
@@ -152,189 +124,6 @@ connection_refuse (KpHttpGuardConnection *connection,
   /* The data stays alive with the write's task. */
   g_object_set_data_full (G_OBJECT (connection->cancellable), "kp-answer", bytes,
                           (GDestroyNotify) g_bytes_unref);
-}
-
-/* Checking a head */
-
-static gboolean
-is_tchar (guchar c)
-{
-  return g_ascii_isalnum (c) || (c != 0 && strchr ("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
-/* Bytes no head may contain: controls (but tab), a CR not before LF, an LF not after CR. */
-static gboolean
-bytes_are_valid (const guint8 *data,
-                 gsize         from,
-                 gsize         length)
-{
-  for (gsize i = from; i < length; i++)
-    {
-      guint8 c = data[i];
-
-      if (c == '\r')
-        {
-          if (i + 1 < length && data[i + 1] != '\n')
-            return FALSE;
-        }
-      else if (c == '\n')
-        {
-          if (i == 0 || data[i - 1] != '\r')
-            return FALSE;
-        }
-      else if ((c < 0x20 && c != '\t') || c == 0x7f)
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-is_digits (const char *text,
-           gsize       length)
-{
-  if (length == 0)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isdigit (text[i]))
-      return FALSE;
-  return TRUE;
-}
-
-static guint
-head_error (const char **out_why,
-            const char  *why,
-            guint        status)
-{
-  *out_why = why;
-  return status;
-}
-
-/* Checks a complete head (@length bytes, ending in CR LF CR LF).
- *
- * Returns: 0 if libsoup may have it, otherwise the status to refuse it with */
-static guint
-check_head (const char  *head,
-            gsize        length,
-            gboolean    *out_upgrade,
-            const char **out_why)
-{
-  static const char * const standard_methods[] = {
-    "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "CONNECT", "TRACE",
-  };
-  const char *end = head + length;
-  const char *line_end = memchr (head, '\r', length);
-  const char *method = head;
-  const char *p = head;
-  gsize method_length;
-  const char *target;
-  gsize target_length;
-  const char *content_length = NULL;
-  gsize content_length_length = 0;
-  const char *transfer_encoding = NULL;
-  gsize transfer_encoding_length = 0;
-  guint n_content_length = 0;
-  guint n_transfer_encoding = 0;
-  guint n_host = 0;
-  guint n_fields = 0;
-
-  *out_upgrade = FALSE;
-
-  /* METHOD SP /target SP HTTP/1.x CR LF */
-  while (p < line_end && is_tchar (*p))
-    p++;
-  method_length = p - method;
-  if (method_length == 0 || method_length > MAX_METHOD_LENGTH || p >= line_end || *p != ' ')
-    return head_error (out_why, "request line", 400);
-  target = ++p;
-  while (p < line_end && *p > ' ' && *p < 0x7f)
-    p++;
-  target_length = p - target;
-  if (target_length > KP_APPROVAL_LISTENER_MAX_URI_LENGTH)
-    return head_error (out_why, "request target too long", 414);
-  if (target_length == 0 || target[0] != '/' || p >= line_end || *p != ' ')
-    return head_error (out_why, "request target", 400);
-  p++;
-  if (line_end - p != 8 ||
-      (memcmp (p, "HTTP/1.1", 8) != 0 && memcmp (p, "HTTP/1.0", 8) != 0))
-    return head_error (out_why, "HTTP version", 400);
-
-  /* Name: value CR LF, until an empty line */
-  for (p = line_end + 2; p < end; p = line_end + 2)
-    {
-      const char *name = p;
-      const char *value;
-      const char *value_end;
-      gsize name_length;
-
-      line_end = memchr (p, '\r', end - p);
-      if (line_end == p)
-        break;
-      if (++n_fields > KP_APPROVAL_LISTENER_MAX_HEADER_FIELDS)
-        return head_error (out_why, "too many header fields", 431);
-      while (p < line_end && is_tchar (*p))
-        p++;
-      name_length = p - name;
-      if (name_length == 0 || p >= line_end || *p != ':')
-        return head_error (out_why, "header line", 400);
-      value = p + 1;
-      while (value < line_end && (*value == ' ' || *value == '\t'))
-        value++;
-      value_end = line_end;
-      while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t'))
-        value_end--;
-
-#define NAME_IS(text) \
-  (name_length == strlen (text) && g_ascii_strncasecmp (name, text, name_length) == 0)
-      if (NAME_IS ("Content-Length"))
-        {
-          n_content_length++;
-          content_length = value;
-          content_length_length = value_end - value;
-        }
-      else if (NAME_IS ("Transfer-Encoding"))
-        {
-          n_transfer_encoding++;
-          transfer_encoding = value;
-          transfer_encoding_length = value_end - value;
-        }
-      else if (NAME_IS ("Host"))
-        n_host++;
-      else if (NAME_IS ("Upgrade"))
-        *out_upgrade = TRUE;
-#undef NAME_IS
-    }
-
-  if (n_host > 1)
-    return head_error (out_why, "more than one Host", 400);
-
-  /* No body, ever: neither server takes one. */
-  if (n_transfer_encoding > 0 && n_content_length > 0)
-    return head_error (out_why, "both Content-Length and Transfer-Encoding", 400);
-  if (n_transfer_encoding > 0)
-    {
-      if (n_transfer_encoding == 1 && transfer_encoding_length == strlen ("chunked") &&
-          g_ascii_strncasecmp (transfer_encoding, "chunked", transfer_encoding_length) == 0)
-        return head_error (out_why, "it has a body", 413);
-      return head_error (out_why, "unknown Transfer-Encoding", 501);
-    }
-  if (n_content_length > 1 || (n_content_length == 1 &&
-                               !is_digits (content_length, content_length_length)))
-    return head_error (out_why, "bad Content-Length", 400);
-  if (n_content_length == 1)
-    {
-      for (gsize i = 0; i < content_length_length; i++)
-        if (content_length[i] != '0')
-          return head_error (out_why, "it has a body", 413);
-    }
-
-  if ((method_length == 3 && memcmp (method, "GET", 3) == 0) ||
-      (method_length == 4 && memcmp (method, "HEAD", 4) == 0))
-    return 0;
-  for (guint i = 0; i < G_N_ELEMENTS (standard_methods); i++)
-    if (method_length == strlen (standard_methods[i]) &&
-        memcmp (method, standard_methods[i], method_length) == 0)
-      return head_error (out_why, "method", 405);
-  return head_error (out_why, "unknown method", 501);
 }
 
 /* Handing a head over to libsoup */
@@ -382,16 +171,14 @@ on_readable_cb (GObject  *stream,
   GByteArray *head = connection->head;
   g_autoptr (GError) error = NULL;
   gsize old_length = head->len;
-  gsize scan_from;
-  const guint8 *end_of_head;
   gboolean upgrade = FALSE;
   const char *why = NULL;
-  guint status;
+  int status;
   gssize n;
 
   /* Never more than one byte beyond the biggest head allowed. */
   g_byte_array_set_size (head, MIN (old_length + READ_CHUNK,
-                                    KP_APPROVAL_LISTENER_MAX_HEADER_BYTES + 1));
+                                    KP_HTTP_HEAD_MAX_READ));
   n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (stream),
                                                 head->data + old_length, head->len - old_length,
                                                 NULL, &error);
@@ -412,47 +199,15 @@ on_readable_cb (GObject  *stream,
       connection_refuse (connection, 400, "incomplete request head");
       return G_SOURCE_REMOVE;
     }
-  /* A CR at the old end may only now be followed by its LF. */
-  scan_from = old_length > 0 ? old_length - 1 : 0;
-  if (!bytes_are_valid (head->data, scan_from, head->len))
-    {
-      connection_refuse (connection, 400, "bytes no request head has");
-      return G_SOURCE_REMOVE;
-    }
-
-  end_of_head = NULL;
-  for (gsize i = old_length >= 3 ? old_length - 3 : 0; i + 4 <= head->len; i++)
-    if (memcmp (head->data + i, "\r\n\r\n", 4) == 0)
-      {
-        end_of_head = head->data + i + 4;
-        break;
-      }
-
-  if (end_of_head == NULL)
-    {
-      if (memchr (head->data, '\n', MIN (head->len, MAX_REQUEST_LINE)) == NULL &&
-          head->len >= MAX_REQUEST_LINE)
-        connection_refuse (connection, 414, "request line too long");
-      else if (head->len > KP_APPROVAL_LISTENER_MAX_HEADER_BYTES)
-        connection_refuse (connection, 431, "request head too big");
-      else
-        return G_SOURCE_CONTINUE;
-      return G_SOURCE_REMOVE;
-    }
-
-  connection->head_length = end_of_head - head->data;
-  if (connection->head_length > KP_APPROVAL_LISTENER_MAX_HEADER_BYTES)
-    {
-      connection_refuse (connection, 431, "request head too big");
-      return G_SOURCE_REMOVE;
-    }
-  status = check_head ((const char *) head->data, connection->head_length, &upgrade, &why);
+  status = kp_http_head_scan (head->data, old_length, head->len, &connection->head_length,
+                              &upgrade, &why);
+  if (status == KP_HTTP_HEAD_MORE)
+    return G_SOURCE_CONTINUE;
   if (status != 0)
     {
       connection_refuse (connection, status, why);
       return G_SOURCE_REMOVE;
     }
-
   connection_hand_over (connection, upgrade);
   return G_SOURCE_REMOVE;
 }
