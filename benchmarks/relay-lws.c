@@ -24,9 +24,7 @@
  */
 
 #include <json-glib/json-glib.h>
-#ifdef HAVE_LIBEV
 #include <ev.h>
-#endif
 #include <libwebsockets.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -36,6 +34,8 @@
 #include "kp-approval-listener.h"
 #include "kp-callback-page.h"
 #include "kp-relay-client.h"
+#include "kp-relay-door.h"
+#include "kp-relay.h"
 
 #define MAX_EVENTS  256
 #define MAX_SOCKETS 4
@@ -88,6 +88,9 @@ static char *epoch;
 static volatile sig_atomic_t stopping;
 static gboolean event_loop;
 static struct lws_context *context;
+/* On libev's loop: the relay's front door (kp-relay-door.c) accepts and screens the
+ * connections, and admits them in place of the code below. */
+static KpRelayDoor *door;
 
 static const char page[] =
   "<!DOCTYPE html>\n<html lang=\"ko\"><head><meta charset=\"utf-8\">"
@@ -393,11 +396,15 @@ on_event_cb (struct lws                *wsi,
   switch (reason)
     {
     case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
-      on_connection_opened (wsi);
+      if (door == NULL)
+        on_connection_opened (wsi);
       return 0;
 
     case LWS_CALLBACK_WSI_DESTROY:
-      on_connection_closed (wsi);
+      if (door != NULL)
+        kp_relay_door_release (door, wsi);
+      else
+        on_connection_closed (wsi);
       return 0;
 
     case LWS_CALLBACK_HTTP:
@@ -422,7 +429,9 @@ on_event_cb (struct lws                *wsi,
             }
         }
       /* A WebSocket lasts: no longer one of its address's slots. */
-      if (g_hash_table_lookup (admissions, wsi) != NULL)
+      if (door != NULL)
+        kp_relay_door_release (door, wsi);
+      else if (g_hash_table_lookup (admissions, wsi) != NULL)
         release (g_hash_table_lookup (admissions, wsi));
       lws_callback_on_writable (wsi);
       return 0;
@@ -477,7 +486,6 @@ on_event_cb (struct lws                *wsi,
     }
 }
 
-#ifdef HAVE_LIBEV
 /* KP_LWS_LOOP=ev-glib: libev's loop runs, libwebsockets on it as a foreign loop, and
  * GLib's main context is driven from it (its few descriptors watched by libev, its
  * sources dispatched after each wake-up), as kakaopay-relay's own work — libpq's
@@ -589,7 +597,6 @@ glib_on_ev_new (void)
   g_timeout_add (100, on_tick_cb, NULL);
   return glib_on_ev.loop;
 }
-#endif
 
 static void
 on_signal (int signal)
@@ -616,6 +623,7 @@ main (int   argc,
   g_autofree char *host = NULL;
   struct lws_context_creation_info info;
   struct lws_vhost *vhost;
+  struct ev_loop *loop = NULL;
   const char *config = NULL;
   const char *listen = "127.0.0.1:0";
   const char *colon;
@@ -660,36 +668,55 @@ main (int   argc,
   info.timeout_secs = KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS; /* its head, its writes */
   info.keepalive_timeout = 5;
   info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
-  /* KP_LWS_LOOP=ev: libev's loop (epoll), or glib: GLib's main loop (poll(), as
-   * libsoup's), in place of lws' own poll() loop. */
+  /* KP_LWS_LOOP=ev: libev's loop (epoll), with the relay's front door; ev-glib: the
+   * same, GLib's main context driven from it; glib: GLib's main loop (poll(), as
+   * libsoup's); otherwise lws' own poll() loop. */
   if (g_strcmp0 (g_getenv ("KP_LWS_LOOP"), "ev") == 0)
-    info.options |= LWS_SERVER_OPTION_LIBEV;
-#ifdef HAVE_LIBEV
+    loop = ev_loop_new (EVFLAG_AUTO);
   else if (g_strcmp0 (g_getenv ("KP_LWS_LOOP"), "ev-glib") == 0)
+    loop = glib_on_ev_new ();
+  else if (g_strcmp0 (g_getenv ("KP_LWS_LOOP"), "glib") == 0)
+    info.options |= LWS_SERVER_OPTION_GLIB;
+  if (loop != NULL)
     {
       static void *foreign_loops[1];
 
-      foreign_loops[0] = glib_on_ev_new ();
+      foreign_loops[0] = loop;
       info.foreign_loops = foreign_loops;
       info.options |= LWS_SERVER_OPTION_LIBEV;
+      /* The door listens, reads and screens each head, then hands it over: every head
+       * it passes must fit libwebsockets' header space. */
+      info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
+      info.max_http_header_data = KP_APPROVAL_LISTENER_MAX_HEADER_BYTES + 1024;
+      info.timeout_secs = KP_APPROVAL_LISTENER_TIMEOUT_SECONDS;
     }
-#endif
-  else if (g_strcmp0 (g_getenv ("KP_LWS_LOOP"), "glib") == 0)
-    info.options |= LWS_SERVER_OPTION_GLIB;
   event_loop = (info.options & (LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_GLIB)) != 0;
   context = lws_create_context (&info);
   if (context == NULL)
     return 1;
   vhost = lws_get_vhost_by_name (context, "default");
-  g_print ("listening on http://%s:%d\n", host, lws_get_vhost_listen_port (vhost));
+  if (loop != NULL)
+    {
+      g_autofree char *url = NULL;
+
+      door = kp_relay_door_new (loop, vhost, KP_RELAY_DEFAULT_MAX_CONNECTIONS,
+                                KP_APPROVAL_LISTENER_TIMEOUT_SECONDS);
+      if (!kp_relay_door_listen (door, host, atoi (colon + 1), 1024, &error))
+        {
+          g_printerr ("relay-lws: %s\n", error->message);
+          return 1;
+        }
+      url = kp_relay_door_dup_url (door);
+      g_print ("listening on %s\n", url);
+    }
+  else
+    g_print ("listening on http://%s:%d\n", host, lws_get_vhost_listen_port (vhost));
   fflush (stdout);
 
   signal (SIGTERM, on_signal);
   signal (SIGINT, on_signal);
-#ifdef HAVE_LIBEV
-  if (glib_on_ev.loop != NULL)
-    ev_run (glib_on_ev.loop, 0);
-#endif
+  if (loop != NULL)
+    ev_run (loop, 0);
   while (!stopping)
     {
       if (lws_service (context, 0) < 0)
