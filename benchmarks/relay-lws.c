@@ -660,7 +660,7 @@ main (int   argc,
 
   colon = strrchr (listen, ':');
   host = g_strndup (listen, colon - listen);
-  lws_set_log_level (LLL_ERR, NULL);
+  lws_set_log_level (LLL_ERR, kp_relay_door_log);
   memset (&info, 0, sizeof info);
   info.port = atoi (colon + 1);
   info.iface = host;

@@ -657,3 +657,29 @@ kp_relay_door_get_n_open (KpRelayDoor *door)
 
   return door->visitors.length;
 }
+
+/**
+ * kp_relay_door_log:
+ * @level: libwebsockets' level (%LLL_ERR…)
+ * @line: its message, ending in a newline
+ *
+ * libwebsockets' log, for lws_set_log_level(), into GLib's: its errors as warnings, the
+ * rest as debug messages. Drops what libwebsockets 4.1 logs as an error at every
+ * adoption with bytes already read ("adopt_socket_readbuf: calling service"), which is
+ * not one.
+ */
+void
+kp_relay_door_log (int         level,
+                   const char *line)
+{
+  gsize length = strlen (line);
+
+  if (strstr (line, "adopt_socket_readbuf: calling service") != NULL)
+    return;
+  while (length > 0 && (line[length - 1] == '\n' || line[length - 1] == '\r'))
+    length--;
+  if (level & LLL_ERR)
+    g_warning ("libwebsockets: %.*s", (int) length, line);
+  else
+    g_debug ("libwebsockets: %.*s", (int) length, line);
+}

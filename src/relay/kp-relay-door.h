@@ -34,6 +34,8 @@ void         kp_relay_door_release          (KpRelayDoor       *door,
                                              struct lws        *wsi);
 guint        kp_relay_door_get_n_refused    (KpRelayDoor       *door);
 guint        kp_relay_door_get_n_open       (KpRelayDoor       *door);
+void         kp_relay_door_log              (int                level,
+                                             const char        *line);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KpRelayDoor, kp_relay_door_free)
 
