@@ -15,20 +15,15 @@
 
 #include "kp-callback-page.h"
 
-static void
-respond_page (SoupServerMessage *msg,
-              guint              status,
-              const char        *title_ko,
-              const char        *title_en,
-              const char        *text_ko,
-              const char        *text_en)
+static char *
+dup_page (const char *title_ko,
+          const char *title_en,
+          const char *text_ko,
+          const char *text_en)
 {
-  g_autofree char *body = NULL;
-  gsize length;
-
   /* Both languages, Korean first: the phone belongs to a customer whose language the
    * terminal does not know. No external resources; nothing interpolated from input. */
-  body = g_strdup_printf (
+  return g_strdup_printf (
     "<!DOCTYPE html>\n<html lang=\"ko\"><head><meta charset=\"utf-8\">"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
     "<title>%s · %s</title>"
@@ -38,22 +33,70 @@ respond_page (SoupServerMessage *msg,
     "p{font-size:1.1em}</style></head><body>"
     "<h1>%s</h1><h2 lang=\"en\">%s</h2><p>%s</p><p lang=\"en\">%s</p></body></html>\n",
     title_ko, title_en, title_ko, title_en, text_ko, text_en);
+}
 
+static void
+respond_with (SoupServerMessage *msg,
+              guint              status,
+              char              *body)
+{
   /* Measured before the call: its arguments are evaluated in no fixed order, so
    * strlen (body) next to g_steal_pointer (&body) may read NULL. */
-  length = strlen (body);
+  gsize length = strlen (body);
+
   soup_server_message_set_status (msg, status, NULL);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
   soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&body), length);
+                                    body, length);
+}
+
+/**
+ * kp_callback_page_dup:
+ * @status: 200 for a callback that was taken, otherwise the refusal: 400 (approve
+ *   without a usable pg_token), 410 (the sale ended), 503 (try again), anything else
+ *   "unknown payment"
+ * @kind: what the callback said (used with 200 only)
+ *
+ * Returns: (transfer full): the bilingual page for the outcome, HTML in UTF-8
+ */
+char *
+kp_callback_page_dup (guint          status,
+                      KpCallbackKind kind)
+{
+  if (status == SOUP_STATUS_OK)
+    {
+      switch (kind)
+        {
+        case KP_CALLBACK_APPROVE:
+          return dup_page ("결제가 완료되었습니다", "Payment received",
+                           "계산대로 돌아가 주세요.", "Please return to the counter.");
+        case KP_CALLBACK_CANCEL:
+          return dup_page ("결제가 취소되었습니다", "Payment cancelled",
+                           "계산대 직원에게 알려 주세요.", "Please tell the cashier.");
+        case KP_CALLBACK_FAIL:
+        default:
+          return dup_page ("결제에 실패했습니다", "Payment failed",
+                           "계산대 직원에게 알려 주세요.", "Please tell the cashier.");
+        }
+    }
+  if (status == SOUP_STATUS_BAD_REQUEST)
+    return dup_page ("결제 정보가 없습니다", "Missing payment token",
+                     "계산대 직원에게 문의해 주세요.", "Please ask the cashier.");
+  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+    return dup_page ("잠시 후 다시 시도해 주세요", "Please try again in a moment",
+                     "잠시 후 이 페이지를 새로 고쳐 주세요.", "Reload this page in a moment.");
+  if (status == SOUP_STATUS_GONE)
+    return dup_page ("이미 끝난 결제입니다", "This payment has ended",
+                     "계산대 직원에게 문의해 주세요.", "Please ask the cashier.");
+  return dup_page ("알 수 없는 결제입니다", "Unknown payment",
+                   "계산대 직원에게 문의해 주세요.", "Please ask the cashier.");
 }
 
 /**
  * kp_callback_page_respond:
  * @msg: the customer's request
- * @status: 200 for a callback that was taken, otherwise the refusal: 400 (approve
- *   without a usable pg_token), 410 (the sale ended), anything else "unknown payment"
+ * @status: as kp_callback_page_dup() takes it
  * @kind: what the callback said (used with 200 only)
  *
  * Answers the customer's browser with the bilingual page for the outcome.
@@ -65,37 +108,7 @@ kp_callback_page_respond (SoupServerMessage *msg,
 {
   g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
 
-  if (status == SOUP_STATUS_OK)
-    {
-      switch (kind)
-        {
-        case KP_CALLBACK_APPROVE:
-          respond_page (msg, status, "결제가 완료되었습니다", "Payment received",
-                        "계산대로 돌아가 주세요.", "Please return to the counter.");
-          break;
-        case KP_CALLBACK_CANCEL:
-          respond_page (msg, status, "결제가 취소되었습니다", "Payment cancelled",
-                        "계산대 직원에게 알려 주세요.", "Please tell the cashier.");
-          break;
-        case KP_CALLBACK_FAIL:
-        default:
-          respond_page (msg, status, "결제에 실패했습니다", "Payment failed",
-                        "계산대 직원에게 알려 주세요.", "Please tell the cashier.");
-          break;
-        }
-    }
-  else if (status == SOUP_STATUS_BAD_REQUEST)
-    respond_page (msg, status, "결제 정보가 없습니다", "Missing payment token",
-                  "계산대 직원에게 문의해 주세요.", "Please ask the cashier.");
-  else if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
-    respond_page (msg, status, "잠시 후 다시 시도해 주세요", "Please try again in a moment",
-                  "잠시 후 이 페이지를 새로 고쳐 주세요.", "Reload this page in a moment.");
-  else if (status == SOUP_STATUS_GONE)
-    respond_page (msg, status, "이미 끝난 결제입니다", "This payment has ended",
-                  "계산대 직원에게 문의해 주세요.", "Please ask the cashier.");
-  else
-    respond_page (msg, status, "알 수 없는 결제입니다", "Unknown payment",
-                  "계산대 직원에게 문의해 주세요.", "Please ask the cashier.");
+  respond_with (msg, status, kp_callback_page_dup (status, kind));
 }
 
 /**
@@ -110,10 +123,11 @@ kp_callback_page_respond_check (SoupServerMessage *msg)
 {
   g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
 
-  respond_page (msg, SOUP_STATUS_OK, "이 단말기에 연결되었습니다", "This terminal is reachable",
-                "이 화면이 보이면 손님 휴대폰의 결제 승인도 이 단말기에 도착합니다.",
-                "If this page opens on a phone, customers’ approvals can reach this "
-                "terminal.");
+  respond_with (msg, SOUP_STATUS_OK,
+                dup_page ("이 단말기에 연결되었습니다", "This terminal is reachable",
+                          "이 화면이 보이면 손님 휴대폰의 결제 승인도 이 단말기에 도착합니다.",
+                          "If this page opens on a phone, customers’ approvals can reach "
+                          "this terminal."));
 }
 
 /**

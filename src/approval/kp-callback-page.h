@@ -12,6 +12,8 @@
 
 G_BEGIN_DECLS
 
+char    *kp_callback_page_dup           (guint              status,
+                                         KpCallbackKind     kind);
 void     kp_callback_page_respond       (SoupServerMessage *msg,
                                          guint              status,
                                          KpCallbackKind     kind);

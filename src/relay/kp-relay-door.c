@@ -81,6 +81,7 @@ typedef struct
   gsize         length;
   gsize         drained;
   struct lws   *wsi;
+  char         *request;       /* "METHOD target", once the head passed */
   gboolean      gone;          /* released while being handed over */
 } Visitor;
 
@@ -153,6 +154,7 @@ visitor_untrack (Visitor *visitor)
     g_hash_table_remove (door->addresses, address->key);
 
   g_free (visitor->buffer);
+  g_free (visitor->request);
   g_free (visitor);
 }
 
@@ -287,6 +289,10 @@ on_readable_cb (struct ev_loop *loop,
       visitor_refuse (visitor, status, why);
       return;
     }
+  /* The request line passed: "METHOD SP target SP HTTP/1.x". */
+  visitor->request = g_strndup ((const char *) visitor->buffer,
+                                (const guint8 *) strstr ((const char *) visitor->buffer,
+                                                         " HTTP/1.") - visitor->buffer);
   /* Anything after the head: frames of an upgraded protocol, or bytes no one reads. */
   visitor_hand_over (visitor, upgrade ? visitor->length : head_length);
 }
@@ -614,6 +620,18 @@ kp_relay_door_dup_url (KpRelayDoor *door)
   return door->local_address != NULL ? kp_address_dup_url (door->local_address) : NULL;
 }
 
+static Visitor *
+find_served (KpRelayDoor *door,
+             struct lws  *wsi)
+{
+  Visitor *visitor = g_hash_table_lookup (door->served, wsi);
+
+  if (visitor == NULL && door->handing_over != NULL &&
+      lws_get_socket_fd (wsi) == door->handing_over->fd)
+    visitor = door->handing_over;
+  return visitor;
+}
+
 /**
  * kp_relay_door_release:
  * @wsi: a connection libwebsockets got from the door
@@ -631,15 +649,43 @@ kp_relay_door_release (KpRelayDoor *door,
 
   g_return_if_fail (door != NULL);
 
-  visitor = g_hash_table_lookup (door->served, wsi);
-  if (visitor != NULL)
-    {
-      visitor_untrack (visitor);
-      return;
-    }
+  visitor = find_served (door, wsi);
   /* libwebsockets may serve the bytes handed over before the adoption returns. */
-  if (door->handing_over != NULL && lws_get_socket_fd (wsi) == door->handing_over->fd)
-    door->handing_over->gone = TRUE;
+  if (visitor != NULL && visitor == door->handing_over)
+    visitor->gone = TRUE;
+  else if (visitor != NULL)
+    visitor_untrack (visitor);
+}
+
+/**
+ * kp_relay_door_get_request:
+ * @wsi: a connection libwebsockets got from the door, not released
+ * @out_method: (out): its request's method, GET or HEAD
+ * @out_target: (out): its request target, as sent
+ *
+ * The request line as the door read it: libwebsockets unescapes the path and keeps
+ * the query apart, the relay reads it as libsoup did.
+ *
+ * Returns: %FALSE if the door does not know @wsi (any more)
+ */
+gboolean
+kp_relay_door_get_request (KpRelayDoor  *door,
+                           struct lws   *wsi,
+                           const char  **out_method,
+                           const char  **out_target)
+{
+  Visitor *visitor;
+  const char *space;
+
+  g_return_val_if_fail (door != NULL, FALSE);
+
+  visitor = find_served (door, wsi);
+  if (visitor == NULL || visitor->request == NULL)
+    return FALSE;
+  space = strchr (visitor->request, ' ');
+  *out_method = g_str_has_prefix (visitor->request, "HEAD ") ? "HEAD" : "GET";
+  *out_target = space + 1;
+  return TRUE;
 }
 
 guint

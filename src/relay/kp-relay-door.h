@@ -32,6 +32,10 @@ gboolean     kp_relay_door_listen           (KpRelayDoor       *door,
 char        *kp_relay_door_dup_url          (KpRelayDoor       *door);
 void         kp_relay_door_release          (KpRelayDoor       *door,
                                              struct lws        *wsi);
+gboolean     kp_relay_door_get_request      (KpRelayDoor       *door,
+                                             struct lws        *wsi,
+                                             const char       **out_method,
+                                             const char       **out_target);
 guint        kp_relay_door_get_n_refused    (KpRelayDoor       *door);
 guint        kp_relay_door_get_n_open       (KpRelayDoor       *door);
 void         kp_relay_door_log              (int                level,

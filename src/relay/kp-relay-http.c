@@ -1,9 +1,9 @@
-/* kp-relay-http.c: kakaopay-relay's HTTP side
+/* kp-relay-http.c: kakaopay-relay's requests
  *
- * Deciding the answer to a request (kp_relay_handle(), without the connection:
- * customers' callbacks, the terminals' long polls and WebSocket handshakes), carrying it
- * out on the server's main thread, and the long polls held until an event comes or
- * their wait is over.
+ * Deciding the answer to a request, without the connection: customers' callbacks, the
+ * terminals' long polls and WebSocket handshakes (kp_relay_handle()), the health check,
+ * and reading a request target as libsoup's server did (the path unescaped, the query's
+ * fields decoded). The network thread (kp-relay-server.c) carries the answers out.
  *
  * Copyright 2026 The KakaoPay POS authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -19,7 +19,6 @@
 
 #include "kp-approval-listener.h"
 #include "kp-callback-page.h"
-#include "kp-http-guard.h"
 #include "kp-relay-private.h"
 
 #define TERMINAL_PREFIX "/t/"
@@ -30,23 +29,9 @@ typedef struct
   const char         *method;
   const char         *path;
   GHashTable         *query;
-  SoupMessageHeaders *headers;
+  const char         *authorization;
   gboolean            websocket; /* a valid WebSocket handshake */
 } Request;
-
-/* Takes @body. */
-static void
-respond_json (SoupServerMessage *msg,
-              guint              status,
-              char              *body)
-{
-  gsize length = strlen (body);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-store");
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, length);
-}
 
 static void
 reply_error (KpRelayReply *reply,
@@ -88,11 +73,9 @@ lookup_terminal (KpRelay     *self,
 }
 
 static gboolean
-is_authorized (KpRelayTerminal    *terminal,
-               SoupMessageHeaders *headers)
+is_authorized (KpRelayTerminal *terminal,
+               const char      *value)
 {
-  const char *value = soup_message_headers_get_one (headers, "Authorization");
-
   if (terminal == NULL || value == NULL || g_ascii_strncasecmp (value, "Bearer ", 7) != 0)
     return FALSE;
   return kp_callback_nonce_equal (terminal->token, value + 7);
@@ -125,7 +108,7 @@ handle_events (KpRelay         *self,
   gint64 after;
   gint64 wait;
 
-  if (!is_authorized (terminal, request->headers))
+  if (!is_authorized (terminal, request->authorization))
     {
       self->n_rejected++;
       g_debug ("refused a terminal connection (401)");
@@ -214,178 +197,90 @@ handle_request (KpRelay       *self,
     _kp_relay_handle_callback (self, terminal, rest, request->query, reply);
 }
 
+/**
+ * _kp_relay_handle_request:
+ * @authorization: (nullable): the Authorization header's value
+ *
+ * kp_relay_handle(), for the server: takes the lock.
+ */
 void
-_kp_relay_terminal_end_poll (KpRelayTerminal *terminal)
+_kp_relay_handle_request (KpRelay      *self,
+                          const char   *method,
+                          const char   *path,
+                          GHashTable   *query,
+                          const char   *authorization,
+                          gboolean      websocket,
+                          KpRelayReply *reply)
 {
-  g_clear_handle_id (&terminal->poll_timeout_id, g_source_remove);
-  if (terminal->poll != NULL)
-    g_clear_signal_handler (&terminal->poll_finished_id, terminal->poll);
-  g_clear_object (&terminal->poll);
-}
-
-/* Answers the waiting long poll with what there is now (maybe nothing). */
-void
-_kp_relay_terminal_answer_poll (KpRelayTerminal *terminal)
-{
-  g_autoptr (SoupServerMessage) msg = NULL;
-
-  if (terminal->poll == NULL)
-    return;
-
-  msg = g_object_ref (terminal->poll);
-  _kp_relay_terminal_end_poll (terminal);
-  respond_json (msg, SOUP_STATUS_OK, _kp_relay_events_body (terminal, terminal->poll_after));
-  soup_server_message_unpause (msg);
-}
-
-static gboolean
-on_poll_timeout_cb (gpointer user_data)
-{
-  KpRelayTerminal *terminal = user_data;
-
-  terminal->poll_timeout_id = 0;
-  g_mutex_lock (&terminal->relay->lock);
-  _kp_relay_terminal_answer_poll (terminal);
-  g_mutex_unlock (&terminal->relay->lock);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_poll_finished_cb (SoupServerMessage *msg,
-                     KpRelayTerminal   *terminal)
-{
-  /* The client went away (libsoup finished the message without us). */
-  if (terminal->poll == msg)
-    _kp_relay_terminal_end_poll (terminal);
-}
-
-/* Main thread: the long poll waits for an event, at most @wait seconds. */
-static void
-hold_poll (KpRelay           *self,
-           SoupServerMessage *msg,
-           KpRelayTerminal   *terminal,
-           gint64             after,
-           gint64             wait)
-{
-  /* One waiting poll per terminal: an older one is answered (empty) now. */
-  _kp_relay_terminal_answer_poll (terminal);
-  kp_http_guard_release (self->guard, msg);
-  /* A status now keeps libsoup from treating the request as a WebSocket handshake. */
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  terminal->poll = g_object_ref (msg);
-  terminal->poll_after = after;
-  terminal->poll_timeout_id = g_timeout_add (MAX (wait, 1) * 1000, on_poll_timeout_cb,
-                                             terminal);
-  terminal->poll_finished_id = g_signal_connect (msg, "finished",
-                                                 G_CALLBACK (on_poll_finished_cb), terminal);
-  soup_server_message_pause (msg);
-  /* With a database, terminal_cb () fetches the queue, then answers. */
-  terminal->poll_on_fetch = wait == 0;
-}
-
-static void
-terminal_cb (SoupServer        *server,
-             SoupServerMessage *msg,
-             const char        *path,
-             GHashTable        *query,
-             gpointer           user_data)
-{
-  KpRelay *self = user_data;
-  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
-  Request request = {
-    .method = soup_server_message_get_method (msg),
-    .path = path,
-    .query = query,
-    .headers = soup_server_message_get_request_headers (msg),
-    .websocket = soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, NULL),
-  };
-  KpRelayReply reply;
+  Request request = { method, path, query, authorization, websocket };
 
   g_mutex_lock (&self->lock);
-  handle_request (self, &request, &reply);
-  switch (reply.kind)
-    {
-    case KP_RELAY_REPLY_PAGE:
-      kp_callback_page_respond (msg, reply.status, reply.callback);
-      break;
-    case KP_RELAY_REPLY_JSON:
-      if (reply.authenticate != NULL)
-        soup_message_headers_replace (response_headers, "WWW-Authenticate", reply.authenticate);
-      respond_json (msg, reply.status, g_steal_pointer (&reply.body));
-      break;
-    case KP_RELAY_REPLY_EMPTY:
-      soup_server_message_set_status (msg, reply.status, NULL);
-      if (reply.allow != NULL)
-        soup_message_headers_replace (response_headers, "Allow", reply.allow);
-      break;
-    case KP_RELAY_REPLY_UPGRADE:
-      _kp_relay_accept_upgrade (self, msg, reply.terminal);
-      break;
-    case KP_RELAY_REPLY_POLL:
-      hold_poll (self, msg, reply.terminal, reply.after, reply.wait);
-      break;
-    case KP_RELAY_REPLY_STORE:
-      break;
-    default:
-      g_assert_not_reached ();
-    }
+  handle_request (self, &request, reply);
   g_mutex_unlock (&self->lock);
-
-  /* The database's calls, without the lock: a failure answers at once. */
-  if (reply.kind == KP_RELAY_REPLY_STORE)
-    _kp_relay_store_callback (self, msg, &reply);
-  else if (reply.kind == KP_RELAY_REPLY_POLL && self->store != NULL)
-    _kp_relay_terminal_fetch (reply.terminal);
-  kp_relay_reply_clear (&reply);
 }
 
-static void
-other_cb (SoupServer        *server,
-          SoupServerMessage *msg,
-          const char        *path,
-          GHashTable        *query,
-          gpointer           user_data)
+/**
+ * _kp_relay_parse_target:
+ * @target: a request target in origin form, `/path?query`, as the door read it
+ * @out_path: (out): its path, unescaped
+ * @out_query: (out) (nullable): its query's fields, decoded as a form; %NULL if none
+ *
+ * Returns: %FALSE if the path cannot be unescaped (it holds `%00`, or a `%` not
+ *   followed by two hex digits): a bad request
+ */
+gboolean
+_kp_relay_parse_target (const char  *target,
+                        char       **out_path,
+                        GHashTable **out_query)
 {
-  KpRelay *self = user_data;
-  static const char ok[] = "ok\n";
-  KpRelayReply reply = { 0 };
+  const char *question = strchr (target, '?');
+  g_autofree char *raw_path = g_strndup (target, question != NULL ? question - target
+                                                                   : (gssize) strlen (target));
+  const char *hash;
 
-  if (g_strcmp0 (path, "/health") == 0 && !_kp_relay_is_online (self))
+  *out_query = NULL;
+  *out_path = g_uri_unescape_string (raw_path, NULL);
+  if (*out_path == NULL)
+    return FALSE;
+  if (question != NULL)
     {
-      static const char offline[] = "database offline\n";
+      g_autofree char *query = NULL;
 
-      soup_server_message_set_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Cache-Control", "no-store");
-      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, offline,
-                                        sizeof offline - 1);
-      return;
+      /* A fragment is not sent; if it were, it is no part of the query. */
+      hash = strchr (question + 1, '#');
+      query = g_strndup (question + 1, hash != NULL ? hash - question - 1
+                                                    : (gssize) strlen (question + 1));
+      *out_query = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
     }
-  if (g_strcmp0 (path, "/health") == 0)
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Cache-Control", "no-store");
-      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, ok,
-                                        sizeof ok - 1);
-      return;
-    }
-  _kp_relay_refuse_callback (self, &reply, SOUP_STATUS_NOT_FOUND, "unknown path");
-  kp_callback_page_respond (msg, reply.status, reply.callback);
+  return TRUE;
 }
 
-/* The terminal paths; anything else gets the 404 page and the same limits. */
+/**
+ * _kp_relay_health:
+ *
+ * `GET /health`: 200 "ok", or 503 while the database is away.
+ */
 void
-_kp_relay_add_handlers (KpRelay *self)
+_kp_relay_health (KpRelay     *self,
+                  guint       *out_status,
+                  const char **out_text)
 {
-  soup_server_add_handler (self->server, NULL, other_cb, self, NULL);
-  soup_server_add_handler (self->server, "/t", terminal_cb, self, NULL);
+  if (_kp_relay_is_online (self))
+    {
+      *out_status = SOUP_STATUS_OK;
+      *out_text = "ok\n";
+    }
+  else
+    {
+      *out_status = SOUP_STATUS_SERVICE_UNAVAILABLE;
+      *out_text = "database offline\n";
+    }
 }
 
 /**
  * kp_relay_handle:
  * @method: the request's method
- * @path: its path under `/t/`, as libsoup gives it to a server handler
+ * @path: its path, unescaped (_kp_relay_parse_target())
  * @query: (nullable): its query's fields
  * @headers: its headers
  * @websocket: whether it is a valid WebSocket handshake (soup_websocket_server_check_handshake())
@@ -404,14 +299,12 @@ kp_relay_handle (KpRelay            *self,
                  gboolean            websocket,
                  KpRelayReply       *reply)
 {
-  Request request = { method, path, query, headers, websocket };
-
   g_return_if_fail (KP_IS_RELAY (self));
   g_return_if_fail (method != NULL && path != NULL && headers != NULL && reply != NULL);
 
-  g_mutex_lock (&self->lock);
-  handle_request (self, &request, reply);
-  g_mutex_unlock (&self->lock);
+  _kp_relay_handle_request (self, method, path, query,
+                            soup_message_headers_get_one (headers, "Authorization"), websocket,
+                            reply);
 }
 
 void

@@ -15,15 +15,14 @@
 #include <libsoup/soup.h>
 
 #include "kp-approval-listener.h"
-#include "kp-http-guard.h"
 #include "kp-relay.h"
 
 G_BEGIN_DECLS
 
-/* A socket thread, with the WebSockets of its share of the terminals (kp-relay-socket.c). */
-typedef struct _KpRelayShard KpRelayShard;
-/* A terminal's WebSocket, owned by the terminal (kp-relay-socket.c). */
-typedef struct _KpRelaySocket KpRelaySocket;
+/* The network thread: libwebsockets on libev, behind the door (kp-relay-server.c). */
+typedef struct _KpRelayServer KpRelayServer;
+/* libwebsockets' connection, without its header here. */
+struct lws;
 /* The events in PostgreSQL (kp-relay-store.c). */
 typedef struct _KpRelayStore KpRelayStore;
 
@@ -46,13 +45,12 @@ typedef struct
   gint64             last_id;
   GQueue             events;              /* KpRelayEvent *, oldest first, unacknowledged */
   GHashTable        *taken;               /* "kind order" → gint64 *: link expiry (s) */
-  GPtrArray         *sockets;             /* KpRelaySocket *, oldest first; socket thread only */
+  GPtrArray         *sockets;             /* struct lws *, oldest first; network thread */
   gint               kick_pending;        /* atomic: a kick is on its way */
-  KpRelayShard      *shard;               /* the thread of its sockets */
-  SoupServerMessage *poll;                /* a long poll waiting for an event */
-  gint64             poll_after;
-  guint              poll_timeout_id;
-  gulong             poll_finished_id;
+  gint               kick_answers_poll;   /* atomic: the kick answers a waiting poll */
+  struct lws        *poll;                /* network thread: a long poll waiting */
+  gint64             poll_after;          /* network thread */
+  gint               polling;             /* atomic: poll is set */
   guint64            n_dropped;
 
   /* With a database (kp-relay-sync.c): events and last_id are a copy of its queue, kept
@@ -71,8 +69,7 @@ struct _KpRelay
 {
   GObject      parent_instance;
 
-  SoupServer  *server;
-  KpHttpGuard *guard;
+  KpRelayServer *server;
   GHashTable  *terminals;                 /* name → KpRelayTerminal */
   char        *listen;
   char        *public_url;
@@ -91,20 +88,19 @@ struct _KpRelay
   GPtrArray    *acks;                     /* lock: KpRelayTerminal * with an ack to store */
   guint         acks_id;                  /* lock: the idle that stores them */
 
-  /* The terminals' WebSockets live on socket threads (16 terminals each, at most 64):
+  /* Every connection lives on the network thread (libwebsockets on libev's epoll loop:
    * GLib polls every descriptor of a context on each iteration, so a thousand idle
-   * sockets beside the HTTP server would slow every customer's request. The lock guards
-   * the terminals' event queues (and ids), shared by the threads; a terminal's sockets
-   * belong to its socket thread, long polls and everything else to the main thread. */
+   * sockets on GLib's loop would slow every customer's request); the database, the
+   * timers and everything else on the main thread. The lock guards the terminals' event
+   * queues (and ids), shared by the two. */
   GMutex        lock;
-  KpRelayShard *shards;
-  guint         n_shards;
 };
 
 typedef enum
 {
   KP_RELAY_REPLY_PAGE,     /* the callback page for status and callback */
   KP_RELAY_REPLY_JSON,     /* status and body */
+  KP_RELAY_REPLY_TEXT,     /* status and a plain text body */
   KP_RELAY_REPLY_EMPTY,    /* status alone */
   KP_RELAY_REPLY_UPGRADE,  /* accept the WebSocket handshake */
   KP_RELAY_REPLY_POLL,     /* hold the long poll for an event after after, wait seconds */
@@ -133,6 +129,13 @@ void     kp_relay_handle              (KpRelay               *self,
                                        const char            *path,
                                        GHashTable            *query,
                                        SoupMessageHeaders    *headers,
+                                       gboolean               websocket,
+                                       KpRelayReply          *reply);
+void     _kp_relay_handle_request     (KpRelay               *self,
+                                       const char            *method,
+                                       const char            *path,
+                                       GHashTable            *query,
+                                       const char            *authorization,
                                        gboolean               websocket,
                                        KpRelayReply          *reply);
 void     kp_relay_reply_clear         (KpRelayReply          *reply);
@@ -219,7 +222,7 @@ void             _kp_relay_terminal_schedule_ack     (KpRelayTerminal   *termina
                                                       gint64             id);
 void             _kp_relay_terminal_socket_opened    (KpRelayTerminal   *terminal);
 void             _kp_relay_store_callback            (KpRelay           *self,
-                                                      SoupServerMessage *msg,
+                                                      guint64            session,
                                                       KpRelayReply      *reply);
 
 /* kp-relay-callback.c: the customers' callbacks */
@@ -233,19 +236,43 @@ void             _kp_relay_handle_callback           (KpRelay           *self,
                                                       GHashTable        *query,
                                                       KpRelayReply      *reply);
 
-/* kp-relay-http.c: the HTTP server's handlers and long polls */
-void             _kp_relay_add_handlers              (KpRelay           *self);
-void             _kp_relay_terminal_end_poll         (KpRelayTerminal   *terminal);
-void             _kp_relay_terminal_answer_poll      (KpRelayTerminal   *terminal);
+/* kp-relay-http.c: deciding the answer to a request */
+gboolean         _kp_relay_parse_target              (const char        *target,
+                                                      char             **out_path,
+                                                      GHashTable       **out_query);
+void             _kp_relay_health                    (KpRelay           *self,
+                                                      guint             *out_status,
+                                                      const char       **out_text);
 
-/* kp-relay-socket.c: WebSocket sessions on the socket threads */
-void             _kp_relay_start_socket_threads      (KpRelay           *self);
-void             _kp_relay_stop_socket_threads       (KpRelay           *self);
-void             _kp_relay_free_socket_threads       (KpRelay           *self);
-void             _kp_relay_socket_free               (KpRelaySocket     *socket);
-void             _kp_relay_terminal_kick             (KpRelayTerminal   *terminal);
-void             _kp_relay_accept_upgrade            (KpRelay           *self,
-                                                      SoupServerMessage *msg,
-                                                      KpRelayTerminal   *terminal);
+/* kp-relay-server.c: the network thread (any thread unless said) */
+KpRelayServer   *_kp_relay_server_new                (KpRelay           *self,
+                                                      GError           **error);
+gboolean         _kp_relay_server_listen             (KpRelayServer     *server,
+                                                      const char        *host,
+                                                      guint16            port,
+                                                      GError           **error);
+char            *_kp_relay_server_dup_url            (KpRelayServer     *server);
+void             _kp_relay_server_free               (KpRelayServer     *server);
+void             _kp_relay_server_answer_stored      (KpRelayServer     *server,
+                                                      guint64            session,
+                                                      guint              status,
+                                                      KpCallbackKind     kind);
+void             _kp_relay_terminal_kick             (KpRelayTerminal   *terminal,
+                                                      gboolean           answer_poll);
+
+/* kp-relay-socket.c: a terminal's WebSockets, on the network thread */
+void             _kp_relay_socket_opened             (KpRelayTerminal   *terminal,
+                                                      struct lws        *wsi);
+void             _kp_relay_socket_closed             (KpRelayTerminal   *terminal,
+                                                      struct lws        *wsi);
+int              _kp_relay_socket_writable           (KpRelayTerminal   *terminal,
+                                                      struct lws        *wsi,
+                                                      gint64            *sent_up_to,
+                                                      GQueue            *answers);
+int              _kp_relay_socket_received           (KpRelayTerminal   *terminal,
+                                                      struct lws        *wsi,
+                                                      const char        *data,
+                                                      gsize              length,
+                                                      GQueue            *answers);
 
 G_END_DECLS

@@ -115,7 +115,7 @@ _kp_relay_terminal_new (KpRelay    *self,
   terminal->relay = self;
   terminal->name = g_strdup (name);
   terminal->token = token;
-  terminal->sockets = g_ptr_array_new_with_free_func ((GDestroyNotify) _kp_relay_socket_free);
+  terminal->sockets = g_ptr_array_new ();
   terminal->taken = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_queue_init (&terminal->events);
   return terminal;
@@ -124,8 +124,7 @@ _kp_relay_terminal_new (KpRelay    *self,
 void
 _kp_relay_terminal_free (KpRelayTerminal *terminal)
 {
-  /* A waiting poll's connection went with the server. */
-  _kp_relay_terminal_end_poll (terminal);
+  /* Its connections went with the server, before. */
   g_ptr_array_unref (terminal->sockets);
   g_queue_clear_full (&terminal->events, (GDestroyNotify) _kp_relay_event_free);
   g_clear_pointer (&terminal->taken, g_hash_table_unref);
@@ -229,8 +228,8 @@ _kp_relay_terminal_enqueue (KpRelayTerminal *terminal,
   g_debug ("terminal %s: queued event %" G_GINT64_FORMAT ", %s for %s", terminal->name,
            event->id, kp_callback_kind_to_string (kind), order_id);
 
-  _kp_relay_terminal_kick (terminal);
-  _kp_relay_terminal_answer_poll (terminal);
+  /* Its WebSockets, and a poll that waits, get it. */
+  _kp_relay_terminal_kick (terminal, FALSE);
 }
 
 gboolean

@@ -1,10 +1,10 @@
 /* kp-relay-socket.c: the terminals' WebSockets at kakaopay-relay
  *
- * An accepted handshake leaves libsoup's server on the main thread for one of the
- * socket threads (16 terminals each, at most 64), each with its own main context. There
- * a terminal's sockets (at most %KP_RELAY_MAX_SOCKETS_PER_TERMINAL, a newer one closing
- * the oldest) get every event it has not had yet, and send back acknowledgements
- * (`{"ack": ID, "epoch": E}`) and the heartbeat's pings.
+ * On the network thread (kp-relay-server.c), a terminal's sockets (at most
+ * %KP_RELAY_MAX_SOCKETS_PER_TERMINAL, a newer one closing the oldest) get every event it
+ * has not had yet, one frame per turn, and send back acknowledgements
+ * (`{"ack": ID, "epoch": E}`) and their heartbeat's pings (`{"ping": N}`, answered
+ * `{"pong": N}`). libwebsockets pings them in turn.
  *
  * Copyright 2026 The KakaoPay POS authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,92 +16,111 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <libwebsockets.h>
+#include <string.h>
 
 #include "kp-codec.h"
-#include "kp-http-guard.h"
 #include "kp-relay-private.h"
 
-#define KEEPALIVE_SECONDS  25
-#define MAX_ACK_BYTES      1024
-/* GLib polls every descriptor of a context on each iteration: a dozen or so sockets per
- * thread keep an iteration cheap, also with a thousand terminals. */
-#define TERMINALS_PER_SOCKET_THREAD 16
-#define MAX_SOCKET_THREADS          64
-
-struct _KpRelayShard
-{
-  KpRelay      *relay;
-  GMainContext *context;
-  GMainLoop    *loop;
-  GThread      *thread;
-};
-
-struct _KpRelaySocket
-{
-  KpRelayTerminal         *terminal;      /* borrowed: the terminal owns the socket */
-  SoupWebsocketConnection *connection;
-  gint64                   sent_up_to;
-};
-
-/* A WebSocket accepted on the main thread, on its way to the socket thread. */
-typedef struct
-{
-  KpRelayTerminal *terminal;
-  GIOStream       *stream;
-  GUri            *uri;
-} Upgrade;
+/* The longest message a terminal sends: an acknowledgement or a ping. */
+#define MAX_MESSAGE_BYTES 1024
 
 void
-_kp_relay_socket_free (KpRelaySocket *socket)
+_kp_relay_socket_opened (KpRelayTerminal *terminal,
+                         struct lws      *wsi)
 {
-  g_atomic_int_dec_and_test (&socket->terminal->n_sockets);
-  g_signal_handlers_disconnect_by_data (socket->connection, socket);
-  if (soup_websocket_connection_get_state (socket->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (socket->connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
-  g_clear_object (&socket->connection);
-  g_free (socket);
+  KpRelay *self = terminal->relay;
+
+  if (terminal->sockets->len >= KP_RELAY_MAX_SOCKETS_PER_TERMINAL)
+    {
+      struct lws *oldest = g_ptr_array_steal_index (terminal->sockets, 0);
+
+      g_debug ("terminal %s: closing its oldest WebSocket for a new one", terminal->name);
+      lws_close_reason (oldest, LWS_CLOSE_STATUS_GOINGAWAY, NULL, 0);
+      lws_set_timeout (oldest, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+    }
+  g_ptr_array_add (terminal->sockets, wsi);
+  g_atomic_int_inc (&terminal->n_sockets);
+  g_debug ("terminal %s: WebSocket open", terminal->name);
+
+  g_mutex_lock (&self->lock);
+  _kp_relay_terminal_prune (terminal);
+  g_mutex_unlock (&self->lock);
+  /* With a database, what is here may be out of date: the fetch brings the rest (and
+   * kicks). */
+  if (self->store != NULL)
+    _kp_relay_terminal_socket_opened (terminal);
+  else
+    lws_callback_on_writable (wsi);
 }
 
-static void
-socket_send_pending (KpRelaySocket *socket)
+void
+_kp_relay_socket_closed (KpRelayTerminal *terminal,
+                         struct lws      *wsi)
 {
-  if (soup_websocket_connection_get_state (socket->connection) != SOUP_WEBSOCKET_STATE_OPEN)
-    return;
-
-  for (GList *l = socket->terminal->events.head; l != NULL; l = l->next)
+  if (g_ptr_array_remove (terminal->sockets, wsi))
     {
-      KpRelayEvent *event = l->data;
-
-      if (event->id <= socket->sent_up_to)
-        continue;
-      soup_websocket_connection_send_text (socket->connection, event->text);
-      socket->sent_up_to = event->id;
+      g_atomic_int_dec_and_test (&terminal->n_sockets);
+      g_debug ("terminal %s: WebSocket closed", terminal->name);
     }
 }
 
-/* Socket thread: sends what the terminal's sockets have not had yet. */
-static gboolean
-kick_cb (gpointer user_data)
+static int
+send_text (struct lws *wsi,
+           const char *text)
 {
-  KpRelayTerminal *terminal = user_data;
-  KpRelay *self = terminal->relay;
+  gsize length = strlen (text);
+  g_autofree guchar *buffer = g_malloc (LWS_PRE + length);
 
-  g_atomic_int_set (&terminal->kick_pending, FALSE);
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; i < terminal->sockets->len; i++)
-    socket_send_pending (g_ptr_array_index (terminal->sockets, i));
-  g_mutex_unlock (&self->lock);
-  return G_SOURCE_REMOVE;
+  memcpy (buffer + LWS_PRE, text, length);
+  return lws_write (wsi, buffer + LWS_PRE, length, LWS_WRITE_TEXT) < (int) length ? -1 : 0;
 }
 
-/* Tells the socket thread there is something new (once, however many events came). */
-void
-_kp_relay_terminal_kick (KpRelayTerminal *terminal)
+/**
+ * _kp_relay_socket_writable:
+ * @sent_up_to: (inout): the id of the last event this socket sent
+ * @answers: (element-type utf8): answers to the terminal's messages, waiting
+ *
+ * One frame: an answer, else the oldest event not sent yet; asks for another turn if
+ * there is more.
+ *
+ * Returns: -1 to close the socket, else 0
+ */
+int
+_kp_relay_socket_writable (KpRelayTerminal *terminal,
+                           struct lws      *wsi,
+                           gint64          *sent_up_to,
+                           GQueue          *answers)
 {
-  if (terminal->shard == NULL ||
-      !g_atomic_int_compare_and_exchange (&terminal->kick_pending, FALSE, TRUE))
-    return;
-  g_main_context_invoke (terminal->shard->context, kick_cb, terminal);
+  KpRelay *self = terminal->relay;
+  g_autofree char *text = g_queue_pop_head (answers);
+  gboolean more = FALSE;
+
+  g_mutex_lock (&self->lock);
+  /* With a database, the copy is sent once it is up to date. */
+  if (text == NULL && (self->store == NULL || terminal->synced))
+    {
+      for (GList *l = terminal->events.head; l != NULL; l = l->next)
+        {
+          KpRelayEvent *event = l->data;
+
+          if (event->id <= *sent_up_to)
+            continue;
+          text = g_strdup (event->text);
+          *sent_up_to = event->id;
+          more = l->next != NULL;
+          break;
+        }
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (text == NULL)
+    return 0;
+  if (send_text (wsi, text) < 0)
+    return -1;
+  if (more || answers->length > 0)
+    lws_callback_on_writable (wsi);
+  return 0;
 }
 
 /* `{"ack": ID, "epoch": E}` from the terminal: it has everything up to ID of epoch E;
@@ -110,16 +129,13 @@ _kp_relay_terminal_kick (KpRelayTerminal *terminal)
  *
  * Returns: (transfer full) (nullable): the answer to send back, `{"pong": N}` */
 static char *
-terminal_take_message (KpRelayTerminal       *terminal,
-                       SoupWebsocketDataType  type,
-                       GBytes                *message)
+terminal_take_message (KpRelayTerminal *terminal,
+                       GBytes          *message)
 {
   g_autoptr (JsonObject) object = NULL;
   JsonNode *node;
   gint64 ack;
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
-    return NULL;
   object = kp_codec_parse_object (message, NULL);
   if (object == NULL)
     return NULL;
@@ -148,219 +164,50 @@ terminal_take_message (KpRelayTerminal       *terminal,
   return NULL;
 }
 
-static void
-on_socket_message_cb (SoupWebsocketConnection *connection,
-                      SoupWebsocketDataType    type,
-                      GBytes                  *message,
-                      KpRelaySocket           *socket)
+/**
+ * _kp_relay_socket_received:
+ * @data: a piece of a message (libwebsockets' %LWS_CALLBACK_RECEIVE)
+ * @answers: (element-type utf8): where an answer goes
+ *
+ * Returns: -1 to close the socket (a message too big), else 0
+ */
+int
+_kp_relay_socket_received (KpRelayTerminal *terminal,
+                           struct lws      *wsi,
+                           const char      *data,
+                           gsize            length,
+                           GQueue          *answers)
 {
-  g_autofree char *answer = terminal_take_message (socket->terminal, type, message);
+  g_autoptr (GBytes) message = NULL;
+  char *answer;
 
-  if (answer != NULL &&
-      soup_websocket_connection_get_state (connection) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_send_text (connection, answer);
-}
-
-static void
-on_socket_closed_cb (SoupWebsocketConnection *connection,
-                     KpRelaySocket           *socket)
-{
-  KpRelayTerminal *terminal = socket->terminal;
-
-  g_debug ("terminal %s: WebSocket closed", terminal->name);
-  g_ptr_array_remove (terminal->sockets, socket);
-}
-
-static void
-upgrade_free (Upgrade *upgrade)
-{
-  g_clear_object (&upgrade->stream);
-  g_clear_pointer (&upgrade->uri, g_uri_unref);
-  g_free (upgrade);
-}
-
-static void
-upgrade_closure_free (gpointer  data,
-                      GClosure *closure)
-{
-  upgrade_free (data);
-}
-
-/* Socket thread: the terminal's new WebSocket. */
-static gboolean
-socket_open_cb (gpointer user_data)
-{
-  Upgrade *upgrade = user_data;
-  KpRelayTerminal *terminal = upgrade->terminal;
-  KpRelay *self = terminal->relay;
-  KpRelaySocket *socket;
-
-  if (terminal->sockets->len >= KP_RELAY_MAX_SOCKETS_PER_TERMINAL)
-    g_ptr_array_remove_index (terminal->sockets, 0);
-
-  socket = g_new0 (KpRelaySocket, 1);
-  socket->terminal = terminal;
-  socket->connection = g_object_new (SOUP_TYPE_WEBSOCKET_CONNECTION,
-                                     "io-stream", upgrade->stream,
-                                     "uri", upgrade->uri,
-                                     "connection-type", SOUP_WEBSOCKET_CONNECTION_SERVER,
-                                     NULL);
-  soup_websocket_connection_set_keepalive_interval (socket->connection, KEEPALIVE_SECONDS);
-  soup_websocket_connection_set_max_incoming_payload_size (socket->connection, MAX_ACK_BYTES);
-  g_signal_connect (socket->connection, "message", G_CALLBACK (on_socket_message_cb), socket);
-  g_signal_connect (socket->connection, "closed", G_CALLBACK (on_socket_closed_cb), socket);
-  g_ptr_array_add (terminal->sockets, socket);
-  g_atomic_int_inc (&terminal->n_sockets);
-  g_debug ("terminal %s: WebSocket open", terminal->name);
-
-  g_mutex_lock (&self->lock);
-  _kp_relay_terminal_prune (terminal);
-  /* With a database, what is here may be out of date: the fetch brings the rest. */
-  if (self->store == NULL || terminal->synced)
-    socket_send_pending (socket);
-  g_mutex_unlock (&self->lock);
-  if (self->store != NULL)
-    _kp_relay_terminal_socket_opened (terminal);
-  return G_SOURCE_REMOVE;
-}
-
-/* Main thread: the 101 is out; the connection leaves libsoup's server for the socket
- * thread. */
-static void
-on_upgrade_written_cb (SoupServerMessage *msg,
-                       Upgrade           *upgrade)
-{
-  KpRelayShard *shard = upgrade->terminal->shard;
-  Upgrade *moved;
-  GIOStream *stream;
-
-  /* The guard turned Nagle off on every connection: events go out at once. */
-  if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS || shard == NULL)
-    return;
-  stream = soup_server_message_steal_connection (msg);
-  if (stream == NULL)
-    return;
-
-  moved = g_new0 (Upgrade, 1);
-  moved->terminal = upgrade->terminal;
-  moved->stream = stream;
-  moved->uri = g_uri_ref (soup_server_message_get_uri (msg));
-  g_main_context_invoke_full (shard->context, G_PRIORITY_DEFAULT, socket_open_cb, moved,
-                              (GDestroyNotify) upgrade_free);
-}
-
-static gpointer
-socket_thread_main (gpointer user_data)
-{
-  KpRelayShard *shard = user_data;
-  GHashTableIter iter;
-  gpointer value;
-
-  g_main_context_push_thread_default (shard->context);
-  g_main_loop_run (shard->loop);
-
-  /* Stopping: the sockets go with the thread that serves them. */
-  g_hash_table_iter_init (&iter, shard->relay->terminals);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  /* Only whole messages of a frame, at most MAX_MESSAGE_BYTES: a terminal sends
+   * nothing bigger. */
+  if (!lws_is_first_fragment (wsi) || !lws_is_final_fragment (wsi) ||
+      lws_remaining_packet_payload (wsi) > 0 || length > MAX_MESSAGE_BYTES)
     {
-      KpRelayTerminal *terminal = value;
-
-      if (terminal->shard == shard)
-        g_ptr_array_set_size (terminal->sockets, 0);
+      g_debug ("terminal %s: a message too big", terminal->name);
+      lws_close_reason (wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, NULL, 0);
+      return -1;
     }
-  g_main_context_pop_thread_default (shard->context);
-  return NULL;
-}
+  if (lws_frame_is_binary (wsi))
+    return 0;
 
-/* Main thread: the 101 goes out with libsoup's handshake answer; the connection is then
- * bounded per terminal, not by the guard. */
-void
-_kp_relay_accept_upgrade (KpRelay           *self,
-                          SoupServerMessage *msg,
-                          KpRelayTerminal   *terminal)
-{
-  Upgrade *upgrade;
-
-  /* Answered 101 here, not by a libsoup WebSocket handler, so the connection can be
-   * taken over to the socket thread; it is bounded per terminal from now on. */
-  soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Connection");
-  if (!soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
-    return;
-  kp_http_guard_release (self->guard, msg);
-  upgrade = g_new0 (Upgrade, 1);
-  upgrade->terminal = terminal;
-  g_signal_connect_data (msg, "wrote-informational", G_CALLBACK (on_upgrade_written_cb),
-                         upgrade, upgrade_closure_free, 0);
-}
-
-void
-_kp_relay_start_socket_threads (KpRelay *self)
-{
-  GHashTableIter iter;
-  gpointer value;
-  guint i = 0;
-
-  self->n_shards = CLAMP (g_hash_table_size (self->terminals) / TERMINALS_PER_SOCKET_THREAD, 1,
-                          MAX_SOCKET_THREADS);
-  self->shards = g_new0 (KpRelayShard, self->n_shards);
-  for (guint j = 0; j < self->n_shards; j++)
+  message = g_bytes_new (data, length);
+  answer = terminal_take_message (terminal, message);
+  if (answer != NULL)
     {
-      KpRelayShard *shard = &self->shards[j];
-
-      shard->relay = self;
-      shard->context = g_main_context_new ();
-      shard->loop = g_main_loop_new (shard->context, FALSE);
+      g_queue_push_tail (answers, answer);
+      lws_callback_on_writable (wsi);
     }
-  g_hash_table_iter_init (&iter, self->terminals);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    ((KpRelayTerminal *) value)->shard = &self->shards[i++ % self->n_shards];
-  for (guint j = 0; j < self->n_shards; j++)
-    self->shards[j].thread = g_thread_new ("relay-sockets", socket_thread_main,
-                                           &self->shards[j]);
-}
-
-static gboolean
-quit_loop_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-/* Ends the socket threads, and with them the terminals' sockets. */
-void
-_kp_relay_stop_socket_threads (KpRelay *self)
-{
-  for (guint i = 0; i < self->n_shards; i++)
-    {
-      if (self->shards[i].thread != NULL)
-        {
-          g_autoptr (GSource) source = g_idle_source_new ();
-
-          /* From the thread's own context: a loop that has not started running yet
-           * would miss a plain quit and run for ever. */
-          g_source_set_callback (source, quit_loop_cb, self->shards[i].loop, NULL);
-          g_source_attach (source, self->shards[i].context);
-          g_clear_pointer (&self->shards[i].thread, g_thread_join);
-        }
-    }
-}
-
-void
-_kp_relay_free_socket_threads (KpRelay *self)
-{
-  for (guint i = 0; i < self->n_shards; i++)
-    {
-      g_clear_pointer (&self->shards[i].loop, g_main_loop_unref);
-      g_clear_pointer (&self->shards[i].context, g_main_context_unref);
-    }
-  g_free (self->shards);
+  return 0;
 }
 
 /**
  * kp_relay_take_socket_message:
  * @terminal: the terminal's name
  *
- * Takes a message from the terminal's WebSocket as its socket thread does.
+ * Takes a message from the terminal's WebSocket as the network thread does.
  *
  * Returns: %FALSE if there is no such terminal
  */
@@ -378,6 +225,7 @@ kp_relay_take_socket_message (KpRelay               *self,
   found = g_hash_table_lookup (self->terminals, terminal);
   if (found == NULL)
     return FALSE;
-  g_free (terminal_take_message (found, type, message));
+  if (type == SOUP_WEBSOCKET_DATA_TEXT)
+    g_free (terminal_take_message (found, message));
   return TRUE;
 }

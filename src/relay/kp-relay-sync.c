@@ -33,7 +33,7 @@ _kp_relay_is_online (KpRelay *self)
 static gboolean
 terminal_is_here (KpRelayTerminal *terminal)
 {
-  return g_atomic_int_get (&terminal->n_sockets) > 0 || terminal->poll != NULL;
+  return g_atomic_int_get (&terminal->n_sockets) > 0 || g_atomic_int_get (&terminal->polling);
 }
 
 /* `{"T1","T2"}`: the terminals' names as a PostgreSQL array. */
@@ -93,19 +93,13 @@ _kp_relay_store_desync (KpRelay *self)
   g_mutex_unlock (&self->lock);
 }
 
-/* What changed in the copy goes out: to the WebSockets, and to a poll that waits. */
+/* What changed in the copy goes out: to the WebSockets, and to a poll that waits (with
+ * @answer_poll, even with nothing new). */
 static void
 terminal_changed (KpRelayTerminal *terminal,
                   gboolean         answer_poll)
 {
-  KpRelay *self = terminal->relay;
-
-  _kp_relay_terminal_kick (terminal);
-  g_mutex_lock (&self->lock);
-  if (terminal->poll != NULL &&
-      (answer_poll || _kp_relay_terminal_has_events_after (terminal, terminal->poll_after)))
-    _kp_relay_terminal_answer_poll (terminal);
-  g_mutex_unlock (&self->lock);
+  _kp_relay_terminal_kick (terminal, answer_poll);
 }
 
 void
@@ -279,7 +273,7 @@ socket_fetch_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* A socket thread: the terminal has a new WebSocket here, which needs its queue. */
+/* The network thread: the terminal has a new WebSocket here, which needs its queue. */
 void
 _kp_relay_terminal_socket_opened (KpRelayTerminal *terminal)
 {
@@ -288,66 +282,41 @@ _kp_relay_terminal_socket_opened (KpRelayTerminal *terminal)
 
 typedef struct
 {
-  SoupServerMessage *msg;
-  KpCallbackKind     kind;
-  gulong             finished_id;
-  gboolean           finished;
+  KpRelay        *relay;
+  guint64         session;
+  KpCallbackKind  kind;
 } Storing;
-
-static void
-storing_free (Storing *storing)
-{
-  if (!storing->finished)
-    g_clear_signal_handler (&storing->finished_id, storing->msg);
-  g_object_unref (storing->msg);
-  g_free (storing);
-}
-
-static void
-on_storing_finished_cb (SoupServerMessage *msg,
-                        Storing           *storing)
-{
-  /* The phone went away: nobody to answer. */
-  storing->finished = TRUE;
-  g_clear_signal_handler (&storing->finished_id, msg);
-}
 
 static void
 on_stored_cb (gint64   id,
               gpointer user_data)
 {
   Storing *storing = user_data;
+  KpRelay *self = storing->relay;
 
-  if (storing->finished)
-    return;
   if (id < 0)
-    {
-      g_debug ("a callback could not be stored: 503");
-      soup_message_headers_replace (soup_server_message_get_response_headers (storing->msg),
-                                    "Retry-After", "2");
-      kp_callback_page_respond (storing->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, storing->kind);
-    }
-  else
-    kp_callback_page_respond (storing->msg, SOUP_STATUS_OK, storing->kind);
-  soup_server_message_unpause (storing->msg);
+    g_debug ("a callback could not be stored: 503");
+  if (self->server != NULL)
+    _kp_relay_server_answer_stored (self->server, storing->session,
+                                    id < 0 ? SOUP_STATUS_SERVICE_UNAVAILABLE : SOUP_STATUS_OK,
+                                    storing->kind);
 }
 
-/* A good callback, stored before the phone gets its page: 200 once it is in the
- * database (or came before), 503 if it could not be stored. */
+/* Main thread: a good callback, stored before the phone gets its page: 200 once it is
+ * in the database (or came before), 503 if it could not be stored. The network thread
+ * holds @session's connection until then. */
 void
-_kp_relay_store_callback (KpRelay           *self,
-                          SoupServerMessage *msg,
-                          KpRelayReply      *reply)
+_kp_relay_store_callback (KpRelay      *self,
+                          guint64       session,
+                          KpRelayReply *reply)
 {
   KpRelayTerminal *terminal = reply->terminal;
   Storing *storing = g_new0 (Storing, 1);
 
-  storing->msg = g_object_ref (msg);
+  storing->relay = self;
+  storing->session = session;
   storing->kind = reply->callback;
-  storing->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (on_storing_finished_cb),
-                                           storing);
-  soup_server_message_pause (msg);
   _kp_relay_store_enqueue (self->store, terminal->name, reply->callback, reply->order_id,
                            reply->nonce, reply->pg_token, reply->expires, on_stored_cb, storing,
-                           (GDestroyNotify) storing_free);
+                           g_free);
 }

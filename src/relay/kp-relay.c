@@ -20,13 +20,15 @@
  * With a database, ids grow per terminal across processes and restarts, and the epoch
  * is the database's, made once.
  *
- * Threads: the main one runs the HTTP server (callbacks, long polls, handshakes); the
- * upgraded WebSockets are handed to socket threads, each with its own main context.
+ * Threads: the network thread serves every connection (kp-relay-server.c: libwebsockets
+ * on libev, behind the door of kp-relay-door.c); the main one runs the database, the
+ * timers and the acknowledgements on GLib's main loop.
  *
  * This file holds the object, its life and its public settings; the rest is in
  * kp-relay-config.c (key file, tokens), kp-relay-queue.c (event queues, epochs),
- * kp-relay-callback.c (the customers' callbacks), kp-relay-http.c (handlers, long polls)
- * and kp-relay-socket.c (WebSockets on the socket threads), sharing kp-relay-private.h.
+ * kp-relay-callback.c (the customers' callbacks), kp-relay-http.c (deciding answers),
+ * kp-relay-server.c (the network thread, long polls) and kp-relay-socket.c
+ * (WebSockets), sharing kp-relay-private.h.
  *
  * Copyright 2026 The KakaoPay POS authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -36,16 +38,13 @@
 
 #include "config.h"
 
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "kp-approval-listener.h"
 #include "kp-codec.h"
-#include "kp-http-guard.h"
 #include "kp-relay-private.h"
 
 #define PRUNE_SECONDS  10
-#define LISTEN_BACKLOG 1024
 
 G_DEFINE_FINAL_TYPE (KpRelay, kp_relay, G_TYPE_OBJECT)
 
@@ -75,14 +74,11 @@ kp_relay_dispose (GObject *object)
   KpRelay *self = KP_RELAY (object);
 
   g_clear_handle_id (&self->prune_id, g_source_remove);
-  _kp_relay_stop_socket_threads (self);
+  /* Its connections first: nothing reaches a terminal from the network after this. */
+  g_clear_pointer (&self->server, _kp_relay_server_free);
   g_clear_handle_id (&self->acks_id, g_source_remove);
   g_clear_pointer (&self->store, _kp_relay_store_free);
-  g_clear_pointer (&self->guard, kp_http_guard_free);
-  if (self->server != NULL)
-    soup_server_disconnect (self->server);
   g_hash_table_remove_all (self->terminals);
-  g_clear_object (&self->server);
 
   G_OBJECT_CLASS (kp_relay_parent_class)->dispose (object);
 }
@@ -94,7 +90,6 @@ kp_relay_finalize (GObject *object)
 
   g_hash_table_unref (self->terminals);
   g_ptr_array_unref (self->acks);
-  _kp_relay_free_socket_threads (self);
   g_mutex_clear (&self->lock);
   g_free (self->listen);
   g_free (self->public_url);
@@ -187,13 +182,10 @@ kp_relay_listen (KpRelay     *self,
 
   if (self->server == NULL)
     {
-      self->server = soup_server_new ("server-header", "kakaopay-relay ", NULL);
-      self->guard = kp_http_guard_new (self->server, self->max_connections,
-                                       KP_APPROVAL_LISTENER_TIMEOUT_SECONDS);
-      kp_http_guard_set_head_timeout (self->guard, self->head_timeout);
-      _kp_relay_add_handlers (self);
+      self->server = _kp_relay_server_new (self, error);
+      if (self->server == NULL)
+        return FALSE;
       self->prune_id = g_timeout_add_seconds (PRUNE_SECONDS, on_prune_cb, self);
-      _kp_relay_start_socket_threads (self);
       if (self->database != NULL)
         {
           self->store = _kp_relay_store_new (self, self->database,
@@ -202,7 +194,7 @@ kp_relay_listen (KpRelay     *self,
         }
     }
 
-  return kp_http_guard_listen (self->guard, host, port, LISTEN_BACKLOG, error);
+  return _kp_relay_server_listen (self->server, host, port, error);
 }
 
 /**
@@ -217,7 +209,7 @@ kp_relay_dup_url (KpRelay *self)
 
   if (self->server == NULL)
     return NULL;
-  return kp_http_guard_dup_url (self->guard);
+  return _kp_relay_server_dup_url (self->server);
 }
 
 /**
