@@ -72,6 +72,7 @@ test_good (void)
   g_assert_true (upgrade);
   assert_verdict ("HEAD /health HTTP/1.0\r\n\r\n", 0);
   assert_verdict ("GET / HTTP/1.1\r\nContent-Length: 000\r\n\r\n", 0);
+  assert_verdict ("GET /t/T1/approve/A%2D1?n=a%2Bb HTTP/1.1\r\n\r\n", 0);
   /* Not complete yet: read on. */
   assert_verdict ("GET /t/T1/events HTTP/1.1\r\nHo", KP_HTTP_HEAD_MORE);
 }
@@ -111,6 +112,9 @@ test_refused (void)
   assert_verdict ("GET / HTTP/1.1\nHost: x\n\n", 400);
   assert_verdict ("GET / HTTP/1.1\r\rHost: x\r\n\r\n", 400);
   assert_verdict ("GET x HTTP/1.1\r\n\r\n", 400);
+  assert_verdict ("GET /t/T1/events%zz HTTP/1.1\r\n\r\n", 400);
+  assert_verdict ("GET /t/T1/events%2 HTTP/1.1\r\n\r\n", 400);
+  assert_verdict ("GET /a%00b HTTP/1.1\r\n\r\n", 400);
   assert_verdict ("GET / HTTP/2.0\r\n\r\n", 400);
   assert_verdict ("GET / HTTP/1.1\r\nBad Name: 1\r\n\r\n", 400);
 }

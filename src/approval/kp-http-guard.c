@@ -1,7 +1,8 @@
 /* kp-http-guard.c: the socket side of a public SoupServer, with strict limits
  *
- * The limits documented in kp-approval-listener.h, shared by the listener and
- * kakaopay-relay. The guard accepts the connections itself and reads each request head
+ * The limits documented in kp-approval-listener.h, for the terminal's listener
+ * (kakaopay-relay holds the same ones in front of libwebsockets: kp-relay-door.c, both
+ * screening heads with kp-http-head.c). The guard accepts the connections itself and reads each request head
  * (request line and headers) before libsoup sees any of it: libsoup 3.2 keeps memory for
  * good on some malformed requests (the request path of one whose body it cannot frame)
  * and on every connection its own listener accepts (the GSocket), so it only ever gets

@@ -5,7 +5,7 @@
  * at this process: fetched whole when it connects or polls, then followed by the
  * notifications (an event whose id follows the last one known is added as it comes;
  * any other id asks for a fetch, which the copy is merged with). A terminal connected
- * elsewhere has no copy here. Acknowledgements, from the socket threads or a poll's
+ * elsewhere has no copy here. Acknowledgements, from the network thread or a poll's
  * `after`, are gathered per terminal and deleted from the database on the main thread.
  *
  * Unless said otherwise, on the main thread.
