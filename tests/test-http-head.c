@@ -115,6 +115,8 @@ test_refused (void)
   assert_verdict ("GET /t/T1/events%zz HTTP/1.1\r\n\r\n", 400);
   assert_verdict ("GET /t/T1/events%2 HTTP/1.1\r\n\r\n", 400);
   assert_verdict ("GET /a%00b HTTP/1.1\r\n\r\n", 400);
+  /* A body is refused first, whatever the target. */
+  assert_verdict ("POST /%00 HTTP/1.1\r\nContent-Length: 100\r\n\r\n", 413);
   assert_verdict ("GET / HTTP/2.0\r\n\r\n", 400);
   assert_verdict ("GET / HTTP/1.1\r\nBad Name: 1\r\n\r\n", 400);
 }

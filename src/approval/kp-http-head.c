@@ -170,16 +170,7 @@ check_head (const char  *head,
     return head_error (out_why, "request target too long", 414);
   if (target_length == 0 || target[0] != '/' || p >= line_end || *p != ' ')
     return head_error (out_why, "request target", 400);
-  /* Every escape is two hex digits, never a NUL (servers differ on the others: libsoup
-   * refuses them, libwebsockets answers its own error page). */
-  for (const char *escape = memchr (target, '%', target_length); escape != NULL;
-       escape = memchr (escape + 1, '%', target + target_length - escape - 1))
-    {
-      if (target + target_length - escape < 3 ||
-          !g_ascii_isxdigit (escape[1]) || !g_ascii_isxdigit (escape[2]) ||
-          (escape[1] == '0' && escape[2] == '0'))
-        return head_error (out_why, "bad escape in the request target", 400);
-    }
+
   p++;
   if (line_end - p != 8 ||
       (memcmp (p, "HTTP/1.1", 8) != 0 && memcmp (p, "HTTP/1.0", 8) != 0))
@@ -252,6 +243,18 @@ check_head (const char  *head,
       for (gsize i = 0; i < content_length_length; i++)
         if (content_length[i] != '0')
           return head_error (out_why, "it has a body", 413);
+    }
+
+  /* Every escape is two hex digits, never a NUL (servers differ on the others: libsoup
+   * refuses them, libwebsockets answers its own error page). After the body's rules: a
+   * body is refused first, whatever its target. */
+  for (const char *escape = memchr (target, '%', target_length); escape != NULL;
+       escape = memchr (escape + 1, '%', target + target_length - escape - 1))
+    {
+      if (target + target_length - escape < 3 ||
+          !g_ascii_isxdigit (escape[1]) || !g_ascii_isxdigit (escape[2]) ||
+          (escape[1] == '0' && escape[2] == '0'))
+        return head_error (out_why, "bad escape in the request target", 400);
     }
 
   if ((method_length == 3 && memcmp (method, "GET", 3) == 0) ||
