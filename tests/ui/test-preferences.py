@@ -34,7 +34,8 @@ from gi.repository import Secret  # noqa: E402
 
 BUILD = os.path.dirname(os.path.dirname(kpui.POS))
 SANDBOX = os.environ.get('KP_SANDBOX') or os.path.join(BUILD, 'sandbox', 'kakaopay-sandbox')
-RELAY = os.environ.get('KP_RELAY') or os.path.join(BUILD, 'relay', 'kakaopay-relay')
+# Unset where kakaopay-relay is not built (-Drelay=disabled): its cases are skipped.
+RELAY = os.environ.get('KP_RELAY')
 
 
 # -- KakaoPay and the relay as separate processes --
@@ -79,6 +80,8 @@ def start_sandbox():
 
 
 def start_relay(terminal, token):
+    if not RELAY:
+        raise kpui.Skip('kakaopay-relay is not built (-Drelay=disabled)')
     def argv(path):
         config = os.path.join(path, 'relay.conf')
         with open(os.open(config, os.O_WRONLY | os.O_CREAT, 0o600), 'w') as f:
@@ -461,7 +464,7 @@ def test_sale_in_flight_keeps_its_services():
 
 
 def test_relay_sale():
-    if not os.path.exists(RELAY):
+    if RELAY and not os.path.exists(RELAY):
         raise AssertionError('kakaopay-relay not built: ' + RELAY)
     token = secrets.token_hex(16)
     relay = start_relay('T7', token)
