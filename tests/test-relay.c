@@ -1210,6 +1210,81 @@ test_head_timeout (Fixture       *f,
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_CANCEL, "T1-1", NULL, NULL), ==, 200);
 }
 
+/* A bare WebSocket of terminal T1. */
+static SoupWebsocketConnection *
+socket_open (Fixture *f)
+{
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("%s/t/T1/events", f->url);
+  SoupWebsocketConnection *websocket;
+  KpTestAsync async = { NULL };
+
+  msg = soup_message_new ("GET", url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                "Bearer " TOKEN);
+  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        kp_test_async_cb, &async);
+  result = kp_test_async_wait (&async);
+  websocket = soup_session_websocket_connect_finish (f->session, result, &error);
+  g_assert_no_error (error);
+  return websocket;
+}
+
+static gboolean
+socket_is_closed (gpointer data)
+{
+  return soup_websocket_connection_get_state (data) == SOUP_WEBSOCKET_STATE_CLOSED;
+}
+
+/* A terminal's WebSockets: one beyond KP_RELAY_MAX_SOCKETS_PER_TERMINAL closes the
+ * oldest (1001, going away), a ping is answered, a message bigger than a terminal ever
+ * sends closes its socket (1009); and HEAD gets an answer's headers alone. */
+static void
+test_socket_limits (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr (GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *big = g_strnfill (2000, ' ');
+  g_autofree char *reply = NULL;
+  const char *head = "HEAD /health HTTP/1.1\r\nHost: x\r\n\r\n";
+  SoupWebsocketConnection *newest;
+
+  relay_start (f, 1, NULL, NULL);
+
+  for (guint i = 0; i <= KP_RELAY_MAX_SOCKETS_PER_TERMINAL; i++)
+    g_ptr_array_add (sockets, socket_open (f));
+  if (!kp_test_wait_for (socket_is_closed, sockets->pdata[0], WAIT_S))
+    g_error ("the oldest WebSocket stayed open");
+  g_assert_cmpint (soup_websocket_connection_get_close_code (sockets->pdata[0]), ==,
+                   SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+  for (guint i = 1; i < sockets->len; i++)
+    g_assert_cmpint (soup_websocket_connection_get_state (sockets->pdata[i]), ==,
+                     SOUP_WEBSOCKET_STATE_OPEN);
+
+  newest = sockets->pdata[sockets->len - 1];
+  g_signal_connect (newest, "message", G_CALLBACK (on_raw_message_cb), messages);
+  soup_websocket_connection_send_text (newest, "{\"ping\":5}");
+  g_assert_true (kp_test_wait_for (array_not_empty, messages, WAIT_S));
+  g_assert_cmpstr (messages->pdata[0], ==, "{\"pong\":5}");
+
+  soup_websocket_connection_send_text (newest, big);
+  if (!kp_test_wait_for (socket_is_closed, newest, WAIT_S))
+    g_error ("a message too big left its WebSocket open");
+  g_assert_cmpint (soup_websocket_connection_get_close_code (newest), ==,
+                   SOUP_WEBSOCKET_CLOSE_TOO_BIG);
+  /* The others are the terminal's still. */
+  g_assert_cmpint (soup_websocket_connection_get_state (sockets->pdata[1]), ==,
+                   SOUP_WEBSOCKET_STATE_OPEN);
+
+  reply = raw_exchange (f, head, strlen (head));
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 200 "));
+  g_assert_nonnull (strstr (reply, "Content-Length: 3\r\n"));
+  g_assert_true (g_str_has_suffix (reply, "\r\n\r\n"));
+}
+
 typedef struct
 {
   Fixture *f;
@@ -1781,6 +1856,7 @@ main (int   argc,
   ADD ("/kp/relay/flood", test_flood);
   ADD ("/kp/relay/slowloris", test_slowloris);
   ADD ("/kp/relay/head-timeout", test_head_timeout);
+  ADD ("/kp/relay/socket-limits", test_socket_limits);
   ADD ("/kp/relay/many", test_many);
 #undef ADD
 

@@ -33,11 +33,12 @@ _kp_relay_socket_opened (KpRelayTerminal *terminal,
 
   if (terminal->sockets->len >= KP_RELAY_MAX_SOCKETS_PER_TERMINAL)
     {
+      /* No longer the terminal's: its next turn closes it (1001, going away). */
       struct lws *oldest = g_ptr_array_steal_index (terminal->sockets, 0);
 
       g_debug ("terminal %s: closing its oldest WebSocket for a new one", terminal->name);
-      lws_close_reason (oldest, LWS_CLOSE_STATUS_GOINGAWAY, NULL, 0);
-      lws_set_timeout (oldest, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+      g_atomic_int_dec_and_test (&terminal->n_sockets);
+      lws_callback_on_writable (oldest);
     }
   g_ptr_array_add (terminal->sockets, wsi);
   g_atomic_int_inc (&terminal->n_sockets);
@@ -82,7 +83,7 @@ send_text (struct lws *wsi,
  * @answers: (element-type utf8): answers to the terminal's messages, waiting
  *
  * One frame: an answer, else the oldest event not sent yet; asks for another turn if
- * there is more.
+ * there is more. A socket replaced by a newer one closes instead.
  *
  * Returns: -1 to close the socket, else 0
  */
@@ -93,8 +94,16 @@ _kp_relay_socket_writable (KpRelayTerminal *terminal,
                            GQueue          *answers)
 {
   KpRelay *self = terminal->relay;
-  g_autofree char *text = g_queue_pop_head (answers);
+  g_autofree char *text = NULL;
   gboolean more = FALSE;
+
+  /* Replaced by a newer one (_kp_relay_socket_opened()). */
+  if (!g_ptr_array_find (terminal->sockets, wsi, NULL))
+    {
+      lws_close_reason (wsi, LWS_CLOSE_STATUS_GOINGAWAY, NULL, 0);
+      return -1;
+    }
+  text = g_queue_pop_head (answers);
 
   g_mutex_lock (&self->lock);
   /* With a database, the copy is sent once it is up to date. */
