@@ -155,6 +155,7 @@ connection_hand_over (KpHttpGuardConnection *connection,
   stream = _kp_http_guard_stream_new (connection, g_byte_array_free_to_bytes (head), upgrade);
 
   connection->state = KP_HTTP_GUARD_SERVED;
+  connection->admission.idle = FALSE;
   guard->handing_over = connection;
   if (!soup_server_accept_iostream (guard->server, stream, local, remote, &error))
     g_debug ("libsoup refused a connection: %s", error->message);
@@ -228,14 +229,15 @@ on_head_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Its address's turn (kp_admission_add(), kp_admission_remove()): drops nothing. */
 void
-_kp_http_guard_connection_start_reading (KpHttpGuardConnection *connection)
+_kp_http_guard_connection_start_reading (gpointer owner)
 {
+  KpHttpGuardConnection *connection = owner;
   KpHttpGuard *guard = connection->guard;
   GInputStream *input = g_io_stream_get_input_stream (G_IO_STREAM (connection->base));
 
   connection->state = KP_HTTP_GUARD_READING;
-  connection->address->n_active++;
   connection->head = g_byte_array_sized_new (512);
   connection->head_timeout_id = g_timeout_add (guard->head_timeout_seconds * 1000,
                                                on_head_timeout_cb, connection);

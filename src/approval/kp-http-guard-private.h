@@ -12,6 +12,7 @@
 
 #include <libsoup/soup.h>
 
+#include "kp-admission.h"
 #include "kp-http-guard.h"
 
 G_BEGIN_DECLS
@@ -24,7 +25,6 @@ typedef enum
   KP_HTTP_GUARD_SERVED,    /* handed to libsoup */
 } KpHttpGuardState;
 
-typedef struct _KpHttpGuardAddress KpHttpGuardAddress;
 typedef struct _KpHttpGuardConnection KpHttpGuardConnection;
 
 struct _KpHttpGuard
@@ -32,10 +32,7 @@ struct _KpHttpGuard
   SoupServer     *server;       /* borrowed: the server owns nothing of ours */
   GSocketService *service;
   GSocketAddress *local_address;
-  GQueue          connections;  /* KpHttpGuardConnection *, oldest first: every one counted */
-  GHashTable     *addresses;    /* remote address text → KpHttpGuardAddress */
-  guint           max_connections;
-  guint           max_per_address;
+  KpAdmission    *admission;    /* every connection counted */
   guint           timeout_seconds;
   guint           head_timeout_seconds;
   guint           n_refused;
@@ -44,24 +41,15 @@ struct _KpHttpGuard
   KpHttpGuardConnection *handing_over; /* while soup_server_accept_iostream () runs */
 };
 
-struct _KpHttpGuardAddress
-{
-  char   *key;
-  guint   n_active;             /* reading, refusing or served */
-  GQueue  waiting;              /* KpHttpGuardConnection *, in arrival order */
-};
-
 /* Atomically reference-counted: a served connection's stream (which may end on another
  * thread once released) and its message hold references. */
 struct _KpHttpGuardConnection
 {
   KpHttpGuard        *guard;     /* NULL once no longer counted */
-  KpHttpGuardAddress *address;
+  KpAdmissionEntry    admission;
   GSocketConnection  *base;
   GSocket            *socket;
   KpHttpGuardState    state;
-  GList               link;      /* in guard->connections */
-  GList               waiting_link;
   guint               deadline_id;
   guint               head_timeout_id;
   GSource            *read_source;
@@ -82,7 +70,7 @@ void                   _kp_http_guard_connection_untrack       (KpHttpGuardConne
 void                   _kp_http_guard_connection_drop          (KpHttpGuardConnection *connection);
 
 /* kp-http-guard-head.c: reading a head, refusing it or handing it over */
-void                   _kp_http_guard_connection_start_reading (KpHttpGuardConnection *connection);
+void                   _kp_http_guard_connection_start_reading (gpointer               connection);
 void                   _kp_http_guard_connection_stop_reading  (KpHttpGuardConnection *connection);
 
 /* kp-http-guard-stream.c */

@@ -63,44 +63,20 @@ _kp_http_guard_connection_unref (KpHttpGuardConnection *connection)
   g_atomic_rc_box_release_full (connection, (GDestroyNotify) connection_clear);
 }
 
-static void
-address_free (KpHttpGuardAddress *address)
-{
-  g_free (address->key);
-  g_free (address);
-}
-
 /* No longer counted against any limit (ended, dropped or released); its address's next
  * waiting connection gets its turn. Drops the guard's reference. */
 void
 _kp_http_guard_connection_untrack (KpHttpGuardConnection *connection)
 {
   KpHttpGuard *guard = connection->guard;
-  KpHttpGuardAddress *address = connection->address;
 
   if (guard == NULL)
     return;
 
   _kp_http_guard_connection_stop_reading (connection);
   g_clear_handle_id (&connection->deadline_id, g_source_remove);
-  g_queue_unlink (&guard->connections, &connection->link);
+  kp_admission_remove (guard->admission, &connection->admission);
   connection->guard = NULL;
-  connection->address = NULL;
-
-  if (connection->state == KP_HTTP_GUARD_WAITING)
-    g_queue_unlink (&address->waiting, &connection->waiting_link);
-  else
-    address->n_active--;
-
-  while (address->n_active < guard->max_per_address && address->waiting.head != NULL)
-    {
-      KpHttpGuardConnection *next = address->waiting.head->data;
-
-      g_queue_unlink (&address->waiting, &next->waiting_link);
-      _kp_http_guard_connection_start_reading (next);
-    }
-  if (address->n_active == 0 && address->waiting.head == NULL)
-    g_hash_table_remove (guard->addresses, address->key);
 
   _kp_http_guard_connection_unref (connection);
 }
@@ -145,20 +121,6 @@ on_deadline_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* The oldest connection that has not sent a complete head, if any. */
-static KpHttpGuardConnection *
-find_idle (KpHttpGuard *guard)
-{
-  for (GList *l = guard->connections.head; l != NULL; l = l->next)
-    {
-      KpHttpGuardConnection *connection = l->data;
-
-      if (connection->state != KP_HTTP_GUARD_SERVED)
-        return connection;
-    }
-  return NULL;
-}
-
 static gboolean
 on_incoming_cb (GSocketService    *service,
                 GSocketConnection *base,
@@ -171,7 +133,8 @@ on_incoming_cb (GSocketService    *service,
   GInetSocketAddress *inet;
   g_autofree char *key = NULL;
   KpHttpGuardConnection *connection;
-  KpHttpGuardAddress *address;
+  KpHttpGuardConnection *idle;
+  gboolean full;
 
   remote = g_socket_connection_get_remote_address (base, NULL);
   if (!G_IS_INET_SOCKET_ADDRESS (remote))
@@ -182,14 +145,13 @@ on_incoming_cb (GSocketService    *service,
   inet = G_INET_SOCKET_ADDRESS (remote);
   key = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
 
-  if (guard->connections.length >= guard->max_connections)
+  idle = kp_admission_make_room (guard->admission, &full);
+  if (full)
     {
-      KpHttpGuardConnection *idle = find_idle (guard);
-
       guard->n_refused++;
       if (idle == NULL)
         {
-          g_debug ("refused a connection: %u open", guard->max_connections);
+          g_debug ("refused a connection: all places taken");
           g_io_stream_close (G_IO_STREAM (base), NULL, NULL);
           return TRUE;
         }
@@ -204,26 +166,10 @@ on_incoming_cb (GSocketService    *service,
   connection->guard = guard;
   connection->base = g_object_ref (base);
   connection->socket = g_object_ref (socket);
-  connection->link.data = connection;
-  connection->waiting_link.data = connection;
-  g_queue_push_tail_link (&guard->connections, &connection->link);
   connection->deadline_id = g_timeout_add_seconds (guard->timeout_seconds, on_deadline_cb,
                                                    connection);
-
-  address = g_hash_table_lookup (guard->addresses, key);
-  if (address == NULL)
-    {
-      address = g_new0 (KpHttpGuardAddress, 1);
-      address->key = g_steal_pointer (&key);
-      g_queue_init (&address->waiting);
-      g_hash_table_insert (guard->addresses, address->key, address);
-    }
-  connection->address = address;
   connection->state = KP_HTTP_GUARD_WAITING;
-  if (address->n_active < guard->max_per_address)
-    _kp_http_guard_connection_start_reading (connection);
-  else
-    g_queue_push_tail_link (&address->waiting, &connection->waiting_link);
+  kp_admission_add (guard->admission, &connection->admission, connection, key);
   return TRUE;
 }
 
@@ -278,13 +224,11 @@ kp_http_guard_new (SoupServer *server,
 
   guard = g_new0 (KpHttpGuard, 1);
   guard->server = server;
-  guard->max_connections = max_connections;
-  guard->max_per_address = KP_APPROVAL_LISTENER_MAX_CONNECTIONS_PER_ADDRESS;
+  guard->admission = kp_admission_new (max_connections,
+                                       KP_APPROVAL_LISTENER_MAX_CONNECTIONS_PER_ADDRESS,
+                                       _kp_http_guard_connection_start_reading);
   guard->timeout_seconds = timeout_seconds;
   guard->head_timeout_seconds = KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS;
-  g_queue_init (&guard->connections);
-  guard->addresses = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                            (GDestroyNotify) address_free);
   guard->request_started_id = g_signal_connect (server, "request-started",
                                                 G_CALLBACK (on_request_started_cb), guard);
   guard->service = g_socket_service_new ();
@@ -296,6 +240,8 @@ kp_http_guard_new (SoupServer *server,
 void
 kp_http_guard_free (KpHttpGuard *guard)
 {
+  KpHttpGuardConnection *connection;
+
   if (guard == NULL)
     return;
 
@@ -306,16 +252,14 @@ kp_http_guard_free (KpHttpGuard *guard)
   g_clear_object (&guard->service);
 
   /* Those libsoup serves go on without us (it finishes requests in progress). */
-  while (guard->connections.head != NULL)
+  while ((connection = kp_admission_peek_oldest (guard->admission)) != NULL)
     {
-      KpHttpGuardConnection *connection = guard->connections.head->data;
-
       if (connection->state == KP_HTTP_GUARD_SERVED)
         _kp_http_guard_connection_untrack (connection);
       else
         _kp_http_guard_connection_drop (connection);
     }
-  g_hash_table_unref (guard->addresses);
+  g_clear_pointer (&guard->admission, kp_admission_free);
   g_clear_object (&guard->local_address);
   g_free (guard);
 }
@@ -352,7 +296,7 @@ kp_http_guard_get_n_open (KpHttpGuard *guard)
 {
   g_return_val_if_fail (guard != NULL, 0);
 
-  return guard->connections.length;
+  return kp_admission_get_n (guard->admission);
 }
 
 /**

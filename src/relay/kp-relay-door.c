@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "kp-address.h"
+#include "kp-admission.h"
 #include "kp-approval-listener.h"
 #include "kp-http-head.h"
 #include "kp-relay-door.h"
@@ -61,19 +62,10 @@ typedef enum
 
 typedef struct
 {
-  char   *key;
-  guint   n_active;    /* reading, refusing or served */
-  GQueue  waiting;     /* Visitor *, in arrival order */
-} Address;
-
-typedef struct
-{
-  KpRelayDoor  *door;
-  Address      *address;
-  int           fd;
-  VisitorState  state;
-  GList         link;          /* in door->visitors */
-  GList         waiting_link;  /* in address->waiting */
+  KpRelayDoor      *door;
+  KpAdmissionEntry  admission;
+  int               fd;
+  VisitorState      state;
   ev_io         io;            /* reading its head, or draining */
   ev_timer      timer;         /* the head's time limit, or the drain's */
   ev_timer      deadline;      /* the whole exchange's */
@@ -98,25 +90,13 @@ struct _KpRelayDoor
   GPtrArray        *listeners;       /* Listener * */
   ev_timer          accept_pause;
   GSocketAddress   *local_address;
-  GQueue            visitors;        /* Visitor *, oldest first: every one counted */
-  GHashTable       *addresses;       /* remote address text → Address */
+  KpAdmission      *admission;       /* every visitor counted */
   GHashTable       *served;          /* struct lws * → Visitor */
   Visitor          *handing_over;
-  guint             max_connections;
-  guint             max_per_address;
   guint             timeout_seconds;
   guint             head_timeout_seconds;
   guint             n_refused;
 };
-
-static void visitor_start_reading (Visitor *visitor);
-
-static void
-address_free (Address *address)
-{
-  g_free (address->key);
-  g_free (address);
-}
 
 static void
 visitor_stop_watching (Visitor *visitor)
@@ -131,27 +111,12 @@ static void
 visitor_untrack (Visitor *visitor)
 {
   KpRelayDoor *door = visitor->door;
-  Address *address = visitor->address;
 
   visitor_stop_watching (visitor);
   ev_timer_stop (door->loop, &visitor->deadline);
-  g_queue_unlink (&door->visitors, &visitor->link);
   if (visitor->wsi != NULL)
     g_hash_table_remove (door->served, visitor->wsi);
-
-  if (visitor->state == VISITOR_WAITING)
-    g_queue_unlink (&address->waiting, &visitor->waiting_link);
-  else
-    address->n_active--;
-  while (address->n_active < door->max_per_address && address->waiting.head != NULL)
-    {
-      Visitor *next = address->waiting.head->data;
-
-      g_queue_unlink (&address->waiting, &next->waiting_link);
-      visitor_start_reading (next);
-    }
-  if (address->n_active == 0 && address->waiting.head == NULL)
-    g_hash_table_remove (door->addresses, address->key);
+  kp_admission_remove (door->admission, &visitor->admission);
 
   g_free (visitor->buffer);
   g_free (visitor->request);
@@ -229,6 +194,7 @@ visitor_hand_over (Visitor *visitor,
 
   visitor_stop_watching (visitor);
   visitor->state = VISITOR_SERVED;
+  visitor->admission.idle = FALSE;
   door->handing_over = visitor;
   /* libwebsockets reads these bytes first, as if it had read them itself; on failure
    * it closes the descriptor. */
@@ -328,13 +294,14 @@ on_deadline_cb (struct ev_loop *loop,
   visitor_untrack (visitor);
 }
 
+/* Its address's turn (kp_admission_add(), kp_admission_remove()): drops nothing. */
 static void
-visitor_start_reading (Visitor *visitor)
+visitor_start_reading (gpointer owner)
 {
+  Visitor *visitor = owner;
   KpRelayDoor *door = visitor->door;
 
   visitor->state = VISITOR_READING;
-  visitor->address->n_active++;
   visitor->buffer = g_malloc (KP_HTTP_HEAD_MAX_READ);
   ev_io_init (&visitor->io, on_readable_cb, visitor->fd, EV_READ);
   ev_io_start (door->loop, &visitor->io);
@@ -343,20 +310,6 @@ visitor_start_reading (Visitor *visitor)
 }
 
 /* Accepting connections */
-
-/* The oldest connection that has not sent a complete head, if any. */
-static Visitor *
-find_idle (KpRelayDoor *door)
-{
-  for (GList *l = door->visitors.head; l != NULL; l = l->next)
-    {
-      Visitor *visitor = l->data;
-
-      if (visitor->state != VISITOR_SERVED)
-        return visitor;
-    }
-  return NULL;
-}
 
 static char *
 dup_remote_key (int fd)
@@ -379,7 +332,8 @@ accept_one (KpRelayDoor *door,
 {
   g_autofree char *key = dup_remote_key (fd);
   Visitor *visitor;
-  Address *address;
+  Visitor *idle;
+  gboolean full;
   int on = 1;
 
   if (key == NULL)
@@ -387,14 +341,13 @@ accept_one (KpRelayDoor *door,
       close (fd);
       return;
     }
-  if (door->visitors.length >= door->max_connections)
+  idle = kp_admission_make_room (door->admission, &full);
+  if (full)
     {
-      Visitor *idle = find_idle (door);
-
       door->n_refused++;
       if (idle == NULL)
         {
-          g_debug ("refused a connection: %u open", door->max_connections);
+          g_debug ("refused a connection: all places taken");
           close (fd);
           return;
         }
@@ -408,30 +361,14 @@ accept_one (KpRelayDoor *door,
   visitor = g_new0 (Visitor, 1);
   visitor->door = door;
   visitor->fd = fd;
-  visitor->link.data = visitor;
-  visitor->waiting_link.data = visitor;
   visitor->io.data = visitor;
   ev_init (&visitor->timer, on_timer_cb);
   visitor->timer.data = visitor;
   ev_timer_init (&visitor->deadline, on_deadline_cb, door->timeout_seconds, 0.);
   visitor->deadline.data = visitor;
-  g_queue_push_tail_link (&door->visitors, &visitor->link);
   ev_timer_start (door->loop, &visitor->deadline);
-
-  address = g_hash_table_lookup (door->addresses, key);
-  if (address == NULL)
-    {
-      address = g_new0 (Address, 1);
-      address->key = g_steal_pointer (&key);
-      g_queue_init (&address->waiting);
-      g_hash_table_insert (door->addresses, address->key, address);
-    }
-  visitor->address = address;
   visitor->state = VISITOR_WAITING;
-  if (address->n_active < door->max_per_address)
-    visitor_start_reading (visitor);
-  else
-    g_queue_push_tail_link (&address->waiting, &visitor->waiting_link);
+  kp_admission_add (door->admission, &visitor->admission, visitor, key);
 }
 
 static void
@@ -511,13 +448,10 @@ kp_relay_door_new (struct ev_loop   *loop,
   door->listeners = g_ptr_array_new_with_free_func (listener_free);
   ev_init (&door->accept_pause, on_accept_pause_cb);
   door->accept_pause.data = door;
-  g_queue_init (&door->visitors);
-  door->addresses = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                           (GDestroyNotify) address_free);
+  door->admission = kp_admission_new (max_connections,
+                                      KP_APPROVAL_LISTENER_MAX_CONNECTIONS_PER_ADDRESS,
+                                      visitor_start_reading);
   door->served = g_hash_table_new (NULL, NULL);
-  door->max_connections = MAX (max_connections, 1);
-  door->max_per_address = MIN (KP_APPROVAL_LISTENER_MAX_CONNECTIONS_PER_ADDRESS,
-                               door->max_connections);
   door->timeout_seconds = MAX (timeout_seconds, 1);
   door->head_timeout_seconds = KP_APPROVAL_LISTENER_HEAD_TIMEOUT_SECONDS;
   return door;
@@ -527,23 +461,23 @@ kp_relay_door_new (struct ev_loop   *loop,
 void
 kp_relay_door_free (KpRelayDoor *door)
 {
+  Visitor *visitor;
+
   if (door == NULL)
     return;
 
   ev_timer_stop (door->loop, &door->accept_pause);
   for (guint i = 0; i < door->listeners->len; i++)
     ev_io_stop (door->loop, &((Listener *) g_ptr_array_index (door->listeners, i))->io);
-  while (door->visitors.head != NULL)
+  while ((visitor = kp_admission_peek_oldest (door->admission)) != NULL)
     {
-      Visitor *visitor = door->visitors.head->data;
-
       if (visitor->state == VISITOR_SERVED)
         visitor_untrack (visitor);
       else
         visitor_drop (visitor);
     }
   g_ptr_array_unref (door->listeners);
-  g_hash_table_unref (door->addresses);
+  kp_admission_free (door->admission);
   g_hash_table_unref (door->served);
   g_clear_object (&door->local_address);
   g_free (door);
@@ -701,7 +635,7 @@ kp_relay_door_get_n_open (KpRelayDoor *door)
 {
   g_return_val_if_fail (door != NULL, 0);
 
-  return door->visitors.length;
+  return kp_admission_get_n (door->admission);
 }
 
 /**
