@@ -202,10 +202,10 @@ visitor_hand_over (Visitor *visitor,
                                         length);
   door->handing_over = NULL;
   g_clear_pointer (&visitor->buffer, g_free);
+  /* NULL also when libwebsockets served the bytes at once and closed (an answer that
+   * needed no waiting). */
   if (wsi == NULL || visitor->gone)
     {
-      if (wsi == NULL)
-        g_debug ("libwebsockets refused a connection");
       visitor_untrack (visitor);
       return;
     }
@@ -643,8 +643,8 @@ kp_relay_door_get_n_open (KpRelayDoor *door)
  * @level: libwebsockets' level (%LLL_ERR…)
  * @line: its message, ending in a newline
  *
- * libwebsockets' log, for lws_set_log_level(), into GLib's: its errors as warnings, the
- * rest as debug messages. Drops what libwebsockets 4.1 logs as an error at every
+ * libwebsockets' log, for lws_set_log_level(), into GLib's: its errors as warnings, its
+ * warnings as messages, the rest as debug messages. Drops what libwebsockets 4.1 logs as an error at every
  * adoption with bytes already read ("adopt_socket_readbuf: calling service"), which is
  * not one.
  */
@@ -660,6 +660,8 @@ kp_relay_door_log (int         level,
     length--;
   if (level & LLL_ERR)
     g_warning ("libwebsockets: %.*s", (int) length, line);
+  else if (level & LLL_WARN)
+    g_message ("libwebsockets: %.*s", (int) length, line);
   else
     g_debug ("libwebsockets: %.*s", (int) length, line);
 }
