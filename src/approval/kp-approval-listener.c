@@ -10,7 +10,6 @@
 
 #include <libsoup/soup.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "kp-approval-listener.h"
 #include "kp-callback-page.h"
@@ -47,166 +46,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static const char * const kind_names[] = { "approve", "cancel", "fail" };
-
-const char *
-kp_callback_kind_to_string (KpCallbackKind kind)
-{
-  g_return_val_if_fail (kind <= KP_CALLBACK_FAIL, NULL);
-
-  return kind_names[kind];
-}
-
-/**
- * kp_callback_kind_from_string:
- * @text: (nullable): a kind's name, as kp_callback_kind_to_string() gives it
- * @length: its length in bytes, or -1 if @text ends with a NUL
- * @out_kind: (out): the kind it names
- *
- * Returns: whether @text names a kind
- */
-gboolean
-kp_callback_kind_from_string (const char     *text,
-                              gssize          length,
-                              KpCallbackKind *out_kind)
-{
-  if (text == NULL)
-    return FALSE;
-  if (length < 0)
-    length = strlen (text);
-  for (guint i = 0; i < G_N_ELEMENTS (kind_names); i++)
-    {
-      if (strlen (kind_names[i]) == (gsize) length &&
-          strncmp (text, kind_names[i], length) == 0)
-        {
-          *out_kind = i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
-/**
- * kp_random_hex:
- * @n_bytes: how many random bytes
- *
- * Returns: (transfer full): @n_bytes from the kernel's CSPRNG, as lowercase hex
- */
-char *
-kp_random_hex (gsize n_bytes)
-{
-  g_autofree guint8 *bytes = g_malloc (n_bytes);
-  GString *hex = g_string_sized_new (n_bytes * 2);
-  gsize done = 0;
-
-  while (done < n_bytes)
-    {
-      ssize_t n = getrandom (bytes + done, n_bytes - done, 0);
-
-      if (n < 0)
-        g_error ("getrandom failed: %s", g_strerror (errno));
-      done += n;
-    }
-  for (gsize i = 0; i < n_bytes; i++)
-    g_string_append_printf (hex, "%02x", bytes[i]);
-  return g_string_free (hex, FALSE);
-}
-
-/**
- * kp_callback_link_nonce:
- * @secret: the sale's secret (what kp_approval_listener_expect() is given)
- * @expires: Unix time after which the link is refused
- *
- * Returns: (transfer full): the `n` of the link for @kind and @partner_order_id,
- *   `{expires}.{mac}` (see %KP_CALLBACK_LINK_MAC_LENGTH)
- */
-char *
-kp_callback_link_nonce (const char     *secret,
-                        KpCallbackKind  kind,
-                        const char     *partner_order_id,
-                        gint64          expires)
-{
-  g_autoptr (GHmac) hmac = NULL;
-  g_autofree char *message = NULL;
-  char mac[KP_CALLBACK_LINK_MAC_LENGTH + 1];
-
-  g_return_val_if_fail (secret != NULL && partner_order_id != NULL, NULL);
-  g_return_val_if_fail (kind <= KP_CALLBACK_FAIL, NULL);
-
-  message = g_strdup_printf ("%s\n%s\n%" G_GINT64_FORMAT, kind_names[kind], partner_order_id,
-                             expires);
-  hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) secret, strlen (secret));
-  g_hmac_update (hmac, (const guchar *) message, strlen (message));
-  g_strlcpy (mac, g_hmac_get_string (hmac), sizeof mac);
-  return g_strdup_printf ("%" G_GINT64_FORMAT ".%s", expires, mac);
-}
-
-/**
- * kp_callback_link_check:
- * @nonce: (nullable): the `n` the request carried
- * @now: the Unix time now
- * @out_expires: (out) (optional): the link's expiry, when it is valid or expired
- *
- * Checks @nonce against the link made with kp_callback_link_nonce() for @kind and
- * @partner_order_id, comparing in constant time.
- */
-KpCallbackLinkCheck
-kp_callback_link_check (const char     *secret,
-                        KpCallbackKind  kind,
-                        const char     *partner_order_id,
-                        const char     *nonce,
-                        gint64          now,
-                        gint64         *out_expires)
-{
-  g_autofree char *expected = NULL;
-  const char *dot;
-  guint64 expires;
-
-  g_return_val_if_fail (secret != NULL && partner_order_id != NULL, KP_CALLBACK_LINK_FORGED);
-
-  if (nonce == NULL || (dot = strchr (nonce, '.')) == NULL || dot == nonce || dot - nonce > 12)
-    return KP_CALLBACK_LINK_FORGED;
-  for (const char *c = nonce; c < dot; c++)
-    {
-      if (!g_ascii_isdigit (*c))
-        return KP_CALLBACK_LINK_FORGED;
-    }
-  expires = g_ascii_strtoull (nonce, NULL, 10);
-  expected = kp_callback_link_nonce (secret, kind, partner_order_id, (gint64) expires);
-  if (!kp_callback_nonce_equal (expected, nonce))
-    return KP_CALLBACK_LINK_FORGED;
-  if (out_expires != NULL)
-    *out_expires = expires;
-  return (gint64) expires < now ? KP_CALLBACK_LINK_EXPIRED : KP_CALLBACK_LINK_VALID;
-}
-
-/**
- * kp_callback_url:
- * @callback_base: scheme, host, port (and optional path prefix) the customer's
- *   browser can reach
- * @secret: the sale's secret
- * @expires: Unix time after which the link is refused
- *
- * Returns: (transfer full): `{base}/kakaopay/{approve|cancel|fail}/{order}?n={nonce}`
- *   with kp_callback_link_nonce() as the nonce
- */
-char *
-kp_callback_url (const char     *callback_base,
-                 KpCallbackKind  kind,
-                 const char     *partner_order_id,
-                 const char     *secret,
-                 gint64          expires)
-{
-  g_autofree char *base = g_strdup (callback_base);
-  g_autofree char *order = g_uri_escape_string (partner_order_id, NULL, FALSE);
-  g_autofree char *nonce = kp_callback_link_nonce (secret, kind, partner_order_id, expires);
-  g_autofree char *escaped_nonce = g_uri_escape_string (nonce, NULL, FALSE);
-
-  while (g_str_has_suffix (base, "/"))
-    base[strlen (base) - 1] = '\0';
-  return g_strdup_printf ("%s/kakaopay/%s/%s?n=%s", base, kind_names[kind], order, escaped_nonce);
-}
 
 static void
 reject (KpApprovalListener *self,
@@ -263,7 +102,7 @@ server_cb (SoupServer        *server,
       return;
     }
 
-  g_debug ("%s callback for %s", kind_names[kind], order_id);
+  g_debug ("%s callback for %s", kp_callback_kind_to_string (kind), order_id);
   kp_callback_page_respond (msg, SOUP_STATUS_OK, kind);
   g_signal_emit (self, signals[SIGNAL_CALLBACK], 0, order_id, kind, pg_token);
 }
@@ -566,7 +405,7 @@ kp_approval_listener_deliver (KpApprovalListener *self,
   g_return_val_if_fail (kind <= KP_CALLBACK_FAIL, FALSE);
   g_return_val_if_fail (partner_order_id != NULL, FALSE);
 
-  path = g_strconcat (KAKAOPAY_PREFIX, kind_names[kind], "/", partner_order_id, NULL);
+  path = g_strconcat (KAKAOPAY_PREFIX, kp_callback_kind_to_string (kind), "/", partner_order_id, NULL);
   if (nonce != NULL)
     g_hash_table_insert (query, (char *) "n", (char *) nonce);
   if (pg_token != NULL)
@@ -581,7 +420,8 @@ kp_approval_listener_deliver (KpApprovalListener *self,
       return FALSE;
     }
 
-  g_debug ("%s callback for %s (delivered)", kind_names[checked_kind], order_id);
+  g_debug ("%s callback for %s (delivered)", kp_callback_kind_to_string (checked_kind),
+           order_id);
   g_signal_emit (self, signals[SIGNAL_CALLBACK], 0, order_id, checked_kind, checked_pg_token);
   return TRUE;
 }

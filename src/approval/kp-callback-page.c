@@ -35,22 +35,6 @@ dup_page (const char *title_ko,
     title_ko, title_en, title_ko, title_en, text_ko, text_en);
 }
 
-static void
-respond_with (SoupServerMessage *msg,
-              guint              status,
-              char              *body)
-{
-  /* Measured before the call: its arguments are evaluated in no fixed order, so
-   * strlen (body) next to g_steal_pointer (&body) may read NULL. */
-  gsize length = strlen (body);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Cache-Control", "no-store");
-  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE,
-                                    body, length);
-}
-
 /**
  * kp_callback_page_dup:
  * @status: 200 for a callback that was taken, otherwise the refusal: 400 (approve
@@ -94,40 +78,19 @@ kp_callback_page_dup (guint          status,
 }
 
 /**
- * kp_callback_page_respond:
- * @msg: the customer's request
- * @status: as kp_callback_page_dup() takes it
- * @kind: what the callback said (used with 200 only)
+ * kp_callback_page_dup_check:
  *
- * Answers the customer's browser with the bilingual page for the outcome.
+ * Returns: (transfer full): the page the shop owner's phone opens from the preferences'
+ *   "Check from a phone" QR code: if it shows, a customer's phone on the same network
+ *   reaches this terminal
  */
-void
-kp_callback_page_respond (SoupServerMessage *msg,
-                          guint              status,
-                          KpCallbackKind     kind)
+char *
+kp_callback_page_dup_check (void)
 {
-  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
-
-  respond_with (msg, status, kp_callback_page_dup (status, kind));
-}
-
-/**
- * kp_callback_page_respond_check:
- * @msg: the request for the check page
- *
- * Answers the shop owner's phone, opened from the preferences' "Check from a phone"
- * QR code: if it shows, a customer's phone on the same network reaches this terminal.
- */
-void
-kp_callback_page_respond_check (SoupServerMessage *msg)
-{
-  g_return_if_fail (SOUP_IS_SERVER_MESSAGE (msg));
-
-  respond_with (msg, SOUP_STATUS_OK,
-                dup_page ("이 단말기에 연결되었습니다", "This terminal is reachable",
-                          "이 화면이 보이면 손님 휴대폰의 결제 승인도 이 단말기에 도착합니다.",
-                          "If this page opens on a phone, customers’ approvals can reach "
-                          "this terminal."));
+  return dup_page ("이 단말기에 연결되었습니다", "This terminal is reachable",
+                   "이 화면이 보이면 손님 휴대폰의 결제 승인도 이 단말기에 도착합니다.",
+                   "If this page opens on a phone, customers’ approvals can reach "
+                   "this terminal.");
 }
 
 /**

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 
 char    *kp_callback_page_dup           (guint              status,
                                          KpCallbackKind     kind);
+char    *kp_callback_page_dup_check     (void);
 void     kp_callback_page_respond       (SoupServerMessage *msg,
                                          guint              status,
                                          KpCallbackKind     kind);

@@ -46,31 +46,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 
-/**
- * kp_relay_nonce:
- * @token: the terminal's secret token
- * @partner_order_id: the sale
- *
- * Returns: (transfer full): the first %KP_RELAY_NONCE_LENGTH lowercase hex digits of
- *   HMAC-SHA256 keyed by @token over @partner_order_id
- */
-char *
-kp_relay_nonce (const char *token,
-                const char *partner_order_id)
-{
-  g_autoptr (GHmac) hmac = NULL;
-  char *hex;
-
-  g_return_val_if_fail (token != NULL, NULL);
-  g_return_val_if_fail (partner_order_id != NULL, NULL);
-
-  hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) token, strlen (token));
-  g_hmac_update (hmac, (const guchar *) partner_order_id, strlen (partner_order_id));
-  hex = g_strdup (g_hmac_get_string (hmac));
-  hex[KP_RELAY_NONCE_LENGTH] = '\0';
-  return hex;
-}
-
 const char *
 kp_relay_state_to_string (KpRelayState state)
 {

@@ -179,7 +179,7 @@ handle_request (KpRelay       *self,
 
   memset (reply, 0, sizeof *reply);
 
-  if (g_strcmp0 (method, SOUP_METHOD_GET) != 0 && g_strcmp0 (method, SOUP_METHOD_HEAD) != 0)
+  if (g_strcmp0 (method, "GET") != 0 && g_strcmp0 (method, "HEAD") != 0)
     {
       self->n_rejected++;
       reply->kind = KP_RELAY_REPLY_EMPTY;
@@ -275,36 +275,6 @@ _kp_relay_health (KpRelay     *self,
       *out_status = SOUP_STATUS_SERVICE_UNAVAILABLE;
       *out_text = "database offline\n";
     }
-}
-
-/**
- * kp_relay_handle:
- * @method: the request's method
- * @path: its path, unescaped (_kp_relay_parse_target())
- * @query: (nullable): its query's fields
- * @headers: its headers
- * @websocket: whether it is a valid WebSocket handshake (soup_websocket_server_check_handshake())
- * @reply: (out caller-allocates): the answer; kp_relay_reply_clear() it
- *
- * Decides the answer to a request as the server does, without the connection: the
- * customer's callbacks and the terminals' long polls and handshakes. A POLL or UPGRADE
- * answer is carried out by the server only; here a poll is not held.
- */
-void
-kp_relay_handle (KpRelay            *self,
-                 const char         *method,
-                 const char         *path,
-                 GHashTable         *query,
-                 SoupMessageHeaders *headers,
-                 gboolean            websocket,
-                 KpRelayReply       *reply)
-{
-  g_return_if_fail (KP_IS_RELAY (self));
-  g_return_if_fail (method != NULL && path != NULL && headers != NULL && reply != NULL);
-
-  _kp_relay_handle_request (self, method, path, query,
-                            soup_message_headers_get_one (headers, "Authorization"), websocket,
-                            reply);
 }
 
 void

@@ -269,6 +269,8 @@ int              _kp_relay_socket_writable           (KpRelayTerminal   *termina
                                                       struct lws        *wsi,
                                                       gint64            *sent_up_to,
                                                       GQueue            *answers);
+char            *_kp_relay_socket_take_message       (KpRelayTerminal   *terminal,
+                                                      GBytes            *message);
 int              _kp_relay_socket_received           (KpRelayTerminal   *terminal,
                                                       struct lws        *wsi,
                                                       const char        *data,

@@ -15,7 +15,6 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 #include <libwebsockets.h>
 #include <string.h>
 
@@ -137,9 +136,9 @@ _kp_relay_socket_writable (KpRelayTerminal *terminal,
  * nothing after it (json-glib 1.6 would take the last of `{…}{…}` and leak the others).
  *
  * Returns: (transfer full) (nullable): the answer to send back, `{"pong": N}` */
-static char *
-terminal_take_message (KpRelayTerminal *terminal,
-                       GBytes          *message)
+char *
+_kp_relay_socket_take_message (KpRelayTerminal *terminal,
+                               GBytes          *message)
 {
   g_autoptr (JsonObject) object = NULL;
   JsonNode *node;
@@ -203,38 +202,11 @@ _kp_relay_socket_received (KpRelayTerminal *terminal,
     return 0;
 
   message = g_bytes_new (data, length);
-  answer = terminal_take_message (terminal, message);
+  answer = _kp_relay_socket_take_message (terminal, message);
   if (answer != NULL)
     {
       g_queue_push_tail (answers, answer);
       lws_callback_on_writable (wsi);
     }
   return 0;
-}
-
-/**
- * kp_relay_take_socket_message:
- * @terminal: the terminal's name
- *
- * Takes a message from the terminal's WebSocket as the network thread does.
- *
- * Returns: %FALSE if there is no such terminal
- */
-gboolean
-kp_relay_take_socket_message (KpRelay               *self,
-                              const char            *terminal,
-                              SoupWebsocketDataType  type,
-                              GBytes                *message)
-{
-  KpRelayTerminal *found;
-
-  g_return_val_if_fail (KP_IS_RELAY (self), FALSE);
-  g_return_val_if_fail (terminal != NULL && message != NULL, FALSE);
-
-  found = g_hash_table_lookup (self->terminals, terminal);
-  if (found == NULL)
-    return FALSE;
-  if (type == SOUP_WEBSOCKET_DATA_TEXT)
-    g_free (terminal_take_message (found, message));
-  return TRUE;
 }
