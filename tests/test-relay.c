@@ -366,6 +366,28 @@ array_not_empty (gpointer data)
   return ((GPtrArray *) data)->len > 0;
 }
 
+/* A bare WebSocket of terminal T1. */
+static SoupWebsocketConnection *
+socket_open (Fixture *f)
+{
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("%s/t/T1/events", f->url);
+  SoupWebsocketConnection *websocket;
+  KpTestAsync async = { NULL };
+
+  msg = soup_message_new ("GET", url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                "Bearer " TOKEN);
+  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        kp_test_async_cb, &async);
+  result = kp_test_async_wait (&async);
+  websocket = soup_session_websocket_connect_finish (f->session, result, &error);
+  g_assert_no_error (error);
+  return websocket;
+}
+
 /* A terminal that took an event and went away before acknowledging gets it again. */
 static void
 test_reconnect (Fixture       *f,
@@ -375,13 +397,9 @@ test_reconnect (Fixture       *f,
   g_autoptr (KpRelayClient) client = NULL;
   g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (SoupWebsocketConnection) websocket = NULL;
-  g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *url = NULL;
   g_autofree char *nonce = relay_link (TOKEN, KP_CALLBACK_APPROVE, "T1-9", LINK_EXPIRES);
-  KpTestAsync async = { NULL };
   JsonObject *event;
   KpTestReceived received;
   gint port = 0;
@@ -393,15 +411,7 @@ test_reconnect (Fixture       *f,
   g_assert_cmpuint (n_queued (f, 0), ==, 1);
 
   /* A bare WebSocket takes it and never acknowledges. */
-  url = g_strdup_printf ("%s/t/T1/events", f->url);
-  msg = soup_message_new ("GET", url);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                "Bearer " TOKEN);
-  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        kp_test_async_cb, &async);
-  result = kp_test_async_wait (&async);
-  websocket = soup_session_websocket_connect_finish (f->session, result, &error);
-  g_assert_no_error (error);
+  websocket = socket_open (f);
   g_signal_connect (websocket, "message", G_CALLBACK (on_raw_message_cb), messages);
   g_assert_true (kp_test_wait_for (array_not_empty, messages, WAIT_S));
   g_assert_cmpuint (messages->len, ==, 1);
@@ -1208,28 +1218,6 @@ test_head_timeout (Fixture       *f,
         g_assert_cmpstr (reply->str, ==, "");
     }
   g_assert_cmpuint (customer (f, 0, KP_CALLBACK_CANCEL, "T1-1", NULL, NULL), ==, 200);
-}
-
-/* A bare WebSocket of terminal T1. */
-static SoupWebsocketConnection *
-socket_open (Fixture *f)
-{
-  g_autoptr (SoupMessage) msg = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *url = g_strdup_printf ("%s/t/T1/events", f->url);
-  SoupWebsocketConnection *websocket;
-  KpTestAsync async = { NULL };
-
-  msg = soup_message_new ("GET", url);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                "Bearer " TOKEN);
-  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        kp_test_async_cb, &async);
-  result = kp_test_async_wait (&async);
-  websocket = soup_session_websocket_connect_finish (f->session, result, &error);
-  g_assert_no_error (error);
-  return websocket;
 }
 
 static gboolean

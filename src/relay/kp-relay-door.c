@@ -95,7 +95,6 @@ struct _KpRelayDoor
   Visitor          *handing_over;
   guint             timeout_seconds;
   guint             head_timeout_seconds;
-  guint             n_refused;
 };
 
 static void
@@ -163,7 +162,6 @@ visitor_refuse (Visitor    *visitor,
   g_autofree char *answer = NULL;
   gsize length;
 
-  door->n_refused++;
   g_debug ("rejected a request (%u): %s", status, why);
   visitor_stop_watching (visitor);
   g_clear_pointer (&visitor->buffer, g_free);
@@ -344,7 +342,6 @@ accept_one (KpRelayDoor *door,
   idle = kp_admission_make_room (door->admission, &full);
   if (full)
     {
-      door->n_refused++;
       if (idle == NULL)
         {
           g_debug ("refused a connection: all places taken");
@@ -622,31 +619,15 @@ kp_relay_door_get_request (KpRelayDoor  *door,
   return TRUE;
 }
 
-guint
-kp_relay_door_get_n_refused (KpRelayDoor *door)
-{
-  g_return_val_if_fail (door != NULL, 0);
-
-  return door->n_refused;
-}
-
-guint
-kp_relay_door_get_n_open (KpRelayDoor *door)
-{
-  g_return_val_if_fail (door != NULL, 0);
-
-  return kp_admission_get_n (door->admission);
-}
-
 /**
  * kp_relay_door_log:
  * @level: libwebsockets' level (%LLL_ERR…)
  * @line: its message, ending in a newline
  *
  * libwebsockets' log, for lws_set_log_level(), into GLib's: its errors as warnings, its
- * warnings as messages, the rest as debug messages. Drops what libwebsockets 4.1 logs as an error at every
- * adoption with bytes already read ("adopt_socket_readbuf: calling service"), which is
- * not one.
+ * warnings as messages, the rest as debug messages. Drops what libwebsockets 4.1 logs
+ * as an error at every adoption with bytes already read ("adopt_socket_readbuf: calling
+ * service"), which is not one.
  */
 void
 kp_relay_door_log (int         level,

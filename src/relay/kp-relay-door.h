@@ -36,8 +36,6 @@ gboolean     kp_relay_door_get_request      (KpRelayDoor       *door,
                                              struct lws        *wsi,
                                              const char       **out_method,
                                              const char       **out_target);
-guint        kp_relay_door_get_n_refused    (KpRelayDoor       *door);
-guint        kp_relay_door_get_n_open       (KpRelayDoor       *door);
 void         kp_relay_door_log              (int                level,
                                              const char        *line);
 
