@@ -401,6 +401,43 @@ test_bad_database (void)
   g_rmdir (dir);
 }
 
+/* libpq is loaded when the configuration names a database: where it cannot be (a
+ * missing libpq5 package; here the test hook names a library that is not there), the
+ * relay says what to install and starts not, its password unsaid. */
+static void
+test_library_missing (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kp-relay-db-XXXXXX", NULL);
+  g_autofree char *config = g_build_filename (dir, "relay.conf", NULL);
+  g_autofree char *token = terminal_token (0);
+  g_autofree char *text = g_strdup_printf ("[relay]\ndatabase=host=/tmp dbname=relay "
+                                           "password=s3cret\n\n[terminal D0]\ntoken=%s\n",
+                                           token);
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) relay = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  g_file_set_contents_full (config, text, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+  g_assert_no_error (error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "KP_RELAY_PQ_LIBRARY",
+                                "/nonexistent/kp-test/libpq.so.5", TRUE);
+  relay = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KP_RELAY"), "--config",
+                                       config, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (relay, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (relay));
+  g_assert_cmpint (g_subprocess_get_exit_status (relay), ==, 2);
+  g_assert_nonnull (strstr (err, "/nonexistent/kp-test/libpq.so.5"));
+  g_assert_nonnull (strstr (err, "libpq5"));
+  g_assert_null (strstr (err, "s3cret"));
+  g_unlink (config);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -417,6 +454,7 @@ main (int   argc,
   postgres = kp_test_postgres_new ("-c fsync=off -c synchronous_commit=off");
 
   g_test_add_func ("/kp/relay-db/bad-database", test_bad_database);
+  g_test_add_func ("/kp/relay-db/library-missing", test_library_missing);
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/kp/relay-db/across", test_across);
   ADD ("/kp/relay-db/restart", test_restart);

@@ -3,7 +3,8 @@
 #
 # kakaopay-relay faces the internet and serves on libwebsockets: read with readelf, it
 # needs no libsoup (and so none of what libsoup brings: nghttp2, libpsl, brotli,
-# SQLite), and no GTK.
+# SQLite), no GTK, and no libpq (loaded when a configuration names a database, with
+# the TLS, Kerberos and LDAP libraries it brings).
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
 
@@ -16,9 +17,9 @@ fi
 
 echo "1..1"
 needed=$(readelf -d "$relay" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-extra=$(echo "$needed" | grep -E '^lib(soup|gtk|adwaita|sqlite3)' || true)
+extra=$(echo "$needed" | grep -E '^lib(soup|gtk|adwaita|sqlite3|pq\.|ssl\.|ldap)' || true)
 if [ -z "$extra" ] && echo "$needed" | grep -q '^libwebsockets\.'; then
-  echo "ok 1 - $(basename "$relay") needs libwebsockets and no libsoup or GTK"
+  echo "ok 1 - $(basename "$relay") needs libwebsockets, and no libsoup, GTK or libpq"
 else
   echo "not ok 1 - $(basename "$relay") needs: $(echo $needed)"
   exit 1

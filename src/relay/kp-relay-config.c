@@ -18,6 +18,9 @@
 #include "kp-address.h"
 #include "kp-approval-listener.h"
 #include "kp-relay-private.h"
+#ifdef HAVE_SHOPDB
+#include "kp-relay-pq.h"
+#endif
 
 #define TERMINAL_GROUP "terminal "
 
@@ -146,6 +149,8 @@ read_database (const char  *conninfo,
                GError     **error)
 {
 #ifdef HAVE_SHOPDB
+  if (!_kp_relay_pq_load (error))
+    return FALSE;
   if (*conninfo != '\0' && _kp_relay_store_check_conninfo (conninfo))
     return TRUE;
   g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,

@@ -9,6 +9,10 @@
 
 #include <libpq-fe.h>
 
+/* libpq is loaded when a configuration names a database: its names below are the
+ * loaded functions. */
+#include "kp-relay-pq.h"
+
 #include "kp-relay-private.h"
 
 G_BEGIN_DECLS
