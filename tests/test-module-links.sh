@@ -3,7 +3,7 @@
 #
 # KakaoPay's page in the app lives in a module the program loads when it first shows a
 # page (src/pos/kp-payment-page-loader.c), libpq is loaded when a shop database is
-# first used (src/shop/kp-shop-pq.c), and libsecret when the keyring is first used
+# first used (src/kakaopay/kp-pq.c), and libsecret when the keyring is first used
 # (src/sale/kp-secret-store.c); read here with readelf:
 #  1. the program needs no WebKit or JavaScriptCore library, nor libpq or the TLS
 #     libraries it brings, nor libsecret or libgcrypt (NEEDED);

@@ -422,7 +422,7 @@ test_library_missing (void)
   g_assert_no_error (error);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "KP_RELAY_PQ_LIBRARY",
+  g_subprocess_launcher_setenv (launcher, "KP_PQ_LIBRARY",
                                 "/nonexistent/kp-test/libpq.so.5", TRUE);
   relay = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KP_RELAY"), "--config",
                                        config, NULL);

@@ -14,10 +14,9 @@
 #include "kp-shop-db.h"
 #include "kp-test-server.h"
 
-/* A machine without libpq5: the shop's code loads libpq itself (kp-shop-pq.c), and
- * this program neither links libpq nor defines KP_SHOP_PQ_LINKED, so the real loader
- * runs, pointed by its test hook (KP_SHOP_PQ_LIBRARY) at a library that is not
- * there. */
+/* A machine without libpq5: the shop's code loads libpq itself (kp-pq.c), and this
+ * program neither links libpq nor defines KP_PQ_LINKED, so the real loader runs,
+ * pointed by its test hook (KP_PQ_LIBRARY) at a library that is not there. */
 
 #define MISSING_LIBRARY "/nonexistent/kp-test/libpq.so.5"
 
@@ -131,7 +130,7 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_unsetenv ("LANGUAGE");
-  g_setenv ("KP_SHOP_PQ_LIBRARY", MISSING_LIBRARY, TRUE);
+  g_setenv ("KP_PQ_LIBRARY", MISSING_LIBRARY, TRUE);
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 

@@ -19,7 +19,7 @@
 #include "kp-approval-listener.h"
 #include "kp-relay-private.h"
 #ifdef HAVE_SHOPDB
-#include "kp-relay-pq.h"
+#include "kp-pq.h"
 #endif
 
 #define TERMINAL_GROUP "terminal "
@@ -149,8 +149,18 @@ read_database (const char  *conninfo,
                GError     **error)
 {
 #ifdef HAVE_SHOPDB
-  if (!_kp_relay_pq_load (error))
-    return FALSE;
+  const char *library_name;
+  const char *reason;
+
+  /* libpq is loaded here, before the relay listens, and only for a database. */
+  if (!kp_pq_load (&library_name, &reason))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   /* Translators: %s is libpq's file name, then the reason */
+                   _("[relay] database needs PostgreSQL’s client library, %s, which could "
+                     "not be loaded: %s. Install it (Debian: libpq5)."), library_name, reason);
+      return FALSE;
+    }
   if (*conninfo != '\0' && _kp_relay_store_check_conninfo (conninfo))
     return TRUE;
   g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,

@@ -11,7 +11,7 @@
 
 /* libpq is loaded when a configuration names a database: its names below are the
  * loaded functions. */
-#include "kp-relay-pq.h"
+#include "kp-pq.h"
 
 #include "kp-relay-private.h"
 

@@ -28,6 +28,30 @@
 
 G_DEFINE_QUARK (kp-shop-error-quark, kp_shop_error)
 
+/**
+ * kp_shop_pq_load:
+ * @error: return location for a #GError
+ *
+ * Loads libpq the first time (kp-pq.c); from any thread.
+ *
+ * Returns: %TRUE once libpq can be called, or %FALSE with %KP_SHOP_ERROR_UNAVAILABLE
+ *   (libpq is not installed)
+ */
+gboolean
+kp_shop_pq_load (GError **error)
+{
+  const char *library_name;
+  const char *reason;
+
+  if (kp_pq_load (&library_name, &reason))
+    return TRUE;
+  g_set_error (error, KP_SHOP_ERROR, KP_SHOP_ERROR_UNAVAILABLE,
+               /* Translators: %s is libpq's file name, then the reason */
+               _("The shop database needs PostgreSQL’s client library, %s, which could not be "
+                 "loaded: %s. Install it (Debian: libpq5)."), library_name, reason);
+  return FALSE;
+}
+
 static void
 append_quoted (GString    *out,
                const char *value)

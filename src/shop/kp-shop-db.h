@@ -8,7 +8,7 @@
 
 #include <gio/gio.h>
 
-#include "kp-shop-pq.h"
+#include "kp-pq.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +36,8 @@ typedef enum
 
 /* The schema step this code brings a shop database to. */
 #define KP_SHOP_SCHEMA_VERSION 1
+
+gboolean kp_shop_pq_load (GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)

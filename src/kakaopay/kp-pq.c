@@ -1,35 +1,34 @@
-/* kp-relay-pq.c: libpq, loaded on first use
+/* kp-pq.c: libpq, loaded on first use
  *
  * Copyright 2026 The KakaoPay POS authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "kp-relay"
+#define G_LOG_DOMAIN "kp-pq"
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
-/* The table's member types are libpq's own declarations. */
-#include <libpq-fe.h>
-
 #include "kp-module.h"
-#include "kp-relay-pq.h"
+#include "kp-pq.h"
+
+/* libpq is mapped only by a program that uses a PostgreSQL database (a terminal with a
+ * shop database, a relay that names one), not at every start: it brings TLS, Kerberos
+ * and LDAP, a dozen libraries. */
 
 /* libpq's soname: its ABI has been version 5 since PostgreSQL 8.0. */
 #define LIBPQ_NAME "libpq.so.5"
 
-/* A test hook: KP_RELAY_PQ_LIBRARY names another library to load instead, so that a
- * test can make the load fail the way a missing libpq5 package does. The program itself
- * never sets it. */
-#define LIBRARY_VARIABLE "KP_RELAY_PQ_LIBRARY"
+/* A test hook: KP_PQ_LIBRARY names another library to load instead, so that a test can
+ * make the load fail the way a missing libpq5 package does. The programs never set it. */
+#define LIBRARY_VARIABLE "KP_PQ_LIBRARY"
 
-static KpRelayPq table;
+static KpPq table;
 static const char *library_name;
 static char *load_error;
 
-#define SYMBOL(member, name) KP_MODULE_SYMBOL (KpRelayPq, member, name)
+#define SYMBOL(member, name) KP_MODULE_SYMBOL (KpPq, member, name)
 static const KpModuleSymbol symbols[] = {
+  SYMBOL (connectdb_params, "PQconnectdbParams"),
   SYMBOL (connect_start, "PQconnectStart"),
   SYMBOL (connect_poll, "PQconnectPoll"),
   SYMBOL (status, "PQstatus"),
@@ -39,15 +38,17 @@ static const KpModuleSymbol symbols[] = {
   SYMBOL (set_notice_processor, "PQsetNoticeProcessor"),
   SYMBOL (finish, "PQfinish"),
   SYMBOL (flush, "PQflush"),
+  SYMBOL (exec, "PQexec"),
+  SYMBOL (exec_params, "PQexecParams"),
   SYMBOL (send_query, "PQsendQuery"),
   SYMBOL (send_query_params, "PQsendQueryParams"),
   SYMBOL (consume_input, "PQconsumeInput"),
   SYMBOL (is_busy, "PQisBusy"),
   SYMBOL (get_result, "PQgetResult"),
   SYMBOL (notifies, "PQnotifies"),
-  SYMBOL (freemem, "PQfreemem"),
   SYMBOL (result_status, "PQresultStatus"),
   SYMBOL (result_error_message, "PQresultErrorMessage"),
+  SYMBOL (result_error_field, "PQresultErrorField"),
   SYMBOL (ntuples, "PQntuples"),
   SYMBOL (nfields, "PQnfields"),
   SYMBOL (getvalue, "PQgetvalue"),
@@ -55,6 +56,7 @@ static const KpModuleSymbol symbols[] = {
   SYMBOL (clear, "PQclear"),
   SYMBOL (conninfo_parse, "PQconninfoParse"),
   SYMBOL (conninfo_free, "PQconninfoFree"),
+  SYMBOL (freemem, "PQfreemem"),
 };
 #undef SYMBOL
 
@@ -68,39 +70,38 @@ load_once (gpointer data)
 }
 
 /**
- * _kp_relay_pq_load:
- * @error: return location for a #GError
+ * kp_pq_load:
+ * @library_name: (out) (optional): the file it loads, for a message
+ * @reason: (out) (optional): why it could not, translated, when it could not
  *
- * Loads libpq the first time; from any thread.
+ * Loads libpq the first time; from any thread. Each caller says in its own words what
+ * needed it.
  *
- * Returns: %TRUE once libpq's functions are in _kp_relay_pq(), or %FALSE with
- *   %G_KEY_FILE_ERROR_INVALID_VALUE (the configuration names a database the relay
- *   cannot reach: libpq is not installed)
+ * Returns: %TRUE once libpq's functions are in kp_pq()
  */
 gboolean
-_kp_relay_pq_load (GError **error)
+kp_pq_load (const char **library_name_out,
+            const char **reason)
 {
   static GOnce once = G_ONCE_INIT;
+  gboolean loaded = GPOINTER_TO_INT (g_once (&once, load_once, NULL));
 
-  if (GPOINTER_TO_INT (g_once (&once, load_once, NULL)))
-    return TRUE;
-
-  g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-               /* Translators: %s is libpq's file name, then the reason */
-               _("[relay] database needs PostgreSQL’s client library, %s, which could not "
-                 "be loaded: %s. Install it (Debian: libpq5)."), library_name, load_error);
-  return FALSE;
+  if (library_name_out != NULL)
+    *library_name_out = library_name;
+  if (reason != NULL)
+    *reason = load_error;
+  return loaded;
 }
 
 /**
- * _kp_relay_pq:
+ * kp_pq:
  *
- * Returns: libpq's functions; only after _kp_relay_pq_load() returned %TRUE
+ * Returns: libpq's functions; only after kp_pq_load() returned %TRUE
  */
-const KpRelayPq *
-_kp_relay_pq (void)
+const KpPq *
+kp_pq (void)
 {
-  if (G_UNLIKELY (table.connect_start == NULL))
-    g_error ("libpq used before _kp_relay_pq_load()");
+  if (G_UNLIKELY (table.finish == NULL))
+    g_error ("libpq used before kp_pq_load()");
   return &table;
 }
