@@ -14,7 +14,7 @@
 #include "kp-cart-view.h"
 #include "kp-money.h"
 
-/* The cart's lines as a table: the columns are bound in kp-cart-view.ui; quantity and
+/* The cart's lines as a table: the columns are bound in kp-cart-table.ui; quantity and
  * unit price are edited in place. A refused edit puts the old value back and is
  * reported through ::edit-failed; an accepted one through ::line-edited. */
 struct _KpCartView
@@ -22,6 +22,9 @@ struct _KpCartView
   AdwBin              parent_instance;
 
   /* Template children */
+  GtkStack           *stack;
+
+  /* The table, once made (kp_cart_view_prepare()) */
   GtkColumnView      *column_view;
 
   /* Owned */
@@ -165,7 +168,56 @@ on_cell_focus_enter_cb (GtkEventControllerFocus *controller,
     gtk_single_selection_set_selected (self->selection, position);
 }
 
+/* The table while the cart has lines; before the first one, how to begin. */
+static void
+update_page (KpCartView *self)
+{
+  gboolean empty = self->cart == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->cart)) == 0;
+
+  if (!empty)
+    kp_cart_view_prepare (self);
+  gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "lines");
+}
+
 /* Public */
+
+/**
+ * kp_cart_view_prepare:
+ * @self: a #KpCartView
+ *
+ * Makes the table of lines, if it is not made yet: the window does it behind its first
+ * frame, which shows an empty cart, so that the first line rung up shows at once.
+ */
+void
+kp_cart_view_prepare (KpCartView *self)
+{
+  g_autoptr (GtkBuilderScope) scope = NULL;
+  g_autoptr (GtkBuilder) builder = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (KP_IS_CART_VIEW (self));
+
+  if (self->column_view != NULL || self->stack == NULL)
+    return;
+
+  /* The cells' closures and handlers (their factories take the builder's scope). */
+  scope = gtk_builder_cscope_new ();
+  gtk_builder_cscope_add_callback (scope, format_money_cb);
+  gtk_builder_cscope_add_callback (scope, format_plain_amount_cb);
+  gtk_builder_cscope_add_callback (scope, format_number_cb);
+  gtk_builder_cscope_add_callback (scope, on_cell_editing_cb);
+  gtk_builder_cscope_add_callback (scope, on_cell_focus_enter_cb);
+  builder = gtk_builder_new ();
+  gtk_builder_set_scope (builder, scope);
+  if (!gtk_builder_add_from_resource (builder, "/io/github/kppos/KakaoPayPos/kp-cart-table.ui",
+                                      &error))
+    g_error ("The cart's table cannot be made: %s", error->message);
+
+  self->column_view = GTK_COLUMN_VIEW (gtk_builder_get_object (builder, "column_view"));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_stack_add_named (self->stack, GTK_WIDGET (gtk_builder_get_object (builder, "table")),
+                       "lines");
+}
 
 KpCart *
 kp_cart_view_get_cart (KpCartView *self)
@@ -182,8 +234,15 @@ kp_cart_view_set_cart (KpCartView *self,
   g_return_if_fail (KP_IS_CART_VIEW (self));
   g_return_if_fail (cart == NULL || KP_IS_CART (cart));
 
-  if (!g_set_object (&self->cart, cart))
+  if (self->cart == cart)
     return;
+  if (self->cart != NULL)
+    g_signal_handlers_disconnect_by_func (self->cart, update_page, self);
+  g_set_object (&self->cart, cart);
+  if (cart != NULL)
+    g_signal_connect_object (cart, "items-changed", G_CALLBACK (update_page), self,
+                             G_CONNECT_SWAPPED);
+  update_page (self);
 
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (cart));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CART]);
@@ -207,6 +266,8 @@ kp_cart_view_get_selection (KpCartView *self)
 static GtkWidget *
 list_view (KpCartView *self)
 {
+  if (self->column_view == NULL)
+    return NULL;
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -241,8 +302,11 @@ kp_cart_view_dispose (GObject *object)
 {
   KpCartView *self = KP_CART_VIEW (object);
 
+  if (self->cart != NULL)
+    g_signal_handlers_disconnect_by_func (self->cart, update_page, self);
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
+  self->column_view = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), KP_TYPE_CART_VIEW);
   g_clear_object (&self->selection);
   g_clear_object (&self->cart);
@@ -317,12 +381,7 @@ kp_cart_view_class_init (KpCartViewClass *klass)
   g_type_ensure (KP_TYPE_CART_LINE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/kppos/KakaoPayPos/kp-cart-view.ui");
-  gtk_widget_class_bind_template_child (widget_class, KpCartView, column_view);
-  gtk_widget_class_bind_template_callback (widget_class, format_money_cb);
-  gtk_widget_class_bind_template_callback (widget_class, format_plain_amount_cb);
-  gtk_widget_class_bind_template_callback (widget_class, format_number_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_cell_editing_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_cell_focus_enter_cb);
+  gtk_widget_class_bind_template_child (widget_class, KpCartView, stack);
 }
 
 static void
@@ -333,5 +392,4 @@ kp_cart_view_init (KpCartView *self)
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, TRUE);
   gtk_single_selection_set_can_unselect (self->selection, FALSE);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 }

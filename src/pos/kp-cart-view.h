@@ -22,5 +22,6 @@ void                kp_cart_view_set_cart      (KpCartView *self,
 GtkSingleSelection *kp_cart_view_get_selection (KpCartView *self);
 void                kp_cart_view_select_line   (KpCartView *self,
                                                 guint       position);
+void                kp_cart_view_prepare       (KpCartView *self);
 
 G_END_DECLS

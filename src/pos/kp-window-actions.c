@@ -33,8 +33,9 @@ kp_window_ensure_history_view (KpWindow *self)
   return self->history_view;
 }
 
-/* The checkout and done pages are built right behind the first frame (or when first
- * needed, if that comes sooner): the first frame shows the cart only. */
+/* The checkout and done pages, and the cart's table, are built right behind the first
+ * frame (or when first needed, if that comes sooner): the first frame shows an empty
+ * cart only. */
 static void
 ensure_sale_pages (KpWindow *self)
 {
@@ -42,6 +43,7 @@ ensure_sale_pages (KpWindow *self)
     return;
 
   g_clear_signal_handler (&self->pages_clock_id, gtk_widget_get_frame_clock (GTK_WIDGET (self)));
+  kp_cart_view_prepare (self->cart_view);
   self->checkout_page = g_object_new (KP_TYPE_CHECKOUT_PAGE, NULL);
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->checkout_page), "checkout");
   self->done_page = g_object_new (KP_TYPE_DONE_PAGE, "hexpand", TRUE, "vexpand", TRUE, NULL);
