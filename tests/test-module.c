@@ -96,6 +96,39 @@ test_variable (void)
   g_unsetenv (VARIABLE);
 }
 
+/* Loaded once, whoever asks first: every later call gives the same outcome, without
+ * trying again (a library installed meanwhile is for the next start). */
+static Table once_table;
+static const KpModuleSymbol once_symbols[] = {
+  KP_MODULE_SYMBOL (Table, sqrt, "sqrt"),
+};
+static Table missing_table;
+static const KpModuleSymbol missing_symbols[] = {
+  KP_MODULE_SYMBOL (Table, cos, "kp_no_such_cos"),
+};
+
+static void
+test_once (void)
+{
+  static KpModule good = KP_MODULE_INIT (LIBM, NULL, once_symbols, once_table);
+  static KpModule bad = KP_MODULE_INIT (LIBM, NULL, missing_symbols, missing_table);
+  const char *name = NULL;
+  const char *reason = NULL;
+  const char *again = NULL;
+
+  g_assert_true (kp_module_ensure (&good, &name, &reason));
+  g_assert_cmpstr (name, ==, LIBM);
+  g_assert_null (reason);
+  g_assert_cmpfloat (once_table.sqrt (16.0), ==, 4.0);
+  g_assert_true (kp_module_ensure (&good, NULL, NULL));
+
+  g_assert_false (kp_module_ensure (&bad, &name, &reason));
+  g_assert_nonnull (strstr (reason, "kp_no_such_cos"));
+  g_assert_false (kp_module_ensure (&bad, NULL, &again));
+  g_assert_true (again == reason);
+  g_assert_null (missing_table.cos);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -105,6 +138,7 @@ main (int    argc,
   g_test_add_func ("/kp/module/all-taken", test_all_taken);
   g_test_add_func ("/kp/module/some-missing", test_some_missing);
   g_test_add_func ("/kp/module/variable", test_variable);
+  g_test_add_func ("/kp/module/once", test_once);
 
   return g_test_run ();
 }

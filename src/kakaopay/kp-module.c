@@ -29,7 +29,7 @@
  *
  * Loads a library and takes all of @symbols, or none: on failure @table is zeroed
  * and the library closed. A library loaded is kept for good: the caller's functions
- * and what they returned outlive any one call. Call it once (from a #GOnce).
+ * and what they returned outlive any one call. Call it once: kp_module_ensure() does.
  *
  * Returns: whether all of @symbols are in @table
  */
@@ -89,4 +89,40 @@ kp_module_load (const char           *soname,
 
   g_module_make_resident (module);
   return TRUE;
+}
+
+static gpointer
+load_cb (gpointer data)
+{
+  KpModule *module = data;
+
+  return GINT_TO_POINTER (kp_module_load (module->soname, module->variable,
+                                          module->symbols, module->n_symbols,
+                                          module->table, module->table_size,
+                                          &module->library_name, &module->reason));
+}
+
+/**
+ * kp_module_ensure:
+ * @module: the library and its table (KP_MODULE_INIT())
+ * @library_name: (out) (optional): the name of the library tried, for a message
+ * @reason: (out) (optional) (transfer none): why it could not be loaded, translated
+ *
+ * Loads @module the first time; from any thread. Later calls give the first one's
+ * outcome: each caller says in its own words what needed the library.
+ *
+ * Returns: whether the library's functions are in @module's table
+ */
+gboolean
+kp_module_ensure (KpModule    *module,
+                  const char **library_name,
+                  const char **reason)
+{
+  gboolean loaded = GPOINTER_TO_INT (g_once (&module->once, load_cb, module));
+
+  if (library_name != NULL)
+    *library_name = module->library_name;
+  if (reason != NULL)
+    *reason = module->reason;
+  return loaded;
 }

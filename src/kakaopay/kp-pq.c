@@ -23,8 +23,6 @@
 #define LIBRARY_VARIABLE "KP_PQ_LIBRARY"
 
 static KpPq table;
-static const char *library_name;
-static char *load_error;
 
 #define SYMBOL(member, name) KP_MODULE_SYMBOL (KpPq, member, name)
 static const KpModuleSymbol symbols[] = {
@@ -60,14 +58,7 @@ static const KpModuleSymbol symbols[] = {
 };
 #undef SYMBOL
 
-static gpointer
-load_once (gpointer data)
-{
-  return GINT_TO_POINTER (kp_module_load (LIBPQ_NAME, LIBRARY_VARIABLE,
-                                          symbols, G_N_ELEMENTS (symbols),
-                                          &table, sizeof table,
-                                          &library_name, &load_error));
-}
+static KpModule module = KP_MODULE_INIT (LIBPQ_NAME, LIBRARY_VARIABLE, symbols, table);
 
 /**
  * kp_pq_load:
@@ -80,17 +71,10 @@ load_once (gpointer data)
  * Returns: %TRUE once libpq's functions are in kp_pq()
  */
 gboolean
-kp_pq_load (const char **library_name_out,
+kp_pq_load (const char **library_name,
             const char **reason)
 {
-  static GOnce once = G_ONCE_INIT;
-  gboolean loaded = GPOINTER_TO_INT (g_once (&once, load_once, NULL));
-
-  if (library_name_out != NULL)
-    *library_name_out = library_name;
-  if (reason != NULL)
-    *reason = load_error;
-  return loaded;
+  return kp_module_ensure (&module, library_name, reason);
 }
 
 /**

@@ -51,8 +51,6 @@ typedef struct
 } Libsecret;
 
 static Libsecret libsecret;
-static const char *library_name;
-static char *load_error;
 
 #define SYMBOL(member, name) KP_MODULE_SYMBOL (Libsecret, member, name)
 static const KpModuleSymbol symbols[] = {
@@ -66,22 +64,16 @@ static const KpModuleSymbol symbols[] = {
 };
 #undef SYMBOL
 
-static gpointer
-load_once (gpointer data)
-{
-  return GINT_TO_POINTER (kp_module_load (LIBSECRET_NAME, LIBRARY_VARIABLE,
-                                          symbols, G_N_ELEMENTS (symbols),
-                                          &libsecret, sizeof libsecret,
-                                          &library_name, &load_error));
-}
+static KpModule module = KP_MODULE_INIT (LIBSECRET_NAME, LIBRARY_VARIABLE, symbols, libsecret);
 
 /* Whether libsecret is loaded; if not, @task is given the reason. */
 static gboolean
 load_library (GTask *task)
 {
-  static GOnce once = G_ONCE_INIT;
+  const char *library_name;
+  const char *load_error;
 
-  if (GPOINTER_TO_INT (g_once (&once, load_once, NULL)))
+  if (kp_module_ensure (&module, &library_name, &load_error))
     return TRUE;
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                            /* Translators: %s is the library's file name, then the reason */
