@@ -372,33 +372,50 @@ test_postgres_restart (Fixture       *f,
   terminal_clear (&t0);
 }
 
+/* Starts a relay on the configuration @text (terminal D0's token after it), with
+ * @library for the libpq test hook (if not %NULL), and waits for it to end.
+ * Returns: its exit status; @err: what it said */
+static int
+relay_run (const char  *text,
+           const char  *library,
+           char       **err)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kp-relay-db-XXXXXX", NULL);
+  g_autofree char *config = g_build_filename (dir, "relay.conf", NULL);
+  g_autofree char *token = terminal_token (0);
+  g_autofree char *contents = g_strdup_printf ("%s\n[terminal D0]\ntoken=%s\n", text, token);
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) relay = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents_full (config, contents, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
+  g_assert_no_error (error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (library != NULL)
+    g_subprocess_launcher_setenv (launcher, "KP_PQ_LIBRARY", library, TRUE);
+  relay = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KP_RELAY"), "--config",
+                                       config, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (relay, NULL, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (relay));
+  g_unlink (config);
+  g_rmdir (dir);
+  return g_subprocess_get_exit_status (relay);
+}
+
 /* A connection string libpq cannot read is refused, and not shown: it may hold a
  * password. */
 static void
 test_bad_database (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("kp-relay-db-XXXXXX", NULL);
-  g_autofree char *config = g_build_filename (dir, "relay.conf", NULL);
-  g_autofree char *token = terminal_token (0);
-  g_autofree char *text = g_strdup_printf ("[relay]\ndatabase=host=x password='s3cret\n\n"
-                                           "[terminal D0]\ntoken=%s\n", token);
-  g_autoptr (GSubprocess) relay = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *err = NULL;
 
-  g_file_set_contents_full (config, text, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
-  g_assert_no_error (error);
-  relay = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error, g_getenv ("KP_RELAY"), "--config", config, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (relay, NULL, NULL, NULL, &err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (relay));
-  g_assert_cmpint (g_subprocess_get_exit_status (relay), ==, 2);
+  g_assert_cmpint (relay_run ("[relay]\ndatabase=host=x password='s3cret\n", NULL, &err),
+                   ==, 2);
   g_assert_nonnull (strstr (err, "database"));
   g_assert_null (strstr (err, "s3cret"));
-  g_unlink (config);
-  g_rmdir (dir);
 }
 
 /* libpq is loaded when the configuration names a database: where it cannot be (a
@@ -407,35 +424,13 @@ test_bad_database (void)
 static void
 test_library_missing (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("kp-relay-db-XXXXXX", NULL);
-  g_autofree char *config = g_build_filename (dir, "relay.conf", NULL);
-  g_autofree char *token = terminal_token (0);
-  g_autofree char *text = g_strdup_printf ("[relay]\ndatabase=host=/tmp dbname=relay "
-                                           "password=s3cret\n\n[terminal D0]\ntoken=%s\n",
-                                           token);
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) relay = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *err = NULL;
 
-  g_file_set_contents_full (config, text, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error);
-  g_assert_no_error (error);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "KP_PQ_LIBRARY",
-                                "/nonexistent/kp-test/libpq.so.5", TRUE);
-  relay = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("KP_RELAY"), "--config",
-                                       config, NULL);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (relay, NULL, NULL, NULL, &err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (relay));
-  g_assert_cmpint (g_subprocess_get_exit_status (relay), ==, 2);
+  g_assert_cmpint (relay_run ("[relay]\ndatabase=host=/tmp dbname=relay password=s3cret\n",
+                              "/nonexistent/kp-test/libpq.so.5", &err), ==, 2);
   g_assert_nonnull (strstr (err, "/nonexistent/kp-test/libpq.so.5"));
   g_assert_nonnull (strstr (err, "libpq5"));
   g_assert_null (strstr (err, "s3cret"));
-  g_unlink (config);
-  g_rmdir (dir);
 }
 
 int

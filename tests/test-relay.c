@@ -268,6 +268,30 @@ test_websocket (Fixture       *f,
   kp_test_received_clear (&received);
 }
 
+/* T1's WebSocket, with the right token; @status: the handshake's HTTP status. */
+static SoupWebsocketConnection *
+socket_connect (Fixture  *f,
+                guint    *status,
+                GError  **error)
+{
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *url = g_strdup_printf ("%s/t/T1/events", f->url);
+  SoupWebsocketConnection *websocket;
+  KpTestAsync async = { NULL };
+
+  msg = soup_message_new ("GET", url);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                "Bearer " TOKEN);
+  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        kp_test_async_cb, &async);
+  result = kp_test_async_wait (&async);
+  websocket = soup_session_websocket_connect_finish (f->session, result, error);
+  if (status != NULL)
+    *status = soup_message_get_status (msg);
+  return websocket;
+}
+
 /* A relay behind a proxy that does not pass WebSockets: the upgrade gets 400. */
 static void
 test_long_poll (Fixture       *f,
@@ -275,28 +299,18 @@ test_long_poll (Fixture       *f,
 {
   g_autoptr (KpApprovalListener) listener = kp_approval_listener_new ();
   g_autoptr (KpRelayClient) client = NULL;
-  g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (SoupWebsocketConnection) websocket = NULL;
-  g_autofree char *url = NULL;
-  KpTestAsync async = { NULL };
-  g_autoptr (GAsyncResult) result = NULL;
   KpTestReceived received;
+  guint status = 0;
 
   relay_start (f, 1, NULL, "--no-websocket");
 
   /* A correct upgrade with the right token: refused. */
-  url = g_strdup_printf ("%s/t/T1/events", f->url);
-  msg = soup_message_new ("GET", url);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                "Bearer " TOKEN);
-  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        kp_test_async_cb, &async);
-  result = kp_test_async_wait (&async);
-  websocket = soup_session_websocket_connect_finish (f->session, result, &error);
+  websocket = socket_connect (f, &status, &error);
   g_assert_null (websocket);
   g_assert_nonnull (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, 400);
+  g_assert_cmpuint (status, ==, 400);
 
   client = client_new (f, 0, NULL, listener);
   kp_test_received_init (&received, listener);
@@ -370,20 +384,9 @@ array_not_empty (gpointer data)
 static SoupWebsocketConnection *
 socket_open (Fixture *f)
 {
-  g_autoptr (SoupMessage) msg = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *url = g_strdup_printf ("%s/t/T1/events", f->url);
-  SoupWebsocketConnection *websocket;
-  KpTestAsync async = { NULL };
+  SoupWebsocketConnection *websocket = socket_connect (f, NULL, &error);
 
-  msg = soup_message_new ("GET", url);
-  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
-                                "Bearer " TOKEN);
-  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        kp_test_async_cb, &async);
-  result = kp_test_async_wait (&async);
-  websocket = soup_session_websocket_connect_finish (f->session, result, &error);
   g_assert_no_error (error);
   return websocket;
 }
